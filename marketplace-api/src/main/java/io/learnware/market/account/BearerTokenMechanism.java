@@ -1,0 +1,47 @@
+package io.learnware.market.account;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.credential.TokenCredential;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.AuthenticationRequest;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.ChallengeData;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+
+/** Reads {@code Authorization: Bearer <token>}; requests without the header stay anonymous. */
+@ApplicationScoped
+public class BearerTokenMechanism implements HttpAuthenticationMechanism {
+
+  private static final String SCHEME = "Bearer ";
+
+  @Override
+  public Uni<SecurityIdentity> authenticate(
+      RoutingContext context, IdentityProviderManager identityProviderManager) {
+    String header = context.request().getHeader("Authorization");
+    if (header == null) {
+      return Uni.createFrom().optional(java.util.Optional.empty());
+    }
+    if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+        || header.length() == SCHEME.length()) {
+      return Uni.createFrom().failure(new AuthenticationFailedException("not a bearer token"));
+    }
+    String token = header.substring(SCHEME.length()).trim();
+    return identityProviderManager.authenticate(
+        new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));
+  }
+
+  @Override
+  public Uni<ChallengeData> getChallenge(RoutingContext context) {
+    return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+  }
+
+  @Override
+  public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
+    return Set.of(TokenAuthenticationRequest.class);
+  }
+}

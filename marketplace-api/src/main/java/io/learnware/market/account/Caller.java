@@ -1,0 +1,45 @@
+package io.learnware.market.account;
+
+import io.learnware.market.problem.MarketException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+
+/**
+ * The authenticated caller of the current request, and the namespace rule: only owners and admins
+ * write.
+ */
+@RequestScoped
+public class Caller {
+
+  private final SecurityIdentity identity;
+
+  public Caller(SecurityIdentity identity) {
+    this.identity = identity;
+  }
+
+  /** The caller's username; 401 for anonymous requests. */
+  public String username() {
+    if (identity.isAnonymous()) {
+      throw new UnauthorizedException();
+    }
+    return identity.getPrincipal().getName();
+  }
+
+  public boolean isAdmin() {
+    return !identity.isAnonymous() && identity.hasRole(TokenIdentityProvider.ROLE_ADMIN);
+  }
+
+  /**
+   * 401 without a token, 403 when {@code owner} is someone else's namespace and the caller is no
+   * admin.
+   */
+  public String requireWriteAccess(String owner) {
+    String username = username();
+    if (!username.equals(owner) && !isAdmin()) {
+      throw new MarketException.Forbidden(
+          "'" + owner + "' is not your namespace; you may write only under '" + username + "/'.");
+    }
+    return username;
+  }
+}

@@ -1,0 +1,65 @@
+package io.learnware.market.learnware;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+import org.hibernate.annotations.CreationTimestamp;
+
+/**
+ * {@code owner/name}: the natural key. Versions hang off it and are numbered by {@link
+ * #lastVersion}.
+ */
+@Entity
+@Table(name = "learnware")
+public class Learnware extends PanacheEntityBase {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  public Long id;
+
+  @Column(nullable = false, updatable = false)
+  public String owner;
+
+  @Column(nullable = false, updatable = false)
+  public String name;
+
+  /** The highest version number ever given out; deleted numbers are not reused. */
+  @Column(name = "last_version", nullable = false)
+  public int lastVersion;
+
+  @CreationTimestamp
+  @Column(name = "created_at", nullable = false, updatable = false)
+  public Instant createdAt;
+
+  public static Optional<Learnware> findByKey(String owner, String name) {
+    return find("owner = ?1 and name = ?2", owner, name).firstResultOptional();
+  }
+
+  /**
+   * The learnware, created if needed, locked for the rest of the transaction: concurrent uploads to
+   * one learnware queue here, so each gets the next version number exactly once.
+   */
+  public static Learnware lockOrCreate(String owner, String name) {
+    getEntityManager()
+        .createNativeQuery(
+            "INSERT INTO learnware (owner, name) VALUES (?1, ?2) ON CONFLICT ON CONSTRAINT"
+                + " learnware_owner_name_key DO NOTHING")
+        .setParameter(1, owner)
+        .setParameter(2, name)
+        .executeUpdate();
+    return find("owner = ?1 and name = ?2", owner, name)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .singleResult();
+  }
+
+  public String key() {
+    return owner + "/" + name;
+  }
+}

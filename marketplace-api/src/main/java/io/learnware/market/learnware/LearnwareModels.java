@@ -1,0 +1,93 @@
+package io.learnware.market.learnware;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Request and response bodies of the learnware endpoints; entities never leave the service layer.
+ */
+public final class LearnwareModels {
+
+  private LearnwareModels() {}
+
+  /** {@code 201} answer to an upload. */
+  public record UploadResult(
+      String owner, String name, int version, String sha256, VersionState state) {}
+
+  /** One page of a listing; {@code total} counts all matches, {@code page} starts at 0. */
+  public record Page<T>(List<T> items, long total, int page, int size) {}
+
+  /**
+   * A learnware in a listing, described by its {@code latest} version (or, with a state filter, its
+   * newest one).
+   */
+  public record LearnwareSummary(
+      String learnware,
+      String owner,
+      String name,
+      int version,
+      VersionState state,
+      String title,
+      String description,
+      String dataType,
+      String task,
+      String license,
+      List<String> tags,
+      Instant createdAt) {}
+
+  /** A learnware with all its versions and aliases ({@code latest} included, when there is one). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LearnwareView(
+      String owner,
+      String name,
+      Instant createdAt,
+      Integer latest,
+      Map<String, Integer> aliases,
+      List<VersionSummary> versions) {}
+
+  public record VersionSummary(
+      int version, VersionState state, String sha256, long size, Instant createdAt) {}
+
+  /** One version in full. {@code spec} is the stored specification document, verbatim. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record VersionView(
+      String learnware,
+      String owner,
+      String name,
+      int version,
+      VersionState state,
+      List<String> aliases,
+      ArtifactView model,
+      List<ArtifactView> files,
+      @JsonRawValue String spec,
+      String createdBy,
+      Instant createdAt,
+      String validationLog) {}
+
+  /** A stored artifact: the model ({@code format} set) or an extra file ({@code filename} set). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ArtifactView(String filename, String format, String sha256, long size) {}
+
+  public record AliasRequest(
+      @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1")
+          Integer version) {}
+
+  public record AliasView(String alias, int version) {}
+
+  /** The browse filters of {@code GET /learnwares}; null means "any". */
+  public record BrowseQuery(
+      String q,
+      String dataType,
+      String task,
+      String license,
+      List<String> tags,
+      String owner,
+      VersionState state,
+      int page,
+      int size) {}
+}

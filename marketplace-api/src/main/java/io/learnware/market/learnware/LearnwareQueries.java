@@ -1,0 +1,214 @@
+package io.learnware.market.learnware;
+
+import io.learnware.market.learnware.LearnwareModels.ArtifactView;
+import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
+import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
+import io.learnware.market.learnware.LearnwareModels.LearnwareView;
+import io.learnware.market.learnware.LearnwareModels.Page;
+import io.learnware.market.learnware.LearnwareModels.VersionSummary;
+import io.learnware.market.learnware.LearnwareModels.VersionView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads of learnwares: browse (one SQL statement, total included), details, versions, artifacts.
+ */
+@ApplicationScoped
+public class LearnwareQueries {
+
+  private final EntityManager em;
+
+  public LearnwareQueries(EntityManager em) {
+    this.em = em;
+  }
+
+  /** A version and its stored artifacts, for downloads. */
+  public record Artifact(String sha256, long size, String filename) {}
+
+  @Transactional
+  public LearnwareView learnware(String owner, String name) {
+    Learnware learnware = VersionRefs.learnware(owner, name);
+    Map<String, Integer> aliases = new LinkedHashMap<>();
+    LearnwareVersion.findLatest(learnware)
+        .ifPresent(v -> aliases.put(LearnwareService.LATEST, v.version));
+    Alias.listByLearnware(learnware).forEach(a -> aliases.put(a.name, a.version.version));
+    List<VersionSummary> versions =
+        LearnwareVersion.listByLearnware(learnware).stream()
+            .map(
+                v ->
+                    new VersionSummary(v.version, v.state, v.modelSha256, v.modelSize, v.createdAt))
+            .toList();
+    return new LearnwareView(
+        learnware.owner,
+        learnware.name,
+        learnware.createdAt,
+        aliases.get(LearnwareService.LATEST),
+        aliases,
+        versions);
+  }
+
+  @Transactional
+  public VersionView version(String owner, String name, String ref) {
+    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    List<String> aliases = new ArrayList<>();
+    LearnwareVersion.findLatest(v.learnware)
+        .filter(latest -> latest.id.equals(v.id))
+        .ifPresent(latest -> aliases.add(LearnwareService.LATEST));
+    Alias.listByVersion(v).forEach(a -> aliases.add(a.name));
+    return new VersionView(
+        v.learnware.key() + "@" + v.version,
+        v.learnware.owner,
+        v.learnware.name,
+        v.version,
+        v.state,
+        aliases,
+        new ArtifactView(null, v.modelFormat, v.modelSha256, v.modelSize),
+        v.files.stream().map(f -> new ArtifactView(f.filename, null, f.sha256, f.size)).toList(),
+        v.spec,
+        v.createdBy,
+        v.createdAt,
+        v.validationLog);
+  }
+
+  @Transactional
+  public String spec(String owner, String name, String ref) {
+    return VersionRefs.resolve(owner, name, ref).spec;
+  }
+
+  @Transactional
+  public Artifact model(String owner, String name, String ref) {
+    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    return new Artifact(
+        v.modelSha256,
+        v.modelSize,
+        owner + "-" + name + "-v" + v.version + extension(v.modelFormat));
+  }
+
+  @Transactional
+  public Artifact file(String owner, String name, String ref, String filename) {
+    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    VersionFile file =
+        v.file(filename)
+            .orElseThrow(
+                () ->
+                    new io.learnware.market.problem.MarketException.NotFound(
+                        v.learnware.key() + "@" + v.version + " has no file '" + filename + "'."));
+    return new Artifact(file.sha256, file.size, file.filename);
+  }
+
+  /**
+   * Lists learnwares by their {@code latest} version (newest USABLE, else newest PENDING), or with
+   * a state filter by their newest version in that state. Filters apply to that version. The total
+   * comes from the same statement.
+   */
+  @Transactional
+  public Page<LearnwareSummary> browse(BrowseQuery query) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    List<String> where = new ArrayList<>();
+    String states;
+    if (query.state() == null) {
+      states = "'USABLE', 'PENDING'";
+    } else {
+      states = ":state";
+      params.put("state", query.state().name());
+    }
+    String rank = "0";
+    if (query.q() != null && !query.q().isBlank()) {
+      where.add("c.search_vector @@ websearch_to_tsquery('english', :q)");
+      rank = "ts_rank_cd(c.search_vector, websearch_to_tsquery('english', :q))";
+      params.put("q", query.q());
+    }
+    addEquals(where, params, "c.data_type", "dataType", query.dataType());
+    addEquals(where, params, "c.task", "task", query.task());
+    addEquals(where, params, "c.license", "license", query.license());
+    addEquals(where, params, "l.owner", "owner", query.owner());
+    if (query.tags() != null && !query.tags().isEmpty()) {
+      where.add("c.tags @> string_to_array(:tags, ',')");
+      params.put("tags", String.join(",", query.tags()));
+    }
+    String sql =
+        """
+        WITH current AS (
+          SELECT DISTINCT ON (v.learnware_id) v.*
+          FROM learnware_version v
+          WHERE v.state IN (%s)
+          ORDER BY v.learnware_id, (v.state = 'USABLE') DESC, v.version DESC
+        ), matched AS (
+          SELECT l.owner, l.name, c.version, c.state, c.title, c.description, c.data_type, c.task,
+                 c.license, c.tags, c.created_at, %s AS rank, c.id
+          FROM current c JOIN learnware l ON l.id = c.learnware_id
+          %s
+        )
+        SELECT t.total, m.owner, m.name, m.version, m.state, m.title, m.description, m.data_type,
+               m.task, m.license, m.tags, m.created_at
+        FROM (SELECT count(*) AS total FROM matched) t
+        LEFT JOIN LATERAL (
+          SELECT * FROM matched ORDER BY rank DESC, created_at DESC, id DESC LIMIT :limit OFFSET :offset
+        ) m ON true
+        """
+            .formatted(states, rank, where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where));
+    Query statement = em.createNativeQuery(sql);
+    params.forEach(statement::setParameter);
+    statement.setParameter("limit", query.size());
+    statement.setParameter("offset", (long) query.page() * query.size());
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = statement.getResultList();
+    long total = ((Number) rows.getFirst()[0]).longValue();
+    List<LearnwareSummary> items =
+        rows.stream().filter(row -> row[1] != null).map(LearnwareQueries::summary).toList();
+    return new Page<>(items, total, query.page(), query.size());
+  }
+
+  private static void addEquals(
+      List<String> where, Map<String, Object> params, String column, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      where.add(column + " = :" + name);
+      params.put(name, value);
+    }
+  }
+
+  private static LearnwareSummary summary(Object[] row) {
+    String owner = (String) row[1];
+    String name = (String) row[2];
+    return new LearnwareSummary(
+        owner + "/" + name,
+        owner,
+        name,
+        ((Number) row[3]).intValue(),
+        VersionState.valueOf((String) row[4]),
+        (String) row[5],
+        (String) row[6],
+        (String) row[7],
+        (String) row[8],
+        (String) row[9],
+        row[10] instanceof String[] tags ? Arrays.asList(tags) : List.of(),
+        instant(row[11]));
+  }
+
+  private static Instant instant(Object value) {
+    return switch (value) {
+      case Instant i -> i;
+      case OffsetDateTime o -> o.toInstant();
+      case Timestamp t -> t.toInstant();
+      default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    };
+  }
+
+  private static String extension(String format) {
+    return switch (format) {
+      case "torchscript" -> ".pt";
+      case "onnx" -> ".onnx";
+      default -> ".params";
+    };
+  }
+}

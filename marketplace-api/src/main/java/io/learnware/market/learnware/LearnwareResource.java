@@ -1,0 +1,220 @@
+package io.learnware.market.learnware;
+
+import io.learnware.market.learnware.LearnwareModels.AliasRequest;
+import io.learnware.market.learnware.LearnwareModels.AliasView;
+import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
+import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
+import io.learnware.market.learnware.LearnwareModels.LearnwareView;
+import io.learnware.market.learnware.LearnwareModels.Page;
+import io.learnware.market.learnware.LearnwareModels.UploadResult;
+import io.learnware.market.learnware.LearnwareModels.VersionView;
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.storage.BlobStore;
+import io.quarkus.security.Authenticated;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Upload, browse, inspect and download learnwares. */
+@Path("/api/v1/learnwares")
+@Tag(name = "learnwares")
+public class LearnwareResource {
+
+  static final int MAX_PAGE_SIZE = 100;
+
+  private final LearnwareService service;
+  private final LearnwareQueries queries;
+  private final BlobStore blobs;
+
+  public LearnwareResource(LearnwareService service, LearnwareQueries queries, BlobStore blobs) {
+    this.service = service;
+    this.queries = queries;
+    this.blobs = blobs;
+  }
+
+  @POST
+  @Path("/{owner}/{name}/versions")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Authenticated
+  @Operation(
+      summary = "Upload a version",
+      description =
+          "multipart/form-data with parts 'spec' (the specification JSON), 'model' (the model artifact) and"
+              + " optional 'file' parts (extra artifacts, each with a file name). Violations point into the"
+              + " form: '/spec/...' into the specification, '/model', '/file/{i}'.")
+  public RestResponse<UploadResult> upload(
+      @RestPath String owner,
+      @RestPath String name,
+      @RestForm("spec") String spec,
+      @RestForm("model") FileUpload model,
+      @RestForm("file") List<FileUpload> files) {
+    UploadResult result =
+        service.upload(
+            new UploadCommand(
+                owner,
+                name,
+                spec,
+                model == null ? null : staged(model),
+                files == null
+                    ? List.of()
+                    : files.stream().map(LearnwareResource::staged).toList()));
+    URI location =
+        URI.create(
+            "/api/v1/learnwares/%s/%s/versions/%d"
+                .formatted(result.owner(), result.name(), result.version()));
+    return RestResponse.ResponseBuilder.<UploadResult>created(location).entity(result).build();
+  }
+
+  @GET
+  @Operation(
+      summary = "Browse learnwares with filters, full-text search and paging (page starts at 0)")
+  public Page<LearnwareSummary> browse(
+      @RestQuery String q,
+      @RestQuery String dataType,
+      @RestQuery String task,
+      @RestQuery String license,
+      @RestQuery("tag") List<String> tags,
+      @RestQuery String owner,
+      @RestQuery String state,
+      @RestQuery @DefaultValue("0") int page,
+      @RestQuery @DefaultValue("20") int size) {
+    if (page < 0) {
+      throw new MarketException.InvalidInput("/page", "must be at least 0");
+    }
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw new MarketException.InvalidInput("/size", "must be between 1 and " + MAX_PAGE_SIZE);
+    }
+    return queries.browse(
+        new BrowseQuery(q, dataType, task, license, tags, owner, state(state), page, size));
+  }
+
+  @GET
+  @Path("/{owner}/{name}")
+  @Operation(summary = "A learnware with its versions and aliases")
+  public LearnwareView learnware(@RestPath String owner, @RestPath String name) {
+    return queries.learnware(owner, name);
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}")
+  @Operation(summary = "One version: spec, state, artifacts, aliases, validation log")
+  public VersionView version(@RestPath String owner, @RestPath String name, @RestPath String ref) {
+    return queries.version(owner, name, ref);
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}/spec")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "The specification document of a version")
+  public String spec(@RestPath String owner, @RestPath String name, @RestPath String ref) {
+    return queries.spec(owner, name, ref);
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}/artifact")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(summary = "The model bytes; the ETag is the quoted SHA-256")
+  public Response artifact(
+      @RestPath String owner, @RestPath String name, @RestPath String ref, Request request) {
+    return download(queries.model(owner, name, ref), request);
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}/files/{filename}")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(summary = "An extra artifact of a version")
+  public Response file(
+      @RestPath String owner,
+      @RestPath String name,
+      @RestPath String ref,
+      @RestPath String filename,
+      Request request) {
+    return download(queries.file(owner, name, ref, filename), request);
+  }
+
+  @DELETE
+  @Path("/{owner}/{name}/versions/{ref}")
+  @Authenticated
+  @Operation(summary = "Delete a version (owner or admin); refused while an alias points at it")
+  public RestResponse<Void> delete(
+      @RestPath String owner, @RestPath String name, @RestPath String ref) {
+    service.deleteVersion(owner, name, ref);
+    return RestResponse.noContent();
+  }
+
+  @PUT
+  @Path("/{owner}/{name}/aliases/{alias}")
+  @Authenticated
+  @Operation(summary = "Point an alias at a version ('latest' is derived and cannot be set)")
+  public AliasView setAlias(
+      @RestPath String owner,
+      @RestPath String name,
+      @RestPath String alias,
+      @Valid @NotNull AliasRequest request) {
+    return service.setAlias(owner, name, alias, request.version());
+  }
+
+  private Response download(LearnwareQueries.Artifact artifact, Request request) {
+    EntityTag etag = new EntityTag(artifact.sha256());
+    Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+    if (notModified != null) {
+      return notModified.tag(etag).build();
+    }
+    Object body =
+        blobs
+            .localFile(artifact.sha256())
+            .<Object>map(path -> path)
+            .orElseGet(
+                () -> {
+                  try {
+                    return blobs.open(artifact.sha256());
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        .tag(etag)
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + artifact.filename() + "\"")
+        .build();
+  }
+
+  private static VersionState state(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return VersionState.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw new MarketException.InvalidInput("/state", "must be one of PENDING, USABLE, INVALID");
+    }
+  }
+
+  private static StagedFile staged(FileUpload upload) {
+    return new StagedFile(upload.fileName(), upload.uploadedFile(), upload.size());
+  }
+}

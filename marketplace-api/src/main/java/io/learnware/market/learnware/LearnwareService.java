@@ -1,0 +1,245 @@
+package io.learnware.market.learnware;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.learnware.market.account.AccountModels;
+import io.learnware.market.account.Caller;
+import io.learnware.market.learnware.LearnwareModels.AliasView;
+import io.learnware.market.learnware.LearnwareModels.UploadResult;
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.modelformat.ModelFormats;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.problem.Problem.Violation;
+import io.learnware.market.storage.Sha256;
+import io.learnware.market.storage.StorageService;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+
+/** Writes to learnwares: uploads of versions, deletions, aliases. */
+@ApplicationScoped
+public class LearnwareService {
+
+  static final Pattern NAME = Pattern.compile(AccountModels.NAME_PATTERN);
+
+  /** Aliases start with a letter so that they never read as version numbers. */
+  static final Pattern ALIAS = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
+
+  static final String LATEST = "latest";
+  private static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
+
+  private final Caller caller;
+  private final ModelFormats formats;
+  private final StorageService storage;
+  private final ObjectMapper mapper;
+  private final SpecValidator validator = new SpecValidator();
+
+  public LearnwareService(
+      Caller caller, ModelFormats formats, StorageService storage, ObjectMapper mapper) {
+    this.caller = caller;
+    this.formats = formats;
+    this.storage = storage;
+    this.mapper = mapper;
+  }
+
+  /**
+   * Checks everything that can be checked without touching stored state (access, names, the spec,
+   * the files' formats), hashes the artifacts, then records the version and moves the bytes into
+   * the store in one transaction. Anything that fails leaves no learnware, version or blob behind.
+   */
+  public UploadResult upload(UploadCommand command) {
+    String uploader = caller.requireWriteAccess(command.owner());
+    requireName(command.owner(), "/owner");
+    requireName(command.name(), "/name");
+    JsonNode spec = validSpec(command.spec());
+    if (command.model() == null) {
+      throw new MarketException.InvalidInput("/model", "the form part 'model' is required");
+    }
+    requireFiles(spec, command.files());
+    String format = spec.path("model").path("format").asText();
+    formats.requireFormat(format, command.model().path(), "/model");
+
+    String modelSha = hash(command.model());
+    List<String> fileShas = command.files().stream().map(LearnwareService::hash).toList();
+
+    return QuarkusTransaction.requiringNew()
+        .call(() -> record(command, uploader, spec, format, modelSha, fileShas));
+  }
+
+  private UploadResult record(
+      UploadCommand command,
+      String uploader,
+      JsonNode spec,
+      String format,
+      String modelSha,
+      List<String> fileShas) {
+    Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name());
+    learnware.lastVersion++;
+    // Blob rows first: the version's rows reference them.
+    storage.acquire(modelSha, command.model().size(), command.model().path());
+    for (int i = 0; i < command.files().size(); i++) {
+      StagedFile staged = command.files().get(i);
+      storage.acquire(fileShas.get(i), staged.size(), staged.path());
+    }
+
+    LearnwareVersion version = new LearnwareVersion();
+    version.learnware = learnware;
+    version.version = learnware.lastVersion;
+    version.state = VersionState.PENDING;
+    version.spec = spec.toString();
+    version.specVersion = spec.path("specVersion").asInt();
+    version.title = spec.path("name").asText();
+    version.description = spec.path("description").asText();
+    version.dataType = spec.path("dataType").asText();
+    version.task = spec.path("task").asText();
+    version.license = spec.path("license").asText();
+    version.tags =
+        StreamSupport.stream(spec.path("tags").spliterator(), false)
+            .map(JsonNode::asText)
+            .toArray(String[]::new);
+    version.modelFormat = format;
+    version.modelSha256 = modelSha;
+    version.modelSize = command.model().size();
+    version.createdBy = uploader;
+    for (int i = 0; i < command.files().size(); i++) {
+      StagedFile staged = command.files().get(i);
+      VersionFile file = new VersionFile();
+      file.version = version;
+      file.filename = staged.filename();
+      file.sha256 = fileShas.get(i);
+      file.size = staged.size();
+      version.files.add(file);
+    }
+    version.persist();
+
+    return new UploadResult(
+        learnware.owner, learnware.name, version.version, modelSha, version.state);
+  }
+
+  /**
+   * Deletes one version. Refused while an alias points at it, so that no alias silently dangles.
+   */
+  @Transactional
+  public void deleteVersion(String owner, String name, String ref) {
+    caller.requireWriteAccess(owner);
+    LearnwareVersion version = VersionRefs.resolve(owner, name, ref);
+    List<Alias> aliases = Alias.listByVersion(version);
+    if (!aliases.isEmpty()) {
+      throw new MarketException.Conflict(
+          "Version "
+              + version.version
+              + " is the target of alias '"
+              + aliases.getFirst().name
+              + "'; point the alias elsewhere first.");
+    }
+    storage.release(version.modelSha256);
+    version.files.forEach(file -> storage.release(file.sha256));
+    version.delete();
+  }
+
+  @Transactional
+  public AliasView setAlias(String owner, String name, String alias, int versionNumber) {
+    caller.requireWriteAccess(owner);
+    if (LATEST.equals(alias)) {
+      throw new MarketException.InvalidInput(
+          "/alias", "'latest' is maintained by the market and cannot be set");
+    }
+    if (!ALIAS.matcher(alias).matches()) {
+      throw new MarketException.InvalidInput("/alias", "must match " + ALIAS.pattern());
+    }
+    Learnware learnware = VersionRefs.learnware(owner, name);
+    LearnwareVersion version =
+        LearnwareVersion.findByNumber(learnware, versionNumber)
+            .orElseThrow(
+                () ->
+                    new MarketException.InvalidInput(
+                        "/version", learnware.key() + " has no version " + versionNumber));
+    Alias row =
+        Alias.findByName(learnware, alias)
+            .orElseGet(
+                () -> {
+                  Alias created = new Alias();
+                  created.learnware = learnware;
+                  created.name = alias;
+                  return created;
+                });
+    row.version = version;
+    row.persist();
+    return new AliasView(alias, version.version);
+  }
+
+  private static void requireName(String value, String pointer) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new MarketException.InvalidInput(pointer, "must match " + NAME.pattern());
+    }
+  }
+
+  /**
+   * Parses and validates the spec; violations point into the form, so spec members appear under
+   * /spec.
+   */
+  private JsonNode validSpec(String text) {
+    if (text == null || text.isBlank()) {
+      throw new MarketException.InvalidInput("/spec", "the form part 'spec' is required");
+    }
+    JsonNode spec;
+    try {
+      spec = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new MarketException.InvalidInput(
+          "/spec", "the spec is not valid JSON: " + e.getOriginalMessage());
+    }
+    List<Violation> violations =
+        validator.validate(spec).stream()
+            .map(v -> new Violation("/spec" + v.pointer(), v.message()))
+            .toList();
+    if (!violations.isEmpty()) {
+      throw new MarketException.InvalidInput(
+          "The specification has " + violations.size() + " problem(s).", violations);
+    }
+    return SpecDocuments.normalize(spec);
+  }
+
+  private static void requireFiles(JsonNode spec, List<StagedFile> files) {
+    List<Violation> violations = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < files.size(); i++) {
+      String filename = files.get(i).filename();
+      if (filename == null || !FILENAME.matcher(filename).matches()) {
+        violations.add(
+            new Violation("/file/" + i, "each 'file' part needs a plain file name (no paths)"));
+      } else if (!names.add(filename)) {
+        violations.add(new Violation("/file/" + i, "the file name '" + filename + "' repeats"));
+      }
+    }
+    JsonNode extractor = spec.path("model").path("featureExtractor").path("file");
+    if (extractor.isTextual() && !names.contains(extractor.asText())) {
+      violations.add(
+          new Violation(
+              "/spec/model/featureExtractor/file",
+              "names '" + extractor.asText() + "' but no 'file' part has that file name"));
+    }
+    if (!violations.isEmpty()) {
+      throw new MarketException.InvalidInput("The uploaded files are inconsistent.", violations);
+    }
+  }
+
+  private static String hash(StagedFile file) {
+    try {
+      return Sha256.of(file.path());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

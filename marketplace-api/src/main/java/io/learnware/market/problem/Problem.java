@@ -1,0 +1,21 @@
+package io.learnware.market.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem document, the body of every error response.
+ *
+ * @param violations for invalid input: where (JSON Pointer into the offending document or form
+ *     part) and why
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(
+    URI type, String title, int status, String detail, List<Violation> violations) {
+
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  /** One reason an input was refused. */
+  public record Violation(String pointer, String message) {}
+}

@@ -1,0 +1,126 @@
+package io.learnware.market.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpClosedException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where exceptions become {@code application/problem+json} responses. */
+public class ProblemMapper {
+
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  @ServerExceptionMapper
+  public Response market(MarketException e) {
+    return respond(e.status(), e.type(), e.title(), e.getMessage(), e.violations());
+  }
+
+  @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+  public Response unauthorized(RuntimeException e) {
+    return Response.fromResponse(
+            respond(
+                401,
+                "unauthorized",
+                "Unauthorized",
+                "A valid API token is required: send 'Authorization: Bearer <token>'.",
+                null))
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e) {
+    return respond(403, "forbidden", "Forbidden", "Your account may not do this.", null);
+  }
+
+  @ServerExceptionMapper
+  public Response constraintViolation(ConstraintViolationException e) {
+    List<Problem.Violation> violations =
+        e.getConstraintViolations().stream()
+            .map(
+                v ->
+                    new Problem.Violation(
+                        pointerOf(v.getPropertyPath().toString()), v.getMessage()))
+            .sorted(Comparator.comparing(Problem.Violation::pointer))
+            .toList();
+    return respond(400, "invalid-input", "Invalid input", "The request is invalid.", violations);
+  }
+
+  @ServerExceptionMapper
+  public Response unreadableJson(JsonProcessingException e) {
+    return respond(
+        400,
+        "invalid-input",
+        "Invalid input",
+        "The request body is not valid JSON: " + e.getOriginalMessage(),
+        null);
+  }
+
+  @ServerExceptionMapper
+  public Response http(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    if (status >= 500) {
+      LOG.error("Request failed", e);
+    }
+    Response.Status known = Response.Status.fromStatusCode(status);
+    String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+    return respond(status, null, title, e.getMessage(), null);
+  }
+
+  @ServerExceptionMapper(priority = 10_000)
+  public Response unexpected(Throwable e) {
+    if (causedByClosedConnection(e)) {
+      // The client went away mid-request (e.g. an aborted upload): nobody reads this answer.
+      LOG.debugf("Client closed the connection: %s", e.getMessage());
+      return respond(400, "aborted", "Request aborted", "The connection closed mid-request.", null);
+    }
+    LOG.error("Unexpected error", e);
+    return respond(
+        500,
+        "internal-error",
+        "Internal error",
+        "The server failed to handle the request; the error is logged.",
+        null);
+  }
+
+  /**
+   * Builds a problem response; {@code slug == null} means a plain HTTP error (type about:blank).
+   */
+  public static Response respond(
+      int status, String slug, String title, String detail, List<Problem.Violation> violations) {
+    URI type =
+        slug == null ? URI.create("about:blank") : URI.create("urn:learnware:problem:" + slug);
+    return Response.status(status)
+        .type(Problem.MEDIA_TYPE)
+        .entity(new Problem(type, title, status, detail, violations))
+        .build();
+  }
+
+  private static boolean causedByClosedConnection(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Bean Validation paths look like {@code upload.arg2.name}; keep the property and write it as a
+   * pointer.
+   */
+  private static String pointerOf(String propertyPath) {
+    String[] parts = propertyPath.split("\\.");
+    return "/" + parts[parts.length - 1];
+  }
+}

@@ -1,0 +1,80 @@
+package io.learnware.market.storage;
+
+import io.learnware.market.MarketConfig;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Blobs as files under {@code <data dir>/blobs/ab/cd/<sha256>}: two levels keep directories small.
+ */
+@ApplicationScoped
+@Identifier("filesystem")
+public class FilesystemBlobStore implements BlobStore {
+
+  private final Path root;
+
+  public FilesystemBlobStore(MarketConfig config) {
+    this.root = config.dataDir().resolve("blobs").toAbsolutePath().normalize();
+  }
+
+  @Override
+  public void put(String sha256, Path file) throws IOException {
+    Path target = pathOf(sha256);
+    if (Files.exists(target)) {
+      Files.deleteIfExists(file);
+      return;
+    }
+    Files.createDirectories(target.getParent());
+    try {
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Another file system: copy beside the target first, so readers never see a partial blob.
+      Path partial = target.resolveSibling(sha256 + "." + UUID.randomUUID() + ".partial");
+      try {
+        Files.copy(file, partial);
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException raced) {
+        Files.deleteIfExists(partial);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    return Files.newInputStream(pathOf(sha256));
+  }
+
+  @Override
+  public Optional<Path> localFile(String sha256) {
+    Path path = pathOf(sha256);
+    return Files.exists(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  @Override
+  public boolean exists(String sha256) {
+    return Files.exists(pathOf(sha256));
+  }
+
+  @Override
+  public boolean delete(String sha256) throws IOException {
+    return Files.deleteIfExists(pathOf(sha256));
+  }
+
+  private Path pathOf(String sha256) {
+    if (!Sha256.isHex(sha256)) {
+      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+    }
+    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+  }
+}

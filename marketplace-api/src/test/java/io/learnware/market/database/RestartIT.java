@@ -1,0 +1,106 @@
+package io.learnware.market.database;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.learnware.market.storage.Sha256;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the packaged market as a user would (embedded PostgreSQL under a data directory), stops it
+ * with SIGINT (Ctrl-C) and starts it again on the same directory: the learnware, its bytes and the
+ * accounts are still there.
+ */
+class RestartIT {
+
+  private static final String ADMIN_TOKEN = "lw_restart-admin";
+
+  private Process market;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (market != null && market.isAlive()) {
+      market.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void dataSurvivesARestartAndCtrlCStopsTheDatabaseToo() throws Exception {
+    Path dataDir = Files.createTempDirectory("market-restart-");
+    int port = freePort();
+    RestAssured.port = port;
+
+    market = start(dataDir, port);
+    String token = Market.newUser("restart", ADMIN_TOKEN);
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    interruptAndWait(market);
+    assertThat(dataDir.resolve("postgres/postmaster.pid"))
+        .as("PostgreSQL shut down with the market")
+        .doesNotExist();
+
+    market = start(dataDir, port);
+    byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
+    given()
+        .get("/api/v1/learnwares/{owner}/kept", owner)
+        .then()
+        .statusCode(200)
+        .body("latest", equalTo(1))
+        .body("versions[0].sha256", equalTo(Sha256.of(model)));
+    byte[] downloaded =
+        given().get("/api/v1/learnwares/{owner}/kept/versions/1/artifact", owner).asByteArray();
+    assertThat(downloaded).isEqualTo(model);
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/me")
+        .then()
+        .statusCode(200)
+        .body("username", equalTo(owner));
+    // The admin was created once, on the first start only.
+    given().auth().oauth2(ADMIN_TOKEN).get("/api/v1/me").then().statusCode(200);
+    interruptAndWait(market);
+  }
+
+  private static Process start(Path dataDir, int port) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve("market.log").toFile());
+    builder.environment().put("LEARNWARE_DATA_DIR", dataDir.toString());
+    builder.environment().put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
+    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    builder.environment().remove("LEARNWARE_DB_URL");
+    Process process = builder.start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> given().get("/q/health/ready").statusCode() == 200);
+    return process;
+  }
+
+  private static void interruptAndWait(Process process) throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("market stopped after SIGINT").isTrue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.learnware.market.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.UUID;
+
+/** Helpers that drive the API over real HTTP, as a client would. */
+public final class Market {
+
+  public static final String DIGITS_SPEC = "digits-mlp/spec.json";
+  public static final String DIGITS_MODEL = "digits-mlp/model.pt";
+  public static final String DIGITS_FEATURES = "digits-mlp/features.pt";
+
+  private Market() {}
+
+  /** Creates a fresh user through the admin and returns its token. */
+  public static String newUser(String prefix) {
+    return newUser(prefix, EmbeddedPostgresResource.ADMIN_TOKEN);
+  }
+
+  public static String newUser(String prefix, String adminToken) {
+    String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return given()
+        .auth()
+        .oauth2(adminToken)
+        .contentType("application/json")
+        .body("{\"username\": \"" + username + "\"}")
+        .post("/api/v1/users")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("token");
+  }
+
+  public static String usernameOf(String token) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/me")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("username");
+  }
+
+  /** A multipart upload request with the digits fixture's spec, model and feature extractor. */
+  public static RequestSpecification digitsUpload(String token) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", Fixtures.bytes(DIGITS_SPEC), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(DIGITS_MODEL), "application/octet-stream")
+        .multiPart(
+            "file", "features.pt", Fixtures.bytes(DIGITS_FEATURES), "application/octet-stream");
+  }
+
+  public static Response uploadDigits(String token, String owner, String name) {
+    return digitsUpload(token).post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
+  }
+}

@@ -1,0 +1,14 @@
+package io.learnware.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * How to load the model artifact.
+ *
+ * @param framework framework and version the model was exported with (e.g. {@code pytorch-1.13}),
+ *     or {@code null}
+ * @param featureExtractor the optional second artifact used by transfer jobs, or {@code null}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelSpec(
+    ModelFormat format, String framework, FeatureExtractorSpec featureExtractor) {}
