@@ -20,8 +20,19 @@ public class AccountService {
    */
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
-  /** Who a token belongs to. */
-  public record Principal(String username, boolean admin) {}
+  /**
+   * Who a token belongs to, and the namespace rule: only owners and admins write under {@code
+   * owner/}.
+   */
+  public record Principal(String username, boolean admin) {
+
+    public void requireWriteAccess(String owner) {
+      if (!username.equals(owner) && !admin) {
+        throw new MarketException.Forbidden(
+            "'" + owner + "' is not your namespace; you may write only under '" + username + "/'.");
+      }
+    }
+  }
 
   @Transactional
   public CreatedUser createUser(String username, boolean admin) {

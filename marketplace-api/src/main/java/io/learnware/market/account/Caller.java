@@ -1,14 +1,10 @@
 package io.learnware.market.account;
 
-import io.learnware.market.problem.MarketException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 
-/**
- * The authenticated caller of the current request, and the namespace rule: only owners and admins
- * write.
- */
+/** The authenticated caller of the current JAX-RS request. */
 @RequestScoped
 public class Caller {
 
@@ -34,12 +30,7 @@ public class Caller {
    * 401 without a token, 403 when {@code owner} is someone else's namespace and the caller is no
    * admin.
    */
-  public String requireWriteAccess(String owner) {
-    String username = username();
-    if (!username.equals(owner) && !isAdmin()) {
-      throw new MarketException.Forbidden(
-          "'" + owner + "' is not your namespace; you may write only under '" + username + "/'.");
-    }
-    return username;
+  public void requireWriteAccess(String owner) {
+    new AccountService.Principal(username(), isAdmin()).requireWriteAccess(owner);
   }
 }

@@ -3,10 +3,13 @@ package io.learnware.market.learnware;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.OneToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,6 +37,13 @@ public class Learnware extends PanacheEntityBase {
   @Column(name = "last_version", nullable = false)
   public int lastVersion;
 
+  /**
+   * The contract's {@code latest}, kept current by {@link #refreshCurrentVersion()}; null if none.
+   */
+  @OneToOne(fetch = FetchType.LAZY)
+  @JoinColumn(name = "current_version_id")
+  public LearnwareVersion currentVersion;
+
   @CreationTimestamp
   @Column(name = "created_at", nullable = false, updatable = false)
   public Instant createdAt;
@@ -57,6 +67,14 @@ public class Learnware extends PanacheEntityBase {
     return find("owner = ?1 and name = ?2", owner, name)
         .withLock(LockModeType.PESSIMISTIC_WRITE)
         .singleResult();
+  }
+
+  /**
+   * Call after any change to the versions' set or states, so that listings show the right version.
+   */
+  public void refreshCurrentVersion() {
+    getEntityManager().flush();
+    currentVersion = LearnwareVersion.findLatest(this).orElse(null);
   }
 
   public String key() {

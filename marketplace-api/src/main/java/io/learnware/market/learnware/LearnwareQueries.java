@@ -115,13 +115,6 @@ public class LearnwareQueries {
   public Page<LearnwareSummary> browse(BrowseQuery query) {
     Map<String, Object> params = new LinkedHashMap<>();
     List<String> where = new ArrayList<>();
-    String states;
-    if (query.state() == null) {
-      states = "'USABLE', 'PENDING'";
-    } else {
-      states = ":state";
-      params.put("state", query.state().name());
-    }
     String rank = "0";
     if (query.q() != null && !query.q().isBlank()) {
       where.add("c.search_vector @@ websearch_to_tsquery('english', :q)");
@@ -136,17 +129,26 @@ public class LearnwareQueries {
       where.add("c.tags @> string_to_array(:tags, ',')");
       params.put("tags", String.join(",", query.tags()));
     }
+    // Without a state filter a learnware is listed by its current version (kept on the learnware);
+    // with one, by its newest version in that state.
+    String current;
+    if (query.state() == null) {
+      current =
+          "SELECT current_version_id AS id FROM learnware WHERE current_version_id IS NOT NULL";
+    } else {
+      current =
+          "SELECT DISTINCT ON (v.learnware_id) v.id FROM learnware_version v WHERE v.state = :state"
+              + " ORDER BY v.learnware_id, v.version DESC";
+      params.put("state", query.state().name());
+    }
     String sql =
         """
-        WITH current AS (
-          SELECT DISTINCT ON (v.learnware_id) v.*
-          FROM learnware_version v
-          WHERE v.state IN (%s)
-          ORDER BY v.learnware_id, (v.state = 'USABLE') DESC, v.version DESC
-        ), matched AS (
+        WITH matched AS (
           SELECT l.owner, l.name, c.version, c.state, c.title, c.description, c.data_type, c.task,
                  c.license, c.tags, c.created_at, %s AS rank, c.id
-          FROM current c JOIN learnware l ON l.id = c.learnware_id
+          FROM (%s) cur
+          JOIN learnware_version c ON c.id = cur.id
+          JOIN learnware l ON l.id = c.learnware_id
           %s
         )
         SELECT t.total, m.owner, m.name, m.version, m.state, m.title, m.description, m.data_type,
@@ -156,7 +158,8 @@ public class LearnwareQueries {
           SELECT * FROM matched ORDER BY rank DESC, created_at DESC, id DESC LIMIT :limit OFFSET :offset
         ) m ON true
         """
-            .formatted(states, rank, where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where));
+            .formatted(
+                rank, current, where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where));
     Query statement = em.createNativeQuery(sql);
     params.forEach(statement::setParameter);
     statement.setParameter("limit", query.size());

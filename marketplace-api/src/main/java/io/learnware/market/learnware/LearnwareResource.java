@@ -6,19 +6,15 @@ import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
 import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
 import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Page;
-import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
-import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobStore;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,17 +25,14 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Upload, browse, inspect and download learnwares. */
+/** Browse, inspect and download learnwares; uploads stream through {@link UploadRoute}. */
 @Path("/api/v1/learnwares")
 @Tag(name = "learnwares")
 public class LearnwareResource {
@@ -54,39 +47,6 @@ public class LearnwareResource {
     this.service = service;
     this.queries = queries;
     this.blobs = blobs;
-  }
-
-  @POST
-  @Path("/{owner}/{name}/versions")
-  @Consumes(MediaType.MULTIPART_FORM_DATA)
-  @Authenticated
-  @Operation(
-      summary = "Upload a version",
-      description =
-          "multipart/form-data with parts 'spec' (the specification JSON), 'model' (the model artifact) and"
-              + " optional 'file' parts (extra artifacts, each with a file name). Violations point into the"
-              + " form: '/spec/...' into the specification, '/model', '/file/{i}'.")
-  public RestResponse<UploadResult> upload(
-      @RestPath String owner,
-      @RestPath String name,
-      @RestForm("spec") String spec,
-      @RestForm("model") FileUpload model,
-      @RestForm("file") List<FileUpload> files) {
-    UploadResult result =
-        service.upload(
-            new UploadCommand(
-                owner,
-                name,
-                spec,
-                model == null ? null : staged(model),
-                files == null
-                    ? List.of()
-                    : files.stream().map(LearnwareResource::staged).toList()));
-    URI location =
-        URI.create(
-            "/api/v1/learnwares/%s/%s/versions/%d"
-                .formatted(result.owner(), result.name(), result.version()));
-    return RestResponse.ResponseBuilder.<UploadResult>created(location).entity(result).build();
   }
 
   @GET
@@ -212,9 +172,5 @@ public class LearnwareResource {
     } catch (IllegalArgumentException e) {
       throw new MarketException.InvalidInput("/state", "must be one of PENDING, USABLE, INVALID");
     }
-  }
-
-  private static StagedFile staged(FileUpload upload) {
-    return new StagedFile(upload.fileName(), upload.uploadedFile(), upload.size());
   }
 }

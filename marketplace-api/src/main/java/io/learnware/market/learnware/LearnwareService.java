@@ -11,15 +11,12 @@ import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.modelformat.ModelFormats;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
-import io.learnware.market.storage.Sha256;
 import io.learnware.market.storage.StorageService;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,11 +52,11 @@ public class LearnwareService {
 
   /**
    * Checks everything that can be checked without touching stored state (access, names, the spec,
-   * the files' formats), hashes the artifacts, then records the version and moves the bytes into
-   * the store in one transaction. Anything that fails leaves no learnware, version or blob behind.
+   * the files' formats), then records the version and moves the staged bytes into the store in one
+   * transaction. Anything that fails leaves no learnware, version or blob behind.
    */
   public UploadResult upload(UploadCommand command) {
-    String uploader = caller.requireWriteAccess(command.owner());
+    command.uploader().requireWriteAccess(command.owner());
     requireName(command.owner(), "/owner");
     requireName(command.name(), "/name");
     JsonNode spec = validSpec(command.spec());
@@ -70,27 +67,25 @@ public class LearnwareService {
     String format = spec.path("model").path("format").asText();
     formats.requireFormat(format, command.model().path(), "/model");
 
-    String modelSha = hash(command.model());
-    List<String> fileShas = command.files().stream().map(LearnwareService::hash).toList();
-
-    return QuarkusTransaction.requiringNew()
-        .call(() -> record(command, uploader, spec, format, modelSha, fileShas));
+    return QuarkusTransaction.requiringNew().call(() -> record(command, spec, format));
   }
 
-  private UploadResult record(
-      UploadCommand command,
-      String uploader,
-      JsonNode spec,
-      String format,
-      String modelSha,
-      List<String> fileShas) {
+  /**
+   * Checks a spec as the start of an upload would, so that a bad one is refused before the model is
+   * sent.
+   */
+  public void checkSpec(String spec) {
+    validSpec(spec);
+  }
+
+  private UploadResult record(UploadCommand command, JsonNode spec, String format) {
+    String modelSha = command.model().sha256();
     Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name());
     learnware.lastVersion++;
     // Blob rows first: the version's rows reference them.
     storage.acquire(modelSha, command.model().size(), command.model().path());
-    for (int i = 0; i < command.files().size(); i++) {
-      StagedFile staged = command.files().get(i);
-      storage.acquire(fileShas.get(i), staged.size(), staged.path());
+    for (StagedFile staged : command.files()) {
+      storage.acquire(staged.sha256(), staged.size(), staged.path());
     }
 
     LearnwareVersion version = new LearnwareVersion();
@@ -111,17 +106,17 @@ public class LearnwareService {
     version.modelFormat = format;
     version.modelSha256 = modelSha;
     version.modelSize = command.model().size();
-    version.createdBy = uploader;
-    for (int i = 0; i < command.files().size(); i++) {
-      StagedFile staged = command.files().get(i);
+    version.createdBy = command.uploader().username();
+    for (StagedFile staged : command.files()) {
       VersionFile file = new VersionFile();
       file.version = version;
       file.filename = staged.filename();
-      file.sha256 = fileShas.get(i);
+      file.sha256 = staged.sha256();
       file.size = staged.size();
       version.files.add(file);
     }
     version.persist();
+    learnware.refreshCurrentVersion();
 
     return new UploadResult(
         learnware.owner, learnware.name, version.version, modelSha, version.state);
@@ -145,7 +140,12 @@ public class LearnwareService {
     }
     storage.release(version.modelSha256);
     version.files.forEach(file -> storage.release(file.sha256));
+    Learnware learnware = version.learnware;
+    if (learnware.currentVersion == version) {
+      learnware.currentVersion = null;
+    }
     version.delete();
+    learnware.refreshCurrentVersion();
   }
 
   @Transactional
@@ -232,14 +232,6 @@ public class LearnwareService {
     }
     if (!violations.isEmpty()) {
       throw new MarketException.InvalidInput("The uploaded files are inconsistent.", violations);
-    }
-  }
-
-  private static String hash(StagedFile file) {
-    try {
-      return Sha256.of(file.path());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

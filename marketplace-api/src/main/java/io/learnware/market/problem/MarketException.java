@@ -30,6 +30,11 @@ public abstract class MarketException extends RuntimeException {
     return violations;
   }
 
+  /** This failure as the problem document the client receives. */
+  public Problem toProblem() {
+    return Problem.of(status(), type(), title(), getMessage(), violations);
+  }
+
   /** 400: the request is malformed or fails validation. */
   public static class InvalidInput extends MarketException {
     public InvalidInput(String detail, List<Problem.Violation> violations) {
@@ -53,6 +58,50 @@ public abstract class MarketException extends RuntimeException {
     @Override
     public String title() {
       return "Invalid input";
+    }
+  }
+
+  /** 401: no valid token where one is needed. */
+  public static class Unauthorized extends MarketException {
+    public Unauthorized(String detail) {
+      super(detail);
+    }
+
+    @Override
+    public int status() {
+      return 401;
+    }
+
+    @Override
+    public String type() {
+      return "unauthorized";
+    }
+
+    @Override
+    public String title() {
+      return "Unauthorized";
+    }
+  }
+
+  /** 415: the request body has a media type this endpoint does not read. */
+  public static class UnsupportedMediaType extends MarketException {
+    public UnsupportedMediaType(String detail) {
+      super(detail);
+    }
+
+    @Override
+    public int status() {
+      return 415;
+    }
+
+    @Override
+    public String type() {
+      return "unsupported-media-type";
+    }
+
+    @Override
+    public String title() {
+      return "Unsupported media type";
     }
   }
 

@@ -16,6 +16,17 @@ public record Problem(
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
+  /**
+   * A problem whose type is {@code urn:learnware:problem:<slug>}, or {@code about:blank} for a null
+   * slug.
+   */
+  public static Problem of(
+      int status, String slug, String title, String detail, List<Violation> violations) {
+    URI type =
+        slug == null ? URI.create("about:blank") : URI.create("urn:learnware:problem:" + slug);
+    return new Problem(type, title, status, detail, violations);
+  }
+
   /** One reason an input was refused. */
   public record Violation(String pointer, String message) {}
 }

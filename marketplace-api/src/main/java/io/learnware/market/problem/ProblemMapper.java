@@ -9,7 +9,6 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -22,7 +21,7 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response market(MarketException e) {
-    return respond(e.status(), e.type(), e.title(), e.getMessage(), e.violations());
+    return respond(e.toProblem());
   }
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
@@ -93,17 +92,13 @@ public class ProblemMapper {
         null);
   }
 
-  /**
-   * Builds a problem response; {@code slug == null} means a plain HTTP error (type about:blank).
-   */
-  public static Response respond(
+  private static Response respond(
       int status, String slug, String title, String detail, List<Problem.Violation> violations) {
-    URI type =
-        slug == null ? URI.create("about:blank") : URI.create("urn:learnware:problem:" + slug);
-    return Response.status(status)
-        .type(Problem.MEDIA_TYPE)
-        .entity(new Problem(type, title, status, detail, violations))
-        .build();
+    return respond(Problem.of(status, slug, title, detail, violations));
+  }
+
+  private static Response respond(Problem problem) {
+    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
   }
 
   private static boolean causedByClosedConnection(Throwable e) {

@@ -1,0 +1,115 @@
+package io.learnware.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code learnware spec validate FILE}, run in-process through picocli with captured output. */
+class SpecValidateCommandTest {
+
+  private static final Path FIXTURES = locateFixtures();
+  private static final Path DIGITS_SPEC = FIXTURES.resolve("digits-mlp/spec.json");
+
+  @TempDir Path tmp;
+
+  @Test
+  void theFixtureSpecIsValid() {
+    Run run = run("spec", "validate", DIGITS_SPEC.toString());
+
+    assertThat(run.exitCode).isZero();
+    assertThat(run.out).isEqualTo(DIGITS_SPEC + ": valid" + System.lineSeparator());
+    assertThat(run.err).isEmpty();
+  }
+
+  @Test
+  void everyViolationIsPrintedWithItsPointer() throws IOException {
+    String spec =
+        Files.readString(DIGITS_SPEC)
+            .replace("\"dataType\": \"table\"", "\"dataType\": \"audio\"")
+            .replace("\"license\": \"MIT\"", "\"license\": 7");
+    assertThat(spec).contains("\"audio\"", "\"license\": 7");
+    Path file = Files.writeString(tmp.resolve("two-errors.json"), spec);
+
+    Run run = run("spec", "validate", file.toString());
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err.lines())
+        .anyMatch(line -> line.startsWith("/dataType: "))
+        .anyMatch(line -> line.startsWith("/license: "))
+        .contains(file + ": 2 violation(s)");
+    // Two violation lines plus the summary, nothing else.
+    assertThat(run.err.lines()).hasSize(3);
+  }
+
+  @Test
+  void brokenJsonNamesLineAndColumn() throws IOException {
+    Path file = Files.writeString(tmp.resolve("broken.json"), "{\n  \"specVersion\": 1,\n  ]\n}\n");
+
+    Run run = run("spec", "validate", file.toString());
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err).startsWith(file + ": not valid JSON at line 3, column 3: ");
+  }
+
+  @Test
+  void aMissingFileIsRefused() {
+    Path missing = tmp.resolve("no-such-spec.json");
+
+    Run run = run("spec", "validate", missing.toString());
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err).startsWith(missing + ": cannot read: ");
+  }
+
+  @Test
+  void noArgumentsIsAUsageError() {
+    Run run = run();
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err).contains("Missing required subcommand").contains("Usage: learnware");
+  }
+
+  @Test
+  void validateWithoutAFileIsAUsageError() {
+    Run run = run("spec", "validate");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .contains("Missing required parameter: 'FILE'")
+        .contains("Usage: learnware spec validate");
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        new CommandLine(new LearnwareCli())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Path locateFixtures() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("fixtures/digits-mlp"))) {
+        return dir.resolve("fixtures");
+      }
+    }
+    throw new IllegalStateException("fixtures/ not found above " + Path.of("").toAbsolutePath());
+  }
+}

@@ -1,0 +1,388 @@
+package io.learnware.market.learnware;
+
+import io.learnware.market.MarketConfig;
+import io.learnware.market.account.AccountService;
+import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.learnware.LearnwareModels.UploadResult;
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.problem.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /api/v1/learnwares/{owner}/{name}/versions}, streamed. Multipart parts are parsed by
+ * Vert.x on the event loop and written straight to staging files next to the blob store while their
+ * SHA-256 is computed, so memory stays flat and every byte is read once. The caller is
+ * authenticated and authorised before the body is read, and a spec that arrives first is validated
+ * before the model is. Documented in META-INF/openapi.yaml.
+ */
+@ApplicationScoped
+public class UploadRoute {
+
+  private static final Logger LOG = Logger.getLogger(UploadRoute.class);
+  static final String PATH = "/api/v1/learnwares/:owner/:name/versions";
+  private static final int WRITE_BATCH = 1 << 20;
+
+  private final LearnwareService service;
+  private final AccountService accounts;
+  private final Vertx vertx;
+  private final long maxBytes;
+  private final long maxSpecBytes;
+  private final Path staging;
+
+  public UploadRoute(
+      LearnwareService service, AccountService accounts, Vertx vertx, MarketConfig config) {
+    this.service = service;
+    this.accounts = accounts;
+    this.vertx = vertx;
+    this.maxBytes = config.upload().maxSize().asLongValue();
+    this.maxSpecBytes = config.upload().maxSpecSize().asLongValue();
+    this.staging = config.dataDir().resolve("tmp").resolve("uploads").toAbsolutePath();
+  }
+
+  void register(@Observes Router router) {
+    // Ahead of the REST layer, which would otherwise parse (and buffer) the multipart body itself.
+    router.post(PATH).order(-10).handler(this::handle);
+  }
+
+  private void handle(RoutingContext context) {
+    HttpServerRequest request = context.request();
+    request.pause();
+    String owner = context.pathParam("owner");
+    String name = context.pathParam("name");
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && parseLength(length) > maxBytes) {
+      fail(context, tooLarge());
+      return;
+    }
+    if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+      fail(
+          context,
+          new MarketException.UnsupportedMediaType(
+              "Upload a version as multipart/form-data with parts 'spec', 'model' and optional 'file'."));
+      return;
+    }
+    String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+    vertx
+        .executeBlocking(
+            () -> {
+              Principal principal =
+                  accounts
+                      .authenticate(token)
+                      .orElseThrow(
+                          () ->
+                              new MarketException.Unauthorized(
+                                  "A valid API token is required: send 'Authorization: Bearer"
+                                      + " <token>'."));
+              principal.requireWriteAccess(owner);
+              Files.createDirectories(staging);
+              return principal;
+            },
+            false)
+        .onSuccess(principal -> new Receipt(context, principal, owner, name).start())
+        .onFailure(e -> fail(context, e));
+  }
+
+  /**
+   * One upload in flight: its parts as they stream in, and the clean-up when it ends either way.
+   */
+  private final class Receipt {
+    private final RoutingContext context;
+    private final Principal principal;
+    private final String owner;
+    private final String name;
+    private final List<Future<StagedFile>> files = new ArrayList<>();
+    private final List<Path> written = new ArrayList<>();
+    private Future<StagedFile> model;
+    private String spec;
+    private long received;
+    private boolean failed;
+
+    Receipt(RoutingContext context, Principal principal, String owner, String name) {
+      this.context = context;
+      this.principal = principal;
+      this.owner = owner;
+      this.name = name;
+    }
+
+    void start() {
+      HttpServerRequest request = context.request();
+      request.setExpectMultipart(true);
+      request.uploadHandler(this::part);
+      request.exceptionHandler(e -> abort(e));
+      request.endHandler(v -> finish());
+      request.resume();
+    }
+
+    private void part(HttpServerFileUpload upload) {
+      if (failed) {
+        upload.handler(buffer -> {});
+        return;
+      }
+      switch (upload.name()) {
+        case "spec" -> readSpec(upload);
+        case "model" -> {
+          if (model != null) {
+            abort(new MarketException.InvalidInput("/model", "send exactly one 'model' part"));
+            return;
+          }
+          model = stage(upload);
+        }
+        case "file" -> files.add(stage(upload));
+        default ->
+            abort(
+                new MarketException.InvalidInput(
+                    "/" + upload.name(),
+                    "unknown form part '" + upload.name() + "'; expected spec, model or file"));
+      }
+    }
+
+    /** The spec is small: keep it in memory, bounded, and check it before the model arrives. */
+    private void readSpec(HttpServerFileUpload upload) {
+      Buffer buffer = Buffer.buffer();
+      upload.handler(
+          chunk -> {
+            if (!failed
+                && count(chunk.length())
+                && buffer.length() + chunk.length() <= maxSpecBytes) {
+              buffer.appendBuffer(chunk);
+            } else if (!failed) {
+              abort(
+                  new MarketException.InvalidInput(
+                      "/spec", "the spec is larger than " + maxSpecBytes + " bytes"));
+            }
+          });
+      upload.endHandler(
+          v -> {
+            spec = buffer.toString(StandardCharsets.UTF_8);
+            if (model == null && files.isEmpty()) {
+              // Nothing else has arrived yet: hold the rest of the body until the spec is known to
+              // be good.
+              context.request().pause();
+              vertx
+                  .executeBlocking(
+                      () -> {
+                        service.checkSpec(spec);
+                        return null;
+                      },
+                      false)
+                  .onSuccess(ok -> context.request().resume())
+                  .onFailure(this::abort);
+            }
+          });
+    }
+
+    /** Streams a part to a staging file while hashing it; completes with its size and SHA-256. */
+    private Future<StagedFile> stage(HttpServerFileUpload upload) {
+      Path path = staging.resolve(UUID.randomUUID() + ".part");
+      written.add(path);
+      MessageDigest digest = sha256();
+      long[] size = {0};
+      // Network chunks are small; batching them keeps file writes (run on worker threads) few.
+      Buffer[] batch = {Buffer.buffer(WRITE_BATCH)};
+      Promise<StagedFile> staged = Promise.promise();
+      upload.pause();
+      vertx
+          .fileSystem()
+          .open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
+          .onFailure(e -> abort(e))
+          .onSuccess(
+              file -> {
+                file.setWriteQueueMaxSize(4 * WRITE_BATCH);
+                upload.handler(
+                    chunk -> {
+                      if (failed || !count(chunk.length())) {
+                        return;
+                      }
+                      digest.update(chunk.getByteBuf().nioBuffer());
+                      size[0] += chunk.length();
+                      batch[0].appendBuffer(chunk);
+                      if (batch[0].length() >= WRITE_BATCH) {
+                        file.write(batch[0]);
+                        batch[0] = Buffer.buffer(WRITE_BATCH);
+                        if (file.writeQueueFull()) {
+                          upload.pause();
+                          file.drainHandler(v -> upload.resume());
+                        }
+                      }
+                    });
+                upload.exceptionHandler(e -> abort(e));
+                upload.endHandler(
+                    v ->
+                        file.write(batch[0])
+                            .compose(written -> file.close())
+                            .onFailure(staged::fail)
+                            .onSuccess(
+                                closed ->
+                                    staged.complete(
+                                        new StagedFile(
+                                            upload.filename(),
+                                            path,
+                                            size[0],
+                                            HexFormat.of().formatHex(digest.digest())))));
+                upload.resume();
+              });
+      return staged.future();
+    }
+
+    /** Counts body bytes against the limit; bodies without a declared length are cut off here. */
+    private boolean count(int bytes) {
+      received += bytes;
+      if (received > maxBytes) {
+        abort(tooLarge());
+        return false;
+      }
+      return true;
+    }
+
+    private void finish() {
+      if (failed) {
+        return;
+      }
+      List<Future<StagedFile>> parts = new ArrayList<>(files);
+      if (model != null) {
+        parts.add(model);
+      }
+      Future.all(parts)
+          .compose(
+              all ->
+                  vertx.executeBlocking(
+                      () ->
+                          service.upload(
+                              new UploadCommand(
+                                  principal,
+                                  owner,
+                                  name,
+                                  spec,
+                                  model == null ? null : model.result(),
+                                  files.stream().map(Future::result).toList())),
+                      false))
+          .onComplete(
+              result -> {
+                deleteStaged();
+                if (result.succeeded()) {
+                  created(context, result.result());
+                } else {
+                  fail(context, result.cause());
+                }
+              });
+    }
+
+    private void abort(Throwable cause) {
+      if (failed) {
+        return;
+      }
+      failed = true;
+      // Let pending writes settle before removing their files.
+      vertx.setTimer(100, t -> deleteStaged());
+      fail(context, cause);
+    }
+
+    private void deleteStaged() {
+      for (Path path : written) {
+        vertx.fileSystem().delete(path.toString()).onFailure(e -> {});
+      }
+    }
+  }
+
+  private static void created(RoutingContext context, UploadResult result) {
+    String location =
+        "/api/v1/learnwares/%s/%s/versions/%d"
+            .formatted(result.owner(), result.name(), result.version());
+    context
+        .response()
+        .setStatusCode(201)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.LOCATION, location)
+        .end(Json.encode(result));
+  }
+
+  /**
+   * Answers with a problem document. If the body was not read to its end the connection is closed
+   * afterwards: that is the only way to stop a client that is still sending.
+   */
+  private static void fail(RoutingContext context, Throwable cause) {
+    Problem problem;
+    if (cause instanceof MarketException e) {
+      problem = e.toProblem();
+    } else {
+      LOG.error("Upload failed", cause);
+      problem =
+          Problem.of(
+              500,
+              "internal-error",
+              "Internal error",
+              "The server failed to handle the upload; the error is logged.",
+              null);
+    }
+    if (context.response().ended() || context.response().closed()) {
+      return;
+    }
+    boolean bodyUnread = !context.request().isEnded();
+    if (problem.status() == 401) {
+      context.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    context
+        .response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        .end(Json.encode(problem))
+        .onComplete(
+            done -> {
+              if (bodyUnread) {
+                context.request().connection().close();
+              }
+            });
+  }
+
+  private MarketException tooLarge() {
+    return new MarketException.PayloadTooLarge(
+        "The upload is larger than the limit of " + maxBytes + " bytes.");
+  }
+
+  private static String bearerToken(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return "";
+    }
+    return header.substring(7).trim();
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

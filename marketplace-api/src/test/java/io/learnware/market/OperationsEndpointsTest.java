@@ -1,0 +1,115 @@
+package io.learnware.market;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operational endpoints next to the API: health, OpenAPI, Swagger UI, metrics, landing page.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class OperationsEndpointsTest {
+
+  @Test
+  void readinessIsUpWithTheDatabaseCheck() {
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .contentType(containsString("json"))
+        .body("status", equalTo("UP"))
+        .body("checks.find { it.name.toLowerCase().contains('database') }.status", equalTo("UP"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void openApiDocumentListsThePublicOperations() {
+    Map<String, Map<String, Object>> paths =
+        given()
+            .queryParam("format", "json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .contentType(containsString("json"))
+            .body("openapi", startsWith("3."))
+            .body("info.title", equalTo("Learnware Market API"))
+            .extract()
+            .jsonPath()
+            .getMap("paths");
+
+    assertThat(paths)
+        .containsKeys(
+            "/api/v1/learnwares/{owner}/{name}/versions",
+            "/api/v1/learnwares",
+            "/api/v1/me",
+            "/api/v1/users",
+            "/api/v1/tokens");
+    assertThat(paths.get("/api/v1/learnwares/{owner}/{name}/versions")).containsKey("post");
+    assertThat(paths.get("/api/v1/learnwares")).containsKey("get");
+    assertThat(paths.get("/api/v1/me")).containsKey("get");
+    assertThat(paths.get("/api/v1/users")).containsKey("post");
+    assertThat(paths.get("/api/v1/tokens")).containsKeys("get", "post");
+    Map<String, Object> upload =
+        (Map<String, Object>) paths.get("/api/v1/learnwares/{owner}/{name}/versions").get("post");
+    assertThat((List<Map<String, Object>>) upload.get("parameters"))
+        .extracting(p -> p.get("name"))
+        .contains("owner", "name");
+  }
+
+  @Test
+  void swaggerUiIsServed() {
+    given()
+        .get("/q/swagger-ui/")
+        .then()
+        .statusCode(200)
+        .contentType(containsString("text/html"))
+        .body(containsString("swagger-ui"));
+  }
+
+  @Test
+  void metricsCountHttpRequestsInPrometheusFormat() {
+    given().get("/api/v1/learnwares").then().statusCode(200);
+
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+    assertThat(metrics.lines())
+        .anyMatch(
+            line ->
+                line.startsWith("http_server_requests_seconds_count{")
+                    && line.contains("uri=\"/api/v1/learnwares\"")
+                    && line.contains("status=\"200\""));
+  }
+
+  @Test
+  void landingPageIsServedAtTheRoot() {
+    given()
+        .get("/")
+        .then()
+        .statusCode(200)
+        .contentType(containsString("text/html"))
+        .body(containsString("<title>Learnware Market</title>"))
+        .body(containsString("Learnware Market"));
+  }
+
+  @Test
+  void livenessIsUp() {
+    given()
+        .get("/q/health/live")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.status", not(hasItem("DOWN")));
+  }
+}
