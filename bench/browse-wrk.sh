@@ -4,6 +4,7 @@
 #
 #   bench/browse-wrk.sh [LEARNWARES=1000] [SECONDS=20] [CONNECTIONS=16]
 #
+# Browse pages are cached for learnware.browse.cache-ttl (2 s); LEARNWARE_BROWSE_CACHE_TTL=0S measures without.
 # Needs wrk (Debian package `wrk`; installed here if missing). Seeds LEARNWARES learnwares with the digits
 # fixture (varied names, tags and descriptions), warms up, then runs each scenario and prints a table.
 set -euo pipefail
@@ -60,14 +61,14 @@ for scenario in "${scenarios[@]}"; do
 done
 
 python3 - "$results" "$count" "$duration" "$connections" "$(bench_machine)" <<'PY'
-import sys
+import os, sys
 rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
 count, duration, connections, machine = sys.argv[2:6]
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 ref = float(rows[0][1])
 print(f"machine: {machine}")
-print(f"{count} learnwares stored; wrk -t2 -c{connections} -d{duration}s on loopback (wrk shares the 2 cores)")
+print(f"{count} learnwares stored; wrk -t2 -c{connections} -d{duration}s on loopback (wrk shares the 2 cores); browse cache TTL {os.environ.get('LEARNWARE_BROWSE_CACHE_TTL', '2S (default)')}")
 print()
 print("| scenario | requests/s | p50 ms | p99 ms | vs reference | target | errors |")
 print("| --- | ---: | ---: | ---: | ---: | --- | --- |")

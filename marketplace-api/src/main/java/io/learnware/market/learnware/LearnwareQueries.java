@@ -7,6 +7,7 @@ import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Page;
 import io.learnware.market.learnware.LearnwareModels.VersionSummary;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
+import io.quarkus.cache.CacheResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -31,6 +32,13 @@ public class LearnwareQueries {
   public LearnwareQueries(EntityManager em) {
     this.em = em;
   }
+
+  /**
+   * Browse pages are cached briefly: listings are read far more often than learnwares change.
+   * Writes in this instance invalidate the cache; the time limit bounds how long other instances'
+   * writes take to show.
+   */
+  public static final String BROWSE_CACHE = "learnware-browse";
 
   /** A version and its stored artifacts, for downloads. */
   public record Artifact(String sha256, long size, String filename) {}
@@ -111,6 +119,7 @@ public class LearnwareQueries {
    * a state filter by their newest version in that state. Filters apply to that version. The total
    * comes from the same statement.
    */
+  @CacheResult(cacheName = BROWSE_CACHE)
   @Transactional
   public Page<LearnwareSummary> browse(BrowseQuery query) {
     Map<String, Object> params = new LinkedHashMap<>();

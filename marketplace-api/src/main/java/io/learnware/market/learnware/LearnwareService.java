@@ -14,6 +14,7 @@ import io.learnware.market.problem.Problem.Violation;
 import io.learnware.market.storage.StorageService;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
+import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -55,6 +56,7 @@ public class LearnwareService {
    * the files' formats), then records the version and moves the staged bytes into the store in one
    * transaction. Anything that fails leaves no learnware, version or blob behind.
    */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
     command.uploader().requireWriteAccess(command.owner());
     requireName(command.owner(), "/owner");
@@ -125,6 +127,7 @@ public class LearnwareService {
   /**
    * Deletes one version. Refused while an alias points at it, so that no alias silently dangles.
    */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteVersion(String owner, String name, String ref) {
     caller.requireWriteAccess(owner);

@@ -142,6 +142,36 @@ class RegistryFlowTest {
   }
 
   @Test
+  void browsePagesReflectUploadsAndDeletionsImmediately() {
+    String token = Market.newUser("fresh");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "first").then().statusCode(201);
+    given().queryParam("owner", owner).get("/api/v1/learnwares").then().body("total", equalTo(1));
+
+    // The same query again after a write: a cached page must not hide the new learnware.
+    Market.uploadDigits(token, owner, "second").then().statusCode(201);
+    given()
+        .queryParam("owner", owner)
+        .get("/api/v1/learnwares")
+        .then()
+        .body("total", equalTo(2))
+        .body("items.name", contains("second", "first"));
+
+    given()
+        .auth()
+        .oauth2(token)
+        .delete("/api/v1/learnwares/{owner}/second/versions/1", owner)
+        .then()
+        .statusCode(204);
+    given()
+        .queryParam("owner", owner)
+        .get("/api/v1/learnwares")
+        .then()
+        .body("total", equalTo(1))
+        .body("items.name", contains("first"));
+  }
+
+  @Test
   void aliasesAndVersionNumbersFollowTheContract() {
     String token = Market.newUser("alias");
     String owner = Market.usernameOf(token);
