@@ -4,27 +4,39 @@ import java.util.List;
 
 /**
  * A failure the caller can act on. Each subclass fixes the HTTP status and problem type, so
- * services throw domain exceptions and {@link ProblemMapper} alone turns them into responses.
+ * services throw domain exceptions and {@link ProblemMapper} (or the streaming upload route) alone
+ * turns them into responses.
  */
 public abstract class MarketException extends RuntimeException {
 
+  private final int status;
+  private final String type;
+  private final String title;
   private final List<Problem.Violation> violations;
 
-  protected MarketException(String detail) {
-    this(detail, null);
-  }
-
-  protected MarketException(String detail, List<Problem.Violation> violations) {
+  /**
+   * @param type a short, stable slug for the problem type URI, e.g. {@code not-found}
+   */
+  protected MarketException(
+      int status, String type, String title, String detail, List<Problem.Violation> violations) {
     super(detail);
+    this.status = status;
+    this.type = type;
+    this.title = title;
     this.violations = violations == null ? null : List.copyOf(violations);
   }
 
-  public abstract int status();
+  public int status() {
+    return status;
+  }
 
-  /** A short, stable slug for the problem type URI, e.g. {@code not-found}. */
-  public abstract String type();
+  public String type() {
+    return type;
+  }
 
-  public abstract String title();
+  public String title() {
+    return title;
+  }
 
   public List<Problem.Violation> violations() {
     return violations;
@@ -32,186 +44,71 @@ public abstract class MarketException extends RuntimeException {
 
   /** This failure as the problem document the client receives. */
   public Problem toProblem() {
-    return Problem.of(status(), type(), title(), getMessage(), violations);
+    return Problem.of(status, type, title, getMessage(), violations);
   }
 
   /** 400: the request is malformed or fails validation. */
   public static class InvalidInput extends MarketException {
     public InvalidInput(String detail, List<Problem.Violation> violations) {
-      super(detail, violations);
+      super(400, "invalid-input", "Invalid input", detail, violations);
     }
 
     public InvalidInput(String pointer, String message) {
-      super(message, List.of(new Problem.Violation(pointer, message)));
-    }
-
-    @Override
-    public int status() {
-      return 400;
-    }
-
-    @Override
-    public String type() {
-      return "invalid-input";
-    }
-
-    @Override
-    public String title() {
-      return "Invalid input";
+      this(message, List.of(new Problem.Violation(pointer, message)));
     }
   }
 
   /** 401: no valid token where one is needed. */
   public static class Unauthorized extends MarketException {
     public Unauthorized(String detail) {
-      super(detail);
-    }
-
-    @Override
-    public int status() {
-      return 401;
-    }
-
-    @Override
-    public String type() {
-      return "unauthorized";
-    }
-
-    @Override
-    public String title() {
-      return "Unauthorized";
-    }
-  }
-
-  /** 415: the request body has a media type this endpoint does not read. */
-  public static class UnsupportedMediaType extends MarketException {
-    public UnsupportedMediaType(String detail) {
-      super(detail);
-    }
-
-    @Override
-    public int status() {
-      return 415;
-    }
-
-    @Override
-    public String type() {
-      return "unsupported-media-type";
-    }
-
-    @Override
-    public String title() {
-      return "Unsupported media type";
+      super(401, "unauthorized", "Unauthorized", detail, null);
     }
   }
 
   /** 403: authenticated, but not allowed to touch this resource. */
   public static class Forbidden extends MarketException {
     public Forbidden(String detail) {
-      super(detail);
-    }
-
-    @Override
-    public int status() {
-      return 403;
-    }
-
-    @Override
-    public String type() {
-      return "forbidden";
-    }
-
-    @Override
-    public String title() {
-      return "Forbidden";
+      super(403, "forbidden", "Forbidden", detail, null);
     }
   }
 
-  /** 404: the named resource does not exist (or the caller may not know that it does). */
+  /** 404: the named resource does not exist. */
   public static class NotFound extends MarketException {
     public NotFound(String detail) {
-      super(detail);
-    }
-
-    @Override
-    public int status() {
-      return 404;
-    }
-
-    @Override
-    public String type() {
-      return "not-found";
-    }
-
-    @Override
-    public String title() {
-      return "Not found";
+      super(404, "not-found", "Not found", detail, null);
     }
   }
 
   /** 409: the request conflicts with the current state, e.g. a name that is taken. */
   public static class Conflict extends MarketException {
     public Conflict(String detail) {
-      super(detail);
-    }
-
-    @Override
-    public int status() {
-      return 409;
-    }
-
-    @Override
-    public String type() {
-      return "conflict";
-    }
-
-    @Override
-    public String title() {
-      return "Conflict";
+      super(409, "conflict", "Conflict", detail, null);
     }
   }
 
   /** 413: the upload is larger than the configured limit. */
   public static class PayloadTooLarge extends MarketException {
     public PayloadTooLarge(String detail) {
-      super(detail);
+      super(413, "payload-too-large", "Payload too large", detail, null);
     }
+  }
 
-    @Override
-    public int status() {
-      return 413;
-    }
-
-    @Override
-    public String type() {
-      return "payload-too-large";
-    }
-
-    @Override
-    public String title() {
-      return "Payload too large";
+  /** 415: the request body has a media type this endpoint does not read. */
+  public static class UnsupportedMediaType extends MarketException {
+    public UnsupportedMediaType(String detail) {
+      super(415, "unsupported-media-type", "Unsupported media type", detail, null);
     }
   }
 
   /** 422: well-formed, but the model bytes are not what the specification declares. */
   public static class ModelFormatMismatch extends MarketException {
     public ModelFormatMismatch(String detail, List<Problem.Violation> violations) {
-      super(detail, violations);
-    }
-
-    @Override
-    public int status() {
-      return 422;
-    }
-
-    @Override
-    public String type() {
-      return "model-format-mismatch";
-    }
-
-    @Override
-    public String title() {
-      return "Model does not match its declared format";
+      super(
+          422,
+          "model-format-mismatch",
+          "Model does not match its declared format",
+          detail,
+          violations);
     }
   }
 }

@@ -249,6 +249,40 @@ class UploadErrorsTest {
   }
 
   @Test
+  void badSpecSentFirstIsRefusedBeforeTheModelIsRead() throws IOException {
+    String token = Market.newUser("early");
+    String owner = Market.usernameOf(token);
+    String badSpec = Fixtures.text(Market.DIGITS_SPEC).replace("\"table\"", "\"audio\"");
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      String head =
+          "--x\r\nContent-Disposition: form-data; name=\"spec\"; filename=\"spec.json\"\r\n\r\n"
+              + badSpec
+              + "\r\n--x\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.pt\"\r\n\r\n";
+      // The request promises a 100 MB model but sends only its first byte, then waits for the
+      // answer.
+      out.write(
+          ("POST /api/v1/learnwares/"
+                  + owner
+                  + "/early/versions HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Authorization: Bearer "
+                  + token
+                  + "\r\n"
+                  + "Content-Type: multipart/form-data; boundary=x\r\n"
+                  + "Content-Length: 100000000\r\n\r\n"
+                  + head
+                  + "P")
+              .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 400");
+      assertThat(response).contains("/spec/dataType");
+    }
+    given().get("/api/v1/learnwares/{owner}/early", owner).then().statusCode(404);
+  }
+
+  @Test
   void abortedUploadLeavesNoLearnwareBlobOrTemporaryFile() throws IOException {
     String token = Market.newUser("abort");
     String owner = Market.usernameOf(token);
