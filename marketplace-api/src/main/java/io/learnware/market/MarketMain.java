@@ -4,7 +4,6 @@ import io.learnware.market.database.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
-import org.jboss.logging.Logger;
 
 /**
  * Starts the market. With {@code LEARNWARE_DB_URL} set it uses that PostgreSQL; otherwise it first
@@ -12,8 +11,6 @@ import org.jboss.logging.Logger;
  */
 @QuarkusMain
 public final class MarketMain {
-
-  private static final Logger LOG = Logger.getLogger(MarketMain.class);
 
   private MarketMain() {}
 
@@ -34,7 +31,6 @@ public final class MarketMain {
       System.setProperty("quarkus.datasource.username", database.username());
       System.setProperty("quarkus.datasource.password", database.password());
       Quarkus.run(args);
-      LOG.info("Stopping the embedded PostgreSQL");
     }
   }
 
