@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,7 +64,16 @@ public class UploadRoute {
     this.staging = config.dataDir().resolve("tmp").resolve("uploads").toAbsolutePath();
   }
 
-  void register(@Observes Router router) {
+  void register(@Observes Router router) throws IOException {
+    // Staging files left by a crash mid-upload belong to no request any more: nothing else will
+    // remove them.
+    if (Files.isDirectory(staging)) {
+      try (Stream<Path> leftovers = Files.list(staging)) {
+        for (Path leftover : leftovers.toList()) {
+          Files.deleteIfExists(leftover);
+        }
+      }
+    }
     // Ahead of the REST layer, which would otherwise parse (and buffer) the multipart body itself.
     router.post(PATH).order(-10).handler(this::handle);
   }

@@ -37,7 +37,7 @@ class RestartIT {
   }
 
   @Test
-  void dataSurvivesARestartAndCtrlCStopsTheDatabaseToo() throws Exception {
+  void dataSurvivesARestartCtrlCStopsTheDatabaseAndStagingLeftoversGo() throws Exception {
     Path dataDir = Files.createTempDirectory("market-restart-");
     int port = freePort();
     RestAssured.port = port;
@@ -51,7 +51,12 @@ class RestartIT {
         .as("PostgreSQL shut down with the market")
         .doesNotExist();
 
+    // What a crash mid-upload would leave behind: removed at the next start.
+    Path leftover = dataDir.resolve("tmp/uploads/crashed.part");
+    Files.writeString(leftover, "partial bytes");
+
     market = start(dataDir, port);
+    assertThat(leftover).doesNotExist();
     byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
     given()
         .get("/api/v1/learnwares/{owner}/kept", owner)
