@@ -7,6 +7,7 @@ import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Page;
 import io.learnware.market.learnware.LearnwareModels.VersionSummary;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
+import io.learnware.market.problem.MarketException;
 import io.quarkus.cache.CacheResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -109,7 +110,7 @@ public class LearnwareQueries {
         v.file(filename)
             .orElseThrow(
                 () ->
-                    new io.learnware.market.problem.MarketException.NotFound(
+                    new MarketException.NotFound(
                         v.learnware.key() + "@" + v.version + " has no file '" + filename + "'."));
     return new Artifact(file.sha256, file.size, file.filename);
   }

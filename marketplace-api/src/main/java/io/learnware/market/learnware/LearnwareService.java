@@ -141,14 +141,17 @@ public class LearnwareService {
               + aliases.getFirst().name
               + "'; point the alias elsewhere first.");
     }
-    storage.release(version.modelSha256);
-    version.files.forEach(file -> storage.release(file.sha256));
+    List<String> blobs = new ArrayList<>();
+    blobs.add(version.modelSha256);
+    version.files.forEach(file -> blobs.add(file.sha256));
     Learnware learnware = version.learnware;
     if (learnware.currentVersion == version) {
       learnware.currentVersion = null;
     }
     version.delete();
+    // The rows that reference the blobs go first: the last release deletes a blob's row.
     learnware.refreshCurrentVersion();
+    blobs.forEach(storage::release);
   }
 
   @Transactional
