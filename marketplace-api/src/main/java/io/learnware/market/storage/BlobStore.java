@@ -27,8 +27,6 @@ public interface BlobStore {
    */
   Optional<Path> localFile(String sha256);
 
-  boolean exists(String sha256);
-
   /** Removes the blob if present; returns whether something was removed. */
   boolean delete(String sha256) throws IOException;
 }

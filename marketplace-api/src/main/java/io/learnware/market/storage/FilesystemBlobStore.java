@@ -62,11 +62,6 @@ public class FilesystemBlobStore implements BlobStore {
   }
 
   @Override
-  public boolean exists(String sha256) {
-    return Files.exists(pathOf(sha256));
-  }
-
-  @Override
   public boolean delete(String sha256) throws IOException {
     return Files.deleteIfExists(pathOf(sha256));
   }

@@ -7,13 +7,10 @@ import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.learnware.market.support.StoredBlobs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,8 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -31,10 +26,7 @@ class ConcurrentUploadTest {
 
   private static final int UPLOADS = 8;
 
-  @Inject EntityManager em;
-
-  @ConfigProperty(name = "learnware.data-dir")
-  Path dataDir;
+  @Inject StoredBlobs blobs;
 
   @Test
   void concurrentUploadsGetVersionsOneToNOnceEachAndIdenticalBytesAreStoredOnce() throws Exception {
@@ -64,21 +56,9 @@ class ConcurrentUploadTest {
     assertThat(versions).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
 
     String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
-    Object[] blob =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    (Object[])
-                        em.createNativeQuery("SELECT refs, size FROM blob WHERE sha256 = ?1")
-                            .setParameter(1, modelSha)
-                            .getSingleResult());
-    assertThat(((Number) blob[0]).intValue()).isGreaterThanOrEqualTo(UPLOADS);
-    assertThat(((Number) blob[1]).longValue())
-        .isEqualTo(Fixtures.bytes(Market.DIGITS_MODEL).length);
-    try (Stream<Path> stored = Files.walk(dataDir.resolve("blobs"))) {
-      assertThat(stored.filter(p -> p.getFileName().toString().equals(modelSha)).count())
-          .isEqualTo(1);
-    }
+    assertThat(blobs.refs(modelSha)).isGreaterThanOrEqualTo(UPLOADS);
+    assertThat(blobs.size(modelSha)).isEqualTo(Fixtures.bytes(Market.DIGITS_MODEL).length);
+    assertThat(blobs.files(modelSha)).isEqualTo(1);
     given()
         .get("/api/v1/learnwares/{owner}/raced", owner)
         .then()

@@ -10,18 +10,17 @@ import static org.hamcrest.Matchers.hasItems;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.StoredBlobs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class UploadErrorsTest {
 
-  @Inject EntityManager em;
-
-  @ConfigProperty(name = "learnware.data-dir")
-  Path dataDir;
+  @Inject StoredBlobs blobs;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -46,7 +42,7 @@ class UploadErrorsTest {
         Fixtures.text(Market.DIGITS_SPEC)
             .replace("\"dataType\": \"table\"", "\"dataType\": \"audio\"")
             .replace("\"license\": \"MIT\"", "\"license\": 7");
-    long blobsBefore = blobCount();
+    long blobsBefore = blobs.count();
 
     given()
         .auth()
@@ -62,7 +58,7 @@ class UploadErrorsTest {
         .body("title", equalTo("Invalid input"))
         .body("violations.pointer", hasItems("/spec/dataType", "/spec/license"));
 
-    assertThat(blobCount()).isEqualTo(blobsBefore);
+    assertThat(blobs.count()).isEqualTo(blobsBefore);
     given().get("/api/v1/learnwares/{owner}/broken", owner).then().statusCode(404);
   }
 
@@ -113,7 +109,7 @@ class UploadErrorsTest {
   void renamedTextFileClaimingTorchScriptGives422() {
     String token = Market.newUser("fake");
     String owner = Market.usernameOf(token);
-    long blobsBefore = blobCount();
+    long blobsBefore = blobs.count();
     given()
         .auth()
         .oauth2(token)
@@ -127,7 +123,7 @@ class UploadErrorsTest {
         .body("type", equalTo("urn:learnware:problem:model-format-mismatch"))
         .body("violations[0].pointer", equalTo("/model"))
         .body("violations[0].message", containsString("not a TorchScript archive"));
-    assertThat(blobCount()).isEqualTo(blobsBefore);
+    assertThat(blobs.count()).isEqualTo(blobsBefore);
   }
 
   @Test
@@ -286,7 +282,7 @@ class UploadErrorsTest {
   void abortedUploadLeavesNoLearnwareBlobOrTemporaryFile() throws IOException {
     String token = Market.newUser("abort");
     String owner = Market.usernameOf(token);
-    long blobsBefore = blobCount();
+    long blobsBefore = blobs.count();
     try (Socket socket = new Socket("localhost", port)) {
       OutputStream out = socket.getOutputStream();
       String head =
@@ -308,27 +304,9 @@ class UploadErrorsTest {
       out.flush();
     }
     given().get("/api/v1/learnwares/{owner}/aborted", owner).then().statusCode(404);
-    assertThat(blobCount()).isEqualTo(blobsBefore);
-    Path uploads = dataDir.resolve("tmp/uploads");
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(filesIn(uploads)).isZero());
-  }
-
-  private long blobCount() {
-    return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-        .call(
-            () ->
-                ((Number) em.createNativeQuery("SELECT count(*) FROM blob").getSingleResult())
-                    .longValue());
-  }
-
-  private static long filesIn(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.count();
-    }
+    assertThat(blobs.count()).isEqualTo(blobsBefore);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(blobs.stagingFiles()).isZero());
   }
 }
