@@ -1,8 +1,7 @@
 package io.learnware.market.account;
 
+import io.learnware.market.storage.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -24,11 +23,7 @@ final class Tokens {
   }
 
   static byte[] hash(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return Sha256.newDigest().digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   /** What is shown of a token after creation: enough to recognise it, far too little to use it. */

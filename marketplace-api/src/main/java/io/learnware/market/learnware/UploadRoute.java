@@ -7,6 +7,7 @@ import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.market.storage.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,9 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -210,7 +209,7 @@ public class UploadRoute {
     private Future<StagedFile> stage(HttpServerFileUpload upload) {
       Path path = staging.resolve(UUID.randomUUID() + ".part");
       written.add(path);
-      MessageDigest digest = sha256();
+      MessageDigest digest = Sha256.newDigest();
       long[] size = {0};
       // Network chunks are small; batching them keeps file writes (run on worker threads) few.
       Buffer[] batch = {Buffer.buffer(WRITE_BATCH)};
@@ -253,7 +252,7 @@ public class UploadRoute {
                                             upload.filename(),
                                             path,
                                             size[0],
-                                            HexFormat.of().formatHex(digest.digest())))));
+                                            Sha256.hex(digest.digest())))));
                 upload.resume();
               });
       return staged.future();
@@ -386,14 +385,6 @@ public class UploadRoute {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }

@@ -17,10 +17,14 @@ public final class Sha256 {
   }
 
   public static String of(byte[] bytes) {
-    return HexFormat.of().formatHex(newDigest().digest(bytes));
+    return hex(newDigest().digest(bytes));
   }
 
-  private static MessageDigest newDigest() {
+  public static String hex(byte[] digest) {
+    return HexFormat.of().formatHex(digest);
+  }
+
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
