@@ -1,0 +1,137 @@
+package io.learnware.spec.rkme;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits mixtures of candidate embeddings to a target embedding: the weights minimise {@code MMD²(μ,
+ * Σ w_i μ_i) = wᵀGw − 2wᵀh + ‖μ‖²} over the simplex, where {@code G_ij = ⟨μ_i, μ_j⟩} and {@code h_i
+ * = ⟨μ_i, μ⟩}.
+ */
+public final class Mixtures {
+
+  private Mixtures() {}
+
+  /** The best weights over all {@code candidates}. */
+  public static Mixture fit(Rkme target, List<Rkme> candidates) {
+    double[] inner = new double[candidates.size()];
+    for (int i = 0; i < inner.length; i++) {
+      inner[i] = candidates.get(i).innerProduct(target);
+    }
+    Gram gram = new Gram(candidates);
+    int[] all = new int[candidates.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return fit(target.squaredNorm(), gram, inner, all);
+  }
+
+  /**
+   * Grows a mixture greedily: it starts from the single candidate nearest the target and adds, one
+   * at a time, the candidate whose addition lowers the mixture's MMD² most, while that lowers it by
+   * at least {@code minRelativeGain} (a fraction of the current MMD²), up to {@code maxComponents}.
+   *
+   * @param innerProducts {@code ⟨μ_i, μ_target⟩} per candidate, usually known from ranking them
+   * @return the mixture; a single component when no addition helps
+   */
+  public static Mixture greedy(
+      Rkme target,
+      List<Rkme> candidates,
+      double[] innerProducts,
+      int maxComponents,
+      double minRelativeGain) {
+    if (candidates.isEmpty()) {
+      throw new IllegalArgumentException("no candidates");
+    }
+    double targetNorm = target.squaredNorm();
+    Gram gram = new Gram(candidates);
+    int first = 0;
+    double firstMmd = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < candidates.size(); i++) {
+      double mmd = targetNorm + gram.get(i, i) - 2 * innerProducts[i];
+      if (mmd < firstMmd) {
+        firstMmd = mmd;
+        first = i;
+      }
+    }
+    Mixture best = new Mixture(new int[] {first}, new double[] {1}, Math.max(0, firstMmd));
+    List<Integer> chosen = new ArrayList<>(List.of(first));
+    while (chosen.size() < maxComponents) {
+      Mixture round = null;
+      for (int c = 0; c < candidates.size(); c++) {
+        if (chosen.contains(c)) {
+          continue;
+        }
+        int[] trial = new int[chosen.size() + 1];
+        for (int i = 0; i < chosen.size(); i++) {
+          trial[i] = chosen.get(i);
+        }
+        trial[chosen.size()] = c;
+        Mixture mixture = fit(targetNorm, gram, innerProducts, trial);
+        if (round == null || mixture.mmdSquared() < round.mmdSquared()) {
+          round = mixture;
+        }
+      }
+      if (round == null || round.mmdSquared() > best.mmdSquared() * (1 - minRelativeGain)) {
+        break;
+      }
+      best = round;
+      chosen.add(round.components()[round.components().length - 1]);
+    }
+    return withoutZeroWeights(best);
+  }
+
+  private static Mixture fit(double targetNorm, Gram gram, double[] inner, int[] components) {
+    int m = components.length;
+    double[] g = new double[m * m];
+    double[] h = new double[m];
+    for (int i = 0; i < m; i++) {
+      h[i] = inner[components[i]];
+      for (int j = 0; j < m; j++) {
+        g[i * m + j] = gram.get(components[i], components[j]);
+      }
+    }
+    double[] w = SimplexQp.solve(g, h);
+    double mmd = targetNorm + 2 * SimplexQp.objective(g, h, w);
+    return new Mixture(components, w, Math.max(0, mmd));
+  }
+
+  private static Mixture withoutZeroWeights(Mixture mixture) {
+    int[] components = mixture.components();
+    double[] weights = mixture.weights();
+    int kept = 0;
+    for (double weight : weights) {
+      kept += weight > 0 ? 1 : 0;
+    }
+    int[] keptComponents = new int[kept];
+    double[] keptWeights = new double[kept];
+    for (int i = 0, o = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        keptComponents[o] = components[i];
+        keptWeights[o++] = weights[i];
+      }
+    }
+    return new Mixture(keptComponents, keptWeights, mixture.mmdSquared());
+  }
+
+  /** Inner products between candidates, computed on first use. */
+  private static final class Gram {
+    private final List<Rkme> candidates;
+    private final Map<Long, Double> values = new HashMap<>();
+
+    Gram(List<Rkme> candidates) {
+      this.candidates = candidates;
+    }
+
+    double get(int i, int j) {
+      if (i == j) {
+        return candidates.get(i).squaredNorm();
+      }
+      long key = (long) Math.min(i, j) << 32 | Math.max(i, j);
+      return values.computeIfAbsent(
+          key, unused -> candidates.get(i).innerProduct(candidates.get(j)));
+    }
+  }
+}
