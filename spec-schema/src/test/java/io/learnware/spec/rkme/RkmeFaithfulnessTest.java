@@ -72,9 +72,7 @@ class RkmeFaithfulnessTest {
     SplittableRandom random = new SplittableRandom(seed);
     double[] x = new double[n * d];
     for (int i = 0; i < x.length; i++) {
-      double u = 1 - random.nextDouble();
-      double v = random.nextDouble();
-      x[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) + (i % d == 0 ? shift : 0);
+      x[i] = StrictGaussian.next(random) + (i % d == 0 ? shift : 0);
     }
     return new Matrix(n, d, x);
   }
