@@ -12,4 +12,4 @@ brute=${3:-5}
 bin/mvn -B -q -pl marketplace-api -am test -DskipITs \
   -Dtest=SearchBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.sizes="$sizes" -Dbench.queries="$queries" -Dbench.bruteQueries="$brute" \
-  -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||^\(|^seeded|^worst|ERROR|FAIL'
+  -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||^\(|^seeded|^worst|^T |ERROR|FAIL'

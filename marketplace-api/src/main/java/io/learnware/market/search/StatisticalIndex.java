@@ -18,6 +18,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -205,6 +206,8 @@ public class StatisticalIndex {
    */
   private static final class SpaceIndex {
     private static final int D = RandomFeatureSketch.DIMENSION;
+    private static final int PARALLEL_THRESHOLD = 20_000;
+    private static final int SCAN_PARTS = 4;
 
     private int capacity = 16;
     private long[] learnwareIds = new long[capacity];
@@ -277,13 +280,22 @@ public class StatisticalIndex {
     List<Candidate> nearest(
         float[] query, double queryNorm, LongPredicate accept, StateFilter filter, int limit) {
       float[] dots = new float[size];
-      for (int f = 0; f < D; f++) {
-        float q = query[f];
-        int base = f * capacity;
-        for (int i = 0; i < size; i++) {
-          dots[i] += q * sketches[base + i];
-        }
-      }
+      // Memory-bound at scale (100,000 sketches are 100 MB): both cores stream their own range.
+      int parts = size < PARALLEL_THRESHOLD ? 1 : SCAN_PARTS;
+      IntStream.range(0, parts)
+          .parallel()
+          .forEach(
+              part -> {
+                int from = (int) ((long) size * part / parts);
+                int to = (int) ((long) size * (part + 1) / parts);
+                for (int f = 0; f < D; f++) {
+                  float q = query[f];
+                  int base = f * capacity;
+                  for (int i = from; i < to; i++) {
+                    dots[i] += q * sketches[base + i];
+                  }
+                }
+              });
       // Max-heap on the estimate, so the worst of the best `limit` is dropped first.
       PriorityQueue<Candidate> best =
           new PriorityQueue<>(
