@@ -22,6 +22,9 @@ public final class RkmeDocuments {
   private static final Set<String> PACKAGE_TYPES =
       Set.of("RKMETableSpecification", "RKMEStatSpecification");
 
+  /** Largest magnitude of a negative weight taken as solver rounding. */
+  static final double NEGATIVE_ROUNDING = 1e-9;
+
   private RkmeDocuments() {}
 
   /**
@@ -58,7 +61,9 @@ public final class RkmeDocuments {
     }
     JsonNode beta = statistical.get("beta");
     if (beta != null) {
-      canonical.set("beta", beta.isArray() ? flatten(beta, nodes.arrayNode(beta.size())) : beta);
+      canonical.set(
+          "beta",
+          beta.isArray() ? clampRounding(flatten(beta, nodes.arrayNode(beta.size()))) : beta);
     }
     return canonical;
   }
@@ -68,6 +73,22 @@ public final class RkmeDocuments {
     if (value != null) {
       to.set(as, value);
     }
+  }
+
+  /**
+   * The package's solver returns weights like −1e−12 for points it dropped; they mean 0. Anything
+   * more negative is left for validation to reject.
+   */
+  private static ArrayNode clampRounding(ArrayNode beta) {
+    for (int i = 0; i < beta.size(); i++) {
+      JsonNode weight = beta.get(i);
+      if (weight.isNumber()
+          && weight.doubleValue() < 0
+          && weight.doubleValue() >= -NEGATIVE_ROUNDING) {
+        beta.set(i, JsonNodeFactory.instance.numberNode(0.0));
+      }
+    }
+    return beta;
   }
 
   /** Appends the leaves of a nested array to {@code into}, depth first. */

@@ -1,5 +1,6 @@
 package io.learnware.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param kernel always {@link #GAUSSIAN}
  * @param gamma kernel bandwidth of {@code exp(-gamma·‖x−y‖²)}
  * @param numPoints number of data rows the embedding summarises
+ * @param featureMap for image data, the map the points live behind; {@code null} for tables
  */
 public record RkmeSpec(
     String type,
@@ -21,13 +23,19 @@ public record RkmeSpec(
     int dimension,
     long numPoints,
     double[][] z,
-    double[] beta) {
+    double[] beta,
+    @JsonInclude(JsonInclude.Include.NON_NULL) FeatureMapSpec featureMap) {
 
   /** The canonical {@code type} of a tabular RKME. */
   public static final String TYPE = "rkme-table";
 
   /** The only kernel of specification version 1. */
   public static final String GAUSSIAN = "gaussian";
+
+  /** This embedding, marked as computed behind {@code map}. */
+  public RkmeSpec withFeatureMap(FeatureMapSpec map) {
+    return new RkmeSpec(type, kernel, gamma, dimension, numPoints, z, beta, map);
+  }
 
   @Override
   public boolean equals(Object other) {
@@ -38,19 +46,27 @@ public record RkmeSpec(
         && dimension == that.dimension
         && numPoints == that.numPoints
         && Arrays.deepEquals(z, that.z)
-        && Arrays.equals(beta, that.beta);
+        && Arrays.equals(beta, that.beta)
+        && Objects.equals(featureMap, that.featureMap);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        type, kernel, gamma, dimension, numPoints, Arrays.deepHashCode(z), Arrays.hashCode(beta));
+        type,
+        kernel,
+        gamma,
+        dimension,
+        numPoints,
+        Arrays.deepHashCode(z),
+        Arrays.hashCode(beta),
+        featureMap);
   }
 
   /** Summarises the shape instead of printing up to two million numbers. */
   @Override
   public String toString() {
-    return "RkmeSpec[type=%s, kernel=%s, gamma=%s, dimension=%d, numPoints=%d, z=%d rows, beta=%d]"
+    return "RkmeSpec[type=%s, kernel=%s, gamma=%s, dimension=%d, numPoints=%d, z=%d rows, beta=%d, featureMap=%s]"
         .formatted(
             type,
             kernel,
@@ -58,6 +74,7 @@ public record RkmeSpec(
             dimension,
             numPoints,
             z == null ? 0 : z.length,
-            beta == null ? 0 : beta.length);
+            beta == null ? 0 : beta.length,
+            featureMap);
   }
 }

@@ -14,6 +14,9 @@ import java.util.Map.Entry;
  */
 final class StructuralChecks {
 
+  /** Features of the image-sign-projection-v1 map ({@code rkme.ImageFeatureMap.DIMENSION}). */
+  private static final int IMAGE_FEATURES = 64;
+
   private StructuralChecks() {}
 
   /** Checks a whole (normalised) specification. */
@@ -36,10 +39,55 @@ final class StructuralChecks {
         out);
     JsonNode statistical = spec.get("statistical");
     if (statistical != null && statistical.isObject()) {
-      // A tabular RKME summarises the model's input rows, so it lives in the same space. Image and
-      // text RKMEs will be computed over a feature map that version 1 does not describe yet.
+      // A tabular RKME summarises the model's input rows, so it lives in the same space; an image
+      // RKME lives behind the fixed image feature map.
       JsonNode inputDimension = dataType.equals("table") ? input.get("dimension") : null;
       checkRkmeShape(statistical, "/statistical", "statistical.", inputDimension, out);
+      checkFeatureMap(statistical, dataType, input, out);
+    }
+  }
+
+  /** Image RKMEs name the image feature map for the input's shape; table RKMEs name none. */
+  private static void checkFeatureMap(
+      JsonNode statistical, String dataType, JsonNode input, List<Violation> out) {
+    JsonNode map = statistical.get("featureMap");
+    String pointer = "/statistical/featureMap";
+    if (dataType.equals("table") && map != null) {
+      out.add(
+          new Violation(
+              pointer, "must be absent for table data: its RKME lives in the input space itself"));
+    }
+    if (!dataType.equals("image")) {
+      return;
+    }
+    if (map == null || !map.isObject()) {
+      out.add(
+          new Violation(
+              pointer,
+              "is required for image data: compute the RKME with `learnware spec rkme --idx`,"
+                  + " which applies the image-sign-projection-v1 feature map"));
+      return;
+    }
+    for (String member : List.of("channels", "height", "width")) {
+      JsonNode expected = input.get(member);
+      JsonNode actual = map.get(member);
+      if (expected != null && actual != null && !expected.equals(actual)) {
+        out.add(
+            new Violation(
+                pointer + "/" + member,
+                "is %s but input.%s is %s; the RKME must be computed from images of the input's shape"
+                    .formatted(actual, member, expected)));
+      }
+    }
+    JsonNode dimension = statistical.get("dimension");
+    if (dimension != null
+        && dimension.canConvertToExactIntegral()
+        && dimension.longValue() != IMAGE_FEATURES) {
+      out.add(
+          new Violation(
+              "/statistical/dimension",
+              "is %d but the image feature map yields %d features"
+                  .formatted(dimension.longValue(), IMAGE_FEATURES)));
     }
   }
 

@@ -110,11 +110,12 @@ class SpecDocumentsTest {
                 2,
                 100,
                 new double[][] {{1, 2}, {3, 4}},
-                new double[] {0.25, 0.75}));
+                new double[] {0.25, 0.75},
+                null));
     assertThat(rkme.toString())
         .isEqualTo(
             "RkmeSpec[type=rkme-table, kernel=gaussian, gamma=0.5, dimension=2, numPoints=100,"
-                + " z=2 rows, beta=2]");
+                + " z=2 rows, beta=2, featureMap=null]");
   }
 
   @Test

@@ -417,10 +417,42 @@ class SpecValidatorTest {
     }
 
     @Test
-    void imageRkmeMayHaveAnyDimension() {
+    void imageRkmeLivesBehindTheImageFeatureMapOfTheInputShape() {
       ObjectNode spec = Docs.mnist();
-      spec.set("statistical", Docs.rkme(3, 5));
+      ObjectNode rkme = Docs.rkme(3, 64);
+      rkme.set(
+          "featureMap",
+          json(
+              """
+              {"type": "image-sign-projection-v1", "channels": 1, "height": 28, "width": 28}"""));
+      spec.set("statistical", rkme);
       assertThat(validate(spec)).isEmpty();
+
+      rkme.put("dimension", 5);
+      ((ObjectNode) rkme.get("featureMap")).put("height", 32);
+      assertThat(validate(spec))
+          .contains(
+              new Violation(
+                  "/statistical/dimension", "is 5 but the image feature map yields 64 features"),
+              new Violation(
+                  "/statistical/featureMap/height",
+                  "is 32 but input.height is 28; the RKME must be computed from images of the"
+                      + " input's shape"));
+
+      rkme.remove("featureMap");
+      assertThat(pointers(validate(spec))).contains("/statistical/featureMap");
+    }
+
+    @Test
+    void tableRkmeHasNoFeatureMap() {
+      ObjectNode spec = Docs.digitsWithRkme(2, 64);
+      rkmeOf(spec)
+          .set(
+              "featureMap",
+              json(
+                  """
+                  {"type": "image-sign-projection-v1", "channels": 1, "height": 8, "width": 8}"""));
+      assertThat(pointers(validate(spec))).containsExactly("/statistical/featureMap");
     }
 
     @Test
@@ -470,6 +502,24 @@ class SpecValidatorTest {
 
       ((ObjectNode) spec.get("input")).put("dimension", 2);
       assertThat(validate(spec)).isEmpty();
+    }
+
+    @Test
+    void packageRoundingOfDroppedWeightsIsZero() {
+      ObjectNode spec = Docs.digits();
+      ((ObjectNode) spec.get("input")).put("dimension", 2);
+      spec.set(
+          "statistical",
+          json(
+              """
+              {"type": "RKMETableSpecification", "gamma": 0.1, "num_points": 10,
+               "z": [[0.5, 0.5], [0.25, 0.75], [0, 1]], "beta": [0.4, 0.6, -1e-12]}"""));
+      assertThat(validate(spec)).isEmpty();
+      assertThat(SpecDocuments.parse(SpecDocuments.normalize(spec)).statistical().beta())
+          .containsExactly(0.4, 0.6, 0.0);
+
+      ((ObjectNode) spec.get("statistical")).set("beta", json("[0.4, 0.6, -1e-6]"));
+      assertThat(pointers(validate(spec))).contains("/statistical/beta/2");
     }
 
     @Test

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.account.AccountModels;
 import io.learnware.market.account.Caller;
+import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
+import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
@@ -12,11 +14,13 @@ import io.learnware.market.modelformat.ModelFormats;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
 import io.learnware.market.storage.StorageService;
+import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,14 +45,25 @@ public class LearnwareService {
   private final ModelFormats formats;
   private final StorageService storage;
   private final ObjectMapper mapper;
-  private final SpecValidator validator = new SpecValidator();
+  private final SpecValidator validator;
+  private final Event<StatisticalSpecRecorded> statisticalRecorded;
+  private final Event<LearnwareChanged> changed;
 
   public LearnwareService(
-      Caller caller, ModelFormats formats, StorageService storage, ObjectMapper mapper) {
+      Caller caller,
+      ModelFormats formats,
+      StorageService storage,
+      ObjectMapper mapper,
+      SpecValidator validator,
+      Event<StatisticalSpecRecorded> statisticalRecorded,
+      Event<LearnwareChanged> changed) {
     this.caller = caller;
     this.formats = formats;
     this.storage = storage;
     this.mapper = mapper;
+    this.validator = validator;
+    this.statisticalRecorded = statisticalRecorded;
+    this.changed = changed;
   }
 
   /**
@@ -105,6 +120,12 @@ public class LearnwareService {
         StreamSupport.stream(spec.path("tags").spliterator(), false)
             .map(JsonNode::asText)
             .toArray(String[]::new);
+    JsonNode input = spec.path("input");
+    version.inputDimension = optionalInt(input, "dimension");
+    version.inputChannels = optionalInt(input, "channels");
+    version.inputHeight = optionalInt(input, "height");
+    version.inputWidth = optionalInt(input, "width");
+    version.outputDimension = optionalInt(spec.path("output"), "dimension");
     version.modelFormat = format;
     version.modelSha256 = modelSha;
     version.modelSize = command.model().size();
@@ -119,6 +140,11 @@ public class LearnwareService {
     }
     version.persist();
     learnware.refreshCurrentVersion();
+    RkmeSpec statistical = SpecDocuments.parse(spec).statistical();
+    if (statistical != null) {
+      statisticalRecorded.fire(new StatisticalSpecRecorded(version.id, statistical));
+    }
+    changed.fire(new LearnwareChanged(learnware.id));
 
     return new UploadResult(
         learnware.owner, learnware.name, version.version, modelSha, version.state);
@@ -152,6 +178,7 @@ public class LearnwareService {
     // The rows that reference the blobs go first: the last release deletes a blob's row.
     learnware.refreshCurrentVersion();
     blobs.forEach(storage::release);
+    changed.fire(new LearnwareChanged(learnware.id));
   }
 
   @Transactional
@@ -183,6 +210,11 @@ public class LearnwareService {
     row.version = version;
     row.persist();
     return new AliasView(alias, version.version);
+  }
+
+  private static Integer optionalInt(JsonNode parent, String member) {
+    JsonNode value = parent.get(member);
+    return value != null && value.canConvertToInt() ? value.intValue() : null;
   }
 
   private static void requireName(String value, String pointer) {

@@ -73,6 +73,22 @@ public class LearnwareVersion extends PanacheEntityBase {
   @Column(nullable = false, updatable = false)
   public String[] tags;
 
+  /** Input and output shapes from the spec, for compatibility filters; null where not given. */
+  @Column(name = "input_dimension", updatable = false)
+  public Integer inputDimension;
+
+  @Column(name = "input_channels", updatable = false)
+  public Integer inputChannels;
+
+  @Column(name = "input_height", updatable = false)
+  public Integer inputHeight;
+
+  @Column(name = "input_width", updatable = false)
+  public Integer inputWidth;
+
+  @Column(name = "output_dimension", updatable = false)
+  public Integer outputDimension;
+
   @Column(name = "model_format", nullable = false, updatable = false)
   public String modelFormat;
 

@@ -2,6 +2,9 @@ package io.learnware.market.support;
 
 import static io.restassured.RestAssured.given;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.SpecDocuments;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
@@ -54,6 +57,15 @@ public final class Market {
         .multiPart("model", "model.pt", Fixtures.bytes(DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file", "features.pt", Fixtures.bytes(DIGITS_FEATURES), "application/octet-stream");
+  }
+
+  /** Parses a JSON object, e.g. a fixture spec to vary. */
+  public static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) SpecDocuments.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   public static Response uploadDigits(String token, String owner, String name) {

@@ -84,7 +84,7 @@ final class Herding {
         j++;
       }
       for (int c = 0; c < d; c++) {
-        out[p * d + c] = z.get(j, c) + 0.5 * spread[c] * gaussian(random);
+        out[p * d + c] = z.get(j, c) + 0.5 * spread[c] * StrictGaussian.next(random);
       }
     }
     return new Matrix(size, d, out);
@@ -110,12 +110,5 @@ final class Herding {
       spread[c] = Math.sqrt(spread[c]);
     }
     return spread;
-  }
-
-  /** Box–Muller with StrictMath, so that a seed gives the same points on every JVM. */
-  private static double gaussian(SplittableRandom random) {
-    double u = 1 - random.nextDouble();
-    double v = random.nextDouble();
-    return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
   }
 }

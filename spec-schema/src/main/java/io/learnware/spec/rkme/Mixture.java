@@ -8,8 +8,10 @@ import java.util.Arrays;
  * @param components indices into the candidate list, best first
  * @param weights one per component, on the simplex
  * @param mmdSquared {@code ‖μ_target − Σ w_i μ_i‖²}
+ * @param squaredNorm {@code ‖Σ w_i μ_i‖²}, to put the distance on the scale of {@link
+ *     Rkme#similarity}
  */
-public record Mixture(int[] components, double[] weights, double mmdSquared) {
+public record Mixture(int[] components, double[] weights, double mmdSquared, double squaredNorm) {
 
   public Mixture {
     components = components.clone();
@@ -41,7 +43,7 @@ public record Mixture(int[] components, double[] weights, double mmdSquared) {
 
   @Override
   public String toString() {
-    return "Mixture[components=%s, weights=%s, mmdSquared=%s]"
-        .formatted(Arrays.toString(components), Arrays.toString(weights), mmdSquared);
+    return "Mixture[components=%s, weights=%s, mmdSquared=%s, squaredNorm=%s]"
+        .formatted(Arrays.toString(components), Arrays.toString(weights), mmdSquared, squaredNorm);
   }
 }

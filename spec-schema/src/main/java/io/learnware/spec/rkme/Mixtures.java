@@ -56,7 +56,9 @@ public final class Mixtures {
         first = i;
       }
     }
-    Mixture best = new Mixture(new int[] {first}, new double[] {1}, Math.max(0, firstMmd));
+    Mixture best =
+        new Mixture(
+            new int[] {first}, new double[] {1}, Math.max(0, firstMmd), gram.get(first, first));
     List<Integer> chosen = new ArrayList<>(List.of(first));
     while (chosen.size() < maxComponents) {
       Mixture round = null;
@@ -94,8 +96,15 @@ public final class Mixtures {
       }
     }
     double[] w = SimplexQp.solve(g, h);
-    double mmd = targetNorm + 2 * SimplexQp.objective(g, h, w);
-    return new Mixture(components, w, Math.max(0, mmd));
+    double[] gw = new double[m];
+    SimplexQp.multiply(g, w, gw);
+    double norm = 0;
+    double cross = 0;
+    for (int i = 0; i < m; i++) {
+      norm += w[i] * gw[i];
+      cross += w[i] * h[i];
+    }
+    return new Mixture(components, w, Math.max(0, targetNorm + norm - 2 * cross), norm);
   }
 
   private static Mixture withoutZeroWeights(Mixture mixture) {
@@ -113,7 +122,7 @@ public final class Mixtures {
         keptWeights[o++] = weights[i];
       }
     }
-    return new Mixture(keptComponents, keptWeights, mixture.mmdSquared());
+    return new Mixture(keptComponents, keptWeights, mixture.mmdSquared(), mixture.squaredNorm());
   }
 
   /** Inner products between candidates, computed on first use. */

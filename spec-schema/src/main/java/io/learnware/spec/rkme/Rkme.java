@@ -59,7 +59,8 @@ public final class Rkme {
         dimension(),
         numPoints,
         z.toArrays(),
-        beta.clone());
+        beta.clone(),
+        null);
   }
 
   public double gamma() {

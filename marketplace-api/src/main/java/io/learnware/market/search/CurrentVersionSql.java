@@ -1,0 +1,65 @@
+package io.learnware.market.search;
+
+import io.learnware.market.search.SearchModels.Filters;
+import io.learnware.market.search.StatisticalIndex.StateFilter;
+import jakarta.persistence.Query;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL condition for "the current version {@code c} of learnware {@code l} matches the request"
+ * and its parameters.
+ */
+record CurrentVersionSql(
+    String where, Map<String, Object> params, boolean hasText, boolean filtersBeyondState) {
+
+  static CurrentVersionSql of(String q, Filters filters, StateFilter states) {
+    List<String> where = new ArrayList<>();
+    Map<String, Object> params = new LinkedHashMap<>();
+    boolean hasText = q != null && !q.isBlank();
+    if (hasText) {
+      where.add("c.search_vector @@ websearch_to_tsquery('english', :q)");
+      params.put("q", q);
+    }
+    equal(where, params, "c.data_type", "dataType", filters.dataType());
+    equal(where, params, "c.task", "task", filters.task());
+    equal(where, params, "c.license", "license", filters.license());
+    equal(where, params, "l.owner", "owner", filters.owner());
+    if (filters.tags() != null && !filters.tags().isEmpty()) {
+      where.add("c.tags @> CAST(:tags AS text[])");
+      params.put("tags", filters.tags().toArray(String[]::new));
+    }
+    if (filters.input() != null) {
+      equal(where, params, "c.input_dimension", "inputDimension", filters.input().dimension());
+      equal(where, params, "c.input_channels", "inputChannels", filters.input().channels());
+      equal(where, params, "c.input_height", "inputHeight", filters.input().height());
+      equal(where, params, "c.input_width", "inputWidth", filters.input().width());
+    }
+    if (filters.output() != null) {
+      equal(where, params, "c.output_dimension", "outputDimension", filters.output().dimension());
+    }
+    boolean beyondState = !where.isEmpty();
+    where.add(
+        switch (states) {
+          case NOT_INVALID -> "c.state <> 'INVALID'";
+          case USABLE -> "c.state = 'USABLE'";
+          case PENDING -> "c.state = 'PENDING'";
+        });
+    return new CurrentVersionSql(String.join(" AND ", where), params, hasText, beyondState);
+  }
+
+  Query bind(Query query) {
+    params.forEach(query::setParameter);
+    return query;
+  }
+
+  private static void equal(
+      List<String> where, Map<String, Object> params, String column, String name, Object value) {
+    if (value != null && !(value instanceof String text && text.isBlank())) {
+      where.add(column + " = :" + name);
+      params.put(name, value);
+    }
+  }
+}

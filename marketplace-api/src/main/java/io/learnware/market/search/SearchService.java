@@ -1,0 +1,346 @@
+package io.learnware.market.search;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.problem.Problem;
+import io.learnware.market.search.SearchModels.Filters;
+import io.learnware.market.search.SearchModels.Match;
+import io.learnware.market.search.SearchModels.MixtureItem;
+import io.learnware.market.search.SearchModels.MixtureView;
+import io.learnware.market.search.SearchModels.SearchRequest;
+import io.learnware.market.search.SearchModels.SearchResult;
+import io.learnware.market.search.StatisticalIndex.Candidate;
+import io.learnware.market.search.StatisticalIndex.StateFilter;
+import io.learnware.spec.DataType;
+import io.learnware.spec.RkmeDocuments;
+import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
+import io.learnware.spec.Task;
+import io.learnware.spec.Violation;
+import io.learnware.spec.rkme.Mixture;
+import io.learnware.spec.rkme.Mixtures;
+import io.learnware.spec.rkme.Rkme;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/**
+ * Finds learnwares by meaning (filters, full text, compatible shapes) and by statistics (MMD
+ * between RKMEs), and recommends mixtures.
+ *
+ * <p>A statistical search shortlists candidates by their sketches (see {@link StatisticalIndex}),
+ * then compares the shortlist exactly from the stored points: results and scores are exact MMDs;
+ * only membership in the shortlist is estimated (its recall is measured in {@code bench/}).
+ */
+@ApplicationScoped
+public class SearchService {
+
+  static final int DEFAULT_LIMIT = 10;
+  static final int MAX_LIMIT = 100;
+  static final int MAX_OFFSET = 10_000;
+
+  /** Candidates compared exactly, at least; more when a later page is asked for. */
+  static final int SHORTLIST = 50;
+
+  /** The best single matches a mixture is grown from, and its largest size. */
+  static final int MIXTURE_POOL = 20;
+
+  static final int MIXTURE_MAX_COMPONENTS = 5;
+
+  /** A component joins the mixture only if it lowers the MMD² by at least this fraction. */
+  static final double MIXTURE_MIN_GAIN = 0.05;
+
+  private final EntityManager em;
+  private final StatisticalIndex index;
+  private final SpecValidator validator;
+
+  public SearchService(EntityManager em, StatisticalIndex index, SpecValidator validator) {
+    this.em = em;
+    this.index = index;
+    this.validator = validator;
+  }
+
+  @Transactional
+  public SearchResult search(SearchRequest request) {
+    int limit = request.limit() == null ? DEFAULT_LIMIT : request.limit();
+    int offset = request.offset() == null ? 0 : request.offset();
+    Filters filters = request.filters() == null ? Filters.NONE : request.filters();
+    List<Problem.Violation> violations = new ArrayList<>();
+    if (limit < 1 || limit > MAX_LIMIT) {
+      violations.add(new Problem.Violation("/limit", "must be between 1 and " + MAX_LIMIT));
+    }
+    if (offset < 0 || offset > MAX_OFFSET) {
+      violations.add(new Problem.Violation("/offset", "must be between 0 and " + MAX_OFFSET));
+    }
+    StateFilter states = checkFilters(filters, violations);
+    Rkme query = null;
+    RkmeSpec querySpec = null;
+    JsonNode statistical = request.statistical();
+    if (statistical != null && !statistical.isNull()) {
+      querySpec = statisticalSpec(statistical, violations);
+      if (querySpec != null) {
+        query = Rkme.fromSpec(querySpec);
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new MarketException.InvalidInput(
+          "The search request is invalid: " + violations.getFirst().message(), violations);
+    }
+    CurrentVersionSql sql = CurrentVersionSql.of(request.q(), filters, states);
+    return query == null
+        ? semantic(sql, limit, offset)
+        : statistical(query, RkmeSpace.of(querySpec), sql, states, limit, offset);
+  }
+
+  private SearchResult semantic(CurrentVersionSql sql, int limit, int offset) {
+    String rank =
+        sql.hasText()
+            ? "ts_rank_cd(c.search_vector, websearch_to_tsquery('english', :q), 32)"
+            : "1.0";
+    String statement =
+        """
+        WITH matched AS (
+          SELECT c.id, l.owner, l.name, %s AS rank
+          FROM learnware l JOIN learnware_version c ON c.id = l.current_version_id
+          WHERE %s
+        )
+        SELECT t.total, m.id, m.rank
+        FROM (SELECT count(*) AS total FROM matched) t
+        LEFT JOIN LATERAL (
+          SELECT * FROM matched ORDER BY rank DESC, owner, name LIMIT :limit OFFSET :offset
+        ) m ON true
+        """
+            .formatted(rank, sql.where());
+    Query query = sql.bind(em.createNativeQuery(statement));
+    query.setParameter("limit", limit);
+    query.setParameter("offset", offset);
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = query.getResultList();
+    long total = ((Number) rows.getFirst()[0]).longValue();
+    List<Long> ids = new ArrayList<>();
+    Map<Long, Double> scores = new HashMap<>();
+    for (Object[] row : rows) {
+      if (row[1] != null) {
+        long id = ((Number) row[1]).longValue();
+        ids.add(id);
+        scores.put(id, ((Number) row[2]).doubleValue());
+      }
+    }
+    Map<Long, Match> described = describe(ids);
+    List<Match> single =
+        ids.stream().map(id -> withScore(described.get(id), scores.get(id), null)).toList();
+    return new SearchResult(single, null, total, offset, limit);
+  }
+
+  private SearchResult statistical(
+      Rkme query,
+      RkmeSpace space,
+      CurrentVersionSql sql,
+      StateFilter states,
+      int limit,
+      int offset) {
+    LongPredicate accept = learnwareFilter(sql);
+    int total = index.count(space, accept, states);
+    int shortlist = Math.max(SHORTLIST, 2 * (offset + limit));
+    List<Candidate> candidates =
+        index.nearest(
+            space, RandomFeatureSketch.of(query), query.squaredNorm(), accept, states, shortlist);
+    Map<Long, VersionRkme> stored = new HashMap<>();
+    if (!candidates.isEmpty()) {
+      VersionRkme.listByVersions(candidates.stream().map(Candidate::versionId).toList())
+          .forEach(row -> stored.put(row.versionId, row));
+    }
+    List<Exact> exact =
+        candidates.parallelStream()
+            .filter(c -> stored.containsKey(c.versionId()))
+            .map(c -> Exact.of(c.versionId(), query, stored.get(c.versionId()).rkme()))
+            .toList();
+    Map<Long, Match> described = describe(exact.stream().map(Exact::versionId).toList());
+    List<Exact> ranked =
+        exact.stream()
+            .sorted(
+                Comparator.comparingDouble(Exact::mmdSquared)
+                    .thenComparing(e -> described.get(e.versionId()).learnware()))
+            .toList();
+    List<Match> single =
+        ranked.stream()
+            .skip(offset)
+            .limit(limit)
+            .map(
+                e ->
+                    withScore(
+                        described.get(e.versionId()),
+                        Rkme.similarity(e.mmdSquared(), query.squaredNorm(), e.rkme.squaredNorm()),
+                        Math.sqrt(e.mmdSquared())))
+            .toList();
+    return new SearchResult(single, mixture(query, ranked, described), total, offset, limit);
+  }
+
+  private static MixtureView mixture(Rkme query, List<Exact> ranked, Map<Long, Match> described) {
+    List<Exact> pool = ranked.subList(0, Math.min(MIXTURE_POOL, ranked.size()));
+    if (pool.size() < 2) {
+      return null;
+    }
+    Mixture mixture =
+        Mixtures.greedy(
+            query,
+            pool.stream().map(Exact::rkme).toList(),
+            pool.stream().mapToDouble(Exact::innerProduct).toArray(),
+            MIXTURE_MAX_COMPONENTS,
+            MIXTURE_MIN_GAIN);
+    if (mixture.components().length < 2) {
+      return null;
+    }
+    int[] components = mixture.components();
+    double[] weights = mixture.weights();
+    List<MixtureItem> items = new ArrayList<>();
+    for (int i = 0; i < components.length; i++) {
+      items.add(
+          new MixtureItem(
+              described.get(pool.get(components[i]).versionId()).learnware(), weights[i]));
+    }
+    items.sort(Comparator.comparingDouble(MixtureItem::weight).reversed());
+    return new MixtureView(
+        items,
+        Math.sqrt(mixture.mmdSquared()),
+        Rkme.similarity(mixture.mmdSquared(), query.squaredNorm(), mixture.squaredNorm()));
+  }
+
+  /** An exactly compared candidate. */
+  private record Exact(long versionId, Rkme rkme, double innerProduct, double mmdSquared) {
+    static Exact of(long versionId, Rkme query, Rkme candidate) {
+      double inner = query.innerProduct(candidate);
+      return new Exact(versionId, candidate, inner, query.mmdSquared(candidate, inner));
+    }
+  }
+
+  /** Learnwares passing the semantic filters, or all when there are none. */
+  private LongPredicate learnwareFilter(CurrentVersionSql sql) {
+    if (!sql.filtersBeyondState()) {
+      return id -> true;
+    }
+    Query query =
+        sql.bind(
+            em.createNativeQuery(
+                "SELECT l.id FROM learnware l JOIN learnware_version c ON c.id ="
+                    + " l.current_version_id WHERE "
+                    + sql.where()));
+    Set<Long> ids = new HashSet<>();
+    for (Object id : query.getResultList()) {
+      ids.add(((Number) id).longValue());
+    }
+    return ids::contains;
+  }
+
+  /** Display fields of versions, by id. */
+  private Map<Long, Match> describe(List<Long> versionIds) {
+    if (versionIds.isEmpty()) {
+      return Map.of();
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                """
+                SELECT v.id, l.owner, l.name, v.version, v.title, v.data_type, v.task, v.state
+                FROM learnware_version v JOIN learnware l ON l.id = v.learnware_id
+                WHERE v.id = ANY(:ids)
+                """)
+            .setParameter("ids", versionIds.toArray(Long[]::new))
+            .getResultList();
+    Map<Long, Match> out = new LinkedHashMap<>();
+    for (Object[] row : rows) {
+      String owner = (String) row[1];
+      String name = (String) row[2];
+      int version = ((Number) row[3]).intValue();
+      out.put(
+          ((Number) row[0]).longValue(),
+          new Match(
+              owner + "/" + name + "@" + version,
+              owner,
+              name,
+              version,
+              (String) row[4],
+              (String) row[5],
+              (String) row[6],
+              (String) row[7],
+              0,
+              null));
+    }
+    return out;
+  }
+
+  private static Match withScore(Match m, double score, Double mmd) {
+    return new Match(
+        m.learnware(),
+        m.owner(),
+        m.name(),
+        m.version(),
+        m.title(),
+        m.dataType(),
+        m.task(),
+        m.state(),
+        score,
+        mmd);
+  }
+
+  private RkmeSpec statisticalSpec(JsonNode statistical, List<Problem.Violation> out) {
+    List<Violation> found = validator.validateStatistical(statistical);
+    if (!found.isEmpty()) {
+      found.forEach(v -> out.add(new Problem.Violation("/statistical" + v.pointer(), v.message())));
+      return null;
+    }
+    try {
+      return SpecDocuments.mapper()
+          .treeToValue(RkmeDocuments.normalize(statistical), RkmeSpec.class);
+    } catch (JsonProcessingException e) {
+      out.add(new Problem.Violation("/statistical", "is not a statistical specification"));
+      return null;
+    }
+  }
+
+  private static StateFilter checkFilters(Filters filters, List<Problem.Violation> out) {
+    if (filters.dataType() != null
+        && Arrays.stream(DataType.values())
+            .noneMatch(t -> t.jsonName().equals(filters.dataType()))) {
+      out.add(
+          new Problem.Violation(
+              "/filters/dataType",
+              "must be one of "
+                  + Arrays.stream(DataType.values()).map(DataType::jsonName).toList()));
+    }
+    if (filters.task() != null
+        && Arrays.stream(Task.values()).noneMatch(t -> t.jsonName().equals(filters.task()))) {
+      out.add(
+          new Problem.Violation(
+              "/filters/task",
+              "must be one of " + Arrays.stream(Task.values()).map(Task::jsonName).toList()));
+    }
+    if (filters.state() == null) {
+      return StateFilter.NOT_INVALID;
+    }
+    return switch (filters.state()) {
+      case "USABLE" -> StateFilter.USABLE;
+      case "PENDING" -> StateFilter.PENDING;
+      default -> {
+        out.add(
+            new Problem.Violation(
+                "/filters/state",
+                "must be USABLE or PENDING (INVALID learnwares are never returned)"));
+        yield StateFilter.NOT_INVALID;
+      }
+    };
+  }
+}

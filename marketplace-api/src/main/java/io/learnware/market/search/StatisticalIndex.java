@@ -1,0 +1,290 @@
+package io.learnware.market.search;
+
+import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
+import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
+import io.learnware.market.learnware.VersionState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongPredicate;
+import org.jboss.logging.Logger;
+
+/**
+ * The sketches of every learnware's current version that has a statistical specification, in memory
+ * and grouped by space, so that a statistical search scans {@link RandomFeatureSketch #DIMENSION}
+ * floats per learnware instead of reading its points.
+ *
+ * <p>Loaded from {@code version_rkme} at start, kept current by this instance's writes (after they
+ * commit). Learnwares are indexed by their current version (the contract's {@code latest}).
+ */
+@ApplicationScoped
+public class StatisticalIndex {
+
+  private static final Logger LOG = Logger.getLogger(StatisticalIndex.class);
+  private static final String CURRENT_ROWS =
+      """
+      SELECT l.id, v.id, v.state, r.space, r.squared_norm, r.sketch
+      FROM learnware l
+      JOIN learnware_version v ON v.id = l.current_version_id
+      JOIN version_rkme r ON r.version_id = v.id
+      """;
+
+  /** A candidate from the scan: its estimated MMD² to the query. */
+  public record Candidate(long learnwareId, long versionId, double estimatedMmdSquared) {}
+
+  private final EntityManager em;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Map<String, SpaceIndex> spaces = new HashMap<>();
+
+  /** learnware id → space it is indexed in, to move or drop it. */
+  private final Map<Long, String> spaceOf = new HashMap<>();
+
+  public StatisticalIndex(EntityManager em) {
+    this.em = em;
+  }
+
+  void load(@Observes StartupEvent startup) {
+    long started = System.nanoTime();
+    int count =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  @SuppressWarnings("unchecked")
+                  List<Object[]> rows =
+                      em.createNativeQuery(CURRENT_ROWS)
+                          .setHint("org.hibernate.fetchSize", 1000)
+                          .getResultList();
+                  lock.writeLock().lock();
+                  try {
+                    spaces.clear();
+                    spaceOf.clear();
+                    rows.forEach(this::put);
+                  } finally {
+                    lock.writeLock().unlock();
+                  }
+                  return rows.size();
+                });
+    LOG.infof(
+        "Statistical index: %d learnwares in %d spaces, loaded in %d ms",
+        count, spaces.size(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Stores the binary RKME of a version in the transaction that records it. */
+  void record(@Observes StatisticalSpecRecorded recorded) {
+    VersionRkme.of(recorded.versionId(), recorded.statistical()).persist();
+  }
+
+  /** Re-reads a learnware's current version once its change has committed. */
+  void refresh(@Observes(during = TransactionPhase.AFTER_SUCCESS) LearnwareChanged changed) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<Object[]> rows =
+                  em.createNativeQuery(CURRENT_ROWS + " WHERE l.id = :id")
+                      .setParameter("id", changed.learnwareId())
+                      .getResultList();
+              lock.writeLock().lock();
+              try {
+                remove(changed.learnwareId());
+                rows.forEach(this::put);
+              } finally {
+                lock.writeLock().unlock();
+              }
+            });
+  }
+
+  /** How many learnwares of a space pass {@code accept}. */
+  public int count(RkmeSpace space, LongPredicate acceptLearnware, StateFilter states) {
+    lock.readLock().lock();
+    try {
+      SpaceIndex index = spaces.get(space.key());
+      return index == null ? 0 : index.count(acceptLearnware, states);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The {@code limit} learnwares of {@code space} whose sketch is nearest the query's, nearest
+   * first.
+   *
+   * @param querySquaredNorm the query's exact {@code ‖μ‖²}; only cross terms are estimated
+   */
+  public List<Candidate> nearest(
+      RkmeSpace space,
+      float[] querySketch,
+      double querySquaredNorm,
+      LongPredicate acceptLearnware,
+      StateFilter states,
+      int limit) {
+    lock.readLock().lock();
+    try {
+      SpaceIndex index = spaces.get(space.key());
+      return index == null
+          ? List.of()
+          : index.nearest(querySketch, querySquaredNorm, acceptLearnware, states, limit);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Which version states a search accepts. */
+  public enum StateFilter {
+    /** Everything but INVALID: the default. */
+    NOT_INVALID,
+    USABLE,
+    PENDING;
+
+    boolean accepts(byte state) {
+      return switch (this) {
+        case NOT_INVALID -> state != VersionState.INVALID.ordinal();
+        case USABLE -> state == VersionState.USABLE.ordinal();
+        case PENDING -> state == VersionState.PENDING.ordinal();
+      };
+    }
+  }
+
+  private void put(Object[] row) {
+    long learnwareId = ((Number) row[0]).longValue();
+    String space = (String) row[3];
+    spaces
+        .computeIfAbsent(space, unused -> new SpaceIndex())
+        .put(
+            learnwareId,
+            ((Number) row[1]).longValue(),
+            (byte) VersionState.valueOf((String) row[2]).ordinal(),
+            ((Number) row[4]).doubleValue(),
+            (byte[]) row[5]);
+    spaceOf.put(learnwareId, space);
+  }
+
+  private void remove(long learnwareId) {
+    String space = spaceOf.remove(learnwareId);
+    if (space != null) {
+      spaces.get(space).remove(learnwareId);
+    }
+  }
+
+  /**
+   * Column arrays for one space. Sketches are stored feature-major ({@code f·capacity + slot}) so
+   * that scoring every slot is a sequence of unit-stride multiply-adds the JIT vectorises, rather
+   * than one dot-product reduction per slot, which it does not. Removal moves the last entry into
+   * the freed slot.
+   */
+  private static final class SpaceIndex {
+    private static final int D = RandomFeatureSketch.DIMENSION;
+
+    private int capacity = 16;
+    private long[] learnwareIds = new long[capacity];
+    private long[] versionIds = new long[capacity];
+    private byte[] states = new byte[capacity];
+    private double[] norms = new double[capacity];
+    private float[] sketches = new float[capacity * D];
+    private final float[] decoded = new float[D];
+    private final Map<Long, Integer> slotOf = new HashMap<>();
+    private int size;
+
+    void put(long learnwareId, long versionId, byte state, double norm, byte[] sketch) {
+      if (size == capacity) {
+        grow();
+      }
+      learnwareIds[size] = learnwareId;
+      versionIds[size] = versionId;
+      states[size] = state;
+      norms[size] = norm;
+      VersionRkme.decode(sketch, decoded, 0);
+      for (int f = 0; f < D; f++) {
+        sketches[f * capacity + size] = decoded[f];
+      }
+      slotOf.put(learnwareId, size);
+      size++;
+    }
+
+    private void grow() {
+      int larger = capacity * 2;
+      float[] moved = new float[larger * D];
+      for (int f = 0; f < D; f++) {
+        System.arraycopy(sketches, f * capacity, moved, f * larger, size);
+      }
+      sketches = moved;
+      learnwareIds = Arrays.copyOf(learnwareIds, larger);
+      versionIds = Arrays.copyOf(versionIds, larger);
+      states = Arrays.copyOf(states, larger);
+      norms = Arrays.copyOf(norms, larger);
+      capacity = larger;
+    }
+
+    void remove(long learnwareId) {
+      Integer slot = slotOf.remove(learnwareId);
+      if (slot == null) {
+        return;
+      }
+      int last = --size;
+      if (slot != last) {
+        learnwareIds[slot] = learnwareIds[last];
+        versionIds[slot] = versionIds[last];
+        states[slot] = states[last];
+        norms[slot] = norms[last];
+        for (int f = 0; f < D; f++) {
+          sketches[f * capacity + slot] = sketches[f * capacity + last];
+        }
+        slotOf.put(learnwareIds[slot], slot);
+      }
+    }
+
+    int count(LongPredicate accept, StateFilter filter) {
+      int count = 0;
+      for (int i = 0; i < size; i++) {
+        if (filter.accepts(states[i]) && accept.test(learnwareIds[i])) {
+          count++;
+        }
+      }
+      return count;
+    }
+
+    List<Candidate> nearest(
+        float[] query, double queryNorm, LongPredicate accept, StateFilter filter, int limit) {
+      float[] dots = new float[size];
+      for (int f = 0; f < D; f++) {
+        float q = query[f];
+        int base = f * capacity;
+        for (int i = 0; i < size; i++) {
+          dots[i] += q * sketches[base + i];
+        }
+      }
+      // Max-heap on the estimate, so the worst of the best `limit` is dropped first.
+      PriorityQueue<Candidate> best =
+          new PriorityQueue<>(
+              limit + 1,
+              (a, b) -> Double.compare(b.estimatedMmdSquared(), a.estimatedMmdSquared()));
+      for (int i = 0; i < size; i++) {
+        double estimate = queryNorm + norms[i] - 2 * dots[i];
+        if (best.size() == limit && estimate >= best.peek().estimatedMmdSquared()) {
+          continue;
+        }
+        if (!filter.accepts(states[i]) || !accept.test(learnwareIds[i])) {
+          continue;
+        }
+        best.add(new Candidate(learnwareIds[i], versionIds[i], estimate));
+        if (best.size() > limit) {
+          best.poll();
+        }
+      }
+      List<Candidate> out = new ArrayList<>(best);
+      out.sort((a, b) -> Double.compare(a.estimatedMmdSquared(), b.estimatedMmdSquared()));
+      return out;
+    }
+  }
+}
