@@ -50,6 +50,9 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--license", paramLabel = "LICENSE", description = "e.g. MIT")
   String license;
 
+  @Option(names = "--owner", paramLabel = "OWNER", description = "learnwares of this owner only")
+  String owner;
+
   @Option(names = "--tag", paramLabel = "TAG", description = "a tag to require; repeatable")
   List<String> tags = new ArrayList<>();
 
@@ -81,7 +84,7 @@ final class SearchCommand implements Callable<Integer> {
     SearchRequest request =
         new SearchRequest(
             q,
-            new SearchRequest.Filters(dataType, task, license, tags, null, null),
+            new SearchRequest.Filters(dataType, task, license, tags, owner, null, null),
             stat == null ? null : statistical(stat),
             limit,
             offset);
@@ -129,8 +132,8 @@ final class SearchCommand implements Callable<Integer> {
           Math.max(
               "LEARNWARE".length(),
               result.single().stream().mapToInt(m -> text(m.learnware()).length()).max().orElse(0));
-      String row = "%4s  %-" + width + "s  %7s  %9s%n";
-      out.printf(row, "RANK", "LEARNWARE", "SCORE", "MMD");
+      String row = "%4s  %-" + width + "s  %7s  %9s  %s%n";
+      out.printf(row, "RANK", "LEARNWARE", "SCORE", "MMD", "TITLE");
       int rank = 0;
       for (SearchResult.Match match : result.single()) {
         out.printf(
@@ -138,7 +141,8 @@ final class SearchCommand implements Callable<Integer> {
             ++rank,
             text(match.learnware()),
             number(match.score(), "%.4f"),
-            number(match.mmd(), "%.6f"));
+            number(match.mmd(), "%.6f"),
+            match.title() == null ? "" : match.title());
       }
       if (result.total() != null && result.total() > result.single().size()) {
         out.printf("(%d of %d matches)%n", result.single().size(), result.total());

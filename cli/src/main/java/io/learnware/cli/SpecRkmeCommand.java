@@ -1,7 +1,8 @@
 package io.learnware.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.AtomicFiles;
+import io.learnware.spec.FeatureMapSpec;
+import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.DataFormatException;
@@ -34,9 +35,6 @@ import picocli.CommandLine.Spec;
     sortOptions = false)
 final class SpecRkmeCommand implements Callable<Integer> {
 
-  /** The {@code featureMap} type of {@link ImageFeatureMap}'s definition version 1. */
-  static final String IMAGE_FEATURE_MAP = "image-sign-projection-v1";
-
   /** Images mapped between progress reports. */
   private static final int MAP_BATCH = 1000;
 
@@ -60,7 +58,7 @@ final class SpecRkmeCommand implements Callable<Integer> {
         description =
             "IDX images (unsigned bytes, n × height × width, as MNIST; .gz is decompressed),"
                 + " mapped to 64 features by the image feature map "
-                + IMAGE_FEATURE_MAP)
+                + FeatureMapSpec.IMAGE_SIGN_PROJECTION_V1)
     Path idx;
   }
 
@@ -110,7 +108,7 @@ final class SpecRkmeCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Matrix features;
     String summary;
-    ObjectNode featureMap = null;
+    FeatureMapSpec featureMap = null;
     Rkme rkme;
     try (ProgressBar progress = ProgressBar.on(spec.commandLine().getErr(), quiet)) {
       if (source.csv != null) {
@@ -142,11 +140,8 @@ final class SpecRkmeCommand implements Callable<Integer> {
                     images.height(),
                     images.width(),
                     ImageFeatureMap.DIMENSION);
-        featureMap = SpecDocuments.mapper().createObjectNode();
-        featureMap.put("type", IMAGE_FEATURE_MAP);
-        featureMap.put("channels", images.channels());
-        featureMap.put("height", images.height());
-        featureMap.put("width", images.width());
+        featureMap =
+            FeatureMapSpec.imageSignProjection(images.channels(), images.height(), images.width());
       }
       rkme =
           Rkme.builder()
@@ -158,10 +153,7 @@ final class SpecRkmeCommand implements Callable<Integer> {
               .optListener((stage, fraction) -> progress.update("RKME " + stage, fraction, ""))
               .build();
     }
-    ObjectNode document = SpecDocuments.mapper().valueToTree(rkme.toSpec());
-    if (featureMap != null) {
-      document.set("featureMap", featureMap);
-    }
+    RkmeSpec document = rkme.toSpec().withFeatureMap(featureMap);
     try {
       AtomicFiles.write(out, SpecDocuments.mapper().writeValueAsBytes(document));
     } catch (IOException e) {

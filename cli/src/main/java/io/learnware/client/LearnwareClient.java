@@ -267,7 +267,7 @@ public final class LearnwareClient implements AutoCloseable {
   private Path download(
       String path, String sha256, long size, String name, TransferListener progress)
       throws IOException, LearnwareApiException {
-    HttpResponse<InputStream> response = send(get(path));
+    HttpResponse<InputStream> response = send(download(path));
     URI uri = response.uri();
     if (response.statusCode() != 200) {
       throw problem(response);
@@ -326,10 +326,14 @@ public final class LearnwareClient implements AutoCloseable {
     return API + "/learnwares/" + ref.key() + "/versions/" + ref.version();
   }
 
+  /** A request for a JSON answer (errors are always problem documents). */
   private HttpRequest.Builder request(String path) {
+    return request(path, "application/json, application/problem+json");
+  }
+
+  private HttpRequest.Builder request(String path, String accept) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Accept", "application/json, application/problem+json");
+        HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept);
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
@@ -338,6 +342,14 @@ public final class LearnwareClient implements AutoCloseable {
 
   private HttpRequest get(String path) {
     return request(path).timeout(CALL_TIMEOUT).GET().build();
+  }
+
+  /** A download: the body is bytes, the timeout covers the wait for the headers only. */
+  private HttpRequest download(String path) {
+    return request(path, "application/octet-stream, application/problem+json")
+        .timeout(CALL_TIMEOUT)
+        .GET()
+        .build();
   }
 
   private HttpResponse<InputStream> send(HttpRequest request) throws IOException {

@@ -27,8 +27,10 @@ public record SearchRequest(
    * Semantic filters; a learnware matches when it has every one given.
    *
    * @param tags all of which the learnware must carry
-   * @param input, output parts of the specification's {@code input} and {@code output} members,
-   *     e.g. {@code {"dimension": 64}}
+   * @param owner the learnware's owner
+   * @param input the shape the learnware must accept, e.g. {@code {"dimension": 64}} or {@code
+   *     {"channels": 1, "height": 28, "width": 28}}
+   * @param output the shape it must give, e.g. {@code {"dimension": 10}}
    */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Filters(
@@ -36,6 +38,7 @@ public record SearchRequest(
       String task,
       String license,
       List<String> tags,
+      String owner,
       JsonNode input,
       JsonNode output) {
 
@@ -48,6 +51,7 @@ public record SearchRequest(
           && task == null
           && license == null
           && tags.isEmpty()
+          && owner == null
           && input == null
           && output == null;
     }

@@ -34,12 +34,14 @@ public record SearchResult(
    * One learnware found.
    *
    * @param learnware {@code owner/name@version}
+   * @param title the name its specification gives it
    * @param score higher is better, in [0, 1]
    * @param mmd the maximum mean discrepancy to the statistical query, when there was one
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Match(
       String learnware,
+      String title,
       Double score,
       Double mmd,
       @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
