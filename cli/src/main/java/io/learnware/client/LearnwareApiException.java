@@ -7,16 +7,18 @@ public class LearnwareApiException extends Exception {
   private final Problem problem;
 
   public LearnwareApiException(int status, Problem problem) {
-    super(
-        "%s (HTTP %d)%s"
-            .formatted(
-                problem.title() == null ? "Error" : problem.title(),
-                status,
-                problem.detail() == null || problem.detail().isBlank()
-                    ? ""
-                    : ": " + problem.detail()));
+    super(describe(status, problem));
     this.status = status;
     this.problem = problem;
+  }
+
+  /** {@code Not found (HTTP 404): No learnware demo/x.}, or {@code HTTP 502: …} without title. */
+  private static String describe(int status, Problem problem) {
+    String title = problem.title() == null || problem.title().isBlank() ? null : problem.title();
+    String detail =
+        problem.detail() == null || problem.detail().isBlank() ? null : problem.detail();
+    return (title == null ? "HTTP " + status : title + " (HTTP " + status + ")")
+        + (detail == null ? "" : ": " + detail);
   }
 
   /** The HTTP status of the answer. */

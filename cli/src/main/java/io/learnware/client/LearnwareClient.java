@@ -394,7 +394,7 @@ public final class LearnwareClient implements AutoCloseable {
 
   /**
    * The problem document of an error answer; a body that is not one (say, an HTML page from a
-   * proxy) becomes a problem titled by the status, with the body's start as detail.
+   * proxy) becomes a problem without title, with the body's first line as detail.
    */
   private LearnwareApiException problem(HttpResponse<InputStream> response) throws IOException {
     int status = response.statusCode();
@@ -416,7 +416,6 @@ public final class LearnwareClient implements AutoCloseable {
     if (detail.length() > 200) {
       detail = detail.substring(0, 200) + "…";
     }
-    return new LearnwareApiException(
-        status, new Problem(null, "HTTP " + status, status, detail, List.of()));
+    return new LearnwareApiException(status, new Problem(null, null, status, detail, List.of()));
   }
 }
