@@ -45,6 +45,8 @@ public final class LearnwareClient implements AutoCloseable {
 
   private static final String API = "/api/v1";
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /** How long a JSON call (or the headers of a download) may take. */
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
@@ -74,7 +76,7 @@ public final class LearnwareClient implements AutoCloseable {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.connectTimeout)
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     this.mapper =
@@ -99,7 +101,6 @@ public final class LearnwareClient implements AutoCloseable {
     private final URI server;
     private String token;
     private Path cacheDirectory = defaultCacheDirectory();
-    private Duration connectTimeout = Duration.ofSeconds(10);
 
     private Builder(URI server) {
       String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
@@ -122,11 +123,6 @@ public final class LearnwareClient implements AutoCloseable {
      */
     public Builder cache(Path directory) {
       this.cacheDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 

@@ -24,7 +24,6 @@ final class MultipartBody {
 
   private final String boundary = "learnware-" + HexFormat.of().formatHex(randomBytes());
   private final List<BodyPublisher> parts = new ArrayList<>();
-  private long fileBytes;
 
   /** Adds a part with the content of {@code file}, named by its file name. */
   MultipartBody file(String name, Path file, String contentType) throws IOException {
@@ -37,7 +36,6 @@ final class MultipartBody {
     parts.add(BodyPublishers.ofString(header, StandardCharsets.UTF_8));
     parts.add(BodyPublishers.ofFile(file));
     parts.add(BodyPublishers.ofString("\r\n"));
-    fileBytes += Files.size(file);
     return this;
   }
 
@@ -50,11 +48,6 @@ final class MultipartBody {
     List<BodyPublisher> all = new ArrayList<>(parts);
     all.add(BodyPublishers.ofString("--" + boundary + "--\r\n"));
     return new Counting(BodyPublishers.concat(all.toArray(BodyPublisher[]::new)), label, listener);
-  }
-
-  /** The bytes of the files alone, without the multipart framing. */
-  long fileBytes() {
-    return fileBytes;
   }
 
   /**

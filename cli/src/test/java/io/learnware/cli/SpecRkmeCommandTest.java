@@ -10,6 +10,7 @@ import io.learnware.spec.SpecValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -70,8 +71,10 @@ class SpecRkmeCommandTest {
     List<String> options =
         List.of("--label", "label", "--points", "20", "--gamma", "0.05", "--seed", "7");
 
-    CliRun a = CliRun.run(args("spec", "rkme", "--csv", csv + "", "--out", first + "", options));
-    CliRun b = CliRun.run(args("spec", "rkme", "--csv", csv + "", "--out", second + "", options));
+    CliRun a =
+        CliRun.run(args(List.of("spec", "rkme", "--csv", csv + "", "--out", first + ""), options));
+    CliRun b =
+        CliRun.run(args(List.of("spec", "rkme", "--csv", csv + "", "--out", second + ""), options));
 
     assertThat(a.exitCode()).isZero();
     assertThat(b.exitCode()).isZero();
@@ -119,7 +122,7 @@ class SpecRkmeCommandTest {
   @Test
   void aBadCellIsOneLineNamingLineAndColumn() throws IOException {
     Path csv = TestFixtures.digitsWithHeader(tmp.resolve("digits.csv"));
-    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
+    List<String> lines = new ArrayList<>(Files.readAllLines(csv));
     String[] cells = lines.get(16).split(",");
     cells[4] = "abc";
     lines.set(16, String.join(",", cells));
@@ -227,14 +230,13 @@ class SpecRkmeCommandTest {
   }
 
   private static List<String> fieldNames(JsonNode node) {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
   }
 
-  private static String[] args(
-      String a, String b, String c, String d, String e, String f, List<String> rest) {
-    List<String> all = new java.util.ArrayList<>(List.of(a, b, c, d, e, f));
+  private static String[] args(List<String> first, List<String> rest) {
+    List<String> all = new ArrayList<>(first);
     all.addAll(rest);
     return all.toArray(String[]::new);
   }

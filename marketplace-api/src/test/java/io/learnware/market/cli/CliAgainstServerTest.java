@@ -1,10 +1,18 @@
 package io.learnware.market.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.cli.LearnwareCli;
+import io.learnware.client.LearnwareApiException;
+import io.learnware.client.LearnwareClient;
+import io.learnware.client.LearnwareRef;
+import io.learnware.client.TransferListener;
+import io.learnware.client.UploadResult;
+import io.learnware.client.VersionInfo;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
@@ -16,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +126,51 @@ class CliAgainstServerTest {
     assertThat(result.at("/files/1/fromCache").asBoolean()).isTrue();
     assertThat(result.at("/files/2/fromCache").asBoolean()).isTrue();
     assertThat(sha256(second.resolve("model.pt"))).isEqualTo(modelSha);
+  }
+
+  @Test
+  void theClientLibraryReadsVersionsAndSpecs() throws Exception {
+    String token = Market.newUser("library");
+    String owner = Market.usernameOf(token);
+    Path cache = tmp.resolve("cache");
+    try (LearnwareClient market =
+        LearnwareClient.builder(URI.create(server())).token(token).cache(cache).build()) {
+      UploadResult uploaded =
+          market.upload(
+              owner,
+              "digits",
+              Fixtures.path(Market.DIGITS_SPEC),
+              Fixtures.path(Market.DIGITS_MODEL),
+              List.of(Fixtures.path(Market.DIGITS_FEATURES)),
+              TransferListener.none());
+      LearnwareRef latest = LearnwareRef.parse(owner + "/digits");
+
+      VersionInfo version = market.version(latest);
+      JsonNode spec = market.spec(latest);
+
+      assertThat(uploaded.ref()).isEqualTo(latest.at("1"));
+      assertThat(version.learnware()).isEqualTo(owner + "/digits@1");
+      assertThat(version.state()).isEqualTo("PENDING");
+      assertThat(version.aliases()).containsExactly("latest");
+      assertThat(version.model().format()).isEqualTo("torchscript");
+      assertThat(version.model().sha256()).isEqualTo(uploaded.sha256());
+      assertThat(version.files())
+          .extracting(VersionInfo.Artifact::filename, VersionInfo.Artifact::size)
+          .containsExactly(
+              tuple("features.pt", (long) Fixtures.bytes(Market.DIGITS_FEATURES).length));
+      assertThat(spec)
+          .isEqualTo(version.spec())
+          .isEqualTo(SpecDocuments.mapper().readTree(Fixtures.text(Market.DIGITS_SPEC)));
+      assertThatExceptionOfType(LearnwareApiException.class)
+          .isThrownBy(() -> market.spec(latest.at("2")))
+          .satisfies(
+              missing -> {
+                assertThat(missing.status()).isEqualTo(404);
+                assertThat(missing.problem().type()).isEqualTo("urn:learnware:problem:not-found");
+                assertThat(missing.problem().detail())
+                    .isEqualTo(owner + "/digits has no version 2.");
+              });
+    }
   }
 
   @Test
@@ -372,12 +426,14 @@ class CliAgainstServerTest {
 
   private static String[] withServer(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.add(1, "--server");
-    all.add(
-        2,
-        "http://localhost:"
-            + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class));
+    all.add(1, "--server=" + server());
     return all.toArray(String[]::new);
+  }
+
+  /** The test server; its port is chosen at start when {@code quarkus.http.test-port} is 0. */
+  private static String server() {
+    return "http://localhost:"
+        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
   }
 
   private static JsonNode readJson(String text) {
