@@ -43,6 +43,21 @@ public class StatisticalIndex {
   /** A candidate from the scan: its estimated MMD² to the query. */
   public record Candidate(long learnwareId, long versionId, double estimatedMmdSquared) {}
 
+  /** Bytes the sketches of {@code count} learnwares take in memory. */
+  static long sketchBytes(long count) {
+    return count * RandomFeatureSketch.DIMENSION * Float.BYTES;
+  }
+
+  /** How many learnwares are indexed, over all spaces. */
+  public int size() {
+    lock.readLock().lock();
+    try {
+      return spaceOf.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   private final EntityManager em;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, SpaceIndex> spaces = new HashMap<>();
@@ -55,6 +70,11 @@ public class StatisticalIndex {
   }
 
   void load(@Observes StartupEvent startup) {
+    reload();
+  }
+
+  /** Replaces the whole index with what the database holds. */
+  void reload() {
     long started = System.nanoTime();
     int count =
         QuarkusTransaction.requiringNew()

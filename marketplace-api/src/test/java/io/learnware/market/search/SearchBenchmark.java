@@ -1,0 +1,365 @@
+package io.learnware.market.search;
+
+import io.learnware.market.search.SearchModels.Filters;
+import io.learnware.market.search.SearchModels.SearchRequest;
+import io.learnware.market.search.SearchModels.SearchResult;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Market;
+import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
+import io.learnware.spec.rkme.StrictGaussian;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statistical search at 1,000 / 10,000 / 100,000 stored learnwares (d = 64, K = 100) against a
+ * brute-force exact-MMD scan of every stored RKME in the same process. Not a test (its name keeps
+ * surefire from running it by default): {@code bench/search.sh} runs it and prints the table.
+ *
+ * <p>Stored learnwares are synthetic but not trivial: each RKME mixes three of 2,000 Gaussian
+ * "topics" with random weights; a query is the RKME, built by {@link Rkme#builder()}, of 2,000
+ * fresh points from another random mixture. Rows are inserted with SQL (uploading 100,000 models
+ * over HTTP is a different benchmark); their spec documents leave out the RKME, which search never
+ * reads from there.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class SearchBenchmark {
+
+  private static final int D = 64;
+  private static final int K = 100;
+  private static final int TOPICS = 2000;
+  private static final double NOISE = 0.3;
+
+  @Inject DataSource dataSource;
+  @Inject StatisticalIndex index;
+  @Inject SearchService search;
+
+  private final double[] topics = topics();
+
+  @Test
+  void run() throws Exception {
+    int[] sizes =
+        Arrays.stream(System.getProperty("bench.sizes", "1000,10000,100000").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    int queries = Integer.getInteger("bench.queries", 40);
+    int bruteQueries = Integer.getInteger("bench.bruteQueries", 5);
+    String token = Market.newUser("bench");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "model-holder").then().statusCode(201);
+
+    List<Rkme> queryRkmes = new ArrayList<>();
+    List<String> bodies = new ArrayList<>();
+    for (int q = 0; q < queries; q++) {
+      Rkme rkme =
+          Rkme.builder().setData(sample(mixture(new SplittableRandom(-1 - q)), 2000, q)).build();
+      queryRkmes.add(rkme);
+      bodies.add(
+          "{\"limit\": 10, \"statistical\": "
+              + SpecDocuments.mapper().writeValueAsString(rkme.toSpec())
+              + "}");
+    }
+    System.out.println();
+    System.out.println(
+        "| stored | index MB | heap used MB | search p50 ms | p99 ms | HTTP p50 ms | p99 ms |"
+            + " brute force p50 ms | speed-up | recall@10 |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    int stored = 0;
+    for (int size : sizes) {
+      long seedStart = System.nanoTime();
+      seed(owner, stored, size);
+      stored = size;
+      index.reload();
+      System.err.printf(
+          "seeded %d learnwares in %.1f s%n", size, (System.nanoTime() - seedStart) / 1e9);
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+      }
+      long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+
+      List<SearchResult> results = new ArrayList<>();
+      for (int warm = 0; warm < 10; warm++) {
+        search.search(request(queryRkmes.get(warm % queries)));
+      }
+      double[] serviceMs = new double[queries];
+      for (int q = 0; q < queries; q++) {
+        long t0 = System.nanoTime();
+        results.add(search.search(request(queryRkmes.get(q))));
+        serviceMs[q] = (System.nanoTime() - t0) / 1e6;
+      }
+      double[] httpMs = http(bodies);
+      double[] bruteMs = new double[bruteQueries];
+      double recall = 0;
+      int worstRank = 0;
+      for (int q = 0; q < bruteQueries; q++) {
+        long t0 = System.nanoTime();
+        Set<String> exact = bruteForceTop10(queryRkmes.get(q));
+        bruteMs[q] = (System.nanoTime() - t0) / 1e6;
+        worstRank = Math.max(worstRank, worstEstimateRank(queryRkmes.get(q), exact));
+        Set<String> found = new HashSet<>();
+        results.get(q).single().forEach(m -> found.add(m.learnware()));
+        found.retainAll(exact);
+        recall += found.size() / 10.0;
+      }
+      System.out.printf(
+          "| %,d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0fx | %.3f |%n",
+          size,
+          StatisticalIndex.sketchBytes(index.size()) / 1e6,
+          heap / 1e6,
+          percentile(serviceMs, 50),
+          percentile(serviceMs, 99),
+          percentile(httpMs, 50),
+          percentile(httpMs, 99),
+          percentile(bruteMs, 50),
+          percentile(bruteMs, 50) / percentile(serviceMs, 50),
+          recall / bruteQueries);
+      System.err.printf("worst sketch rank of a true top-10 member: %d%n", worstRank);
+    }
+    System.out.printf(
+        "(%d queries per size, %d of them also brute-forced for recall; K = %d, d = %d)%n",
+        queries, bruteQueries, K, D);
+  }
+
+  private static SearchRequest request(Rkme query) {
+    return new SearchRequest(
+        null, Filters.NONE, SpecDocuments.mapper().valueToTree(query.toSpec()), 10, 0);
+  }
+
+  private static double[] http(List<String> bodies) throws Exception {
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    HttpClient client = HttpClient.newHttpClient();
+    double[] ms = new double[bodies.size()];
+    for (int q = 0; q < bodies.size(); q++) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/search"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(bodies.get(q)))
+              .build();
+      long t0 = System.nanoTime();
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      ms[q] = (System.nanoTime() - t0) / 1e6;
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(response.body());
+      }
+    }
+    return ms;
+  }
+
+  /** The largest position, in the sketch's order, of a true top-10 member: the shortlist needed. */
+  private int worstEstimateRank(Rkme query, Set<String> exactTop) {
+    List<StatisticalIndex.Candidate> all =
+        index.nearest(
+            new RkmeSpace("table/d=64/gamma=0.1"),
+            RandomFeatureSketch.of(query),
+            query.squaredNorm(),
+            id -> true,
+            StatisticalIndex.StateFilter.NOT_INVALID,
+            index.size());
+    java.util.Map<Long, Integer> rankOf = new java.util.HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      rankOf.put(all.get(i).versionId(), i + 1);
+    }
+    int worst = 0;
+    for (String key : exactTop) {
+      worst = Math.max(worst, rankOf.get(versionIdOf.get(key)));
+    }
+    return worst;
+  }
+
+  private final java.util.Map<String, Long> versionIdOf = new java.util.HashMap<>();
+
+  /** Reads every stored RKME and compares it exactly: what search would cost without its index. */
+  private Set<String> bruteForceTop10(Rkme query) throws Exception {
+    PriorityQueue<Object[]> best =
+        new PriorityQueue<>((a, b) -> Double.compare((double) b[1], (double) a[1]));
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT l.owner || '/' || l.name || '@' || v.version, r.version_id, r.space, r.gamma,"
+                  + " r.dimension, r.points, r.squared_norm, r.sketch, r.z, r.beta"
+                  + " FROM version_rkme r JOIN learnware_version v ON v.id = r.version_id"
+                  + " JOIN learnware l ON l.current_version_id = v.id")) {
+        statement.setFetchSize(500);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            VersionRkme row = new VersionRkme();
+            row.gamma = rows.getDouble(4);
+            row.dimension = rows.getInt(5);
+            row.points = rows.getInt(6);
+            row.z = rows.getBytes(9);
+            row.beta = rows.getBytes(10);
+            if (!"table/d=64/gamma=0.1".equals(rows.getString(3))) {
+              continue;
+            }
+            versionIdOf.put(rows.getString(1), rows.getLong(2));
+            double mmd = query.mmdSquared(row.rkme());
+            best.add(new Object[] {rows.getString(1), mmd});
+            if (best.size() > 10) {
+              best.poll();
+            }
+          }
+        }
+      }
+    }
+    Set<String> out = new HashSet<>();
+    best.forEach(entry -> out.add((String) entry[0]));
+    return out;
+  }
+
+  /** Adds learnwares {@code from..to-1} (named bench-i, RKME seeded by i). */
+  private void seed(String owner, int from, int to) throws Exception {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      String sha;
+      long size;
+      try (PreparedStatement holder =
+          connection.prepareStatement(
+              "SELECT model_sha256, model_size FROM learnware_version v JOIN learnware l ON"
+                  + " l.id = v.learnware_id WHERE l.owner = ? AND l.name = 'model-holder'")) {
+        holder.setString(1, owner);
+        try (ResultSet rows = holder.executeQuery()) {
+          rows.next();
+          sha = rows.getString(1);
+          size = rows.getLong(2);
+        }
+      }
+      try (PreparedStatement learnwares =
+          connection.prepareStatement(
+              "INSERT INTO learnware (owner, name, last_version) SELECT ?, 'bench-' || g, 1"
+                  + " FROM generate_series(?, ?) g")) {
+        learnwares.setString(1, owner);
+        learnwares.setInt(2, from);
+        learnwares.setInt(3, to - 1);
+        learnwares.executeUpdate();
+      }
+      try (PreparedStatement versions =
+          connection.prepareStatement(
+              "INSERT INTO learnware_version (learnware_id, version, state, spec, spec_version,"
+                  + " title, description, data_type, task, license, tags, model_format,"
+                  + " model_sha256, model_size, created_by, input_dimension, output_dimension)"
+                  + " SELECT l.id, 1, 'USABLE', CAST(? AS jsonb), 1, 'Bench ' || l.name,"
+                  + " 'Synthetic learnware for the search benchmark.', 'table', 'classification',"
+                  + " 'MIT', '{bench}', 'torchscript', ?, ?, ?, 64, 10 FROM learnware l"
+                  + " WHERE l.owner = ? AND l.name LIKE 'bench-%' AND l.current_version_id IS NULL")) {
+        versions.setString(1, "{\"specVersion\": 1, \"name\": \"bench\"}");
+        versions.setString(2, sha);
+        versions.setLong(3, size);
+        versions.setString(4, owner);
+        versions.setString(5, owner);
+        versions.executeUpdate();
+      }
+      List<long[]> pending = new ArrayList<>();
+      try (PreparedStatement current =
+          connection.prepareStatement(
+              "UPDATE learnware l SET current_version_id = v.id FROM learnware_version v"
+                  + " WHERE v.learnware_id = l.id AND l.current_version_id IS NULL"
+                  + " AND l.owner = ? AND l.name LIKE 'bench-%'"
+                  + " RETURNING v.id, substr(l.name, 7)::int")) {
+        current.setString(1, owner);
+        try (ResultSet rows = current.executeQuery()) {
+          while (rows.next()) {
+            pending.add(new long[] {rows.getLong(1), rows.getLong(2)});
+          }
+        }
+      }
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO version_rkme (version_id, space, gamma, dimension, points,"
+                  + " squared_norm, sketch, z, beta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (int start = 0; start < pending.size(); start += 1000) {
+          List<VersionRkme> rows =
+              pending.subList(start, Math.min(pending.size(), start + 1000)).parallelStream()
+                  .map(p -> VersionRkme.of(p[0], storedRkme(p[1])))
+                  .toList();
+          for (VersionRkme row : rows) {
+            insert.setLong(1, row.versionId);
+            insert.setString(2, row.space);
+            insert.setDouble(3, row.gamma);
+            insert.setInt(4, row.dimension);
+            insert.setInt(5, row.points);
+            insert.setDouble(6, row.squaredNorm);
+            insert.setBytes(7, row.sketch);
+            insert.setBytes(8, row.z);
+            insert.setBytes(9, row.beta);
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+      }
+      connection.commit();
+    }
+  }
+
+  /** A stored learnware's RKME: K points drawn from its topic mixture, jittered weights. */
+  private RkmeSpec storedRkme(long index) {
+    SplittableRandom random = new SplittableRandom(index);
+    double[][] mixture = mixture(random);
+    Matrix z = sample(mixture, K, index + 7_000_000);
+    double[] beta = random.doubles(K, 0.5, 1.5).toArray();
+    double sum = Arrays.stream(beta).sum();
+    for (int j = 0; j < K; j++) {
+      beta[j] /= sum;
+    }
+    return new Rkme(0.1, 10_000, z, beta).toSpec();
+  }
+
+  /** Three topics and their weights: {@code {{t1, t2, t3}, {w1, w2, w3}}}. */
+  private static double[][] mixture(SplittableRandom random) {
+    double[] chosen = IntStream.range(0, 3).mapToDouble(i -> random.nextInt(TOPICS)).toArray();
+    double[] weights =
+        IntStream.range(0, 3).mapToDouble(i -> -Math.log(1 - random.nextDouble())).toArray();
+    double sum = Arrays.stream(weights).sum();
+    for (int i = 0; i < 3; i++) {
+      weights[i] /= sum;
+    }
+    return new double[][] {chosen, weights};
+  }
+
+  private Matrix sample(double[][] mixture, int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] x = new double[n * D];
+    for (int i = 0; i < n; i++) {
+      double u = random.nextDouble();
+      int pick = u < mixture[1][0] ? 0 : u < mixture[1][0] + mixture[1][1] ? 1 : 2;
+      int topic = (int) mixture[0][pick];
+      for (int c = 0; c < D; c++) {
+        x[i * D + c] = topics[topic * D + c] + NOISE * StrictGaussian.next(random);
+      }
+    }
+    return new Matrix(n, D, x);
+  }
+
+  private static double[] topics() {
+    SplittableRandom random = new SplittableRandom(2026);
+    return random.doubles((long) TOPICS * D).toArray();
+  }
+
+  private static double percentile(double[] values, int p) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+}
