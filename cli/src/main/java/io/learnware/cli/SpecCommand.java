@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code learnware spec ...}: specification documents, checked on the user's machine. */
 @Command(
     name = "spec",
-    description = "Check specification documents locally.",
-    subcommands = {SpecCommand.Validate.class})
+    description = "Check specification documents and compute statistical ones, locally.",
+    subcommands = {SpecCommand.Validate.class, SpecRkmeCommand.class})
 final class SpecCommand {
 
   @Command(

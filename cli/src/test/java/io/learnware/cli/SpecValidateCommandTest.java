@@ -3,29 +3,25 @@ package io.learnware.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code learnware spec validate FILE}, run in-process through picocli with captured output. */
 class SpecValidateCommandTest {
 
-  private static final Path FIXTURES = locateFixtures();
-  private static final Path DIGITS_SPEC = FIXTURES.resolve("digits-mlp/spec.json");
+  private static final Path DIGITS_SPEC = TestFixtures.DIGITS_SPEC;
 
   @TempDir Path tmp;
 
   @Test
   void theFixtureSpecIsValid() {
-    Run run = run("spec", "validate", DIGITS_SPEC.toString());
+    CliRun run = CliRun.run("spec", "validate", DIGITS_SPEC.toString());
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out).isEqualTo(DIGITS_SPEC + ": valid" + System.lineSeparator());
-    assertThat(run.err).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).isEqualTo(DIGITS_SPEC + ": valid" + System.lineSeparator());
+    assertThat(run.err()).isEmpty();
   }
 
   @Test
@@ -37,79 +33,57 @@ class SpecValidateCommandTest {
     assertThat(spec).contains("\"audio\"", "\"license\": 7");
     Path file = Files.writeString(tmp.resolve("two-errors.json"), spec);
 
-    Run run = run("spec", "validate", file.toString());
+    CliRun run = CliRun.run("spec", "validate", file.toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err.lines())
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
         .anyMatch(line -> line.startsWith("/dataType: "))
         .anyMatch(line -> line.startsWith("/license: "))
         .contains(file + ": 2 violation(s)");
     // Two violation lines plus the summary, nothing else.
-    assertThat(run.err.lines()).hasSize(3);
+    assertThat(run.err().lines()).hasSize(3);
   }
 
   @Test
   void brokenJsonNamesLineAndColumn() throws IOException {
     Path file = Files.writeString(tmp.resolve("broken.json"), "{\n  \"specVersion\": 1,\n  ]\n}\n");
 
-    Run run = run("spec", "validate", file.toString());
+    CliRun run = CliRun.run("spec", "validate", file.toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err).startsWith(file + ": not valid JSON at line 3, column 3: ");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith(file + ": not valid JSON at line 3, column 3: ");
   }
 
   @Test
   void aMissingFileIsRefused() {
     Path missing = tmp.resolve("no-such-spec.json");
 
-    Run run = run("spec", "validate", missing.toString());
+    CliRun run = CliRun.run("spec", "validate", missing.toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err).startsWith(missing + ": cannot read: ");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith(missing + ": cannot read: ");
   }
 
   @Test
   void noArgumentsIsAUsageError() {
-    Run run = run();
+    CliRun run = CliRun.run();
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err).contains("Missing required subcommand").contains("Usage: learnware");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("Missing required subcommand").contains("Usage: learnware");
   }
 
   @Test
   void validateWithoutAFileIsAUsageError() {
-    Run run = run("spec", "validate");
+    CliRun run = CliRun.run("spec", "validate");
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
         .contains("Missing required parameter: 'FILE'")
         .contains("Usage: learnware spec validate");
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        new CommandLine(new LearnwareCli())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Path locateFixtures() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("fixtures/digits-mlp"))) {
-        return dir.resolve("fixtures");
-      }
-    }
-    throw new IllegalStateException("fixtures/ not found above " + Path.of("").toAbsolutePath());
   }
 }

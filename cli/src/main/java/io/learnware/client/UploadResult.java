@@ -1,0 +1,18 @@
+package io.learnware.client;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * The market's answer to an upload.
+ *
+ * @param sha256 of the model bytes
+ * @param state {@code PENDING} until the market has checked the version
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record UploadResult(String owner, String name, int version, String sha256, String state) {
+
+  /** The new version's reference, {@code owner/name@version}. */
+  public LearnwareRef ref() {
+    return new LearnwareRef(owner, name, Integer.toString(version));
+  }
+}
