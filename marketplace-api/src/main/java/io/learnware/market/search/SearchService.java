@@ -164,7 +164,6 @@ public class SearchService {
         index.nearest(
             space,
             RandomFeatureSketch.of(query),
-            query.squaredNorm(),
             accept,
             states,
             Math.max(MAX_SHORTLIST, 2 * wanted));

@@ -35,7 +35,7 @@ public class StatisticalIndex {
   private static final Logger LOG = Logger.getLogger(StatisticalIndex.class);
   private static final String CURRENT_ROWS =
       """
-      SELECT l.id, v.id, v.state, r.space, r.squared_norm, r.sketch
+      SELECT l.id, v.id, v.state, r.space, r.sketch
       FROM learnware l
       JOIN learnware_version v ON v.id = l.current_version_id
       JOIN version_rkme r ON r.version_id = v.id
@@ -139,23 +139,20 @@ public class StatisticalIndex {
 
   /**
    * The {@code limit} learnwares of {@code space} whose sketch is nearest the query's, nearest
-   * first.
-   *
-   * @param querySquaredNorm the query's exact {@code ‖μ‖²}; only cross terms are estimated
+   * first. The estimate of MMD² is the squared distance between the sketches: its error shrinks
+   * with the distance itself (it is the sketch of the difference of the embeddings), so it is most
+   * accurate for the nearest candidates, which matter.
    */
   public List<Candidate> nearest(
       RkmeSpace space,
       float[] querySketch,
-      double querySquaredNorm,
       LongPredicate acceptLearnware,
       StateFilter states,
       int limit) {
     lock.readLock().lock();
     try {
       SpaceIndex index = spaces.get(space.key());
-      return index == null
-          ? List.of()
-          : index.nearest(querySketch, querySquaredNorm, acceptLearnware, states, limit);
+      return index == null ? List.of() : index.nearest(querySketch, acceptLearnware, states, limit);
     } finally {
       lock.readLock().unlock();
     }
@@ -186,8 +183,7 @@ public class StatisticalIndex {
             learnwareId,
             ((Number) row[1]).longValue(),
             (byte) VersionState.valueOf((String) row[2]).ordinal(),
-            ((Number) row[4]).doubleValue(),
-            (byte[]) row[5]);
+            (byte[]) row[4]);
     spaceOf.put(learnwareId, space);
   }
 
@@ -213,24 +209,29 @@ public class StatisticalIndex {
     private long[] learnwareIds = new long[capacity];
     private long[] versionIds = new long[capacity];
     private byte[] states = new byte[capacity];
+
+    /** Squared norms of the sketches. */
     private double[] norms = new double[capacity];
+
     private float[] sketches = new float[capacity * D];
     private final float[] decoded = new float[D];
     private final Map<Long, Integer> slotOf = new HashMap<>();
     private int size;
 
-    void put(long learnwareId, long versionId, byte state, double norm, byte[] sketch) {
+    void put(long learnwareId, long versionId, byte state, byte[] sketch) {
       if (size == capacity) {
         grow();
       }
       learnwareIds[size] = learnwareId;
       versionIds[size] = versionId;
       states[size] = state;
-      norms[size] = norm;
       VersionRkme.decode(sketch, decoded, 0);
+      double sketchNorm = 0;
       for (int f = 0; f < D; f++) {
         sketches[f * capacity + size] = decoded[f];
+        sketchNorm += decoded[f] * decoded[f];
       }
+      norms[size] = sketchNorm;
       slotOf.put(learnwareId, size);
       size++;
     }
@@ -277,8 +278,11 @@ public class StatisticalIndex {
       return count;
     }
 
-    List<Candidate> nearest(
-        float[] query, double queryNorm, LongPredicate accept, StateFilter filter, int limit) {
+    List<Candidate> nearest(float[] query, LongPredicate accept, StateFilter filter, int limit) {
+      double queryNorm = 0;
+      for (float value : query) {
+        queryNorm += value * value;
+      }
       float[] dots = new float[size];
       // Memory-bound at scale (100,000 sketches are 100 MB): both cores stream their own range.
       int parts = size < PARALLEL_THRESHOLD ? 1 : SCAN_PARTS;

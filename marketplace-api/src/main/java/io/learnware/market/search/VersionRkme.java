@@ -77,28 +77,37 @@ public class VersionRkme extends PanacheEntityBase {
       beta.putDouble(weight);
     }
     row.beta = beta.array();
-    Rkme rkme = row.rkme();
+    Rkme rkme = new Rkme(row.gamma, 0, row.points(), row.weights());
     row.squaredNorm = rkme.squaredNorm();
     row.sketch = encode(RandomFeatureSketch.of(rkme));
     return row;
   }
 
   /**
-   * The embedding as stored (points rounded to float32). The number of rows it summarises is not
-   * kept here (the spec has it; comparisons do not use it), so it reads as 0.
+   * The embedding as stored (points rounded to float32), with its stored squared norm. The number
+   * of rows it summarises is not kept here (the spec has it; comparisons do not use it), so it
+   * reads as 0.
    */
   Rkme rkme() {
+    return Rkme.stored(gamma, 0, points(), weights(), squaredNorm);
+  }
+
+  private Matrix points() {
     double[] values = new double[points * dimension];
-    ByteBuffer zBuffer = ByteBuffer.wrap(z);
+    ByteBuffer buffer = ByteBuffer.wrap(z);
     for (int i = 0; i < values.length; i++) {
-      values[i] = zBuffer.getFloat();
+      values[i] = buffer.getFloat();
     }
+    return new Matrix(points, dimension, values);
+  }
+
+  private double[] weights() {
     double[] weights = new double[points];
-    ByteBuffer betaBuffer = ByteBuffer.wrap(beta);
+    ByteBuffer buffer = ByteBuffer.wrap(beta);
     for (int i = 0; i < weights.length; i++) {
-      weights[i] = betaBuffer.getDouble();
+      weights[i] = buffer.getDouble();
     }
-    return new Rkme(gamma, 0, new Matrix(points, dimension, values), weights);
+    return weights;
   }
 
   static byte[] encode(float[] values) {

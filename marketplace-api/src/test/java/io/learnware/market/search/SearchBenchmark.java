@@ -173,7 +173,6 @@ class SearchBenchmark {
         index.nearest(
             new RkmeSpace("table/d=64/gamma=0.1"),
             RandomFeatureSketch.of(query),
-            query.squaredNorm(),
             id -> true,
             StatisticalIndex.StateFilter.NOT_INVALID,
             index.size());
@@ -209,6 +208,7 @@ class SearchBenchmark {
             row.gamma = rows.getDouble(4);
             row.dimension = rows.getInt(5);
             row.points = rows.getInt(6);
+            row.squaredNorm = rows.getDouble(7);
             row.z = rows.getBytes(9);
             row.beta = rows.getBytes(10);
             if (!"table/d=64/gamma=0.1".equals(rows.getString(3))) {

@@ -40,6 +40,18 @@ public final class Rkme {
     this.beta = beta.clone();
   }
 
+  /**
+   * An embedding read back from storage with its squared norm, computed by {@link #squaredNorm()}
+   * when it was stored, so that comparing many stored embeddings does not recompute it (that costs
+   * as much as the comparison). The norm is trusted, not re-checked.
+   */
+  public static Rkme stored(
+      double gamma, long numPoints, Matrix z, double[] beta, double squaredNorm) {
+    Rkme rkme = new Rkme(gamma, numPoints, z, beta);
+    rkme.squaredNorm = squaredNorm;
+    return rkme;
+  }
+
   /** A builder that computes an RKME from data. */
   public static RkmeBuilder builder() {
     return new RkmeBuilder();
