@@ -98,6 +98,25 @@ class SearchTest {
   }
 
   @Test
+  void theLearnwarePackagesFormatIsAcceptedAsAQuery() {
+    Catalogue c = catalogue();
+    ObjectNode canonical = rkme(c.digits[1].where(HIGH).x());
+    ObjectNode packageFormat =
+        Market.json("{\"type\": \"RKMETableSpecification\", \"cuda_idx\": -1}");
+    packageFormat.set("gamma", canonical.get("gamma"));
+    packageFormat.set("num_points", canonical.get("numPoints"));
+    packageFormat.set("z", canonical.get("z"));
+    ArrayNode column = packageFormat.putArray("beta");
+    canonical.get("beta").forEach(weight -> column.addArray().add(weight));
+
+    JsonPath result = statisticalSearch(c, packageFormat, "table");
+
+    assertThat(result.getString("single[0].learnware")).isEqualTo(c.owner + "/digits-high@1");
+    assertThat(result.getFloat("single[0].mmd"))
+        .isEqualTo(statisticalSearch(c, canonical, "table").getFloat("single[0].mmd"));
+  }
+
+  @Test
   void heldOutDigitsSpanningBothPartsGetAMixture() {
     Catalogue c = catalogue();
 
