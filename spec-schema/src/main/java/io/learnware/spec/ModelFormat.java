@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ModelFormat {
   TORCHSCRIPT("torchscript"),
   ONNX("onnx"),
-  DJL("djl");
+  DJL("djl"),
+  XGBOOST("xgboost");
 
   private final String jsonName;
 

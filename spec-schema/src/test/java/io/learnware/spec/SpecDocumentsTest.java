@@ -47,7 +47,8 @@ class SpecDocumentsTest {
             new ModelSpec(
                 ModelFormat.TORCHSCRIPT,
                 "pytorch-1.13",
-                new FeatureExtractorSpec("features.pt", 32)));
+                new FeatureExtractorSpec("features.pt", 32),
+                null));
     assertThat(spec.tags()).containsExactly("digits", "handwriting");
     assertThat(spec.statistical()).isNull();
     assertThat(spec.extensions()).isEmpty();

@@ -200,6 +200,26 @@ class SpecValidatorTest {
   }
 
   @Test
+  void modelsTheMarketBuildsNameTheirArchitecture() {
+    ObjectNode spec = Docs.digits();
+    ((ObjectNode) spec.get("model")).removeAll().put("format", "djl");
+    assertThat(pointers(validate(spec))).containsExactly("/model/architecture");
+
+    ((ObjectNode) spec.get("model"))
+        .set("architecture", json("{\"type\": \"mlp\", \"hidden\": [64]}"));
+    assertThat(validate(spec)).isEmpty();
+
+    ((ObjectNode) spec.get("model")).put("format", "xgboost");
+    ((ObjectNode) spec.get("model"))
+        .set(
+            "architecture",
+            json("{\"type\": \"gbdt\", \"trees\": 200, \"maxDepth\": 6, \"dart\": true}"));
+    assertThat(validate(spec)).isEmpty();
+    assertThat(SpecDocuments.parse(spec).model().architecture().path("trees").asInt())
+        .isEqualTo(200);
+  }
+
+  @Test
   void badTags() {
     ObjectNode spec = Docs.digits();
     ArrayNode tags = spec.putArray("tags");
