@@ -138,7 +138,7 @@ class SpecValidatorTest {
                     + " not starting with '.' or '-', no folders)"),
             new Violation(
                 "/model/format",
-                "does not have a value in the enumeration [\"torchscript\", \"onnx\", \"djl\"]"),
+                "does not have a value in the enumeration [\"torchscript\", \"onnx\", \"djl\", \"xgboost\"]"),
             new Violation("/name", "must not be blank"),
             new Violation("/output/dimension", "string found, integer expected"),
             new Violation(
