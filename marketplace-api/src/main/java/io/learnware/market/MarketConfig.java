@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,12 @@ public interface MarketConfig {
    * if absent.
    */
   Optional<String> adminToken();
+
+  /**
+   * Token of the worker {@code bin/market} starts (worker token {@code local}); generated and
+   * written to the data dir as {@code worker-token} if absent.
+   */
+  Optional<String> workerToken();
 
   Storage storage();
 
@@ -47,5 +54,23 @@ public interface MarketConfig {
     /** Largest accepted specification document. */
     @WithDefault("4M")
     MemorySize maxSpecSize();
+  }
+
+  Jobs jobs();
+
+  /** The job queue and its leases. */
+  interface Jobs {
+
+    /** How long a claim lasts without a heartbeat; then the job returns to the queue. */
+    @WithDefault("30S")
+    Duration lease();
+
+    /** Attempts (claims) before a job whose leases keep expiring fails. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** How long a claim waits for a job before answering 204. */
+    @WithDefault("20S")
+    Duration claimWait();
   }
 }

@@ -27,6 +27,16 @@ public final class AccountModels {
   /** A created user with its first token; the token is shown this once. */
   public record CreatedUser(String username, String token) {}
 
+  /** A worker token; {@code token} is set only in the answer that created it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WorkerTokenView(
+      UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, String token) {}
+
+  public record NewWorkerToken(
+      @NotNull(message = "is required")
+          @Pattern(regexp = NAME_PATTERN, message = "must match " + NAME_PATTERN)
+          String name) {}
+
   public record NewToken(
       @Size(max = 100, message = "must be at most 100 characters") String name) {}
 

@@ -4,7 +4,9 @@ import io.learnware.market.account.AccountModels.CreatedUser;
 import io.learnware.market.account.AccountModels.Me;
 import io.learnware.market.account.AccountModels.NewToken;
 import io.learnware.market.account.AccountModels.NewUser;
+import io.learnware.market.account.AccountModels.NewWorkerToken;
 import io.learnware.market.account.AccountModels.TokenView;
+import io.learnware.market.account.AccountModels.WorkerTokenView;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -85,6 +87,35 @@ public class AccountResource {
   @Operation(summary = "Revoke one of the caller's tokens")
   public RestResponse<Void> revokeToken(@RestPath UUID id) {
     accounts.revokeToken(caller.username(), id);
+    return RestResponse.noContent();
+  }
+
+  @POST
+  @Path("/worker-tokens")
+  @RolesAllowed(TokenIdentityProvider.ROLE_ADMIN)
+  @Operation(summary = "Create a worker token (admin); the secret is shown once")
+  public RestResponse<WorkerTokenView> createWorkerToken(@Valid @NotNull NewWorkerToken request) {
+    WorkerTokenView token = accounts.issueWorkerToken(request.name(), null);
+    return RestResponse.ResponseBuilder.<WorkerTokenView>created(
+            URI.create("/api/v1/worker-tokens/" + token.id()))
+        .entity(token)
+        .build();
+  }
+
+  @GET
+  @Path("/worker-tokens")
+  @RolesAllowed(TokenIdentityProvider.ROLE_ADMIN)
+  @Operation(summary = "Worker tokens (admin; never their secrets)")
+  public List<WorkerTokenView> workerTokens() {
+    return accounts.workerTokens();
+  }
+
+  @DELETE
+  @Path("/worker-tokens/{id}")
+  @RolesAllowed(TokenIdentityProvider.ROLE_ADMIN)
+  @Operation(summary = "Revoke a worker token (admin)")
+  public RestResponse<Void> revokeWorkerToken(@RestPath UUID id) {
+    accounts.revokeWorkerToken(id);
     return RestResponse.noContent();
   }
 }

@@ -2,6 +2,7 @@ package io.learnware.market.account;
 
 import io.learnware.market.account.AccountModels.CreatedUser;
 import io.learnware.market.account.AccountModels.TokenView;
+import io.learnware.market.account.AccountModels.WorkerTokenView;
 import io.learnware.market.problem.MarketException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -74,6 +75,60 @@ public class AccountService {
             .orElseThrow(
                 () -> new MarketException.NotFound("You have no token with id " + id + "."));
     token.delete();
+  }
+
+  /** Creates a worker token; with {@code secret == null} a random one. */
+  @Transactional
+  public WorkerTokenView issueWorkerToken(String name, String secret) {
+    if (WorkerToken.findByName(name).isPresent()) {
+      throw new MarketException.Conflict("A worker token named '" + name + "' exists.");
+    }
+    String token = secret == null ? Tokens.newWorkerSecret() : secret;
+    if (!Tokens.isWorkerSecret(token)) {
+      throw new MarketException.InvalidInput(
+          "/token", "worker tokens start with '" + Tokens.WORKER_PREFIX + "'");
+    }
+    WorkerToken row = new WorkerToken();
+    row.id = UUID.randomUUID();
+    row.name = name;
+    row.tokenHash = Tokens.hash(token);
+    row.prefix = Tokens.displayPrefix(token);
+    row.persistAndFlush();
+    return new WorkerTokenView(row.id, row.name, row.prefix, row.createdAt, null, token);
+  }
+
+  @Transactional
+  public List<WorkerTokenView> workerTokens() {
+    return WorkerToken.listAll().stream()
+        .map(t -> new WorkerTokenView(t.id, t.name, t.prefix, t.createdAt, t.lastUsedAt, null))
+        .toList();
+  }
+
+  @Transactional
+  public void revokeWorkerToken(UUID id) {
+    WorkerToken.<WorkerToken>findByIdOptional(id)
+        .orElseThrow(() -> new MarketException.NotFound("No worker token with id " + id + "."))
+        .delete();
+  }
+
+  /** The name of the worker token {@code secret}, if it is one. */
+  @Transactional
+  public Optional<String> authenticateWorker(String secret) {
+    return WorkerToken.findByHash(Tokens.hash(secret))
+        .map(
+            token -> {
+              Instant now = Instant.now();
+              if (token.lastUsedAt == null
+                  || token.lastUsedAt.isBefore(now.minus(LAST_USED_RESOLUTION))) {
+                token.lastUsedAt = now;
+              }
+              return token.name;
+            });
+  }
+
+  /** Whether {@code secret} has the form of a worker token (which user endpoints never accept). */
+  public static boolean isWorkerSecret(String secret) {
+    return Tokens.isWorkerSecret(secret);
   }
 
   /** Resolves a presented secret to its account, noting the use. */

@@ -24,6 +24,7 @@ public class AdminBootstrap {
 
   private static final Logger LOG = Logger.getLogger(AdminBootstrap.class);
   static final String ADMIN = "admin";
+  static final String LOCAL_WORKER = "local";
 
   private final AccountService accounts;
   private final MarketConfig config;
@@ -40,6 +41,7 @@ public class AdminBootstrap {
     // Several API instances may share one database: let one of them bootstrap.
     em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended('admin-bootstrap', 0))")
         .getSingleResult();
+    bootstrapLocalWorker();
     if (Account.count() > 0) {
       return;
     }
@@ -57,8 +59,29 @@ public class AdminBootstrap {
     LOG.infof("Created user 'admin'. Its token (shown once, also in %s): %s", file, token);
   }
 
+  /**
+   * The worker {@code bin/market} starts beside the API needs a credential: {@code
+   * learnware.worker-token} when set, else a generated one written to {@code <data
+   * dir>/worker-token} (mode 600), kept as the worker token named {@value #LOCAL_WORKER}.
+   */
+  private void bootstrapLocalWorker() {
+    if (WorkerToken.findByName(LOCAL_WORKER).isPresent()) {
+      return;
+    }
+    if (config.workerToken().isPresent()) {
+      accounts.issueWorkerToken(LOCAL_WORKER, config.workerToken().get());
+      return;
+    }
+    String token = accounts.issueWorkerToken(LOCAL_WORKER, null).token();
+    writeTokenFile("worker-token", token);
+  }
+
   private Path writeTokenFile(String token) {
-    Path file = config.dataDir().resolve("admin-token");
+    return writeTokenFile("admin-token", token);
+  }
+
+  private Path writeTokenFile(String name, String token) {
+    Path file = config.dataDir().resolve(name);
     try {
       Files.createDirectories(config.dataDir());
       Files.deleteIfExists(file);

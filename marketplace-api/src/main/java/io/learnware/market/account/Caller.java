@@ -1,5 +1,6 @@
 package io.learnware.market.account;
 
+import io.learnware.market.problem.MarketException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -14,12 +15,20 @@ public class Caller {
     this.identity = identity;
   }
 
-  /** The caller's username; 401 for anonymous requests. */
+  /** The calling user's name; 401 for anonymous requests, 403 for workers. */
   public String username() {
     if (identity.isAnonymous()) {
       throw new UnauthorizedException();
     }
+    if (!identity.hasRole(TokenIdentityProvider.ROLE_USER)) {
+      throw new MarketException.Forbidden("Worker tokens cannot act as users.");
+    }
     return identity.getPrincipal().getName();
+  }
+
+  /** The principal of the calling user, for services that check access themselves. */
+  public AccountService.Principal principal() {
+    return new AccountService.Principal(username(), isAdmin());
   }
 
   public boolean isAdmin() {

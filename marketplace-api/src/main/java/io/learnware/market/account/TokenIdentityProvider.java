@@ -17,6 +17,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   public static final String ROLE_USER = "user";
   public static final String ROLE_ADMIN = "admin";
 
+  /** Worker nodes: the job protocol and the downloads jobs need, nothing else. */
+  public static final String ROLE_WORKER = "worker";
+
   private final AccountService accounts;
 
   public TokenIdentityProvider(AccountService accounts) {
@@ -32,6 +35,21 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   public Uni<SecurityIdentity> authenticate(
       TokenAuthenticationRequest request, AuthenticationRequestContext context) {
     String secret = request.getToken().getToken();
+    if (AccountService.isWorkerSecret(secret)) {
+      return context.runBlocking(
+          () ->
+              accounts
+                  .authenticateWorker(secret)
+                  .map(
+                      name ->
+                          (SecurityIdentity)
+                              QuarkusSecurityIdentity.builder()
+                                  .setPrincipal(new QuarkusPrincipal("worker:" + name))
+                                  .addRole(ROLE_WORKER)
+                                  .build())
+                  .orElseThrow(
+                      () -> new AuthenticationFailedException("unknown or revoked worker token")));
+    }
     return context.runBlocking(
         () ->
             accounts

@@ -12,14 +12,30 @@ import java.util.Base64;
 final class Tokens {
 
   static final String PREFIX = "lw_";
+
+  /** Worker tokens look different, so that neither kind is mistaken for the other. */
+  static final String WORKER_PREFIX = "lww_";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Tokens() {}
 
   static String newSecret() {
+    return newSecret(PREFIX);
+  }
+
+  static String newWorkerSecret() {
+    return newSecret(WORKER_PREFIX);
+  }
+
+  private static String newSecret(String prefix) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static boolean isWorkerSecret(String secret) {
+    return secret.startsWith(WORKER_PREFIX);
   }
 
   static byte[] hash(String secret) {
@@ -28,6 +44,7 @@ final class Tokens {
 
   /** What is shown of a token after creation: enough to recognise it, far too little to use it. */
   static String displayPrefix(String secret) {
-    return secret.substring(0, Math.min(secret.length(), PREFIX.length() + 6));
+    int prefix = isWorkerSecret(secret) ? WORKER_PREFIX.length() : PREFIX.length();
+    return secret.substring(0, Math.min(secret.length(), prefix + 6));
   }
 }

@@ -21,4 +21,10 @@ public final class LearnwareEvents {
    * observers that keep derived state should re-read it after the transaction commits.
    */
   public record LearnwareChanged(long learnwareId) {}
+
+  /**
+   * A user uploaded a version; fired inside the upload's transaction (the job package queues its
+   * validation there, so that no version is left without one).
+   */
+  public record VersionUploaded(long versionId, String uploader) {}
 }

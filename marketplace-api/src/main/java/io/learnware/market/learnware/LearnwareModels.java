@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Request and response bodies of the learnware endpoints; entities never leave the service layer.
@@ -67,7 +68,22 @@ public final class LearnwareModels {
       @JsonRawValue String spec,
       String createdBy,
       Instant createdAt,
-      String validationLog) {}
+      String validationLog,
+      Lineage lineage,
+      List<ReportView> reports) {}
+
+  /** Versions this one was derived from, and versions derived from it. */
+  public record Lineage(List<LineageEdge> parents, List<LineageEdge> children) {}
+
+  /**
+   * @param learnware the other version, {@code owner/name@version}
+   * @param relation e.g. {@code distilled}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LineageEdge(String learnware, String relation, UUID job) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ReportView(String type, UUID job, Instant createdAt, @JsonRawValue String report) {}
 
   /** A stored artifact: the model ({@code format} set) or an extra file ({@code filename} set). */
   @JsonInclude(JsonInclude.Include.NON_NULL)

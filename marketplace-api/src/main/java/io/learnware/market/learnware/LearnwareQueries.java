@@ -4,7 +4,10 @@ import io.learnware.market.learnware.LearnwareModels.ArtifactView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
 import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
 import io.learnware.market.learnware.LearnwareModels.LearnwareView;
+import io.learnware.market.learnware.LearnwareModels.Lineage;
+import io.learnware.market.learnware.LearnwareModels.LineageEdge;
 import io.learnware.market.learnware.LearnwareModels.Page;
+import io.learnware.market.learnware.LearnwareModels.ReportView;
 import io.learnware.market.learnware.LearnwareModels.VersionSummary;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
 import io.learnware.market.problem.MarketException;
@@ -86,7 +89,21 @@ public class LearnwareQueries {
         v.spec,
         v.createdBy,
         v.createdAt,
-        v.validationLog);
+        v.validationLog,
+        new Lineage(
+            VersionLineage.listParents(v).stream()
+                .map(e -> new LineageEdge(keyOf(e.parent), e.relation, e.jobId))
+                .toList(),
+            VersionLineage.listChildren(v).stream()
+                .map(e -> new LineageEdge(keyOf(e.version), e.relation, e.jobId))
+                .toList()),
+        VersionReport.listByVersion(v).stream()
+            .map(r -> new ReportView(r.type, r.jobId, r.createdAt, r.report))
+            .toList());
+  }
+
+  private static String keyOf(LearnwareVersion version) {
+    return version.learnware.key() + "@" + version.version;
   }
 
   @Transactional
@@ -142,9 +159,12 @@ public class LearnwareQueries {
     // Without a state filter a learnware is listed by its current version (kept on the learnware);
     // with one, by its newest version in that state.
     String current;
-    if (query.state() == null) {
+    if (query.state() == null || query.state() == VersionState.USABLE) {
+      // By default only validated learnwares are listed, by their current version (the newest
+      // USABLE one whenever there is one).
       current =
-          "SELECT current_version_id AS id FROM learnware WHERE current_version_id IS NOT NULL";
+          "SELECT l.current_version_id AS id FROM learnware l JOIN learnware_version v"
+              + " ON v.id = l.current_version_id WHERE v.state = 'USABLE'";
     } else {
       current =
           "SELECT DISTINCT ON (v.learnware_id) v.id FROM learnware_version v WHERE v.state = :state"

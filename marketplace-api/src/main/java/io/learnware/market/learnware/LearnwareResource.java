@@ -1,5 +1,6 @@
 package io.learnware.market.learnware;
 
+import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.LearnwareModels.AliasRequest;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
@@ -43,10 +44,14 @@ public class LearnwareResource {
   private final LearnwareQueries queries;
   private final BlobStore blobs;
 
-  public LearnwareResource(LearnwareService service, LearnwareQueries queries, BlobStore blobs) {
+  private final Caller caller;
+
+  public LearnwareResource(
+      LearnwareService service, LearnwareQueries queries, BlobStore blobs, Caller caller) {
     this.service = service;
     this.queries = queries;
     this.blobs = blobs;
+    this.caller = caller;
   }
 
   @GET
@@ -68,8 +73,17 @@ public class LearnwareResource {
     if (size < 1 || size > MAX_PAGE_SIZE) {
       throw new MarketException.InvalidInput("/size", "must be between 1 and " + MAX_PAGE_SIZE);
     }
+    VersionState wanted = state(state);
+    if (wanted != null && wanted != VersionState.USABLE) {
+      // Unvalidated and invalid versions are their owners' business.
+      if (owner == null || owner.isBlank()) {
+        throw new MarketException.InvalidInput(
+            "/owner", "is required with state " + wanted + " (your own username)");
+      }
+      caller.requireWriteAccess(owner);
+    }
     return queries.browse(
-        new BrowseQuery(q, dataType, task, license, tags, owner, state(state), page, size));
+        new BrowseQuery(q, dataType, task, license, tags, owner, wanted, page, size));
   }
 
   @GET

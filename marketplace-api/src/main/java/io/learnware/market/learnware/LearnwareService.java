@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.account.AccountModels;
+import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
+import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
@@ -48,6 +50,7 @@ public class LearnwareService {
   private final SpecValidator validator;
   private final Event<StatisticalSpecRecorded> statisticalRecorded;
   private final Event<LearnwareChanged> changed;
+  private final Event<VersionUploaded> uploaded;
 
   public LearnwareService(
       Caller caller,
@@ -56,7 +59,8 @@ public class LearnwareService {
       ObjectMapper mapper,
       SpecValidator validator,
       Event<StatisticalSpecRecorded> statisticalRecorded,
-      Event<LearnwareChanged> changed) {
+      Event<LearnwareChanged> changed,
+      Event<VersionUploaded> uploaded) {
     this.caller = caller;
     this.formats = formats;
     this.storage = storage;
@@ -64,6 +68,7 @@ public class LearnwareService {
     this.validator = validator;
     this.statisticalRecorded = statisticalRecorded;
     this.changed = changed;
+    this.uploaded = uploaded;
   }
 
   /**
@@ -84,7 +89,73 @@ public class LearnwareService {
     String format = spec.path("model").path("format").asText();
     formats.requireFormat(format, command.model().path(), "/model");
 
-    return QuarkusTransaction.requiringNew().call(() -> record(command, spec, format));
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              LearnwareVersion version = record(command, spec, format, VersionState.PENDING);
+              uploaded.fire(new VersionUploaded(version.id, command.uploader().username()));
+              return resultOf(version);
+            });
+  }
+
+  /**
+   * Records a version a job derived from another (a distilled student, a transferred model): like
+   * an upload into the requester's namespace, checked the same way, with its lineage. Runs in the
+   * caller's transaction, so that the job's result and the version commit together. The worker
+   * measured the model while making it, so the version is {@code USABLE} at once.
+   */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional(Transactional.TxType.MANDATORY)
+  public LearnwareVersion recordDerived(DerivedCommand command) {
+    requireName(command.owner(), "/target");
+    requireName(command.name(), "/target");
+    JsonNode spec = validSpec(command.spec());
+    requireFiles(spec, command.files());
+    String format = spec.path("model").path("format").asText();
+    formats.requireFormat(format, command.model().path(), "/model");
+    LearnwareVersion version =
+        record(
+            new UploadCommand(
+                new Principal(command.requestedBy(), false),
+                command.owner(),
+                command.name(),
+                command.spec(),
+                command.model(),
+                command.files()),
+            spec,
+            format,
+            VersionState.USABLE);
+    VersionLineage lineage = new VersionLineage();
+    lineage.version = version;
+    lineage.parent = LearnwareVersion.findById(command.parentVersionId());
+    lineage.relation = command.relation();
+    lineage.jobId = command.jobId();
+    lineage.persist();
+    return version;
+  }
+
+  /** The verdict of a validation: the version becomes USABLE or INVALID, with its log. */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void recordValidation(long versionId, boolean usable, String log) {
+    LearnwareVersion version =
+        LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
+            .orElseThrow(() -> new MarketException.NotFound("No version with id " + versionId));
+    version.state = usable ? VersionState.USABLE : VersionState.INVALID;
+    version.validationLog = log;
+    version.learnware.refreshCurrentVersion();
+    changed.fire(new LearnwareChanged(version.learnware.id));
+  }
+
+  /** Attaches a report (a job's result) to a version. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void addReport(long versionId, java.util.UUID jobId, String type, String report) {
+    VersionReport row = new VersionReport();
+    row.version = LearnwareVersion.findById(versionId);
+    row.jobId = jobId;
+    row.type = type;
+    row.report = report;
+    row.persist();
   }
 
   /**
@@ -95,7 +166,17 @@ public class LearnwareService {
     validSpec(spec);
   }
 
-  private UploadResult record(UploadCommand command, JsonNode spec, String format) {
+  private static UploadResult resultOf(LearnwareVersion version) {
+    return new UploadResult(
+        version.learnware.owner,
+        version.learnware.name,
+        version.version,
+        version.modelSha256,
+        version.state);
+  }
+
+  private LearnwareVersion record(
+      UploadCommand command, JsonNode spec, String format, VersionState state) {
     String modelSha = command.model().sha256();
     Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name());
     learnware.lastVersion++;
@@ -108,7 +189,7 @@ public class LearnwareService {
     LearnwareVersion version = new LearnwareVersion();
     version.learnware = learnware;
     version.version = learnware.lastVersion;
-    version.state = VersionState.PENDING;
+    version.state = state;
     version.spec = spec.toString();
     version.specVersion = spec.path("specVersion").asInt();
     version.title = spec.path("name").asText();
@@ -146,8 +227,7 @@ public class LearnwareService {
     }
     changed.fire(new LearnwareChanged(learnware.id));
 
-    return new UploadResult(
-        learnware.owner, learnware.name, version.version, modelSha, version.state);
+    return version;
   }
 
   /**

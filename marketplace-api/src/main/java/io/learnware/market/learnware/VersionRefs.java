@@ -3,22 +3,22 @@ package io.learnware.market.learnware;
 import io.learnware.market.problem.MarketException;
 
 /** Resolves {@code owner/name} and a version reference (a number, {@code latest} or an alias). */
-final class VersionRefs {
+public final class VersionRefs {
 
   private VersionRefs() {}
 
-  static Learnware learnware(String owner, String name) {
+  public static Learnware learnware(String owner, String name) {
     return Learnware.findByKey(owner, name)
         .orElseThrow(
             () -> new MarketException.NotFound("No learnware " + owner + "/" + name + "."));
   }
 
-  static LearnwareVersion resolve(String owner, String name, String ref) {
+  public static LearnwareVersion resolve(String owner, String name, String ref) {
     Learnware learnware = learnware(owner, name);
     return resolve(learnware, ref);
   }
 
-  static LearnwareVersion resolve(Learnware learnware, String ref) {
+  public static LearnwareVersion resolve(Learnware learnware, String ref) {
     if (ref.chars().allMatch(Character::isDigit) && !ref.isEmpty() && ref.length() < 10) {
       int number = Integer.parseInt(ref);
       return LearnwareVersion.findByNumber(learnware, number)

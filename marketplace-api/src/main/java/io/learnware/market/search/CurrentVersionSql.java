@@ -43,7 +43,6 @@ record CurrentVersionSql(
     boolean beyondState = !where.isEmpty();
     where.add(
         switch (states) {
-          case NOT_INVALID -> "c.state <> 'INVALID'";
           case USABLE -> "c.state = 'USABLE'";
           case PENDING -> "c.state = 'PENDING'";
         });

@@ -2,6 +2,7 @@ package io.learnware.market.search;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.market.account.Caller;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
 import io.learnware.market.search.SearchModels.Filters;
@@ -71,11 +72,14 @@ public class SearchService {
   private final EntityManager em;
   private final StatisticalIndex index;
   private final SpecValidator validator;
+  private final Caller caller;
 
-  public SearchService(EntityManager em, StatisticalIndex index, SpecValidator validator) {
+  public SearchService(
+      EntityManager em, StatisticalIndex index, SpecValidator validator, Caller caller) {
     this.em = em;
     this.index = index;
     this.validator = validator;
+    this.caller = caller;
   }
 
   @Transactional
@@ -361,7 +365,7 @@ public class SearchService {
     }
   }
 
-  private static StateFilter checkFilters(Filters filters, List<Problem.Violation> out) {
+  private StateFilter checkFilters(Filters filters, List<Problem.Violation> out) {
     if (filters.dataType() != null
         && Arrays.stream(DataType.values())
             .noneMatch(t -> t.jsonName().equals(filters.dataType()))) {
@@ -379,17 +383,27 @@ public class SearchService {
               "must be one of " + Arrays.stream(Task.values()).map(Task::jsonName).toList()));
     }
     if (filters.state() == null) {
-      return StateFilter.NOT_INVALID;
+      return StateFilter.USABLE;
     }
     return switch (filters.state()) {
       case "USABLE" -> StateFilter.USABLE;
-      case "PENDING" -> StateFilter.PENDING;
+      case "PENDING" -> {
+        // Unvalidated learnwares are their owners' business.
+        if (filters.owner() == null) {
+          out.add(
+              new Problem.Violation(
+                  "/filters/owner", "is required with state PENDING (your own username)"));
+        } else {
+          caller.requireWriteAccess(filters.owner());
+        }
+        yield StateFilter.PENDING;
+      }
       default -> {
         out.add(
             new Problem.Violation(
                 "/filters/state",
                 "must be USABLE or PENDING (INVALID learnwares are never returned)"));
-        yield StateFilter.NOT_INVALID;
+        yield StateFilter.USABLE;
       }
     };
   }

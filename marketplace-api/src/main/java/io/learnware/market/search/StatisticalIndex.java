@@ -160,14 +160,12 @@ public class StatisticalIndex {
 
   /** Which version states a search accepts. */
   public enum StateFilter {
-    /** Everything but INVALID: the default. */
-    NOT_INVALID,
+    /** The default: validated learnwares. */
     USABLE,
     PENDING;
 
     boolean accepts(byte state) {
       return switch (this) {
-        case NOT_INVALID -> state != VersionState.INVALID.ordinal();
         case USABLE -> state == VersionState.USABLE.ordinal();
         case PENDING -> state == VersionState.PENDING.ordinal();
       };

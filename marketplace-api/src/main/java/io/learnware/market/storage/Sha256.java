@@ -20,6 +20,18 @@ public final class Sha256 {
     return hex(newDigest().digest(bytes));
   }
 
+  /** The digest of a file's bytes, read in a stream. */
+  public static String ofFile(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest digest = newDigest();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+        digest.update(buffer, 0, read);
+      }
+    }
+    return hex(digest.digest());
+  }
+
   public static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }

@@ -17,6 +17,7 @@ import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -294,6 +295,7 @@ class CliAgainstServerTest {
     String token = Market.newUser("words");
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
 
     Run found = cli(withServer("search", "--q", "handwritten", "--owner", owner));
     Run tagged = cli(withServer("search", "--tag", "handwriting", "--owner", owner, "--json"));
@@ -327,6 +329,7 @@ class CliAgainstServerTest {
     Path all = csv("all.csv", rows, label -> true);
     upload(token, owner, "digits-low", "Digits 0-4", rkme(low, "0"));
     upload(token, owner, "digits-high", "Digits 5-9", rkme(high, "0"));
+    TestWorker.validateAll();
 
     // The same rows summarised from another k-means sample: close to digits-low, not equal.
     Run lowQuery = cli(withServer("search", "--stat", rkme(low, "1").toString(), "--owner", owner));

@@ -12,6 +12,7 @@ import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,26 @@ class RegistryFlowTest {
         .body("version", equalTo(1))
         .body("sha256", equalTo(sha))
         .body("state", equalTo("PENDING"));
+
+    // Until a worker validates it, only its owner lists it.
+    given().queryParam("owner", owner).get("/api/v1/learnwares").then().body("total", equalTo(0));
+    given()
+        .auth()
+        .oauth2(token)
+        .queryParam("owner", owner)
+        .queryParam("state", "PENDING")
+        .get("/api/v1/learnwares")
+        .then()
+        .statusCode(200)
+        .body("items.learnware", contains(owner + "/digits"))
+        .body("items[0].state", equalTo("PENDING"));
+    given()
+        .queryParam("owner", owner)
+        .queryParam("state", "PENDING")
+        .get("/api/v1/learnwares")
+        .then()
+        .statusCode(401);
+    TestWorker.validateAll();
 
     given()
         .queryParam("owner", owner)
@@ -63,7 +84,10 @@ class RegistryFlowTest {
         .then()
         .statusCode(200)
         .body("learnware", equalTo(owner + "/digits@1"))
-        .body("state", equalTo("PENDING"))
+        .body("state", equalTo("USABLE"))
+        .body("validationLog", equalTo("accepted by the test worker\n"))
+        .body("reports[0].type", equalTo("validate"))
+        .body("reports[0].report.usable", equalTo(true))
         .body("aliases", contains("latest"))
         .body("model.format", equalTo("torchscript"))
         .body("model.size", equalTo(model.length))
@@ -110,6 +134,7 @@ class RegistryFlowTest {
     String token = Market.newUser("fts");
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "digits-text").then().statusCode(201);
+    TestWorker.validateAll();
 
     given()
         .queryParam("owner", owner)
@@ -146,10 +171,12 @@ class RegistryFlowTest {
     String token = Market.newUser("fresh");
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "first").then().statusCode(201);
+    TestWorker.validateAll();
     given().queryParam("owner", owner).get("/api/v1/learnwares").then().body("total", equalTo(1));
 
     // The same query again after a write: a cached page must not hide the new learnware.
     Market.uploadDigits(token, owner, "second").then().statusCode(201);
+    TestWorker.validateAll();
     given()
         .queryParam("owner", owner)
         .get("/api/v1/learnwares")

@@ -175,7 +175,7 @@ class SearchBenchmark {
             new RkmeSpace("table/d=64/gamma=0.1"),
             RandomFeatureSketch.of(query),
             id -> true,
-            StatisticalIndex.StateFilter.NOT_INVALID,
+            StatisticalIndex.StateFilter.USABLE,
             index.size());
     java.util.Map<Long, Integer> rankOf = new java.util.HashMap<>();
     for (int i = 0; i < all.size(); i++) {

@@ -14,6 +14,7 @@ import io.learnware.market.support.Datasets.Labelled;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
 import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Matrix;
@@ -70,6 +71,7 @@ class SearchTest {
             imageSpec("Footwear", fashion[0].where(FOOTWEAR).x()));
         // Same spec without an RKME: found by text, never by statistics.
         upload(token, owner, "digits-plain", Fixtures.text(Market.DIGITS_SPEC));
+        TestWorker.validateAll();
         catalogue = new Catalogue(owner, digits, fashion);
       }
       return catalogue;

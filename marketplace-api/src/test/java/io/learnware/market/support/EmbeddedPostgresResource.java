@@ -16,6 +16,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
 
   public static final String ADMIN_TOKEN = "lw_test-admin-token";
 
+  /** The token of the worker token {@code local}, which tests use to act as a worker. */
+  public static final String WORKER_TOKEN = "lww_test-worker-token";
+
   private EmbeddedDatabase database;
 
   @Override
@@ -28,7 +31,10 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
           "quarkus.datasource.username", database.username(),
           "quarkus.datasource.password", database.password(),
           "learnware.data-dir", dataDir.toString(),
-          "learnware.admin-token", ADMIN_TOKEN);
+          "learnware.admin-token", ADMIN_TOKEN,
+          "learnware.worker-token", WORKER_TOKEN,
+          // Test workers ask often; a short wait keeps an empty queue from stalling a test.
+          "learnware.jobs.claim-wait", "300MS");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,335 @@
+package io.learnware.market.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.learnware.market.MarketConfig;
+import io.learnware.market.job.JobEvents.JobChanged;
+import io.learnware.market.job.JobModels.Artifact;
+import io.learnware.market.job.JobModels.ClaimRequest;
+import io.learnware.market.job.JobModels.ClaimedJob;
+import io.learnware.market.job.JobModels.Failure;
+import io.learnware.market.job.JobModels.Heartbeat;
+import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.job.JobModels.Lease;
+import io.learnware.market.job.JobModels.Source;
+import io.learnware.market.learnware.DerivedCommand;
+import io.learnware.market.learnware.LearnwareService;
+import io.learnware.market.learnware.LearnwareVersion;
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.problem.Problem;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The workers' side of jobs: claim under a lease, heartbeat, complete, fail. A lease is identified
+ * by a fresh id at every claim; any call with another id gets 409 and changes nothing. A lease that
+ * is not renewed in time returns the job to the queue (or fails it after its last attempt).
+ */
+@ApplicationScoped
+public class JobQueue {
+
+  /** How often a waiting claim looks for jobs queued by other API instances. */
+  private static final long POLL_MILLIS = 1000;
+
+  private final EntityManager em;
+  private final MarketConfig config;
+  private final Event<JobChanged> changed;
+  private final JobEvents events;
+  private final LearnwareService learnwares;
+  private final ObjectMapper mapper;
+
+  public JobQueue(
+      EntityManager em,
+      MarketConfig config,
+      Event<JobChanged> changed,
+      JobEvents events,
+      LearnwareService learnwares,
+      ObjectMapper mapper) {
+    this.em = em;
+    this.config = config;
+    this.changed = changed;
+    this.events = events;
+    this.learnwares = learnwares;
+    this.mapper = mapper;
+  }
+
+  /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
+  public Optional<ClaimedJob> claim(ClaimRequest request) throws InterruptedException {
+    List<Problem.Violation> violations = new ArrayList<>();
+    if (request == null
+        || request.workerId() == null
+        || request.workerId().isBlank()
+        || request.workerId().length() > 128) {
+      violations.add(new Problem.Violation("/workerId", "is required (at most 128 characters)"));
+    }
+    if (request == null
+        || request.types() == null
+        || request.types().isEmpty()
+        || !JobTypes.ALL.containsAll(request.types())) {
+      violations.add(
+          new Problem.Violation(
+              "/types", "must list job types among " + JobTypes.ALL.stream().sorted().toList()));
+    }
+    if (!violations.isEmpty()) {
+      throw new MarketException.InvalidInput(
+          "The claim is invalid: " + violations.getFirst().message(), violations);
+    }
+    long deadline = System.nanoTime() + config.jobs().claimWait().toNanos();
+    while (true) {
+      Optional<ClaimedJob> job = QuarkusTransaction.requiringNew().call(() -> tryClaim(request));
+      long remaining = (deadline - System.nanoTime()) / 1_000_000;
+      if (job.isPresent() || remaining <= 0) {
+        return job;
+      }
+      events.awaitQueued(Math.min(remaining, POLL_MILLIS));
+    }
+  }
+
+  private Optional<ClaimedJob> tryClaim(ClaimRequest request) {
+    expireLeases();
+    @SuppressWarnings("unchecked")
+    List<Job> rows =
+        em.createNativeQuery(
+                "SELECT * FROM job WHERE state = 'QUEUED' AND type = ANY(:types)"
+                    + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                Job.class)
+            .setParameter("types", request.types().toArray(String[]::new))
+            .getResultList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Job job = rows.getFirst();
+    Instant now = Instant.now();
+    job.state = JobState.RUNNING;
+    job.attempts++;
+    job.leaseId = UUID.randomUUID();
+    job.workerId = request.workerId();
+    job.leaseExpiresAt = now.plus(config.jobs().lease());
+    job.startedAt = job.startedAt == null ? now : job.startedAt;
+    job.message = "running on " + request.workerId() + " (attempt " + job.attempts + ")";
+    job.updatedAt = now;
+    changed.fire(new JobChanged(job.id, job.state));
+    LearnwareVersion source =
+        job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
+    if (source == null) {
+      failNow(job, "the source version was deleted");
+      return Optional.empty();
+    }
+    String base =
+        "/api/v1/learnwares/%s/%s/versions/%d/"
+            .formatted(source.learnware.owner, source.learnware.name, source.version);
+    return Optional.of(
+        new ClaimedJob(
+            job.id,
+            job.leaseId,
+            job.leaseExpiresAt,
+            job.attempts,
+            job.type,
+            job.params,
+            new Source(
+                job.sourceRef,
+                source.spec,
+                new Artifact(null, base + "artifact", source.modelSha256, source.modelSize),
+                source.files.stream()
+                    .map(
+                        f ->
+                            new Artifact(
+                                f.filename, base + "files/" + f.filename, f.sha256, f.size))
+                    .toList()),
+            null));
+  }
+
+  /** Returns expired leases to the queue, or fails their jobs after the last attempt. */
+  private void expireLeases() {
+    @SuppressWarnings("unchecked")
+    List<Job> expired =
+        em.createNativeQuery(
+                "SELECT * FROM job WHERE state = 'RUNNING' AND lease_expires_at < now()"
+                    + " FOR UPDATE SKIP LOCKED",
+                Job.class)
+            .getResultList();
+    for (Job job : expired) {
+      String lost = "the lease of " + job.workerId + " expired (attempt " + job.attempts + ")";
+      job.leaseId = null;
+      job.leaseExpiresAt = null;
+      job.workerId = null;
+      job.updatedAt = Instant.now();
+      if (job.attempts >= job.maxAttempts) {
+        failNow(job, lost + "; no attempts left");
+      } else {
+        job.state = JobState.QUEUED;
+        job.message = lost + "; queued again";
+        changed.fire(new JobChanged(job.id, job.state));
+      }
+    }
+  }
+
+  @Transactional
+  public Lease heartbeat(UUID id, UUID lease, Heartbeat heartbeat) {
+    Job job = leased(id, lease);
+    if (heartbeat != null && heartbeat.progress() != null) {
+      job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
+    }
+    if (heartbeat != null && heartbeat.message() != null) {
+      job.message =
+          heartbeat.message().length() > 500
+              ? heartbeat.message().substring(0, 500)
+              : heartbeat.message();
+    }
+    job.leaseExpiresAt = Instant.now().plus(config.jobs().lease());
+    job.updatedAt = Instant.now();
+    changed.fire(new JobChanged(job.id, job.state));
+    return new Lease(job.leaseExpiresAt);
+  }
+
+  /**
+   * Records a job's result exactly once, in one transaction with what it creates: the validation
+   * verdict on its source, or the new version with its lineage, and the report.
+   */
+  @Transactional
+  public JobView complete(UUID id, UUID lease, CompleteCommand command) {
+    Job job = leased(id, lease);
+    JsonNode report = json(command.report(), "/report");
+    if (!report.isObject()) {
+      throw new MarketException.InvalidInput("/report", "must be a JSON object");
+    }
+    if (job.type.equals(JobTypes.VALIDATE)) {
+      JsonNode usable = report.get("usable");
+      if (usable == null || !usable.isBoolean()) {
+        throw new MarketException.InvalidInput(
+            "/report/usable", "a validation report needs usable");
+      }
+      learnwares.recordValidation(job.sourceVersionId, usable.booleanValue(), logOf(report));
+      learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+    } else if (JobTypes.CREATE_VERSIONS.contains(job.type)) {
+      if (command.spec() == null || command.model() == null) {
+        throw new MarketException.InvalidInput(
+            "/model", "a " + job.type + " result needs the parts spec and model");
+      }
+      LearnwareVersion version =
+          learnwares.recordDerived(
+              new DerivedCommand(
+                  job.requestedBy,
+                  job.targetOwner,
+                  job.targetName,
+                  command.spec(),
+                  command.model(),
+                  command.files(),
+                  job.sourceVersionId,
+                  JobTypes.relation(job.type),
+                  job.id));
+      learnwares.addReport(version.id, job.id, job.type, report.toString());
+      job.resultVersionId = version.id;
+    } else {
+      learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+    }
+    job.state = JobState.SUCCEEDED;
+    job.report = report.toString();
+    job.progress = 1;
+    job.message = "done";
+    endLease(job);
+    changed.fire(new JobChanged(job.id, job.state));
+    return JobService.viewOf(job);
+  }
+
+  /** A worker gives up: retryable failures go back to the queue while attempts remain. */
+  @Transactional
+  public JobView fail(UUID id, UUID lease, Failure failure) {
+    Job job = leased(id, lease);
+    String reason =
+        failure == null || failure.error() == null || failure.error().isBlank()
+            ? "the worker reported a failure without a reason"
+            : failure.error();
+    boolean retry =
+        failure != null
+            && Boolean.TRUE.equals(failure.retryable())
+            && job.attempts < job.maxAttempts;
+    if (retry) {
+      job.state = JobState.QUEUED;
+      job.message = "attempt " + job.attempts + " failed (" + reason + "); queued again";
+      job.leaseId = null;
+      job.leaseExpiresAt = null;
+      job.workerId = null;
+      job.updatedAt = Instant.now();
+      changed.fire(new JobChanged(job.id, job.state));
+    } else {
+      failNow(job, reason);
+    }
+    return JobService.viewOf(job);
+  }
+
+  private void failNow(Job job, String reason) {
+    job.state = JobState.FAILED;
+    job.error = reason;
+    job.message = "failed";
+    endLease(job);
+    if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
+      // A version whose validation cannot run is not usable either; the log says why.
+      learnwares.recordValidation(job.sourceVersionId, false, "validation failed: " + reason);
+    }
+    changed.fire(new JobChanged(job.id, job.state));
+  }
+
+  private static void endLease(Job job) {
+    job.leaseId = null;
+    job.leaseExpiresAt = null;
+    job.finishedAt = Instant.now();
+    job.updatedAt = job.finishedAt;
+  }
+
+  /** The job, locked, if {@code lease} is its current lease; 409 otherwise. */
+  private Job leased(UUID id, UUID lease) {
+    Job job = em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (job == null) {
+      throw new MarketException.NotFound("No job " + id + ".");
+    }
+    if (!job.holds(lease)) {
+      throw new MarketException.Conflict(
+          "The lease on job "
+              + id
+              + " is not held (the job is "
+              + job.state
+              + (job.state == JobState.CANCELLED ? ", cancelled" : "")
+              + "); nothing was changed.");
+    }
+    return job;
+  }
+
+  private JsonNode json(String text, String pointer) {
+    if (text == null) {
+      throw new MarketException.InvalidInput(pointer, "is required");
+    }
+    try {
+      return mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new MarketException.InvalidInput(
+          pointer, "is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** The validation log as text: the report's {@code log} lines, or its reason. */
+  private static String logOf(JsonNode report) {
+    JsonNode log = report.get("log");
+    if (log != null && log.isArray()) {
+      StringBuilder text = new StringBuilder();
+      log.forEach(line -> text.append(line.asText()).append('\n'));
+      return text.toString();
+    }
+    return report.path("reason").asText(null);
+  }
+
+  /** A worker's result: the report, and for jobs that create a version its spec and artifacts. */
+  public record CompleteCommand(
+      String report, String spec, StagedFile model, List<StagedFile> files) {}
+}

@@ -1,0 +1,163 @@
+package io.learnware.market.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.market.job.JobModels.JobRequest;
+import io.learnware.market.job.JobModels.JobView;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+@Path("/api/v1")
+@Tag(name = "jobs")
+public class JobResource {
+
+  /** Event streams re-read the job this often, for changes made by other API instances. */
+  private static final Duration STREAM_POLL = Duration.ofSeconds(2);
+
+  private final JobService jobs;
+  private final JobEvents events;
+
+  public JobResource(JobService jobs, JobEvents events) {
+    this.jobs = jobs;
+    this.events = events;
+  }
+
+  @POST
+  @Path("/jobs")
+  @Authenticated
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Request a job: validate, distill, transfer or robustness",
+      description =
+          "Answers 202 with the queued job. Jobs that create a version put it in `target`"
+              + " (default: the source's name with a suffix, in the caller's namespace).")
+  public RestResponse<JobView> request(JobRequest request) {
+    return accepted(jobs.request(request));
+  }
+
+  @POST
+  @Path("/learnwares/{owner}/{name}/versions/{ref}/distillations")
+  @Authenticated
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Distil a learnware into a smaller student",
+      description =
+          "The body is the distill job's params (student, temperature, alpha, epochs, batchSize,"
+              + " learningRate, seed, transferSize), plus optional `dataset` and `target`.")
+  public RestResponse<JobView> distill(
+      @RestPath String owner, @RestPath String name, @RestPath String ref, JsonNode body) {
+    JsonNode params = body == null ? null : body.deepCopy();
+    String dataset = null;
+    String target = null;
+    if (params != null && params.isObject()) {
+      dataset =
+          textOrNull(((com.fasterxml.jackson.databind.node.ObjectNode) params).remove("dataset"));
+      target =
+          textOrNull(((com.fasterxml.jackson.databind.node.ObjectNode) params).remove("target"));
+    }
+    return accepted(
+        jobs.request(
+            new JobRequest(
+                JobTypes.DISTILL, owner + "/" + name + "@" + ref, dataset, params, target)));
+  }
+
+  @GET
+  @Path("/jobs")
+  @Authenticated
+  @Operation(summary = "The caller's jobs, newest first (at most 100)")
+  public List<JobView> mine() {
+    return jobs.mine();
+  }
+
+  @GET
+  @Path("/jobs/{id}")
+  @Authenticated
+  @Operation(summary = "One job: state, progress, message, attempts, result or error")
+  public JobView job(@RestPath UUID id) {
+    return jobs.view(id);
+  }
+
+  @POST
+  @Path("/jobs/{id}/cancel")
+  @Authenticated
+  @Operation(summary = "Cancel a queued or running job (requester or admin)")
+  public JobView cancel(@RestPath UUID id) {
+    return jobs.cancel(id);
+  }
+
+  @GET
+  @Path("/jobs/{id}/events")
+  @Authenticated
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @RestStreamElementType(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "The job as it changes (server-sent events), until it finishes",
+      description = "Each event is the job object of GET /jobs/{id}; the last one is terminal.")
+  public Multi<JobView> events(@RestPath UUID id) {
+    JobView first = jobs.view(id);
+    Multi<UUID> triggers =
+        Multi.createBy()
+            .merging()
+            .streams(
+                events.changes().filter(id::equals),
+                Multi.createFrom().ticks().every(STREAM_POLL).map(tick -> id));
+    Multi<JobView> updates =
+        triggers
+            .emitOn(Infrastructure.getDefaultWorkerPool())
+            .map(unused -> jobs.viewOf(id))
+            .filter(Objects::nonNull);
+    return Multi.createFrom()
+        .emitter(
+            emitter -> {
+              emitter.emit(first);
+              if (first.state().terminal()) {
+                emitter.complete();
+                return;
+              }
+              AtomicReference<JobView> last = new AtomicReference<>(first);
+              Cancellable subscription =
+                  updates
+                      .subscribe()
+                      .with(
+                          view -> {
+                            if (!view.equals(last.getAndSet(view))) {
+                              emitter.emit(view);
+                            }
+                            if (view.state().terminal()) {
+                              emitter.complete();
+                            }
+                          },
+                          emitter::fail);
+              emitter.onTermination(subscription::cancel);
+            });
+  }
+
+  private static RestResponse<JobView> accepted(JobView job) {
+    return RestResponse.ResponseBuilder.<JobView>create(RestResponse.Status.ACCEPTED)
+        .location(URI.create("/api/v1/jobs/" + job.id()))
+        .entity(job)
+        .build();
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asText();
+  }
+}

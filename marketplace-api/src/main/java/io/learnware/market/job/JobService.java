@@ -1,0 +1,238 @@
+package io.learnware.market.job;
+
+import io.learnware.market.MarketConfig;
+import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.account.Caller;
+import io.learnware.market.job.JobEvents.JobChanged;
+import io.learnware.market.job.JobModels.JobRequest;
+import io.learnware.market.job.JobModels.JobResult;
+import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
+import io.learnware.market.learnware.LearnwareVersion;
+import io.learnware.market.learnware.VersionRefs;
+import io.learnware.market.learnware.VersionState;
+import io.learnware.market.problem.MarketException;
+import io.learnware.market.problem.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Users' side of jobs: request, inspect, list, cancel; and the validation every upload gets. */
+@ApplicationScoped
+public class JobService {
+
+  private static final Pattern LEARNWARE_REF =
+      Pattern.compile(
+          "^([a-z0-9][a-z0-9-]{1,62})/([a-z0-9][a-z0-9-]{1,62})(?:@([A-Za-z0-9-]{1,63}))?$");
+  private static final Pattern LEARNWARE_KEY =
+      Pattern.compile("^([a-z0-9][a-z0-9-]{1,62})/([a-z0-9][a-z0-9-]{1,62})$");
+  private static final int LIST_LIMIT = 100;
+
+  private final Caller caller;
+  private final MarketConfig config;
+  private final Event<JobChanged> changed;
+
+  public JobService(Caller caller, MarketConfig config, Event<JobChanged> changed) {
+    this.caller = caller;
+    this.config = config;
+    this.changed = changed;
+  }
+
+  @Transactional
+  public JobView request(JobRequest request) {
+    Principal principal = caller.principal();
+    if (request == null) {
+      throw new MarketException.InvalidInput("/", "a job request (JSON object) is required");
+    }
+    List<Problem.Violation> violations = new ArrayList<>();
+    if (request.type() == null || !JobTypes.ALL.contains(request.type())) {
+      violations.add(
+          new Problem.Violation(
+              "/type", "must be one of " + JobTypes.ALL.stream().sorted().toList()));
+    }
+    var source = request.source() == null ? null : LEARNWARE_REF.matcher(request.source());
+    if (source == null || !source.matches()) {
+      violations.add(new Problem.Violation("/source", "must be owner/name or owner/name@ref"));
+    }
+    if (request.params() != null && !request.params().isObject()) {
+      violations.add(new Problem.Violation("/params", "must be a JSON object"));
+    }
+    var target = request.target() == null ? null : LEARNWARE_KEY.matcher(request.target());
+    if (target != null && !target.matches()) {
+      violations.add(new Problem.Violation("/target", "must be owner/name"));
+    }
+    if (request.dataset() != null && !LEARNWARE_KEY.matcher(request.dataset()).matches()) {
+      violations.add(
+          new Problem.Violation("/dataset", "must be owner/name of one of your data sets"));
+    }
+    if (!violations.isEmpty()) {
+      throw new MarketException.InvalidInput(
+          "The job request is invalid: " + violations.getFirst().message(), violations);
+    }
+    LearnwareVersion version =
+        VersionRefs.resolve(
+            source.group(1), source.group(2), source.group(3) == null ? "latest" : source.group(3));
+    if (request.type().equals(JobTypes.VALIDATE)) {
+      principal.requireWriteAccess(version.learnware.owner);
+    } else if (version.state != VersionState.USABLE) {
+      throw new MarketException.Conflict(
+          version.learnware.key()
+              + "@"
+              + version.version
+              + " is "
+              + version.state
+              + "; jobs other than validate need a USABLE version.");
+    }
+    if (request.dataset() != null) {
+      principal.requireWriteAccess(request.dataset().substring(0, request.dataset().indexOf('/')));
+    }
+    String targetOwner = null;
+    String targetName = null;
+    if (JobTypes.CREATE_VERSIONS.contains(request.type())) {
+      if (target != null) {
+        targetOwner = target.group(1);
+        targetName = target.group(2);
+      } else {
+        targetOwner = principal.username();
+        targetName = defaultName(version.learnware.name, JobTypes.relation(request.type()));
+      }
+      principal.requireWriteAccess(targetOwner);
+    }
+    Job job =
+        newJob(
+            request.type(),
+            version,
+            principal.username(),
+            request.params() == null ? "{}" : request.params().toString(),
+            request.dataset(),
+            targetOwner,
+            targetName);
+    return viewOf(job);
+  }
+
+  /** Every upload is validated by a worker before search and browse show it. */
+  void validateUpload(@Observes VersionUploaded uploaded) {
+    newJob(
+        JobTypes.VALIDATE,
+        LearnwareVersion.findById(uploaded.versionId()),
+        uploaded.uploader(),
+        "{}",
+        null,
+        null,
+        null);
+  }
+
+  @Transactional
+  public JobView view(UUID id) {
+    return viewOf(visible(id));
+  }
+
+  @Transactional
+  public List<JobView> mine() {
+    return Job.listByRequester(caller.username(), LIST_LIMIT).stream()
+        .map(JobService::viewOf)
+        .toList();
+  }
+
+  /** Cancels a queued or running job; a running job's worker loses its lease. */
+  @Transactional
+  public JobView cancel(UUID id) {
+    Job job = visible(id);
+    Job.getEntityManager().lock(job, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    Job.getEntityManager().refresh(job);
+    if (job.state.terminal()) {
+      throw new MarketException.Conflict(
+          "Job " + id + " has already finished (" + job.state + ").");
+    }
+    job.state = JobState.CANCELLED;
+    job.message = "cancelled by " + caller.username();
+    job.leaseId = null;
+    job.leaseExpiresAt = null;
+    job.finishedAt = Instant.now();
+    job.updatedAt = job.finishedAt;
+    changed.fire(new JobChanged(job.id, job.state));
+    return viewOf(job);
+  }
+
+  /** The job if the caller may see it: its requester or an admin; 404 otherwise. */
+  private Job visible(UUID id) {
+    Principal principal = caller.principal();
+    return Job.findByUuid(id)
+        .filter(job -> principal.admin() || job.requestedBy.equals(principal.username()))
+        .orElseThrow(() -> new MarketException.NotFound("No job " + id + "."));
+  }
+
+  private Job newJob(
+      String type,
+      LearnwareVersion version,
+      String requestedBy,
+      String params,
+      String dataset,
+      String targetOwner,
+      String targetName) {
+    Job job = new Job();
+    job.id = UUID.randomUUID();
+    job.type = type;
+    job.state = JobState.QUEUED;
+    job.requestedBy = requestedBy;
+    job.sourceVersionId = version.id;
+    job.sourceRef = version.learnware.key() + "@" + version.version;
+    job.dataset = dataset;
+    job.targetOwner = targetOwner;
+    job.targetName = targetName;
+    job.params = params;
+    job.maxAttempts = config.jobs().maxAttempts();
+    job.createdAt = Instant.now();
+    job.updatedAt = job.createdAt;
+    job.message = "queued";
+    job.persist();
+    changed.fire(new JobChanged(job.id, job.state));
+    return job;
+  }
+
+  private static String defaultName(String source, String relation) {
+    String name = source + "-" + relation;
+    return name.length() <= 63 ? name : name.substring(0, 63);
+  }
+
+  static JobView viewOf(Job job) {
+    JobResult result = null;
+    if (job.resultVersionId != null || job.report != null) {
+      String learnware = null;
+      if (job.resultVersionId != null) {
+        LearnwareVersion version = LearnwareVersion.findById(job.resultVersionId);
+        learnware = version == null ? null : version.learnware.key() + "@" + version.version;
+      }
+      result = new JobResult(learnware, job.report);
+    }
+    return new JobView(
+        job.id,
+        job.type,
+        job.state,
+        job.progress,
+        job.message,
+        job.attempts,
+        job.sourceRef,
+        job.dataset,
+        job.targetOwner == null ? null : job.targetOwner + "/" + job.targetName,
+        job.params,
+        result,
+        job.error,
+        job.requestedBy,
+        job.createdAt,
+        job.startedAt,
+        job.finishedAt);
+  }
+
+  /** Reads a job's view without access checks (event streams check once, at the start). */
+  @Transactional
+  JobView viewOf(UUID id) {
+    return Job.findByUuid(id).map(JobService::viewOf).orElse(null);
+  }
+}

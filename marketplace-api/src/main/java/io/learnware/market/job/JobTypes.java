@@ -1,0 +1,28 @@
+package io.learnware.market.job;
+
+import java.util.Set;
+
+/** The job types the market knows, and what each produces. */
+final class JobTypes {
+
+  static final String VALIDATE = "validate";
+  static final String DISTILL = "distill";
+  static final String TRANSFER = "transfer";
+  static final String ROBUSTNESS = "robustness";
+
+  static final Set<String> ALL = Set.of(VALIDATE, DISTILL, TRANSFER, ROBUSTNESS);
+
+  /** Types whose result is a new version (the others report on their source). */
+  static final Set<String> CREATE_VERSIONS = Set.of(DISTILL, TRANSFER);
+
+  private JobTypes() {}
+
+  /** How a created version relates to its source, and the suffix of its default name. */
+  static String relation(String type) {
+    return switch (type) {
+      case DISTILL -> "distilled";
+      case TRANSFER -> "transferred";
+      default -> throw new IllegalArgumentException(type);
+    };
+  }
+}

@@ -1,0 +1,128 @@
+package io.learnware.market.job;
+
+import io.learnware.market.MarketConfig;
+import io.learnware.market.account.TokenIdentityProvider;
+import io.learnware.market.job.JobModels.ClaimRequest;
+import io.learnware.market.job.JobModels.ClaimedJob;
+import io.learnware.market.job.JobModels.Failure;
+import io.learnware.market.job.JobModels.Heartbeat;
+import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.job.JobModels.Lease;
+import io.learnware.market.job.JobQueue.CompleteCommand;
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.storage.Sha256;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** The worker protocol (worker tokens only). Workers never touch the database. */
+@Path("/api/v1/worker")
+@Tag(name = "worker protocol")
+@RolesAllowed(TokenIdentityProvider.ROLE_WORKER)
+public class WorkerResource {
+
+  static final String LEASE_HEADER = "Lease-Id";
+
+  private final JobQueue queue;
+  private final MarketConfig config;
+
+  public WorkerResource(JobQueue queue, MarketConfig config) {
+    this.queue = queue;
+    this.config = config;
+  }
+
+  @POST
+  @Path("/claim")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Claim a job of the given types (long poll)",
+      description = "200 with the job and its lease, or 204 when none came within the wait.")
+  public RestResponse<ClaimedJob> claim(ClaimRequest request) throws InterruptedException {
+    return queue.claim(request).map(RestResponse::ok).orElseGet(RestResponse::noContent);
+  }
+
+  @POST
+  @Path("/jobs/{id}/heartbeat")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Renew the lease and report progress; 409 when the lease was lost")
+  public Lease heartbeat(
+      @RestPath UUID id, @RestHeader(LEASE_HEADER) UUID lease, Heartbeat heartbeat) {
+    return queue.heartbeat(id, lease, heartbeat);
+  }
+
+  @POST
+  @Path("/jobs/{id}/complete")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Operation(
+      summary = "Report the result: part report (JSON); for distill/transfer also spec and model",
+      description =
+          "Recorded exactly once, with the version it creates; 409 when the lease was lost.")
+  public JobView complete(
+      @RestPath UUID id,
+      @RestHeader(LEASE_HEADER) UUID lease,
+      @RestForm("report") String report,
+      @RestForm("spec") String spec,
+      @RestForm("model") FileUpload model,
+      @RestForm("file") List<FileUpload> files) {
+    List<StagedFile> staged = new ArrayList<>();
+    StagedFile stagedModel = null;
+    try {
+      if (files != null) {
+        for (FileUpload file : files) {
+          staged.add(staged(file));
+        }
+      }
+      stagedModel = model == null ? null : staged(model);
+      return queue.complete(id, lease, new CompleteCommand(report, spec, stagedModel, staged));
+    } finally {
+      // The blob store moved what it kept; anything left is from a refused result.
+      if (stagedModel != null) {
+        staged.add(stagedModel);
+      }
+      for (StagedFile file : staged) {
+        try {
+          Files.deleteIfExists(file.path());
+        } catch (IOException e) {
+          // A leftover staging file is removed at the next start.
+        }
+      }
+    }
+  }
+
+  @POST
+  @Path("/jobs/{id}/fail")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Give up on a job; retryable failures go back to the queue")
+  public JobView fail(@RestPath UUID id, @RestHeader(LEASE_HEADER) UUID lease, Failure failure) {
+    return queue.fail(id, lease, failure);
+  }
+
+  private StagedFile staged(FileUpload upload) {
+    try {
+      // Quarkus deletes its upload files after the request; the blob store moves this copy, so it
+      // goes where uploads are staged, on the blob store's file system.
+      java.nio.file.Path dir = config.dataDir().resolve("tmp/uploads");
+      Files.createDirectories(dir);
+      java.nio.file.Path copy = Files.createTempFile(dir, "job-result-", ".part");
+      Files.copy(upload.uploadedFile(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return new StagedFile(upload.fileName(), copy, Files.size(copy), Sha256.ofFile(copy));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.learnware.market.learnware;
+
+import io.learnware.market.learnware.UploadCommand.StagedFile;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A version a job made from another.
+ *
+ * @param relation how it was derived from its parent, e.g. {@code distilled}
+ */
+public record DerivedCommand(
+    String requestedBy,
+    String owner,
+    String name,
+    String spec,
+    StagedFile model,
+    List<StagedFile> files,
+    long parentVersionId,
+    String relation,
+    UUID jobId) {}
