@@ -1,9 +1,9 @@
 package io.learnware.market.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.job.JobModels.JobRequest;
 import io.learnware.market.job.JobModels.JobView;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -53,32 +53,6 @@ public class JobResource {
     return accepted(jobs.request(request));
   }
 
-  @POST
-  @Path("/learnwares/{owner}/{name}/versions/{ref}/distillations")
-  @Authenticated
-  @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(
-      summary = "Distil a learnware into a smaller student",
-      description =
-          "The body is the distill job's params (student, temperature, alpha, epochs, batchSize,"
-              + " learningRate, seed, transferSize), plus optional `dataset` and `target`.")
-  public RestResponse<JobView> distill(
-      @RestPath String owner, @RestPath String name, @RestPath String ref, JsonNode body) {
-    JsonNode params = body == null ? null : body.deepCopy();
-    String dataset = null;
-    String target = null;
-    if (params != null && params.isObject()) {
-      dataset =
-          textOrNull(((com.fasterxml.jackson.databind.node.ObjectNode) params).remove("dataset"));
-      target =
-          textOrNull(((com.fasterxml.jackson.databind.node.ObjectNode) params).remove("target"));
-    }
-    return accepted(
-        jobs.request(
-            new JobRequest(
-                JobTypes.DISTILL, owner + "/" + name + "@" + ref, dataset, params, target)));
-  }
-
   @GET
   @Path("/jobs")
   @Authenticated
@@ -106,6 +80,7 @@ public class JobResource {
   @GET
   @Path("/jobs/{id}/events")
   @Authenticated
+  @Blocking
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   @Operation(
@@ -150,14 +125,10 @@ public class JobResource {
             });
   }
 
-  private static RestResponse<JobView> accepted(JobView job) {
+  static RestResponse<JobView> accepted(JobView job) {
     return RestResponse.ResponseBuilder.<JobView>create(RestResponse.Status.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
         .entity(job)
         .build();
-  }
-
-  private static String textOrNull(JsonNode node) {
-    return node == null || node.isNull() ? null : node.asText();
   }
 }

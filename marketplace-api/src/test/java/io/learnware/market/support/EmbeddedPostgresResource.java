@@ -19,6 +19,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
   /** The token of the worker token {@code local}, which tests use to act as a worker. */
   public static final String WORKER_TOKEN = "lww_test-worker-token";
 
+  /** Lease of a claimed job in tests. */
+  public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(2);
+
   private EmbeddedDatabase database;
 
   @Override
@@ -26,15 +29,18 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     try {
       Path dataDir = Files.createTempDirectory("market-test-");
       database = EmbeddedDatabase.start(dataDir.resolve("postgres"));
-      return Map.of(
-          "quarkus.datasource.jdbc.url", database.jdbcUrl(),
-          "quarkus.datasource.username", database.username(),
-          "quarkus.datasource.password", database.password(),
-          "learnware.data-dir", dataDir.toString(),
-          "learnware.admin-token", ADMIN_TOKEN,
-          "learnware.worker-token", WORKER_TOKEN,
+      return Map.ofEntries(
+          Map.entry("quarkus.datasource.jdbc.url", database.jdbcUrl()),
+          Map.entry("quarkus.datasource.username", database.username()),
+          Map.entry("quarkus.datasource.password", database.password()),
+          Map.entry("learnware.data-dir", dataDir.toString()),
+          Map.entry("learnware.admin-token", ADMIN_TOKEN),
+          Map.entry("learnware.worker-token", WORKER_TOKEN),
           // Test workers ask often; a short wait keeps an empty queue from stalling a test.
-          "learnware.jobs.claim-wait", "300MS");
+          Map.entry("learnware.jobs.claim-wait", "300MS"),
+          // Short leases, so that expiry can be tested in seconds.
+          Map.entry("learnware.jobs.lease", LEASE.toMillis() + "MS"),
+          Map.entry("learnware.jobs.max-attempts", "2"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
