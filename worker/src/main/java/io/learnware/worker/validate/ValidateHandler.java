@@ -35,26 +35,23 @@ public final class ValidateHandler implements JobHandler {
       throw new JobFailure(unsupported.get());
     }
     JsonNode params = context.params();
-    int probes = intParam(params, "probes", Validation.DEFAULT_PROBES);
-    if (probes < 1 || probes > Validation.MAX_PROBES) {
-      throw new JobFailure(
-          "params.probes must be between 1 and %d, got %d"
-              .formatted(Validation.MAX_PROBES, probes));
-    }
-    ValidationReport report =
+    Validation.Builder validation =
         Validation.builder()
             .setModel(context.sourceModel())
             .setSpec(context.source())
             .optDevice(Devices.select(context.device()))
-            .optProbes(probes)
             .optSeed(longParam(params, "seed", 0))
             .optListener(
                 (stage, fraction) -> {
                   context.progress().checkCancelled();
                   context.progress().report(fraction, stage);
-                })
-            .build()
-            .run();
+                });
+    try {
+      validation.optProbes(intParam(params, "probes", Validation.DEFAULT_PROBES));
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure("params." + e.getMessage());
+    }
+    ValidationReport report = validation.build().run();
     return JobOutcome.verdict(JSON.valueToTree(report), report.usable());
   }
 

@@ -64,18 +64,14 @@ public final class Validation {
   private final int probes;
   private final Listener listener;
 
-  private Validation(Builder builder) {
+  private Validation(Builder builder, InputShape inputShape) {
     this.model = builder.model;
     this.spec = builder.spec;
+    this.inputShape = inputShape;
     this.device = builder.device != null ? builder.device : Devices.select("auto");
     this.seed = builder.seed;
     this.probes = builder.probes;
     this.listener = builder.listener;
-    try {
-      this.inputShape = InputShape.of(spec);
-    } catch (ModelException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
   }
 
   public static Builder builder() {
@@ -88,18 +84,23 @@ public final class Validation {
    * verdict.
    */
   public static Optional<String> unsupported(LearnwareSpec spec) {
-    ModelFormat format = spec.model() == null ? null : spec.model().format();
-    if (format != ModelFormat.TORCHSCRIPT) {
-      return Optional.of(
-          "this worker validates torchscript models only; the specification declares model.format "
-              + (format == null ? "(none)" : format.jsonName()));
-    }
     try {
-      InputShape.of(spec);
+      supportedInputShape(spec);
+      return Optional.empty();
     } catch (ModelException e) {
       return Optional.of(e.getMessage());
     }
-    return Optional.empty();
+  }
+
+  /** The input shape of a learnware this worker can validate; the exception says why it cannot. */
+  private static InputShape supportedInputShape(LearnwareSpec spec) throws ModelException {
+    ModelFormat format = spec.model() == null ? null : spec.model().format();
+    if (format != ModelFormat.TORCHSCRIPT) {
+      throw new ModelException(
+          "this worker validates torchscript models only; the specification declares model.format "
+              + (format == null ? "(none)" : format.jsonName()));
+    }
+    return InputShape.of(spec);
   }
 
   /** Runs the checks; the model's defects end up in the report, not in exceptions. */
@@ -176,14 +177,11 @@ public final class Validation {
 
   /** What {@link #probes()} draws, for the log. */
   private List<String> describeProbes() {
+    double[] range = range(spec.input());
     String random =
         spec.dataType() == DataType.IMAGE
             ? "random probes: %d images of %s, pixels uniform in [%s, %s]"
-                .formatted(
-                    probes,
-                    inputShape.describeBatch(),
-                    range(spec.input())[0],
-                    range(spec.input())[1])
+                .formatted(probes, inputShape.describeBatch(), range[0], range[1])
             : "random probes: %d rows of %d features, each standard normal (tables declare no range)"
                 .formatted(probes, inputShape.size());
     String herded =
@@ -384,12 +382,11 @@ public final class Validation {
       if (model == null || spec == null) {
         throw new IllegalStateException("setModel and setSpec are required");
       }
-      unsupported(spec)
-          .ifPresent(
-              why -> {
-                throw new IllegalArgumentException(why);
-              });
-      return new Validation(this);
+      try {
+        return new Validation(this, supportedInputShape(spec));
+      } catch (ModelException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
   }
 }
