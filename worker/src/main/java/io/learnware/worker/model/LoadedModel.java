@@ -188,7 +188,8 @@ public final class LoadedModel implements AutoCloseable {
     Shape shape = output.getShape();
     if (shape.dimension() != 2 || shape.get(0) != n) {
       throw new ModelException(
-          "the model returned shape %s for %d samples; expected [%d, k]".formatted(shape, n, n));
+          "the model returned shape %s for %d samples; expected [%d, k]"
+              .formatted(Arrays.toString(shape.getShape()), n, n));
     }
     return output.getDataType() == DataType.FLOAT32
         ? output

@@ -132,6 +132,20 @@ class ValidationTest {
   }
 
   @Test
+  void aModelReturningLabelsInsteadOfLogitsIsNotUsable() {
+    ValidationReport report =
+        validation(Fixtures.path("bad-models/labels-output.pt"), DIGITS).build().run();
+    assertThat(report.usable()).isFalse();
+    assertThat(report.reason())
+        .isEqualTo("the model returned shape [64] for 64 samples; expected [64, k]");
+    assertThat(report.loads()).isTrue();
+    assertThat(report.parameters())
+        .isEqualTo(2410L)
+        .isEqualTo(badModelParameters("labels-output.pt"));
+    assertThat(report.outputShape()).isNull();
+  }
+
+  @Test
   void filesThatAreNotTorchScriptDoNotLoad(@TempDir Path dir) throws Exception {
     byte[] bytes = Files.readAllBytes(MLP);
     Path truncated = Files.write(dir.resolve("model.pt"), Arrays.copyOf(bytes, bytes.length - 100));
