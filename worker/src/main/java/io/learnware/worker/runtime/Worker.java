@@ -1,0 +1,382 @@
+package io.learnware.worker.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.worker.job.JobCancelledException;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node: claims jobs of the types it has handlers for, runs them while heartbeating their
+ * lease with progress, reports results or failures. It only speaks HTTP to the market.
+ *
+ * <p>Required: {@link Builder#setServer}, {@link Builder#setToken}. Optional: {@link
+ * Builder#optTypes} (default: every installed handler), {@link Builder#optDevice} ({@code auto}),
+ * {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link Builder#optShutdownGrace}.
+ *
+ * <p>{@link #stop()} lets a running job finish within the grace period, then releases it to the
+ * queue (a retryable failure), so that another worker takes it over at once.
+ */
+public final class Worker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+  private static final Duration MIN_HEARTBEAT = Duration.ofMillis(200);
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+
+  private final ProtocolClient client;
+  private final Map<String, JobHandler> handlers;
+  private final String device;
+  private final String workerId;
+  private final Path scratch;
+  private final Duration grace;
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("heartbeat").factory());
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile Thread loop;
+  private volatile Running running;
+
+  /** The job in progress, so that a shutdown can release it. */
+  private record Running(String id, String lease) {}
+
+  private Worker(Builder builder) {
+    this.client = new ProtocolClient(builder.server, builder.token, builder.cache.resolve("blobs"));
+    this.scratch = builder.cache.resolve("jobs");
+    Map<String, JobHandler> installed = new HashMap<>();
+    ServiceLoader.load(JobHandler.class).forEach(h -> installed.put(h.type(), h));
+    List<String> wanted = builder.types == null ? List.copyOf(installed.keySet()) : builder.types;
+    this.handlers = new HashMap<>();
+    for (String type : wanted) {
+      JobHandler handler = installed.get(type);
+      if (handler == null) {
+        throw new IllegalArgumentException(
+            "no handler for job type '" + type + "'; installed: " + installed.keySet());
+      }
+      handlers.put(type, handler);
+    }
+    this.device = builder.device;
+    this.workerId = builder.workerId;
+    this.grace = builder.grace;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The job types this worker claims. */
+  public List<String> types() {
+    return handlers.keySet().stream().sorted().toList();
+  }
+
+  /** Claims and runs jobs until {@link #stop()}. */
+  public void run() {
+    loop = Thread.currentThread();
+    LOG.info("worker {} claims {} on {}", workerId, types(), device);
+    try {
+      while (!stopping) {
+        try {
+          Optional<JsonNode> job = client.claim(workerId, types(), device);
+          if (job.isPresent()) {
+            runJob(job.get());
+          }
+        } catch (InterruptedException e) {
+          if (!stopping) {
+            Thread.currentThread().interrupt();
+          }
+          return;
+        } catch (IOException e) {
+          LOG.warn("cannot reach the market ({}); retrying", e.getMessage());
+          sleepQuietly(RETRY_PAUSE);
+        }
+      }
+    } finally {
+      heartbeats.shutdownNow();
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Stops claiming; waits up to the grace period for a running job, then releases it. Returns when
+   * the loop has ended.
+   */
+  public void stop() {
+    stopping = true;
+    Thread thread = loop;
+    Running job = running;
+    if (thread != null && job == null) {
+      thread.interrupt(); // only a claim is waiting
+    }
+    try {
+      if (!stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        Running still = running;
+        if (still != null) {
+          LOG.info("releasing job {} on shutdown", still.id());
+          client.fail(still.id(), still.lease(), "the worker shut down; released", true);
+        }
+        if (thread != null) {
+          thread.interrupt();
+        }
+        stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not release the running job: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runJob(JsonNode claim) throws InterruptedException {
+    String id = claim.path("id").asText();
+    String lease = claim.path("leaseId").asText();
+    String type = claim.path("type").asText();
+    running = new Running(id, lease);
+    Progress progress = new Progress(id, lease);
+    Duration leaseLeft =
+        Duration.between(Instant.now(), Instant.parse(claim.path("leaseExpiresAt").asText()));
+    long every = Math.max(MIN_HEARTBEAT.toMillis(), leaseLeft.toMillis() / 3);
+    ScheduledFuture<?> beat =
+        heartbeats.scheduleAtFixedRate(progress::beat, every, every, TimeUnit.MILLISECONDS);
+    Path workDir = null;
+    try {
+      workDir = Files.createDirectories(scratch).resolve(id);
+      Files.createDirectories(workDir);
+      LOG.info(
+          "job {} ({}) on {}: started", id, type, claim.path("source").path("learnware").asText());
+      JobOutcome outcome = handlers.get(type).run(context(claim, workDir, progress));
+      beat.cancel(false);
+      if (progress.lost) {
+        LOG.info("job {}: lease lost; result dropped", id);
+      } else if (client.complete(
+          id,
+          lease,
+          outcome.report(),
+          outcome.resultSpec().orElse(null),
+          outcome.resultModel().orElse(null),
+          outcome.resultFiles())) {
+        LOG.info("job {}: done", id);
+      } else {
+        LOG.info("job {}: result refused, the lease was lost", id);
+      }
+    } catch (JobFailure failure) {
+      beat.cancel(false);
+      LOG.info("job {}: failed: {}", id, failure.getMessage());
+      report(() -> client.fail(id, lease, failure.getMessage(), false));
+    } catch (JobCancelledException cancelled) {
+      LOG.info("job {}: cancelled", id);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      beat.cancel(false);
+      LOG.warn("job {}: worker error", id, e);
+      report(() -> client.fail(id, lease, "worker error: " + e, true));
+    } finally {
+      beat.cancel(false);
+      running = null;
+      deleteQuietly(workDir);
+    }
+  }
+
+  private JobContext context(JsonNode claim, Path workDir, JobProgress progress)
+      throws IOException, InterruptedException {
+    JsonNode source = claim.path("source");
+    JsonNode specDocument = source.path("spec");
+    Path model =
+        client.artifact(
+            source.path("model").path("url").asText(),
+            source.path("model").path("sha256").asText());
+    Map<String, Path> files = new HashMap<>();
+    for (JsonNode file : source.path("files")) {
+      files.put(
+          file.path("filename").asText(),
+          client.artifact(file.path("url").asText(), file.path("sha256").asText()));
+    }
+    JsonNode dataset = claim.path("dataset");
+    Optional<Path> data = Optional.empty();
+    Optional<Path> labels = Optional.empty();
+    if (dataset.isObject()) {
+      data =
+          Optional.of(
+              client.artifact(
+                  dataset.path("data").path("url").asText(),
+                  dataset.path("data").path("sha256").asText()));
+      if (dataset.path("labels").isObject()) {
+        labels =
+            Optional.of(
+                client.artifact(
+                    dataset.path("labels").path("url").asText(),
+                    dataset.path("labels").path("sha256").asText()));
+      }
+    }
+    JsonNode params = claim.path("params");
+    return new JobContext(
+        claim.path("id").asText(),
+        params.isObject() ? params : SpecDocuments.mapper().createObjectNode(),
+        SpecDocuments.parse(specDocument),
+        specDocument,
+        model,
+        files,
+        data,
+        labels,
+        workDir,
+        device,
+        progress);
+  }
+
+  /** Progress a handler reports, sent with each heartbeat; a refused heartbeat means lost. */
+  private final class Progress implements JobProgress {
+    private final String id;
+    private final String lease;
+    private volatile double fraction;
+    private volatile String message = "started";
+    private volatile boolean lost;
+
+    Progress(String id, String lease) {
+      this.id = id;
+      this.lease = lease;
+    }
+
+    @Override
+    public void report(double fraction, String message) {
+      this.fraction = fraction;
+      this.message = Objects.requireNonNullElse(message, this.message);
+    }
+
+    @Override
+    public boolean cancelled() {
+      return lost;
+    }
+
+    void beat() {
+      try {
+        if (!lost && !client.heartbeat(id, lease, fraction, message)) {
+          lost = true;
+          LOG.info("job {}: lease lost (cancelled or expired)", id);
+        }
+      } catch (IOException e) {
+        LOG.warn("job {}: heartbeat failed ({}); will retry", id, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    boolean run() throws IOException, InterruptedException;
+  }
+
+  private static void report(Call call) throws InterruptedException {
+    try {
+      call.run();
+    } catch (IOException e) {
+      LOG.warn("could not report to the market: {}", e.getMessage());
+    }
+  }
+
+  private static void sleepQuietly(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** Builds a {@link Worker}. */
+  public static final class Builder {
+    private URI server;
+    private String token;
+    private List<String> types;
+    private String device = "auto";
+    private Path cache = Path.of(System.getProperty("java.io.tmpdir"), "learnware-worker");
+    private String workerId = defaultId();
+    private Duration grace = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    public Builder setServer(URI server) {
+      this.server = server;
+      return this;
+    }
+
+    public Builder setToken(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public Builder optTypes(List<String> types) {
+      this.types = List.copyOf(types);
+      return this;
+    }
+
+    /** {@code auto}, {@code cpu} or {@code gpu}, passed to the handlers. */
+    public Builder optDevice(String device) {
+      this.device = device;
+      return this;
+    }
+
+    /** Where downloaded inputs (by SHA-256) and job scratch directories go. */
+    public Builder optCache(Path cache) {
+      this.cache = cache;
+      return this;
+    }
+
+    public Builder optWorkerId(String workerId) {
+      this.workerId = workerId;
+      return this;
+    }
+
+    /** How long {@link #stop()} lets a running job finish before releasing it. */
+    public Builder optShutdownGrace(Duration grace) {
+      this.grace = grace;
+      return this;
+    }
+
+    public Worker build() {
+      if (server == null || token == null || token.isBlank()) {
+        throw new IllegalStateException("setServer and setToken are required");
+      }
+      return new Worker(this);
+    }
+
+    private static String defaultId() {
+      String host = System.getenv().getOrDefault("HOSTNAME", "worker");
+      return host + "-" + ProcessHandle.current().pid();
+    }
+  }
+}

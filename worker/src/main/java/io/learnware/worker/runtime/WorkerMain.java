@@ -1,0 +1,108 @@
+package io.learnware.worker.runtime;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/worker}: runs one worker node until SIGTERM or Ctrl-C. */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = "Claims jobs from a Learnware Market and runs them (DJL, PyTorch engine).")
+public final class WorkerMain implements Callable<Integer> {
+
+  @Option(
+      names = "--server",
+      defaultValue = "${env:LEARNWARE_SERVER:-http://localhost:8080}",
+      description = "The market's URL (env LEARNWARE_SERVER; default ${DEFAULT-VALUE}).")
+  URI server;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${env:LEARNWARE_WORKER_TOKEN}",
+      description = "A worker token (env LEARNWARE_WORKER_TOKEN), see POST /api/v1/worker-tokens.")
+  String token;
+
+  @Option(names = "--token-file", description = "Read the worker token from this file.")
+  Path tokenFile;
+
+  @Option(
+      names = "--types",
+      split = ",",
+      description = "Job types to claim (default: every type this worker can run).")
+  List<String> types;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto (GPU when present), cpu or gpu; default ${DEFAULT-VALUE}.")
+  String device;
+
+  @Option(
+      names = "--cache",
+      description = "Downloaded inputs and job scratch space (default: ~/.cache/learnware/worker).")
+  Path cache;
+
+  @Option(names = "--id", description = "This worker's name in job messages (default: host-pid).")
+  String id;
+
+  @Override
+  public Integer call() throws Exception {
+    if (token == null && tokenFile != null) {
+      token = Files.readString(tokenFile).strip();
+    }
+    if (token == null || token.isBlank()) {
+      System.err.println(
+          "error: a worker token is required (--token, --token-file or LEARNWARE_WORKER_TOKEN)");
+      return 2;
+    }
+    if (!List.of("auto", "cpu", "gpu").contains(device)) {
+      System.err.println("error: --device must be auto, cpu or gpu");
+      return 2;
+    }
+    Worker.Builder builder =
+        Worker.builder()
+            .setServer(server)
+            .setToken(token)
+            .optDevice(device)
+            .optCache(cache != null ? cache : defaultCache());
+    if (types != null) {
+      builder.optTypes(types);
+    }
+    if (id != null) {
+      builder.optWorkerId(id);
+    }
+    Worker worker = builder.build();
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.stop();
+                  try {
+                    main.join(5000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    worker.run();
+    return 0;
+  }
+
+  private static Path defaultCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("learnware").resolve("worker");
+  }
+
+  public static void main(String[] args) {
+    // Nothing may be downloaded at run time: the native library ships in a Maven artifact.
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    System.exit(new CommandLine(new WorkerMain()).execute(args));
+  }
+}
