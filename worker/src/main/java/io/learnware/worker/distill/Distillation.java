@@ -159,9 +159,11 @@ public final class Distillation {
             : settings.student instanceof StudentSpec.Gbdt
                 ? GbdtStudent.DEFAULT_ETA
                 : DEFAULT_LEARNING_RATE;
+    // Without labels there is no hard term; trees fit the teacher's logits only.
+    boolean hardTerm = labelled && settings.student instanceof StudentSpec.Mlp;
     return new Hyperparameters(
         settings.temperature,
-        labelled ? settings.alpha : 1,
+        hardTerm ? settings.alpha : 1,
         settings.epochs,
         settings.batchSize,
         learningRate,

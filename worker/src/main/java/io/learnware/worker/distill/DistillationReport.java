@@ -18,7 +18,7 @@ import java.util.List;
  * @param history one entry per epoch (per boosting round for tree students)
  * @param student the student's {@code model.architecture}
  * @param dataFree whether the transfer set was herded from the teacher's RKME
- * @param alpha the weight the soft term had: 1 when the transfer set has no labels
+ * @param alpha the weight the soft term had: 1 without labels and for tree students
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DistillationReport(

@@ -146,7 +146,7 @@ public sealed interface StudentSpec {
       String name = names.next();
       if (!allowed.contains(name)) {
         throw new IllegalArgumentException(
-            "student has an unknown member \"%s\"; a %s student takes %s"
+            "student has an unknown member \"%s\"; %s students take %s"
                 .formatted(name, type, String.join(", ", allowed.stream().sorted().toList())));
       }
     }
