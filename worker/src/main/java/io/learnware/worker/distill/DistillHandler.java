@@ -1,0 +1,369 @@
+package io.learnware.worker.distill;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.DataType;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.Task;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.DataFormatException;
+import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code distill} job: trains a student on a transfer set labelled by the source learnware (the
+ * teacher) and offers it as a new learnware with the teacher's input and output.
+ *
+ * <p>The transfer set is the job's data set (a CSV with a header; a column named {@code label},
+ * when present, holds labels) or, without one, {@code transferSize} points herded from the
+ * teacher's RKME. Parameters are the contract's, plus {@code validationSplit}; see {@code
+ * docs/distillation.md}.
+ */
+public final class DistillHandler implements JobHandler {
+
+  public static final String TYPE = "distill";
+
+  /** The data set column that holds labels, when there is one. */
+  public static final String LABEL_COLUMN = "label";
+
+  /** Points herded from the teacher's RKME when the job names no data set. */
+  public static final int DEFAULT_TRANSFER_SIZE = 2000;
+
+  private static final Set<String> PARAMETERS =
+      new TreeSet<>(
+          List.of(
+              "student",
+              "temperature",
+              "alpha",
+              "epochs",
+              "batchSize",
+              "learningRate",
+              "seed",
+              "transferSize",
+              "validationSplit"));
+
+  // Progress: reading and the teacher's pass, then training, then the report and RKME.
+  private static final double TRAINING_START = 0.1;
+  private static final double TRAINING_END = 0.9;
+
+  private static final int MAX_NAME = 200;
+  private static final int MAX_DESCRIPTION = 10_000;
+  private static final int MAX_TAGS = 32;
+  private static final String TAG = "distilled";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobOutcome run(JobContext context) throws Exception {
+    LearnwareSpec source = context.source();
+    checkTeacher(source);
+    JsonNode params =
+        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
+    checkParameterNames(params);
+    StudentSpec student;
+    try {
+      student = StudentSpec.parse(params.get("student"));
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    long seed = params.has("seed") ? integer(params, "seed") : 0;
+    Device device = "gpu".equals(context.device()) ? Device.gpu() : Device.cpu();
+    int inputs = source.input().dimension();
+    int classes = source.output().dimension();
+    JobProgress progress = context.progress();
+
+    try (Teacher teacher = teacher(context, inputs, classes, device)) {
+      Distillation.Builder builder =
+          Distillation.builder()
+              .setTeacher(teacher)
+              .setStudent(student)
+              .setOutputDirectory(context.workDir().resolve("student"))
+              .optSeed(seed)
+              .optDevice(device)
+              .optListener(
+                  (epoch, epochs, batch, batches) -> {
+                    progress.checkCancelled();
+                    double done = ((epoch - 1) + (double) batch / batches) / epochs;
+                    progress.report(
+                        TRAINING_START + (TRAINING_END - TRAINING_START) * done,
+                        "training the student: epoch %d/%d".formatted(epoch, epochs));
+                  });
+      boolean dataFree = context.dataset().isEmpty();
+      DistillationResult result;
+      try {
+        if (dataFree) {
+          builder.setDataFree(rkme(source), transferSize(params));
+        } else {
+          readTransferSet(context, source, builder);
+        }
+        applyOptions(params, builder);
+        progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
+        result = builder.build().run();
+      } catch (IllegalArgumentException e) {
+        throw new JobFailure(e.getMessage(), e);
+      }
+      progress.checkCancelled();
+      progress.report(TRAINING_END, "summarising the transfer set (RKME)");
+      Rkme rkme =
+          Rkme.builder()
+              .setData(result.transferSet())
+              .optGamma(source.statistical() != null ? source.statistical().gamma() : 0.1)
+              .optSeed(seed)
+              .build();
+      ObjectMapper mapper = SpecDocuments.mapper();
+      JsonNode spec = studentSpec(context.sourceSpecDocument(), source, student, result, rkme);
+      return JobOutcome.newVersion(
+          mapper.valueToTree(result.report()), spec, result.artifact(), Map.of());
+    }
+  }
+
+  private static void checkTeacher(LearnwareSpec source) throws JobFailure {
+    if (source.task() != Task.CLASSIFICATION) {
+      throw new JobFailure(
+          "only classifiers can be distilled (soft targets are class probabilities); this learnware's task is "
+              + source.task().jsonName());
+    }
+    if (source.dataType() != DataType.TABLE) {
+      throw new JobFailure(
+          "only table learnwares can be distilled for now: %s inputs need a cnn student, which is not supported yet"
+              .formatted(source.dataType().jsonName()));
+    }
+  }
+
+  private static void checkParameterNames(JsonNode params) throws JobFailure {
+    if (!params.isObject()) {
+      throw new JobFailure("params must be an object");
+    }
+    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!PARAMETERS.contains(name)) {
+        throw new JobFailure(
+            "unknown parameter \"%s\"; distill takes %s"
+                .formatted(name, String.join(", ", PARAMETERS)));
+      }
+    }
+  }
+
+  private static Teacher teacher(JobContext context, int inputs, int classes, Device device)
+      throws JobFailure, IOException {
+    Path file = context.sourceModel();
+    var model = context.source().model();
+    try {
+      return switch (model.format()) {
+        case TORCHSCRIPT -> TorchScriptTeacher.load(file, inputs, classes, device);
+        case DJL, XGBOOST ->
+            new StudentTeacher(
+                Students.load(file, model.format(), model.architecture(), classes, device),
+                inputs,
+                classes,
+                Files.size(file));
+        case ONNX ->
+            throw new JobFailure(
+                "ONNX teachers cannot be distilled yet; offer the model as TorchScript");
+      };
+    } catch (MalformedModelException | EngineException e) {
+      throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
+    }
+  }
+
+  private static Rkme rkme(LearnwareSpec source) throws JobFailure {
+    if (source.statistical() == null) {
+      throw new JobFailure(
+          "the job names no data set and the teacher's specification has no RKME to herd a transfer"
+              + " set from; upload a data set (POST /datasets) and name it in the job");
+    }
+    if (source.statistical().featureMap() != null) {
+      throw new JobFailure(
+          "the teacher's RKME lives behind an image feature map, so no inputs can be herded from it;"
+              + " name a data set in the job");
+    }
+    return Rkme.fromSpec(source.statistical());
+  }
+
+  private static int transferSize(JsonNode params) throws JobFailure {
+    return params.has("transferSize")
+        ? Math.toIntExact(integer(params, "transferSize"))
+        : DEFAULT_TRANSFER_SIZE;
+  }
+
+  private static void readTransferSet(
+      JobContext context, LearnwareSpec source, Distillation.Builder builder)
+      throws JobFailure, IOException {
+    if (context.datasetLabels().isPresent()) {
+      throw new JobFailure(
+          "the data set holds IDX images; distilling a table learnware needs a CSV data set with a"
+              + " header");
+    }
+    Path file = context.dataset().orElseThrow();
+    boolean labelled = CsvHeader.read(file).contains(LABEL_COLUMN);
+    CsvTables.Table table;
+    try {
+      table =
+          CsvTables.read(
+              file,
+              labelled ? LABEL_COLUMN : null,
+              (read, total) ->
+                  context
+                      .progress()
+                      .report(0.02 * read / Math.max(1, total), "reading the data set"));
+    } catch (DataFormatException e) {
+      throw new JobFailure("the data set is not a numeric CSV table: " + e.getMessage(), e);
+    }
+    int columns = table.features().columns();
+    int inputs = source.input().dimension();
+    if (columns != inputs) {
+      throw new JobFailure(
+          "the data set has %d feature columns%s, the teacher takes %d inputs"
+              .formatted(columns, labelled ? " besides \"label\"" : "", inputs));
+    }
+    builder.setTransferSet(table.features(), labelled ? labels(table.labels(), source) : null);
+  }
+
+  /** Class indices for label cells: names from {@code output.labels}, else indices 0..K−1. */
+  private static int[] labels(List<String> cells, LearnwareSpec source) throws JobFailure {
+    List<String> names = source.output().labels();
+    int classes = source.output().dimension();
+    int[] out = new int[cells.size()];
+    for (int row = 0; row < out.length; row++) {
+      String cell = cells.get(row).strip();
+      int index = names != null ? names.indexOf(cell) : -1;
+      if (names == null) {
+        try {
+          index = Integer.parseInt(cell);
+        } catch (NumberFormatException e) {
+          index = -1;
+        }
+      }
+      if (index < 0 || index >= classes) {
+        throw new JobFailure(
+            "data row %d: label \"%s\" is not one of the teacher's %s"
+                .formatted(
+                    row + 1,
+                    cell,
+                    names != null
+                        ? "labels ("
+                            + String.join(", ", names.subList(0, Math.min(names.size(), 10)))
+                            + (names.size() > 10 ? ", …)" : ")")
+                        : "class indices 0.." + (classes - 1)));
+      }
+      out[row] = index;
+    }
+    return out;
+  }
+
+  private static void applyOptions(JsonNode params, Distillation.Builder builder)
+      throws JobFailure {
+    if (params.has("temperature")) {
+      builder.optTemperature(number(params, "temperature"));
+    }
+    if (params.has("alpha")) {
+      builder.optAlpha(number(params, "alpha"));
+    }
+    if (params.has("epochs")) {
+      builder.optEpochs(Math.toIntExact(Math.min(Integer.MAX_VALUE, integer(params, "epochs"))));
+    }
+    if (params.has("batchSize")) {
+      builder.optBatchSize(
+          Math.toIntExact(Math.min(Integer.MAX_VALUE, integer(params, "batchSize"))));
+    }
+    if (params.has("learningRate")) {
+      builder.optLearningRate(number(params, "learningRate"));
+    }
+    if (params.has("validationSplit")) {
+      builder.optValidationSplit(number(params, "validationSplit"));
+    }
+  }
+
+  private static double number(JsonNode params, String name) throws JobFailure {
+    JsonNode value = params.get(name);
+    if (!value.isNumber()) {
+      throw new JobFailure(name + " must be a number, got " + value);
+    }
+    return value.doubleValue();
+  }
+
+  private static long integer(JsonNode params, String name) throws JobFailure {
+    JsonNode value = params.get(name);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new JobFailure(name + " must be an integer, got " + value);
+    }
+    return value.longValue();
+  }
+
+  /**
+   * The student's specification: the teacher's document (input, output, labels, licence, tags,
+   * extensions) with the student's model, an RKME of the transfer set, and a name and description
+   * that say where it came from.
+   */
+  static JsonNode studentSpec(
+      JsonNode teacherDocument,
+      LearnwareSpec teacher,
+      StudentSpec student,
+      DistillationResult result,
+      Rkme rkme) {
+    ObjectMapper mapper = SpecDocuments.mapper();
+    ObjectNode spec = ((ObjectNode) teacherDocument).deepCopy();
+    DistillationReport report = result.report();
+    spec.put(
+        "name",
+        truncate("%s (distilled: %s)".formatted(teacher.name(), student.describe()), MAX_NAME));
+    String description =
+        ("Distilled from the learnware \"%s\" (%s) into a smaller %s by knowledge distillation"
+                + " (Hinton et al. 2015) at temperature %s, on %d %s. On %d held-out transfer rows"
+                + " the student picks the teacher's class for %.1f%% of them%s.\n\nThe teacher: %s")
+            .formatted(
+                teacher.name(),
+                teacher.model().format().jsonName(),
+                student.describe(),
+                report.temperature(),
+                report.trainRows() + report.heldOutRows(),
+                report.dataFree() ? "points herded from the teacher's RKME" : "rows of a data set",
+                report.heldOutRows(),
+                100 * report.fidelity(),
+                report.accuracy() != null
+                    ? " and is right for %.1f%% (the teacher: %.1f%%)"
+                        .formatted(100 * report.accuracy(), 100 * report.teacherAccuracy())
+                    : "",
+                teacher.description());
+    spec.put("description", truncate(description, MAX_DESCRIPTION));
+    ArrayNode tags = spec.has("tags") ? (ArrayNode) spec.get("tags") : spec.putArray("tags");
+    boolean tagged = false;
+    for (JsonNode tag : tags) {
+      tagged |= TAG.equals(tag.asText());
+    }
+    if (!tagged && tags.size() < MAX_TAGS) {
+      tags.add(TAG);
+    }
+    ObjectNode model = mapper.createObjectNode();
+    model.put("format", result.format().jsonName());
+    model.set("architecture", result.architecture());
+    spec.set("model", model);
+    spec.set("statistical", mapper.valueToTree(rkme.toSpec()));
+    return spec;
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

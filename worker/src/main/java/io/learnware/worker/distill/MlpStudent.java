@@ -1,0 +1,316 @@
+package io.learnware.worker.distill;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * An MLP student: a DJL {@link SequentialBlock} of {@link Linear} layers with ReLU between them,
+ * trained with the PyTorch engine and saved with {@link Model#save} (a {@code .params} file that
+ * starts with {@code DJL@}; format {@code djl}).
+ */
+public final class MlpStudent implements Student {
+
+  /** The artifact's file name in the output directory. */
+  static final String FILE_NAME = "student.params";
+
+  private static final String ENGINE = "PyTorch";
+  private static final String MODEL_NAME = "student";
+  private static final byte[] MAGIC = "DJL@".getBytes(StandardCharsets.US_ASCII);
+  private static final int INFERENCE_ROWS = 4096;
+
+  private final Model model;
+  private final ParameterStore parameterStore;
+  private final int classes;
+
+  private MlpStudent(Model model, int classes) {
+    this.model = model;
+    this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    this.classes = classes;
+  }
+
+  /** The block of an architecture; input sizes are inferred when it is initialised or loaded. */
+  static SequentialBlock block(StudentSpec.Mlp spec, int classes) {
+    SequentialBlock block = new SequentialBlock();
+    for (int units : spec.hidden()) {
+      block.add(Linear.builder().setUnits(units).build());
+      block.add(Activation.reluBlock());
+    }
+    block.add(Linear.builder().setUnits(classes).build());
+    return block;
+  }
+
+  /**
+   * Rebuilds the block of {@code spec} and loads the parameters {@link #train} saved.
+   *
+   * @param params the artifact, under any file name
+   * @param classes the output dimension (the specification's {@code output.dimension})
+   * @throws MalformedModelException if the file is not a DJL parameter file or does not fit the
+   *     architecture
+   */
+  public static MlpStudent load(Path params, StudentSpec.Mlp spec, int classes, Device device)
+      throws IOException, MalformedModelException {
+    try (InputStream in = Files.newInputStream(params)) {
+      if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
+        throw new MalformedModelException(params + " is not a DJL parameter file (no DJL@ header)");
+      }
+    }
+    // Model.load finds parameters by DJL's naming scheme, so give the artifact that name.
+    Path dir = Files.createTempDirectory("mlp-student");
+    Path named = dir.resolve(MODEL_NAME + "-0000.params");
+    Model model = Model.newInstance(MODEL_NAME, device, ENGINE);
+    try {
+      Files.createSymbolicLink(named, params.toAbsolutePath());
+      model.setBlock(block(spec, classes));
+      model.load(dir, MODEL_NAME);
+      return new MlpStudent(model, classes);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // DJL reports parameters of the wrong shape or count this way.
+      model.close();
+      throw new MalformedModelException(
+          "%s does not hold the parameters of %s: %s"
+              .formatted(params, spec.describe(), e.getMessage()),
+          e);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      throw e;
+    } finally {
+      Files.deleteIfExists(named);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * Trains a student on {@code train} and saves it as {@code outputDir/student.params}.
+   *
+   * @param heldOut rows to compute each epoch's held-out loss on
+   * @return the artifact and the per-epoch losses
+   */
+  static TrainedArtifact train(
+      TransferSet train,
+      TransferSet heldOut,
+      StudentSpec.Mlp spec,
+      Hyperparameters hp,
+      Path outputDir,
+      Distillation.Listener listener)
+      throws IOException {
+    int d = train.inputDimension();
+    int k = train.classes();
+    float t = (float) hp.temperature();
+    double[] soft = SoftTargets.softmax(train.teacherLogits(), k, hp.temperature());
+    double[] negativeEntropy = negativeEntropies(soft, k);
+    // Parameter initialisation draws from the engine's generator, shuffling from ours.
+    Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(hp.seed()));
+    SplittableRandom random = new SplittableRandom(hp.seed());
+    List<DistillationReport.Epoch> history = new ArrayList<>();
+    try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
+      model.setBlock(block(spec, k));
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(new DistillationLoss(t))
+              .optOptimizer(
+                  Adam.builder()
+                      .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
+                      .build())
+              .optDevices(new Device[] {hp.device()});
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(1, d));
+        int batch = Math.min(hp.batchSize(), train.rows());
+        int batches = (train.rows() + batch - 1) / batch;
+        float[] x = new float[batch * d];
+        float[] softWeights = new float[batch * k];
+        float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
+        int[] order = identity(train.rows());
+        for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+          shuffle(order, random);
+          double lossSum = 0;
+          for (int b = 0; b < batches; b++) {
+            int start = b * batch;
+            int rows = Math.min(batch, train.rows() - start);
+            double softScale = hp.alpha() * t * t / rows;
+            double constant = 0;
+            if (hardWeights != null) {
+              Arrays.fill(hardWeights, 0, rows * k, 0f);
+            }
+            for (int i = 0; i < rows; i++) {
+              int row = order[start + i];
+              System.arraycopy(train.inputs(), row * d, x, i * d, d);
+              for (int c = 0; c < k; c++) {
+                softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
+              }
+              constant += softScale * negativeEntropy[row];
+              if (hardWeights != null) {
+                hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+              }
+            }
+            float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
+            lossSum += (loss + constant) * rows;
+            listener.batchDone(epoch, hp.epochs(), b + 1, batches);
+          }
+          double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
+          history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
+        }
+      }
+      model.save(outputDir, MODEL_NAME);
+    }
+    Path artifact = outputDir.resolve(FILE_NAME);
+    Files.move(
+        outputDir.resolve(MODEL_NAME + "-0000.params"),
+        artifact,
+        StandardCopyOption.REPLACE_EXISTING);
+    return new TrainedArtifact(artifact, history);
+  }
+
+  /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
+  private static float step(
+      Trainer trainer, float[] x, float[] soft, float[] hard, int rows, int d, int k) {
+    try (NDManager scope = trainer.getManager().newSubManager()) {
+      NDList targets =
+          new NDList(scope.create(FloatBuffer.wrap(soft, 0, rows * k), shape(rows, k)));
+      if (hard != null) {
+        targets.add(scope.create(FloatBuffer.wrap(hard, 0, rows * k), shape(rows, k)));
+      }
+      NDArray input = scope.create(FloatBuffer.wrap(x, 0, rows * d), shape(rows, d));
+      NDArray loss;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDList logits = trainer.forward(new NDList(input));
+        loss = trainer.getLoss().evaluate(targets, logits);
+        collector.backward(loss);
+      }
+      trainer.step();
+      return loss.getFloat();
+    }
+  }
+
+  /** Student logits in evaluation mode, e.g. on the held-out rows after an epoch. */
+  private static float[] logits(Trainer trainer, TransferSet rows) {
+    return chunked(
+        trainer.getManager(),
+        rows.inputs(),
+        rows.rows(),
+        rows.inputDimension(),
+        rows.classes(),
+        x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
+  }
+
+  @Override
+  public float[] logits(float[] inputs, int rows) {
+    return chunked(
+        model.getNDManager(),
+        inputs,
+        rows,
+        inputs.length / rows,
+        classes,
+        x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
+  }
+
+  /** Runs {@code forward} on chunks of rows, each in a scope closed before the next. */
+  private static float[] chunked(
+      NDManager parent,
+      float[] inputs,
+      int rows,
+      int d,
+      int classes,
+      UnaryOperator<NDArray> forward) {
+    float[] out = new float[rows * classes];
+    for (int start = 0; start < rows; start += INFERENCE_ROWS) {
+      int n = Math.min(INFERENCE_ROWS, rows - start);
+      try (NDManager scope = parent.newSubManager()) {
+        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), shape(n, d));
+        float[] chunk = forward.apply(x).toFloatArray();
+        System.arraycopy(chunk, 0, out, start * classes, chunk.length);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public long parameterCount() {
+    long count = 0;
+    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+      count += parameter.getValue().getArray().size();
+    }
+    return count;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  /** The training objective on rows the student did not train on (same terms and weights). */
+  static double objective(TransferSet rows, float[] studentLogits, Hyperparameters hp) {
+    int k = rows.classes();
+    double t = hp.temperature();
+    double loss =
+        hp.alpha() * t * t * SoftTargets.meanKl(rows.teacherLogits(), studentLogits, k, t);
+    if (rows.labelled() && hp.alpha() < 1) {
+      loss += (1 - hp.alpha()) * SoftTargets.meanCrossEntropy(studentLogits, rows.labels(), k);
+    }
+    return loss;
+  }
+
+  private static double[] negativeEntropies(double[] p, int k) {
+    double[] out = new double[p.length / k];
+    for (int row = 0; row < out.length; row++) {
+      double sum = 0;
+      for (int c = 0; c < k; c++) {
+        double v = p[row * k + c];
+        if (v > 0) {
+          sum += v * Math.log(v);
+        }
+      }
+      out[row] = sum;
+    }
+    return out;
+  }
+
+  private static Shape shape(long rows, long columns) {
+    return new Shape(rows, columns);
+  }
+
+  private static int[] identity(int n) {
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    return out;
+  }
+
+  /** Fisher–Yates, so that the order depends on the seed alone. */
+  private static void shuffle(int[] a, SplittableRandom random) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = a[i];
+      a[i] = a[j];
+      a[j] = tmp;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.learnware.worker.distill;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.spec.ModelFormat;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Loads the models distillation builds, from their artifact and specification. */
+public final class Students {
+
+  private Students() {}
+
+  /**
+   * Rebuilds a student from its {@code model.format} and {@code model.architecture} and loads its
+   * artifact.
+   *
+   * @param classes the specification's {@code output.dimension}
+   * @param device where an MLP runs; trees always run on the CPU
+   * @throws MalformedModelException if the format and architecture disagree, or the artifact does
+   *     not fit them
+   */
+  public static Student load(
+      Path artifact, ModelFormat format, JsonNode architecture, int classes, Device device)
+      throws IOException, MalformedModelException {
+    if (architecture == null || architecture.isNull()) {
+      throw new MalformedModelException(
+          "model.architecture is required for djl and xgboost models");
+    }
+    StudentSpec spec;
+    try {
+      spec = StudentSpec.parse(architecture);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedModelException("model.architecture: " + e.getMessage(), e);
+    }
+    return switch (spec) {
+      case StudentSpec.Mlp mlp when format == ModelFormat.DJL ->
+          MlpStudent.load(artifact, mlp, classes, device);
+      case StudentSpec.Gbdt gbdt when format == ModelFormat.XGBOOST ->
+          GbdtStudent.load(artifact, classes);
+      default ->
+          throw new MalformedModelException(
+              "a %s model cannot have format %s".formatted(spec.describe(), format.jsonName()));
+    };
+  }
+}

@@ -1,0 +1,340 @@
+package io.learnware.worker.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
+import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.job.JobCancelledException;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distill job end to end on the digits fixture: parameters, data sets, spec and report. */
+class DistillHandlerTest {
+
+  @TempDir Path dir;
+
+  /** Records progress; cancels once {@code cancelAfter} reports were made. */
+  private static final class Progress implements JobProgress {
+    final List<Double> fractions = new ArrayList<>();
+    final int cancelAfter;
+
+    Progress(int cancelAfter) {
+      this.cancelAfter = cancelAfter;
+    }
+
+    @Override
+    public void report(double fraction, String message) {
+      fractions.add(fraction);
+    }
+
+    @Override
+    public boolean cancelled() {
+      return fractions.size() >= cancelAfter;
+    }
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return SpecDocuments.mapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode teacherSpec() throws IOException {
+    return (ObjectNode) SpecDocuments.mapper().readTree(Digits.TEACHER_SPEC.toFile());
+  }
+
+  /** The teacher's spec with an RKME of its training rows, as its owner would upload it. */
+  private static ObjectNode teacherSpecWithRkme() throws IOException {
+    ObjectNode spec = teacherSpec();
+    Rkme rkme = Rkme.builder().setData(Digits.train().x()).optSeed(3).build();
+    spec.set("statistical", SpecDocuments.mapper().valueToTree(rkme.toSpec()));
+    return spec;
+  }
+
+  /** Rows as a CSV with a header p0..p63 and, when {@code labelled}, a label column. */
+  private Path csv(Digits.Rows rows, boolean labelled, int columns) throws IOException {
+    StringBuilder out = new StringBuilder();
+    StringJoiner header = new StringJoiner(",");
+    for (int c = 0; c < columns; c++) {
+      header.add("p" + c);
+    }
+    if (labelled) {
+      header.add(DistillHandler.LABEL_COLUMN);
+    }
+    out.append(header).append('\n');
+    for (int i = 0; i < rows.size(); i++) {
+      StringJoiner line = new StringJoiner(",");
+      for (int c = 0; c < columns; c++) {
+        line.add(Double.toString(rows.x().get(i, c % Digits.PIXELS)));
+      }
+      if (labelled) {
+        line.add(Integer.toString(rows.labels()[i]));
+      }
+      out.append(line).append('\n');
+    }
+    Path file = Files.createTempFile(dir, "transfer", ".csv");
+    Files.writeString(file, out);
+    return file;
+  }
+
+  private JobContext context(
+      String params, JsonNode spec, Path model, Path dataset, JobProgress progress)
+      throws IOException {
+    LearnwareSpec source = SpecDocuments.parse(spec);
+    return new JobContext(
+        "job-1",
+        json(params),
+        source,
+        spec,
+        model,
+        Map.of(),
+        Optional.ofNullable(dataset),
+        Optional.empty(),
+        Files.createTempDirectory(dir, "work"),
+        "cpu",
+        progress);
+  }
+
+  private JobOutcome run(String params, JsonNode spec, Path dataset) throws Exception {
+    return new DistillHandler()
+        .run(context(params, spec, Digits.TEACHER, dataset, new Progress(Integer.MAX_VALUE)));
+  }
+
+  private void fails(String params, JsonNode spec, Path dataset, String message) {
+    assertThatThrownBy(() -> run(params, spec, dataset))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void isFoundByServiceLoader() {
+    assertThat(ServiceLoader.load(JobHandler.class).stream().map(p -> p.get().type()))
+        .contains("distill");
+  }
+
+  @Test
+  void distilsOnALabelledDataSetIntoANewLearnware() throws Exception {
+    Progress progress = new Progress(Integer.MAX_VALUE);
+    JobOutcome outcome =
+        new DistillHandler()
+            .run(
+                context(
+                    "{\"student\": {\"type\": \"mlp\", \"hidden\": [32]}, \"epochs\": 20, \"seed\": 1}",
+                    teacherSpec(),
+                    Digits.TEACHER,
+                    csv(Digits.train(), true, Digits.PIXELS),
+                    progress));
+
+    JsonNode report = outcome.report();
+    // Measured: fidelity 0.997, accuracy 0.993, teacher 0.997.
+    assertThat(report.get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.97);
+    assertThat(report.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.96);
+    assertThat(report.get("teacherAccuracy").asDouble()).isGreaterThanOrEqualTo(0.97);
+    for (String name : List.of("kl", "parameterRatio", "sizeRatio", "latencyRatio")) {
+      assertThat(report.get(name).asDouble()).as(name).isPositive();
+    }
+    assertThat(report.get("history")).hasSize(20);
+    assertThat(report.get("history").get(0).fieldNames())
+        .toIterable()
+        .containsExactly("epoch", "loss", "heldOutLoss");
+
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("name").asText()).isEqualTo("Handwritten digits MLP (distilled: mlp [32])");
+    assertThat(spec.get("description").asText())
+        .startsWith("Distilled from the learnware \"Handwritten digits MLP\" (torchscript)");
+    assertThat(spec.get("model").toString())
+        .isEqualTo("{\"format\":\"djl\",\"architecture\":{\"type\":\"mlp\",\"hidden\":[32]}}");
+    assertThat(spec.get("input")).isEqualTo(teacherSpec().get("input"));
+    assertThat(spec.get("output")).isEqualTo(teacherSpec().get("output"));
+    assertThat(spec.get("tags").toString()).isEqualTo("[\"digits\",\"handwriting\",\"distilled\"]");
+    JsonNode statistical = spec.get("statistical");
+    assertThat(statistical.get("dimension").asInt()).isEqualTo(64);
+    assertThat(statistical.get("numPoints").asInt()).isEqualTo(Digits.TRAIN_ROWS);
+
+    Path artifact = outcome.resultModel().orElseThrow();
+    assertThat(Files.readString(artifact, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .startsWith("DJL@");
+    assertThat(outcome.resultFiles()).isEmpty();
+    assertThat(progress.fractions).isSortedAccordingTo(Double::compare);
+    assertThat(progress.fractions.getLast()).isEqualTo(0.9);
+  }
+
+  @Test
+  void withoutADataSetHerdsFromTheTeachersRkme() throws Exception {
+    JobOutcome outcome =
+        run(
+            "{\"student\": {\"type\": \"mlp\", \"hidden\": [32]}, \"transferSize\": 1000}",
+            teacherSpecWithRkme(),
+            null);
+    JsonNode report = outcome.report();
+    assertThat(report.get("dataFree").asBoolean()).isTrue();
+    assertThat(report.has("accuracy")).isFalse();
+    assertThat(report.get("trainRows").asInt() + report.get("heldOutRows").asInt()).isEqualTo(1000);
+    // Measured: fidelity 0.995 on herded rows the student did not train on.
+    assertThat(report.get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.9);
+    assertThat(outcome.resultSpec().orElseThrow().get("statistical").get("numPoints").asInt())
+        .isEqualTo(1000);
+  }
+
+  @Test
+  void aDistilledStudentCanTeachAGbdt() throws Exception {
+    JobOutcome mlp =
+        run(
+            "{\"student\": {\"type\": \"mlp\", \"hidden\": [16]}, \"epochs\": 20}",
+            teacherSpec(),
+            csv(Digits.train(), true, Digits.PIXELS));
+    JsonNode mlpSpec = mlp.resultSpec().orElseThrow();
+    JobOutcome gbdt =
+        new DistillHandler()
+            .run(
+                context(
+                    "{\"student\": {\"type\": \"gbdt\", \"trees\": 30, \"maxDepth\": 4}}",
+                    mlpSpec,
+                    mlp.resultModel().orElseThrow(),
+                    csv(Digits.train(), false, Digits.PIXELS),
+                    new Progress(Integer.MAX_VALUE)));
+    JsonNode spec = gbdt.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("model").get("format").asText()).isEqualTo("xgboost");
+    assertThat(spec.get("name").asText())
+        .isEqualTo(
+            "Handwritten digits MLP (distilled: mlp [16]) (distilled: gbdt 30 trees, depth 4)");
+    // Measured: 0.951.
+    assertThat(gbdt.report().get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.9);
+  }
+
+  @Test
+  void badParametersFailWithClearReasons() throws Exception {
+    ObjectNode spec = teacherSpec();
+    Path data = csv(Digits.train().select(Digits.range(0, 50)), true, Digits.PIXELS);
+    fails(
+        "{\"student\": {\"type\": \"forest\"}}",
+        spec,
+        data,
+        "unknown student type \"forest\"; expected mlp or gbdt");
+    fails(
+        "{\"student\": {\"type\": \"cnn\"}}",
+        spec,
+        data,
+        "cnn students are not supported yet; use an mlp or gbdt student");
+    fails(
+        "{\"temperature\": -1}", spec, data, "temperature must be a number in (0, 1000], got -1.0");
+    fails("{\"temperature\": \"hot\"}", spec, data, "temperature must be a number, got \"hot\"");
+    fails("{\"alpha\": 2}", spec, data, "alpha must be a number in [0, 1], got 2.0");
+    fails("{\"epochs\": 0}", spec, data, "epochs must be 1..10000, got 0");
+    fails("{\"epochs\": 2.5}", spec, data, "epochs must be an integer, got 2.5");
+    fails(
+        "{\"temprature\": 3}",
+        spec,
+        data,
+        "unknown parameter \"temprature\"; distill takes alpha, batchSize, epochs, learningRate,"
+            + " seed, student, temperature, transferSize, validationSplit");
+  }
+
+  @Test
+  void transferSetsThatDoNotFitFailWithClearReasons() throws Exception {
+    ObjectNode spec = teacherSpec();
+    Digits.Rows rows = Digits.train().select(Digits.range(0, 50));
+    fails(
+        "{}",
+        spec,
+        csv(rows, true, 10),
+        "the data set has 10 feature columns besides \"label\", the teacher takes 64 inputs");
+    fails(
+        "{}",
+        spec,
+        csv(rows, false, 65),
+        "the data set has 65 feature columns, the teacher takes 64 inputs");
+    fails(
+        "{}",
+        spec,
+        null,
+        "the job names no data set and the teacher's specification has no RKME to herd a transfer"
+            + " set from; upload a data set (POST /datasets) and name it in the job");
+    fails(
+        "{\"transferSize\": 1}",
+        teacherSpecWithRkme(),
+        null,
+        "transferSize must be 2..20000, got 1");
+
+    Path unknownLabel = dir.resolve("unknown-label.csv");
+    List<String> lines = Files.readAllLines(csv(rows, true, Digits.PIXELS));
+    lines.set(3, lines.get(3).replaceAll(",[0-9]$", ",seven"));
+    Files.write(unknownLabel, lines);
+    fails(
+        "{}",
+        spec,
+        unknownLabel,
+        "data row 3: label \"seven\" is not one of the teacher's labels (0, 1, 2, 3, 4, 5, 6, 7, 8,"
+            + " 9)");
+
+    Path notNumbers = dir.resolve("text.csv");
+    Files.writeString(notNumbers, "p0,p1\n1,x\n");
+    assertThatThrownBy(() -> run("{}", spec, notNumbers))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("the data set is not a numeric CSV table")
+        .hasMessageContaining("\"x\" is not a number");
+  }
+
+  @Test
+  void teachersThatCannotBeDistilled() throws Exception {
+    ObjectNode regression = teacherSpec();
+    regression.put("task", "regression");
+    fails(
+        "{}",
+        regression,
+        null,
+        "only classifiers can be distilled (soft targets are class probabilities); this"
+            + " learnware's task is regression");
+    assertThatThrownBy(
+            () ->
+                new DistillHandler()
+                    .run(
+                        context(
+                            "{}",
+                            teacherSpecWithRkme(),
+                            Digits.FIXTURES.resolve("not-torchscript.pt"),
+                            null,
+                            new Progress(Integer.MAX_VALUE))))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("the teacher's model does not load: ");
+  }
+
+  @Test
+  void stopsWhenCancelled() throws Exception {
+    Progress progress = new Progress(5);
+    JobContext context =
+        context(
+            "{\"epochs\": 50}",
+            teacherSpec(),
+            Digits.TEACHER,
+            csv(Digits.train(), true, Digits.PIXELS),
+            progress);
+    assertThatThrownBy(() -> new DistillHandler().run(context))
+        .isInstanceOf(JobCancelledException.class);
+    assertThat(progress.fractions).hasSize(5);
+  }
+}
