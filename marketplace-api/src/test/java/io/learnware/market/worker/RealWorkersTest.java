@@ -1,0 +1,276 @@
+package io.learnware.market.worker;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.market.support.Datasets;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.runtime.Worker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The market with real worker nodes (DJL, PyTorch): uploads validated, a learnware distilled, and a
+ * worker killed with SIGKILL mid-job whose job another worker finishes exactly once.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class RealWorkersTest {
+
+  @Test
+  void uploadsAreValidatedAndDistilledByRealWorkers() throws Exception {
+    String token = Market.newUser("real");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "digits", teacherSpec(), Market.DIGITS_MODEL);
+    upload(token, owner, "nan", Fixtures.text(Market.DIGITS_SPEC), "bad-models/nan-output.pt");
+
+    try (Running worker = start("in-process", List.of("validate", "distill"))) {
+      JsonPath good =
+          awaitVersion(owner, "digits", 1, v -> !"PENDING".equals(v.getString("state")));
+      assertThat(good.getString("state")).isEqualTo("USABLE");
+      assertThat(good.getInt("reports[0].report.parameters")).isEqualTo(2410);
+      assertThat(good.getList("reports[0].report.outputShape", Integer.class))
+          .containsExactly(64, 10);
+      assertThat(good.getString("validationLog")).contains("verdict: usable");
+      JsonPath bad = awaitVersion(owner, "nan", 1, v -> !"PENDING".equals(v.getString("state")));
+      assertThat(bad.getString("state")).isEqualTo("INVALID");
+      assertThat(bad.getString("validationLog")).containsIgnoringCase("finite");
+
+      String job =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "student", Map.of("type", "mlp", "hidden", List.of(32)),
+                      "epochs", 30,
+                      "transferSize", 1000,
+                      "seed", 7))
+              .post("/api/v1/learnwares/{owner}/digits/versions/1/distillations", owner)
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+      assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(done.getString("result.learnware")).isEqualTo(owner + "/digits-distilled@1");
+      assertThat(done.getDouble("result.report.fidelity")).isGreaterThan(0.8);
+      given()
+          .get("/api/v1/learnwares/{owner}/digits-distilled/versions/1", owner)
+          .then()
+          .body("state", equalTo("USABLE"))
+          .body("spec.model.format", equalTo("djl"))
+          .body("spec.model.architecture.type", equalTo("mlp"))
+          .body("lineage.parents[0].learnware", equalTo(owner + "/digits@1"))
+          .body("lineage.parents[0].relation", equalTo("distilled"));
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidJobIsReplacedAndTheResultExistsOnce() throws Exception {
+    String token = Market.newUser("kill");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "teacher", teacherSpec(), Market.DIGITS_MODEL);
+    try (Running validator = start("validator", List.of("validate"))) {
+      awaitVersion(owner, "teacher", 1, v -> "USABLE".equals(v.getString("state")));
+    }
+    String job =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType("application/json")
+            .body(
+                Map.of(
+                    "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
+                    "epochs", 400,
+                    "transferSize", 2000,
+                    "seed", 1))
+            .post("/api/v1/learnwares/{owner}/teacher/versions/1/distillations", owner)
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+
+    Process doomed = workerProcess("doomed");
+    try {
+      awaitJobState(
+          token,
+          job,
+          // Only the doomed process runs distill jobs now; progress means it is training.
+          v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0);
+      doomed.destroyForcibly().waitFor(); // SIGKILL: no goodbye, the lease just stops being renewed
+    } finally {
+      doomed.destroyForcibly();
+    }
+    assertThat(doomed.exitValue()).isEqualTo(137);
+
+    try (Running rescuer = start("rescuer", List.of("distill"))) {
+      JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+      assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(done.getInt("attempts")).isEqualTo(2);
+    }
+    given()
+        .get("/api/v1/learnwares/{owner}/teacher-distilled", owner)
+        .then()
+        .statusCode(200)
+        .body("versions.size()", equalTo(1))
+        .body("versions[0].version", equalTo(1));
+    given()
+        .get("/api/v1/learnwares/{owner}/teacher/versions/1", owner)
+        .then()
+        .body("lineage.children.size()", equalTo(1))
+        .body("lineage.children[0].job", equalTo(job))
+        .body("lineage.children[0].learnware", containsString("teacher-distilled@1"));
+  }
+
+  /** The digits fixture's spec with an RKME of its training rows, so students can be data-free. */
+  private static String teacherSpec() {
+    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    int[] training = java.util.stream.IntStream.range(0, 1437).toArray();
+    spec.set(
+        "statistical",
+        SpecDocuments.mapper()
+            .valueToTree(
+                Rkme.builder().setData(Datasets.digits().rows(training).x()).build().toSpec()));
+    return spec.toString();
+  }
+
+  private static void upload(String token, String owner, String name, String spec, String model) {
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes(Market.DIGITS_FEATURES),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  /** A worker in this JVM, stopped (gracefully) on close. */
+  private record Running(Worker worker, Thread thread) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      worker.stop();
+      thread.join(30_000);
+    }
+  }
+
+  private static Running start(String id, List<String> types) throws Exception {
+    Worker worker =
+        Worker.builder()
+            .setServer(server())
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(types)
+            .optDevice("cpu")
+            .optWorkerId(id)
+            .optCache(Files.createTempDirectory("worker-" + id))
+            .optShutdownGrace(Duration.ofSeconds(5))
+            .build();
+    Thread thread = Thread.ofPlatform().name("worker-" + id).start(worker::run);
+    return new Running(worker, thread);
+  }
+
+  /** A worker in its own JVM (this test's class path), so that it can be killed. */
+  private static Process workerProcess(String id) throws Exception {
+    Path log = Files.createTempFile("worker-" + id, ".log");
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.num_threads=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.learnware.worker.runtime.WorkerMain",
+            "--server",
+            server().toString(),
+            "--token",
+            EmbeddedPostgresResource.WORKER_TOKEN,
+            "--types",
+            "distill",
+            "--device",
+            "cpu",
+            "--id",
+            id,
+            "--cache",
+            Files.createTempDirectory("worker-" + id).toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static URI server() {
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    return URI.create("http://localhost:" + port);
+  }
+
+  private static JsonPath awaitVersion(
+      String owner, String name, int version, Predicate<JsonPath> done)
+      throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      JsonPath v =
+          given()
+              .get("/api/v1/learnwares/{owner}/{name}/versions/{v}", owner, name, version)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      if (done.test(v)) {
+        return v;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        owner + "/" + name + "@" + version + " never reached the state wanted");
+  }
+
+  private static JsonPath awaitJob(String token, String job, Duration timeout)
+      throws InterruptedException {
+    return awaitJobState(
+        token,
+        job,
+        v -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(v.getString("state")),
+        timeout);
+  }
+
+  private static JsonPath awaitJobState(String token, String job, Predicate<JsonPath> done)
+      throws InterruptedException {
+    return awaitJobState(token, job, done, Duration.ofMinutes(3));
+  }
+
+  private static JsonPath awaitJobState(
+      String token, String job, Predicate<JsonPath> done, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonPath v =
+          given().auth().oauth2(token).get("/api/v1/jobs/{id}", job).then().extract().jsonPath();
+      if (done.test(v)) {
+        return v;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("job " + job + " did not get there in " + timeout);
+  }
+}
