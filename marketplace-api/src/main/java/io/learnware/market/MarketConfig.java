@@ -54,6 +54,13 @@ public interface MarketConfig {
     /** Largest accepted specification document. */
     @WithDefault("4M")
     MemorySize maxSpecSize();
+
+    /**
+     * Largest request body of the other endpoints: data sets and job results (multipart, staged to
+     * disk, not held in memory).
+     */
+    @WithDefault("1G")
+    MemorySize maxDatasetSize();
   }
 
   Jobs jobs();

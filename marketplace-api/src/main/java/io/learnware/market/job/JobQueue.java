@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.MarketConfig;
+import io.learnware.market.dataset.Dataset;
 import io.learnware.market.job.JobEvents.JobChanged;
 import io.learnware.market.job.JobModels.Artifact;
 import io.learnware.market.job.JobModels.ClaimRequest;
 import io.learnware.market.job.JobModels.ClaimedJob;
+import io.learnware.market.job.JobModels.DatasetRef;
 import io.learnware.market.job.JobModels.Failure;
 import io.learnware.market.job.JobModels.Heartbeat;
 import io.learnware.market.job.JobModels.JobView;
@@ -147,7 +149,28 @@ public class JobQueue {
                             new Artifact(
                                 f.filename, base + "files/" + f.filename, f.sha256, f.size))
                     .toList()),
-            null));
+            datasetRef(job.dataset)));
+  }
+
+  private static DatasetRef datasetRef(String key) {
+    if (key == null) {
+      return null;
+    }
+    String[] parts = key.split("/", 2);
+    return Dataset.findByKey(parts[0], parts[1])
+        .map(
+            d -> {
+              String url = "/api/v1/datasets/" + d.key() + "/";
+              return new DatasetRef(
+                  d.key(),
+                  d.format,
+                  new Artifact(d.name + "." + d.format, url + "data", d.dataSha256, d.dataSize),
+                  d.labelsSha256 == null
+                      ? null
+                      : new Artifact(
+                          d.name + "-labels.idx", url + "labels", d.labelsSha256, d.labelsSize));
+            })
+        .orElse(null);
   }
 
   /** Returns expired leases to the queue, or fails their jobs after the last attempt. */

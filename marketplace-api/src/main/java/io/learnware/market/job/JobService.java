@@ -3,6 +3,7 @@ package io.learnware.market.job;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
+import io.learnware.market.dataset.Dataset;
 import io.learnware.market.job.JobEvents.JobChanged;
 import io.learnware.market.job.JobModels.JobRequest;
 import io.learnware.market.job.JobModels.JobResult;
@@ -90,7 +91,11 @@ public class JobService {
               + "; jobs other than validate need a USABLE version.");
     }
     if (request.dataset() != null) {
-      principal.requireWriteAccess(request.dataset().substring(0, request.dataset().indexOf('/')));
+      String[] dataset = request.dataset().split("/", 2);
+      principal.requireWriteAccess(dataset[0]);
+      Dataset.findByKey(dataset[0], dataset[1])
+          .orElseThrow(
+              () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
     }
     String targetOwner = null;
     String targetName = null;

@@ -1,6 +1,5 @@
 package io.learnware.market.job;
 
-import io.learnware.market.MarketConfig;
 import io.learnware.market.account.TokenIdentityProvider;
 import io.learnware.market.job.JobModels.ClaimRequest;
 import io.learnware.market.job.JobModels.ClaimedJob;
@@ -9,16 +8,13 @@ import io.learnware.market.job.JobModels.Heartbeat;
 import io.learnware.market.job.JobModels.JobView;
 import io.learnware.market.job.JobModels.Lease;
 import io.learnware.market.job.JobQueue.CompleteCommand;
+import io.learnware.market.learnware.ResultStaging;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
-import io.learnware.market.storage.Sha256;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,11 +35,11 @@ public class WorkerResource {
   static final String LEASE_HEADER = "Lease-Id";
 
   private final JobQueue queue;
-  private final MarketConfig config;
+  private final ResultStaging staging;
 
-  public WorkerResource(JobQueue queue, MarketConfig config) {
+  public WorkerResource(JobQueue queue, ResultStaging staging) {
     this.queue = queue;
-    this.config = config;
+    this.staging = staging;
   }
 
   @POST
@@ -84,23 +80,15 @@ public class WorkerResource {
     try {
       if (files != null) {
         for (FileUpload file : files) {
-          staged.add(staged(file));
+          staged.add(staging.stage(file));
         }
       }
-      stagedModel = model == null ? null : staged(model);
+      stagedModel = staging.stage(model);
       return queue.complete(id, lease, new CompleteCommand(report, spec, stagedModel, staged));
     } finally {
       // The blob store moved what it kept; anything left is from a refused result.
-      if (stagedModel != null) {
-        staged.add(stagedModel);
-      }
-      for (StagedFile file : staged) {
-        try {
-          Files.deleteIfExists(file.path());
-        } catch (IOException e) {
-          // A leftover staging file is removed at the next start.
-        }
-      }
+      staging.discard(stagedModel);
+      staged.forEach(staging::discard);
     }
   }
 
@@ -110,19 +98,5 @@ public class WorkerResource {
   @Operation(summary = "Give up on a job; retryable failures go back to the queue")
   public JobView fail(@RestPath UUID id, @RestHeader(LEASE_HEADER) UUID lease, Failure failure) {
     return queue.fail(id, lease, failure);
-  }
-
-  private StagedFile staged(FileUpload upload) {
-    try {
-      // Quarkus deletes its upload files after the request; the blob store moves this copy, so it
-      // goes where uploads are staged, on the blob store's file system.
-      java.nio.file.Path dir = config.dataDir().resolve("tmp/uploads");
-      Files.createDirectories(dir);
-      java.nio.file.Path copy = Files.createTempFile(dir, "job-result-", ".part");
-      Files.copy(upload.uploadedFile(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return new StagedFile(upload.fileName(), copy, Files.size(copy), Sha256.ofFile(copy));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -9,6 +9,7 @@ import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Page;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
 import io.learnware.market.problem.MarketException;
+import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
@@ -19,13 +20,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.EntityTag;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -153,28 +150,7 @@ public class LearnwareResource {
   }
 
   private Response download(LearnwareQueries.Artifact artifact, Request request) {
-    EntityTag etag = new EntityTag(artifact.sha256());
-    Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
-    if (notModified != null) {
-      return notModified.tag(etag).build();
-    }
-    Object body =
-        blobs
-            .localFile(artifact.sha256())
-            .<Object>map(path -> path)
-            .orElseGet(
-                () -> {
-                  try {
-                    return blobs.open(artifact.sha256());
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                });
-    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-        .tag(etag)
-        .header(
-            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + artifact.filename() + "\"")
-        .build();
+    return BlobResponses.download(blobs, artifact.sha256(), artifact.filename(), request);
   }
 
   private static VersionState state(String value) {

@@ -355,6 +355,26 @@ public class UploadRoute {
     if (problem.status() == 401) {
       context.response().putHeader("WWW-Authenticate", "Bearer");
     }
+    String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (bodyUnread
+        && length != null
+        && length.matches("\\d{1,7}")
+        && Long.parseLong(length) <= DRAIN_LIMIT) {
+      // A small body is cheaper to read to its end than a client that fails with a broken pipe
+      // before it sees the answer.
+      Problem drained = problem;
+      context.request().handler(ignored -> {});
+      context.request().endHandler(ignored -> respond(context, drained, false));
+      context.request().resume();
+      return;
+    }
+    respond(context, problem, bodyUnread);
+  }
+
+  private static void respond(RoutingContext context, Problem problem, boolean bodyUnread) {
+    if (context.response().ended() || context.response().closed()) {
+      return;
+    }
     context
         .response()
         .setStatusCode(problem.status())
@@ -367,6 +387,9 @@ public class UploadRoute {
               }
             });
   }
+
+  /** Bodies up to this size are read to their end before an error answer; larger ones are cut. */
+  private static final long DRAIN_LIMIT = 1 << 20;
 
   private MarketException tooLarge() {
     return new MarketException.PayloadTooLarge(

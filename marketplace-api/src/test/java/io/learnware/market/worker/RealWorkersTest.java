@@ -141,6 +141,59 @@ class RealWorkersTest {
         .body("lineage.children[0].learnware", containsString("teacher-distilled@1"));
   }
 
+  @Test
+  void badDistillationsFailWithClearReasonsAndLeaveNothingBehind() throws Exception {
+    String token = Market.newUser("baddistill");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "digits", teacherSpec(), Market.DIGITS_MODEL);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("data", "narrow.csv", "a,b,label\n0.1,0.2,1\n0.3,0.4,0\n".getBytes(), "text/csv")
+        .post("/api/v1/datasets/{owner}/narrow", owner)
+        .then()
+        .statusCode(201);
+    try (Running worker = start("strict", List.of("validate", "distill"))) {
+      awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
+      String unknownStudent =
+          distill(token, owner, Map.of("student", Map.of("type", "forest")), null);
+      String narrowData =
+          distill(
+              token,
+              owner,
+              Map.of("student", Map.of("type", "mlp", "hidden", List.of(8))),
+              owner + "/narrow");
+
+      JsonPath unknown = awaitJob(token, unknownStudent, Duration.ofMinutes(2));
+      JsonPath narrow = awaitJob(token, narrowData, Duration.ofMinutes(2));
+      assertThat(unknown.getString("state")).isEqualTo("FAILED");
+      assertThat(unknown.getString("error")).contains("forest");
+      assertThat(unknown.getInt("attempts")).isEqualTo(1);
+      assertThat(narrow.getString("dataset")).isEqualTo(owner + "/narrow");
+      assertThat(narrow.getString("state")).as(narrow.prettify()).isEqualTo("FAILED");
+      assertThat(narrow.getString("error")).contains("2").contains("64");
+    }
+    given().get("/api/v1/learnwares/{owner}/digits-distilled", owner).then().statusCode(404);
+  }
+
+  private static String distill(
+      String token, String owner, Map<String, Object> params, String dataset) {
+    Map<String, Object> body = new java.util.HashMap<>(params);
+    if (dataset != null) {
+      body.put("dataset", dataset);
+    }
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/learnwares/{owner}/digits/versions/1/distillations", owner)
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
+
   /** The digits fixture's spec with an RKME of its training rows, so students can be data-free. */
   private static String teacherSpec() {
     ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));

@@ -1,0 +1,40 @@
+package io.learnware.market.storage;
+
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Downloads of stored blobs: ETag = quoted SHA-256, 304 when it matches, local files zero-copy. */
+public final class BlobResponses {
+
+  private BlobResponses() {}
+
+  public static Response download(
+      BlobStore blobs, String sha256, String filename, Request request) {
+    EntityTag etag = new EntityTag(sha256);
+    Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+    if (notModified != null) {
+      return notModified.tag(etag).build();
+    }
+    Object body =
+        blobs
+            .localFile(sha256)
+            .<Object>map(path -> path)
+            .orElseGet(
+                () -> {
+                  try {
+                    return blobs.open(sha256);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        .tag(etag)
+        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"")
+        .build();
+  }
+}

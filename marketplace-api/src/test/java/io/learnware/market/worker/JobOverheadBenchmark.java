@@ -1,0 +1,94 @@
+package io.learnware.market.worker;
+
+import static io.restassured.RestAssured.given;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.worker.runtime.Worker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Overhead from "job queued" to "a worker runs it" with an idle worker: {@code startedAt −
+ * createdAt} of 30 validate jobs requested one after another, each waiting for the previous one to
+ * finish, so that the worker is idle and waiting in its claim when each is queued. Not a test
+ * (surefire skips the name); {@code bench/job-overhead.sh} runs it.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class JobOverheadBenchmark {
+
+  @Test
+  void run() throws Exception {
+    String token = Market.newUser("overhead");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    Worker worker =
+        Worker.builder()
+            .setServer(URI.create("http://localhost:" + port))
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(List.of("validate"))
+            .optDevice("cpu")
+            .optWorkerId("idle")
+            .optCache(Files.createTempDirectory("overhead"))
+            .build();
+    Thread thread = Thread.ofPlatform().start(worker::run);
+    int jobs = Integer.getInteger("bench.jobs", 30);
+    double[] claimMs = new double[jobs];
+    double[] totalMs = new double[jobs];
+    try {
+      for (int i = 0; i < jobs; i++) {
+        Thread.sleep(300); // the worker is back in its claim
+        String id =
+            given()
+                .auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(Map.of("type", "validate", "source", owner + "/digits@1"))
+                .post("/api/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        JsonPath done;
+        do {
+          Thread.sleep(20);
+          done =
+              given().auth().oauth2(token).get("/api/v1/jobs/{id}", id).then().extract().jsonPath();
+        } while (!done.getString("state").equals("SUCCEEDED"));
+        Instant created = Instant.parse(done.getString("createdAt"));
+        claimMs[i] =
+            Duration.between(created, Instant.parse(done.getString("startedAt"))).toNanos() / 1e6;
+        totalMs[i] =
+            Duration.between(created, Instant.parse(done.getString("finishedAt"))).toNanos() / 1e6;
+      }
+    } finally {
+      worker.stop();
+      thread.join();
+    }
+    Arrays.sort(claimMs);
+    Arrays.sort(totalMs);
+    System.out.println();
+    System.out.println("| measure (ms, " + jobs + " jobs) | p50 | p90 | max |");
+    System.out.println("| --- | ---: | ---: | ---: |");
+    System.out.printf(
+        "| queued -> claimed by the idle worker | %.1f | %.1f | %.1f |%n",
+        claimMs[jobs / 2], claimMs[jobs * 9 / 10], claimMs[jobs - 1]);
+    System.out.printf(
+        "| queued -> validation finished (reference) | %.1f | %.1f | %.1f |%n",
+        totalMs[jobs / 2], totalMs[jobs * 9 / 10], totalMs[jobs - 1]);
+  }
+}
