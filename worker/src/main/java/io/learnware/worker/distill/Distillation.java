@@ -245,7 +245,7 @@ public final class Distillation {
     return out;
   }
 
-  private static int[] permutation(int n, SplittableRandom random) {
+  static int[] permutation(int n, SplittableRandom random) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       int j = random.nextInt(i + 1);

@@ -12,6 +12,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -46,6 +47,14 @@ public final class MlpStudent implements Student {
   private static final String MODEL_NAME = "student";
   private static final byte[] MAGIC = "DJL@".getBytes(StandardCharsets.US_ASCII);
   private static final int INFERENCE_ROWS = 4096;
+
+  /**
+   * Batches with fewer multiply-adds than this train on one intra-op thread (on this thread only;
+   * restored afterwards). Their matrix products are too small to split: libtorch's MKL still forks
+   * OpenMP threads for them, and on a busy machine each fork waits for a descheduled thread, which
+   * made 2 threads up to 30 times slower than 1 for a 64-64-10 MLP (see docs/benchmarks.md).
+   */
+  static final long ONE_THREAD_WORK = 1L << 24;
 
   private final Model model;
   private final ParameterStore parameterStore;
@@ -131,54 +140,69 @@ public final class MlpStudent implements Student {
     Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(hp.seed()));
     SplittableRandom random = new SplittableRandom(hp.seed());
     List<DistillationReport.Epoch> history = new ArrayList<>();
-    try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
-      model.setBlock(block(spec, k));
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(new DistillationLoss(t))
-              .optOptimizer(
-                  Adam.builder()
-                      .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
-                      .build())
-              .optDevices(new Device[] {hp.device()});
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(1, d));
-        int batch = Math.min(hp.batchSize(), train.rows());
-        int batches = (train.rows() + batch - 1) / batch;
-        float[] x = new float[batch * d];
-        float[] softWeights = new float[batch * k];
-        float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
-        int[] order = identity(train.rows());
-        for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
-          shuffle(order, random);
-          double lossSum = 0;
-          for (int b = 0; b < batches; b++) {
-            int start = b * batch;
-            int rows = Math.min(batch, train.rows() - start);
-            double softScale = hp.alpha() * t * t / rows;
-            double constant = 0;
-            if (hardWeights != null) {
-              Arrays.fill(hardWeights, 0, rows * k, 0f);
-            }
-            for (int i = 0; i < rows; i++) {
-              int row = order[start + i];
-              System.arraycopy(train.inputs(), row * d, x, i * d, d);
-              for (int c = 0; c < k; c++) {
-                softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
-              }
-              constant += softScale * negativeEntropy[row];
+    int threads = JniUtils.getNumThreads();
+    int batchRows = Math.min(hp.batchSize(), train.rows());
+    boolean oneThread =
+        !hp.device().isGpu()
+            && threads > 1
+            && (long) batchRows * multiplyAdds(d, spec.hidden(), k) < ONE_THREAD_WORK;
+    if (oneThread) {
+      JniUtils.setNumThreads(1);
+    }
+    try {
+      try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
+        model.setBlock(block(spec, k));
+        DefaultTrainingConfig config =
+            new DefaultTrainingConfig(new DistillationLoss(t))
+                .optOptimizer(
+                    Adam.builder()
+                        .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
+                        .build())
+                .optDevices(new Device[] {hp.device()});
+        try (Trainer trainer = model.newTrainer(config)) {
+          trainer.initialize(new Shape(1, d));
+          int batch = batchRows;
+          int batches = (train.rows() + batch - 1) / batch;
+          float[] x = new float[batch * d];
+          float[] softWeights = new float[batch * k];
+          float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
+          int[] order = identity(train.rows());
+          for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+            shuffle(order, random);
+            double lossSum = 0;
+            for (int b = 0; b < batches; b++) {
+              int start = b * batch;
+              int rows = Math.min(batch, train.rows() - start);
+              double softScale = hp.alpha() * t * t / rows;
+              double constant = 0;
               if (hardWeights != null) {
-                hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+                Arrays.fill(hardWeights, 0, rows * k, 0f);
               }
+              for (int i = 0; i < rows; i++) {
+                int row = order[start + i];
+                System.arraycopy(train.inputs(), row * d, x, i * d, d);
+                for (int c = 0; c < k; c++) {
+                  softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
+                }
+                constant += softScale * negativeEntropy[row];
+                if (hardWeights != null) {
+                  hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+                }
+              }
+              float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
+              lossSum += (loss + constant) * rows;
+              listener.batchDone(epoch, hp.epochs(), b + 1, batches);
             }
-            float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
-            lossSum += (loss + constant) * rows;
-            listener.batchDone(epoch, hp.epochs(), b + 1, batches);
+            double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
+            history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
           }
-          double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
-          history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
         }
+        model.save(outputDir, MODEL_NAME);
       }
-      model.save(outputDir, MODEL_NAME);
+    } finally {
+      if (oneThread) {
+        JniUtils.setNumThreads(threads);
+      }
     }
     Path artifact = outputDir.resolve(FILE_NAME);
     Files.move(
@@ -275,6 +299,17 @@ public final class MlpStudent implements Student {
       loss += (1 - hp.alpha()) * SoftTargets.meanCrossEntropy(studentLogits, rows.labels(), k);
     }
     return loss;
+  }
+
+  /** Multiply-adds of one row through the layers. */
+  private static long multiplyAdds(int inputs, List<Integer> hidden, int classes) {
+    long total = 0;
+    int from = inputs;
+    for (int units : hidden) {
+      total += (long) from * units;
+      from = units;
+    }
+    return total + (long) from * classes;
   }
 
   private static double[] negativeEntropies(double[] p, int k) {

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
@@ -79,9 +80,12 @@ class DistillationTest {
 
   @Test
   void mlpStudentLearnsTheTeacherFromItsTrainingRows() throws Exception {
+    int threads = JniUtils.getNumThreads();
     DistillationResult result =
         mlp(List.of(32)).setTransferSet(train.x(), train.labels()).build().run();
     DistillationReport report = result.report();
+    // Trained on one intra-op thread (too small to split), then the setting is restored.
+    assertThat(JniUtils.getNumThreads()).isEqualTo(threads);
 
     // Measured here: held-out fidelity 0.993, accuracy 0.993, teacher 1.0, KL 0.0024.
     assertThat(report.trainRows()).isEqualTo(1150);
