@@ -2,7 +2,6 @@ package io.learnware.worker.distill;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.engine.EngineException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,6 +18,8 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,12 @@ public final class DistillHandler implements JobHandler {
       throw new JobFailure(e.getMessage(), e);
     }
     long seed = params.has("seed") ? integer(params, "seed") : 0;
-    Device device = "gpu".equals(context.device()) ? Device.gpu() : Device.cpu();
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
     int inputs = source.input().dimension();
     int classes = source.output().dimension();
     JobProgress progress = context.progress();
@@ -182,7 +188,7 @@ public final class DistillHandler implements JobHandler {
             throw new JobFailure(
                 "ONNX teachers cannot be distilled yet; offer the model as TorchScript");
       };
-    } catch (MalformedModelException | EngineException e) {
+    } catch (MalformedModelException | ModelException e) {
       throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
     }
   }

@@ -2,6 +2,7 @@ package io.learnware.worker.distill;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,10 +51,11 @@ class DistillThroughput {
     TransferSet train = all.select(Arrays.copyOfRange(order, heldOutRows, rows.size()));
     StudentSpec.Mlp spec = new StudentSpec.Mlp(List.of(hidden));
     Path dir = Files.createTempDirectory("throughput");
+    // The engine's setting, which the command line's ai.djl.pytorch.num_threads decides.
     System.out.printf(
-        "djl-threads %s, interop %s, engine %s%n",
-        System.getProperty("ai.djl.pytorch.num_threads", "default"),
-        System.getProperty("ai.djl.pytorch.num_interop_threads", "default"),
+        "djl-threads %d, interop %d, libtorch %s%n",
+        JniUtils.getNumThreads(),
+        JniUtils.getNumInteropThreads(),
         Engine.getEngine("PyTorch").getVersion());
     for (int batch : batches) {
       Hyperparameters hp = new Hyperparameters(4, 0.9, epochs, batch, 0.01, 0, Device.cpu());
