@@ -45,7 +45,8 @@ class HintonOmittedClass {
       double validationBias,
       Errors afterValidation,
       double priorBias,
-      Errors afterPrior) {}
+      Errors afterPrior,
+      Errors control) {}
 
   @Test
   void run() throws Exception {
@@ -63,27 +64,16 @@ class HintonOmittedClass {
         int[] order = permutation(train.size(), new SplittableRandom(seed));
         int validationRows = train.size() / 5;
         Digits.Rows validation = train.select(Arrays.copyOfRange(order, 0, validationRows));
-        Digits.Rows transfer =
-            train
-                .select(Arrays.copyOfRange(order, validationRows, train.size()))
-                .filter(y -> y != OMITTED);
-        DistillationResult result =
-            Distillation.builder()
-                .setTeacher(teacher)
-                .setTransferSet(transfer.x(), null)
-                .setStudent(new StudentSpec.Mlp(List.of(32)))
-                .setOutputDirectory(dir.resolve("seed" + seed))
-                .optTemperature(TEMPERATURE)
-                .optSeed(seed)
-                .build()
-                .run();
-        try (Student student =
-            Students.load(
-                result.artifact(),
-                result.format(),
-                result.architecture(),
-                Digits.CLASSES,
-                ai.djl.Device.cpu())) {
+        Digits.Rows pool = train.select(Arrays.copyOfRange(order, validationRows, train.size()));
+        Digits.Rows transfer = pool.filter(y -> y != OMITTED);
+        DistillationResult result = distil(teacher, transfer, dir.resolve("seed" + seed), seed);
+        // The control: the same protocol with the 3s left in the transfer set.
+        Errors control;
+        DistillationResult withThrees = distil(teacher, pool, dir.resolve("all" + seed), seed);
+        try (Student student = load(withThrees)) {
+          control = errors(student.logits(test.floats(), test.size()), test.labels(), 0);
+        }
+        try (Student student = load(result)) {
           float[] validationLogits = student.logits(validation.floats(), validation.size());
           float[] testLogits = student.logits(test.floats(), test.size());
           double byValidation = bestBias(validationLogits, validation.labels());
@@ -97,11 +87,35 @@ class HintonOmittedClass {
                   byValidation,
                   errors(testLogits, test.labels(), byValidation),
                   byPrior,
-                  errors(testLogits, test.labels(), byPrior)));
+                  errors(testLogits, test.labels(), byPrior),
+                  control));
         }
       }
     }
     print(runs, teacherErrors, train.size() / 5, test.size(), testOmitted, prior);
+  }
+
+  /** A student distilled on soft targets only, at the paper's temperature. */
+  private static DistillationResult distil(
+      Teacher teacher, Digits.Rows transfer, Path dir, long seed) throws Exception {
+    return Distillation.builder()
+        .setTeacher(teacher)
+        .setTransferSet(transfer.x(), null)
+        .setStudent(new StudentSpec.Mlp(List.of(32)))
+        .setOutputDirectory(dir)
+        .optTemperature(TEMPERATURE)
+        .optSeed(seed)
+        .build()
+        .run();
+  }
+
+  private static Student load(DistillationResult result) throws Exception {
+    return Students.load(
+        result.artifact(),
+        result.format(),
+        result.architecture(),
+        Digits.CLASSES,
+        ai.djl.Device.cpu());
   }
 
   private static void print(
@@ -142,6 +156,7 @@ class HintonOmittedClass {
     row("student, before", mean(runs, Run::before), testRows, testOmitted);
     row("student, bias by rule (a)", mean(runs, Run::afterValidation), testRows, testOmitted);
     row("student, bias by rule (b)", mean(runs, Run::afterPrior), testRows, testOmitted);
+    row("control: student with the 3s kept", mean(runs, Run::control), testRows, testOmitted);
     System.out.printf(
         "(student rows: means over %d seeds; mean bias (a) %.2f, (b) %.2f)%n",
         runs.size(),
