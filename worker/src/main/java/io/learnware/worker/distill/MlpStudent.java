@@ -50,11 +50,13 @@ public final class MlpStudent implements Student {
 
   /**
    * Batches with fewer multiply-adds than this train on one intra-op thread (on this thread only;
-   * restored afterwards). Their matrix products are too small to split: libtorch's MKL still forks
-   * OpenMP threads for them, and on a busy machine each fork waits for a descheduled thread, which
-   * made 2 threads up to 30 times slower than 1 for a 64-64-10 MLP (see docs/benchmarks.md).
+   * restored afterwards). libtorch's MKL forks OpenMP threads even for tiny matrix products, and
+   * when the cores are shared each fork waits for a descheduled thread: on the 2-core build machine
+   * two threads lost to one at 2.4, 19 and 77 million multiply-adds per batch, by up to 50 times
+   * for the smallest (docs/benchmarks.md). Above this, batches take milliseconds of arithmetic and
+   * the configured threads are used.
    */
-  static final long ONE_THREAD_WORK = 1L << 24;
+  static final long ONE_THREAD_WORK = 1L << 27;
 
   private final Model model;
   private final ParameterStore parameterStore;
