@@ -12,7 +12,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -120,12 +119,37 @@ public final class MlpStudent implements Student {
   }
 
   /**
-   * Trains a student on {@code train} and saves it as {@code outputDir/student.params}.
+   * Trains a student on {@code train} and saves it as {@code outputDir/student.params}; batches
+   * under {@link #ONE_THREAD_WORK} multiply-adds train on one intra-op thread.
    *
    * @param heldOut rows to compute each epoch's held-out loss on
    * @return the artifact and the per-epoch losses
    */
   static TrainedArtifact train(
+      TransferSet train,
+      TransferSet heldOut,
+      StudentSpec.Mlp spec,
+      Hyperparameters hp,
+      Path outputDir,
+      Distillation.Listener listener)
+      throws IOException {
+    long work =
+        (long) Math.min(hp.batchSize(), train.rows())
+            * multiplyAdds(train.inputDimension(), spec.hidden(), train.classes());
+    List<DistillationReport.Epoch> history =
+        IntraOpThreads.one(
+            !hp.device().isGpu() && work < ONE_THREAD_WORK,
+            () -> fit(train, heldOut, spec, hp, outputDir, listener));
+    Path artifact = outputDir.resolve(FILE_NAME);
+    Files.move(
+        outputDir.resolve(MODEL_NAME + "-0000.params"),
+        artifact,
+        StandardCopyOption.REPLACE_EXISTING);
+    return new TrainedArtifact(artifact, history);
+  }
+
+  /** The epochs; saves the model under DJL's name for it in {@code outputDir}. */
+  private static List<DistillationReport.Epoch> fit(
       TransferSet train,
       TransferSet heldOut,
       StudentSpec.Mlp spec,
@@ -142,76 +166,56 @@ public final class MlpStudent implements Student {
     Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(hp.seed()));
     SplittableRandom random = new SplittableRandom(hp.seed());
     List<DistillationReport.Epoch> history = new ArrayList<>();
-    int threads = JniUtils.getNumThreads();
-    int batchRows = Math.min(hp.batchSize(), train.rows());
-    boolean oneThread =
-        !hp.device().isGpu()
-            && threads > 1
-            && (long) batchRows * multiplyAdds(d, spec.hidden(), k) < ONE_THREAD_WORK;
-    if (oneThread) {
-      JniUtils.setNumThreads(1);
-    }
-    try {
-      try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
-        model.setBlock(block(spec, k));
-        DefaultTrainingConfig config =
-            new DefaultTrainingConfig(new DistillationLoss(t))
-                .optOptimizer(
-                    Adam.builder()
-                        .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
-                        .build())
-                .optDevices(new Device[] {hp.device()});
-        try (Trainer trainer = model.newTrainer(config)) {
-          trainer.initialize(new Shape(1, d));
-          int batch = batchRows;
-          int batches = (train.rows() + batch - 1) / batch;
-          float[] x = new float[batch * d];
-          float[] softWeights = new float[batch * k];
-          float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
-          int[] order = identity(train.rows());
-          for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
-            shuffle(order, random);
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++) {
-              int start = b * batch;
-              int rows = Math.min(batch, train.rows() - start);
-              double softScale = hp.alpha() * t * t / rows;
-              double constant = 0;
-              if (hardWeights != null) {
-                Arrays.fill(hardWeights, 0, rows * k, 0f);
-              }
-              for (int i = 0; i < rows; i++) {
-                int row = order[start + i];
-                System.arraycopy(train.inputs(), row * d, x, i * d, d);
-                for (int c = 0; c < k; c++) {
-                  softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
-                }
-                constant += softScale * negativeEntropy[row];
-                if (hardWeights != null) {
-                  hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
-                }
-              }
-              float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
-              lossSum += (loss + constant) * rows;
-              listener.batchDone(epoch, hp.epochs(), b + 1, batches);
+    try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
+      model.setBlock(block(spec, k));
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(new DistillationLoss(t))
+              .optOptimizer(
+                  Adam.builder()
+                      .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
+                      .build())
+              .optDevices(new Device[] {hp.device()});
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(1, d));
+        int batch = Math.min(hp.batchSize(), train.rows());
+        int batches = (train.rows() + batch - 1) / batch;
+        float[] x = new float[batch * d];
+        float[] softWeights = new float[batch * k];
+        float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
+        int[] order = identity(train.rows());
+        for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+          shuffle(order, random);
+          double lossSum = 0;
+          for (int b = 0; b < batches; b++) {
+            int start = b * batch;
+            int rows = Math.min(batch, train.rows() - start);
+            double softScale = hp.alpha() * t * t / rows;
+            double constant = 0;
+            if (hardWeights != null) {
+              Arrays.fill(hardWeights, 0, rows * k, 0f);
             }
-            double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
-            history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
+            for (int i = 0; i < rows; i++) {
+              int row = order[start + i];
+              System.arraycopy(train.inputs(), row * d, x, i * d, d);
+              for (int c = 0; c < k; c++) {
+                softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
+              }
+              constant += softScale * negativeEntropy[row];
+              if (hardWeights != null) {
+                hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+              }
+            }
+            float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
+            lossSum += (loss + constant) * rows;
+            listener.batchDone(epoch, hp.epochs(), b + 1, batches);
           }
+          double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
+          history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
         }
-        model.save(outputDir, MODEL_NAME);
       }
-    } finally {
-      if (oneThread) {
-        JniUtils.setNumThreads(threads);
-      }
+      model.save(outputDir, MODEL_NAME);
     }
-    Path artifact = outputDir.resolve(FILE_NAME);
-    Files.move(
-        outputDir.resolve(MODEL_NAME + "-0000.params"),
-        artifact,
-        StandardCopyOption.REPLACE_EXISTING);
-    return new TrainedArtifact(artifact, history);
+    return history;
   }
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
