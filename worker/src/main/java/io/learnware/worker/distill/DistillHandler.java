@@ -13,6 +13,7 @@ import io.learnware.spec.Task;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.DataFormatException;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.spec.rkme.RkmeBuilder;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -98,34 +99,37 @@ public final class DistillHandler implements JobHandler {
     int inputs = source.input().dimension();
     int classes = source.output().dimension();
     JobProgress progress = context.progress();
+    Distillation.Builder builder =
+        Distillation.builder()
+            .setStudent(student)
+            .setOutputDirectory(context.workDir().resolve("student"))
+            .optSeed(seed)
+            .optDevice(device)
+            .optListener(
+                (epoch, epochs, batch, batches) -> {
+                  progress.checkCancelled();
+                  double done = ((epoch - 1) + (double) batch / batches) / epochs;
+                  progress.report(
+                      TRAINING_START + (TRAINING_END - TRAINING_START) * done,
+                      "training the student: epoch %d/%d".formatted(epoch, epochs));
+                });
+    try {
+      // Parameters first, so that a typo fails before the model and the data are read.
+      applyOptions(params, builder);
+      if (context.dataset().isEmpty()) {
+        builder.setDataFree(rkme(source), transferSize(params));
+      } else {
+        readTransferSet(context, source, builder);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
 
     try (Teacher teacher = teacher(context, inputs, classes, device)) {
-      Distillation.Builder builder =
-          Distillation.builder()
-              .setTeacher(teacher)
-              .setStudent(student)
-              .setOutputDirectory(context.workDir().resolve("student"))
-              .optSeed(seed)
-              .optDevice(device)
-              .optListener(
-                  (epoch, epochs, batch, batches) -> {
-                    progress.checkCancelled();
-                    double done = ((epoch - 1) + (double) batch / batches) / epochs;
-                    progress.report(
-                        TRAINING_START + (TRAINING_END - TRAINING_START) * done,
-                        "training the student: epoch %d/%d".formatted(epoch, epochs));
-                  });
-      boolean dataFree = context.dataset().isEmpty();
       DistillationResult result;
       try {
-        if (dataFree) {
-          builder.setDataFree(rkme(source), transferSize(params));
-        } else {
-          readTransferSet(context, source, builder);
-        }
-        applyOptions(params, builder);
         progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
-        result = builder.build().run();
+        result = builder.setTeacher(teacher).build().run();
       } catch (IllegalArgumentException e) {
         throw new JobFailure(e.getMessage(), e);
       }
@@ -134,7 +138,10 @@ public final class DistillHandler implements JobHandler {
       Rkme rkme =
           Rkme.builder()
               .setData(result.transferSet())
-              .optGamma(source.statistical() != null ? source.statistical().gamma() : 0.1)
+              .optGamma(
+                  source.statistical() != null
+                      ? source.statistical().gamma()
+                      : RkmeBuilder.DEFAULT_GAMMA)
               .optSeed(seed)
               .build();
       ObjectMapper mapper = SpecDocuments.mapper();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -101,6 +102,7 @@ public final class MlpStudent implements Student {
       Files.createSymbolicLink(named, params.toAbsolutePath());
       model.setBlock(block(spec, classes));
       model.load(dir, MODEL_NAME);
+      checkLayers(model.getBlock(), spec, classes, params);
       return new MlpStudent(model, classes);
     } catch (IllegalArgumentException | IllegalStateException e) {
       // DJL reports parameters of the wrong shape or count this way.
@@ -115,6 +117,33 @@ public final class MlpStudent implements Student {
     } finally {
       Files.deleteIfExists(named);
       Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * DJL loads parameters with the shapes stored in the file whatever the block says, so a file of
+   * another architecture would load and even run: compare each layer's weight with the spec.
+   */
+  private static void checkLayers(Block block, StudentSpec.Mlp spec, int classes, Path params)
+      throws MalformedModelException {
+    List<Integer> units = new ArrayList<>(spec.hidden());
+    units.add(classes);
+    List<Shape> weights = new ArrayList<>();
+    for (Pair<String, Block> child : block.getChildren()) {
+      if (child.getValue() instanceof Linear linear) {
+        weights.add(linear.getParameters().get("weight").getArray().getShape());
+      }
+    }
+    boolean fits = weights.size() == units.size();
+    for (int i = 0; fits && i < units.size(); i++) {
+      fits =
+          weights.get(i).get(0) == units.get(i)
+              && (i == 0 || weights.get(i).get(1) == units.get(i - 1));
+    }
+    if (!fits) {
+      throw new MalformedModelException(
+          "%s does not hold the parameters of %s with %d outputs: its layers' weights are %s"
+              .formatted(params, spec.describe(), classes, weights));
     }
   }
 
