@@ -20,6 +20,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -104,8 +105,8 @@ public final class MlpStudent implements Student {
       model.load(dir, MODEL_NAME);
       checkLayers(model.getBlock(), spec, classes, params);
       return new MlpStudent(model, classes);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      // DJL reports parameters of the wrong shape or count this way.
+    } catch (EOFException e) {
+      // A block with more layers than the file reads past its end.
       model.close();
       throw new MalformedModelException(
           "%s does not hold the parameters of %s: %s"

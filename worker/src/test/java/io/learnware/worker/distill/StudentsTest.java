@@ -75,6 +75,9 @@ class StudentsTest {
         .hasMessageEndingWith(
             "does not hold the parameters of mlp [32] with 10 outputs: its layers' weights are"
                 + " [(16, 64), (10, 16)]");
+    assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [16, 8]}"))
+        .isInstanceOf(MalformedModelException.class)
+        .hasMessageContaining("does not hold the parameters of mlp [16, 8]");
     assertThatThrownBy(() -> load(gbdt, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [16]}"))
         .isInstanceOf(MalformedModelException.class)
         .hasMessageEndingWith("is not a DJL parameter file (no DJL@ header)");
