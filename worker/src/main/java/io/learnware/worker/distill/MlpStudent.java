@@ -109,8 +109,8 @@ public final class MlpStudent implements Student {
       // A block with more layers than the file reads past its end.
       model.close();
       throw new MalformedModelException(
-          "%s does not hold the parameters of %s: %s"
-              .formatted(params, spec.describe(), e.getMessage()),
+          "%s does not hold the parameters of %s: the file ends early"
+              .formatted(params, spec.describe()),
           e);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
