@@ -2,7 +2,6 @@ package io.learnware.worker.distill;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.engine.EngineException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,11 +13,14 @@ import io.learnware.spec.Task;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.DataFormatException;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.spec.rkme.RkmeBuilder;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,38 +90,46 @@ public final class DistillHandler implements JobHandler {
       throw new JobFailure(e.getMessage(), e);
     }
     long seed = params.has("seed") ? integer(params, "seed") : 0;
-    Device device = "gpu".equals(context.device()) ? Device.gpu() : Device.cpu();
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
     int inputs = source.input().dimension();
     int classes = source.output().dimension();
     JobProgress progress = context.progress();
+    Distillation.Builder builder =
+        Distillation.builder()
+            .setStudent(student)
+            .setOutputDirectory(context.workDir().resolve("student"))
+            .optSeed(seed)
+            .optDevice(device)
+            .optListener(
+                (epoch, epochs, batch, batches) -> {
+                  progress.checkCancelled();
+                  double done = ((epoch - 1) + (double) batch / batches) / epochs;
+                  progress.report(
+                      TRAINING_START + (TRAINING_END - TRAINING_START) * done,
+                      "training the student: epoch %d/%d".formatted(epoch, epochs));
+                });
+    try {
+      // Parameters first, so that a typo fails before the model and the data are read.
+      applyOptions(params, builder);
+      if (context.dataset().isEmpty()) {
+        builder.setDataFree(rkme(source), transferSize(params));
+      } else {
+        readTransferSet(context, source, builder);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
 
     try (Teacher teacher = teacher(context, inputs, classes, device)) {
-      Distillation.Builder builder =
-          Distillation.builder()
-              .setTeacher(teacher)
-              .setStudent(student)
-              .setOutputDirectory(context.workDir().resolve("student"))
-              .optSeed(seed)
-              .optDevice(device)
-              .optListener(
-                  (epoch, epochs, batch, batches) -> {
-                    progress.checkCancelled();
-                    double done = ((epoch - 1) + (double) batch / batches) / epochs;
-                    progress.report(
-                        TRAINING_START + (TRAINING_END - TRAINING_START) * done,
-                        "training the student: epoch %d/%d".formatted(epoch, epochs));
-                  });
-      boolean dataFree = context.dataset().isEmpty();
       DistillationResult result;
       try {
-        if (dataFree) {
-          builder.setDataFree(rkme(source), transferSize(params));
-        } else {
-          readTransferSet(context, source, builder);
-        }
-        applyOptions(params, builder);
         progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
-        result = builder.build().run();
+        result = builder.setTeacher(teacher).build().run();
       } catch (IllegalArgumentException e) {
         throw new JobFailure(e.getMessage(), e);
       }
@@ -128,7 +138,10 @@ public final class DistillHandler implements JobHandler {
       Rkme rkme =
           Rkme.builder()
               .setData(result.transferSet())
-              .optGamma(source.statistical() != null ? source.statistical().gamma() : 0.1)
+              .optGamma(
+                  source.statistical() != null
+                      ? source.statistical().gamma()
+                      : RkmeBuilder.DEFAULT_GAMMA)
               .optSeed(seed)
               .build();
       ObjectMapper mapper = SpecDocuments.mapper();
@@ -182,7 +195,7 @@ public final class DistillHandler implements JobHandler {
             throw new JobFailure(
                 "ONNX teachers cannot be distilled yet; offer the model as TorchScript");
       };
-    } catch (MalformedModelException | EngineException e) {
+    } catch (MalformedModelException | ModelException e) {
       throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
     }
   }

@@ -191,10 +191,16 @@ public final class Distillation {
     }
     int timedRows = Math.min(LATENCY_ROWS, heldOut.rows());
     float[] timedInputs = Arrays.copyOf(heldOut.inputs(), timedRows * heldOut.inputDimension());
+    // Both on one intra-op thread, so that the ratio compares the models rather than how the
+    // thread pool is scheduled (see MlpStudent.ONE_THREAD_WORK).
     double studentMicros =
-        microsPerSample(rows -> student.logits(rows, timedRows), timedInputs, timedRows);
+        IntraOpThreads.one(
+            true,
+            () -> microsPerSample(rows -> student.logits(rows, timedRows), timedInputs, timedRows));
     double teacherMicros =
-        microsPerSample(rows -> teacher.logits(rows, timedRows), timedInputs, timedRows);
+        IntraOpThreads.one(
+            true,
+            () -> microsPerSample(rows -> teacher.logits(rows, timedRows), timedInputs, timedRows));
     long studentParameters = student.parameterCount();
     long teacherParameters = teacher.parameterCount();
     long studentBytes = Files.size(trained.artifact());
@@ -245,7 +251,7 @@ public final class Distillation {
     return out;
   }
 
-  private static int[] permutation(int n, SplittableRandom random) {
+  static int[] permutation(int n, SplittableRandom random) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       int j = random.nextInt(i + 1);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -19,6 +20,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -46,6 +48,16 @@ public final class MlpStudent implements Student {
   private static final String MODEL_NAME = "student";
   private static final byte[] MAGIC = "DJL@".getBytes(StandardCharsets.US_ASCII);
   private static final int INFERENCE_ROWS = 4096;
+
+  /**
+   * Batches with fewer multiply-adds than this train on one intra-op thread (on this thread only;
+   * restored afterwards). libtorch's MKL forks OpenMP threads even for tiny matrix products, and
+   * when the cores are shared each fork waits for a descheduled thread: on the 2-core build machine
+   * two threads lost to one at 2.4, 19 and 77 million multiply-adds per batch, by up to 50 times
+   * for the smallest (docs/benchmarks.md). Above this, batches take milliseconds of arithmetic and
+   * the configured threads are used.
+   */
+  static final long ONE_THREAD_WORK = 1L << 27;
 
   private final Model model;
   private final ParameterStore parameterStore;
@@ -91,13 +103,14 @@ public final class MlpStudent implements Student {
       Files.createSymbolicLink(named, params.toAbsolutePath());
       model.setBlock(block(spec, classes));
       model.load(dir, MODEL_NAME);
+      checkLayers(model.getBlock(), spec, classes, params);
       return new MlpStudent(model, classes);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      // DJL reports parameters of the wrong shape or count this way.
+    } catch (EOFException e) {
+      // A block with more layers than the file reads past its end.
       model.close();
       throw new MalformedModelException(
-          "%s does not hold the parameters of %s: %s"
-              .formatted(params, spec.describe(), e.getMessage()),
+          "%s does not hold the parameters of %s: the file ends early"
+              .formatted(params, spec.describe()),
           e);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
@@ -109,12 +122,64 @@ public final class MlpStudent implements Student {
   }
 
   /**
-   * Trains a student on {@code train} and saves it as {@code outputDir/student.params}.
+   * DJL loads parameters with the shapes stored in the file whatever the block says, so a file of
+   * another architecture would load and even run: compare each layer's weight with the spec.
+   */
+  private static void checkLayers(Block block, StudentSpec.Mlp spec, int classes, Path params)
+      throws MalformedModelException {
+    List<Integer> units = new ArrayList<>(spec.hidden());
+    units.add(classes);
+    List<Shape> weights = new ArrayList<>();
+    for (Pair<String, Block> child : block.getChildren()) {
+      if (child.getValue() instanceof Linear linear) {
+        weights.add(linear.getParameters().get("weight").getArray().getShape());
+      }
+    }
+    boolean fits = weights.size() == units.size();
+    for (int i = 0; fits && i < units.size(); i++) {
+      fits =
+          weights.get(i).get(0) == units.get(i)
+              && (i == 0 || weights.get(i).get(1) == units.get(i - 1));
+    }
+    if (!fits) {
+      throw new MalformedModelException(
+          "%s does not hold the parameters of %s with %d outputs: its layers' weights are %s"
+              .formatted(params, spec.describe(), classes, weights));
+    }
+  }
+
+  /**
+   * Trains a student on {@code train} and saves it as {@code outputDir/student.params}; batches
+   * under {@link #ONE_THREAD_WORK} multiply-adds train on one intra-op thread.
    *
    * @param heldOut rows to compute each epoch's held-out loss on
    * @return the artifact and the per-epoch losses
    */
   static TrainedArtifact train(
+      TransferSet train,
+      TransferSet heldOut,
+      StudentSpec.Mlp spec,
+      Hyperparameters hp,
+      Path outputDir,
+      Distillation.Listener listener)
+      throws IOException {
+    long work =
+        (long) Math.min(hp.batchSize(), train.rows())
+            * multiplyAdds(train.inputDimension(), spec.hidden(), train.classes());
+    List<DistillationReport.Epoch> history =
+        IntraOpThreads.one(
+            !hp.device().isGpu() && work < ONE_THREAD_WORK,
+            () -> fit(train, heldOut, spec, hp, outputDir, listener));
+    Path artifact = outputDir.resolve(FILE_NAME);
+    Files.move(
+        outputDir.resolve(MODEL_NAME + "-0000.params"),
+        artifact,
+        StandardCopyOption.REPLACE_EXISTING);
+    return new TrainedArtifact(artifact, history);
+  }
+
+  /** The epochs; saves the model under DJL's name for it in {@code outputDir}. */
+  private static List<DistillationReport.Epoch> fit(
       TransferSet train,
       TransferSet heldOut,
       StudentSpec.Mlp spec,
@@ -180,12 +245,7 @@ public final class MlpStudent implements Student {
       }
       model.save(outputDir, MODEL_NAME);
     }
-    Path artifact = outputDir.resolve(FILE_NAME);
-    Files.move(
-        outputDir.resolve(MODEL_NAME + "-0000.params"),
-        artifact,
-        StandardCopyOption.REPLACE_EXISTING);
-    return new TrainedArtifact(artifact, history);
+    return history;
   }
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
@@ -275,6 +335,17 @@ public final class MlpStudent implements Student {
       loss += (1 - hp.alpha()) * SoftTargets.meanCrossEntropy(studentLogits, rows.labels(), k);
     }
     return loss;
+  }
+
+  /** Multiply-adds of one row through the layers. */
+  private static long multiplyAdds(int inputs, List<Integer> hidden, int classes) {
+    long total = 0;
+    int from = inputs;
+    for (int units : hidden) {
+      total += (long) from * units;
+      from = units;
+    }
+    return total + (long) from * classes;
   }
 
   private static double[] negativeEntropies(double[] p, int k) {

@@ -1,74 +1,59 @@
 package io.learnware.worker.distill;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.LoadedModel;
+import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * A TorchScript teacher run by DJL's PyTorch engine: {@code [N, inputDimension]} floats in, {@code
- * [N, outputDimension]} logits out, in batches.
- */
+/** A TorchScript teacher ({@link LoadedModel}): table rows in, logits out, in batches. */
 public final class TorchScriptTeacher implements Teacher {
 
-  private static final int BATCH_ROWS = 1024;
-
-  private final Model model;
-  private final ParameterStore parameterStore;
+  private final LoadedModel model;
   private final int inputDimension;
   private final int outputDimension;
   private final long artifactBytes;
 
   private TorchScriptTeacher(
-      Model model, int inputDimension, int outputDimension, long artifactBytes) {
+      LoadedModel model, int inputDimension, int outputDimension, long artifactBytes) {
     this.model = model;
-    this.parameterStore = new ParameterStore(model.getNDManager(), false);
     this.inputDimension = inputDimension;
     this.outputDimension = outputDimension;
     this.artifactBytes = artifactBytes;
   }
 
   /**
-   * Loads a TorchScript file and checks that one row of zeros gives {@code outputDimension} logits.
+   * Loads a TorchScript file and checks that a row of zeros gives {@code outputDimension} logits.
    *
-   * @throws MalformedModelException if it is not TorchScript or its output has another shape
+   * @throws ModelException if it is not TorchScript, fails on such rows or has another number of
+   *     outputs
    */
   public static TorchScriptTeacher load(
       Path file, int inputDimension, int outputDimension, Device device)
-      throws IOException, MalformedModelException {
-    Model model = Model.newInstance("teacher", device, "PyTorch");
+      throws IOException, ModelException {
+    LoadedModel model = LoadedModel.load(file, InputShape.table(inputDimension), device);
     try {
-      model.load(file);
       TorchScriptTeacher teacher =
           new TorchScriptTeacher(model, inputDimension, outputDimension, Files.size(file));
-      Shape shape;
-      try (NDManager scope = model.getNDManager().newSubManager()) {
-        shape = teacher.forward(scope.zeros(new Shape(1, inputDimension))).getShape();
+      long outputs;
+      try (NDManager batch = model.newBatchManager()) {
+        outputs = model.forward(batch.zeros(InputShape.table(inputDimension).batch(1))).size();
       }
-      if (!shape.equals(new Shape(1, outputDimension))) {
-        throw new MalformedModelException(
-            "the teacher maps one row of %d inputs to an output of shape %s; its specification says %d classes"
-                .formatted(inputDimension, shape, outputDimension));
+      if (outputs != outputDimension) {
+        throw new ModelException(
+            "the model gives %d outputs per row; its specification says %d classes"
+                .formatted(outputs, outputDimension));
       }
       return teacher;
-    } catch (IOException | MalformedModelException | RuntimeException e) {
+    } catch (ModelException | RuntimeException e) {
       model.close();
       throw e;
     }
-  }
-
-  private NDArray forward(NDArray input) {
-    return model.getBlock().forward(parameterStore, new NDList(input), false).singletonOrThrow();
   }
 
   @Override
@@ -81,18 +66,30 @@ public final class TorchScriptTeacher implements Teacher {
     return outputDimension;
   }
 
+  /**
+   * @throws IllegalArgumentException if the model fails on these rows (e.g. returns a shape other
+   *     than {@code [rows, outputDimension]})
+   */
   @Override
   public float[] logits(float[] inputs, int rows) {
     float[] out = new float[rows * outputDimension];
-    for (int start = 0; start < rows; start += BATCH_ROWS) {
-      int n = Math.min(BATCH_ROWS, rows - start);
-      try (NDManager scope = model.getNDManager().newSubManager()) {
+    for (int start = 0; start < rows; start += LoadedModel.DEFAULT_BATCH_SIZE) {
+      int n = Math.min(LoadedModel.DEFAULT_BATCH_SIZE, rows - start);
+      try (NDManager batch = model.newBatchManager()) {
         NDArray x =
-            scope.create(
+            batch.create(
                 FloatBuffer.wrap(inputs, start * inputDimension, n * inputDimension),
-                new Shape(n, inputDimension));
-        float[] chunk = forward(x).toFloatArray();
+                InputShape.table(inputDimension).batch(n));
+        float[] chunk = model.forward(x).toFloatArray();
+        if (chunk.length != n * outputDimension) {
+          throw new IllegalArgumentException(
+              "the teacher gave %d outputs for %d rows of %d classes"
+                  .formatted(chunk.length, n, outputDimension));
+        }
         System.arraycopy(chunk, 0, out, start * outputDimension, chunk.length);
+      } catch (ModelException e) {
+        throw new IllegalArgumentException(
+            "the teacher fails on the transfer set: " + e.getMessage(), e);
       }
     }
     return out;
@@ -100,11 +97,7 @@ public final class TorchScriptTeacher implements Teacher {
 
   @Override
   public long parameterCount() {
-    long count = 0;
-    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-      count += parameter.getValue().getArray().size();
-    }
-    return count;
+    return model.parameterCount();
   }
 
   @Override

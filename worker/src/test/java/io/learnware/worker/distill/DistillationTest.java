@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
@@ -79,8 +80,24 @@ class DistillationTest {
 
   @Test
   void mlpStudentLearnsTheTeacherFromItsTrainingRows() throws Exception {
-    DistillationResult result =
-        mlp(List.of(32)).setTransferSet(train.x(), train.labels()).build().run();
+    // With two intra-op threads configured, batches this small train on one, and the setting is
+    // restored afterwards.
+    int configured = JniUtils.getNumThreads();
+    int[] during = new int[1];
+    DistillationResult result;
+    JniUtils.setNumThreads(2);
+    try {
+      result =
+          mlp(List.of(32))
+              .setTransferSet(train.x(), train.labels())
+              .optListener((epoch, epochs, batch, batches) -> during[0] = JniUtils.getNumThreads())
+              .build()
+              .run();
+      assertThat(during[0]).isEqualTo(1);
+      assertThat(JniUtils.getNumThreads()).isEqualTo(2);
+    } finally {
+      JniUtils.setNumThreads(configured);
+    }
     DistillationReport report = result.report();
 
     // Measured here: held-out fidelity 0.993, accuracy 0.993, teacher 1.0, KL 0.0024.
