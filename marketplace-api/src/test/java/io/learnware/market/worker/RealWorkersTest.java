@@ -142,6 +142,40 @@ class RealWorkersTest {
   }
 
   @Test
+  void aStoppingWorkerHandsItsJobBackToTheQueue() throws Exception {
+    String token = Market.newUser("handback");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "teacher", teacherSpec(), Market.DIGITS_MODEL);
+    try (Running validator = start("validator-2", List.of("validate"))) {
+      awaitVersion(owner, "teacher", 1, v -> "USABLE".equals(v.getString("state")));
+    }
+    String job =
+        distill(
+            token,
+            owner,
+            "teacher",
+            Map.of(
+                "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
+                "epochs", 400,
+                "transferSize", 2000),
+            null);
+    Running leaving = start("leaving", List.of("distill"), Duration.ofMillis(500));
+    awaitJobState(
+        token, job, v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0);
+
+    leaving.close(); // SIGTERM's path: the grace period ends, the job is released
+
+    JsonPath released = awaitJobState(token, job, v -> !"RUNNING".equals(v.getString("state")));
+    assertThat(released.getString("state")).isEqualTo("QUEUED");
+    assertThat(released.getString("message")).contains("the worker shut down; released");
+    try (Running next = start("next", List.of("distill"))) {
+      JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+      assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+      assertThat(done.getInt("attempts")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void badDistillationsFailWithClearReasonsAndLeaveNothingBehind() throws Exception {
     String token = Market.newUser("baddistill");
     String owner = Market.usernameOf(token);
@@ -156,11 +190,12 @@ class RealWorkersTest {
     try (Running worker = start("strict", List.of("validate", "distill"))) {
       awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
       String unknownStudent =
-          distill(token, owner, Map.of("student", Map.of("type", "forest")), null);
+          distill(token, owner, "digits", Map.of("student", Map.of("type", "forest")), null);
       String narrowData =
           distill(
               token,
               owner,
+              "digits",
               Map.of("student", Map.of("type", "mlp", "hidden", List.of(8))),
               owner + "/narrow");
 
@@ -177,7 +212,7 @@ class RealWorkersTest {
   }
 
   private static String distill(
-      String token, String owner, Map<String, Object> params, String dataset) {
+      String token, String owner, String name, Map<String, Object> params, String dataset) {
     Map<String, Object> body = new java.util.HashMap<>(params);
     if (dataset != null) {
       body.put("dataset", dataset);
@@ -187,7 +222,7 @@ class RealWorkersTest {
         .oauth2(token)
         .contentType("application/json")
         .body(body)
-        .post("/api/v1/learnwares/{owner}/digits/versions/1/distillations", owner)
+        .post("/api/v1/learnwares/{owner}/{name}/versions/1/distillations", owner, name)
         .then()
         .statusCode(202)
         .extract()
@@ -232,6 +267,10 @@ class RealWorkersTest {
   }
 
   private static Running start(String id, List<String> types) throws Exception {
+    return start(id, types, Duration.ofSeconds(5));
+  }
+
+  private static Running start(String id, List<String> types, Duration grace) throws Exception {
     Worker worker =
         Worker.builder()
             .setServer(server())
@@ -240,7 +279,7 @@ class RealWorkersTest {
             .optDevice("cpu")
             .optWorkerId(id)
             .optCache(Files.createTempDirectory("worker-" + id))
-            .optShutdownGrace(Duration.ofSeconds(5))
+            .optShutdownGrace(grace)
             .build();
     Thread thread = Thread.ofPlatform().name("worker-" + id).start(worker::run);
     return new Running(worker, thread);
