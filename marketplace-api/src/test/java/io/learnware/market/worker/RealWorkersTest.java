@@ -142,6 +142,52 @@ class RealWorkersTest {
   }
 
   @Test
+  void eightRealWorkersShare500JobsEachRunOnce() throws Exception {
+    String token = Market.newUser("eight");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "digits", Fixtures.text(Market.DIGITS_SPEC), Market.DIGITS_MODEL);
+    List<String> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      jobs.add(
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(Map.of("type", "validate", "source", owner + "/digits@1"))
+              .post("/api/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id"));
+    }
+    List<Running> workers = new java.util.ArrayList<>();
+    try {
+      for (int w = 0; w < 8; w++) {
+        workers.add(start("racer-" + w, List.of("validate")));
+      }
+      for (String job : jobs) {
+        JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+        assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+        assertThat(done.getInt("attempts")).isEqualTo(1);
+      }
+    } finally {
+      for (Running worker : workers) {
+        worker.close();
+      }
+    }
+    JsonPath version =
+        given()
+            .get("/api/v1/learnwares/{owner}/digits/versions/1", owner)
+            .then()
+            .extract()
+            .jsonPath();
+    // One report per job (and one for the upload's own validation): none recorded twice.
+    List<String> reportJobs = version.getList("reports.job");
+    assertThat(reportJobs).hasSize(501).doesNotHaveDuplicates().containsAll(jobs);
+    assertThat(version.getList("reports.report.usable", Boolean.class)).containsOnly(true);
+  }
+
+  @Test
   void aStoppingWorkerHandsItsJobBackToTheQueue() throws Exception {
     String token = Market.newUser("handback");
     String owner = Market.usernameOf(token);
