@@ -41,6 +41,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobQueue {
 
+  private static final int MAX_MESSAGE = 500;
+  private static final int MAX_ERROR = 4000;
+
   /** How often a waiting claim looks for jobs queued by other API instances. */
   private static final long POLL_MILLIS = 1000;
 
@@ -205,10 +208,7 @@ public class JobQueue {
       job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
     }
     if (heartbeat != null && heartbeat.message() != null) {
-      job.message =
-          heartbeat.message().length() > 500
-              ? heartbeat.message().substring(0, 500)
-              : heartbeat.message();
+      job.message = printable(heartbeat.message(), MAX_MESSAGE);
     }
     job.leaseExpiresAt = Instant.now().plus(config.jobs().lease());
     job.updatedAt = Instant.now();
@@ -273,7 +273,7 @@ public class JobQueue {
     String reason =
         failure == null || failure.error() == null || failure.error().isBlank()
             ? "the worker reported a failure without a reason"
-            : failure.error();
+            : printable(failure.error(), MAX_ERROR);
     boolean retry =
         failure != null
             && Boolean.TRUE.equals(failure.retryable())
@@ -302,6 +302,19 @@ public class JobQueue {
       learnwares.recordValidation(job.sourceVersionId, false, "validation failed: " + reason);
     }
     changed.fire(new JobChanged(job.id, job.state));
+  }
+
+  /**
+   * Text from a worker as users will read it: control characters (a failing parser may quote binary
+   * input; PostgreSQL refuses NUL in text) become U+FFFD, and it is cut to {@code max} characters.
+   */
+  static String printable(String text, int max) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && out.length() < max; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) && c != '\n' && c != '\t' ? '\uFFFD' : c);
+    }
+    return out.length() < text.length() ? out.append('…').toString() : out.toString();
   }
 
   private static void endLease(Job job) {

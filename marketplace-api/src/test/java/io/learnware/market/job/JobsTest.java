@@ -167,10 +167,11 @@ class JobsTest {
     fail(claimJob(job), "worker ran out of memory", true)
         .statusCode(200)
         .body("state", equalTo("QUEUED"));
-    fail(claimJob(job), "the model does not load: not a TorchScript archive", false)
+    fail(claimJob(job), "the model does not load: not a TorchScript archive \u0000\u001f!", false)
         .statusCode(200)
         .body("state", equalTo("FAILED"))
-        .body("error", equalTo("the model does not load: not a TorchScript archive"));
+        // A reason quoting binary input is stored readable: PostgreSQL refuses NUL in text.
+        .body("error", equalTo("the model does not load: not a TorchScript archive \uFFFD\uFFFD!"));
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * A data file opened for reading: decompressed when its name ends in {@code .gz}, with the file's
- * own bytes counted as they are consumed so that progress can be reported for compressed files too.
+ * A data file opened for reading: decompressed when its name ends in {@code .gz} or its bytes start
+ * with gzip's magic number (files cached by checksum have no extension), with the file's own bytes
+ * counted as they are consumed so that progress can be reported for compressed files too.
  */
 final class DataFile implements Closeable {
 
@@ -55,7 +56,14 @@ final class DataFile implements Closeable {
   }
 
   static boolean isGzip(Path path) {
-    return path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+      return true;
+    }
+    try (InputStream head = Files.newInputStream(path)) {
+      return head.read() == 0x1f && head.read() == 0x8b;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The content, decompressed if need be. */

@@ -145,7 +145,7 @@ public final class IdxFiles {
             switch (magic) {
               case IMAGES_MAGIC -> " (this is an IDX image file)";
               case LABELS_MAGIC -> " (this is an IDX label file)";
-              default -> (magic >>> 16) == 0x1f8b ? " (gzip data: name the file *.gz)" : "";
+              default -> "";
             };
         throw new DataFormatException(
             "%s: bad magic number 0x%08x, expected 0x%08x for IDX %s%s"

@@ -114,14 +114,14 @@ class IdxFilesTest {
   }
 
   @Test
-  void compressedDataUnderAPlainNameIsRecognised() throws IOException {
+  void compressedDataUnderAPlainNameIsRecognised() throws Exception {
+    // Caches name files by checksum, without an extension: gzip is told by its magic number.
     Path misnamed = Files.copy(TestFiles.FASHION_IMAGES, tmp.resolve("t10k-images-idx3-ubyte"));
 
-    assertThatThrownBy(() -> IdxFiles.readImages(misnamed, ProgressListener.none()))
-        .hasMessage(
-            misnamed
-                + ": bad magic number 0x1f8b0800, expected 0x00000803 for IDX images (unsigned"
-                + " bytes, n × height × width) (gzip data: name the file *.gz)");
+    IdxFiles.Images images = IdxFiles.readImages(misnamed, ProgressListener.none());
+
+    assertThat(images.count()).isEqualTo(10_000);
+    assertThat(images.height()).isEqualTo(28);
   }
 
   @Test
