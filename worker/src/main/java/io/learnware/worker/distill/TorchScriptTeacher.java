@@ -97,7 +97,7 @@ public final class TorchScriptTeacher implements Teacher {
 
   @Override
   public long parameterCount() {
-    return model.parameterCount();
+    return model.parameterCount().orElseThrow(); // always known for TorchScript
   }
 
   @Override

@@ -17,11 +17,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
- * A TorchScript model loaded with DJL's PyTorch engine, offline, for batch inference on a {@link
- * Matrix} of samples. Not thread-safe: use one instance per thread.
+ * A model loaded with DJL, offline, for batch inference on a {@link Matrix} of samples: TorchScript
+ * on the PyTorch engine, ONNX on the ONNX Runtime engine (CPU). Not thread-safe: use one instance
+ * per thread.
  *
  * <p>Every batch runs in its own sub-manager of the model's manager that is closed when the batch
  * is done, so native memory stays flat however many batches run.
@@ -32,35 +36,53 @@ public final class LoadedModel implements AutoCloseable {
   public static final int DEFAULT_BATCH_SIZE = 256;
 
   private final Model model;
+  private final ModelFormat format;
   private final Block block;
   private final InputShape inputShape;
   private final ParameterStore parameterStore;
-  private final long parameterCount;
+  private final OptionalLong parameterCount;
+  private final Path workDir;
 
-  private LoadedModel(Model model, InputShape inputShape) {
+  private LoadedModel(
+      Model model,
+      ModelFormat format,
+      InputShape inputShape,
+      OptionalLong parameterCount,
+      Path workDir) {
     this.model = model;
+    this.format = format;
     this.block = model.getBlock();
     this.inputShape = inputShape;
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
-    this.parameterCount =
-        block.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    this.parameterCount = parameterCount;
+    this.workDir = workDir;
   }
 
   /**
-   * Loads the model artifact of a learnware version.
+   * Loads the model artifact of a learnware version, in the specification's {@code model.format}.
    *
-   * @throws ModelException when the specification's format is not TorchScript, its input shape is
-   *     missing, or the artifact does not load
+   * @throws ModelException when the specification's format is neither TorchScript nor ONNX, its
+   *     input shape is missing, or the artifact does not load
    */
   public static LoadedModel load(Path artifact, LearnwareSpec spec, Device device)
       throws ModelException {
     ModelFormat format = spec.model() == null ? null : spec.model().format();
-    if (format != ModelFormat.TORCHSCRIPT) {
+    if (!supports(format)) {
       throw new ModelException(
-          "model.format %s cannot be run by this worker (only torchscript)"
+          "model.format %s cannot be run by this worker (only torchscript and onnx)"
               .formatted(format == null ? "(missing)" : format.jsonName()));
     }
-    return load(artifact, InputShape.of(spec), device);
+    return load(artifact, format, InputShape.of(spec), device);
+  }
+
+  /** Whether this worker can load models of {@code format} (TorchScript or ONNX). */
+  public static boolean supports(ModelFormat format) {
+    return format == ModelFormat.TORCHSCRIPT || format == ModelFormat.ONNX;
+  }
+
+  /** The device a model of {@code format} runs on when {@code requested} is asked for. */
+  public static Device effectiveDevice(ModelFormat format, Device requested) {
+    return format == ModelFormat.ONNX ? Device.cpu() : requested;
   }
 
   /**
@@ -70,21 +92,101 @@ public final class LoadedModel implements AutoCloseable {
    */
   public static LoadedModel load(Path artifact, InputShape inputShape, Device device)
       throws ModelException {
+    return load(artifact, ModelFormat.TORCHSCRIPT, inputShape, device);
+  }
+
+  /**
+   * Loads a TorchScript or ONNX file for samples of {@code inputShape}. ONNX models run on the CPU
+   * whatever {@code device} says (see {@link #effectiveDevice}).
+   *
+   * @throws ModelException when the format is not supported, the file does not exist or does not
+   *     load in that format
+   */
+  public static LoadedModel load(
+      Path artifact, ModelFormat format, InputShape inputShape, Device device)
+      throws ModelException {
     if (!Files.isRegularFile(artifact)) {
       throw new ModelException("the model file %s does not exist".formatted(artifact));
     }
+    if (format == ModelFormat.TORCHSCRIPT) {
+      return loadTorchScript(artifact, inputShape, device);
+    }
+    if (format == ModelFormat.ONNX) {
+      return loadOnnx(artifact, inputShape);
+    }
+    throw new ModelException(
+        "model.format %s cannot be run by this worker (only torchscript and onnx)"
+            .formatted(format == null ? "(missing)" : format.jsonName()));
+  }
+
+  private static LoadedModel loadTorchScript(Path artifact, InputShape inputShape, Device device)
+      throws ModelException {
     PyTorch.engine();
     Model model = Model.newInstance("learnware", device, PyTorch.ENGINE);
     try {
       // mapLocation: a module saved on a GPU loads onto this worker's device.
       model.load(artifact, null, Map.of("mapLocation", "true"));
-      return new LoadedModel(model, inputShape);
+      long parameters =
+          model.getBlock().getParameters().values().stream()
+              .mapToLong(p -> p.getArray().size())
+              .sum();
+      return new LoadedModel(
+          model, ModelFormat.TORCHSCRIPT, inputShape, OptionalLong.of(parameters), null);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new ModelException(
           "the model file is not a TorchScript module PyTorch can load: "
               + EngineMessages.summary(e),
           e);
+    }
+  }
+
+  /**
+   * ONNX Runtime through DJL wants a {@code .onnx} file; artifacts are cached under their SHA-256
+   * without an extension, so the file is linked (or, where links are not allowed, copied) as {@code
+   * model.onnx} into a temporary directory that {@link #close()} deletes.
+   */
+  private static LoadedModel loadOnnx(Path artifact, InputShape inputShape) throws ModelException {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("learnware-onnx-");
+    } catch (IOException e) {
+      throw new ModelException("cannot create a directory for the ONNX model: " + e, e);
+    }
+    Model model = null;
+    try {
+      Path file = dir.resolve("model.onnx");
+      try {
+        Files.createSymbolicLink(file, artifact.toAbsolutePath());
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(artifact, file);
+      }
+      OnnxRuntime.engine();
+      model = Model.newInstance("learnware", Device.cpu(), OnnxRuntime.ENGINE);
+      model.load(dir, "model", OnnxRuntime.sessionOptions());
+      return new LoadedModel(
+          model, ModelFormat.ONNX, inputShape, OnnxInitializers.count(artifact), dir);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      if (model != null) {
+        model.close();
+      }
+      deleteDirectory(dir);
+      throw new ModelException(
+          "the model file is not an ONNX model ONNX Runtime can load: " + EngineMessages.summary(e),
+          e);
+    }
+  }
+
+  private static void deleteDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless; the model itself is closed.
     }
   }
 
@@ -96,8 +198,18 @@ public final class LoadedModel implements AutoCloseable {
     return inputShape;
   }
 
-  /** Number of trainable numbers in the module's parameters (buffers are not parameters). */
-  public long parameterCount() {
+  /** The format the model was loaded in: {@code TORCHSCRIPT} or {@code ONNX}. */
+  public ModelFormat format() {
+    return format;
+  }
+
+  /**
+   * Number of parameter values. TorchScript: the trainable numbers in the module's parameters
+   * (buffers are not parameters). ONNX: the values in the graph's initializers, read from the file
+   * (DJL's ONNX Runtime block exposes no parameters); empty when they cannot be counted (e.g. the
+   * weights are {@code Constant} nodes), never a misleading 0.
+   */
+  public OptionalLong parameterCount() {
     return parameterCount;
   }
 
@@ -198,7 +310,16 @@ public final class LoadedModel implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
+    try {
+      model.close();
+    } finally {
+      deleteDirectory(workDir);
+    }
+  }
+
+  /** The temporary directory holding an ONNX model's {@code model.onnx}; null for TorchScript. */
+  Path workDir() {
+    return workDir;
   }
 
   /** Arrays still attached to the model's manager: its parameters plus anything leaked. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
@@ -27,6 +28,9 @@ import java.util.SplittableRandom;
  * the declared shape, returns {@code output.dimension} values per sample, and only finite ones. The
  * inputs ("probes") are random samples of the declared shape and, for a table learnware with an
  * RKME, points herded from the RKME, which look like the training data.
+ *
+ * <p>TorchScript models run on DJL's PyTorch engine (on the chosen device), ONNX models on DJL's
+ * ONNX Runtime engine (always on the CPU).
  *
  * <p>A model that fails a check is a result ({@link ValidationReport#usable()} false, with the
  * reason), not an exception. Required: {@link Builder#setModel}, {@link Builder#setSpec}. Optional:
@@ -58,6 +62,7 @@ public final class Validation {
 
   private final Path model;
   private final LearnwareSpec spec;
+  private final ModelFormat format;
   private final InputShape inputShape;
   private final Device device;
   private final long seed;
@@ -67,8 +72,11 @@ public final class Validation {
   private Validation(Builder builder, InputShape inputShape) {
     this.model = builder.model;
     this.spec = builder.spec;
+    this.format = builder.spec.model().format();
     this.inputShape = inputShape;
-    this.device = builder.device != null ? builder.device : Devices.select("auto");
+    this.device =
+        LoadedModel.effectiveDevice(
+            format, builder.device != null ? builder.device : Devices.select("auto"));
     this.seed = builder.seed;
     this.probes = builder.probes;
     this.listener = builder.listener;
@@ -95,9 +103,10 @@ public final class Validation {
   /** The input shape of a learnware this worker can validate; the exception says why it cannot. */
   private static InputShape supportedInputShape(LearnwareSpec spec) throws ModelException {
     ModelFormat format = spec.model() == null ? null : spec.model().format();
-    if (format != ModelFormat.TORCHSCRIPT) {
+    if (!LoadedModel.supports(format)) {
       throw new ModelException(
-          "this worker validates torchscript models only; the specification declares model.format "
+          "this worker validates torchscript and onnx models only; the specification declares"
+              + " model.format "
               + (format == null ? "(none)" : format.jsonName()));
     }
     return InputShape.of(spec);
@@ -107,18 +116,23 @@ public final class Validation {
   public ValidationReport run() {
     Run run = new Run();
     run.log(
-        "model %s (%s bytes), format torchscript, input %s, output.dimension %d, on %s"
+        "model %s (%s bytes), format %s, input %s, output.dimension %d, on %s"
             .formatted(
                 model.getFileName(),
                 sizeOf(model),
+                format.jsonName(),
                 inputShape.describeBatch(),
                 spec.output().dimension(),
                 device.isGpu() ? "gpu " + device.getDeviceId() : "cpu"));
     listener.progress("loading the model", 0);
-    try (LoadedModel loaded = LoadedModel.load(model, inputShape, device)) {
+    try (LoadedModel loaded = LoadedModel.load(model, format, inputShape, device)) {
       run.loads = true;
-      run.parameters = loaded.parameterCount();
-      run.log("loads: %d parameters".formatted(run.parameters));
+      OptionalLong parameters = loaded.parameterCount();
+      run.parameters = parameters.isPresent() ? parameters.getAsLong() : null;
+      run.log(
+          parameters.isPresent()
+              ? "loads: %d parameters".formatted(run.parameters)
+              : "loads: parameter count unknown (the ONNX graph has no initializers to count)");
       describeProbes().forEach(run::log);
       List<Probe> probeSets = probes();
       for (int i = 0; i < probeSets.size(); i++) {
@@ -217,7 +231,8 @@ public final class Validation {
   /** The mean of {@link #LATENCY_BATCHES} timed passes over {@code samples}, after a warm-up. */
   private static double latencyMsPerSample(LoadedModel model, Matrix samples)
       throws ModelException {
-    // The first passes run TorchScript's profiling executor and allocator warm-up: not timed.
+    // The first passes run TorchScript's profiling executor (or ONNX Runtime's first-run setup)
+    // and allocator warm-up: not timed.
     for (int i = 0; i < WARMUP_BATCHES; i++) {
       model.predict(samples, samples.rows());
     }
@@ -335,7 +350,7 @@ public final class Validation {
 
     private Builder() {}
 
-    /** The model artifact (a TorchScript file). */
+    /** The model artifact (a TorchScript or ONNX file, as the specification's model.format). */
     public Builder setModel(Path model) {
       this.model = Objects.requireNonNull(model, "model");
       return this;

@@ -6,12 +6,15 @@ import java.util.List;
  * The outcome of validating a model artifact against its specification; serialised as the {@code
  * validate} job's report (contract names), with {@code usable} and {@code reason} added.
  *
- * @param loads whether PyTorch loaded the artifact
+ * @param loads whether the engine (PyTorch for TorchScript, ONNX Runtime for ONNX) loaded the
+ *     artifact
  * @param outputShape the output shape for the random probe batch, e.g. {@code [64, 10]}; {@code
  *     null} when the model did not run
  * @param finite whether every output on every probe was finite; {@code false} when the model did
  *     not run
- * @param parameters number of parameter values; {@code null} when the model did not load
+ * @param parameters number of parameter values (for ONNX, the values in the graph's initializers);
+ *     {@code null} when the model did not load or, for ONNX, when they cannot be counted (the log
+ *     says so)
  * @param latencyMsPerSample mean forward-pass time per sample after a warm-up; {@code null} when
  *     the model did not run
  * @param log what was checked, in order, one human-readable line each

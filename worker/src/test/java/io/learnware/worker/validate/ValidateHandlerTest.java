@@ -84,15 +84,30 @@ class ValidateHandlerTest {
   }
 
   @Test
-  void modelsThisWorkerCannotRunAndBadParametersFailTheJob() {
+  void anOnnxModelGivesAPositiveVerdict() throws Exception {
     ObjectNode onnx = spec("digits-mlp/spec.json");
     ((ObjectNode) onnx.get("model")).put("format", "onnx");
+    JobOutcome outcome = new ValidateHandler().run(context("digits-mlp/model.onnx", onnx, "{}"));
+
+    assertThat(outcome.usable()).contains(true);
+    JsonNode report = outcome.report();
+    assertThat(report.get("loads").asBoolean()).isTrue();
+    assertThat(report.get("outputShape").toString()).isEqualTo("[64,10]");
+    assertThat(report.get("finite").asBoolean()).isTrue();
+    assertThat(report.get("parameters").asLong()).isEqualTo(2410);
+    assertThat(report.get("reason").isNull()).isTrue();
+  }
+
+  @Test
+  void modelsThisWorkerCannotRunAndBadParametersFailTheJob() {
+    ObjectNode xgboost = spec("digits-mlp/spec.json");
+    ((ObjectNode) xgboost.get("model")).put("format", "xgboost");
     assertThatThrownBy(
-            () -> new ValidateHandler().run(context("digits-mlp/model.onnx", onnx, "{}")))
+            () -> new ValidateHandler().run(context("digits-mlp/model.onnx", xgboost, "{}")))
         .isInstanceOf(JobFailure.class)
         .hasMessage(
-            "this worker validates torchscript models only; the specification declares"
-                + " model.format onnx");
+            "this worker validates torchscript and onnx models only; the specification declares"
+                + " model.format xgboost");
     assertThatThrownBy(
             () ->
                 new ValidateHandler()

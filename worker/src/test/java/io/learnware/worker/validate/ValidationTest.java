@@ -25,6 +25,8 @@ class ValidationTest {
 
   private static final Path MLP = Fixtures.path("digits-mlp/model.pt");
   private static final LearnwareSpec DIGITS = Fixtures.spec("digits-mlp/spec.json");
+  private static final Path ONNX_MLP = Fixtures.path("digits-mlp/model.onnx");
+  private static final LearnwareSpec ONNX_DIGITS = onnxSpec();
 
   @Test
   void theDigitsMlpIsUsable() throws Exception {
@@ -220,16 +222,73 @@ class ValidationTest {
   }
 
   @Test
+  void theOnnxDigitsMlpIsUsable() throws Exception {
+    ValidationReport report = validation(ONNX_MLP, ONNX_DIGITS).build().run();
+
+    assertThat(report.usable()).isTrue();
+    assertThat(report.reason()).isNull();
+    assertThat(report.loads()).isTrue();
+    assertThat(report.outputShape()).containsExactly(64L, 10L);
+    assertThat(report.finite()).isTrue();
+    // The initializers of model.onnx: the same 2,410 weights as model.pt.
+    assertThat(report.parameters())
+        .isEqualTo(2410L)
+        .isEqualTo(Fixtures.json("digits-mlp/parameters.json").get("parameters").asLong());
+    assertThat(report.latencyMsPerSample()).isPositive().isLessThan(50.0);
+    assertThat(report.log())
+        .startsWith(
+            "model model.onnx (%d bytes), format onnx, input [n, 64], output.dimension 10, on cpu"
+                .formatted(Files.size(ONNX_MLP)),
+            "loads: 2410 parameters")
+        .contains(
+            "random probes: output shape [64, 10] matches output.dimension 10; all 640 values finite")
+        .endsWith("verdict: usable");
+    // ONNX runs on the CPU whatever device is asked for.
+    assertThat(
+            Validation.builder()
+                .setModel(ONNX_MLP)
+                .setSpec(ONNX_DIGITS)
+                .optDevice(Device.gpu())
+                .build()
+                .run()
+                .log()
+                .getFirst())
+        .endsWith("on cpu");
+  }
+
+  @Test
+  void corruptOnnxFilesDoNotLoad(@TempDir Path dir) throws Exception {
+    byte[] bytes = Files.readAllBytes(ONNX_MLP);
+    Path truncated = Files.write(dir.resolve("model.onnx"), Arrays.copyOf(bytes, bytes.length / 2));
+    Path text = Files.writeString(dir.resolve("0123abcd"), "this is not a model");
+    for (Path file : List.of(truncated, text, MLP)) {
+      ValidationReport report = validation(file, ONNX_DIGITS).build().run();
+      assertThat(report.usable()).isFalse();
+      assertThat(report.loads()).isFalse();
+      assertThat(report.parameters()).isNull();
+      assertThat(report.outputShape()).isNull();
+      assertThat(report.latencyMsPerSample()).isNull();
+      assertThat(report.reason())
+          .startsWith("the model file is not an ONNX model ONNX Runtime can load: ");
+      assertThat(report.log())
+          .hasSize(2)
+          .last()
+          .isEqualTo("verdict: not usable: " + report.reason());
+    }
+  }
+
+  @Test
   void otherFormatsAndMissingSettingsAreRejectedBeforeRunning() {
     ObjectNode document = Fixtures.json("digits-mlp/spec.json").deepCopy();
-    ((ObjectNode) document.get("model")).put("format", "onnx");
-    LearnwareSpec onnx = SpecDocuments.parse(document);
-    assertThat(Validation.unsupported(onnx))
+    ((ObjectNode) document.get("model")).put("format", "xgboost");
+    LearnwareSpec xgboost = SpecDocuments.parse(document);
+    assertThat(Validation.unsupported(xgboost))
         .contains(
-            "this worker validates torchscript models only; the specification declares"
-                + " model.format onnx");
+            "this worker validates torchscript and onnx models only; the specification declares"
+                + " model.format xgboost");
     assertThat(Validation.unsupported(DIGITS)).isEmpty();
-    assertThatThrownBy(() -> validation(MLP, onnx).build())
+    assertThat(Validation.unsupported(ONNX_DIGITS)).isEmpty();
+    assertThatThrownBy(() -> validation(MLP, xgboost).build())
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Validation.builder().setModel(MLP).build())
         .hasMessage("setModel and setSpec are required");
@@ -239,6 +298,13 @@ class ValidationTest {
 
   private static Validation.Builder validation(Path model, LearnwareSpec spec) {
     return Validation.builder().setModel(model).setSpec(spec).optDevice(Device.cpu());
+  }
+
+  /** The digits spec with model.format onnx. */
+  private static LearnwareSpec onnxSpec() {
+    ObjectNode document = Fixtures.json("digits-mlp/spec.json").deepCopy();
+    ((ObjectNode) document.get("model")).put("format", "onnx");
+    return SpecDocuments.parse(document);
   }
 
   private static long badModelParameters(String file) {
