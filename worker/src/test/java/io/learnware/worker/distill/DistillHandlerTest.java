@@ -234,12 +234,13 @@ class DistillHandlerTest {
         "{\"student\": {\"type\": \"forest\"}}",
         spec,
         data,
-        "unknown student type \"forest\"; expected mlp or gbdt");
+        "unknown student type \"forest\"; expected mlp, cnn or gbdt");
     fails(
         "{\"student\": {\"type\": \"cnn\"}}",
         spec,
         data,
-        "cnn students are not supported yet; use an mlp or gbdt student");
+        "a cnn student needs an image teacher (channels × height × width inputs); this teacher"
+            + " takes table rows of 64 features: use an mlp or gbdt student");
     fails(
         "{\"temperature\": -1}", spec, data, "temperature must be a number in (0, 1000], got -1.0");
     fails("{\"temperature\": \"hot\"}", spec, data, "temperature must be a number, got \"hot\"");
