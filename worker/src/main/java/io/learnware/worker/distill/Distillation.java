@@ -43,7 +43,9 @@ public final class Distillation {
   public static final int DEFAULT_EPOCHS = 30;
   public static final int DEFAULT_BATCH_SIZE = 32;
 
-  /** Adam's step for MLP students; tree students default to {@link GbdtStudent#DEFAULT_ETA}. */
+  /**
+   * Adam's step for mlp and cnn students; tree students default to {@link GbdtStudent#DEFAULT_ETA}.
+   */
   public static final double DEFAULT_LEARNING_RATE = 0.01;
 
   public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
@@ -429,7 +431,7 @@ public final class Distillation {
       return this;
     }
 
-    /** Where an MLP student trains and runs; default the CPU. */
+    /** Where an mlp or cnn student trains and runs; default the CPU. */
     public Builder optDevice(Device device) {
       this.device = Objects.requireNonNull(device, "device");
       return this;

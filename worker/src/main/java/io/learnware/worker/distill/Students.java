@@ -18,7 +18,7 @@ public final class Students {
    * artifact.
    *
    * @param classes the specification's {@code output.dimension}
-   * @param device where an MLP runs; trees always run on the CPU
+   * @param device where an mlp or cnn runs; trees always run on the CPU
    * @throws MalformedModelException if the format and architecture disagree, or the artifact does
    *     not fit them
    */

@@ -208,6 +208,8 @@ class DistillHandlerTest {
     // Measured: fidelity 0.9861, accuracy 0.9826 (teacher 0.9965) on 287 held-out rows.
     assertThat(report.get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.95);
     assertThat(report.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    // conv 1→8 (80) + conv 8→16 (1,168) + linear 16·2·2→10 (650).
+    assertThat(report.get("studentParameters").asLong()).isEqualTo(1898);
 
     JsonNode spec = outcome.resultSpec().orElseThrow();
     assertThat(new SpecValidator().validate(spec)).isEmpty();
