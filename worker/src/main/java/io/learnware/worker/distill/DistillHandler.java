@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
+import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.DataFormatException;
+import io.learnware.spec.rkme.ImageFeatureMap;
+import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.spec.rkme.RkmeBuilder;
 import io.learnware.worker.job.JobContext;
@@ -20,6 +23,7 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +40,11 @@ import java.util.TreeSet;
  *
  * <p>The transfer set is the job's data set (a CSV with a header; a column named {@code label},
  * when present, holds labels) or, without one, {@code transferSize} points herded from the
- * teacher's RKME. Parameters are the contract's, plus {@code validationSplit}; see {@code
- * docs/distillation.md}.
+ * teacher's RKME. Image teachers take a CSV of one column per pixel (channels × height × width, in
+ * that order, scaled as the teacher expects) and cannot be distilled without one: their RKME lives
+ * behind a feature map no images can be herded from. Their default student is a cnn; the student's
+ * RKME is computed behind the same feature map. Parameters are the contract's, plus {@code
+ * validationSplit}; see {@code docs/distillation.md}.
  */
 public final class DistillHandler implements JobHandler {
 
@@ -83,9 +90,19 @@ public final class DistillHandler implements JobHandler {
     JsonNode params =
         context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
     checkParameterNames(params);
+    InputShape shape;
+    try {
+      shape = InputShape.of(source);
+    } catch (ModelException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    boolean image = source.dataType() == DataType.IMAGE;
     StudentSpec student;
     try {
-      student = StudentSpec.parse(params.get("student"));
+      student =
+          image && !params.has("student")
+              ? new StudentSpec.Cnn(StudentSpec.Cnn.DEFAULT_CHANNELS)
+              : StudentSpec.parse(params.get("student"));
     } catch (IllegalArgumentException e) {
       throw new JobFailure(e.getMessage(), e);
     }
@@ -96,7 +113,6 @@ public final class DistillHandler implements JobHandler {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
     }
-    int inputs = source.input().dimension();
     int classes = source.output().dimension();
     JobProgress progress = context.progress();
     Distillation.Builder builder =
@@ -119,13 +135,13 @@ public final class DistillHandler implements JobHandler {
       if (context.dataset().isEmpty()) {
         builder.setDataFree(rkme(source), transferSize(params));
       } else {
-        readTransferSet(context, source, builder);
+        readTransferSet(context, source, shape.size(), builder);
       }
     } catch (IllegalArgumentException e) {
       throw new JobFailure(e.getMessage(), e);
     }
 
-    try (Teacher teacher = teacher(context, inputs, classes, device)) {
+    try (Teacher teacher = teacher(context, shape, classes, device)) {
       DistillationResult result;
       try {
         progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
@@ -135,9 +151,12 @@ public final class DistillHandler implements JobHandler {
       }
       progress.checkCancelled();
       progress.report(TRAINING_END, "summarising the transfer set (RKME)");
+      // An image RKME lives behind the fixed feature map, like the one `spec rkme --idx` makes.
+      Matrix points =
+          image ? imageFeatureMap(shape).apply(result.transferSet()) : result.transferSet();
       Rkme rkme =
           Rkme.builder()
-              .setData(result.transferSet())
+              .setData(points)
               .optGamma(
                   source.statistical() != null
                       ? source.statistical().gamma()
@@ -145,7 +164,19 @@ public final class DistillHandler implements JobHandler {
               .optSeed(seed)
               .build();
       ObjectMapper mapper = SpecDocuments.mapper();
-      JsonNode spec = studentSpec(context.sourceSpecDocument(), source, student, result, rkme);
+      JsonNode spec =
+          studentSpec(
+              context.sourceSpecDocument(),
+              source,
+              student,
+              result,
+              rkme,
+              image
+                  ? FeatureMapSpec.imageSignProjection(
+                      Math.toIntExact(shape.dims().get(0)),
+                      Math.toIntExact(shape.dims().get(1)),
+                      Math.toIntExact(shape.dims().get(2)))
+                  : null);
       return JobOutcome.newVersion(
           mapper.valueToTree(result.report()), spec, result.artifact(), Map.of());
     }
@@ -157,11 +188,18 @@ public final class DistillHandler implements JobHandler {
           "only classifiers can be distilled (soft targets are class probabilities); this learnware's task is "
               + source.task().jsonName());
     }
-    if (source.dataType() != DataType.TABLE) {
+    if (source.dataType() != DataType.TABLE && source.dataType() != DataType.IMAGE) {
       throw new JobFailure(
-          "only table learnwares can be distilled for now: %s inputs need a cnn student, which is not supported yet"
+          "only table and image learnwares can be distilled for now, not %s"
               .formatted(source.dataType().jsonName()));
     }
+  }
+
+  private static ImageFeatureMap imageFeatureMap(InputShape shape) {
+    return new ImageFeatureMap(
+        Math.toIntExact(shape.dims().get(0)),
+        Math.toIntExact(shape.dims().get(1)),
+        Math.toIntExact(shape.dims().get(2)));
   }
 
   private static void checkParameterNames(JsonNode params) throws JobFailure {
@@ -178,17 +216,17 @@ public final class DistillHandler implements JobHandler {
     }
   }
 
-  private static Teacher teacher(JobContext context, int inputs, int classes, Device device)
+  private static Teacher teacher(JobContext context, InputShape shape, int classes, Device device)
       throws JobFailure, IOException {
     Path file = context.sourceModel();
     var model = context.source().model();
     try {
       return switch (model.format()) {
-        case TORCHSCRIPT -> TorchScriptTeacher.load(file, inputs, classes, device);
+        case TORCHSCRIPT -> TorchScriptTeacher.load(file, shape, classes, device);
         case DJL, XGBOOST ->
             new StudentTeacher(
-                Students.load(file, model.format(), model.architecture(), classes, device),
-                inputs,
+                Students.load(file, model.format(), model.architecture(), shape, classes, device),
+                shape,
                 classes,
                 Files.size(file));
         case ONNX ->
@@ -221,12 +259,16 @@ public final class DistillHandler implements JobHandler {
   }
 
   private static void readTransferSet(
-      JobContext context, LearnwareSpec source, Distillation.Builder builder)
+      JobContext context, LearnwareSpec source, int inputs, Distillation.Builder builder)
       throws JobFailure, IOException {
     if (context.datasetLabels().isPresent()) {
       throw new JobFailure(
-          "the data set holds IDX images; distilling a table learnware needs a CSV data set with a"
-              + " header");
+          source.dataType() == DataType.IMAGE
+              ? "the data set holds IDX images; distilling an image learnware needs a CSV data set"
+                  + " with a header: one column per pixel (channels × height × width, in that"
+                  + " order) and optionally \"label\""
+              : "the data set holds IDX images; distilling a table learnware needs a CSV data set"
+                  + " with a header");
     }
     Path file = context.dataset().orElseThrow();
     boolean labelled = CsvHeader.read(file).contains(LABEL_COLUMN);
@@ -244,7 +286,6 @@ public final class DistillHandler implements JobHandler {
       throw new JobFailure("the data set is not a numeric CSV table: " + e.getMessage(), e);
     }
     int columns = table.features().columns();
-    int inputs = source.input().dimension();
     if (columns != inputs) {
       throw new JobFailure(
           "the data set has %d feature columns%s, the teacher takes %d inputs"
@@ -334,7 +375,8 @@ public final class DistillHandler implements JobHandler {
       LearnwareSpec teacher,
       StudentSpec student,
       DistillationResult result,
-      Rkme rkme) {
+      Rkme rkme,
+      FeatureMapSpec featureMap) {
     ObjectMapper mapper = SpecDocuments.mapper();
     ObjectNode spec = ((ObjectNode) teacherDocument).deepCopy();
     DistillationReport report = result.report();
@@ -372,7 +414,7 @@ public final class DistillHandler implements JobHandler {
     model.put("format", result.format().jsonName());
     model.set("architecture", result.architecture());
     spec.set("model", model);
-    spec.set("statistical", mapper.valueToTree(rkme.toSpec()));
+    spec.set("statistical", mapper.valueToTree(rkme.toSpec().withFeatureMap(featureMap)));
     return spec;
   }
 

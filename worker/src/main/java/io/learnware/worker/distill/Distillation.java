@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.model.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,9 @@ public final class Distillation {
   public static final int DEFAULT_EPOCHS = 30;
   public static final int DEFAULT_BATCH_SIZE = 32;
 
-  /** Adam's step for MLP students; tree students default to {@link GbdtStudent#DEFAULT_ETA}. */
+  /**
+   * Adam's step for mlp and cnn students; tree students default to {@link GbdtStudent#DEFAULT_ETA}.
+   */
   public static final double DEFAULT_LEARNING_RATE = 0.01;
 
   public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
@@ -122,7 +125,26 @@ public final class Distillation {
     switch (spec) {
       case StudentSpec.Mlp mlp -> {
         trained =
-            MlpStudent.train(train, heldOut, mlp, hp, settings.outputDirectory, settings.listener);
+            DjlStudent.train(
+                train,
+                heldOut,
+                mlp,
+                InputShape.table(all.inputDimension()),
+                hp,
+                settings.outputDirectory,
+                settings.listener);
+        format = ModelFormat.DJL;
+      }
+      case StudentSpec.Cnn cnn -> {
+        trained =
+            DjlStudent.train(
+                train,
+                heldOut,
+                cnn,
+                teacher.inputShape(),
+                hp,
+                settings.outputDirectory,
+                settings.listener);
         format = ModelFormat.DJL;
       }
       case StudentSpec.Gbdt gbdt -> {
@@ -143,6 +165,7 @@ public final class Distillation {
             trained.artifact(),
             format,
             spec.architecture(),
+            teacher.inputShape(),
             teacher.outputDimension(),
             settings.device)) {
       report = measure(teacher, student, trained, heldOut, train.rows(), hp);
@@ -160,7 +183,7 @@ public final class Distillation {
                 ? GbdtStudent.DEFAULT_ETA
                 : DEFAULT_LEARNING_RATE;
     // Without labels there is no hard term; trees fit the teacher's logits only.
-    boolean hardTerm = labelled && settings.student instanceof StudentSpec.Mlp;
+    boolean hardTerm = labelled && !(settings.student instanceof StudentSpec.Gbdt);
     return new Hyperparameters(
         settings.temperature,
         hardTerm ? settings.alpha : 1,
@@ -192,7 +215,7 @@ public final class Distillation {
     int timedRows = Math.min(LATENCY_ROWS, heldOut.rows());
     float[] timedInputs = Arrays.copyOf(heldOut.inputs(), timedRows * heldOut.inputDimension());
     // Both on one intra-op thread, so that the ratio compares the models rather than how the
-    // thread pool is scheduled (see MlpStudent.ONE_THREAD_WORK).
+    // thread pool is scheduled (see DjlStudent.ONE_THREAD_WORK).
     double studentMicros =
         IntraOpThreads.one(
             true,
@@ -408,7 +431,7 @@ public final class Distillation {
       return this;
     }
 
-    /** Where an MLP student trains and runs; default the CPU. */
+    /** Where an mlp or cnn student trains and runs; default the CPU. */
     public Builder optDevice(Device device) {
       this.device = Objects.requireNonNull(device, "device");
       return this;
@@ -430,6 +453,12 @@ public final class Distillation {
       }
       if (transferSet == null && rkme == null) {
         throw new IllegalStateException("setTransferSet or setDataFree is required");
+      }
+      if (student instanceof StudentSpec.Cnn && teacher.inputShape().dims().size() != 3) {
+        throw new IllegalArgumentException(
+            "a cnn student needs an image teacher (channels × height × width inputs); this"
+                + " teacher takes table rows of %d features: use an mlp or gbdt student"
+                    .formatted(teacher.inputDimension()));
       }
       int columns = transferSet != null ? transferSet.columns() : rkme.dimension();
       if (columns != teacher.inputDimension()) {

@@ -58,6 +58,43 @@ public sealed interface StudentSpec {
   }
 
   /**
+   * For image inputs: a 3×3 convolution (padded to keep the size) of each {@code channels} count,
+   * each followed by ReLU and, while the feature maps are at least 4×4, 2×2 max pooling; then the
+   * maps are flattened into a linear layer to the teacher's output dimension.
+   */
+  record Cnn(List<Integer> channels) implements StudentSpec {
+
+    /** Two convolutions, as for 8×8 digits: 8 → 4 → 2 pixels a side. */
+    public static final List<Integer> DEFAULT_CHANNELS = List.of(8, 16);
+
+    public Cnn {
+      channels = List.copyOf(channels);
+      if (channels.isEmpty() || channels.size() > MAX_LAYERS) {
+        throw new IllegalArgumentException(
+            "student.channels needs 1..%d layers, got %d".formatted(MAX_LAYERS, channels.size()));
+      }
+      for (int count : channels) {
+        if (count < 1 || count > MAX_CHANNELS) {
+          throw new IllegalArgumentException(
+              "student.channels counts must be 1..%d, got %d".formatted(MAX_CHANNELS, count));
+        }
+      }
+    }
+
+    @Override
+    public ObjectNode architecture() {
+      ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", "cnn");
+      channels.forEach(node.putArray("channels")::add);
+      return node;
+    }
+
+    @Override
+    public String describe() {
+      return "cnn " + channels;
+    }
+  }
+
+  /**
    * Gradient-boosted trees (XGBoost), one regression ensemble per class fitted to the teacher's
    * logits; {@code trees} boosting rounds, so {@code trees} trees per class.
    *
@@ -98,6 +135,7 @@ public sealed interface StudentSpec {
   // The specification schema's limits on model.architecture.
   int MAX_LAYERS = 16;
   int MAX_UNITS = 65536;
+  int MAX_CHANNELS = 4096;
   int MAX_TREES = 100_000;
   int MAX_DEPTH = 64;
 
@@ -118,7 +156,7 @@ public sealed interface StudentSpec {
     }
     JsonNode type = node.get("type");
     if (type == null || !type.isTextual()) {
-      throw new IllegalArgumentException("student.type is required: one of mlp, gbdt");
+      throw new IllegalArgumentException("student.type is required: one of mlp, cnn, gbdt");
     }
     return switch (type.asText()) {
       case "mlp" -> {
@@ -132,12 +170,13 @@ public sealed interface StudentSpec {
             integer(node.get("maxDepth"), "student.maxDepth", Gbdt.DEFAULT_MAX_DEPTH),
             bool(node.get("dart"), "student.dart"));
       }
-      case "cnn" ->
-          throw new IllegalArgumentException(
-              "cnn students are not supported yet; use an mlp or gbdt student");
+      case "cnn" -> {
+        onlyMembers(node, "cnn", Set.of("type", "channels"));
+        yield new Cnn(integers(node.get("channels"), "student.channels", Cnn.DEFAULT_CHANNELS));
+      }
       default ->
           throw new IllegalArgumentException(
-              "unknown student type \"%s\"; expected mlp or gbdt".formatted(type.asText()));
+              "unknown student type \"%s\"; expected mlp, cnn or gbdt".formatted(type.asText()));
     };
   }
 

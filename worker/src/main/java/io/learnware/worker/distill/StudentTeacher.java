@@ -1,23 +1,30 @@
 package io.learnware.worker.distill;
 
+import io.learnware.worker.model.InputShape;
+
 /** A model the market built (an earlier student) in the teacher's role. */
 final class StudentTeacher implements Teacher {
 
   private final Student student;
-  private final int inputDimension;
+  private final InputShape inputShape;
   private final int outputDimension;
   private final long artifactBytes;
 
-  StudentTeacher(Student student, int inputDimension, int outputDimension, long artifactBytes) {
+  StudentTeacher(Student student, InputShape inputShape, int outputDimension, long artifactBytes) {
     this.student = student;
-    this.inputDimension = inputDimension;
+    this.inputShape = inputShape;
     this.outputDimension = outputDimension;
     this.artifactBytes = artifactBytes;
   }
 
   @Override
   public int inputDimension() {
-    return inputDimension;
+    return inputShape.size();
+  }
+
+  @Override
+  public InputShape inputShape() {
+    return inputShape;
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.ModelFormat;
+import io.learnware.worker.model.InputShape;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,12 +18,30 @@ public final class Students {
    * artifact.
    *
    * @param classes the specification's {@code output.dimension}
-   * @param device where an MLP runs; trees always run on the CPU
+   * @param device where an mlp or cnn runs; trees always run on the CPU
    * @throws MalformedModelException if the format and architecture disagree, or the artifact does
    *     not fit them
    */
   public static Student load(
       Path artifact, ModelFormat format, JsonNode architecture, int classes, Device device)
+      throws IOException, MalformedModelException {
+    return load(artifact, format, architecture, null, classes, device);
+  }
+
+  /**
+   * Like {@link #load(Path, ModelFormat, JsonNode, int, Device)}, for a student whose input shape
+   * matters: a cnn student needs its image shape (channels × height × width).
+   *
+   * @param input one sample's shape, or {@code null} for a table student (MLPs and trees infer the
+   *     width from the artifact)
+   */
+  public static Student load(
+      Path artifact,
+      ModelFormat format,
+      JsonNode architecture,
+      InputShape input,
+      int classes,
+      Device device)
       throws IOException, MalformedModelException {
     if (architecture == null || architecture.isNull()) {
       throw new MalformedModelException(
@@ -36,7 +55,15 @@ public final class Students {
     }
     return switch (spec) {
       case StudentSpec.Mlp mlp when format == ModelFormat.DJL ->
-          MlpStudent.load(artifact, mlp, classes, device);
+          DjlStudent.load(artifact, mlp, input, classes, device);
+      case StudentSpec.Cnn cnn when format == ModelFormat.DJL -> {
+        if (input == null || input.dims().size() != 3) {
+          throw new MalformedModelException(
+              "a %s model needs image inputs (channels, height and width)"
+                  .formatted(cnn.describe()));
+        }
+        yield DjlStudent.load(artifact, cnn, input, classes, device);
+      }
       case StudentSpec.Gbdt gbdt when format == ModelFormat.XGBOOST ->
           GbdtStudent.load(artifact, classes);
       default ->

@@ -1,5 +1,7 @@
 package io.learnware.worker.distill;
 
+import io.learnware.worker.model.InputShape;
+
 /**
  * The model being distilled, seen as a function from input rows to logits. Distillation only needs
  * its outputs; the counts feed the report's ratios.
@@ -8,6 +10,14 @@ public interface Teacher extends AutoCloseable {
 
   /** Numbers per input row. */
   int inputDimension();
+
+  /**
+   * One sample's shape; rows are flattened to {@link #inputDimension()} numbers in this shape's
+   * order. Table teachers by default.
+   */
+  default InputShape inputShape() {
+    return InputShape.table(inputDimension());
+  }
 
   /** Logits per row, one per class. */
   int outputDimension();

@@ -11,18 +11,23 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A TorchScript teacher ({@link LoadedModel}): table rows in, logits out, in batches. */
+/**
+ * A TorchScript teacher ({@link LoadedModel}): table rows or flattened images in, logits out, in
+ * batches.
+ */
 public final class TorchScriptTeacher implements Teacher {
 
   private final LoadedModel model;
+  private final InputShape inputShape;
   private final int inputDimension;
   private final int outputDimension;
   private final long artifactBytes;
 
   private TorchScriptTeacher(
-      LoadedModel model, int inputDimension, int outputDimension, long artifactBytes) {
+      LoadedModel model, InputShape inputShape, int outputDimension, long artifactBytes) {
     this.model = model;
-    this.inputDimension = inputDimension;
+    this.inputShape = inputShape;
+    this.inputDimension = inputShape.size();
     this.outputDimension = outputDimension;
     this.artifactBytes = artifactBytes;
   }
@@ -36,13 +41,20 @@ public final class TorchScriptTeacher implements Teacher {
   public static TorchScriptTeacher load(
       Path file, int inputDimension, int outputDimension, Device device)
       throws IOException, ModelException {
-    LoadedModel model = LoadedModel.load(file, InputShape.table(inputDimension), device);
+    return load(file, InputShape.table(inputDimension), outputDimension, device);
+  }
+
+  /** Like {@link #load(Path, int, int, Device)} for any input shape, e.g. images. */
+  public static TorchScriptTeacher load(
+      Path file, InputShape inputShape, int outputDimension, Device device)
+      throws IOException, ModelException {
+    LoadedModel model = LoadedModel.load(file, inputShape, device);
     try {
       TorchScriptTeacher teacher =
-          new TorchScriptTeacher(model, inputDimension, outputDimension, Files.size(file));
+          new TorchScriptTeacher(model, inputShape, outputDimension, Files.size(file));
       long outputs;
       try (NDManager batch = model.newBatchManager()) {
-        outputs = model.forward(batch.zeros(InputShape.table(inputDimension).batch(1))).size();
+        outputs = model.forward(batch.zeros(inputShape.batch(1))).size();
       }
       if (outputs != outputDimension) {
         throw new ModelException(
@@ -59,6 +71,11 @@ public final class TorchScriptTeacher implements Teacher {
   @Override
   public int inputDimension() {
     return inputDimension;
+  }
+
+  @Override
+  public InputShape inputShape() {
+    return inputShape;
   }
 
   @Override
@@ -79,7 +96,7 @@ public final class TorchScriptTeacher implements Teacher {
         NDArray x =
             batch.create(
                 FloatBuffer.wrap(inputs, start * inputDimension, n * inputDimension),
-                InputShape.table(inputDimension).batch(n));
+                inputShape.batch(n));
         float[] chunk = model.forward(x).toFloatArray();
         if (chunk.length != n * outputDimension) {
           throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package io.learnware.worker.distill;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.learnware.worker.model.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Training throughput of the MLP student's loop ({@link MlpStudent#train}: shuffling, batches, soft
+ * Training throughput of the MLP student's loop ({@link DjlStudent#train}: shuffling, batches, soft
  * and hard loss, Adam, a held-out evaluation per epoch, saving) on the digits transfer set, with
  * the teacher's logits computed beforehand. Not a test (surefire skips the name); {@code
  * bench/distill-throughput.sh} runs it next to {@code bench/distill_throughput.py}, the same loop
@@ -62,7 +63,14 @@ class DistillThroughput {
       double[] samplesPerSecond = new double[runs + 1];
       for (int run = 0; run <= runs; run++) {
         long start = System.nanoTime();
-        MlpStudent.train(train, heldOut, spec, hp, dir, (epoch, n, b, bs) -> {});
+        DjlStudent.train(
+            train,
+            heldOut,
+            spec,
+            InputShape.table(train.inputDimension()),
+            hp,
+            dir,
+            (epoch, n, b, bs) -> {});
         samplesPerSecond[run] =
             (double) epochs * train.rows() / ((System.nanoTime() - start) / 1e9);
       }

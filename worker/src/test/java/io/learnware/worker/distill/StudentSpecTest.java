@@ -29,16 +29,26 @@ class StudentSpecTest {
     assertThat(StudentSpec.parse(gbdt.architecture())).isEqualTo(gbdt);
     StudentSpec mlp = new StudentSpec.Mlp(List.of(32));
     assertThat(StudentSpec.parse(mlp.architecture())).isEqualTo(mlp);
+    StudentSpec cnn = StudentSpec.parse(json("{\"type\": \"cnn\", \"channels\": [8, 16]}"));
+    assertThat(cnn).isEqualTo(new StudentSpec.Cnn(List.of(8, 16)));
+    assertThat(cnn.architecture().toString()).isEqualTo("{\"type\":\"cnn\",\"channels\":[8,16]}");
+    assertThat(StudentSpec.parse(cnn.architecture())).isEqualTo(cnn);
+    assertThat(StudentSpec.parse(json("{\"type\": \"cnn\"}")))
+        .isEqualTo(new StudentSpec.Cnn(StudentSpec.Cnn.DEFAULT_CHANNELS));
   }
 
   @Test
   void rejectsWhatItCannotTrain() {
-    assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"cnn\"}")))
-        .hasMessage("cnn students are not supported yet; use an mlp or gbdt student");
+    assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"cnn\", \"hidden\": [3]}")))
+        .hasMessage("student has an unknown member \"hidden\"; cnn students take channels, type");
+    assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"cnn\", \"channels\": []}")))
+        .hasMessage("student.channels needs 1..16 layers, got 0");
+    assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"cnn\", \"channels\": [0]}")))
+        .hasMessage("student.channels counts must be 1..4096, got 0");
     assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"forest\"}")))
-        .hasMessage("unknown student type \"forest\"; expected mlp or gbdt");
+        .hasMessage("unknown student type \"forest\"; expected mlp, cnn or gbdt");
     assertThatThrownBy(() -> StudentSpec.parse(json("{\"hidden\": [3]}")))
-        .hasMessage("student.type is required: one of mlp, gbdt");
+        .hasMessage("student.type is required: one of mlp, cnn, gbdt");
     assertThatThrownBy(() -> StudentSpec.parse(json("\"mlp\"")))
         .hasMessageStartingWith("student must be an object");
     assertThatThrownBy(() -> StudentSpec.parse(json("{\"type\": \"mlp\", \"hiden\": [3]}")))

@@ -74,7 +74,7 @@ class StudentsTest {
         .isInstanceOf(MalformedModelException.class)
         .hasMessageEndingWith(
             "does not hold the parameters of mlp [32] with 10 outputs: its layers' weights are"
-                + " [(16, 64), (10, 16)]");
+                + " [(16, 64), (10, 16)], not [(32, 64), (10, 32)]");
     assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [16, 8]}"))
         .isInstanceOf(MalformedModelException.class)
         .hasMessageEndingWith("does not hold the parameters of mlp [16, 8]: the file ends early");
@@ -88,9 +88,9 @@ class StudentsTest {
             () -> load(mlp, ModelFormat.XGBOOST, "{\"type\": \"mlp\", \"hidden\": [16]}"))
         .isInstanceOf(MalformedModelException.class)
         .hasMessage("a mlp [16] model cannot have format xgboost");
+    // A cnn needs its image shape, which the table loader does not have.
     assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"cnn\"}"))
         .isInstanceOf(MalformedModelException.class)
-        .hasMessage(
-            "model.architecture: cnn students are not supported yet; use an mlp or gbdt student");
+        .hasMessage("a cnn [8, 16] model needs image inputs (channels, height and width)");
   }
 }

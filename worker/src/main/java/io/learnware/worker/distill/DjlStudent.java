@@ -10,9 +10,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -20,6 +23,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.learnware.worker.model.InputShape;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,11 +39,13 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * An MLP student: a DJL {@link SequentialBlock} of {@link Linear} layers with ReLU between them,
- * trained with the PyTorch engine and saved with {@link Model#save} (a {@code .params} file that
- * starts with {@code DJL@}; format {@code djl}).
+ * A neural student built with DJL: an MLP ({@link StudentSpec.Mlp}, {@link Linear} layers with ReLU
+ * between them) or a CNN ({@link StudentSpec.Cnn}, 3×3 {@link Conv2d} layers with ReLU and 2×2 max
+ * pooling, then a {@link Linear} layer), trained with the PyTorch engine by one distillation loop
+ * and saved with {@link Model#save} (a {@code .params} file that starts with {@code DJL@}; format
+ * {@code djl}).
  */
-public final class MlpStudent implements Student {
+public final class DjlStudent implements Student {
 
   /** The artifact's file name in the output directory. */
   static final String FILE_NAME = "student.params";
@@ -48,6 +54,11 @@ public final class MlpStudent implements Student {
   private static final String MODEL_NAME = "student";
   private static final byte[] MAGIC = "DJL@".getBytes(StandardCharsets.US_ASCII);
   private static final int INFERENCE_ROWS = 4096;
+
+  /** A CNN's convolutions are {@value}×{@value}, padded to keep the size. */
+  private static final int KERNEL = 3;
+
+  private static final int POOL_MIN_SIDE = 4;
 
   /**
    * Batches with fewer multiply-adds than this train on one intra-op thread (on this thread only;
@@ -61,50 +72,102 @@ public final class MlpStudent implements Student {
 
   private final Model model;
   private final ParameterStore parameterStore;
+  private final InputShape input;
   private final int classes;
 
-  private MlpStudent(Model model, int classes) {
+  private DjlStudent(Model model, InputShape input, int classes) {
     this.model = model;
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    this.input = input;
     this.classes = classes;
   }
 
   /** The block of an architecture; input sizes are inferred when it is initialised or loaded. */
-  static SequentialBlock block(StudentSpec.Mlp spec, int classes) {
+  static SequentialBlock block(StudentSpec spec, InputShape input, int classes) {
     SequentialBlock block = new SequentialBlock();
-    for (int units : spec.hidden()) {
-      block.add(Linear.builder().setUnits(units).build());
-      block.add(Activation.reluBlock());
+    switch (spec) {
+      case StudentSpec.Mlp mlp -> {
+        for (int units : mlp.hidden()) {
+          block.add(Linear.builder().setUnits(units).build());
+          block.add(Activation.reluBlock());
+        }
+      }
+      case StudentSpec.Cnn cnn -> {
+        long[] size = imageSize(input);
+        for (int channels : cnn.channels()) {
+          block.add(
+              Conv2d.builder()
+                  .setKernelShape(new Shape(KERNEL, KERNEL))
+                  .optPadding(new Shape(KERNEL / 2, KERNEL / 2))
+                  .setFilters(channels)
+                  .build());
+          block.add(Activation.reluBlock());
+          if (pools(size)) {
+            block.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            size = new long[] {size[0] / 2, size[1] / 2};
+          }
+        }
+        block.add(Blocks.batchFlattenBlock());
+      }
+      case StudentSpec.Gbdt gbdt ->
+          throw new IllegalArgumentException(gbdt.describe() + " is not a DJL student");
     }
     block.add(Linear.builder().setUnits(classes).build());
     return block;
   }
 
   /**
+   * A CNN halves its feature maps after a convolution while both sides are at least {@link
+   * #POOL_MIN_SIDE} (so 8×8 digits go 8 → 4 → 2 and stop there; 28×28 go 28 → 14 → 7 → 3).
+   */
+  private static boolean pools(long[] size) {
+    return size[0] >= POOL_MIN_SIDE && size[1] >= POOL_MIN_SIDE;
+  }
+
+  /** Height and width of an image input. */
+  private static long[] imageSize(InputShape input) {
+    if (input.dims().size() != 3) {
+      throw new IllegalArgumentException(
+          "a cnn student needs image inputs (channels × height × width), not "
+              + input.describeBatch());
+    }
+    return new long[] {input.dims().get(1), input.dims().get(2)};
+  }
+
+  /**
    * Rebuilds the block of {@code spec} and loads the parameters {@link #train} saved.
    *
    * @param params the artifact, under any file name
+   * @param input one sample's shape: a table row for an MLP, channels × height × width for a CNN
    * @param classes the output dimension (the specification's {@code output.dimension})
    * @throws MalformedModelException if the file is not a DJL parameter file or does not fit the
    *     architecture
    */
-  public static MlpStudent load(Path params, StudentSpec.Mlp spec, int classes, Device device)
+  public static DjlStudent load(
+      Path params, StudentSpec spec, InputShape input, int classes, Device device)
       throws IOException, MalformedModelException {
+    SequentialBlock block;
+    try {
+      block = block(spec, input, classes);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedModelException(e.getMessage(), e);
+    }
     try (InputStream in = Files.newInputStream(params)) {
       if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
         throw new MalformedModelException(params + " is not a DJL parameter file (no DJL@ header)");
       }
     }
     // Model.load finds parameters by DJL's naming scheme, so give the artifact that name.
-    Path dir = Files.createTempDirectory("mlp-student");
+    Path dir = Files.createTempDirectory("djl-student");
     Path named = dir.resolve(MODEL_NAME + "-0000.params");
     Model model = Model.newInstance(MODEL_NAME, device, ENGINE);
     try {
       Files.createSymbolicLink(named, params.toAbsolutePath());
-      model.setBlock(block(spec, classes));
+      model.setBlock(block);
       model.load(dir, MODEL_NAME);
-      checkLayers(model.getBlock(), spec, classes, params);
-      return new MlpStudent(model, classes);
+      InputShape shape = spec instanceof StudentSpec.Mlp ? tableInput(input, model) : input;
+      checkLayers(model.getBlock(), spec, shape, classes, params);
+      return new DjlStudent(model, shape, classes);
     } catch (EOFException e) {
       // A block with more layers than the file reads past its end.
       model.close();
@@ -122,30 +185,72 @@ public final class MlpStudent implements Student {
   }
 
   /**
+   * An MLP sees flat rows: as many as {@code input} holds, or without it as many as the first
+   * layer's weight takes.
+   */
+  private static InputShape tableInput(InputShape input, Model model) {
+    if (input != null) {
+      return InputShape.table(input.size());
+    }
+    for (Pair<String, Block> child : model.getBlock().getChildren()) {
+      if (child.getValue() instanceof Linear linear) {
+        return InputShape.table(
+            Math.toIntExact(linear.getParameters().get("weight").getArray().getShape().get(1)));
+      }
+    }
+    throw new IllegalStateException("an MLP without a linear layer");
+  }
+
+  /**
    * DJL loads parameters with the shapes stored in the file whatever the block says, so a file of
    * another architecture would load and even run: compare each layer's weight with the spec.
    */
-  private static void checkLayers(Block block, StudentSpec.Mlp spec, int classes, Path params)
+  private static void checkLayers(
+      Block block, StudentSpec spec, InputShape input, int classes, Path params)
       throws MalformedModelException {
-    List<Integer> units = new ArrayList<>(spec.hidden());
-    units.add(classes);
+    List<Shape> expected = expectedWeights(spec, input, classes);
     List<Shape> weights = new ArrayList<>();
     for (Pair<String, Block> child : block.getChildren()) {
-      if (child.getValue() instanceof Linear linear) {
-        weights.add(linear.getParameters().get("weight").getArray().getShape());
+      if (child.getValue() instanceof Linear || child.getValue() instanceof Conv2d) {
+        weights.add(child.getValue().getParameters().get("weight").getArray().getShape());
       }
     }
-    boolean fits = weights.size() == units.size();
-    for (int i = 0; fits && i < units.size(); i++) {
-      fits =
-          weights.get(i).get(0) == units.get(i)
-              && (i == 0 || weights.get(i).get(1) == units.get(i - 1));
-    }
-    if (!fits) {
+    if (!weights.equals(expected)) {
       throw new MalformedModelException(
-          "%s does not hold the parameters of %s with %d outputs: its layers' weights are %s"
-              .formatted(params, spec.describe(), classes, weights));
+          "%s does not hold the parameters of %s with %d outputs: its layers' weights are %s, not %s"
+              .formatted(params, spec.describe(), classes, weights, expected));
     }
+  }
+
+  /** The weight shapes of each layer of an architecture, in order. */
+  static List<Shape> expectedWeights(StudentSpec spec, InputShape input, int classes) {
+    List<Shape> out = new ArrayList<>();
+    long from;
+    switch (spec) {
+      case StudentSpec.Mlp mlp -> {
+        from = input.size();
+        for (int units : mlp.hidden()) {
+          out.add(new Shape(units, from));
+          from = units;
+        }
+      }
+      case StudentSpec.Cnn cnn -> {
+        long[] size = imageSize(input);
+        long channels = input.dims().get(0);
+        for (int filters : cnn.channels()) {
+          out.add(new Shape(filters, channels, KERNEL, KERNEL));
+          channels = filters;
+          if (pools(size)) {
+            size = new long[] {size[0] / 2, size[1] / 2};
+          }
+        }
+        from = channels * size[0] * size[1];
+      }
+      case StudentSpec.Gbdt gbdt ->
+          throw new IllegalArgumentException(gbdt.describe() + " is not a DJL student");
+    }
+    out.add(new Shape(classes, from));
+    return out;
   }
 
   /**
@@ -158,18 +263,19 @@ public final class MlpStudent implements Student {
   static TrainedArtifact train(
       TransferSet train,
       TransferSet heldOut,
-      StudentSpec.Mlp spec,
+      StudentSpec spec,
+      InputShape input,
       Hyperparameters hp,
       Path outputDir,
       Distillation.Listener listener)
       throws IOException {
+    InputShape shape = spec instanceof StudentSpec.Mlp ? InputShape.table(input.size()) : input;
     long work =
-        (long) Math.min(hp.batchSize(), train.rows())
-            * multiplyAdds(train.inputDimension(), spec.hidden(), train.classes());
+        (long) Math.min(hp.batchSize(), train.rows()) * multiplyAdds(spec, shape, train.classes());
     List<DistillationReport.Epoch> history =
         IntraOpThreads.one(
             !hp.device().isGpu() && work < ONE_THREAD_WORK,
-            () -> fit(train, heldOut, spec, hp, outputDir, listener));
+            () -> fit(train, heldOut, spec, shape, hp, outputDir, listener));
     Path artifact = outputDir.resolve(FILE_NAME);
     Files.move(
         outputDir.resolve(MODEL_NAME + "-0000.params"),
@@ -182,7 +288,8 @@ public final class MlpStudent implements Student {
   private static List<DistillationReport.Epoch> fit(
       TransferSet train,
       TransferSet heldOut,
-      StudentSpec.Mlp spec,
+      StudentSpec spec,
+      InputShape input,
       Hyperparameters hp,
       Path outputDir,
       Distillation.Listener listener)
@@ -197,7 +304,7 @@ public final class MlpStudent implements Student {
     SplittableRandom random = new SplittableRandom(hp.seed());
     List<DistillationReport.Epoch> history = new ArrayList<>();
     try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
-      model.setBlock(block(spec, k));
+      model.setBlock(block(spec, input, k));
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(new DistillationLoss(t))
               .optOptimizer(
@@ -206,7 +313,7 @@ public final class MlpStudent implements Student {
                       .build())
               .optDevices(new Device[] {hp.device()});
       try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(1, d));
+        trainer.initialize(input.batch(1));
         int batch = Math.min(hp.batchSize(), train.rows());
         int batches = (train.rows() + batch - 1) / batch;
         float[] x = new float[batch * d];
@@ -235,11 +342,11 @@ public final class MlpStudent implements Student {
                 hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
               }
             }
-            float loss = step(trainer, x, softWeights, hardWeights, rows, d, k);
+            float loss = step(trainer, x, softWeights, hardWeights, rows, input, k);
             lossSum += (loss + constant) * rows;
             listener.batchDone(epoch, hp.epochs(), b + 1, batches);
           }
-          double heldOutLoss = objective(heldOut, logits(trainer, heldOut), hp);
+          double heldOutLoss = objective(heldOut, logits(trainer, heldOut, input), hp);
           history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
         }
       }
@@ -250,17 +357,17 @@ public final class MlpStudent implements Student {
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
   private static float step(
-      Trainer trainer, float[] x, float[] soft, float[] hard, int rows, int d, int k) {
+      Trainer trainer, float[] x, float[] soft, float[] hard, int rows, InputShape input, int k) {
     try (NDManager scope = trainer.getManager().newSubManager()) {
       NDList targets =
           new NDList(scope.create(FloatBuffer.wrap(soft, 0, rows * k), shape(rows, k)));
       if (hard != null) {
         targets.add(scope.create(FloatBuffer.wrap(hard, 0, rows * k), shape(rows, k)));
       }
-      NDArray input = scope.create(FloatBuffer.wrap(x, 0, rows * d), shape(rows, d));
+      NDArray batch = scope.create(FloatBuffer.wrap(x, 0, rows * input.size()), input.batch(rows));
       NDArray loss;
       try (GradientCollector collector = trainer.newGradientCollector()) {
-        NDList logits = trainer.forward(new NDList(input));
+        NDList logits = trainer.forward(new NDList(batch));
         loss = trainer.getLoss().evaluate(targets, logits);
         collector.backward(loss);
       }
@@ -270,12 +377,12 @@ public final class MlpStudent implements Student {
   }
 
   /** Student logits in evaluation mode, e.g. on the held-out rows after an epoch. */
-  private static float[] logits(Trainer trainer, TransferSet rows) {
+  private static float[] logits(Trainer trainer, TransferSet rows, InputShape input) {
     return chunked(
         trainer.getManager(),
         rows.inputs(),
         rows.rows(),
-        rows.inputDimension(),
+        input,
         rows.classes(),
         x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
   }
@@ -286,7 +393,7 @@ public final class MlpStudent implements Student {
         model.getNDManager(),
         inputs,
         rows,
-        inputs.length / rows,
+        input,
         classes,
         x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
   }
@@ -296,14 +403,19 @@ public final class MlpStudent implements Student {
       NDManager parent,
       float[] inputs,
       int rows,
-      int d,
+      InputShape input,
       int classes,
       UnaryOperator<NDArray> forward) {
+    int d = input.size();
+    if (inputs.length != rows * d) {
+      throw new IllegalArgumentException(
+          "%d numbers are not %d rows of %d inputs".formatted(inputs.length, rows, d));
+    }
     float[] out = new float[rows * classes];
     for (int start = 0; start < rows; start += INFERENCE_ROWS) {
       int n = Math.min(INFERENCE_ROWS, rows - start);
       try (NDManager scope = parent.newSubManager()) {
-        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), shape(n, d));
+        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), input.batch(n));
         float[] chunk = forward.apply(x).toFloatArray();
         System.arraycopy(chunk, 0, out, start * classes, chunk.length);
       }
@@ -338,14 +450,21 @@ public final class MlpStudent implements Student {
   }
 
   /** Multiply-adds of one row through the layers. */
-  private static long multiplyAdds(int inputs, List<Integer> hidden, int classes) {
+  private static long multiplyAdds(StudentSpec spec, InputShape input, int classes) {
     long total = 0;
-    int from = inputs;
-    for (int units : hidden) {
-      total += (long) from * units;
-      from = units;
+    long pixels = spec instanceof StudentSpec.Cnn ? input.size() / input.dims().get(0) : 1;
+    for (Shape weight : expectedWeights(spec, input, classes)) {
+      if (weight.dimension() == 4) {
+        total += pixels * weight.size();
+        // Pooling shrinks the maps the next convolution slides over.
+        if (pixels >= (long) POOL_MIN_SIDE * POOL_MIN_SIDE) {
+          pixels /= 4;
+        }
+      } else {
+        total += weight.size();
+      }
     }
-    return total + (long) from * classes;
+    return total;
   }
 
   private static double[] negativeEntropies(double[] p, int k) {
