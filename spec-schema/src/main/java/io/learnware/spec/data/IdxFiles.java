@@ -50,6 +50,16 @@ public final class IdxFiles {
    * @param progress hears after every 64 KiB of pixels and at the end
    * @throws DataFormatException for a wrong magic number, a truncated file or trailing bytes
    */
+  /** Whether the file (gzip or not) starts with the magic number of IDX images. */
+  public static boolean isImages(Path file) throws IOException {
+    try (DataFile data = DataFile.open(file)) {
+      byte[] head = data.in().readNBytes(4);
+      return head.length == 4 && java.nio.ByteBuffer.wrap(head).getInt() == IMAGES_MAGIC;
+    } catch (DataFormatException e) {
+      return false;
+    }
+  }
+
   public static Images readImages(Path file, ProgressListener progress)
       throws IOException, DataFormatException {
     try (DataFile data = DataFile.open(file)) {

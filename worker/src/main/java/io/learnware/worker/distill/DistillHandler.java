@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
 import io.learnware.spec.FeatureMapSpec;
+import io.learnware.spec.InputSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.DataFormatException;
+import io.learnware.spec.data.IdxFiles;
 import io.learnware.spec.rkme.ImageFeatureMap;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
@@ -261,16 +263,11 @@ public final class DistillHandler implements JobHandler {
   private static void readTransferSet(
       JobContext context, LearnwareSpec source, int inputs, Distillation.Builder builder)
       throws JobFailure, IOException {
-    if (context.datasetLabels().isPresent()) {
-      throw new JobFailure(
-          source.dataType() == DataType.IMAGE
-              ? "the data set holds IDX images; distilling an image learnware needs a CSV data set"
-                  + " with a header: one column per pixel (channels × height × width, in that"
-                  + " order) and optionally \"label\""
-              : "the data set holds IDX images; distilling a table learnware needs a CSV data set"
-                  + " with a header");
-    }
     Path file = context.dataset().orElseThrow();
+    if (IdxFiles.isImages(file)) {
+      readIdxTransferSet(context, source, file, builder);
+      return;
+    }
     boolean labelled = CsvHeader.read(file).contains(LABEL_COLUMN);
     CsvTables.Table table;
     try {
@@ -292,6 +289,72 @@ public final class DistillHandler implements JobHandler {
               .formatted(columns, labelled ? " besides \"label\"" : "", inputs));
     }
     builder.setTransferSet(table.features(), labelled ? labels(table.labels(), source) : null);
+  }
+
+  /**
+   * IDX images (one channel), pixels mapped from 0..255 onto the spec's {@code input.range}
+   * (default [0, 1]), with the data set's IDX labels as class indices when it has them.
+   */
+  private static void readIdxTransferSet(
+      JobContext context, LearnwareSpec source, Path file, Distillation.Builder builder)
+      throws JobFailure, IOException {
+    if (source.dataType() != DataType.IMAGE) {
+      throw new JobFailure(
+          "the data set holds IDX images; distilling a table learnware needs a CSV data set with a"
+              + " header");
+    }
+    IdxFiles.Images images;
+    int[] labels = null;
+    try {
+      images =
+          IdxFiles.readImages(
+              file,
+              (read, total) ->
+                  context
+                      .progress()
+                      .report(0.02 * read / Math.max(1, total), "reading the data set"));
+      if (context.datasetLabels().isPresent()) {
+        labels = IdxFiles.readLabels(context.datasetLabels().get());
+      }
+    } catch (DataFormatException e) {
+      throw new JobFailure("the data set is not readable IDX: " + e.getMessage(), e);
+    }
+    InputSpec input = source.input();
+    if (input.channels() != 1
+        || input.height() != images.height()
+        || input.width() != images.width()) {
+      throw new JobFailure(
+          "the data set holds 1×%d×%d images; the teacher takes %d×%d×%d"
+              .formatted(
+                  images.height(),
+                  images.width(),
+                  input.channels(),
+                  input.height(),
+                  input.width()));
+    }
+    if (labels != null) {
+      if (labels.length != images.count()) {
+        throw new JobFailure(
+            "the data set has %d images but %d labels".formatted(images.count(), labels.length));
+      }
+      for (int label : labels) {
+        if (label >= source.output().dimension()) {
+          throw new JobFailure(
+              "the data set has label %d; the teacher has %d classes"
+                  .formatted(label, source.output().dimension()));
+        }
+      }
+    }
+    double low = input.range() == null ? 0 : input.range().get(0);
+    double high = input.range() == null ? 1 : input.range().get(1);
+    double[] pixels = images.pixels().data();
+    double[] scaled = new double[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      scaled[i] = low + (high - low) * pixels[i];
+    }
+    builder.setTransferSet(
+        new io.learnware.spec.rkme.Matrix(images.count(), images.pixels().columns(), scaled),
+        labels);
   }
 
   /** Class indices for label cells: names from {@code output.labels}, else indices 0..K−1. */

@@ -244,6 +244,48 @@ class DistillHandlerTest {
   }
 
   @Test
+  void distilsAnImageTeacherOnIdxImagesWithLabels() throws Exception {
+    Digits.Rows train = Digits.train();
+    int n = train.labels().length;
+    // IDX keeps bytes: the pixels (0..1 here) as 0..255, mapped back onto input.range by the job.
+    java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + n * 64);
+    images.putInt(0x803).putInt(n).putInt(8).putInt(8);
+    for (double v : train.x().data()) {
+      images.put((byte) Math.round(v * 255));
+    }
+    java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n);
+    labels.putInt(0x801).putInt(n);
+    for (int label : train.labels()) {
+      labels.put((byte) label);
+    }
+    Path imageFile = Files.write(Files.createTempFile(dir, "images", ""), images.array());
+    Path labelFile = Files.write(Files.createTempFile(dir, "labels", ""), labels.array());
+    LearnwareSpec source = SpecDocuments.parse(imageTeacherSpec());
+
+    JobOutcome outcome =
+        new DistillHandler()
+            .run(
+                new JobContext(
+                    "job-idx",
+                    json("{\"epochs\": 10, \"seed\": 1}"),
+                    source,
+                    imageTeacherSpec(),
+                    CnnDistillationTest.CNN_TEACHER,
+                    Map.of(),
+                    Optional.of(imageFile),
+                    Optional.of(labelFile),
+                    Files.createTempDirectory(dir, "work"),
+                    "cpu",
+                    new Progress(Integer.MAX_VALUE)));
+
+    // Labels came with the images: accuracy is reported next to fidelity.
+    assertThat(outcome.report().get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(outcome.report().get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    assertThat(outcome.resultSpec().orElseThrow().get("statistical").get("numPoints").asInt())
+        .isEqualTo(n);
+  }
+
+  @Test
   void anImageTeacherNeedsADataSet() throws Exception {
     fails(
         "{}",
