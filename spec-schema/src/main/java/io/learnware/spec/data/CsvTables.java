@@ -81,6 +81,20 @@ public final class CsvTables {
     }
   }
 
+  /**
+   * The header row's column names (RFC 4180 quoting; gzip told by name or magic number), so that a
+   * caller can ask for a label column only when the file has one.
+   *
+   * @return the names, empty for an empty file
+   */
+  public static List<String> header(Path file) throws IOException, DataFormatException {
+    try (DataFile data = DataFile.open(file)) {
+      Records records = new Records(file, new InputStreamReader(data.in(), StandardCharsets.UTF_8));
+      List<String> header = new ArrayList<>();
+      return records.next(header) ? header : List.of();
+    }
+  }
+
   /** Parses one cell; missing values are NaN. */
   static double number(String cell) {
     String s = cell.strip();

@@ -268,9 +268,10 @@ public final class DistillHandler implements JobHandler {
       readIdxTransferSet(context, source, file, builder);
       return;
     }
-    boolean labelled = CsvHeader.read(file).contains(LABEL_COLUMN);
+    boolean labelled;
     CsvTables.Table table;
     try {
+      labelled = CsvTables.header(file).contains(LABEL_COLUMN);
       table =
           CsvTables.read(
               file,

@@ -244,6 +244,25 @@ class DistillHandlerTest {
   }
 
   @Test
+  void readsAGzipDataSetCachedUnderItsChecksum() throws Exception {
+    // The worker caches downloads by SHA-256, without the ".gz" the user's file had.
+    Path cached = Files.createTempFile(dir, "10c662f2", "");
+    try (java.io.OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(cached))) {
+      Files.copy(csv(Digits.train(), true, Digits.PIXELS), out);
+    }
+
+    JobOutcome outcome =
+        run(
+            "{\"student\": {\"type\": \"mlp\", \"hidden\": [16]}, \"epochs\": 5}",
+            teacherSpec(),
+            cached);
+
+    // The label column was found (not read as a 65th feature), so accuracy is reported.
+    assertThat(outcome.report().get("accuracy").asDouble()).isGreaterThan(0.8);
+  }
+
+  @Test
   void distilsAnImageTeacherOnIdxImagesWithLabels() throws Exception {
     Digits.Rows train = Digits.train();
     int n = train.labels().length;
