@@ -65,6 +65,19 @@ public interface MarketConfig {
 
   Jobs jobs();
 
+  Search search();
+
+  /** Statistical search. */
+  interface Search {
+
+    /**
+     * How often the in-memory sketch index compares itself with the database, to pick up writes
+     * made through other API instances (its own are applied at once).
+     */
+    @WithDefault("30S")
+    Duration syncInterval();
+  }
+
   /** The job queue and its leases. */
   interface Jobs {
 

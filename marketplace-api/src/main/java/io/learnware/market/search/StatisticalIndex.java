@@ -1,10 +1,12 @@
 package io.learnware.market.search;
 
+import io.learnware.market.MarketConfig;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.VersionState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -15,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
@@ -27,7 +32,9 @@ import org.jboss.logging.Logger;
  * floats per learnware instead of reading its points.
  *
  * <p>Loaded from {@code version_rkme} at start, kept current by this instance's writes (after they
- * commit). Learnwares are indexed by their current version (the contract's {@code latest}).
+ * commit) and, for writes made through other API instances, by a periodic comparison with the
+ * database ({@code learnware.search.sync-interval}). Learnwares are indexed by their current
+ * version (the contract's {@code latest}).
  */
 @ApplicationScoped
 public class StatisticalIndex {
@@ -60,18 +67,105 @@ public class StatisticalIndex {
   }
 
   private final EntityManager em;
+  private final MarketConfig config;
+  private final ScheduledExecutorService syncer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("statistical-index-sync").factory());
+
+  /** learnware id → {current version id, state ordinal}: what the index holds, to compare. */
+  private final Map<Long, long[]> indexed = new HashMap<>();
+
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, SpaceIndex> spaces = new HashMap<>();
 
   /** learnware id → space it is indexed in, to move or drop it. */
   private final Map<Long, String> spaceOf = new HashMap<>();
 
-  public StatisticalIndex(EntityManager em) {
+  public StatisticalIndex(EntityManager em, MarketConfig config) {
     this.em = em;
+    this.config = config;
   }
 
   void load(@Observes StartupEvent startup) {
     reload();
+    long every = config.search().syncInterval().toMillis();
+    syncer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sync();
+          } catch (RuntimeException e) {
+            LOG.warn("Statistical index sync failed; retrying later", e);
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    syncer.shutdownNow();
+  }
+
+  /**
+   * Brings the index up to date with the database: compares every learnware's current version and
+   * state (a narrow query) with what is indexed, and reloads only what differs.
+   *
+   * @return how many learnwares changed
+   */
+  int sync() {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<Object[]> rows =
+                  em.createNativeQuery(
+                          "SELECT l.id, v.id, v.state FROM learnware l"
+                              + " JOIN learnware_version v ON v.id = l.current_version_id"
+                              + " JOIN version_rkme r ON r.version_id = v.id")
+                      .getResultList();
+              Map<Long, long[]> latest = new HashMap<>();
+              for (Object[] row : rows) {
+                latest.put(
+                    ((Number) row[0]).longValue(),
+                    new long[] {
+                      ((Number) row[1]).longValue(), VersionState.valueOf((String) row[2]).ordinal()
+                    });
+              }
+              List<Long> changed = new ArrayList<>();
+              List<Long> gone = new ArrayList<>();
+              lock.readLock().lock();
+              try {
+                latest.forEach(
+                    (id, now) -> {
+                      if (!Arrays.equals(now, indexed.get(id))) {
+                        changed.add(id);
+                      }
+                    });
+                indexed.keySet().stream().filter(id -> !latest.containsKey(id)).forEach(gone::add);
+              } finally {
+                lock.readLock().unlock();
+              }
+              if (changed.isEmpty() && gone.isEmpty()) {
+                return 0;
+              }
+              @SuppressWarnings("unchecked")
+              List<Object[]> fresh =
+                  changed.isEmpty()
+                      ? List.of()
+                      : em.createNativeQuery(CURRENT_ROWS + " WHERE l.id = ANY(:ids)")
+                          .setParameter("ids", changed.toArray(Long[]::new))
+                          .getResultList();
+              lock.writeLock().lock();
+              try {
+                gone.forEach(this::remove);
+                changed.forEach(this::remove);
+                fresh.forEach(this::put);
+              } finally {
+                lock.writeLock().unlock();
+              }
+              return changed.size() + gone.size();
+            });
   }
 
   /** Replaces the whole index with what the database holds. */
@@ -90,6 +184,7 @@ public class StatisticalIndex {
                   try {
                     spaces.clear();
                     spaceOf.clear();
+                    indexed.clear();
                     rows.forEach(this::put);
                   } finally {
                     lock.writeLock().unlock();
@@ -175,17 +270,16 @@ public class StatisticalIndex {
   private void put(Object[] row) {
     long learnwareId = ((Number) row[0]).longValue();
     String space = (String) row[3];
+    VersionState state = VersionState.valueOf((String) row[2]);
+    indexed.put(learnwareId, new long[] {((Number) row[1]).longValue(), state.ordinal()});
     spaces
         .computeIfAbsent(space, unused -> new SpaceIndex())
-        .put(
-            learnwareId,
-            ((Number) row[1]).longValue(),
-            (byte) VersionState.valueOf((String) row[2]).ordinal(),
-            (byte[]) row[4]);
+        .put(learnwareId, ((Number) row[1]).longValue(), (byte) state.ordinal(), (byte[]) row[4]);
     spaceOf.put(learnwareId, space);
   }
 
   private void remove(long learnwareId) {
+    indexed.remove(learnwareId);
     String space = spaceOf.remove(learnwareId);
     if (space != null) {
       spaces.get(space).remove(learnwareId);
