@@ -356,14 +356,23 @@ public class UploadRoute {
       context.response().putHeader("WWW-Authenticate", "Bearer");
     }
     String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (bodyUnread
-        && length != null
-        && length.matches("\\d{1,7}")
-        && Long.parseLong(length) <= DRAIN_LIMIT) {
+    boolean small =
+        length == null || (length.matches("\\d{1,7}") && Long.parseLong(length) <= DRAIN_LIMIT);
+    if (bodyUnread && small) {
       // A small body is cheaper to read to its end than a client that fails with a broken pipe
-      // before it sees the answer.
+      // before it sees the answer. A chunked body is read up to the same limit, then cut off.
       Problem drained = problem;
-      context.request().handler(ignored -> {});
+      long[] read = {0};
+      context
+          .request()
+          .handler(
+              chunk -> {
+                read[0] += chunk.length();
+                if (read[0] > DRAIN_LIMIT) {
+                  context.request().handler(null);
+                  respond(context, drained, true);
+                }
+              });
       context.request().endHandler(ignored -> respond(context, drained, false));
       context.request().resume();
       return;
