@@ -81,7 +81,9 @@ final class Jpeg {
           }
           transform(block, scratch, false);
           for (int i = 0; i < block.length; i++) {
-            block[i] = Math.round(block[i] / table[i]) * (double) table[i];
+            // Rounded half away from zero, as libjpeg's quantiser does.
+            double steps = Math.floor(Math.abs(block[i]) / table[i] + 0.5);
+            block[i] = Math.copySign(steps * table[i], block[i]);
           }
           transform(block, scratch, true);
           for (int y = 0; y < N && top + y < height; y++) {

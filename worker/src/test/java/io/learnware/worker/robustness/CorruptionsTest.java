@@ -165,6 +165,27 @@ class CorruptionsTest {
   }
 
   @Test
+  void jpegDropsFineDetailAtLowQuality() {
+    // A checkerboard 128 ± 9 levels: its DCT is 9·s_u·s_v with s_u = Σ_x
+    // (−1)^x·C(u)/2·cos((2x+1)uπ/16)
+    // = 0, 0.510, 0, 0.601, 0, 0.900, 0, 2.563 for u = 0..7. At quality 40 the largest ratio of
+    // a coefficient to its step is at (7, 7): 9·2.563²/124 = 0.48 < ½, so every coefficient
+    // quantises to 0 and the block becomes flat mid grey.
+    double[] board = new double[64];
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 8; x++) {
+        board[y * 8 + x] = (128 + ((x + y) % 2 == 0 ? 9 : -9)) / 255.0;
+      }
+    }
+    Matrix checkerboard = new Matrix(1, 64, board);
+    assertThat(Corruption.JPEG.apply(checkerboard, 1, 8, 8, 5, 0))
+        .isEqualTo(filled(1, 64, 128 / 255.0));
+    // At quality 80 the (7, 7) coefficient, 9·2.563² = 59.1 over a step of 40, survives.
+    assertThat(Corruption.JPEG.apply(checkerboard, 1, 8, 8, 1, 0))
+        .isNotEqualTo(filled(1, 64, 128 / 255.0));
+  }
+
+  @Test
   void jpegScalesTheStandardTableLikeLibjpeg() {
     assertThat(Jpeg.quantisationTable(50)[0]).isEqualTo(16);
     assertThat(Jpeg.quantisationTable(50)[63]).isEqualTo(99);
