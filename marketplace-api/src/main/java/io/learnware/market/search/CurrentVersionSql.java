@@ -40,6 +40,9 @@ record CurrentVersionSql(
     if (filters.output() != null) {
       equal(where, params, "c.output_dimension", "outputDimension", filters.output().dimension());
     }
+    if (filters.robustness() != null) {
+      robust(where, params, filters.robustness());
+    }
     boolean beyondState = !where.isEmpty();
     where.add(
         switch (states) {
@@ -47,6 +50,31 @@ record CurrentVersionSql(
           case PENDING -> "c.state = 'PENDING'";
         });
     return new CurrentVersionSql(String.join(" AND ", where), params, hasText, beyondState);
+  }
+
+  /** The measure's name in a robustness report, and the member holding its σ or ε. */
+  static final java.util.Map<String, String> ROBUSTNESS_MEASURES =
+      java.util.Map.of("clean", "", "noise", "sigma", "fgsm", "epsilon", "pgd", "epsilon");
+
+  private static void robust(
+      List<String> where, Map<String, Object> params, SearchModels.RobustnessFilter filter) {
+    params.put("robustMin", filter.minAccuracy());
+    if (filter.measure().equals("clean")) {
+      where.add(
+          "EXISTS (SELECT 1 FROM version_report r WHERE r.version_id = c.id AND r.type ="
+              + " 'robustness' AND CAST(r.report -> 'clean' ->> 'accuracy' AS float8) >="
+              + " :robustMin)");
+      return;
+    }
+    params.put("robustMeasure", filter.measure());
+    params.put("robustKey", ROBUSTNESS_MEASURES.get(filter.measure()));
+    params.put("robustAt", filter.at());
+    // Reports hold the σ or ε they were asked for; equal within float rounding.
+    where.add(
+        "EXISTS (SELECT 1 FROM version_report r, jsonb_array_elements(r.report -> CAST(:robustMeasure"
+            + " AS text)) e WHERE r.version_id = c.id AND r.type = 'robustness'"
+            + " AND abs(CAST(e ->> CAST(:robustKey AS text) AS float8) - :robustAt) < 1e-9"
+            + " AND CAST(e ->> 'accuracy' AS float8) >= :robustMin)");
   }
 
   Query bind(Query query) {

@@ -31,10 +31,20 @@ public final class SearchModels {
       String owner,
       String state,
       InputFilter input,
-      OutputFilter output) {
+      OutputFilter output,
+      RobustnessFilter robustness) {
 
-    static final Filters NONE = new Filters(null, null, null, null, null, null, null, null);
+    static final Filters NONE = new Filters(null, null, null, null, null, null, null, null, null);
   }
+
+  /**
+   * A minimum accuracy in a robustness report of the learnware's current version.
+   *
+   * @param measure {@code clean}, {@code noise} (at σ), {@code fgsm} or {@code pgd} (at ε)
+   * @param at the σ or ε the accuracy was measured at; not used for {@code clean}
+   * @param minAccuracy in [0, 1]
+   */
+  public record RobustnessFilter(String measure, Double at, Double minAccuracy) {}
 
   /** The input a learnware must accept: a feature count (tables) or an image shape. */
   public record InputFilter(Integer dimension, Integer channels, Integer height, Integer width) {}

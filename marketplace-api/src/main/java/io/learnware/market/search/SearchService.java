@@ -382,6 +382,24 @@ public class SearchService {
               "/filters/task",
               "must be one of " + Arrays.stream(Task.values()).map(Task::jsonName).toList()));
     }
+    if (filters.robustness() != null) {
+      SearchModels.RobustnessFilter r = filters.robustness();
+      if (r.measure() == null || !CurrentVersionSql.ROBUSTNESS_MEASURES.containsKey(r.measure())) {
+        out.add(
+            new Problem.Violation(
+                "/filters/robustness/measure",
+                "must be one of "
+                    + CurrentVersionSql.ROBUSTNESS_MEASURES.keySet().stream().sorted().toList()));
+      } else if (!r.measure().equals("clean") && r.at() == null) {
+        out.add(
+            new Problem.Violation(
+                "/filters/robustness/at", "is required: the σ or ε of " + r.measure()));
+      }
+      if (r.minAccuracy() == null || !(r.minAccuracy() >= 0 && r.minAccuracy() <= 1)) {
+        out.add(
+            new Problem.Violation("/filters/robustness/minAccuracy", "must be between 0 and 1"));
+      }
+    }
     if (filters.state() == null) {
       return StateFilter.USABLE;
     }

@@ -1,0 +1,109 @@
+package io.learnware.market.search;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Robustness reports, recorded by a worker on the evaluated version, narrow search: "at least this
+ * accuracy under PGD at this ε". The test acts as the worker and reports given numbers.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class RobustnessFilterTest {
+
+  @Test
+  void searchFiltersOnAccuracyUnderAttackAndNoise() {
+    String token = Market.newUser("robust");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "sturdy").then().statusCode(201);
+    Market.uploadDigits(token, owner, "fragile").then().statusCode(201);
+    TestWorker.validateAll();
+    evaluate(token, owner, "sturdy", 0.91, 0.62);
+    evaluate(token, owner, "fragile", 0.93, 0.08);
+
+    assertThat(names(owner, Map.of("measure", "pgd", "at", 0.1, "minAccuracy", 0.5)))
+        .containsExactly("sturdy");
+    assertThat(names(owner, Map.of("measure", "pgd", "at", 0.1, "minAccuracy", 0.05)))
+        .containsExactly("fragile", "sturdy");
+    // Measured at another ε: no report qualifies.
+    assertThat(names(owner, Map.of("measure", "pgd", "at", 0.3, "minAccuracy", 0.0))).isEmpty();
+    assertThat(names(owner, Map.of("measure", "clean", "minAccuracy", 0.92)))
+        .containsExactly("fragile");
+    assertThat(names(owner, Map.of("measure", "noise", "at", 0.1, "minAccuracy", 0.8)))
+        .containsExactly("fragile", "sturdy");
+
+    given()
+        .contentType("application/json")
+        .body(Map.of("filters", Map.of("robustness", Map.of("measure", "pgd", "minAccuracy", 2))))
+        .post("/api/v1/search")
+        .then()
+        .statusCode(400)
+        .body(
+            "violations.pointer",
+            equalTo(List.of("/filters/robustness/at", "/filters/robustness/minAccuracy")));
+    given()
+        .get("/api/v1/learnwares/{owner}/sturdy/versions/1", owner)
+        .then()
+        .body("reports.type", equalTo(List.of("validate", "robustness")))
+        .body("reports[1].report.pgd[0].accuracy", equalTo(0.62f));
+  }
+
+  /** Requests a robustness job and completes it as a worker with the given accuracies. */
+  private static void evaluate(
+      String token, String owner, String name, double clean, double pgdAt01) {
+    String job =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType("application/json")
+            .body(Map.of("type", "robustness", "source", owner + "/" + name + "@1"))
+            .post("/api/v1/jobs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    Response claim;
+    do {
+      claim = TestWorker.claim("robustness");
+    } while (claim.statusCode() == 200 && !job.equals(claim.path("id")));
+    String report =
+        """
+        {"clean": {"accuracy": %s, "ece": 0.03},
+         "noise": [{"sigma": 0.1, "accuracy": 0.85}],
+         "fgsm": [{"epsilon": 0.1, "accuracy": %s}],
+         "pgd": [{"epsilon": 0.1, "steps": 10, "accuracy": %s}],
+         "corruptions": []}"""
+            .formatted(clean, pgdAt01 + 0.05, pgdAt01);
+    given()
+        .auth()
+        .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .multiPart("report", report)
+        .post("/api/v1/worker/jobs/{id}/complete", job)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("SUCCEEDED"));
+  }
+
+  private static List<String> names(String owner, Map<String, Object> robustness) {
+    return given()
+        .contentType("application/json")
+        .body(Map.of("filters", Map.of("owner", owner, "robustness", robustness)))
+        .post("/api/v1/search")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("single.name");
+  }
+}
