@@ -36,6 +36,7 @@ public final class SpecValidator {
 
   private final Map<Integer, JsonSchema> schemasByVersion;
   private final JsonSchema rkmeSchema;
+  private final JsonSchema robustnessSchema;
 
   /**
    * Loads the schemas from the classpath.
@@ -60,6 +61,8 @@ public final class SpecValidator {
     try {
       this.schemasByVersion = Map.of(1, load(factory, V1, config));
       this.rkmeSchema = load(factory, V1 + "#/$defs/rkmeTable", config);
+      this.robustnessSchema =
+          load(factory, SCHEMA_BASE + "robustness-report-v1.schema.json", config);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot load the specification schemas", e);
     }
@@ -112,6 +115,16 @@ public final class SpecValidator {
    * is no input to compare its dimension with: callers that need a particular dimension check
    * {@link RkmeSpec#dimension()} themselves.
    */
+  /**
+   * All violations of a robustness job's report ({@code schemas/robustness-report-v1.schema.json});
+   * pointers are relative to it.
+   */
+  public List<Violation> validateRobustnessReport(JsonNode report) {
+    List<Violation> violations = new ArrayList<>();
+    addSchemaViolations(robustnessSchema, report, false, violations);
+    return sorted(violations);
+  }
+
   public List<Violation> validateStatistical(JsonNode statistical) {
     if (statistical == null) {
       return List.of(new Violation("", "must be a JSON object"));

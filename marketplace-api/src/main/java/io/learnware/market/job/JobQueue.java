@@ -21,6 +21,8 @@ import io.learnware.market.learnware.LearnwareVersion;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.spec.SpecValidator;
+import io.learnware.spec.Violation;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -53,6 +55,7 @@ public class JobQueue {
   private final JobEvents events;
   private final LearnwareService learnwares;
   private final ObjectMapper mapper;
+  private final SpecValidator validator;
 
   public JobQueue(
       EntityManager em,
@@ -60,13 +63,15 @@ public class JobQueue {
       Event<JobChanged> changed,
       JobEvents events,
       LearnwareService learnwares,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      SpecValidator validator) {
     this.em = em;
     this.config = config;
     this.changed = changed;
     this.events = events;
     this.learnwares = learnwares;
     this.mapper = mapper;
+    this.validator = validator;
   }
 
   /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
@@ -255,6 +260,14 @@ public class JobQueue {
       learnwares.addReport(version.id, job.id, job.type, report.toString());
       job.resultVersionId = version.id;
     } else {
+      List<Violation> violations = validator.validateRobustnessReport(report);
+      if (!violations.isEmpty()) {
+        throw new MarketException.InvalidInput(
+            "The robustness report is invalid: " + violations.getFirst().message(),
+            violations.stream()
+                .map(v -> new Problem.Violation("/report" + v.pointer(), v.message()))
+                .toList());
+      }
       learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
     }
     job.state = JobState.SUCCEEDED;

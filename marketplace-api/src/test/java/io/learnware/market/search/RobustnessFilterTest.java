@@ -52,6 +52,31 @@ class RobustnessFilterTest {
         .body(
             "violations.pointer",
             equalTo(List.of("/filters/robustness/at", "/filters/robustness/minAccuracy")));
+    // A worker's report must follow the robustness report schema.
+    String job =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType("application/json")
+            .body(Map.of("type", "robustness", "source", owner + "/sturdy@1"))
+            .post("/api/v1/jobs")
+            .then()
+            .extract()
+            .path("id");
+    Response claim = claimJob(job);
+    given()
+        .auth()
+        .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .multiPart("report", "{\"clean\": {\"accuracy\": 1.5}, \"pgd\": [{\"epsilon\": 0.1}]}")
+        .post("/api/v1/worker/jobs/{id}/complete", job)
+        .then()
+        .statusCode(400)
+        .body(
+            "violations.pointer",
+            equalTo(
+                List.of(
+                    "/report/clean/accuracy", "/report/pgd/0/accuracy", "/report/pgd/0/steps")));
     given()
         .get("/api/v1/learnwares/{owner}/sturdy/versions/1", owner)
         .then()
@@ -73,10 +98,7 @@ class RobustnessFilterTest {
             .statusCode(202)
             .extract()
             .path("id");
-    Response claim;
-    do {
-      claim = TestWorker.claim("robustness");
-    } while (claim.statusCode() == 200 && !job.equals(claim.path("id")));
+    Response claim = claimJob(job);
     String report =
         """
         {"clean": {"accuracy": %s, "ece": 0.03},
@@ -94,6 +116,14 @@ class RobustnessFilterTest {
         .then()
         .statusCode(200)
         .body("state", equalTo("SUCCEEDED"));
+  }
+
+  private static Response claimJob(String job) {
+    Response claim;
+    do {
+      claim = TestWorker.claim("robustness");
+    } while (claim.statusCode() == 200 && !job.equals(claim.path("id")));
+    return claim;
   }
 
   private static List<String> names(String owner, Map<String, Object> robustness) {
