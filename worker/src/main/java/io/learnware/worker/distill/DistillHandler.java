@@ -8,17 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
 import io.learnware.spec.FeatureMapSpec;
-import io.learnware.spec.InputSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
-import io.learnware.spec.data.CsvTables;
-import io.learnware.spec.data.DataFormatException;
-import io.learnware.spec.data.IdxFiles;
 import io.learnware.spec.rkme.ImageFeatureMap;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.spec.rkme.RkmeBuilder;
+import io.learnware.worker.job.Datasets;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -53,7 +50,7 @@ public final class DistillHandler implements JobHandler {
   public static final String TYPE = "distill";
 
   /** The data set column that holds labels, when there is one. */
-  public static final String LABEL_COLUMN = "label";
+  public static final String LABEL_COLUMN = Datasets.LABEL_COLUMN;
 
   /** Points herded from the teacher's RKME when the job names no data set. */
   public static final int DEFAULT_TRANSFER_SIZE = 2000;
@@ -260,134 +257,22 @@ public final class DistillHandler implements JobHandler {
         : DEFAULT_TRANSFER_SIZE;
   }
 
+  /** The job's data set through the worker's shared reader ({@link Datasets}). */
   private static void readTransferSet(
       JobContext context, LearnwareSpec source, int inputs, Distillation.Builder builder)
       throws JobFailure, IOException {
-    Path file = context.dataset().orElseThrow();
-    if (IdxFiles.isImages(file)) {
-      readIdxTransferSet(context, source, file, builder);
-      return;
-    }
-    boolean labelled;
-    CsvTables.Table table;
-    try {
-      labelled = CsvTables.header(file).contains(LABEL_COLUMN);
-      table =
-          CsvTables.read(
-              file,
-              labelled ? LABEL_COLUMN : null,
-              (read, total) ->
-                  context
-                      .progress()
-                      .report(0.02 * read / Math.max(1, total), "reading the data set"));
-    } catch (DataFormatException e) {
-      throw new JobFailure("the data set is not a numeric CSV table: " + e.getMessage(), e);
-    }
-    int columns = table.features().columns();
-    if (columns != inputs) {
-      throw new JobFailure(
-          "the data set has %d feature columns%s, the teacher takes %d inputs"
-              .formatted(columns, labelled ? " besides \"label\"" : "", inputs));
-    }
-    builder.setTransferSet(table.features(), labelled ? labels(table.labels(), source) : null);
-  }
-
-  /**
-   * IDX images (one channel), pixels mapped from 0..255 onto the spec's {@code input.range}
-   * (default [0, 1]), with the data set's IDX labels as class indices when it has them.
-   */
-  private static void readIdxTransferSet(
-      JobContext context, LearnwareSpec source, Path file, Distillation.Builder builder)
-      throws JobFailure, IOException {
-    if (source.dataType() != DataType.IMAGE) {
-      throw new JobFailure(
-          "the data set holds IDX images; distilling a table learnware needs a CSV data set with a"
-              + " header");
-    }
-    IdxFiles.Images images;
-    int[] labels = null;
-    try {
-      images =
-          IdxFiles.readImages(
-              file,
-              (read, total) ->
-                  context
-                      .progress()
-                      .report(0.02 * read / Math.max(1, total), "reading the data set"));
-      if (context.datasetLabels().isPresent()) {
-        labels = IdxFiles.readLabels(context.datasetLabels().get());
-      }
-    } catch (DataFormatException e) {
-      throw new JobFailure("the data set is not readable IDX: " + e.getMessage(), e);
-    }
-    InputSpec input = source.input();
-    if (input.channels() != 1
-        || input.height() != images.height()
-        || input.width() != images.width()) {
-      throw new JobFailure(
-          "the data set holds 1×%d×%d images; the teacher takes %d×%d×%d"
-              .formatted(
-                  images.height(),
-                  images.width(),
-                  input.channels(),
-                  input.height(),
-                  input.width()));
-    }
-    if (labels != null) {
-      if (labels.length != images.count()) {
-        throw new JobFailure(
-            "the data set has %d images but %d labels".formatted(images.count(), labels.length));
-      }
-      for (int label : labels) {
-        if (label >= source.output().dimension()) {
-          throw new JobFailure(
-              "the data set has label %d; the teacher has %d classes"
-                  .formatted(label, source.output().dimension()));
-        }
-      }
-    }
-    double low = input.range() == null ? 0 : input.range().get(0);
-    double high = input.range() == null ? 1 : input.range().get(1);
-    double[] pixels = images.pixels().data();
-    double[] scaled = new double[pixels.length];
-    for (int i = 0; i < pixels.length; i++) {
-      scaled[i] = low + (high - low) * pixels[i];
-    }
-    builder.setTransferSet(
-        new io.learnware.spec.rkme.Matrix(images.count(), images.pixels().columns(), scaled),
-        labels);
-  }
-
-  /** Class indices for label cells: names from {@code output.labels}, else indices 0..K−1. */
-  private static int[] labels(List<String> cells, LearnwareSpec source) throws JobFailure {
-    List<String> names = source.output().labels();
-    int classes = source.output().dimension();
-    int[] out = new int[cells.size()];
-    for (int row = 0; row < out.length; row++) {
-      String cell = cells.get(row).strip();
-      int index = names != null ? names.indexOf(cell) : -1;
-      if (names == null) {
-        try {
-          index = Integer.parseInt(cell);
-        } catch (NumberFormatException e) {
-          index = -1;
-        }
-      }
-      if (index < 0 || index >= classes) {
-        throw new JobFailure(
-            "data row %d: label \"%s\" is not one of the teacher's %s"
-                .formatted(
-                    row + 1,
-                    cell,
-                    names != null
-                        ? "labels ("
-                            + String.join(", ", names.subList(0, Math.min(names.size(), 10)))
-                            + (names.size() > 10 ? ", …)" : ")")
-                        : "class indices 0.." + (classes - 1)));
-      }
-      out[row] = index;
-    }
-    return out;
+    Datasets.Labelled data =
+        Datasets.read(
+            context.dataset().orElseThrow(),
+            context.datasetLabels().orElse(null),
+            source,
+            inputs,
+            "the teacher",
+            (read, total) ->
+                context
+                    .progress()
+                    .report(0.02 * read / Math.max(1, total), "reading the data set"));
+    builder.setTransferSet(data.features(), data.labels());
   }
 
   private static void applyOptions(JsonNode params, Distillation.Builder builder)

@@ -1,0 +1,156 @@
+package io.learnware.worker.job;
+
+import io.learnware.spec.DataType;
+import io.learnware.spec.InputSpec;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.DataFormatException;
+import io.learnware.spec.data.IdxFiles;
+import io.learnware.spec.data.ProgressListener;
+import io.learnware.spec.rkme.Matrix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a job's data set for a model: a CSV with a header (a column named {@code label}, when
+ * present, holds labels; the other columns are the model's inputs, images as C×H×W pixels
+ * channel-major, already on the model's scale) or IDX images (one channel, pixels mapped from
+ * 0..255 onto the spec's {@code input.range}, default [0, 1]) with the job's IDX labels.
+ */
+public final class Datasets {
+
+  /** The data set column that holds labels, when there is one. */
+  public static final String LABEL_COLUMN = "label";
+
+  /** Inputs and, when the data set has them, class indices ({@code null} otherwise). */
+  public record Labelled(Matrix features, int[] labels) {}
+
+  private Datasets() {}
+
+  /**
+   * @param file the data set
+   * @param labelsFile IDX labels for IDX images, when given
+   * @param source the model's specification
+   * @param inputs the number of inputs the model takes
+   * @param role how messages name the model, e.g. {@code the teacher}
+   * @param progress receives (rows read, total rows)
+   */
+  public static Labelled read(
+      Path file,
+      Path labelsFile,
+      LearnwareSpec source,
+      int inputs,
+      String role,
+      ProgressListener progress)
+      throws JobFailure, IOException {
+    if (IdxFiles.isImages(file)) {
+      return readIdx(file, labelsFile, source, role, progress);
+    }
+    boolean labelled;
+    CsvTables.Table table;
+    try {
+      labelled = CsvTables.header(file).contains(LABEL_COLUMN);
+      table = CsvTables.read(file, labelled ? LABEL_COLUMN : null, progress);
+    } catch (DataFormatException e) {
+      throw new JobFailure("the data set is not a numeric CSV table: " + e.getMessage(), e);
+    }
+    int columns = table.features().columns();
+    if (columns != inputs) {
+      throw new JobFailure(
+          "the data set has %d feature columns%s, %s takes %d inputs"
+              .formatted(columns, labelled ? " besides \"label\"" : "", role, inputs));
+    }
+    return new Labelled(table.features(), labelled ? labels(table.labels(), source, role) : null);
+  }
+
+  private static Labelled readIdx(
+      Path file, Path labelsFile, LearnwareSpec source, String role, ProgressListener progress)
+      throws JobFailure, IOException {
+    if (source.dataType() != DataType.IMAGE) {
+      throw new JobFailure(
+          "the data set holds IDX images; %s is a table learnware and needs a CSV data set with a"
+                  .formatted(role)
+              + " header");
+    }
+    IdxFiles.Images images;
+    int[] labels = null;
+    try {
+      images = IdxFiles.readImages(file, progress);
+      if (labelsFile != null) {
+        labels = IdxFiles.readLabels(labelsFile);
+      }
+    } catch (DataFormatException e) {
+      throw new JobFailure("the data set is not readable IDX: " + e.getMessage(), e);
+    }
+    InputSpec input = source.input();
+    if (input.channels() != 1
+        || input.height() != images.height()
+        || input.width() != images.width()) {
+      throw new JobFailure(
+          "the data set holds 1×%d×%d images; %s takes %d×%d×%d"
+              .formatted(
+                  images.height(),
+                  images.width(),
+                  role,
+                  input.channels(),
+                  input.height(),
+                  input.width()));
+    }
+    if (labels != null) {
+      if (labels.length != images.count()) {
+        throw new JobFailure(
+            "the data set has %d images but %d labels".formatted(images.count(), labels.length));
+      }
+      for (int label : labels) {
+        if (label >= source.output().dimension()) {
+          throw new JobFailure(
+              "the data set has label %d; %s has %d classes"
+                  .formatted(label, role, source.output().dimension()));
+        }
+      }
+    }
+    double low = input.range() == null ? 0 : input.range().get(0);
+    double high = input.range() == null ? 1 : input.range().get(1);
+    double[] pixels = images.pixels().data();
+    double[] scaled = new double[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      scaled[i] = low + (high - low) * pixels[i];
+    }
+    return new Labelled(new Matrix(images.count(), images.pixels().columns(), scaled), labels);
+  }
+
+  /** Class indices for label cells: names from {@code output.labels}, else indices 0..K−1. */
+  public static int[] labels(List<String> cells, LearnwareSpec source, String role)
+      throws JobFailure {
+    List<String> names = source.output().labels();
+    int classes = source.output().dimension();
+    int[] out = new int[cells.size()];
+    for (int row = 0; row < out.length; row++) {
+      String cell = cells.get(row).strip();
+      int index = names != null ? names.indexOf(cell) : -1;
+      if (names == null) {
+        try {
+          index = Integer.parseInt(cell);
+        } catch (NumberFormatException e) {
+          index = -1;
+        }
+      }
+      if (index < 0 || index >= classes) {
+        throw new JobFailure(
+            "data row %d: label \"%s\" is not one of %s's %s"
+                .formatted(
+                    row + 1,
+                    cell,
+                    role,
+                    names != null
+                        ? "labels ("
+                            + String.join(", ", names.subList(0, Math.min(names.size(), 10)))
+                            + (names.size() > 10 ? ", …)" : ")")
+                        : "class indices 0.." + (classes - 1)));
+      }
+      out[row] = index;
+    }
+    return out;
+  }
+}

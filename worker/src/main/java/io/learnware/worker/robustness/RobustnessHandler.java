@@ -1,0 +1,396 @@
+package io.learnware.worker.robustness;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.DataType;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.ModelFormat;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.Task;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.LoadedModel;
+import io.learnware.worker.model.ModelException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code robustness} job: evaluates a classifier on a labelled data set, clean (accuracy, ECE),
+ * under Gaussian noise, FGSM and PGD (L∞, TorchScript models) and, for images, the CIFAR-10-C style
+ * corruptions. Parameters and the report are the contract's; see docs/robustness.md.
+ */
+public final class RobustnessHandler implements JobHandler {
+
+  public static final String TYPE = "robustness";
+
+  public static final List<Double> DEFAULT_NOISE = List.of(0.05, 0.1, 0.2);
+  public static final List<Double> DEFAULT_EPSILONS = List.of(0.05, 0.1);
+  public static final int DEFAULT_PGD_STEPS = 10;
+  public static final int MAX_PGD_STEPS = 1000;
+  public static final int ECE_BINS = 15;
+  static final long SEED = 0;
+
+  private static final Set<String> PARAMETERS =
+      new TreeSet<>(
+          List.of(
+              "noise",
+              "epsilons",
+              "pgdSteps",
+              "pgdStepSize",
+              "randomStart",
+              "corruptions",
+              "severities",
+              "fooling"));
+
+  private static final String ROLE = "the model";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobOutcome run(JobContext context) throws Exception {
+    LearnwareSpec source = context.source();
+    if (source.task() != Task.CLASSIFICATION) {
+      throw new JobFailure(
+          "robustness is measured for classifiers only; this learnware's task is "
+              + source.task().jsonName());
+    }
+    boolean image = source.dataType() == DataType.IMAGE;
+    if (!image && source.dataType() != DataType.TABLE) {
+      throw new JobFailure(
+          "robustness is measured for table and image learnwares only, not "
+              + source.dataType().jsonName());
+    }
+    JsonNode params =
+        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
+    if (!params.isObject()) {
+      throw new JobFailure("params must be an object");
+    }
+    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!PARAMETERS.contains(name)) {
+        throw new JobFailure(
+            "unknown parameter \"%s\"; robustness takes %s"
+                .formatted(name, String.join(", ", PARAMETERS)));
+      }
+    }
+    if (params.has("fooling")) {
+      throw new JobFailure("fooling is not supported yet");
+    }
+    InputShape shape;
+    try {
+      shape = InputShape.of(source);
+    } catch (ModelException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    boolean torchScript = source.model().format() == ModelFormat.TORCHSCRIPT;
+
+    // Parameters, checked before anything is read.
+    List<Double> noise = numbers(params, "noise", DEFAULT_NOISE);
+    for (double sigma : noise) {
+      if (!(sigma >= 0) || Double.isInfinite(sigma)) {
+        throw new JobFailure("noise σ must be finite and ≥ 0, got " + sigma);
+      }
+    }
+    List<Double> epsilons =
+        params.has("epsilons")
+            ? numbers(params, "epsilons", List.of())
+            : torchScript ? DEFAULT_EPSILONS : List.of();
+    if (!epsilons.isEmpty() && !torchScript) {
+      throw new JobFailure(
+          "FGSM and PGD need input gradients, which this worker computes for TorchScript models"
+              + " only; give \"epsilons\": [] to skip them");
+    }
+    int steps = DEFAULT_PGD_STEPS;
+    if (params.has("pgdSteps")) {
+      JsonNode value = params.get("pgdSteps");
+      if (!value.isIntegralNumber()
+          || !value.canConvertToInt()
+          || value.intValue() < 1
+          || value.intValue() > MAX_PGD_STEPS) {
+        throw new JobFailure(
+            "pgdSteps must be an integer 1..%d, got %s".formatted(MAX_PGD_STEPS, value));
+      }
+      steps = value.intValue();
+    }
+    Double stepSize = null;
+    if (params.has("pgdStepSize")) {
+      stepSize = number(params.get("pgdStepSize"), "pgdStepSize");
+      if (!(stepSize > 0) || Double.isInfinite(stepSize)) {
+        throw new JobFailure("pgdStepSize must be finite and > 0, got " + stepSize);
+      }
+    }
+    boolean randomStart = false;
+    if (params.has("randomStart")) {
+      if (!params.get("randomStart").isBoolean()) {
+        throw new JobFailure("randomStart must be true or false, got " + params.get("randomStart"));
+      }
+      randomStart = params.get("randomStart").booleanValue();
+    }
+    List<Corruption> corruptions = corruptions(params, image);
+    List<Integer> severities = severities(params);
+
+    JobProgress progress = context.progress();
+    if (context.dataset().isEmpty()) {
+      throw new JobFailure(
+          "robustness needs a labelled data set; upload one (POST /datasets) and name it in the job");
+    }
+    Datasets.Labelled data =
+        Datasets.read(
+            context.dataset().get(),
+            context.datasetLabels().orElse(null),
+            source,
+            shape.size(),
+            ROLE,
+            (read, total) ->
+                progress.report(0.05 * read / Math.max(1, total), "reading the data set"));
+    if (data.labels() == null) {
+      throw new JobFailure(
+          "the data set has no labels: give a CSV column named \"label\" or IDX labels");
+    }
+    Matrix x = data.features();
+    int[] labels = data.labels();
+    if (x.rows() == 0) {
+      throw new JobFailure("the data set has no rows");
+    }
+    // The range inputs stay in: the spec's input.range, else (tables) the data's own.
+    double low;
+    double high;
+    if (source.input().range() != null) {
+      low = source.input().range().get(0);
+      high = source.input().range().get(1);
+    } else if (image) {
+      low = 0;
+      high = 1;
+    } else {
+      low = Arrays.stream(x.data()).min().orElse(0);
+      high = Arrays.stream(x.data()).max().orElse(1);
+    }
+    double width = high - low;
+    for (double eps : epsilons) {
+      if (!(eps >= 0) || eps > 1 || eps > width) {
+        throw new JobFailure(
+            "epsilon must be in [0, %s] (the input range is [%s, %s]), got %s"
+                .formatted(Math.min(1, width), low, high, eps));
+      }
+    }
+
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
+    ObjectNode report = SpecDocuments.mapper().createObjectNode();
+    int stages = 1 + noise.size() + 2 * epsilons.size() + corruptions.size() * severities.size();
+    int[] done = {0};
+    Runnable step =
+        () -> {
+          progress.checkCancelled();
+          done[0]++;
+        };
+    try (LoadedModel model = LoadedModel.load(context.sourceModel(), source, device)) {
+      progress.report(0.05, "clean accuracy and calibration");
+      float[][] logits = model.predict(x);
+      ObjectNode clean = report.putObject("clean");
+      clean.put("accuracy", accuracy(logits, labels));
+      clean.put(
+          "ece",
+          Calibration.expectedCalibrationError(Calibration.softmax(logits), labels, ECE_BINS));
+      step.run();
+
+      ArrayNode noiseReport = report.putArray("noise");
+      for (int i = 0; i < noise.size(); i++) {
+        double sigma = noise.get(i);
+        progress.report(fraction(done[0], stages), "Gaussian noise σ=" + sigma);
+        Matrix noisy = Noise.gaussian(x, sigma * width, SEED + i, low, high);
+        noiseReport
+            .addObject()
+            .put("sigma", sigma)
+            .put("accuracy", accuracy(model.predict(noisy), labels));
+        step.run();
+      }
+
+      ArrayNode fgsm = report.putArray("fgsm");
+      ArrayNode pgd = report.putArray("pgd");
+      if (!epsilons.isEmpty()) {
+        try (Attacks attacks = Attacks.load(context.sourceModel(), shape, device)) {
+          for (double eps : epsilons) {
+            progress.report(fraction(done[0], stages), "FGSM ε=" + eps);
+            double acc = attacks.accuracy(attacks.fgsm(x, labels, eps, low, high), labels);
+            fgsm.addObject().put("epsilon", eps).put("accuracy", acc);
+            step.run();
+          }
+          for (double eps : epsilons) {
+            progress.report(fraction(done[0], stages), "PGD ε=" + eps);
+            double size = stepSize != null ? stepSize : eps / 4;
+            Matrix adv = attacks.pgd(x, labels, eps, steps, size, randomStart, SEED, low, high);
+            pgd.addObject()
+                .put("epsilon", eps)
+                .put("steps", steps)
+                .put("accuracy", attacks.accuracy(adv, labels));
+            step.run();
+          }
+        }
+      }
+
+      ArrayNode corrupted = report.putArray("corruptions");
+      if (!corruptions.isEmpty()) {
+        int channels = source.input().channels();
+        int height = source.input().height();
+        int imageWidth = source.input().width();
+        Matrix unit = rescale(x, low, high, 0, 1);
+        for (Corruption corruption : corruptions) {
+          String name = corruption.name().toLowerCase(Locale.ROOT);
+          for (int severity : severities) {
+            progress.report(
+                fraction(done[0], stages), "corruption %s, severity %d".formatted(name, severity));
+            Matrix c = corruption.apply(unit, channels, height, imageWidth, severity, SEED);
+            corrupted
+                .addObject()
+                .put("name", name)
+                .put("severity", severity)
+                .put("accuracy", accuracy(model.predict(rescale(c, 0, 1, low, high)), labels));
+            step.run();
+          }
+        }
+      }
+    } catch (ModelException e) {
+      throw new JobFailure("the model does not run: " + e.getMessage(), e);
+    }
+    progress.report(1, "done");
+    return new JobOutcome(report, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+  }
+
+  private static double fraction(int done, int stages) {
+    return 0.05 + 0.95 * done / stages;
+  }
+
+  /** Fraction of rows whose largest output (first on ties) is at their label. */
+  static double accuracy(float[][] outputs, int[] labels) {
+    int correct = 0;
+    for (int i = 0; i < labels.length; i++) {
+      float[] row = outputs[i];
+      int best = 0;
+      for (int j = 1; j < row.length; j++) {
+        if (row[j] > row[best]) {
+          best = j;
+        }
+      }
+      if (best == labels[i]) {
+        correct++;
+      }
+    }
+    return (double) correct / labels.length;
+  }
+
+  private static Matrix rescale(
+      Matrix x, double fromLow, double fromHigh, double toLow, double toHigh) {
+    if (fromLow == toLow && fromHigh == toHigh) {
+      return x;
+    }
+    double scale = (toHigh - toLow) / (fromHigh - fromLow);
+    double[] in = x.data();
+    double[] out = new double[in.length];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = Math.min(toHigh, Math.max(toLow, toLow + (in[i] - fromLow) * scale));
+    }
+    return new Matrix(x.rows(), x.columns(), out);
+  }
+
+  private static List<Corruption> corruptions(JsonNode params, boolean image) throws JobFailure {
+    JsonNode value = params.get("corruptions");
+    if (!image) {
+      return List.of(); // tables: corruptions are image operations, skipped
+    }
+    if (value == null || (value.isTextual() && value.asText().equals("all"))) {
+      return List.of(Corruption.values());
+    }
+    if (!value.isArray()) {
+      throw new JobFailure("corruptions must be a list of names or \"all\", got " + value);
+    }
+    List<Corruption> out = new ArrayList<>();
+    for (JsonNode item : value) {
+      Corruption found = null;
+      for (Corruption c : Corruption.values()) {
+        if (c.name().toLowerCase(Locale.ROOT).equals(item.asText())) {
+          found = c;
+        }
+      }
+      if (!item.isTextual() || found == null) {
+        throw new JobFailure(
+            "unknown corruption %s; known: %s"
+                .formatted(
+                    item,
+                    String.join(
+                        ", ",
+                        Arrays.stream(Corruption.values())
+                            .map(c -> c.name().toLowerCase(Locale.ROOT))
+                            .toList())));
+      }
+      out.add(found);
+    }
+    return out;
+  }
+
+  private static List<Integer> severities(JsonNode params) throws JobFailure {
+    JsonNode value = params.get("severities");
+    if (value == null) {
+      return List.of(1, 2, 3, 4, 5);
+    }
+    if (!value.isArray()) {
+      throw new JobFailure("severities must be a list of integers 1..5, got " + value);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isIntegralNumber()
+          || item.asLong() < Corruption.MIN_SEVERITY
+          || item.asLong() > Corruption.MAX_SEVERITY) {
+        throw new JobFailure("severity must be an integer 1..5, got " + item);
+      }
+      out.add(item.intValue());
+    }
+    return out;
+  }
+
+  private static List<Double> numbers(JsonNode params, String name, List<Double> fallback)
+      throws JobFailure {
+    JsonNode value = params.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isArray()) {
+      throw new JobFailure(name + " must be a list of numbers, got " + value);
+    }
+    List<Double> out = new ArrayList<>();
+    for (JsonNode item : value) {
+      out.add(number(item, name));
+    }
+    return out;
+  }
+
+  private static double number(JsonNode value, String name) throws JobFailure {
+    if (!value.isNumber()) {
+      throw new JobFailure(name + " must be numbers, got " + value);
+    }
+    return value.doubleValue();
+  }
+}

@@ -1,0 +1,271 @@
+package io.learnware.worker.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.worker.Fixtures;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The robustness job on the digits fixtures: digits-mlp (table) and digits-cnn (1×8×8 image). */
+class RobustnessHandlerTest {
+
+  @TempDir static Path dir;
+  static Path testCsv;
+  static Fixtures.Digits test;
+
+  private static final class Progress implements JobProgress {
+    final List<Double> fractions = new ArrayList<>();
+    final List<String> messages = new ArrayList<>();
+
+    @Override
+    public void report(double fraction, String message) {
+      fractions.add(fraction);
+      messages.add(message);
+    }
+
+    @Override
+    public boolean cancelled() {
+      return false;
+    }
+  }
+
+  @BeforeAll
+  static void writeCsv() throws IOException {
+    test = Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, Fixtures.DIGITS_TRAIN_ROWS + 360);
+    testCsv = csv("test.csv", test, 64, Map.of());
+  }
+
+  /** The rows as a CSV with a header p0..p{columns-1},label; {@code labels} overrides some. */
+  static Path csv(String name, Fixtures.Digits rows, int columns, Map<Integer, String> labels)
+      throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (int c = 0; c < columns; c++) {
+      out.append('p').append(c).append(',');
+    }
+    out.append("label\n");
+    for (int r = 0; r < rows.labels().length; r++) {
+      for (int c = 0; c < columns; c++) {
+        out.append(rows.pixels().data()[r * 64 + c]).append(',');
+      }
+      out.append(labels.getOrDefault(r, Integer.toString(rows.labels()[r]))).append('\n');
+    }
+    Path file = dir.resolve(name);
+    Files.writeString(file, out);
+    return file;
+  }
+
+  static JobContext context(String params, String fixture, Path dataset, JobProgress progress)
+      throws IOException {
+    JsonNode spec = Fixtures.json(fixture + "/spec.json");
+    return new JobContext(
+        "job-1",
+        SpecDocuments.mapper().readTree(params),
+        SpecDocuments.parse(spec),
+        spec,
+        Fixtures.path(fixture + "/model.pt"),
+        Map.of(),
+        Optional.ofNullable(dataset),
+        Optional.empty(),
+        Files.createTempDirectory(dir, "work"),
+        "cpu",
+        progress);
+  }
+
+  static JsonNode run(String params, String fixture, Path dataset, Progress progress)
+      throws Exception {
+    JobOutcome outcome = new RobustnessHandler().run(context(params, fixture, dataset, progress));
+    assertThat(outcome.resultSpec()).isEmpty();
+    assertThat(outcome.resultModel()).isEmpty();
+    assertThat(outcome.usable()).isEmpty();
+    return outcome.report();
+  }
+
+  static void fails(String params, String fixture, Path dataset, String message) {
+    assertThatThrownBy(() -> run(params, fixture, dataset, new Progress()))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void isFoundByServiceLoader() {
+    assertThat(ServiceLoader.load(JobHandler.class).stream().map(p -> p.get().type()))
+        .contains("robustness");
+  }
+
+  @Test
+  void digitsMlpMatchesThePyTorchReference() throws Exception {
+    Progress progress = new Progress();
+    JsonNode report =
+        run(
+            "{\"epsilons\": [0.05, 0.1, 0.2], \"noise\": [0.05, 0.2, 0.5]}",
+            "digits-mlp",
+            testCsv,
+            progress);
+    System.out.println("digits-mlp robustness: " + report);
+    JsonNode ref = Fixtures.json("digits-mlp/attacks.json");
+    assertThat(report.get("clean").get("accuracy").asDouble()).isCloseTo(0.9167, within(5e-5));
+    assertThat(report.get("clean").get("ece").asDouble()).isBetween(0.0, 1.0);
+    for (int i = 0; i < 3; i++) {
+      JsonNode f = report.get("fgsm").get(i);
+      JsonNode p = report.get("pgd").get(i);
+      assertThat(f.get("epsilon").asDouble())
+          .isEqualTo(ref.get("fgsm").get(i).get("epsilon").asDouble());
+      assertThat(p.get("steps").asInt()).isEqualTo(10);
+      // Within two rows of PyTorch (as AttacksTest: float rounding at decision boundaries).
+      assertThat(f.get("accuracy").asDouble())
+          .isCloseTo(
+              ref.get("fgsm").get(i).get("correct").asInt() / 360.0,
+              within(AttacksTest.TOLERANCE + 1e-12));
+      assertThat(p.get("accuracy").asDouble())
+          .isCloseTo(
+              ref.get("pgd").get(i).get("correct").asInt() / 360.0,
+              within(AttacksTest.TOLERANCE + 1e-12));
+    }
+    JsonNode noise = report.get("noise");
+    assertThat(noise).hasSize(3);
+    assertThat(noise.get(0).get("sigma").asDouble()).isEqualTo(0.05);
+    assertThat(noise.get(0).get("accuracy").asDouble())
+        .isLessThanOrEqualTo(report.get("clean").get("accuracy").asDouble() + 0.01)
+        .isGreaterThan(noise.get(1).get("accuracy").asDouble());
+    assertThat(noise.get(1).get("accuracy").asDouble())
+        .isGreaterThan(noise.get(2).get("accuracy").asDouble());
+    assertThat(report.get("corruptions")).isEmpty();
+    assertThat(progress.fractions).isSorted();
+    assertThat(progress.fractions.get(progress.fractions.size() - 1)).isEqualTo(1.0);
+    assertThat(progress.messages).anyMatch(m -> m.startsWith("PGD"));
+  }
+
+  @Test
+  void digitsCnnGetsEveryCorruption() throws Exception {
+    JsonNode report =
+        run(
+            "{\"noise\": [], \"epsilons\": [0.1], \"severities\": [1, 5]}",
+            "digits-cnn",
+            testCsv,
+            new Progress());
+    System.out.println("digits-cnn robustness: " + report);
+    double clean = report.get("clean").get("accuracy").asDouble();
+    assertThat(clean).isGreaterThan(0.8);
+    assertThat(report.get("fgsm").get(0).get("accuracy").asDouble()).isLessThan(clean);
+    JsonNode corruptions = report.get("corruptions");
+    assertThat(corruptions).hasSize(Corruption.values().length * 2);
+    for (Corruption c : Corruption.values()) {
+      String name = c.name().toLowerCase(java.util.Locale.ROOT);
+      for (int severity : List.of(1, 5)) {
+        JsonNode entry = null;
+        for (JsonNode e : corruptions) {
+          if (e.get("name").asText().equals(name) && e.get("severity").asInt() == severity) {
+            entry = e;
+          }
+        }
+        assertThat(entry).as("%s %d", name, severity).isNotNull();
+        double acc = entry.get("accuracy").asDouble();
+        assertThat(acc).isBetween(0.0, 1.0);
+        if (severity == 5) {
+          assertThat(acc).as(name).isLessThanOrEqualTo(clean);
+        }
+      }
+    }
+  }
+
+  @Test
+  void badInputsFail() throws Exception {
+    fails(
+        "{}",
+        "digits-mlp",
+        null,
+        "robustness needs a labelled data set; upload one (POST /datasets) and name it in the job");
+    Fixtures.Digits few = Fixtures.digits(0, 5);
+    Path unlabelled = dir.resolve("unlabelled.csv");
+    Files.writeString(
+        unlabelled, Files.readString(csv("few.csv", few, 64, Map.of())).replace(",label", ",p64"));
+    fails(
+        "{}",
+        "digits-mlp",
+        unlabelled,
+        "the data set has 65 feature columns, the model takes 64 inputs");
+    Path noLabels = dir.resolve("nolabels.csv");
+    List<String> lines = Files.readAllLines(csv("few2.csv", few, 64, Map.of()));
+    List<String> stripped = new ArrayList<>();
+    for (String line : lines) {
+      stripped.add(line.substring(0, line.lastIndexOf(',')));
+    }
+    Files.write(noLabels, stripped);
+    fails(
+        "{}",
+        "digits-mlp",
+        noLabels,
+        "the data set has no labels: give a CSV column named \"label\" or IDX labels");
+    fails(
+        "{}",
+        "digits-cnn",
+        csv("narrow.csv", few, 63, Map.of()),
+        "the data set has 63 feature columns besides \"label\", the model takes 64 inputs");
+    fails(
+        "{}",
+        "digits-mlp",
+        csv("badlabel.csv", few, 64, Map.of(2, "10")),
+        "data row 3: label \"10\" is not one of the model's labels (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)");
+    Path data = csv("ok.csv", few, 64, Map.of());
+    fails(
+        "{\"epsilons\": [1.5]}",
+        "digits-mlp",
+        data,
+        "epsilon must be in [0, 1.0] (the input range is [0.0, 1.0]), got 1.5");
+    fails(
+        "{\"epsilons\": [-0.1]}",
+        "digits-mlp",
+        data,
+        "epsilon must be in [0, 1.0] (the input range is [0.0, 1.0]), got -0.1");
+    fails(
+        "{\"noise\": [0.1, -0.2]}", "digits-mlp", data, "noise σ must be finite and ≥ 0, got -0.2");
+    fails(
+        "{\"corruptions\": [\"fog\"]}",
+        "digits-cnn",
+        data,
+        "unknown corruption \"fog\"; known: gaussian_noise, shot_noise, impulse_noise,"
+            + " gaussian_blur, contrast, brightness, pixelate, jpeg");
+    fails("{\"severities\": [0]}", "digits-cnn", data, "severity must be an integer 1..5, got 0");
+    fails("{\"severities\": [6]}", "digits-cnn", data, "severity must be an integer 1..5, got 6");
+    fails("{\"fooling\": {}}", "digits-mlp", data, "fooling is not supported yet");
+    fails("{\"pgdSteps\": 0}", "digits-mlp", data, "pgdSteps must be an integer 1..1000, got 0");
+    fails(
+        "{\"epsilon\": [0.1]}",
+        "digits-mlp",
+        data,
+        "unknown parameter \"epsilon\"; robustness takes corruptions, epsilons, fooling, noise,"
+            + " pgdStepSize, pgdSteps, randomStart, severities");
+  }
+
+  @Test
+  void tablesSkipCorruptions() throws Exception {
+    JsonNode report =
+        run(
+            "{\"noise\": [], \"epsilons\": [], \"corruptions\": \"all\"}",
+            "digits-mlp",
+            csv("small.csv", Fixtures.digits(1437, 1537), 64, Map.of()),
+            new Progress());
+    assertThat(report.get("corruptions")).isEmpty();
+    assertThat(report.get("fgsm")).isEmpty();
+    assertThat(report.get("pgd")).isEmpty();
+    assertThat(report.get("noise")).isEmpty();
+  }
+}
