@@ -188,6 +188,70 @@ class RealWorkersTest {
   }
 
   @Test
+  void aRealRobustnessEvaluationIsRecordedAndSearchable() throws Exception {
+    String token = Market.newUser("evaluated");
+    String owner = Market.usernameOf(token);
+    upload(token, owner, "digits", Fixtures.text(Market.DIGITS_SPEC), Market.DIGITS_MODEL);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("data", "train.csv.gz", Fixtures.bytes("data/digits-train.csv.gz"))
+        .post("/api/v1/datasets/{owner}/train", owner)
+        .then()
+        .statusCode(201);
+    try (Running worker = start("evaluator", List.of("validate", "robustness"))) {
+      awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
+      String job =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "type",
+                      "robustness",
+                      "source",
+                      owner + "/digits@1",
+                      "dataset",
+                      owner + "/train",
+                      "params",
+                      Map.of("noise", List.of(0.1), "epsilons", List.of(0.1))))
+              .post("/api/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+      assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+      double clean = done.getDouble("result.report.clean.accuracy");
+      double pgd = done.getDouble("result.report.pgd[0].accuracy");
+      // The training rows: the model fits them better than the test rows (0.9167 there).
+      assertThat(clean).isGreaterThan(0.95);
+      assertThat(pgd).isLessThan(clean);
+      assertThat(done.getDouble("result.report.pgd[0].epsilon")).isEqualTo(0.1);
+
+      // JsonPath reads numbers as floats: allow their rounding.
+      List<String> sturdy =
+          given()
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "filters",
+                      Map.of(
+                          "owner",
+                          owner,
+                          "robustness",
+                          Map.of("measure", "pgd", "at", 0.1, "minAccuracy", pgd - 1e-6))))
+              .post("/api/v1/search")
+              .then()
+              .statusCode(200)
+              .extract()
+              .path("single.name");
+      assertThat(sturdy).containsExactly("digits");
+    }
+  }
+
+  @Test
   void aStoppingWorkerHandsItsJobBackToTheQueue() throws Exception {
     String token = Market.newUser("handback");
     String owner = Market.usernameOf(token);
