@@ -4,12 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.market.support.Datasets;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +34,7 @@ class IndexSyncTest {
     String token = Market.newUser("sync");
     String owner = Market.usernameOf(token);
     ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
-    Rkme rkme = Rkme.builder().setData(Datasets.digits().x()).build();
+    Rkme rkme = Rkme.builder().setData(RealData.digits().x()).build();
     spec.set("statistical", SpecDocuments.mapper().valueToTree(rkme.toSpec()));
     given()
         .auth()

@@ -9,8 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.market.support.Datasets;
-import io.learnware.market.support.Datasets.Labelled;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
@@ -18,6 +16,8 @@ import io.learnware.market.support.TestWorker;
 import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.RealData;
+import io.learnware.spec.rkme.RealData.Labelled;
 import io.learnware.spec.rkme.Rkme;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,8 +54,8 @@ class SearchTest {
       if (catalogue == null) {
         String token = Market.newUser("search");
         String owner = Market.usernameOf(token);
-        Labelled[] digits = Datasets.digits().split(0.5, 20261128);
-        Labelled[] fashion = Datasets.fashionFeatures().split(0.5, 20261128);
+        Labelled[] digits = RealData.digits().split(0.5, 20261128);
+        Labelled[] fashion = RealData.fashionFeatures().split(0.5, 20261128);
         upload(token, owner, "digits-low", tableSpec("Digits 0-4", "low", digits[0].where(LOW)));
         upload(token, owner, "digits-high", tableSpec("Digits 5-9", "high", digits[0].where(HIGH)));
         upload(token, owner, "uniform-noise", tableSpec("Uniform noise", "noise", noise(900, 64)));

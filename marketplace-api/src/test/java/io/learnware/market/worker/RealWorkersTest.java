@@ -6,11 +6,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.market.support.Datasets;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -347,7 +347,7 @@ class RealWorkersTest {
         "statistical",
         SpecDocuments.mapper()
             .valueToTree(
-                Rkme.builder().setData(Datasets.digits().rows(training).x()).build().toSpec()));
+                Rkme.builder().setData(RealData.digits().rows(training).x()).build().toSpec()));
     return spec.toString();
   }
 

@@ -14,15 +14,18 @@ import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import java.util.zip.GZIPInputStream;
 
-/** The project's real data fixtures, labelled, for tests of the RKME and search. */
-final class RealData {
+/**
+ * The project's real data fixtures, labelled, for tests of the RKME and search (shared with the
+ * API's tests through this module's test jar).
+ */
+public final class RealData {
 
   private static final Path DATA = Path.of("../fixtures/data");
 
   /** Rows with their class labels. */
-  record Labelled(Matrix x, int[] labels) {
+  public record Labelled(Matrix x, int[] labels) {
 
-    Labelled where(IntPredicate label) {
+    public Labelled where(IntPredicate label) {
       List<Integer> kept = new ArrayList<>();
       for (int i = 0; i < labels.length; i++) {
         if (label.test(labels[i])) {
@@ -32,7 +35,7 @@ final class RealData {
       return rows(kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    Labelled rows(int[] indices) {
+    public Labelled rows(int[] indices) {
       int d = x.columns();
       double[] out = new double[indices.length * d];
       int[] outLabels = new int[indices.length];
@@ -44,7 +47,7 @@ final class RealData {
     }
 
     /** A seeded split: {@code [first fraction, rest]}. */
-    Labelled[] split(double fraction, long seed) {
+    public Labelled[] split(double fraction, long seed) {
       int[] order = new int[labels.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
@@ -67,7 +70,7 @@ final class RealData {
   private RealData() {}
 
   /** scikit-learn's digits: 1,797 rows of 64 pixels scaled from 0..16 to 0..1. */
-  static Labelled digits() {
+  public static Labelled digits() {
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     try (BufferedReader reader =
@@ -93,7 +96,7 @@ final class RealData {
   }
 
   /** Fashion-MNIST's 10,000 test images as 784 pixels scaled to 0..1. */
-  static Labelled fashionTest() {
+  public static Labelled fashionTest() {
     Path dir = DATA.resolve("fashion-mnist");
     try (DataInputStream images = idx(dir.resolve("t10k-images-idx3-ubyte.gz"));
         DataInputStream labels = idx(dir.resolve("t10k-labels-idx1-ubyte.gz"))) {
@@ -117,6 +120,12 @@ final class RealData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Fashion-MNIST's 10,000 test images under the image feature map (64 features). */
+  public static Labelled fashionFeatures() {
+    Labelled images = fashionTest();
+    return new Labelled(new ImageFeatureMap(1, 28, 28).apply(images.x()), images.labels());
   }
 
   private static DataInputStream idx(Path file) throws IOException {

@@ -23,7 +23,8 @@ class RkmeFaithfulnessTest {
   static Stream<Arguments> pairs() {
     Labelled digits = RealData.digits();
     Labelled[] halves = digits.split(0.5, 7);
-    Labelled fashion = fashionFeatures(3000);
+    Labelled fashion =
+        RealData.fashionFeatures().rows(java.util.stream.IntStream.range(0, 3000).toArray());
     return Stream.of(
         Arguments.of("digits: random half vs other half", halves[0].x(), halves[1].x()),
         Arguments.of(
@@ -58,14 +59,6 @@ class RkmeFaithfulnessTest {
         name, a.rows(), b.rows(), exact, approximate, errorA, errorB);
     assertThat(approximate)
         .isCloseTo(exact, org.assertj.core.data.Offset.offset(0.02 + 0.1 * exact));
-  }
-
-  /** The first {@code n} Fashion-MNIST test images under the image feature map. */
-  static Labelled fashionFeatures(int n) {
-    Labelled images = RealData.fashionTest();
-    int[] first = java.util.stream.IntStream.range(0, n).toArray();
-    Labelled subset = images.rows(first);
-    return new Labelled(new ImageFeatureMap(1, 28, 28).apply(subset.x()), subset.labels());
   }
 
   static Matrix gaussian(int n, int d, double shift, long seed) {
