@@ -49,6 +49,15 @@ public record Matrix(int rows, int columns, double[] data) {
     return Arrays.copyOfRange(data, row * columns, (row + 1) * columns);
   }
 
+  /** The numbers in single precision, row after row: what neural networks take. */
+  public float[] toFloatArray() {
+    float[] out = new float[data.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) data[i];
+    }
+    return out;
+  }
+
   /** Copies into nested rows. */
   public double[][] toArrays() {
     double[][] out = new double[rows][];

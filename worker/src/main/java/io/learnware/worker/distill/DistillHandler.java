@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
-import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
-import io.learnware.spec.rkme.ImageFeatureMap;
-import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
-import io.learnware.spec.rkme.RkmeBuilder;
+import io.learnware.worker.job.DataSummaries;
 import io.learnware.worker.job.Datasets;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
@@ -150,18 +148,6 @@ public final class DistillHandler implements JobHandler {
       }
       progress.checkCancelled();
       progress.report(TRAINING_END, "summarising the transfer set (RKME)");
-      // An image RKME lives behind the fixed feature map, like the one `spec rkme --idx` makes.
-      Matrix points =
-          image ? imageFeatureMap(shape).apply(result.transferSet()) : result.transferSet();
-      Rkme rkme =
-          Rkme.builder()
-              .setData(points)
-              .optGamma(
-                  source.statistical() != null
-                      ? source.statistical().gamma()
-                      : RkmeBuilder.DEFAULT_GAMMA)
-              .optSeed(seed)
-              .build();
       ObjectMapper mapper = SpecDocuments.mapper();
       JsonNode spec =
           studentSpec(
@@ -169,13 +155,7 @@ public final class DistillHandler implements JobHandler {
               source,
               student,
               result,
-              rkme,
-              image
-                  ? FeatureMapSpec.imageSignProjection(
-                      Math.toIntExact(shape.dims().get(0)),
-                      Math.toIntExact(shape.dims().get(1)),
-                      Math.toIntExact(shape.dims().get(2)))
-                  : null);
+              DataSummaries.of(result.transferSet(), source, seed));
       return JobOutcome.newVersion(
           mapper.valueToTree(result.report()), spec, result.artifact(), Map.of());
     }
@@ -192,13 +172,6 @@ public final class DistillHandler implements JobHandler {
           "only table and image learnwares can be distilled for now, not %s"
               .formatted(source.dataType().jsonName()));
     }
-  }
-
-  private static ImageFeatureMap imageFeatureMap(InputShape shape) {
-    return new ImageFeatureMap(
-        Math.toIntExact(shape.dims().get(0)),
-        Math.toIntExact(shape.dims().get(1)),
-        Math.toIntExact(shape.dims().get(2)));
   }
 
   private static void checkParameterNames(JsonNode params) throws JobFailure {
@@ -324,8 +297,7 @@ public final class DistillHandler implements JobHandler {
       LearnwareSpec teacher,
       StudentSpec student,
       DistillationResult result,
-      Rkme rkme,
-      FeatureMapSpec featureMap) {
+      RkmeSpec rkme) {
     ObjectMapper mapper = SpecDocuments.mapper();
     ObjectNode spec = ((ObjectNode) teacherDocument).deepCopy();
     DistillationReport report = result.report();
@@ -363,7 +335,7 @@ public final class DistillHandler implements JobHandler {
     model.put("format", result.format().jsonName());
     model.set("architecture", result.architecture());
     spec.set("model", model);
-    spec.set("statistical", mapper.valueToTree(rkme.toSpec().withFeatureMap(featureMap)));
+    spec.set("statistical", mapper.valueToTree(rkme));
     return spec;
   }
 

@@ -94,7 +94,7 @@ public final class Distillation {
         settings.rkme != null
             ? settings.rkme.herd(settings.transferSize, settings.seed)
             : settings.transferSet;
-    float[] inputs = floats(x);
+    float[] inputs = x.toFloatArray();
     float[] logits = teacher.logits(inputs, x.rows());
     for (int i = 0; i < logits.length; i++) {
       if (!Float.isFinite(logits[i])) {
@@ -264,14 +264,6 @@ public final class Distillation {
     }
     Arrays.sort(nanos);
     return nanos[LATENCY_RUNS / 2] / 1e3 / rows;
-  }
-
-  private static float[] floats(Matrix x) {
-    float[] out = new float[x.data().length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) x.data()[i];
-    }
-    return out;
   }
 
   static int[] permutation(int n, SplittableRandom random) {

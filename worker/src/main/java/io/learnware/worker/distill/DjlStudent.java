@@ -83,7 +83,7 @@ public final class DjlStudent implements Student {
   }
 
   /** The block of an architecture; input sizes are inferred when it is initialised or loaded. */
-  static SequentialBlock block(StudentSpec spec, InputShape input, int classes) {
+  public static SequentialBlock block(StudentSpec spec, InputShape input, int classes) {
     SequentialBlock block = new SequentialBlock();
     switch (spec) {
       case StudentSpec.Mlp mlp -> {
@@ -421,6 +421,19 @@ public final class DjlStudent implements Student {
       }
     }
     return out;
+  }
+
+  /**
+   * The network with its loaded parameters, e.g. for transfer learning to replace its last layer;
+   * it stays owned (and closed) by this student.
+   */
+  public SequentialBlock network() {
+    return (SequentialBlock) model.getBlock();
+  }
+
+  /** The manager that holds the network's parameters. */
+  public NDManager manager() {
+    return model.getNDManager();
   }
 
   @Override

@@ -5,10 +5,14 @@ import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.ModelFormat;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.transfer.TransferredModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Loads the models distillation builds, from their artifact and specification. */
+/**
+ * Loads the models the market's jobs build (distilled students and transferred models), from their
+ * artifact and specification.
+ */
 public final class Students {
 
   private Students() {}
@@ -46,6 +50,12 @@ public final class Students {
     if (architecture == null || architecture.isNull()) {
       throw new MalformedModelException(
           "model.architecture is required for djl and xgboost models");
+    }
+    if (TransferredModel.describes(architecture) && format == ModelFormat.DJL) {
+      if (input == null) {
+        throw new MalformedModelException("a transferred model needs its input shape");
+      }
+      return TransferredModel.load(artifact, architecture, input, classes, device);
     }
     StudentSpec spec;
     try {

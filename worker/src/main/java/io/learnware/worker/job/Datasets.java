@@ -10,7 +10,11 @@ import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.rkme.Matrix;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a job's data set for a model: a CSV with a header (a column named {@code label}, when
@@ -26,9 +30,31 @@ public final class Datasets {
   /** Inputs and, when the data set has them, class indices ({@code null} otherwise). */
   public record Labelled(Matrix features, int[] labels) {}
 
+  /**
+   * A labelled data set for a new task (e.g. transfer learning): its classes are the label values
+   * it holds, not the model's.
+   *
+   * @param labels class indices into {@code classes}
+   * @param classes the distinct label values, in numeric order when all are integers, else sorted
+   */
+  public record NewTask(Matrix features, int[] labels, List<String> classes) {}
+
+  /**
+   * What a data set file holds before its labels are interpreted: CSV label cells, or IDX class
+   * indices (at most one of them; neither without labels).
+   */
+  private record Raw(Matrix features, List<String> cells, int[] indices) {
+
+    List<String> labels() {
+      return indices != null ? Arrays.stream(indices).mapToObj(String::valueOf).toList() : cells;
+    }
+  }
+
   private Datasets() {}
 
   /**
+   * Reads a data set whose labels, if any, name the model's classes.
+   *
    * @param file the data set
    * @param labelsFile IDX labels for IDX images, when given
    * @param source the model's specification
@@ -37,6 +63,70 @@ public final class Datasets {
    * @param progress receives (rows read, total rows)
    */
   public static Labelled read(
+      Path file,
+      Path labelsFile,
+      LearnwareSpec source,
+      int inputs,
+      String role,
+      ProgressListener progress)
+      throws JobFailure, IOException {
+    Raw raw = readRaw(file, labelsFile, source, inputs, role, progress);
+    if (raw.indices() != null) {
+      for (int label : raw.indices()) {
+        if (label >= source.output().dimension()) {
+          throw new JobFailure(
+              "the data set has label %d; %s has %d classes"
+                  .formatted(label, role, source.output().dimension()));
+        }
+      }
+      return new Labelled(raw.features(), raw.indices());
+    }
+    return new Labelled(
+        raw.features(), raw.cells() == null ? null : labels(raw.cells(), source, role));
+  }
+
+  /**
+   * Reads a labelled data set for a new task on the model's inputs; like {@link #read} but its
+   * labels may be anything.
+   *
+   * @throws JobFailure when the data set has no labels or fewer than two classes
+   */
+  public static NewTask readNewTask(
+      Path file,
+      Path labelsFile,
+      LearnwareSpec source,
+      int inputs,
+      String role,
+      ProgressListener progress)
+      throws JobFailure, IOException {
+    Raw raw = readRaw(file, labelsFile, source, inputs, role, progress);
+    List<String> cells = raw.labels();
+    if (cells == null) {
+      throw new JobFailure(
+          "the data set has no labels: give a CSV a \"%s\" column, or IDX images their labels file"
+              .formatted(LABEL_COLUMN));
+    }
+    List<String> classes = cells.stream().map(String::strip).distinct().toList();
+    boolean numeric = classes.stream().allMatch(c -> c.matches("-?\\d{1,9}"));
+    classes =
+        classes.stream()
+            .sorted(
+                numeric ? Comparator.comparingInt(Integer::parseInt) : Comparator.naturalOrder())
+            .toList();
+    if (classes.size() < 2) {
+      throw new JobFailure(
+          "the data set's labels name %d class%s; a classifier needs at least two"
+              .formatted(classes.size(), classes.size() == 1 ? "" : "es"));
+    }
+    Map<String, Integer> index = new HashMap<>();
+    for (String name : classes) {
+      index.put(name, index.size());
+    }
+    int[] labels = cells.stream().mapToInt(cell -> index.get(cell.strip())).toArray();
+    return new NewTask(raw.features(), labels, classes);
+  }
+
+  private static Raw readRaw(
       Path file,
       Path labelsFile,
       LearnwareSpec source,
@@ -61,10 +151,10 @@ public final class Datasets {
           "the data set has %d feature columns%s, %s takes %d inputs"
               .formatted(columns, labelled ? " besides \"label\"" : "", role, inputs));
     }
-    return new Labelled(table.features(), labelled ? labels(table.labels(), source, role) : null);
+    return new Raw(table.features(), labelled ? table.labels() : null, null);
   }
 
-  private static Labelled readIdx(
+  private static Raw readIdx(
       Path file, Path labelsFile, LearnwareSpec source, String role, ProgressListener progress)
       throws JobFailure, IOException {
     if (source.dataType() != DataType.IMAGE) {
@@ -97,18 +187,9 @@ public final class Datasets {
                   input.height(),
                   input.width()));
     }
-    if (labels != null) {
-      if (labels.length != images.count()) {
-        throw new JobFailure(
-            "the data set has %d images but %d labels".formatted(images.count(), labels.length));
-      }
-      for (int label : labels) {
-        if (label >= source.output().dimension()) {
-          throw new JobFailure(
-              "the data set has label %d; %s has %d classes"
-                  .formatted(label, role, source.output().dimension()));
-        }
-      }
+    if (labels != null && labels.length != images.count()) {
+      throw new JobFailure(
+          "the data set has %d images but %d labels".formatted(images.count(), labels.length));
     }
     double low = input.range() == null ? 0 : input.range().get(0);
     double high = input.range() == null ? 1 : input.range().get(1);
@@ -117,7 +198,7 @@ public final class Datasets {
     for (int i = 0; i < pixels.length; i++) {
       scaled[i] = low + (high - low) * pixels[i];
     }
-    return new Labelled(new Matrix(images.count(), images.pixels().columns(), scaled), labels);
+    return new Raw(new Matrix(images.count(), images.pixels().columns(), scaled), null, labels);
   }
 
   /** Class indices for label cells: names from {@code output.labels}, else indices 0..K−1. */

@@ -1,0 +1,407 @@
+package io.learnware.worker.transfer;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.model.InputShape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Transfer learning by head replacement: a new head is trained on a backbone's features for a
+ * labelled data set with its own classes, either on the frozen backbone (its features are computed
+ * once) or fine-tuning the backbone with a smaller learning rate. The same head is also trained on
+ * the raw inputs, as a baseline that shows what the backbone bought. Both hold out the same
+ * stratified validation rows, stop early when validation accuracy stalls, and keep their best
+ * epoch.
+ *
+ * <p>Built with {@link #builder()}: {@code setX} are required, {@code optX} optional.
+ */
+public final class Transfer {
+
+  public static final int DEFAULT_EPOCHS = 50;
+  public static final int MAX_EPOCHS = 1000;
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final int MAX_BATCH_SIZE = 65_536;
+
+  /** Heads are small: Adam at this step converges within tens of epochs (docs/transfer.md). */
+  public static final double DEFAULT_LEARNING_RATE = 1e-2;
+
+  /** Fine-tuning's default backbone step: this fraction of the head's. */
+  public static final double BACKBONE_RATE_FRACTION = 0.1;
+
+  public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
+  public static final int DEFAULT_PATIENCE = 10;
+  public static final int MAX_CLASSES = 1000;
+
+  private static final String ENGINE = "PyTorch";
+
+  /** Which of the two trainings a progress report is about. */
+  public enum Phase {
+    TRANSFER,
+    BASELINE
+  }
+
+  /** Progress after each batch; may throw to cancel. */
+  @FunctionalInterface
+  public interface Listener {
+    void batchDone(Phase phase, int epoch, int epochs, int batch, int batches);
+  }
+
+  private final Builder b;
+
+  private Transfer(Builder builder) {
+    this.b = builder;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Trains the transfer and the baseline and saves the transferred model in the output directory.
+   */
+  public TransferResult run() throws IOException {
+    int k = b.classes.size();
+    int[][] split = split(b.labels, k, b.validationSplit, b.seed);
+    Rows all = new Rows(b.inputs.toFloatArray(), b.labels, b.inputs.columns());
+    Rows train = all.select(split[0]);
+    Rows validation = all.select(split[1]);
+    Backbone backbone = b.backbone;
+    InputShape input = backbone.input();
+    Fit.Settings settings = new Fit.Settings(b.epochs, b.batchSize, b.patience, b.seed, b.device);
+    Files.createDirectories(b.outputDirectory);
+
+    SequentialBlock head = b.head.block(k);
+    SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
+    Fit.Outcome transfer;
+    long trainable;
+    try (Model saved = Model.newInstance(TransferredModel.MODEL_NAME, b.device, ENGINE)) {
+      saved.setBlock(composite);
+      // Without an epoch, each save would write the next numbered file; checkpoints overwrite one.
+      saved.setProperty("Epoch", "0");
+      // The head's initial weights come from the engine's generator.
+      Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(b.seed));
+      composite.initialize(saved.getNDManager(), DataType.FLOAT32, input.batch(1));
+      Fit.Checkpoint checkpoint = () -> saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
+      if (b.freezeBackbone) {
+        // A frozen backbone's features do not change: compute them once, train the head alone.
+        InputShape features = InputShape.table(backbone.dimension());
+        try (Model headModel = Model.newInstance("head", b.device, ENGINE)) {
+          headModel.setBlock(head);
+          transfer =
+              Fit.run(
+                  headModel,
+                  adam(b.learningRate),
+                  train.withInputs(backbone.features(train.x(), train.count()), features.size()),
+                  validation.withInputs(
+                      backbone.features(validation.x(), validation.count()), features.size()),
+                  features,
+                  settings,
+                  listener(Phase.TRANSFER),
+                  checkpoint);
+        }
+        trainable = count(head);
+      } else {
+        backbone.block().freezeParameters(false);
+        Set<String> backboneIds = new HashSet<>();
+        for (Pair<String, Parameter> p : backbone.block().getParameters()) {
+          backboneIds.add(p.getValue().getId());
+        }
+        transfer =
+            Fit.run(
+                saved,
+                new SplitOptimizer(backboneIds, adam(b.backboneLearningRate), adam(b.learningRate)),
+                train,
+                validation,
+                input,
+                settings,
+                listener(Phase.TRANSFER),
+                checkpoint);
+        trainable = count(composite);
+      }
+    }
+    Path artifact = b.outputDirectory.resolve("transferred.params");
+    Files.move(
+        b.outputDirectory.resolve(TransferredModel.MODEL_NAME + "-0000.params"),
+        artifact,
+        StandardCopyOption.REPLACE_EXISTING);
+
+    Fit.Outcome baseline;
+    try (Model raw = Model.newInstance("baseline", b.device, ENGINE)) {
+      Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(b.seed));
+      raw.setBlock(b.head.block(k));
+      baseline =
+          Fit.run(
+              raw,
+              adam(b.learningRate),
+              train,
+              validation,
+              input,
+              settings,
+              listener(Phase.BASELINE),
+              () -> {});
+    }
+    TransferReport report =
+        new TransferReport(
+            transfer.bestAccuracy(),
+            baseline.bestAccuracy(),
+            transfer.bestAccuracy() - baseline.bestAccuracy(),
+            b.classes,
+            b.head.describe(),
+            b.freezeBackbone,
+            b.learningRate,
+            b.freezeBackbone ? null : b.backboneLearningRate,
+            train.count(),
+            validation.count(),
+            backbone.dimension(),
+            trainable,
+            transfer.bestEpoch(),
+            baseline.bestEpoch(),
+            transfer.stoppedEarly(),
+            transfer.history(),
+            baseline.history());
+    return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
+  }
+
+  private Fit.Listener listener(Phase phase) {
+    return (epoch, epochs, batch, batches) ->
+        b.listener.batchDone(phase, epoch, epochs, batch, batches);
+  }
+
+  private static Optimizer adam(double rate) {
+    return Adam.builder().optLearningRateTracker(Tracker.fixed((float) rate)).build();
+  }
+
+  private static long count(SequentialBlock block) {
+    long total = 0;
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        total += p.getValue().getArray().size();
+      }
+    }
+    return total;
+  }
+
+  /**
+   * A stratified split: of each class's rows, in a seeded order, {@code fraction} (at least one) go
+   * to validation and the rest (at least one) to training.
+   *
+   * @return training indices, then validation indices
+   */
+  static int[][] split(int[] labels, int classes, double fraction, long seed) {
+    List<List<Integer>> byClass = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      byClass.add(new ArrayList<>());
+    }
+    for (int i = 0; i < labels.length; i++) {
+      byClass.get(labels[i]).add(i);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Integer> train = new ArrayList<>();
+    List<Integer> validation = new ArrayList<>();
+    for (List<Integer> rows : byClass) {
+      for (int i = rows.size() - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        rows.set(j, rows.set(i, rows.get(j)));
+      }
+      int held = Math.max(1, Math.min(rows.size() - 1, (int) Math.round(fraction * rows.size())));
+      validation.addAll(rows.subList(0, held));
+      train.addAll(rows.subList(held, rows.size()));
+    }
+    return new int[][] {
+      train.stream().mapToInt(Integer::intValue).toArray(),
+      validation.stream().mapToInt(Integer::intValue).toArray()
+    };
+  }
+
+  /** Collects and checks a transfer's settings. */
+  public static final class Builder {
+
+    private Backbone backbone;
+    private Matrix inputs;
+    private int[] labels;
+    private List<String> classes;
+    private Path outputDirectory;
+    private HeadSpec head = HeadSpec.LINEAR;
+    private boolean freezeBackbone = true;
+    private int epochs = DEFAULT_EPOCHS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private double learningRate = DEFAULT_LEARNING_RATE;
+    private Double backboneLearningRate;
+    private double validationSplit = DEFAULT_VALIDATION_SPLIT;
+    private int patience = DEFAULT_PATIENCE;
+    private long seed;
+    private Device device = Device.cpu();
+    private Listener listener = (phase, epoch, epochs, batch, batches) -> {};
+
+    private Builder() {}
+
+    /** The source's backbone; the caller keeps it and closes it after {@link #run()}. */
+    public Builder setBackbone(Backbone backbone) {
+      this.backbone = Objects.requireNonNull(backbone);
+      return this;
+    }
+
+    /**
+     * The labelled data set of the new task.
+     *
+     * @param inputs one row per sample, shaped as the backbone's input
+     * @param labels one class index per row, into {@code classes}
+     * @param classes the new task's labels
+     */
+    public Builder setData(Matrix inputs, int[] labels, List<String> classes) {
+      this.inputs = Objects.requireNonNull(inputs);
+      this.labels = labels.clone();
+      this.classes = List.copyOf(classes);
+      return this;
+    }
+
+    /** Where the transferred model is written. */
+    public Builder setOutputDirectory(Path directory) {
+      this.outputDirectory = Objects.requireNonNull(directory);
+      return this;
+    }
+
+    public Builder optHead(HeadSpec head) {
+      this.head = Objects.requireNonNull(head);
+      return this;
+    }
+
+    /** Keep the backbone as it is (default) or fine-tune it. */
+    public Builder optFreezeBackbone(boolean freeze) {
+      this.freezeBackbone = freeze;
+      return this;
+    }
+
+    public Builder optEpochs(int epochs) {
+      this.epochs = epochs;
+      return this;
+    }
+
+    public Builder optBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** The head's Adam step (default {@value #DEFAULT_LEARNING_RATE}). */
+    public Builder optLearningRate(double rate) {
+      this.learningRate = rate;
+      return this;
+    }
+
+    /** The backbone's step when fine-tuning (default a tenth of the head's). */
+    public Builder optBackboneLearningRate(double rate) {
+      this.backboneLearningRate = rate;
+      return this;
+    }
+
+    /** The share of each class held out for validation (default 0.2). */
+    public Builder optValidationSplit(double split) {
+      this.validationSplit = split;
+      return this;
+    }
+
+    /** Epochs without a better validation accuracy before training stops (default 10). */
+    public Builder optPatience(int patience) {
+      this.patience = patience;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder optDevice(Device device) {
+      this.device = Objects.requireNonNull(device);
+      return this;
+    }
+
+    public Builder optListener(Listener listener) {
+      this.listener = Objects.requireNonNull(listener);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException with a message for the user when a setting is out of range
+     *     or the data do not fit the backbone
+     * @throws IllegalStateException when a required setting is missing
+     */
+    public Transfer build() {
+      if (backbone == null || inputs == null || outputDirectory == null) {
+        throw new IllegalStateException("setBackbone, setData and setOutputDirectory are required");
+      }
+      require(
+          epochs >= 1 && epochs <= MAX_EPOCHS, "epochs must be 1..%d, got %d", MAX_EPOCHS, epochs);
+      require(
+          batchSize >= 1 && batchSize <= MAX_BATCH_SIZE,
+          "batchSize must be 1..%d, got %d",
+          MAX_BATCH_SIZE,
+          batchSize);
+      require(
+          learningRate > 0 && learningRate <= 1,
+          "learningRate must be in (0, 1], got %s",
+          learningRate);
+      if (backboneLearningRate == null) {
+        backboneLearningRate = learningRate * BACKBONE_RATE_FRACTION;
+      }
+      require(
+          backboneLearningRate > 0 && backboneLearningRate <= 1,
+          "backboneLearningRate must be in (0, 1], got %s",
+          backboneLearningRate);
+      require(
+          validationSplit > 0 && validationSplit < 1,
+          "validationSplit must be between 0 and 1 (exclusive), got %s",
+          validationSplit);
+      require(patience >= 1, "patience must be at least 1, got %d", patience);
+      int k = classes.size();
+      require(k >= 2 && k <= MAX_CLASSES, "a transfer needs 2..%d classes, got %d", MAX_CLASSES, k);
+      require(
+          inputs.rows() == labels.length, "%d rows but %d labels", inputs.rows(), labels.length);
+      require(
+          inputs.columns() == backbone.input().size(),
+          "the data set has %d inputs per sample; the source takes %d (%s)",
+          inputs.columns(),
+          backbone.input().size(),
+          backbone.input().describeBatch());
+      int[] counts = new int[k];
+      for (int label : labels) {
+        require(label >= 0 && label < k, "label index %d is not one of %d classes", label, k);
+        counts[label]++;
+      }
+      for (int c = 0; c < k; c++) {
+        require(
+            counts[c] >= 2,
+            "class \"%s\" has %d row%s; each class needs at least two (one to train on, one to"
+                + " validate)",
+            classes.get(c),
+            counts[c],
+            counts[c] == 1 ? "" : "s");
+      }
+      return new Transfer(this);
+    }
+
+    private static void require(boolean condition, String format, Object... args) {
+      if (!condition) {
+        throw new IllegalArgumentException(format.formatted(args));
+      }
+    }
+  }
+}

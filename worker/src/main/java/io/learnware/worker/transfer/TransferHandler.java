@@ -1,0 +1,342 @@
+package io.learnware.worker.transfer;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.FeatureExtractorSpec;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.ModelFormat;
+import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.Task;
+import io.learnware.worker.job.DataSummaries;
+import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code transfer} job: replaces the head of the source learnware with a new one trained on the
+ * job's labelled data set, and offers the result as a new learnware with the data set's classes.
+ *
+ * <p>The backbone is the source's declared {@code model.featureExtractor} (a TorchScript file among
+ * its files) or, for a network the market built (format {@code djl}, an mlp or cnn), that network
+ * without its last layer. Parameters are the contract's plus {@code backboneLearningRate}, {@code
+ * patience} and {@code labels} (names for the classes); see {@code docs/transfer.md}.
+ */
+public final class TransferHandler implements JobHandler {
+
+  public static final String TYPE = "transfer";
+
+  private static final Set<String> PARAMETERS =
+      new TreeSet<>(
+          List.of(
+              "head",
+              "freezeBackbone",
+              "epochs",
+              "batchSize",
+              "learningRate",
+              "backboneLearningRate",
+              "validationSplit",
+              "patience",
+              "seed",
+              "labels"));
+
+  // Progress: reading the data set, the transfer, the baseline, then the RKME.
+  private static final double READ_END = 0.05;
+  private static final double TRANSFER_END = 0.6;
+  private static final double BASELINE_END = 0.9;
+
+  private static final int MAX_NAME = 200;
+  private static final int MAX_DESCRIPTION = 10_000;
+  private static final int MAX_TAGS = 32;
+  private static final String TAG = "transferred";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobOutcome run(JobContext context) throws Exception {
+    LearnwareSpec source = context.source();
+    JsonNode params =
+        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
+    checkParameterNames(params);
+    InputShape shape;
+    try {
+      shape = InputShape.of(source);
+    } catch (ModelException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    long seed = params.has("seed") ? integer(params, "seed") : 0;
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
+    JobProgress progress = context.progress();
+    Transfer.Builder builder =
+        Transfer.builder()
+            .setOutputDirectory(context.workDir().resolve("transferred"))
+            .optSeed(seed)
+            .optDevice(device)
+            .optListener(
+                (phase, epoch, epochs, batch, batches) -> {
+                  progress.checkCancelled();
+                  double done = ((epoch - 1) + (double) batch / batches) / epochs;
+                  boolean transfer = phase == Transfer.Phase.TRANSFER;
+                  double from = transfer ? READ_END : TRANSFER_END;
+                  double to = transfer ? TRANSFER_END : BASELINE_END;
+                  progress.report(
+                      from + (to - from) * done,
+                      "%s: epoch %d/%d"
+                          .formatted(
+                              transfer
+                                  ? "training the new head"
+                                  : "training the baseline head on raw inputs",
+                              epoch,
+                              epochs));
+                });
+    HeadSpec head;
+    try {
+      head = HeadSpec.parse(params.get("head"));
+      builder.optHead(head);
+      applyOptions(params, builder);
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    if (context.dataset().isEmpty()) {
+      throw new JobFailure(
+          "a transfer needs a labelled data set of the new task: upload one (POST /datasets) and"
+              + " name it in the job");
+    }
+    Datasets.NewTask data =
+        Datasets.readNewTask(
+            context.dataset().get(),
+            context.datasetLabels().orElse(null),
+            source,
+            shape.size(),
+            "the source",
+            (read, total) ->
+                progress.report(READ_END * read / Math.max(1, total), "reading the data set"));
+    List<String> classes = classNames(params, data.classes());
+
+    try (Backbone backbone = backbone(context, shape, device)) {
+      TransferResult result;
+      try {
+        result =
+            builder
+                .setBackbone(backbone)
+                .setData(data.features(), data.labels(), classes)
+                .build()
+                .run();
+      } catch (IllegalArgumentException e) {
+        throw new JobFailure(e.getMessage(), e);
+      }
+      progress.checkCancelled();
+      progress.report(BASELINE_END, "summarising the new data set (RKME)");
+      RkmeSpec rkme = DataSummaries.of(data.features(), source, seed);
+      ObjectMapper mapper = SpecDocuments.mapper();
+      return JobOutcome.newVersion(
+          mapper.valueToTree(result.report()),
+          resultSpec(context.sourceSpecDocument(), source, result, rkme),
+          result.artifact(),
+          Map.of());
+    }
+  }
+
+  /**
+   * The source's backbone: its declared feature extractor, else its own network without the last
+   * layer when the market built it.
+   */
+  private static Backbone backbone(JobContext context, InputShape shape, Device device)
+      throws JobFailure, IOException {
+    var model = context.source().model();
+    FeatureExtractorSpec extractor = model.featureExtractor();
+    try {
+      if (extractor != null) {
+        Path file = context.sourceFiles().get(extractor.file());
+        if (file == null) {
+          throw new JobFailure(
+              "the source declares the feature extractor \"%s\", but the version has no such file"
+                  .formatted(extractor.file()));
+        }
+        return TorchScriptBackbone.load(file, shape, extractor.dimension(), device);
+      }
+      if (model.format() == ModelFormat.DJL && !TransferredModel.describes(model.architecture())) {
+        return DjlBackbone.load(
+            context.sourceModel(),
+            model.architecture(),
+            shape,
+            context.source().output().dimension(),
+            device);
+      }
+    } catch (ModelException | MalformedModelException e) {
+      throw new JobFailure("the source's backbone does not load: " + e.getMessage(), e);
+    }
+    throw new JobFailure(
+        "the source has no feature extractor to transfer: its specification declares no"
+            + " model.featureExtractor (a TorchScript file with its output dimension), and it is"
+            + " not a network the market built (a djl mlp or cnn)");
+  }
+
+  /** The data set's classes, or the names the job gives them (in the same order). */
+  private static List<String> classNames(JsonNode params, List<String> found) throws JobFailure {
+    JsonNode names = params.get("labels");
+    if (names == null) {
+      return found;
+    }
+    if (!names.isArray() || names.size() != found.size()) {
+      throw new JobFailure(
+          "labels must be a list of %d names, one for each label in the data set (%s, in that"
+                  .formatted(found.size(), String.join(", ", found))
+              + " order)");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode name : names) {
+      if (!name.isTextual() || name.asText().isBlank()) {
+        throw new JobFailure("labels must be non-empty strings, got " + name);
+      }
+      out.add(name.asText());
+    }
+    if (Set.copyOf(out).size() != out.size()) {
+      throw new JobFailure("labels must be distinct, got " + names);
+    }
+    return out;
+  }
+
+  private static void checkParameterNames(JsonNode params) throws JobFailure {
+    if (!params.isObject()) {
+      throw new JobFailure("params must be an object");
+    }
+    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!PARAMETERS.contains(name)) {
+        throw new JobFailure(
+            "unknown parameter \"%s\"; transfer takes %s"
+                .formatted(name, String.join(", ", PARAMETERS)));
+      }
+    }
+  }
+
+  private static void applyOptions(JsonNode params, Transfer.Builder builder) throws JobFailure {
+    if (params.has("freezeBackbone")) {
+      JsonNode value = params.get("freezeBackbone");
+      if (!value.isBoolean()) {
+        throw new JobFailure("freezeBackbone must be true or false, got " + value);
+      }
+      builder.optFreezeBackbone(value.booleanValue());
+    }
+    if (params.has("epochs")) {
+      builder.optEpochs(intParam(params, "epochs"));
+    }
+    if (params.has("batchSize")) {
+      builder.optBatchSize(intParam(params, "batchSize"));
+    }
+    if (params.has("patience")) {
+      builder.optPatience(intParam(params, "patience"));
+    }
+    if (params.has("learningRate")) {
+      builder.optLearningRate(number(params, "learningRate"));
+    }
+    if (params.has("backboneLearningRate")) {
+      builder.optBackboneLearningRate(number(params, "backboneLearningRate"));
+    }
+    if (params.has("validationSplit")) {
+      builder.optValidationSplit(number(params, "validationSplit"));
+    }
+  }
+
+  private static int intParam(JsonNode params, String name) throws JobFailure {
+    long value = integer(params, name);
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+  }
+
+  private static double number(JsonNode params, String name) throws JobFailure {
+    JsonNode value = params.get(name);
+    if (!value.isNumber()) {
+      throw new JobFailure(name + " must be a number, got " + value);
+    }
+    return value.doubleValue();
+  }
+
+  private static long integer(JsonNode params, String name) throws JobFailure {
+    JsonNode value = params.get(name);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new JobFailure(name + " must be an integer, got " + value);
+    }
+    return value.longValue();
+  }
+
+  /**
+   * The new version's specification: the source's document (input, licence, tags, extensions) with
+   * the new task's classes, the transferred model, an RKME of the new data set, and a name and
+   * description that say where it came from.
+   */
+  static JsonNode resultSpec(
+      JsonNode sourceDocument, LearnwareSpec source, TransferResult result, RkmeSpec rkme) {
+    ObjectMapper mapper = SpecDocuments.mapper();
+    ObjectNode spec = ((ObjectNode) sourceDocument).deepCopy();
+    TransferReport report = result.report();
+    String classes = String.join(", ", report.classes());
+    spec.put("name", truncate("%s (transferred: %s)".formatted(source.name(), classes), MAX_NAME));
+    String description =
+        ("Transfer learning from the learnware \"%s\": its %s, %s, with a new %s trained on %d"
+                + " labelled rows of a new task (classes %s). On %d held-out rows it is right for"
+                + " %.1f%% of them; the same head on raw inputs reaches %.1f%%.\n\nThe source: %s")
+            .formatted(
+                source.name(),
+                source.model().featureExtractor() != null
+                    ? "feature extractor"
+                    : "network without its last layer",
+                report.freezeBackbone() ? "kept frozen" : "fine-tuned",
+                report.head(),
+                report.trainRows(),
+                classes,
+                report.validationRows(),
+                100 * report.accuracy(),
+                100 * report.baselineAccuracy(),
+                source.description());
+    spec.put("description", truncate(description, MAX_DESCRIPTION));
+    spec.put("task", Task.CLASSIFICATION.jsonName());
+    ObjectNode output = mapper.createObjectNode().put("dimension", report.classes().size());
+    report.classes().forEach(output.putArray("labels")::add);
+    spec.set("output", output);
+    ArrayNode tags = spec.has("tags") ? (ArrayNode) spec.get("tags") : spec.putArray("tags");
+    boolean tagged = false;
+    for (JsonNode tag : tags) {
+      tagged |= TAG.equals(tag.asText());
+    }
+    if (!tagged && tags.size() < MAX_TAGS) {
+      tags.add(TAG);
+    }
+    ObjectNode model = mapper.createObjectNode();
+    model.put("format", ModelFormat.DJL.jsonName());
+    model.set("architecture", result.architecture());
+    spec.set("model", model);
+    spec.set("statistical", mapper.valueToTree(rkme));
+    return spec;
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

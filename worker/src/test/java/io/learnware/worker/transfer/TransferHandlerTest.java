@@ -1,0 +1,313 @@
+package io.learnware.worker.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
+import io.learnware.worker.Fixtures;
+import io.learnware.worker.distill.DistillHandler;
+import io.learnware.worker.distill.Students;
+import io.learnware.worker.job.JobCancelledException;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.InputShape;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transfer job: sources, data sets, parameters, the new version's spec and report. */
+class TransferHandlerTest {
+
+  @TempDir Path dir;
+
+  /** Records progress; cancels once {@code cancelAfter} reports were made. */
+  private static final class Progress implements JobProgress {
+    final List<String> messages = new ArrayList<>();
+    final int cancelAfter;
+
+    Progress(int cancelAfter) {
+      this.cancelAfter = cancelAfter;
+    }
+
+    @Override
+    public void report(double fraction, String message) {
+      messages.add(message);
+    }
+
+    @Override
+    public boolean cancelled() {
+      return messages.size() >= cancelAfter;
+    }
+  }
+
+  /** The Fashion-MNIST CNN's specification, as its owner uploaded it. */
+  private static ObjectNode fashionSpec() {
+    return (ObjectNode) Fixtures.json("fashion-cnn/spec.json");
+  }
+
+  /** Rows as IDX images (pixels back to 0..255) and, when {@code withLabels}, IDX labels. */
+  private Path[] idx(FashionTransfer.Task task, boolean withLabels) throws IOException {
+    Path images = Files.createTempFile(dir, "images", ".idx");
+    Path labels = Files.createTempFile(dir, "labels", ".idx");
+    int n = task.labels().length;
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(images))) {
+      out.writeInt(0x803);
+      out.writeInt(n);
+      out.writeInt(28);
+      out.writeInt(28);
+      for (double v : task.x().data()) {
+        out.writeByte((int) Math.round(v * 255));
+      }
+    }
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(labels))) {
+      out.writeInt(0x801);
+      out.writeInt(n);
+      for (int label : task.labels()) {
+        out.writeByte(FashionTransfer.NEW_CLASSES.get(label));
+      }
+    }
+    return new Path[] {images, withLabels ? labels : null};
+  }
+
+  private JobContext context(
+      String params,
+      JsonNode spec,
+      Path model,
+      Map<String, Path> files,
+      Path dataset,
+      Path labels,
+      JobProgress progress)
+      throws IOException {
+    LearnwareSpec source = SpecDocuments.parse(spec);
+    return new JobContext(
+        "job-1",
+        SpecDocuments.mapper().readTree(params),
+        source,
+        spec,
+        model,
+        files,
+        Optional.ofNullable(dataset),
+        Optional.ofNullable(labels),
+        Files.createTempDirectory(dir, "work"),
+        "cpu",
+        progress);
+  }
+
+  private JobOutcome runFashion(String params, Path[] data, JobProgress progress) throws Exception {
+    return new TransferHandler()
+        .run(
+            context(
+                params,
+                fashionSpec(),
+                Fixtures.path("fashion-cnn/model.pt"),
+                Map.of("features.pt", FashionTransfer.extractor()),
+                data[0],
+                data[1],
+                progress));
+  }
+
+  @Test
+  void isFoundByServiceLoader() {
+    assertThat(ServiceLoader.load(JobHandler.class).stream().map(p -> p.get().type()))
+        .contains("transfer");
+  }
+
+  @Test
+  void transfersTheFashionCnnToClassesItNeverSaw() throws Exception {
+    Progress progress = new Progress(Integer.MAX_VALUE);
+    JobOutcome outcome =
+        runFashion(
+            "{\"validationSplit\": 0.5, \"seed\": 7, \"labels\": [\"Sandal\", \"Shirt\","
+                + " \"Sneaker\", \"Bag\", \"Ankle boot\"]}",
+            idx(FashionTransfer.split(200)[0], true),
+            progress);
+
+    JsonNode report = outcome.report();
+    assertThat(report.get("accuracy").asDouble())
+        .isGreaterThan(report.get("baselineAccuracy").asDouble());
+    assertThat(report.get("trainRows").asInt()).isEqualTo(500);
+    assertThat(report.get("history").get(0).has("validationAccuracy")).isTrue();
+    assertThat(progress.messages)
+        .contains(
+            "reading the data set",
+            "training the new head: epoch 1/50",
+            "training the baseline head on raw inputs: epoch 1/50",
+            "summarising the new data set (RKME)");
+
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("name").asText())
+        .isEqualTo("Fashion-MNIST tops CNN (transferred: Sandal, Shirt, Sneaker, Bag, Ankle boot)");
+    assertThat(spec.at("/output/dimension").asInt()).isEqualTo(5);
+    assertThat(spec.at("/output/labels/4").asText()).isEqualTo("Ankle boot");
+    assertThat(spec.at("/model/format").asText()).isEqualTo("djl");
+    assertThat(spec.at("/model/architecture/backbone/type").asText()).isEqualTo("torchscript");
+    assertThat(spec.at("/model/featureExtractor").isMissingNode()).isTrue();
+    assertThat(spec.at("/statistical/featureMap/type").asText())
+        .isEqualTo("image-sign-projection-v1");
+    assertThat(spec.at("/statistical/numPoints").asInt()).isEqualTo(1000);
+    assertThat(spec.get("tags").toString()).contains("\"transferred\"");
+
+    // The new version loads the way the market loads its own models, e.g. as a distill teacher.
+    LearnwareSpec parsed = SpecDocuments.parse(spec);
+    FashionTransfer.Task heldOut = FashionTransfer.split(200)[1];
+    try (var model =
+        Students.load(
+            outcome.resultModel().orElseThrow(),
+            parsed.model().format(),
+            parsed.model().architecture(),
+            InputShape.of(parsed),
+            5,
+            Device.cpu())) {
+      double accuracy =
+          FashionTransfer.accuracy(
+              model.logits(heldOut.x().toFloatArray(), heldOut.labels().length), heldOut.labels());
+      assertThat(accuracy).isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void aNetworkTheMarketBuiltIsTransferredByReplacingItsLastLayer() throws Exception {
+    // A digits MLP distilled by the market, then reused to tell even digits from odd ones.
+    Path csv = digitsCsv(Fixtures.digits(0, Fixtures.DIGITS_TRAIN_ROWS), true);
+    ObjectNode teacher = (ObjectNode) Fixtures.json("digits-mlp/spec.json");
+    JobOutcome distilled =
+        new DistillHandler()
+            .run(
+                context(
+                    "{\"student\": {\"type\": \"mlp\", \"hidden\": [32]}, \"epochs\": 10}",
+                    teacher,
+                    Fixtures.path("digits-mlp/model.pt"),
+                    Map.of(),
+                    csv,
+                    null,
+                    new Progress(Integer.MAX_VALUE)));
+    JsonNode studentSpec = distilled.resultSpec().orElseThrow();
+
+    JobOutcome outcome =
+        new TransferHandler()
+            .run(
+                context(
+                    "{\"head\": {\"hidden\": 8}, \"freezeBackbone\": false, \"epochs\": 20}",
+                    studentSpec,
+                    distilled.resultModel().orElseThrow(),
+                    Map.of(),
+                    digitsCsv(Fixtures.digits(0, Fixtures.DIGITS_TRAIN_ROWS), false),
+                    null,
+                    new Progress(Integer.MAX_VALUE)));
+    JsonNode report = outcome.report();
+    assertThat(report.get("classes").toString()).isEqualTo("[\"even\",\"odd\"]");
+    assertThat(report.get("freezeBackbone").asBoolean()).isFalse();
+    // The 64 → 32 layer is fine-tuned and an 8-unit head replaces 32 → 10.
+    assertThat(report.get("trainableParameters").asLong())
+        .isEqualTo(64 * 32 + 32 + 32 * 8 + 8 + 8 * 2 + 2);
+    assertThat(report.get("accuracy").asDouble()).isGreaterThan(0.9);
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.at("/model/architecture").toString())
+        .isEqualTo(
+            "{\"type\":\"transfer\",\"backbone\":{\"type\":\"mlp\",\"hidden\":[32]},"
+                + "\"head\":{\"hidden\":8}}");
+  }
+
+  /** Digits rows as a CSV; labels are the digit, or "even"/"odd" when {@code digit} is false. */
+  private Path digitsCsv(Fixtures.Digits rows, boolean digit) throws IOException {
+    Path file = Files.createTempFile(dir, "digits", ".csv");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      StringJoiner header = new StringJoiner(",", "", "\n");
+      for (int c = 0; c < 64; c++) {
+        header.add("p" + c);
+      }
+      header.add("label");
+      out.write(header.toString().getBytes());
+      for (int r = 0; r < rows.labels().length; r++) {
+        StringJoiner line = new StringJoiner(",", "", "\n");
+        for (int c = 0; c < 64; c++) {
+          line.add(Double.toString(rows.pixels().get(r, c)));
+        }
+        int label = rows.labels()[r];
+        line.add(digit ? Integer.toString(label) : label % 2 == 0 ? "even" : "odd");
+        out.write(line.toString().getBytes());
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void badJobsFailWithClearReasonsAndWriteNothing() throws Exception {
+    Path[] data = idx(FashionTransfer.split(4)[0], true);
+    Progress progress = new Progress(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> runFashion("{\"epoch\": 3}", data, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("unknown parameter \"epoch\"; transfer takes backboneLearningRate");
+    assertThatThrownBy(() -> runFashion("{\"epochs\": 0}", data, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("epochs must be 1..1000, got 0");
+    assertThatThrownBy(() -> runFashion("{\"head\": {\"hidden\": -1}}", data, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("head.hidden must be 0 (a linear head) to 4096, got -1");
+    assertThatThrownBy(() -> runFashion("{\"labels\": [\"a\"]}", data, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "labels must be a list of 5 names, one for each label in the data set (5, 6, 7, 8, 9,"
+                + " in that order)");
+    assertThatThrownBy(() -> runFashion("{}", new Path[] {data[0], null}, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "the data set has no labels: give a CSV a \"label\" column, or IDX images their labels"
+                + " file");
+    assertThatThrownBy(() -> runFashion("{}", new Path[] {null, null}, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("a transfer needs a labelled data set of the new task");
+    // A source without a feature extractor that the market did not build.
+    ObjectNode noExtractor = fashionSpec();
+    ((ObjectNode) noExtractor.get("model")).remove("featureExtractor");
+    assertThatThrownBy(
+            () ->
+                new TransferHandler()
+                    .run(
+                        context(
+                            "{}",
+                            noExtractor,
+                            Fixtures.path("fashion-cnn/model.pt"),
+                            Map.of(),
+                            data[0],
+                            data[1],
+                            progress)))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("the source has no feature extractor to transfer");
+    // Digits data for a 28×28 image source.
+    assertThatThrownBy(
+            () ->
+                runFashion(
+                    "{}", new Path[] {digitsCsv(Fixtures.digits(0, 20), true), null}, progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "the data set has 64 feature columns besides \"label\", the source takes 784 inputs");
+  }
+
+  @Test
+  void stopsWhenCancelled() throws Exception {
+    Path[] data = idx(FashionTransfer.split(20)[0], true);
+    assertThatThrownBy(() -> runFashion("{}", data, new Progress(5)))
+        .isInstanceOf(JobCancelledException.class);
+  }
+}
