@@ -1,5 +1,7 @@
 package io.learnware.market.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
@@ -14,6 +16,7 @@ import io.learnware.market.learnware.VersionRefs;
 import io.learnware.market.learnware.VersionState;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.spec.SpecDocuments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -97,6 +100,7 @@ public class JobService {
           .orElseThrow(
               () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
     }
+    checkInputs(request, version);
     String targetOwner = null;
     String targetName = null;
     if (JobTypes.CREATE_VERSIONS.contains(request.type())) {
@@ -119,6 +123,36 @@ public class JobService {
             targetOwner,
             targetName);
     return viewOf(job);
+  }
+
+  /**
+   * What a job type needs that the request or its source must have, checked now rather than by a
+   * worker later.
+   */
+  private static void checkInputs(JobRequest request, LearnwareVersion source) {
+    if (request.type().equals(JobTypes.TRANSFER)) {
+      if (request.dataset() == null) {
+        throw new MarketException.InvalidInput(
+            "/dataset", "a transfer needs a labelled data set of the new task (owner/name)");
+      }
+      JsonNode model = modelOf(source);
+      boolean extractor = model.hasNonNull("featureExtractor");
+      boolean marketBuilt = "djl".equals(model.path("format").asText());
+      if (!extractor && !marketBuilt) {
+        throw new MarketException.InvalidInput(
+            "/source",
+            "has no feature extractor to transfer: its specification declares no"
+                + " model.featureExtractor, and it is not a network the market built (format djl)");
+      }
+    }
+  }
+
+  private static JsonNode modelOf(LearnwareVersion version) {
+    try {
+      return SpecDocuments.mapper().readTree(version.spec).path("model");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored specification is not JSON", e);
+    }
   }
 
   /** Every upload is validated by a worker before search and browse show it. */

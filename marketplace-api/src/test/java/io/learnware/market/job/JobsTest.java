@@ -268,6 +268,74 @@ class JobsTest {
   }
 
   @Test
+  void transfersNeedADataSetAndASourceWithABackbone() {
+    String token = Market.newUser("transfers");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", Fixtures.bytes("digits-cnn/spec.json"), "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes("digits-cnn/model.pt"), "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/cnn/versions", owner)
+        .then()
+        .statusCode(201);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("data", "train.csv.gz", Fixtures.bytes("data/digits-train.csv.gz"))
+        .post("/api/v1/datasets/{owner}/train", owner)
+        .then()
+        .statusCode(201);
+    TestWorker.validateAll();
+
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(Map.of("type", "transfer", "source", owner + "/digits@1"))
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/dataset"))
+        .body("detail", containsString("labelled data set"));
+    // The digits CNN declares no feature extractor and is no network the market built.
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(Map.of("type", "transfer", "source", owner + "/cnn@1", "dataset", owner + "/train"))
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/source"))
+        .body("detail", containsString("no feature extractor"));
+    String queued =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType("application/json")
+            .body(
+                Map.of(
+                    "type", "transfer", "source", owner + "/digits@1", "dataset", owner + "/train"))
+            .post("/api/v1/jobs")
+            .then()
+            .statusCode(202)
+            .body("state", equalTo("QUEUED"))
+            .extract()
+            .path("id");
+    // No worker runs it here: take it off the queue so that other tests' claims do not meet it.
+    given()
+        .auth()
+        .oauth2(token)
+        .post("/api/v1/jobs/{id}/cancel", queued)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("CANCELLED"));
+  }
+
+  @Test
   void badRequestsAndWrongTokensAreRefused() {
     String token = Market.newUser("badjobs");
     String owner = Market.usernameOf(token);

@@ -351,17 +351,95 @@ class RealWorkersTest {
     return spec.toString();
   }
 
+  @Test
+  void aFashionCnnIsTransferredToClassesItNeverSawByARealWorker() throws Exception {
+    String token = Market.newUser("transfer");
+    String owner = Market.usernameOf(token);
+    upload(
+        token,
+        owner,
+        "fashion",
+        Fixtures.text("fashion-cnn/spec.json"),
+        "fashion-cnn/model.pt",
+        "fashion-cnn/features.pt");
+    // 200 test images of each class the CNN never saw (5–9): half to train the head, half to
+    // validate it.
+    RealData.Labelled test = RealData.fashionTest();
+    int[] seen = new int[10];
+    RealData.Labelled data =
+        test.rows(
+            java.util.stream.IntStream.range(0, test.labels().length)
+                .filter(i -> test.labels()[i] >= 5 && seen[test.labels()[i]]++ < 200)
+                .toArray());
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("data", "images.idx", RealData.idxImages(data.x()), "application/octet-stream")
+        .multiPart(
+            "labels", "labels.idx", RealData.idxLabels(data.labels()), "application/octet-stream")
+        .post("/api/v1/datasets/{owner}/shoes-and-more", owner)
+        .then()
+        .statusCode(201);
+    try (Running worker = start("transfer", List.of("validate", "transfer"))) {
+      awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
+      String job =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "type",
+                      "transfer",
+                      "source",
+                      owner + "/fashion@1",
+                      "dataset",
+                      owner + "/shoes-and-more",
+                      "params",
+                      Map.of(
+                          "validationSplit",
+                          0.5,
+                          "seed",
+                          7,
+                          "labels",
+                          List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"))))
+              .post("/api/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+      assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(done.getString("result.learnware")).isEqualTo(owner + "/fashion-transferred@1");
+      assertThat(done.getDouble("result.report.accuracy"))
+          .isGreaterThan(done.getDouble("result.report.baselineAccuracy"));
+      given()
+          .get("/api/v1/learnwares/{owner}/fashion-transferred/versions/1", owner)
+          .then()
+          .body("state", equalTo("USABLE"))
+          .body("spec.model.format", equalTo("djl"))
+          .body("spec.model.architecture.type", equalTo("transfer"))
+          .body(
+              "spec.output.labels",
+              equalTo(List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")))
+          .body("lineage.parents[0].learnware", equalTo(owner + "/fashion@1"))
+          .body("lineage.parents[0].relation", equalTo("transferred"))
+          .body("reports[0].report.trainRows", equalTo(500));
+    }
+  }
+
   private static void upload(String token, String owner, String name, String spec, String model) {
+    upload(token, owner, name, spec, model, Market.DIGITS_FEATURES);
+  }
+
+  private static void upload(
+      String token, String owner, String name, String spec, String model, String features) {
     given()
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
         .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
-            "application/octet-stream")
+        .multiPart("file", "features.pt", Fixtures.bytes(features), "application/octet-stream")
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
         .then()
         .statusCode(201);

@@ -1,7 +1,9 @@
 package io.learnware.spec.rkme;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -179,5 +181,41 @@ public final class RealData {
       distance += delta * delta;
     }
     return Math.exp(-gamma * distance);
+  }
+
+  /**
+   * Square grey-scale images (pixels in 0..1, as {@link #fashionTest()} gives them) as an IDX
+   * images file, the format data sets of images are uploaded in.
+   */
+  public static byte[] idxImages(Matrix images) {
+    int side = (int) Math.round(Math.sqrt(images.columns()));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(0x803);
+      out.writeInt(images.rows());
+      out.writeInt(side);
+      out.writeInt(side);
+      for (double v : images.data()) {
+        out.writeByte((int) Math.round(v * 255));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Labels 0..255 as an IDX labels file. */
+  public static byte[] idxLabels(int[] labels) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(0x801);
+      out.writeInt(labels.length);
+      for (int label : labels) {
+        out.writeByte(label);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
+import io.learnware.spec.rkme.RealData;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.distill.DistillHandler;
 import io.learnware.worker.distill.Students;
@@ -19,7 +20,6 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.InputShape;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -63,27 +63,16 @@ class TransferHandlerTest {
     return (ObjectNode) Fixtures.json("fashion-cnn/spec.json");
   }
 
-  /** Rows as IDX images (pixels back to 0..255) and, when {@code withLabels}, IDX labels. */
+  /** Rows as IDX images and, when {@code withLabels}, IDX labels (the Fashion-MNIST classes). */
   private Path[] idx(FashionTransfer.Task task, boolean withLabels) throws IOException {
-    Path images = Files.createTempFile(dir, "images", ".idx");
-    Path labels = Files.createTempFile(dir, "labels", ".idx");
-    int n = task.labels().length;
-    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(images))) {
-      out.writeInt(0x803);
-      out.writeInt(n);
-      out.writeInt(28);
-      out.writeInt(28);
-      for (double v : task.x().data()) {
-        out.writeByte((int) Math.round(v * 255));
-      }
+    Path images =
+        Files.write(Files.createTempFile(dir, "images", ".idx"), RealData.idxImages(task.x()));
+    int[] original = new int[task.labels().length];
+    for (int i = 0; i < original.length; i++) {
+      original[i] = FashionTransfer.NEW_CLASSES.get(task.labels()[i]);
     }
-    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(labels))) {
-      out.writeInt(0x801);
-      out.writeInt(n);
-      for (int label : task.labels()) {
-        out.writeByte(FashionTransfer.NEW_CLASSES.get(label));
-      }
-    }
+    Path labels =
+        Files.write(Files.createTempFile(dir, "labels", ".idx"), RealData.idxLabels(original));
     return new Path[] {images, withLabels ? labels : null};
   }
 
