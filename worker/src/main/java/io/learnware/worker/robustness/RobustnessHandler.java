@@ -283,7 +283,8 @@ public final class RobustnessHandler implements JobHandler {
       }
 
       if (fooling != null) {
-        int stage = done[0];
+        // Where the search got to: it may stop early, and progress must not go back.
+        double[] reached = {done[0]};
         double[][] bounds = bounds(source, shape, low, high);
         Fooling.Result result =
             fooling
@@ -292,14 +293,15 @@ public final class RobustnessHandler implements JobHandler {
                 .optListener(
                     (generation, generations, fooled, classes) -> {
                       progress.checkCancelled();
+                      reached[0] = done[0] + (double) generation / generations;
                       progress.report(
-                          fraction(stage + (double) generation / generations, stages),
+                          fraction(reached[0], stages),
                           "fooling: generation %d of at most %d, %d of %d classes fooled"
                               .formatted(generation, generations, fooled, classes));
                     })
                 .build()
                 .run();
-        progress.report(fraction(stage, stages), "fooling: distances to the data");
+        progress.report(fraction(reached[0], stages), "fooling: distances to the data");
         report.set("fooling", foolingReport(result, x, source.output().labels()));
         step.run();
       }
