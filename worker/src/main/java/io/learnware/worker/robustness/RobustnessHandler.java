@@ -371,8 +371,7 @@ public final class RobustnessHandler implements JobHandler {
    * The valid model inputs, per value: [low, high], or, for an image whose spec declares the
    * normalisation its caller applies, ((low − mean_c)/std_c, (high − mean_c)/std_c) per channel c.
    */
-  private static double[][] bounds(
-      LearnwareSpec source, InputShape shape, double low, double high) {
+  static double[][] bounds(LearnwareSpec source, InputShape shape, double low, double high) {
     int d = shape.size();
     double[] lows = new double[d];
     double[] highs = new double[d];

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.worker.Fixtures;
@@ -14,6 +15,7 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -345,6 +347,24 @@ class RobustnessHandlerTest {
     JsonNode report = new RobustnessHandler().run(context).report();
     assertThat(report.get("fgsm")).isEmpty();
     assertThat(report.get("fooling").get("classesFooled").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void foolingSearchesTheNormalisedRangeAnImageSpecDeclares() throws Exception {
+    ObjectNode spec = (ObjectNode) Fixtures.json("digits-cnn/spec.json");
+    ((ObjectNode) spec.get("input"))
+        .set(
+            "normalization", SpecDocuments.mapper().readTree("{\"mean\": [0.5], \"std\": [0.25]}"));
+    LearnwareSpec normalised = SpecDocuments.parse(spec);
+    InputShape shape = InputShape.of(normalised);
+    double[][] bounds = RobustnessHandler.bounds(normalised, shape, 0, 1);
+    // (0 − 0.5)/0.25 and (1 − 0.5)/0.25 for every pixel of the one channel.
+    assertThat(bounds[0]).hasSize(64).containsOnly(-2.0);
+    assertThat(bounds[1]).hasSize(64).containsOnly(2.0);
+    double[][] plain =
+        RobustnessHandler.bounds(Fixtures.spec("digits-mlp/spec.json"), InputShape.table(64), 0, 1);
+    assertThat(plain[0]).containsOnly(0.0);
+    assertThat(plain[1]).containsOnly(1.0);
   }
 
   @Test
