@@ -47,10 +47,11 @@ public final class Fooling {
   public static final int MAX_POPULATION = 1_000;
 
   /**
-   * At most this many model evaluations, {@code population × (generations + 1)}, so a job cannot
-   * run away: a few minutes for a small CNN on a CPU.
+   * At most this many model evaluations, {@code population × (generations + 1)}: four times the
+   * default budget, so that a job's cost is bounded by the model's cost per input (on digits-cnn
+   * the default budget takes about 0.2 s on one CPU thread; docs/benchmarks.md).
    */
-  public static final long MAX_EVALUATIONS = 1_000_000;
+  public static final long MAX_EVALUATIONS = 200_000;
 
   /** The paper halves the mutation rate every this many generations. */
   private static final int HALVING_GENERATIONS = 1000;
