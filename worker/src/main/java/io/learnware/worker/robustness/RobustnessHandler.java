@@ -337,8 +337,11 @@ public final class RobustnessHandler implements JobHandler {
                 .formatted(name, String.join(", ", FOOLING_PARAMETERS)));
       }
     }
-    int generations = foolingInteger(value, "generations", Fooling.DEFAULT_GENERATIONS);
-    int population = foolingInteger(value, "population", Fooling.DEFAULT_POPULATION);
+    int generations =
+        foolingInteger(
+            value, "generations", Fooling.DEFAULT_GENERATIONS, 1, Fooling.MAX_GENERATIONS);
+    int population =
+        foolingInteger(value, "population", Fooling.DEFAULT_POPULATION, 2, Fooling.MAX_POPULATION);
     try {
       Fooling.Builder builder =
           Fooling.builder()
@@ -353,18 +356,20 @@ public final class RobustnessHandler implements JobHandler {
     }
   }
 
-  private static int foolingInteger(JsonNode fooling, String name, int fallback) throws JobFailure {
+  private static int foolingInteger(JsonNode fooling, String name, int fallback, int min, int max)
+      throws JobFailure {
     JsonNode value = fooling.get(name);
     if (value == null) {
       return fallback;
     }
-    if (!value.isIntegralNumber()) {
-      throw new JobFailure("fooling %s must be an integer, got %s".formatted(name, value));
+    if (!value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.intValue() < min
+        || value.intValue() > max) {
+      throw new JobFailure(
+          "fooling %s must be an integer %d..%d, got %s".formatted(name, min, max, value));
     }
-    // Out-of-int values become ones the builder's range check rejects with the same message.
-    return value.canConvertToInt()
-        ? value.intValue()
-        : value.bigIntegerValue().signum() < 0 ? -1 : Integer.MAX_VALUE;
+    return value.intValue();
   }
 
   /**

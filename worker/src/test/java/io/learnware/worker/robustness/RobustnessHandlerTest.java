@@ -269,12 +269,12 @@ class RobustnessHandlerTest {
         "{\"fooling\": {\"generations\": 1e12}}",
         "digits-mlp",
         data,
-        "fooling generations must be an integer, got 1.0E12");
+        "fooling generations must be an integer 1..10000, got 1.0E12");
     fails(
         "{\"fooling\": {\"generations\": 99999999999}}",
         "digits-mlp",
         data,
-        "fooling generations must be an integer 1..10000, got 2147483647");
+        "fooling generations must be an integer 1..10000, got 99999999999");
     fails(
         "{\"fooling\": {\"steps\": 3}}",
         "digits-mlp",
