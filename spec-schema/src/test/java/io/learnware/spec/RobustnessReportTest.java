@@ -20,6 +20,13 @@ class RobustnessReportTest {
                      "fgsm": [{"epsilon": 0.1, "accuracy": 0.4333}],
                      "pgd": [{"epsilon": 0.1, "steps": 10, "accuracy": 0.3917}],
                      "corruptions": [{"name": "gaussian_noise", "severity": 3, "accuracy": 0.8}],
+                     "fooling": {"classesFooled": 1, "target": 0.99, "generationsRun": 15,
+                       "evaluations": 1600, "typicalNearestDistance": 1.03,
+                       "perClass": [
+                         {"label": "0", "fooled": true, "bestConfidence": 0.9903,
+                          "generations": 15, "nearestDistance": 3.29, "distanceRatio": 3.21},
+                         {"label": "1", "fooled": false, "bestConfidence": 0.42,
+                          "generations": 15}]},
                      "log": ["extra members are allowed"]}""")))
         .isEmpty();
   }
@@ -31,8 +38,21 @@ class RobustnessReportTest {
                 json(
                     """
                     {"noise": [{"sigma": -1, "accuracy": 0.5}],
-                     "corruptions": [{"name": "blur", "severity": 6, "accuracy": 0.5}]}""")))
+                     "corruptions": [{"name": "blur", "severity": 6, "accuracy": 0.5}],
+                     "fooling": {"classesFooled": -1, "perClass": [
+                       {"label": 3, "fooled": "yes", "bestConfidence": 1.5, "generations": 2,
+                        "distanceRatio": -1},
+                       {"label": "4", "fooled": true, "bestConfidence": 0.995}]}}""")))
         .extracting(Violation::pointer)
-        .containsExactly("/clean", "/corruptions/0/severity", "/noise/0/sigma");
+        .containsExactly(
+            "/clean",
+            "/corruptions/0/severity",
+            "/fooling/classesFooled",
+            "/fooling/perClass/0/bestConfidence",
+            "/fooling/perClass/0/distanceRatio",
+            "/fooling/perClass/0/fooled",
+            "/fooling/perClass/0/label",
+            "/fooling/perClass/1/generations",
+            "/noise/0/sigma");
   }
 }

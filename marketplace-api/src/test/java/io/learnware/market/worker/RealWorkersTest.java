@@ -215,7 +215,13 @@ class RealWorkersTest {
                       "dataset",
                       owner + "/train",
                       "params",
-                      Map.of("noise", List.of(0.1), "epsilons", List.of(0.1))))
+                      Map.of(
+                          "noise",
+                          List.of(0.1),
+                          "epsilons",
+                          List.of(0.1),
+                          "fooling",
+                          Map.of("generations", 100, "population", 50))))
               .post("/api/v1/jobs")
               .then()
               .statusCode(202)
@@ -229,6 +235,28 @@ class RealWorkersTest {
       assertThat(clean).isGreaterThan(0.95);
       assertThat(pgd).isLessThan(clean);
       assertThat(done.getDouble("result.report.pgd[0].epsilon")).isEqualTo(0.1);
+      // Evolved inputs the MLP is ≥ 99% sure of, far from the training digits.
+      assertThat(done.getInt("result.report.fooling.classesFooled")).isPositive();
+      assertThat(done.getList("result.report.fooling.perClass.label"))
+          .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+      for (int c = 0; c < 10; c++) {
+        String entry = "result.report.fooling.perClass[%d].".formatted(c);
+        if (done.getBoolean(entry + "fooled")) {
+          assertThat(done.getDouble(entry + "bestConfidence")).isGreaterThanOrEqualTo(0.99f);
+          assertThat(done.getDouble(entry + "distanceRatio")).isGreaterThan(2);
+        }
+      }
+      JsonPath evaluated =
+          given()
+              .get("/api/v1/learnwares/{owner}/digits/versions/1", owner)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      assertThat(
+              evaluated.getInt(
+                  "reports.find { it.type == 'robustness' }.report.fooling.classesFooled"))
+          .isEqualTo(done.getInt("result.report.fooling.classesFooled"));
 
       // JsonPath reads numbers as floats: allow their rounding.
       List<String> sturdy =

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
+import io.learnware.spec.NormalizationSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
 import io.learnware.spec.rkme.Matrix;
@@ -33,7 +34,8 @@ import java.util.TreeSet;
 /**
  * The {@code robustness} job: evaluates a classifier on a labelled data set, clean (accuracy, ECE),
  * under Gaussian noise, FGSM and PGD (L∞, TorchScript models) and, for images, the CIFAR-10-C style
- * corruptions. Parameters and the report are the contract's; see docs/robustness.md.
+ * corruptions, and, when asked, the fooling test ({@link Fooling}). Parameters and the report are
+ * the contract's; see docs/robustness.md.
  */
 public final class RobustnessHandler implements JobHandler {
 
@@ -57,6 +59,9 @@ public final class RobustnessHandler implements JobHandler {
               "corruptions",
               "severities",
               "fooling"));
+
+  private static final Set<String> FOOLING_PARAMETERS =
+      new TreeSet<>(List.of("generations", "population"));
 
   private static final String ROLE = "the model";
 
@@ -91,9 +96,6 @@ public final class RobustnessHandler implements JobHandler {
             "unknown parameter \"%s\"; robustness takes %s"
                 .formatted(name, String.join(", ", PARAMETERS)));
       }
-    }
-    if (params.has("fooling")) {
-      throw new JobFailure("fooling is not supported yet");
     }
     InputShape shape;
     try {
@@ -147,6 +149,7 @@ public final class RobustnessHandler implements JobHandler {
     }
     List<Corruption> corruptions = corruptions(params, image);
     List<Integer> severities = severities(params);
+    Fooling.Builder fooling = fooling(params, shape);
 
     JobProgress progress = context.progress();
     if (context.dataset().isEmpty()) {
@@ -200,7 +203,12 @@ public final class RobustnessHandler implements JobHandler {
       throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
     }
     ObjectNode report = SpecDocuments.mapper().createObjectNode();
-    int stages = 1 + noise.size() + 2 * epsilons.size() + corruptions.size() * severities.size();
+    int stages =
+        1
+            + noise.size()
+            + 2 * epsilons.size()
+            + corruptions.size() * severities.size()
+            + (fooling != null ? 1 : 0);
     int[] done = {0};
     Runnable step =
         () -> {
@@ -273,6 +281,30 @@ public final class RobustnessHandler implements JobHandler {
           }
         }
       }
+
+      if (fooling != null) {
+        // Where the search got to: it may stop early, and progress must not go back.
+        double[] reached = {done[0]};
+        double[][] bounds = bounds(source, shape, low, high);
+        Fooling.Result result =
+            fooling
+                .setModel(model::predict)
+                .optRange(bounds[0], bounds[1])
+                .optListener(
+                    (generation, generations, fooled, classes) -> {
+                      progress.checkCancelled();
+                      reached[0] = done[0] + (double) generation / generations;
+                      progress.report(
+                          fraction(reached[0], stages),
+                          "fooling: generation %d of at most %d, %d of %d classes fooled"
+                              .formatted(generation, generations, fooled, classes));
+                    })
+                .build()
+                .run();
+        progress.report(fraction(reached[0], stages), "fooling: distances to the data");
+        report.set("fooling", foolingReport(result, x, source.output().labels()));
+        step.run();
+      }
     } catch (ModelException e) {
       throw new JobFailure("the model does not run: " + e.getMessage(), e);
     }
@@ -280,8 +312,126 @@ public final class RobustnessHandler implements JobHandler {
     return new JobOutcome(report, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
   }
 
-  private static double fraction(int done, int stages) {
+  private static double fraction(double done, int stages) {
     return 0.05 + 0.95 * done / stages;
+  }
+
+  /**
+   * The fooling search the params ask for ({@code "fooling": {"generations", "population"}}, both
+   * optional), without a model yet; null when they do not ask for one.
+   */
+  private static Fooling.Builder fooling(JsonNode params, InputShape shape) throws JobFailure {
+    JsonNode value = params.get("fooling");
+    if (value == null) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw new JobFailure(
+          "fooling must be an object {\"generations\": …, \"population\": …}, got " + value);
+    }
+    for (Iterator<String> names = value.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FOOLING_PARAMETERS.contains(name)) {
+        throw new JobFailure(
+            "unknown fooling parameter \"%s\"; fooling takes %s"
+                .formatted(name, String.join(", ", FOOLING_PARAMETERS)));
+      }
+    }
+    int generations =
+        foolingInteger(
+            value, "generations", Fooling.DEFAULT_GENERATIONS, 1, Fooling.MAX_GENERATIONS);
+    int population =
+        foolingInteger(value, "population", Fooling.DEFAULT_POPULATION, 2, Fooling.MAX_POPULATION);
+    try {
+      Fooling.Builder builder =
+          Fooling.builder()
+              .setInputShape(shape)
+              .optGenerations(generations)
+              .optPopulation(population)
+              .optSeed(SEED);
+      Fooling.checkBudget(population, generations);
+      return builder;
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+  }
+
+  private static int foolingInteger(JsonNode fooling, String name, int fallback, int min, int max)
+      throws JobFailure {
+    JsonNode value = fooling.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.intValue() < min
+        || value.intValue() > max) {
+      throw new JobFailure(
+          "fooling %s must be an integer %d..%d, got %s".formatted(name, min, max, value));
+    }
+    return value.intValue();
+  }
+
+  /**
+   * The valid model inputs, per value: [low, high], or, for an image whose spec declares the
+   * normalisation its caller applies, ((low − mean_c)/std_c, (high − mean_c)/std_c) per channel c.
+   */
+  static double[][] bounds(LearnwareSpec source, InputShape shape, double low, double high) {
+    int d = shape.size();
+    double[] lows = new double[d];
+    double[] highs = new double[d];
+    NormalizationSpec normalization = source.input().normalization();
+    if (source.dataType() != DataType.IMAGE || normalization == null) {
+      Arrays.fill(lows, low);
+      Arrays.fill(highs, high);
+      return new double[][] {lows, highs};
+    }
+    int channels = source.input().channels();
+    int plane = d / channels;
+    for (int c = 0; c < channels; c++) {
+      double mean = normalization.mean().get(c);
+      double std = normalization.std().get(c);
+      Arrays.fill(lows, c * plane, (c + 1) * plane, (low - mean) / std);
+      Arrays.fill(highs, c * plane, (c + 1) * plane, (high - mean) / std);
+    }
+    return new double[][] {lows, highs};
+  }
+
+  /**
+   * The contract's {@code fooling} report, with each class's distance from its best input to the
+   * evaluation data, absolute and relative to the data's typical nearest-neighbour distance.
+   */
+  private static ObjectNode foolingReport(Fooling.Result result, Matrix data, List<String> labels) {
+    ObjectNode out = SpecDocuments.mapper().createObjectNode();
+    out.put("classesFooled", result.classesFooled());
+    out.put("target", Fooling.DEFAULT_TARGET);
+    out.put("generationsRun", result.generations());
+    out.put("evaluations", result.evaluations());
+    DataDistance distance = data.rows() >= 2 ? DataDistance.of(data, SEED) : null;
+    boolean relative = distance != null && distance.typical() > 0;
+    if (distance != null) {
+      out.put("typicalNearestDistance", distance.typical());
+    }
+    ArrayNode perClass = out.putArray("perClass");
+    for (Fooling.ClassResult c : result.perClass()) {
+      ObjectNode entry = perClass.addObject();
+      entry.put(
+          "label",
+          labels != null && c.index() < labels.size()
+              ? labels.get(c.index())
+              : Integer.toString(c.index()));
+      entry.put("fooled", c.fooled());
+      entry.put("bestConfidence", c.bestConfidence());
+      entry.put("generations", c.generations());
+      if (distance != null) {
+        double nearest = distance.nearest(c.input());
+        entry.put("nearestDistance", nearest);
+        if (relative) {
+          entry.put("distanceRatio", nearest / distance.typical());
+        }
+      }
+    }
+    return out;
   }
 
   /** Fraction of rows whose largest output (first on ties) is at their label. */

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,7 +249,42 @@ class RobustnessHandlerTest {
             + " gaussian_blur, contrast, brightness, pixelate, jpeg");
     fails("{\"severities\": [0]}", "digits-cnn", data, "severity must be an integer 1..5, got 0");
     fails("{\"severities\": [6]}", "digits-cnn", data, "severity must be an integer 1..5, got 6");
-    fails("{\"fooling\": {}}", "digits-mlp", data, "fooling is not supported yet");
+    fails(
+        "{\"fooling\": {\"generations\": 0}}",
+        "digits-mlp",
+        data,
+        "fooling generations must be an integer 1..10000, got 0");
+    fails(
+        "{\"fooling\": {\"population\": 1}}",
+        "digits-mlp",
+        data,
+        "fooling population must be an integer 2..1000, got 1");
+    fails(
+        "{\"fooling\": {\"generations\": 200, \"population\": 1000}}",
+        "digits-mlp",
+        data,
+        "fooling needs at most 200000 model evaluations, population × (generations + 1);"
+            + " 1000 × 201 is 201000");
+    fails(
+        "{\"fooling\": {\"generations\": 1e12}}",
+        "digits-mlp",
+        data,
+        "fooling generations must be an integer 1..10000, got 1.0E12");
+    fails(
+        "{\"fooling\": {\"generations\": 99999999999}}",
+        "digits-mlp",
+        data,
+        "fooling generations must be an integer 1..10000, got 99999999999");
+    fails(
+        "{\"fooling\": {\"steps\": 3}}",
+        "digits-mlp",
+        data,
+        "unknown fooling parameter \"steps\"; fooling takes generations, population");
+    fails(
+        "{\"fooling\": true}",
+        "digits-mlp",
+        data,
+        "fooling must be an object {\"generations\": …, \"population\": …}, got true");
     fails("{\"pgdSteps\": 0}", "digits-mlp", data, "pgdSteps must be an integer 1..1000, got 0");
     fails(
         "{\"epsilon\": [0.1]}",
@@ -253,6 +292,79 @@ class RobustnessHandlerTest {
         data,
         "unknown parameter \"epsilon\"; robustness takes corruptions, epsilons, fooling, noise,"
             + " pgdStepSize, pgdSteps, randomStart, severities");
+  }
+
+  @Test
+  void foolingFindsConfidentInputsFarFromTheData() throws Exception {
+    Progress progress = new Progress();
+    JsonNode report =
+        run("{\"noise\": [], \"epsilons\": [], \"fooling\": {}}", "digits-mlp", testCsv, progress);
+    System.out.println("digits-mlp fooling: " + report.get("fooling"));
+    assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
+    JsonNode fooling = report.get("fooling");
+    assertThat(fooling.get("classesFooled").asInt()).isEqualTo(10);
+    assertThat(fooling.get("target").asDouble()).isEqualTo(0.99);
+    int run = fooling.get("generationsRun").asInt();
+    assertThat(run).isBetween(1, Fooling.DEFAULT_GENERATIONS);
+    assertThat(fooling.get("evaluations").asLong())
+        .isEqualTo((long) Fooling.DEFAULT_POPULATION * (run + 1));
+    double typical = fooling.get("typicalNearestDistance").asDouble();
+    assertThat(typical).isPositive();
+    JsonNode perClass = fooling.get("perClass");
+    assertThat(perClass).hasSize(10);
+    for (int c = 0; c < 10; c++) {
+      JsonNode entry = perClass.get(c);
+      assertThat(entry.get("label").asText()).isEqualTo(Integer.toString(c));
+      assertThat(entry.get("fooled").asBoolean()).isTrue();
+      assertThat(entry.get("bestConfidence").asDouble()).isBetween(0.99, 1.0);
+      assertThat(entry.get("generations").asInt()).isBetween(0, run);
+      // Real test digits are at most about twice the typical distance from each other.
+      assertThat(entry.get("distanceRatio").asDouble()).isGreaterThan(2.5);
+      assertThat(entry.get("nearestDistance").asDouble())
+          .isCloseTo(entry.get("distanceRatio").asDouble() * typical, within(1e-9));
+    }
+    assertThat(progress.messages).anyMatch(m -> m.startsWith("fooling: generation 1 of at most"));
+    assertThat(progress.fractions).isSorted();
+  }
+
+  @Test
+  void foolingRunsOnOnnxModels() throws Exception {
+    ObjectNode spec = (ObjectNode) Fixtures.json("digits-mlp/spec.json");
+    ((ObjectNode) spec.get("model")).put("format", "onnx");
+    JobContext context =
+        new JobContext(
+            "job-onnx",
+            SpecDocuments.mapper().readTree("{\"noise\": [], \"fooling\": {\"generations\": 50}}"),
+            SpecDocuments.parse(spec),
+            spec,
+            Fixtures.path("digits-mlp/model.onnx"),
+            Map.of(),
+            Optional.of(testCsv),
+            Optional.empty(),
+            Files.createTempDirectory(dir, "work"),
+            "cpu",
+            new Progress());
+    JsonNode report = new RobustnessHandler().run(context).report();
+    assertThat(report.get("fgsm")).isEmpty();
+    assertThat(report.get("fooling").get("classesFooled").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void foolingSearchesTheNormalisedRangeAnImageSpecDeclares() throws Exception {
+    ObjectNode spec = (ObjectNode) Fixtures.json("digits-cnn/spec.json");
+    ((ObjectNode) spec.get("input"))
+        .set(
+            "normalization", SpecDocuments.mapper().readTree("{\"mean\": [0.5], \"std\": [0.25]}"));
+    LearnwareSpec normalised = SpecDocuments.parse(spec);
+    InputShape shape = InputShape.of(normalised);
+    double[][] bounds = RobustnessHandler.bounds(normalised, shape, 0, 1);
+    // (0 − 0.5)/0.25 and (1 − 0.5)/0.25 for every pixel of the one channel.
+    assertThat(bounds[0]).hasSize(64).containsOnly(-2.0);
+    assertThat(bounds[1]).hasSize(64).containsOnly(2.0);
+    double[][] plain =
+        RobustnessHandler.bounds(Fixtures.spec("digits-mlp/spec.json"), InputShape.table(64), 0, 1);
+    assertThat(plain[0]).containsOnly(0.0);
+    assertThat(plain[1]).containsOnly(1.0);
   }
 
   @Test
@@ -267,5 +379,6 @@ class RobustnessHandlerTest {
     assertThat(report.get("fgsm")).isEmpty();
     assertThat(report.get("pgd")).isEmpty();
     assertThat(report.get("noise")).isEmpty();
+    assertThat(report.has("fooling")).isFalse();
   }
 }
