@@ -454,6 +454,48 @@ class RealWorkersTest {
           .body("lineage.parents[0].relation", equalTo("transferred"))
           .body("reports[0].report.trainRows", equalTo(500));
     }
+
+    // A worker's time limit ends a job that would train for a thousand epochs, and nothing is kept.
+    Worker limited =
+        Worker.builder()
+            .setServer(server())
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(List.of("transfer"))
+            .optDevice("cpu")
+            .optWorkerId("limited")
+            .optCache(Files.createTempDirectory("worker-limited"))
+            .optMaxJobTime(Duration.ofSeconds(2))
+            .build();
+    try (Running worker = new Running(limited, Thread.ofPlatform().start(limited::run))) {
+      String job =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "type",
+                      "transfer",
+                      "source",
+                      owner + "/fashion@1",
+                      "dataset",
+                      owner + "/shoes-and-more",
+                      "target",
+                      owner + "/never",
+                      "params",
+                      Map.of("epochs", 1000, "patience", 1000, "batchSize", 1)))
+              .post("/api/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath failed = awaitJob(token, job, Duration.ofMinutes(2));
+      assertThat(failed.getString("state")).as(failed.prettify()).isEqualTo("FAILED");
+      assertThat(failed.getString("error"))
+          .startsWith("the job ran longer than this worker allows (PT2S, --max-job-time)");
+      assertThat(failed.getInt("attempts")).isEqualTo(1);
+      given().get("/api/v1/learnwares/{owner}/never", owner).then().statusCode(404);
+    }
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Required: {@link Builder#setServer}, {@link Builder#setToken}. Optional: {@link
  * Builder#optTypes} (default: every installed handler), {@link Builder#optDevice} ({@code auto}),
- * {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link Builder#optShutdownGrace}.
+ * {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link Builder#optShutdownGrace}, {@link
+ * Builder#optMaxJobTime}.
  *
  * <p>{@link #stop()} lets a running job finish within the grace period, then releases it to the
  * queue (a retryable failure), so that another worker takes it over at once.
@@ -47,12 +48,16 @@ public final class Worker {
   private static final Duration MIN_HEARTBEAT = Duration.ofMillis(200);
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
 
+  /** One job's default time limit: long trainings fit, runaway ones end. */
+  public static final Duration DEFAULT_MAX_JOB_TIME = Duration.ofHours(6);
+
   private final ProtocolClient client;
   private final Map<String, JobHandler> handlers;
   private final String device;
   private final String workerId;
   private final Path scratch;
   private final Duration grace;
+  private final Duration maxJobTime;
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("heartbeat").factory());
@@ -82,6 +87,7 @@ public final class Worker {
     this.device = builder.device;
     this.workerId = builder.workerId;
     this.grace = builder.grace;
+    this.maxJobTime = builder.maxJobTime;
   }
 
   public static Builder builder() {
@@ -155,7 +161,7 @@ public final class Worker {
     String lease = claim.path("leaseId").asText();
     String type = claim.path("type").asText();
     running = new Running(id, lease);
-    Progress progress = new Progress(id, lease);
+    Progress progress = new Progress(id, lease, Instant.now().plus(maxJobTime));
     Duration leaseLeft =
         Duration.between(Instant.now(), Instant.parse(claim.path("leaseExpiresAt").asText()));
     long every = Math.max(MIN_HEARTBEAT.toMillis(), leaseLeft.toMillis() / 3);
@@ -187,7 +193,27 @@ public final class Worker {
       LOG.info("job {}: failed: {}", id, failure.getMessage());
       report(() -> client.fail(id, lease, failure.getMessage(), false));
     } catch (JobCancelledException cancelled) {
-      LOG.info("job {}: cancelled", id);
+      beat.cancel(false);
+      if (progress.overtime && !progress.lost) {
+        String reason =
+            "the job ran longer than this worker allows (%s, --max-job-time); ask for less work"
+                    .formatted(maxJobTime)
+                + " (fewer epochs or generations, a smaller data set) or use a worker with a"
+                + " higher limit";
+        LOG.info("job {}: failed: {}", id, reason);
+        report(() -> client.fail(id, lease, reason, false));
+      } else {
+        LOG.info("job {}: cancelled", id);
+      }
+    } catch (OutOfMemoryError e) {
+      // The job's own arrays are unreachable once its handler has thrown, so the worker goes on.
+      beat.cancel(false);
+      String reason =
+          "the job needs more memory than this worker has (Java heap %d MiB); use a smaller data"
+                  .formatted(Runtime.getRuntime().maxMemory() >> 20)
+              + " set or batch size, or a worker with more memory";
+      LOG.warn("job {}: failed: {}", id, reason, e);
+      report(() -> client.fail(id, lease, reason, false));
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -254,10 +280,13 @@ public final class Worker {
     private volatile double fraction;
     private volatile String message = "started";
     private volatile boolean lost;
+    private final Instant deadline;
+    private volatile boolean overtime;
 
-    Progress(String id, String lease) {
+    Progress(String id, String lease, Instant deadline) {
       this.id = id;
       this.lease = lease;
+      this.deadline = deadline;
     }
 
     @Override
@@ -266,9 +295,13 @@ public final class Worker {
       this.message = Objects.requireNonNullElse(message, this.message);
     }
 
+    /** Lost leases and jobs past this worker's time limit stop at the handler's next step. */
     @Override
     public boolean cancelled() {
-      return lost;
+      if (!overtime && Instant.now().isAfter(deadline)) {
+        overtime = true;
+      }
+      return lost || overtime;
     }
 
     void beat() {
@@ -326,6 +359,7 @@ public final class Worker {
     private Path cache = Path.of(System.getProperty("java.io.tmpdir"), "learnware-worker");
     private String workerId = defaultId();
     private Duration grace = Duration.ofSeconds(30);
+    private Duration maxJobTime = DEFAULT_MAX_JOB_TIME;
 
     private Builder() {}
 
@@ -364,6 +398,18 @@ public final class Worker {
     /** How long {@link #stop()} lets a running job finish before releasing it. */
     public Builder optShutdownGrace(Duration grace) {
       this.grace = grace;
+      return this;
+    }
+
+    /**
+     * How long one job may run (default {@link #DEFAULT_MAX_JOB_TIME}); past it the job fails with
+     * that reason at its handler's next step.
+     */
+    public Builder optMaxJobTime(Duration limit) {
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("the job time limit must be positive, got " + limit);
+      }
+      this.maxJobTime = limit;
       return this;
     }
 

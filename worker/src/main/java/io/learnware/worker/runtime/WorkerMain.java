@@ -3,6 +3,7 @@ package io.learnware.worker.runtime;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,6 +52,14 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(names = "--id", description = "This worker's name in job messages (default: host-pid).")
   String id;
 
+  @Option(
+      names = "--max-job-time",
+      defaultValue = "PT6H",
+      description =
+          "Longest a job may run, ISO-8601 (e.g. PT30M); past it the job fails with that reason."
+              + " Default ${DEFAULT-VALUE}.")
+  Duration maxJobTime;
+
   @Override
   public Integer call() throws Exception {
     if (token == null && tokenFile != null) {
@@ -70,6 +79,7 @@ public final class WorkerMain implements Callable<Integer> {
             .setServer(server)
             .setToken(token)
             .optDevice(device)
+            .optMaxJobTime(maxJobTime)
             .optCache(cache != null ? cache : defaultCache());
     if (types != null) {
       builder.optTypes(types);
