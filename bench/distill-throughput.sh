@@ -21,7 +21,8 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Compile first so that the timed JVM run is the benchmark alone.
 bin/mvn -B -q -pl worker -am test-compile -Dspotless.check.skip=true
-bin/mvn -B -q -o -pl worker surefire:test -Dtest=DistillThroughput -Dsurefire.failIfNoSpecifiedTests=false \
+bin/mvn -B -q -o -pl worker -am test -Dtest=DistillThroughput -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dspotless.check.skip=true \
   -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
   -Dbench.hidden="$hidden" -Dbench.epochs="$epochs" -Dbench.batches="$batches" -Dbench.runs="$runs" \
   2>&1 | grep -E '^djl' >"$out/djl"

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.FashionExample;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.spec.SpecDocuments;
@@ -383,31 +384,10 @@ class RealWorkersTest {
   void aFashionCnnIsTransferredToClassesItNeverSawByARealWorker() throws Exception {
     String token = Market.newUser("transfer");
     String owner = Market.usernameOf(token);
-    upload(
-        token,
-        owner,
-        "fashion",
-        Fixtures.text("fashion-cnn/spec.json"),
-        "fashion-cnn/model.pt",
-        "fashion-cnn/features.pt");
+    FashionExample.uploadSource(token, owner, "fashion");
     // 200 test images of each class the CNN never saw (5–9): half to train the head, half to
     // validate it.
-    RealData.Labelled test = RealData.fashionTest();
-    int[] seen = new int[10];
-    RealData.Labelled data =
-        test.rows(
-            java.util.stream.IntStream.range(0, test.labels().length)
-                .filter(i -> test.labels()[i] >= 5 && seen[test.labels()[i]]++ < 200)
-                .toArray());
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("data", "images.idx", RealData.idxImages(data.x()), "application/octet-stream")
-        .multiPart(
-            "labels", "labels.idx", RealData.idxLabels(data.labels()), "application/octet-stream")
-        .post("/api/v1/datasets/{owner}/shoes-and-more", owner)
-        .then()
-        .statusCode(201);
+    FashionExample.uploadDataset(token, owner, "shoes-and-more", 200);
     try (Running worker = start("transfer", List.of("validate", "transfer"))) {
       awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
@@ -499,11 +479,6 @@ class RealWorkersTest {
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {
-    upload(token, owner, name, spec, model, Market.DIGITS_FEATURES);
-  }
-
-  private static void upload(
-      String token, String owner, String name, String spec, String model, String features) {
     given()
         .auth()
         .oauth2(token)

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.worker.distill.Student;
+import io.learnware.worker.distill.StudentSpec;
 import io.learnware.worker.model.InputShape;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * A model a transfer made: the source's backbone followed by the new head, in one DJL parameter
@@ -83,15 +85,34 @@ public final class TransferredModel implements Student {
       throw new MalformedModelException("model.architecture: " + e.getMessage(), e);
     }
     JsonNode backbone = architecture.path("backbone");
+    Function<NDManager, Block> trunk;
+    if (TorchScriptBackbone.TYPE.equals(backbone.path("type").asText())) {
+      // An empty module that reads its TorchScript from the file.
+      trunk = manager -> new PtSymbolBlock((PtNDManager) manager);
+    } else {
+      StudentSpec network = DjlBackbone.parse(backbone);
+      trunk = manager -> DjlBackbone.emptyBlock(network, input);
+    }
+    return load(artifact, trunk, head, input, classes, device);
+  }
+
+  /**
+   * Loads a transferred model whose backbone block {@code trunk} makes (given the model's manager).
+   */
+  static TransferredModel load(
+      Path artifact,
+      Function<NDManager, Block> trunk,
+      HeadSpec head,
+      InputShape input,
+      int classes,
+      Device device)
+      throws IOException, MalformedModelException {
     Path dir = Files.createTempDirectory("transferred");
     Path named = dir.resolve(MODEL_NAME + "-0000.params");
     Model model = Model.newInstance(MODEL_NAME, device, "PyTorch");
     try {
-      Block trunk =
-          TorchScriptBackbone.TYPE.equals(backbone.path("type").asText())
-              ? new PtSymbolBlock((PtNDManager) model.getNDManager())
-              : DjlBackbone.emptyBlock(DjlBackbone.parse(backbone), input);
-      model.setBlock(new SequentialBlock().add(trunk).add(head.block(classes)));
+      model.setBlock(
+          new SequentialBlock().add(trunk.apply(model.getNDManager())).add(head.block(classes)));
       Files.createSymbolicLink(named, artifact.toAbsolutePath());
       model.load(dir, MODEL_NAME);
       TransferredModel loaded = new TransferredModel(model, input, classes);

@@ -1,0 +1,56 @@
+package io.learnware.market.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.learnware.spec.rkme.RealData;
+import java.util.stream.IntStream;
+
+/**
+ * The transfer example (docs/transfer.md): the committed Fashion-MNIST CNN, trained on classes 0–4,
+ * and a labelled data set of classes 5–9 it never saw.
+ */
+public final class FashionExample {
+
+  private FashionExample() {}
+
+  /** Uploads the CNN with its feature extractor as {@code owner/name} version 1. */
+  public static void uploadSource(String token, String owner, String name) {
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", Fixtures.bytes("fashion-cnn/spec.json"), "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes("fashion-cnn/model.pt"), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes("fashion-cnn/features.pt"),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  /**
+   * Uploads the first {@code perClass} test images of each of classes 5–9, with their labels, as
+   * the IDX data set {@code owner/name}.
+   */
+  public static void uploadDataset(String token, String owner, String name, int perClass) {
+    RealData.Labelled test = RealData.fashionTest();
+    int[] seen = new int[10];
+    RealData.Labelled data =
+        test.rows(
+            IntStream.range(0, test.labels().length)
+                .filter(i -> test.labels()[i] >= 5 && seen[test.labels()[i]]++ < perClass)
+                .toArray());
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("data", "images.idx", RealData.idxImages(data.x()), "application/octet-stream")
+        .multiPart(
+            "labels", "labels.idx", RealData.idxLabels(data.labels()), "application/octet-stream")
+        .post("/api/v1/datasets/{owner}/{name}", owner, name)
+        .then()
+        .statusCode(201);
+  }
+}

@@ -1,0 +1,111 @@
+package io.learnware.market.worker;
+
+import static io.restassured.RestAssured.given;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.FashionExample;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.worker.runtime.Worker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transfer job end to end on the Fashion-MNIST example: one real worker, jobs requested one
+ * after another over HTTP, timed from queued to claimed and to done (the job's own timestamps). Not
+ * a test (surefire skips the name); {@code bench/transfer.sh} runs it.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class TransferJobBenchmark {
+
+  @Test
+  void run() throws Exception {
+    String token = Market.newUser("transferbench");
+    String owner = Market.usernameOf(token);
+    FashionExample.uploadSource(token, owner, "fashion");
+    FashionExample.uploadDataset(token, owner, "new-classes", 200);
+    TestWorker.validateAll();
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    Worker worker =
+        Worker.builder()
+            .setServer(URI.create("http://localhost:" + port))
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(List.of("transfer"))
+            .optDevice("cpu")
+            .optWorkerId("bench")
+            .optCache(Files.createTempDirectory("transfer-bench"))
+            .build();
+    Thread thread = Thread.ofPlatform().start(worker::run);
+    int runs = Integer.getInteger("bench.runs", 3);
+    System.out.println(
+        "| run | backbone | queued → claimed (ms) | queued → done (s) | epochs (transfer /"
+            + " baseline) | validation accuracy | baseline |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    try {
+      for (boolean frozen : List.of(true, false)) {
+        for (int run = 1; run <= runs; run++) {
+          Thread.sleep(300); // the worker is back in its claim
+          String id =
+              given()
+                  .auth()
+                  .oauth2(token)
+                  .contentType("application/json")
+                  .body(
+                      Map.of(
+                          "type", "transfer",
+                          "source", owner + "/fashion@1",
+                          "dataset", owner + "/new-classes",
+                          "target", owner + "/run-" + frozen + "-" + run,
+                          "params",
+                              Map.of(
+                                  "validationSplit", 0.5, "seed", run, "freezeBackbone", frozen)))
+                  .post("/api/v1/jobs")
+                  .then()
+                  .statusCode(202)
+                  .extract()
+                  .path("id");
+          JsonPath done;
+          do {
+            Thread.sleep(50);
+            done =
+                given()
+                    .auth()
+                    .oauth2(token)
+                    .get("/api/v1/jobs/{id}", id)
+                    .then()
+                    .extract()
+                    .jsonPath();
+          } while (!List.of("SUCCEEDED", "FAILED").contains(done.getString("state")));
+          if (!done.getString("state").equals("SUCCEEDED")) {
+            throw new AssertionError(done.prettify());
+          }
+          Instant created = Instant.parse(done.getString("createdAt"));
+          System.out.printf(
+              "| %d | %s | %.0f | %.1f | %d / %d | %.3f | %.3f |%n",
+              run,
+              frozen ? "frozen" : "fine-tuned",
+              Duration.between(created, Instant.parse(done.getString("startedAt"))).toNanos() / 1e6,
+              Duration.between(created, Instant.parse(done.getString("finishedAt"))).toNanos()
+                  / 1e9,
+              done.getList("result.report.history").size(),
+              done.getList("result.report.baselineHistory").size(),
+              done.getDouble("result.report.accuracy"),
+              done.getDouble("result.report.baselineAccuracy"));
+        }
+      }
+    } finally {
+      worker.stop();
+      thread.join();
+    }
+  }
+}
