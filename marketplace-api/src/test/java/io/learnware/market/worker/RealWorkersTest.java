@@ -484,7 +484,11 @@ class RealWorkersTest {
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
         .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
-        .multiPart("file", "features.pt", Fixtures.bytes(features), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes(Market.DIGITS_FEATURES),
+            "application/octet-stream")
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
         .then()
         .statusCode(201);
