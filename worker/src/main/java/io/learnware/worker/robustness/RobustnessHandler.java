@@ -10,7 +10,9 @@ import io.learnware.spec.ModelFormat;
 import io.learnware.spec.NormalizationSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
+import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.job.BenchmarkSets;
 import io.learnware.worker.job.Datasets;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
@@ -21,6 +23,7 @@ import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -58,7 +61,8 @@ public final class RobustnessHandler implements JobHandler {
               "randomStart",
               "corruptions",
               "severities",
-              "fooling"));
+              "fooling",
+              "benchmark"));
 
   private static final Set<String> FOOLING_PARAMETERS =
       new TreeSet<>(List.of("generations", "population"));
@@ -152,19 +156,7 @@ public final class RobustnessHandler implements JobHandler {
     Fooling.Builder fooling = fooling(params, shape);
 
     JobProgress progress = context.progress();
-    if (context.dataset().isEmpty()) {
-      throw new JobFailure(
-          "robustness needs a labelled data set; upload one (POST /datasets) and name it in the job");
-    }
-    Datasets.Labelled data =
-        Datasets.read(
-            context.dataset().get(),
-            context.datasetLabels().orElse(null),
-            source,
-            shape.size(),
-            ROLE,
-            (read, total) ->
-                progress.report(0.05 * read / Math.max(1, total), "reading the data set"));
+    Datasets.Labelled data = evaluationSet(context, params, shape, progress);
     if (data.labels() == null) {
       throw new JobFailure(
           "the data set has no labels: give a CSV column named \"label\" or IDX labels");
@@ -203,6 +195,11 @@ public final class RobustnessHandler implements JobHandler {
       throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
     }
     ObjectNode report = SpecDocuments.mapper().createObjectNode();
+    ObjectNode evaluated = report.putObject("data");
+    if (params.has("benchmark")) {
+      evaluated.put("benchmark", params.get("benchmark").asText());
+    }
+    evaluated.put("rows", x.rows());
     int stages =
         1
             + noise.size()
@@ -320,6 +317,49 @@ public final class RobustnessHandler implements JobHandler {
    * The fooling search the params ask for ({@code "fooling": {"generations", "population"}}, both
    * optional), without a model yet; null when they do not ask for one.
    */
+  /**
+   * The job's data set, or the bundled benchmark set it names ({@link BenchmarkSets}), read for the
+   * model with the same checks.
+   */
+  private static Datasets.Labelled evaluationSet(
+      JobContext context, JsonNode params, InputShape shape, JobProgress progress)
+      throws JobFailure, IOException {
+    ProgressListener reading =
+        (read, total) -> progress.report(0.05 * read / Math.max(1, total), "reading the data set");
+    if (!params.has("benchmark")) {
+      if (context.dataset().isEmpty()) {
+        throw new JobFailure(
+            "robustness needs a labelled data set: upload one (POST /datasets) and name it in the"
+                + " job, or name a bundled benchmark set in params.benchmark (%s)"
+                    .formatted(String.join(", ", BenchmarkSets.AVAILABLE.keySet())));
+      }
+      return Datasets.read(
+          context.dataset().get(),
+          context.datasetLabels().orElse(null),
+          context.source(),
+          shape.size(),
+          ROLE,
+          reading);
+    }
+    JsonNode name = params.get("benchmark");
+    if (!name.isTextual()) {
+      throw new JobFailure("benchmark must be the name of a bundled set, got " + name);
+    }
+    if (context.dataset().isPresent()) {
+      throw new JobFailure("name a data set or a benchmark set, not both");
+    }
+    BenchmarkSets.SetFiles files = BenchmarkSets.write(name.asText(), context.workDir());
+    try {
+      return Datasets.read(
+          files.data(), files.labels().orElse(null), context.source(), shape.size(), ROLE, reading);
+    } catch (JobFailure e) {
+      throw new JobFailure(
+          "the benchmark set \"%s\" (%s) does not fit this learnware: %s"
+              .formatted(name.asText(), BenchmarkSets.AVAILABLE.get(name.asText()), e.getMessage()),
+          e);
+    }
+  }
+
   private static Fooling.Builder fooling(JsonNode params, InputShape shape) throws JobFailure {
     JsonNode value = params.get("fooling");
     if (value == null) {

@@ -115,6 +115,42 @@ class RobustnessHandlerTest {
   }
 
   @Test
+  void aBundledBenchmarkSetStandsInForAnUploadedOne() throws Exception {
+    JsonNode report =
+        run(
+            "{\"benchmark\": \"digits-test\", \"epsilons\": [0.1], \"noise\": []}",
+            "digits-mlp",
+            null,
+            new Progress());
+    // The same 360 test rows as the PyTorch reference: the same accuracies.
+    JsonNode ref = Fixtures.json("digits-mlp/attacks.json");
+    assertThat(report.get("data").toString())
+        .isEqualTo("{\"benchmark\":\"digits-test\",\"rows\":360}");
+    assertThat(report.get("clean").get("accuracy").asDouble()).isCloseTo(0.9167, within(5e-5));
+    assertThat(report.get("fgsm").get(0).get("accuracy").asDouble())
+        .isCloseTo(ref.get("fgsm").get(1).get("correct").asInt() / 360.0, within(1e-9));
+    assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
+
+    fails(
+        "{\"benchmark\": \"fashion-mnist-test\"}",
+        "digits-mlp",
+        null,
+        "the benchmark set \"fashion-mnist-test\" (Fashion-MNIST's 10,000 test images: 1×28×28,"
+            + " labels 0..9) does not fit this learnware: the data set holds IDX images; the model"
+            + " is a table learnware and needs a CSV data set with a header");
+    fails(
+        "{\"benchmark\": \"cifar\"}",
+        "digits-mlp",
+        null,
+        "there is no bundled benchmark set \"cifar\"; there are digits-test, fashion-mnist-test");
+    fails(
+        "{\"benchmark\": \"digits-test\"}",
+        "digits-mlp",
+        testCsv,
+        "name a data set or a benchmark set, not both");
+  }
+
+  @Test
   void digitsMlpMatchesThePyTorchReference() throws Exception {
     Progress progress = new Progress();
     JsonNode report =
@@ -196,7 +232,9 @@ class RobustnessHandlerTest {
         "{}",
         "digits-mlp",
         null,
-        "robustness needs a labelled data set; upload one (POST /datasets) and name it in the job");
+        "robustness needs a labelled data set: upload one (POST /datasets) and name it in the"
+            + " job, or name a bundled benchmark set in params.benchmark (digits-test,"
+            + " fashion-mnist-test)");
     Fixtures.Digits few = Fixtures.digits(0, 5);
     Path unlabelled = dir.resolve("unlabelled.csv");
     Files.writeString(
@@ -290,7 +328,7 @@ class RobustnessHandlerTest {
         "{\"epsilon\": [0.1]}",
         "digits-mlp",
         data,
-        "unknown parameter \"epsilon\"; robustness takes corruptions, epsilons, fooling, noise,"
+        "unknown parameter \"epsilon\"; robustness takes benchmark, corruptions, epsilons, fooling, noise,"
             + " pgdStepSize, pgdSteps, randomStart, severities");
   }
 
