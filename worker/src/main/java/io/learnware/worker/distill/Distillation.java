@@ -6,6 +6,7 @@ import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.IntraOpThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

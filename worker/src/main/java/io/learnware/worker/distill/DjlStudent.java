@@ -24,6 +24,7 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.IntraOpThreads;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -15,6 +15,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,8 +47,16 @@ public final class Attacks implements AutoCloseable {
     }
   }
 
+  /**
+   * Batches whose rows × parameters are below this run on one intra-op thread (restored
+   * afterwards): on the shared 2-core machine a small batch's forward and backward passes take less
+   * time than libtorch's OpenMP threads take to wake (bench/pgd-throughput.sh, docs/benchmarks.md).
+   */
+  static final long ONE_THREAD_WORK = 1L << 20;
+
   private final Model model;
   private final PtSymbolBlock block;
+  private final long parameters;
   private final InputShape inputShape;
   private final int batchSize;
 
@@ -56,6 +65,11 @@ public final class Attacks implements AutoCloseable {
     this.block = block;
     this.inputShape = inputShape;
     this.batchSize = batchSize;
+    long count = 0;
+    for (var parameter : block.getParameters()) {
+      count += parameter.getValue().getArray().size();
+    }
+    this.parameters = count;
   }
 
   /** {@link #load(Path, InputShape, Device, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
@@ -174,21 +188,27 @@ public final class Attacks implements AutoCloseable {
         adv[i] = clip(clean[i] + u, clean[i], eps, lo, hi);
       }
     }
-    for (int start = 0; start < x.rows(); start += batchSize) {
-      int n = Math.min(x.rows(), start + batchSize) - start;
-      int from = start * d;
-      int to = from + n * d;
-      int[] y = Arrays.copyOfRange(labels, start, start + n);
-      try (NDManager batch = model.getNDManager().newSubManager()) {
-        for (int step = 0; step < steps; step++) {
-          float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, y);
-          for (int i = 0; i < grad.length; i++) {
-            int o = from + i;
-            adv[o] = clip(adv[o] + alpha * Math.signum(grad[i]), clean[o], eps, lo, hi);
+    long work = (long) Math.min(batchSize, x.rows()) * parameters;
+    IntraOpThreads.one(
+        !model.getNDManager().getDevice().isGpu() && work < ONE_THREAD_WORK,
+        () -> {
+          for (int start = 0; start < x.rows(); start += batchSize) {
+            int n = Math.min(x.rows(), start + batchSize) - start;
+            int from = start * d;
+            int to = from + n * d;
+            int[] y = Arrays.copyOfRange(labels, start, start + n);
+            try (NDManager batch = model.getNDManager().newSubManager()) {
+              for (int step = 0; step < steps; step++) {
+                float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, y);
+                for (int i = 0; i < grad.length; i++) {
+                  int o = from + i;
+                  adv[o] = clip(adv[o] + alpha * Math.signum(grad[i]), clean[o], eps, lo, hi);
+                }
+              }
+            }
           }
-        }
-      }
-    }
+          return null;
+        });
     double[] out = new double[adv.length];
     for (int i = 0; i < adv.length; i++) {
       out[i] = adv[i];

@@ -1,4 +1,4 @@
-package io.learnware.worker.distill;
+package io.learnware.worker.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -7,18 +7,18 @@ import ai.djl.pytorch.jni.JniUtils;
  * Runs work on one libtorch intra-op thread. The setting is per calling thread (OpenMP and MKL keep
  * it thread-locally), so other threads keep theirs, and it is restored afterwards.
  */
-final class IntraOpThreads {
+public final class IntraOpThreads {
 
   /** Work that may throw {@code E}. */
   @FunctionalInterface
-  interface Work<T, E extends Exception> {
+  public interface Work<T, E extends Exception> {
     T run() throws E;
   }
 
   private IntraOpThreads() {}
 
   /** Runs {@code work} on one intra-op thread when {@code when} holds, else as configured. */
-  static <T, E extends Exception> T one(boolean when, Work<T, E> work) throws E {
+  public static <T, E extends Exception> T one(boolean when, Work<T, E> work) throws E {
     Engine.getEngine("PyTorch");
     int threads = JniUtils.getNumThreads();
     if (!when || threads == 1) {
