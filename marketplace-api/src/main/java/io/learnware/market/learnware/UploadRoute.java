@@ -8,11 +8,12 @@ import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
 import io.learnware.market.storage.Sha256;
+import io.learnware.market.storage.StagingFile;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,6 @@ public class UploadRoute {
 
   private static final Logger LOG = Logger.getLogger(UploadRoute.class);
   static final String PATH = "/api/v1/learnwares/:owner/:name/versions";
-  private static final int WRITE_BATCH = 1 << 20;
 
   private final LearnwareService service;
   private final AccountService accounts;
@@ -210,51 +211,50 @@ public class UploadRoute {
       Path path = staging.resolve(UUID.randomUUID() + ".part");
       written.add(path);
       MessageDigest digest = Sha256.newDigest();
-      long[] size = {0};
-      // Network chunks are small; batching them keeps file writes (run on worker threads) few.
-      Buffer[] batch = {Buffer.buffer(WRITE_BATCH)};
+      Context loop = vertx.getOrCreateContext();
+      StagingFile file;
+      try {
+        file = StagingFile.create(path, () -> loop.runOnContext(v -> upload.resume()));
+      } catch (IOException e) {
+        abort(e);
+        upload.handler(buffer -> {});
+        return Future.failedFuture(e);
+      }
       Promise<StagedFile> staged = Promise.promise();
-      upload.pause();
-      vertx
-          .fileSystem()
-          .open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
-          .onFailure(e -> abort(e))
-          .onSuccess(
-              file -> {
-                file.setWriteQueueMaxSize(4 * WRITE_BATCH);
-                upload.handler(
-                    chunk -> {
-                      if (failed || !count(chunk.length())) {
-                        return;
-                      }
-                      digest.update(chunk.getByteBuf().nioBuffer());
-                      size[0] += chunk.length();
-                      batch[0].appendBuffer(chunk);
-                      if (batch[0].length() >= WRITE_BATCH) {
-                        file.write(batch[0]);
-                        batch[0] = Buffer.buffer(WRITE_BATCH);
-                        if (file.writeQueueFull()) {
-                          upload.pause();
-                          file.drainHandler(v -> upload.resume());
-                        }
-                      }
-                    });
-                upload.exceptionHandler(e -> abort(e));
-                upload.endHandler(
-                    v ->
-                        file.write(batch[0])
-                            .compose(written -> file.close())
-                            .onFailure(staged::fail)
-                            .onSuccess(
-                                closed ->
-                                    staged.complete(
-                                        new StagedFile(
-                                            upload.filename(),
-                                            path,
-                                            size[0],
-                                            Sha256.hex(digest.digest())))));
-                upload.resume();
-              });
+      upload.handler(
+          chunk -> {
+            if (failed || !count(chunk.length())) {
+              return;
+            }
+            ByteBuffer bytes = chunk.getByteBuf().nioBuffer();
+            digest.update(bytes.duplicate());
+            try {
+              if (!file.write(bytes)) {
+                upload.pause();
+              }
+            } catch (IOException e) {
+              abort(e);
+            }
+          });
+      upload.exceptionHandler(
+          e -> {
+            file.abort();
+            abort(e);
+          });
+      upload.endHandler(
+          v -> {
+            if (failed) {
+              file.abort();
+              return;
+            }
+            Future.fromCompletionStage(file.finish(), loop)
+                .onFailure(staged::fail)
+                .onSuccess(
+                    size ->
+                        staged.complete(
+                            new StagedFile(
+                                upload.filename(), path, size, Sha256.hex(digest.digest()))));
+          });
       return staged.future();
     }
 

@@ -1,0 +1,63 @@
+package io.learnware.market.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Staging files: what arrives in chunks of any size is what the file holds. */
+class StagingFileTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void chunksOfAnySizeLandInOrderAndThePaddingIsCut() throws Exception {
+    byte[] data = new byte[5 * StagingFile.BLOCK + 12_345];
+    new SplittableRandom(3).nextBytes(data);
+    Semaphore resumed = new Semaphore(0);
+    Path path = dir.resolve("upload.part");
+    StagingFile file = StagingFile.create(path, resumed::release);
+    // This machine's /tmp (ext4) takes O_DIRECT; tmpfs would not, and the file falls back.
+    assertThat(file.direct()).isEqualTo(!"tmpfs".equals(Files.getFileStore(dir).type()));
+    SplittableRandom sizes = new SplittableRandom(5);
+    for (int at = 0; at < data.length; ) {
+      int n = Math.min(data.length - at, 1 + sizes.nextInt(3 * StagingFile.BLOCK / 2));
+      if (!file.write(ByteBuffer.wrap(data, at, n))) {
+        assertThat(resumed.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+      }
+      at += n;
+    }
+    assertThat(file.finish().get(30, TimeUnit.SECONDS)).isEqualTo(data.length);
+    assertThat(Files.readAllBytes(path)).isEqualTo(data);
+  }
+
+  @Test
+  void smallAndEmptyFiles() throws Exception {
+    Path empty = dir.resolve("empty.part");
+    assertThat(StagingFile.create(empty, () -> {}).finish().get()).isZero();
+    assertThat(Files.size(empty)).isZero();
+    Path small = dir.resolve("small.part");
+    StagingFile file = StagingFile.create(small, () -> {});
+    assertThat(file.write(ByteBuffer.wrap(new byte[] {1, 2, 3}))).isTrue();
+    assertThat(file.finish().get()).isEqualTo(3);
+    assertThat(Files.readAllBytes(small)).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void anAbortedFileIsRemoved() throws Exception {
+    Path path = dir.resolve("aborted.part");
+    StagingFile file = StagingFile.create(path, () -> {});
+    file.write(ByteBuffer.wrap(new byte[2 * StagingFile.BLOCK]));
+    file.abort();
+    for (int i = 0; i < 100 && Files.exists(path); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(path).doesNotExist();
+  }
+}
