@@ -18,6 +18,7 @@ import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
@@ -25,7 +26,6 @@ import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,9 +84,7 @@ public final class DistillHandler implements JobHandler {
   public JobOutcome run(JobContext context) throws Exception {
     LearnwareSpec source = context.source();
     checkTeacher(source);
-    JsonNode params =
-        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
-    checkParameterNames(params);
+    JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
     InputShape shape;
     try {
       shape = InputShape.of(source);
@@ -103,7 +101,7 @@ public final class DistillHandler implements JobHandler {
     } catch (IllegalArgumentException e) {
       throw new JobFailure(e.getMessage(), e);
     }
-    long seed = params.has("seed") ? integer(params, "seed") : 0;
+    long seed = params.integer("seed", 0);
     Device device;
     try {
       device = Devices.select(context.device());
@@ -174,20 +172,6 @@ public final class DistillHandler implements JobHandler {
     }
   }
 
-  private static void checkParameterNames(JsonNode params) throws JobFailure {
-    if (!params.isObject()) {
-      throw new JobFailure("params must be an object");
-    }
-    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PARAMETERS.contains(name)) {
-        throw new JobFailure(
-            "unknown parameter \"%s\"; distill takes %s"
-                .formatted(name, String.join(", ", PARAMETERS)));
-      }
-    }
-  }
-
   private static Teacher teacher(JobContext context, InputShape shape, int classes, Device device)
       throws JobFailure, IOException {
     Path file = context.sourceModel();
@@ -224,10 +208,8 @@ public final class DistillHandler implements JobHandler {
     return Rkme.fromSpec(source.statistical());
   }
 
-  private static int transferSize(JsonNode params) throws JobFailure {
-    return params.has("transferSize")
-        ? Math.toIntExact(integer(params, "transferSize"))
-        : DEFAULT_TRANSFER_SIZE;
+  private static int transferSize(JobParams params) throws JobFailure {
+    return params.has("transferSize") ? params.clampedInt("transferSize") : DEFAULT_TRANSFER_SIZE;
   }
 
   /** The job's data set through the worker's shared reader ({@link Datasets}). */
@@ -248,43 +230,26 @@ public final class DistillHandler implements JobHandler {
     builder.setTransferSet(data.features(), data.labels());
   }
 
-  private static void applyOptions(JsonNode params, Distillation.Builder builder)
+  private static void applyOptions(JobParams params, Distillation.Builder builder)
       throws JobFailure {
     if (params.has("temperature")) {
-      builder.optTemperature(number(params, "temperature"));
+      builder.optTemperature(params.number("temperature"));
     }
     if (params.has("alpha")) {
-      builder.optAlpha(number(params, "alpha"));
+      builder.optAlpha(params.number("alpha"));
     }
     if (params.has("epochs")) {
-      builder.optEpochs(Math.toIntExact(Math.min(Integer.MAX_VALUE, integer(params, "epochs"))));
+      builder.optEpochs(params.clampedInt("epochs"));
     }
     if (params.has("batchSize")) {
-      builder.optBatchSize(
-          Math.toIntExact(Math.min(Integer.MAX_VALUE, integer(params, "batchSize"))));
+      builder.optBatchSize(params.clampedInt("batchSize"));
     }
     if (params.has("learningRate")) {
-      builder.optLearningRate(number(params, "learningRate"));
+      builder.optLearningRate(params.number("learningRate"));
     }
     if (params.has("validationSplit")) {
-      builder.optValidationSplit(number(params, "validationSplit"));
+      builder.optValidationSplit(params.number("validationSplit"));
     }
-  }
-
-  private static double number(JsonNode params, String name) throws JobFailure {
-    JsonNode value = params.get(name);
-    if (!value.isNumber()) {
-      throw new JobFailure(name + " must be a number, got " + value);
-    }
-    return value.doubleValue();
-  }
-
-  private static long integer(JsonNode params, String name) throws JobFailure {
-    JsonNode value = params.get(name);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new JobFailure(name + " must be an integer, got " + value);
-    }
-    return value.longValue();
   }
 
   /**

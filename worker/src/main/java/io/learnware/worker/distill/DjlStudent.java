@@ -23,6 +23,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import java.io.EOFException;
@@ -37,7 +38,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 
 /**
  * A neural student built with DJL: an MLP ({@link StudentSpec.Mlp}, {@link Linear} layers with ReLU
@@ -379,49 +379,26 @@ public final class DjlStudent implements Student {
 
   /** Student logits in evaluation mode, e.g. on the held-out rows after an epoch. */
   private static float[] logits(Trainer trainer, TransferSet rows, InputShape input) {
-    return chunked(
+    return Batches.forward(
         trainer.getManager(),
         rows.inputs(),
         rows.rows(),
         input,
         rows.classes(),
+        INFERENCE_ROWS,
         x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
   }
 
   @Override
   public float[] logits(float[] inputs, int rows) {
-    return chunked(
+    return Batches.forward(
         model.getNDManager(),
         inputs,
         rows,
         input,
         classes,
+        INFERENCE_ROWS,
         x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
-  }
-
-  /** Runs {@code forward} on chunks of rows, each in a scope closed before the next. */
-  private static float[] chunked(
-      NDManager parent,
-      float[] inputs,
-      int rows,
-      InputShape input,
-      int classes,
-      UnaryOperator<NDArray> forward) {
-    int d = input.size();
-    if (inputs.length != rows * d) {
-      throw new IllegalArgumentException(
-          "%d numbers are not %d rows of %d inputs".formatted(inputs.length, rows, d));
-    }
-    float[] out = new float[rows * classes];
-    for (int start = 0; start < rows; start += INFERENCE_ROWS) {
-      int n = Math.min(INFERENCE_ROWS, rows - start);
-      try (NDManager scope = parent.newSubManager()) {
-        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), input.batch(n));
-        float[] chunk = forward.apply(x).toFloatArray();
-        System.arraycopy(chunk, 0, out, start * classes, chunk.length);
-      }
-    }
-    return out;
   }
 
   /**

@@ -18,6 +18,7 @@ import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
@@ -88,19 +89,7 @@ public final class RobustnessHandler implements JobHandler {
           "robustness is measured for table and image learnwares only, not "
               + source.dataType().jsonName());
     }
-    JsonNode params =
-        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
-    if (!params.isObject()) {
-      throw new JobFailure("params must be an object");
-    }
-    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PARAMETERS.contains(name)) {
-        throw new JobFailure(
-            "unknown parameter \"%s\"; robustness takes %s"
-                .formatted(name, String.join(", ", PARAMETERS)));
-      }
-    }
+    JsonNode params = JobParams.of(context.params(), TYPE, PARAMETERS).node();
     InputShape shape;
     try {
       shape = InputShape.of(source);

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.worker.distill.DjlStudent;
 import io.learnware.worker.distill.StudentSpec;
+import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
 /**
@@ -103,17 +103,8 @@ public final class DjlBackbone implements Backbone {
 
   @Override
   public float[] features(float[] inputs, int rows) {
-    float[] out = new float[rows * dimension];
-    int d = input.size();
-    for (int start = 0; start < rows; start += INFERENCE_ROWS) {
-      int n = Math.min(INFERENCE_ROWS, rows - start);
-      try (NDManager scope = network.manager().newSubManager()) {
-        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), input.batch(n));
-        float[] chunk = forward(x).toFloatArray();
-        System.arraycopy(chunk, 0, out, start * dimension, chunk.length);
-      }
-    }
-    return out;
+    return Batches.forward(
+        network.manager(), inputs, rows, input, dimension, INFERENCE_ROWS, this::forward);
   }
 
   @Override

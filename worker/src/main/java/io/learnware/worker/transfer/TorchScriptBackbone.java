@@ -11,10 +11,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -115,17 +115,8 @@ public final class TorchScriptBackbone implements Backbone {
 
   @Override
   public float[] features(float[] inputs, int rows) {
-    float[] out = new float[rows * dimension];
-    int d = input.size();
-    for (int start = 0; start < rows; start += INFERENCE_ROWS) {
-      int n = Math.min(INFERENCE_ROWS, rows - start);
-      try (NDManager scope = model.getNDManager().newSubManager()) {
-        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), input.batch(n));
-        float[] chunk = forward(x).toFloatArray();
-        System.arraycopy(chunk, 0, out, start * dimension, chunk.length);
-      }
-    }
-    return out;
+    return Batches.forward(
+        model.getNDManager(), inputs, rows, input, dimension, INFERENCE_ROWS, this::forward);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
@@ -25,7 +26,6 @@ import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,16 +76,14 @@ public final class TransferHandler implements JobHandler {
   @Override
   public JobOutcome run(JobContext context) throws Exception {
     LearnwareSpec source = context.source();
-    JsonNode params =
-        context.params() == null ? SpecDocuments.mapper().createObjectNode() : context.params();
-    checkParameterNames(params);
+    JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
     InputShape shape;
     try {
       shape = InputShape.of(source);
     } catch (ModelException e) {
       throw new JobFailure(e.getMessage(), e);
     }
-    long seed = params.has("seed") ? integer(params, "seed") : 0;
+    long seed = params.integer("seed", 0);
     Device device;
     try {
       device = Devices.select(context.device());
@@ -199,7 +197,7 @@ public final class TransferHandler implements JobHandler {
   }
 
   /** The data set's classes, or the names the job gives them (in the same order). */
-  private static List<String> classNames(JsonNode params, List<String> found) throws JobFailure {
+  private static List<String> classNames(JobParams params, List<String> found) throws JobFailure {
     JsonNode names = params.get("labels");
     if (names == null) {
       return found;
@@ -223,67 +221,28 @@ public final class TransferHandler implements JobHandler {
     return out;
   }
 
-  private static void checkParameterNames(JsonNode params) throws JobFailure {
-    if (!params.isObject()) {
-      throw new JobFailure("params must be an object");
-    }
-    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PARAMETERS.contains(name)) {
-        throw new JobFailure(
-            "unknown parameter \"%s\"; transfer takes %s"
-                .formatted(name, String.join(", ", PARAMETERS)));
-      }
-    }
-  }
-
-  private static void applyOptions(JsonNode params, Transfer.Builder builder) throws JobFailure {
+  private static void applyOptions(JobParams params, Transfer.Builder builder) throws JobFailure {
     if (params.has("freezeBackbone")) {
-      JsonNode value = params.get("freezeBackbone");
-      if (!value.isBoolean()) {
-        throw new JobFailure("freezeBackbone must be true or false, got " + value);
-      }
-      builder.optFreezeBackbone(value.booleanValue());
+      builder.optFreezeBackbone(params.bool("freezeBackbone"));
     }
     if (params.has("epochs")) {
-      builder.optEpochs(intParam(params, "epochs"));
+      builder.optEpochs(params.clampedInt("epochs"));
     }
     if (params.has("batchSize")) {
-      builder.optBatchSize(intParam(params, "batchSize"));
+      builder.optBatchSize(params.clampedInt("batchSize"));
     }
     if (params.has("patience")) {
-      builder.optPatience(intParam(params, "patience"));
+      builder.optPatience(params.clampedInt("patience"));
     }
     if (params.has("learningRate")) {
-      builder.optLearningRate(number(params, "learningRate"));
+      builder.optLearningRate(params.number("learningRate"));
     }
     if (params.has("backboneLearningRate")) {
-      builder.optBackboneLearningRate(number(params, "backboneLearningRate"));
+      builder.optBackboneLearningRate(params.number("backboneLearningRate"));
     }
     if (params.has("validationSplit")) {
-      builder.optValidationSplit(number(params, "validationSplit"));
+      builder.optValidationSplit(params.number("validationSplit"));
     }
-  }
-
-  private static int intParam(JsonNode params, String name) throws JobFailure {
-    long value = integer(params, name);
-    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
-  }
-
-  private static double number(JsonNode params, String name) throws JobFailure {
-    JsonNode value = params.get(name);
-    if (!value.isNumber()) {
-      throw new JobFailure(name + " must be a number, got " + value);
-    }
-    return value.doubleValue();
-  }
-
-  private static long integer(JsonNode params, String name) throws JobFailure {
-    JsonNode value = params.get(name);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new JobFailure(name + " must be an integer, got " + value);
-    }
-    return value.longValue();
   }
 
   /**

@@ -3,7 +3,6 @@ package io.learnware.worker.transfer;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -18,10 +17,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.worker.distill.Student;
 import io.learnware.worker.distill.StudentSpec;
+import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -134,7 +133,15 @@ public final class TransferredModel implements Student {
 
   /** DJL loads parameters with the shapes stored in the file, so check what comes out. */
   private void checkOutputs(Path artifact) throws MalformedModelException {
-    int outputs = logits(new float[input.size()], 1).length;
+    long outputs;
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      outputs =
+          model
+              .getBlock()
+              .forward(parameterStore, new NDList(scope.zeros(input.batch(1))), false)
+              .singletonOrThrow()
+              .size();
+    }
     if (outputs != classes) {
       throw new MalformedModelException(
           "%s gives %d outputs per sample; the specification declares %d"
@@ -144,29 +151,14 @@ public final class TransferredModel implements Student {
 
   @Override
   public float[] logits(float[] inputs, int rows) {
-    int d = input.size();
-    if (inputs.length != rows * d) {
-      throw new IllegalArgumentException(
-          "%d numbers are not %d rows of %d inputs".formatted(inputs.length, rows, d));
-    }
-    float[] out = null;
-    for (int start = 0; start < rows; start += INFERENCE_ROWS) {
-      int n = Math.min(INFERENCE_ROWS, rows - start);
-      try (NDManager scope = model.getNDManager().newSubManager()) {
-        NDArray x = scope.create(FloatBuffer.wrap(inputs, start * d, n * d), input.batch(n));
-        float[] chunk =
-            model
-                .getBlock()
-                .forward(parameterStore, new NDList(x), false)
-                .singletonOrThrow()
-                .toFloatArray();
-        if (out == null) {
-          out = new float[rows * (chunk.length / n)];
-        }
-        System.arraycopy(chunk, 0, out, start * (chunk.length / n), chunk.length);
-      }
-    }
-    return out == null ? new float[0] : out;
+    return Batches.forward(
+        model.getNDManager(),
+        inputs,
+        rows,
+        input,
+        classes,
+        INFERENCE_ROWS,
+        x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,26 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DistillHandlerTest {
 
   @TempDir Path dir;
-
-  /** Records progress; cancels once {@code cancelAfter} reports were made. */
-  private static final class Progress implements JobProgress {
-    final List<Double> fractions = new ArrayList<>();
-    final int cancelAfter;
-
-    Progress(int cancelAfter) {
-      this.cancelAfter = cancelAfter;
-    }
-
-    @Override
-    public void report(double fraction, String message) {
-      fractions.add(fraction);
-    }
-
-    @Override
-    public boolean cancelled() {
-      return fractions.size() >= cancelAfter;
-    }
-  }
 
   private static JsonNode json(String text) {
     try {
@@ -119,7 +99,7 @@ class DistillHandlerTest {
 
   private JobOutcome run(String params, JsonNode spec, Path dataset) throws Exception {
     return new DistillHandler()
-        .run(context(params, spec, Digits.TEACHER, dataset, new Progress(Integer.MAX_VALUE)));
+        .run(context(params, spec, Digits.TEACHER, dataset, new RecordingProgress()));
   }
 
   private void fails(String params, JsonNode spec, Path dataset, String message) {
@@ -136,7 +116,7 @@ class DistillHandlerTest {
 
   @Test
   void distilsOnALabelledDataSetIntoANewLearnware() throws Exception {
-    Progress progress = new Progress(Integer.MAX_VALUE);
+    RecordingProgress progress = new RecordingProgress();
     JobOutcome outcome =
         new DistillHandler()
             .run(
@@ -198,7 +178,7 @@ class DistillHandlerTest {
                     imageTeacherSpec(),
                     CnnDistillationTest.CNN_TEACHER,
                     csv(Digits.train(), true, Digits.PIXELS),
-                    new Progress(Integer.MAX_VALUE)));
+                    new RecordingProgress()));
     JsonNode report = outcome.report();
     System.out.printf(
         "handler cnn [8, 16]: fidelity %.4f, accuracy %.4f (teacher %.4f)%n",
@@ -295,7 +275,7 @@ class DistillHandlerTest {
                     Optional.of(labelFile),
                     Files.createTempDirectory(dir, "work"),
                     "cpu",
-                    new Progress(Integer.MAX_VALUE)));
+                    new RecordingProgress()));
 
     // Labels came with the images: accuracy is reported next to fidelity.
     assertThat(outcome.report().get("fidelity").asDouble()).isGreaterThanOrEqualTo(0.95);
@@ -321,7 +301,7 @@ class DistillHandlerTest {
                             imageTeacherSpec(),
                             CnnDistillationTest.CNN_TEACHER,
                             csv(Digits.train().select(Digits.range(0, 50)), true, 65),
-                            new Progress(Integer.MAX_VALUE))))
+                            new RecordingProgress())))
         .isInstanceOf(JobFailure.class)
         .hasMessage(
             "the data set has 65 feature columns besides \"label\", the teacher takes 64 inputs");
@@ -360,7 +340,7 @@ class DistillHandlerTest {
                     mlpSpec,
                     mlp.resultModel().orElseThrow(),
                     csv(Digits.train(), false, Digits.PIXELS),
-                    new Progress(Integer.MAX_VALUE)));
+                    new RecordingProgress()));
     JsonNode spec = gbdt.resultSpec().orElseThrow();
     assertThat(new SpecValidator().validate(spec)).isEmpty();
     assertThat(spec.get("model").get("format").asText()).isEqualTo("xgboost");
@@ -464,14 +444,14 @@ class DistillHandlerTest {
                             teacherSpecWithRkme(),
                             Digits.FIXTURES.resolve("not-torchscript.pt"),
                             null,
-                            new Progress(Integer.MAX_VALUE))))
+                            new RecordingProgress())))
         .isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("the teacher's model does not load: ");
   }
 
   @Test
   void stopsWhenCancelled() throws Exception {
-    Progress progress = new Progress(5);
+    RecordingProgress progress = new RecordingProgress(5);
     JobContext context =
         context(
             "{\"epochs\": 50}",

@@ -10,6 +10,7 @@ import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -34,22 +35,6 @@ class RobustnessHandlerTest {
   @TempDir static Path dir;
   static Path testCsv;
   static Fixtures.Digits test;
-
-  private static final class Progress implements JobProgress {
-    final List<Double> fractions = new ArrayList<>();
-    final List<String> messages = new ArrayList<>();
-
-    @Override
-    public void report(double fraction, String message) {
-      fractions.add(fraction);
-      messages.add(message);
-    }
-
-    @Override
-    public boolean cancelled() {
-      return false;
-    }
-  }
 
   @BeforeAll
   static void writeCsv() throws IOException {
@@ -93,7 +78,7 @@ class RobustnessHandlerTest {
         progress);
   }
 
-  static JsonNode run(String params, String fixture, Path dataset, Progress progress)
+  static JsonNode run(String params, String fixture, Path dataset, RecordingProgress progress)
       throws Exception {
     JobOutcome outcome = new RobustnessHandler().run(context(params, fixture, dataset, progress));
     assertThat(outcome.resultSpec()).isEmpty();
@@ -103,7 +88,7 @@ class RobustnessHandlerTest {
   }
 
   static void fails(String params, String fixture, Path dataset, String message) {
-    assertThatThrownBy(() -> run(params, fixture, dataset, new Progress()))
+    assertThatThrownBy(() -> run(params, fixture, dataset, new RecordingProgress()))
         .isInstanceOf(JobFailure.class)
         .hasMessage(message);
   }
@@ -121,7 +106,7 @@ class RobustnessHandlerTest {
             "{\"benchmark\": \"digits-test\", \"epsilons\": [0.1], \"noise\": []}",
             "digits-mlp",
             null,
-            new Progress());
+            new RecordingProgress());
     // The same 360 test rows as the PyTorch reference: the same accuracies.
     JsonNode ref = Fixtures.json("digits-mlp/attacks.json");
     assertThat(report.get("data").toString())
@@ -152,7 +137,7 @@ class RobustnessHandlerTest {
 
   @Test
   void digitsMlpMatchesThePyTorchReference() throws Exception {
-    Progress progress = new Progress();
+    RecordingProgress progress = new RecordingProgress();
     JsonNode report =
         run(
             "{\"epsilons\": [0.05, 0.1, 0.2], \"noise\": [0.05, 0.2, 0.5]}",
@@ -200,7 +185,7 @@ class RobustnessHandlerTest {
             "{\"noise\": [], \"epsilons\": [0.1], \"severities\": [1, 5]}",
             "digits-cnn",
             testCsv,
-            new Progress());
+            new RecordingProgress());
     System.out.println("digits-cnn robustness: " + report);
     double clean = report.get("clean").get("accuracy").asDouble();
     assertThat(clean).isGreaterThan(0.8);
@@ -334,7 +319,7 @@ class RobustnessHandlerTest {
 
   @Test
   void foolingFindsConfidentInputsFarFromTheData() throws Exception {
-    Progress progress = new Progress();
+    RecordingProgress progress = new RecordingProgress();
     JsonNode report =
         run("{\"noise\": [], \"epsilons\": [], \"fooling\": {}}", "digits-mlp", testCsv, progress);
     System.out.println("digits-mlp fooling: " + report.get("fooling"));
@@ -381,7 +366,7 @@ class RobustnessHandlerTest {
             Optional.empty(),
             Files.createTempDirectory(dir, "work"),
             "cpu",
-            new Progress());
+            new RecordingProgress());
     JsonNode report = new RobustnessHandler().run(context).report();
     assertThat(report.get("fgsm")).isEmpty();
     assertThat(report.get("fooling").get("classesFooled").asInt()).isEqualTo(10);
@@ -412,7 +397,7 @@ class RobustnessHandlerTest {
             "{\"noise\": [], \"epsilons\": [], \"corruptions\": \"all\"}",
             "digits-mlp",
             csv("small.csv", Fixtures.digits(1437, 1537), 64, Map.of()),
-            new Progress());
+            new RecordingProgress());
     assertThat(report.get("corruptions")).isEmpty();
     assertThat(report.get("fgsm")).isEmpty();
     assertThat(report.get("pgd")).isEmpty();

@@ -11,6 +11,7 @@ import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.distill.DistillHandler;
 import io.learnware.worker.distill.Students;
 import io.learnware.worker.job.JobCancelledException;
@@ -24,8 +25,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -37,26 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TransferHandlerTest {
 
   @TempDir Path dir;
-
-  /** Records progress; cancels once {@code cancelAfter} reports were made. */
-  private static final class Progress implements JobProgress {
-    final List<String> messages = new ArrayList<>();
-    final int cancelAfter;
-
-    Progress(int cancelAfter) {
-      this.cancelAfter = cancelAfter;
-    }
-
-    @Override
-    public void report(double fraction, String message) {
-      messages.add(message);
-    }
-
-    @Override
-    public boolean cancelled() {
-      return messages.size() >= cancelAfter;
-    }
-  }
 
   /** The Fashion-MNIST CNN's specification, as its owner uploaded it. */
   private static ObjectNode fashionSpec() {
@@ -121,7 +100,7 @@ class TransferHandlerTest {
 
   @Test
   void transfersTheFashionCnnToClassesItNeverSaw() throws Exception {
-    Progress progress = new Progress(Integer.MAX_VALUE);
+    RecordingProgress progress = new RecordingProgress();
     JobOutcome outcome =
         runFashion(
             "{\"validationSplit\": 0.5, \"seed\": 7, \"labels\": [\"Sandal\", \"Shirt\","
@@ -188,7 +167,7 @@ class TransferHandlerTest {
                     Map.of(),
                     csv,
                     null,
-                    new Progress(Integer.MAX_VALUE)));
+                    new RecordingProgress()));
     JsonNode studentSpec = distilled.resultSpec().orElseThrow();
 
     JobOutcome outcome =
@@ -201,7 +180,7 @@ class TransferHandlerTest {
                     Map.of(),
                     digitsCsv(Fixtures.digits(0, Fixtures.DIGITS_TRAIN_ROWS), false),
                     null,
-                    new Progress(Integer.MAX_VALUE)));
+                    new RecordingProgress()));
     JsonNode report = outcome.report();
     assertThat(report.get("classes").toString()).isEqualTo("[\"even\",\"odd\"]");
     assertThat(report.get("freezeBackbone").asBoolean()).isFalse();
@@ -243,7 +222,7 @@ class TransferHandlerTest {
   @Test
   void badJobsFailWithClearReasonsAndWriteNothing() throws Exception {
     Path[] data = idx(FashionTransfer.split(4)[0], true);
-    Progress progress = new Progress(Integer.MAX_VALUE);
+    RecordingProgress progress = new RecordingProgress();
     assertThatThrownBy(() -> runFashion("{\"epoch\": 3}", data, progress))
         .isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("unknown parameter \"epoch\"; transfer takes backboneLearningRate");
@@ -296,7 +275,7 @@ class TransferHandlerTest {
   @Test
   void stopsWhenCancelled() throws Exception {
     Path[] data = idx(FashionTransfer.split(20)[0], true);
-    assertThatThrownBy(() -> runFashion("{}", data, new Progress(5)))
+    assertThatThrownBy(() -> runFashion("{}", data, new RecordingProgress(5)))
         .isInstanceOf(JobCancelledException.class);
   }
 }
