@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.RkmeSpec;
@@ -14,6 +12,7 @@ import io.learnware.spec.Task;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.job.DataSummaries;
 import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.DerivedSpecs;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -70,9 +69,6 @@ public final class DistillHandler implements JobHandler {
   private static final double TRAINING_START = 0.1;
   private static final double TRAINING_END = 0.9;
 
-  private static final int MAX_NAME = 200;
-  private static final int MAX_DESCRIPTION = 10_000;
-  private static final int MAX_TAGS = 32;
   private static final String TAG = "distilled";
 
   @Override
@@ -263,12 +259,7 @@ public final class DistillHandler implements JobHandler {
       StudentSpec student,
       DistillationResult result,
       RkmeSpec rkme) {
-    ObjectMapper mapper = SpecDocuments.mapper();
-    ObjectNode spec = ((ObjectNode) teacherDocument).deepCopy();
     DistillationReport report = result.report();
-    spec.put(
-        "name",
-        truncate("%s (distilled: %s)".formatted(teacher.name(), student.describe()), MAX_NAME));
     String description =
         ("Distilled from the learnware \"%s\" (%s) into a smaller %s by knowledge distillation"
                 + " (Hinton et al. 2015) at temperature %s, on %d %s. On %d held-out transfer rows"
@@ -287,24 +278,13 @@ public final class DistillHandler implements JobHandler {
                         .formatted(100 * report.accuracy(), 100 * report.teacherAccuracy())
                     : "",
                 teacher.description());
-    spec.put("description", truncate(description, MAX_DESCRIPTION));
-    ArrayNode tags = spec.has("tags") ? (ArrayNode) spec.get("tags") : spec.putArray("tags");
-    boolean tagged = false;
-    for (JsonNode tag : tags) {
-      tagged |= TAG.equals(tag.asText());
-    }
-    if (!tagged && tags.size() < MAX_TAGS) {
-      tags.add(TAG);
-    }
-    ObjectNode model = mapper.createObjectNode();
-    model.put("format", result.format().jsonName());
-    model.set("architecture", result.architecture());
-    spec.set("model", model);
-    spec.set("statistical", mapper.valueToTree(rkme));
-    return spec;
-  }
-
-  private static String truncate(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    return DerivedSpecs.derive(
+        teacherDocument,
+        "%s (distilled: %s)".formatted(teacher.name(), student.describe()),
+        description,
+        TAG,
+        result.format(),
+        result.architecture(),
+        rkme);
   }
 }

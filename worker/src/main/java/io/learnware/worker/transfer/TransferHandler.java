@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.FeatureExtractorSpec;
 import io.learnware.spec.LearnwareSpec;
@@ -14,6 +13,7 @@ import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
 import io.learnware.worker.job.DataSummaries;
 import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.DerivedSpecs;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -63,9 +63,6 @@ public final class TransferHandler implements JobHandler {
   private static final double TRANSFER_END = 0.6;
   private static final double BASELINE_END = 0.9;
 
-  private static final int MAX_NAME = 200;
-  private static final int MAX_DESCRIPTION = 10_000;
-  private static final int MAX_TAGS = 32;
   private static final String TAG = "transferred";
 
   @Override
@@ -252,11 +249,8 @@ public final class TransferHandler implements JobHandler {
    */
   static JsonNode resultSpec(
       JsonNode sourceDocument, LearnwareSpec source, TransferResult result, RkmeSpec rkme) {
-    ObjectMapper mapper = SpecDocuments.mapper();
-    ObjectNode spec = ((ObjectNode) sourceDocument).deepCopy();
     TransferReport report = result.report();
     String classes = String.join(", ", report.classes());
-    spec.put("name", truncate("%s (transferred: %s)".formatted(source.name(), classes), MAX_NAME));
     String description =
         ("Transfer learning from the learnware \"%s\": its %s, %s, with a new %s trained on %d"
                 + " labelled rows of a new task (classes %s). On %d held-out rows it is right for"
@@ -274,28 +268,20 @@ public final class TransferHandler implements JobHandler {
                 100 * report.accuracy(),
                 100 * report.baselineAccuracy(),
                 source.description());
-    spec.put("description", truncate(description, MAX_DESCRIPTION));
+    ObjectNode spec =
+        DerivedSpecs.derive(
+            sourceDocument,
+            "%s (transferred: %s)".formatted(source.name(), classes),
+            description,
+            TAG,
+            ModelFormat.DJL,
+            result.architecture(),
+            rkme);
     spec.put("task", Task.CLASSIFICATION.jsonName());
-    ObjectNode output = mapper.createObjectNode().put("dimension", report.classes().size());
+    ObjectNode output = SpecDocuments.mapper().createObjectNode();
+    output.put("dimension", report.classes().size());
     report.classes().forEach(output.putArray("labels")::add);
     spec.set("output", output);
-    ArrayNode tags = spec.has("tags") ? (ArrayNode) spec.get("tags") : spec.putArray("tags");
-    boolean tagged = false;
-    for (JsonNode tag : tags) {
-      tagged |= TAG.equals(tag.asText());
-    }
-    if (!tagged && tags.size() < MAX_TAGS) {
-      tags.add(TAG);
-    }
-    ObjectNode model = mapper.createObjectNode();
-    model.put("format", ModelFormat.DJL.jsonName());
-    model.set("architecture", result.architecture());
-    spec.set("model", model);
-    spec.set("statistical", mapper.valueToTree(rkme));
     return spec;
-  }
-
-  private static String truncate(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 }
