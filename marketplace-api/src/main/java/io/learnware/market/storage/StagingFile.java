@@ -72,14 +72,22 @@ public final class StagingFile {
    *     returned {@code false}
    */
   public static StagingFile create(Path path, Runnable resume) throws IOException {
+    return create(path, resume, true);
+  }
+
+  /** Like {@link #create(Path, Runnable)}; {@code tryDirect} false goes to the page cache. */
+  static StagingFile create(Path path, Runnable resume, boolean tryDirect) throws IOException {
     int alignment = Math.toIntExact(Files.getFileStore(path.getParent()).getBlockSize());
-    try {
-      return new StagingFile(path, open(path, ExtendedOpenOption.DIRECT), true, alignment, resume);
-    } catch (UnsupportedOperationException | IOException e) {
-      // tmpfs and some other file systems refuse O_DIRECT: the page cache it is.
-      Files.deleteIfExists(path);
-      return new StagingFile(path, open(path), false, alignment, resume);
+    if (tryDirect) {
+      try {
+        return new StagingFile(
+            path, open(path, ExtendedOpenOption.DIRECT), true, alignment, resume);
+      } catch (UnsupportedOperationException | IOException e) {
+        // Some file systems refuse O_DIRECT: the page cache it is.
+        Files.deleteIfExists(path);
+      }
     }
+    return new StagingFile(path, open(path), false, alignment, resume);
   }
 
   private static FileChannel open(Path path, OpenOption... extra) throws IOException {
