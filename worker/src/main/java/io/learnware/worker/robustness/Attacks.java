@@ -57,6 +57,7 @@ public final class Attacks implements AutoCloseable {
   private final Model model;
   private final PtSymbolBlock block;
   private final long parameters;
+  private int classes;
   private final InputShape inputShape;
   private final int batchSize;
 
@@ -70,6 +71,13 @@ public final class Attacks implements AutoCloseable {
       count += parameter.getValue().getArray().size();
     }
     this.parameters = count;
+  }
+
+  /** The model's number of outputs, from one pass over zeros. */
+  private int probeClasses() throws ModelException {
+    try (NDManager probe = model.getNDManager().newSubManager()) {
+      return Math.toIntExact(forward(probe.zeros(inputShape.batch(1))).getShape().get(1));
+    }
   }
 
   /** {@link #load(Path, InputShape, Device, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
@@ -100,7 +108,12 @@ public final class Attacks implements AutoCloseable {
       PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
       // Eval mode (dropout off, batch norm running statistics) without InferenceMode.
       JniUtils.enableInferenceMode(block);
-      return new Attacks(model, block, inputShape, batchSize);
+      Attacks attacks = new Attacks(model, block, inputShape, batchSize);
+      attacks.classes = attacks.probeClasses();
+      return attacks;
+    } catch (ModelException e) {
+      model.close();
+      throw e;
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new ModelException(
@@ -198,8 +211,9 @@ public final class Attacks implements AutoCloseable {
             int to = from + n * d;
             int[] y = Arrays.copyOfRange(labels, start, start + n);
             try (NDManager batch = model.getNDManager().newSubManager()) {
+              NDArray weights = lossWeights(batch, y);
               for (int step = 0; step < steps; step++) {
-                float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, y);
+                float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, weights);
                 for (int i = 0; i < grad.length; i++) {
                   int o = from + i;
                   adv[o] = clip(adv[o] + alpha * Math.signum(grad[i]), clean[o], eps, lo, hi);
@@ -247,17 +261,30 @@ public final class Attacks implements AutoCloseable {
     return results;
   }
 
+  /**
+   * The mean cross-entropy as weights on the log-probabilities: −1/n at each row's label, 0
+   * elsewhere. Made once per batch, so that each step's loss is three operations.
+   */
+  private NDArray lossWeights(NDManager batch, int[] labels) throws ModelException {
+    float[] weights = new float[labels.length * classes];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new ModelException(
+            "label %d is not one of the model's %d classes".formatted(labels[i], classes));
+      }
+      weights[i * classes + labels[i]] = -1f / labels.length;
+    }
+    return batch.create(weights, new Shape(labels.length, classes));
+  }
+
   /** ∇ₓ of the mean cross-entropy of the logits at x, for one batch; arrays freed on return. */
-  private float[] gradient(NDManager parent, float[] rows, int n, int[] labels)
+  private float[] gradient(NDManager parent, float[] rows, int n, NDArray weights)
       throws ModelException {
     try (NDManager manager = parent.newSubManager()) {
       NDArray x = manager.create(rows, inputShape.batch(n));
       x.setRequiresGradient(true);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray logits = forward(x);
-        NDArray oneHot = manager.create(labels).oneHot(Math.toIntExact(logits.getShape().get(1)));
-        NDArray loss = logits.logSoftmax(1).mul(oneHot).sum().neg().div(n);
-        gc.backward(loss);
+        gc.backward(forward(x).logSoftmax(1).mul(weights).sum());
       }
       return x.getGradient().toFloatArray();
     }
