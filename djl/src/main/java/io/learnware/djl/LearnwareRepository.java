@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A DJL repository holding one learnware version. On first use it pulls the version (resolving an
- * alias once, checking every artifact's SHA-256, copying from the shared cache what is already
- * there) into a directory laid out as DJL expects: {@code model.pt} or {@code model.onnx} (the
- * model name is {@code model}), {@code spec.json} and the extra files. DJL then loads it like any
- * local model, choosing the engine by the file found unless the criteria name one.
+ * A DJL repository holding one learnware version. When DJL first asks for it (building the
+ * criteria) it pulls the version (resolving an alias once, checking every artifact's SHA-256,
+ * copying from the shared cache what is already there) into a directory laid out as DJL expects:
+ * {@code model.pt} or {@code model.onnx} (the model name is {@code model}), {@code spec.json} and
+ * the extra files. DJL then loads it like any local model, choosing the engine by the file found
+ * unless the criteria name one.
  */
 final class LearnwareRepository extends SimpleRepository {
 

@@ -1,0 +1,152 @@
+package io.learnware.market.djl;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.djl.examples.DigitsExample;
+import io.learnware.djl.examples.ReuseExample;
+import io.learnware.market.storage.Sha256;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.RealData;
+import io.learnware.spec.rkme.Rkme;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DJL programs against the real market: a {@code learnware://} URL loads a stored learnware
+ * (downloaded, checked, cached), the example program measures it, and two learnwares trained on
+ * halves of the digits are reused at once by ensembles and the RKME job selector.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class DjlAgainstServerTest {
+
+  private static final Path TEST_ROWS = Fixtures.path("data/digits-test.csv.gz");
+
+  @TempDir Path cache;
+
+  @BeforeEach
+  void privateCache() {
+    System.setProperty("learnware.cache", cache.toString());
+  }
+
+  @AfterEach
+  void defaultCache() {
+    System.clearProperty("learnware.cache");
+  }
+
+  @Test
+  void theExampleProgramLoadsALearnwareByUrlAndMeasuresIt() throws Exception {
+    String token = Market.newUser("djl");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
+    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+
+    double accuracy = DigitsExample.accuracy(url(owner + "/digits@latest"), TEST_ROWS);
+
+    // fixtures/README.md: the digits MLP's test accuracy is 0.9167 (330 / 360).
+    assertThat(accuracy).isEqualTo(330 / 360.0);
+    assertThat(cache.resolve("blobs").resolve(modelSha))
+        .hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    Path pulled =
+        cache.resolve("djl").resolve("localhost_" + port()).resolve(owner + "/digits/latest");
+    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    assertThat(pulled.resolve("spec.json")).exists();
+
+    // Loaded again by version number: the bytes come from the cache, checked again.
+    Files.delete(pulled.resolve("model.pt"));
+    assertThat(DigitsExample.accuracy(url(owner + "/digits@1"), TEST_ROWS)).isEqualTo(accuracy);
+  }
+
+  @Test
+  void anUnknownLearnwareFailsTheLoadWithTheMarketsReason() {
+    String owner = Market.usernameOf(Market.newUser("missing"));
+
+    // DJL asks the repository for its resources while building the criteria, where it cannot
+    // throw IOException: the pull's failure comes out unchecked, with the market's problem.
+    assertThatExceptionOfType(UncheckedIOException.class)
+        .isThrownBy(
+            () ->
+                Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelUrls(url(owner + "/nothing@1"))
+                    .build()
+                    .loadModel())
+        .withMessageContaining("Not found (HTTP 404): No learnware " + owner + "/nothing.")
+        .withCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
+    String token = Market.newUser("reuse");
+    String owner = Market.usernameOf(token);
+    uploadHalf(token, owner, "digits-low", label -> label < 5);
+    uploadHalf(token, owner, "digits-high", label -> label >= 5);
+    TestWorker.validateAll();
+
+    ReuseExample.Measurement m =
+        ReuseExample.measure(
+            TEST_ROWS, List.of(url(owner + "/digits-low"), url(owner + "/digits-high")));
+
+    // fixtures/digits-split.json: alone, each is right on about half of the 360 test rows.
+    assertThat(m.rows()).isEqualTo(360);
+    assertThat(m.single()[0]).isCloseTo(166 / 360.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.single()[1]).isCloseTo(173 / 360.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.selector()).isGreaterThan(0.85).isGreaterThan(m.bestSingle() + 0.3);
+    assertThat(m.mean()).isGreaterThan(m.bestSingle());
+    assertThat(m.vote()).isGreaterThan(m.bestSingle());
+    System.out.println(m.table());
+  }
+
+  /** A half's fixture with the RKME of the training rows it was trained on. */
+  private static void uploadHalf(
+      String token, String owner, String name, java.util.function.IntPredicate part) {
+    ObjectNode spec = Market.json(Fixtures.text(name + "/spec.json"));
+    int[] training = IntStream.range(0, 1437).toArray();
+    spec.set(
+        "statistical",
+        SpecDocuments.mapper()
+            .valueToTree(
+                Rkme.builder()
+                    .setData(RealData.digits().rows(training).where(part).x())
+                    .build()
+                    .toSpec()));
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  private static String url(String ref) {
+    return "learnware://localhost:" + port() + "/" + ref;
+  }
+
+  private static int port() {
+    return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+  }
+}
