@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
       DistillCommand.class,
       TransferCommand.class,
       EvaluateCommand.class,
+      ReuseCommand.class,
       JobsCommand.class
     })
 public final class LearnwareCli {

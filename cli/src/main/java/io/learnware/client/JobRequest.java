@@ -1,7 +1,10 @@
 package io.learnware.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,22 @@ public record JobRequest(
   /** A job of {@code type} on {@code source} with default parameters and no data set. */
   public static JobRequest of(String type, LearnwareRef source) {
     return new JobRequest(type, source.toString(), null, null, null);
+  }
+
+  /**
+   * A {@code reuse} job: the learnwares combined (the first is the job's source, the others go to
+   * {@code params.sources}) on one of the caller's data sets.
+   *
+   * @param dataset {@code owner/name}
+   */
+  public static JobRequest reuse(List<LearnwareRef> learnwares, String dataset) {
+    if (learnwares.size() < 2) {
+      throw new IllegalArgumentException("reuse combines at least two learnwares");
+    }
+    ObjectNode params = JsonNodeFactory.instance.objectNode();
+    ArrayNode sources = params.putArray("sources");
+    learnwares.subList(1, learnwares.size()).forEach(ref -> sources.add(ref.toString()));
+    return new JobRequest("reuse", learnwares.getFirst().toString(), dataset, params, null);
   }
 
   public JobRequest withDataset(String owner, String name) {

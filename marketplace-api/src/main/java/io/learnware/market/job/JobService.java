@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
@@ -97,6 +98,14 @@ public class JobService {
           .orElseThrow(
               () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
     }
+    JsonNode params = request.params();
+    if (request.type().equals(JobTypes.REUSE)) {
+      if (request.dataset() == null) {
+        throw new MarketException.InvalidInput(
+            "/dataset", "a reuse job needs a data set to predict (labelled, to be measured)");
+      }
+      params = ReuseSources.resolve(params, version);
+    }
     String targetOwner = null;
     String targetName = null;
     if (JobTypes.CREATE_VERSIONS.contains(request.type())) {
@@ -114,7 +123,7 @@ public class JobService {
             request.type(),
             version,
             principal.username(),
-            request.params() == null ? "{}" : request.params().toString(),
+            params == null ? "{}" : params.toString(),
             request.dataset(),
             targetOwner,
             targetName);
