@@ -1,9 +1,14 @@
 package io.learnware.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.UploadResult;
+import io.learnware.spec.SpecDocuments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +61,28 @@ final class UploadCommand implements Callable<Integer> {
       description = "an extra artifact, sent under its file name; repeatable")
   List<Path> files = new ArrayList<>();
 
+  @Option(
+      names = "--stat",
+      paramLabel = "FILE",
+      description =
+          "an RKME (from 'learnware spec rkme') to publish as the spec's statistical part")
+  Path stat;
+
+  @Option(names = "--name", paramLabel = "TEXT", description = "sets the spec's name")
+  String title;
+
+  @Option(names = "--description", paramLabel = "TEXT", description = "sets the spec's description")
+  String description;
+
+  @Option(names = "--license", paramLabel = "LICENSE", description = "sets the spec's license")
+  String license;
+
+  @Option(
+      names = "--tag",
+      paramLabel = "TAG",
+      description = "sets the spec's tags (repeatable; replaces those in the file)")
+  List<String> tags;
+
   @Option(names = "--json", description = "print the market's answer as JSON")
   boolean json;
 
@@ -72,17 +99,28 @@ final class UploadCommand implements Callable<Integer> {
         throw new CliFailure(ExitCodes.INVALID_INPUT, file + ": no such readable file");
       }
     }
+    boolean edited =
+        stat != null || title != null || description != null || license != null || tags != null;
+    Path scratch = edited ? Files.createTempDirectory("learnware-upload") : null;
     UploadResult result;
-    try (LearnwareClient client = server.client(null);
-        ProgressBar progress = ProgressBar.on(spec.commandLine().getErr(), quiet)) {
-      result =
-          client.upload(
-              key.owner(),
-              key.name(),
-              specFile,
-              model,
-              files,
-              (name, bytes, total) -> progress.bytes("uploading " + name, bytes, total));
+    try {
+      Path sent = edited ? withFlags(scratch.resolve("spec.json")) : specFile;
+      try (LearnwareClient client = server.client(null);
+          ProgressBar progress = ProgressBar.on(spec.commandLine().getErr(), quiet)) {
+        result =
+            client.upload(
+                key.owner(),
+                key.name(),
+                sent,
+                model,
+                files,
+                (name, bytes, total) -> progress.bytes("uploading " + name, bytes, total));
+      }
+    } finally {
+      if (scratch != null) {
+        Files.deleteIfExists(scratch.resolve("spec.json"));
+        Files.delete(scratch);
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -92,5 +130,46 @@ final class UploadCommand implements Callable<Integer> {
           "uploaded %s (%s), model sha256 %s%n", result.ref(), result.state(), result.sha256());
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The spec file with the flags applied, written to {@code out} (the user's file is untouched).
+   */
+  private Path withFlags(Path out) throws CliFailure, IOException {
+    ObjectNode document = readObject(specFile, "the specification");
+    if (stat != null) {
+      ObjectNode rkme = readObject(stat, "the RKME");
+      // A whole specification passed as --stat contributes its statistical member.
+      document.set("statistical", rkme.has("statistical") ? rkme.get("statistical") : rkme);
+    }
+    if (title != null) {
+      document.put("name", title);
+    }
+    if (description != null) {
+      document.put("description", description);
+    }
+    if (license != null) {
+      document.put("license", license);
+    }
+    if (tags != null) {
+      ArrayNode array = document.putArray("tags");
+      tags.forEach(array::add);
+    }
+    SpecDocuments.mapper().writeValue(out.toFile(), document);
+    return out;
+  }
+
+  private static ObjectNode readObject(Path file, String what) throws CliFailure {
+    try {
+      JsonNode node = SpecDocuments.mapper().readTree(file.toFile());
+      if (node == null || !node.isObject()) {
+        throw new CliFailure(ExitCodes.INVALID_INPUT, file + ": " + what + " is not a JSON object");
+      }
+      return (ObjectNode) node;
+    } catch (JsonProcessingException e) {
+      throw new CliFailure(ExitCodes.INVALID_INPUT, file + ": not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.INVALID_INPUT, file + ": " + Describe.io(e));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.learnware.market.cli;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -239,6 +240,80 @@ class CliJobsAgainstServerTest {
     assertThat(unknown.err).startsWith("error: Not found (HTTP 404)");
   }
 
+  @Test
+  @Order(2)
+  void uploadTakesTheSpecFromTheFileAndFlags() throws IOException {
+    String token = Market.newUser("flags");
+    String owner = Market.usernameOf(token);
+    Path rkme = tmp.resolve("low-rkme.json");
+    Run computed =
+        cli(
+            "spec",
+            "rkme",
+            "--csv",
+            Fixtures.path("data/digits-test.csv.gz").toString(),
+            "--label",
+            "label",
+            "--points",
+            "50",
+            "--quiet",
+            "--out",
+            rkme.toString());
+    assertThat(computed.exitCode).as(computed.err).isZero();
+
+    Run upload =
+        cli(
+            "upload",
+            owner + "/digits-low",
+            "--token",
+            token,
+            "--quiet",
+            "--spec",
+            Fixtures.path("digits-low/spec.json").toString(),
+            "--model",
+            Fixtures.path("digits-low/model.pt").toString(),
+            "--stat",
+            rkme.toString(),
+            "--name",
+            "Digits, the low half",
+            "--tag",
+            "digits",
+            "--tag",
+            "low",
+            "--json");
+
+    assertThat(upload.exitCode).as(upload.err).isZero();
+    assertThat(json(upload.out).get("version").asInt()).isEqualTo(1);
+    JsonNode spec =
+        json(
+            given()
+                .get("/api/v1/learnwares/{owner}/digits-low/versions/1/spec", owner)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertThat(spec.get("name").asText()).isEqualTo("Digits, the low half");
+    assertThat(spec.get("tags")).extracting(JsonNode::asText).containsExactly("digits", "low");
+    assertThat(spec.at("/statistical/type").asText()).isEqualTo("rkme-table");
+    assertThat(spec.at("/statistical/z").size()).isEqualTo(50);
+    assertThat(spec.get("description").asText()).contains("the digits 0-4");
+    Run notJson =
+        cli(
+            "upload",
+            owner + "/digits-low",
+            "--token",
+            token,
+            "--spec",
+            Fixtures.path("digits-low/spec.json").toString(),
+            "--model",
+            Fixtures.path("digits-low/model.pt").toString(),
+            "--stat",
+            Fixtures.path("digits-low/model.pt").toString());
+    assertThat(notJson.exitCode).isEqualTo(1);
+    assertThat(notJson.err)
+        .startsWith("error: " + Fixtures.path("digits-low/model.pt") + ": not JSON");
+  }
+
   private static void awaitUsable(String learnware) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");
@@ -288,8 +363,9 @@ class CliJobsAgainstServerTest {
 
   private static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    int at = all.getFirst().equals("jobs") || all.getFirst().equals("dataset") ? 2 : 1;
-    all.add(at, "--server=" + server());
+    if (!all.getFirst().equals("spec")) {
+      all.add(List.of("jobs", "dataset").contains(all.getFirst()) ? 2 : 1, "--server=" + server());
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exitCode =
