@@ -44,10 +44,13 @@ final class DistillCommand implements Callable<Integer> {
       names = "--hidden",
       paramLabel = "N",
       split = ",",
-      description = "hidden layer sizes of an mlp student, e.g. 64,32")
+      description = "hidden layer sizes of an mlp student, e.g. 64,32 (implies --student mlp)")
   List<Integer> hidden;
 
-  @Option(names = "--trees", paramLabel = "N", description = "trees of a gbdt student")
+  @Option(
+      names = "--trees",
+      paramLabel = "N",
+      description = "trees of a gbdt student (implies --student gbdt)")
   Integer trees;
 
   @Option(names = "--max-depth", paramLabel = "N", description = "tree depth of a gbdt student")
@@ -92,6 +95,9 @@ final class DistillCommand implements Callable<Integer> {
       params.set("student", studentNode);
       if (student != null) {
         studentNode.put("type", student);
+      } else if (!studentNode.has("type")) {
+        // The options say which kind: layers are an MLP's, trees a GBDT's.
+        studentNode.put("type", hidden != null ? "mlp" : "gbdt");
       }
       if (hidden != null) {
         hidden.forEach(studentNode.putArray("hidden")::add);

@@ -72,8 +72,6 @@ class CliJobsAgainstServerTest {
               token,
               "--dataset",
               owner + "/digits-train",
-              "--student",
-              "mlp",
               "--hidden",
               "16",
               "--epochs",
@@ -88,6 +86,7 @@ class CliJobsAgainstServerTest {
       JsonNode job = json(distill.out);
       assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
       assertThat(job.at("/params/student/hidden/0").asInt()).isEqualTo(16);
+      assertThat(job.at("/params/student/type").asText()).isEqualTo("mlp");
       assertThat(job.at("/params/epochs").asInt()).isEqualTo(20);
       assertThat(job.at("/result/learnware").asText()).isEqualTo(owner + "/digits-distilled@1");
       // The training rows with their labels: the student learns the teacher's digits well.
