@@ -313,6 +313,56 @@ class CliJobsAgainstServerTest {
         .startsWith("error: " + Fixtures.path("digits-low/model.pt") + ": not JSON");
   }
 
+  @Test
+  @Order(2)
+  void uploadBuildsTheSpecFromFlagsAlone() throws IOException {
+    String token = Market.newUser("noflags");
+    String owner = Market.usernameOf(token);
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "upload",
+                owner + "/digits-high",
+                "--token",
+                token,
+                "--quiet",
+                "--model",
+                Fixtures.path("digits-high/model.pt").toString(),
+                "--name",
+                "Digits 5-9",
+                "--description",
+                "8x8 digits as 64 pixels in 0..1; trained on the 5-9s",
+                "--data-type",
+                "table",
+                "--task",
+                "classification",
+                "--input-dimension",
+                "64",
+                "--labels",
+                "0,1,2,3,4,5,6,7,8,9"));
+
+    Run incomplete = cli(flags.toArray(String[]::new));
+    flags.addAll(List.of("--license", "MIT", "--json"));
+    Run upload = cli(flags.toArray(String[]::new));
+
+    assertThat(incomplete.exitCode).isEqualTo(1);
+    assertThat(incomplete.err).startsWith("error: the specification has 1 problem(s)");
+    assertThat(incomplete.err).contains("license");
+    assertThat(upload.exitCode).as(upload.err).isZero();
+    JsonNode spec =
+        json(
+            given()
+                .get("/api/v1/learnwares/{owner}/digits-high/versions/1/spec", owner)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertThat(spec.at("/model/format").asText()).isEqualTo("torchscript");
+    assertThat(spec.at("/output/dimension").asInt()).isEqualTo(10);
+    assertThat(spec.at("/input/dimension").asInt()).isEqualTo(64);
+    assertThat(spec.get("specVersion").asInt()).isEqualTo(1);
+  }
+
   private static void awaitUsable(String learnware) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");
