@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
+import io.learnware.client.SearchRequest;
+import io.learnware.client.SearchResult;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,9 +44,23 @@ final class ReuseCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "OWNER/NAME[@REF]",
-      arity = "2..*",
-      description = "the learnwares to combine (two or more), e.g. from a search's mixture")
-  List<String> learnwares;
+      arity = "0..*",
+      description = "the learnwares to combine (two or more); or give --stat")
+  List<String> learnwares = new ArrayList<>();
+
+  @Option(
+      names = "--stat",
+      paramLabel = "FILE",
+      description =
+          "combine the learnwares of the mixture the market recommends for this RKME (from 'spec"
+              + " rkme' on your data) instead of naming them")
+  Path stat;
+
+  @Option(
+      names = "--owner",
+      paramLabel = "OWNER",
+      description = "with --stat: only this owner's learnwares")
+  String owner;
 
   @Option(
       names = "--methods",
@@ -59,12 +79,64 @@ final class ReuseCommand implements Callable<Integer> {
   Long seed;
 
   @Override
-  public Integer call() throws IOException, LearnwareApiException {
-    LearnwareRef first = Arguments.learnware(spec, learnwares.getFirst(), true);
+  public Integer call() throws CliFailure, IOException, LearnwareApiException {
+    boolean named = stat == null && learnwares.size() >= 2;
+    boolean recommended = stat != null && learnwares.isEmpty();
+    if (!named && !recommended) {
+      throw new ParameterException(
+          spec.commandLine(), "name two or more learnwares, or give --stat (not both)");
+    }
+    try (LearnwareClient client = server.client(null)) {
+      List<LearnwareRef> members = new ArrayList<>();
+      if (stat != null) {
+        members.addAll(mixture(client));
+      } else {
+        for (String learnware : learnwares) {
+          members.add(Arguments.learnware(spec, learnware, true));
+        }
+      }
+      ObjectNode params = params(members);
+      return job.run(client, "reuse", members.getFirst(), params);
+    }
+  }
+
+  /** The learnwares of the market's recommended mixture, heaviest first. */
+  private List<LearnwareRef> mixture(LearnwareClient client)
+      throws CliFailure, IOException, LearnwareApiException {
+    SearchResult found =
+        client.search(
+            new SearchRequest(
+                null,
+                owner == null
+                    ? null
+                    : new SearchRequest.Filters(null, null, null, null, owner, null, null),
+                SearchCommand.statistical(stat),
+                null,
+                null));
+    if (found.mixture() == null || found.mixture().items().size() < 2) {
+      throw new CliFailure(
+          ExitCodes.INVALID_INPUT,
+          "the market recommends no mixture of learnwares for "
+              + stat
+              + (found.single().isEmpty()
+                  ? ""
+                  : "; its best single match is " + found.single().getFirst().learnware())
+              + ": name the learnwares to combine");
+    }
+    List<LearnwareRef> members = new ArrayList<>();
+    found.mixture().items().stream()
+        .sorted(
+            Comparator.comparingDouble(
+                (SearchResult.Mixture.Item i) -> i.weight() == null ? 0 : -i.weight()))
+        .forEach(item -> members.add(LearnwareRef.parse(item.learnware())));
+    return members;
+  }
+
+  private ObjectNode params(List<LearnwareRef> members) {
     ObjectNode params = job.baseParams();
     ArrayNode sources = params.putArray("sources");
-    for (String other : learnwares.subList(1, learnwares.size())) {
-      sources.add(Arguments.learnware(spec, other, true).toString());
+    for (LearnwareRef other : members.subList(1, members.size())) {
+      sources.add(other.toString());
     }
     Params.put(params, "methods", methods);
     if (selectorPoints != null || seed != null) {
@@ -75,8 +147,6 @@ final class ReuseCommand implements Callable<Integer> {
       Params.put(selector, "pointsPerCandidate", selectorPoints);
       Params.put(selector, "seed", seed);
     }
-    try (LearnwareClient client = server.client(null)) {
-      return job.run(client, "reuse", first, params);
-    }
+    return params;
   }
 }

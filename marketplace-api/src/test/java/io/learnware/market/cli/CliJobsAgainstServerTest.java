@@ -363,6 +363,62 @@ class CliJobsAgainstServerTest {
     assertThat(spec.get("specVersion").asInt()).isEqualTo(1);
   }
 
+  @Test
+  @Order(2)
+  void reuseTakesTheMixtureTheMarketRecommends() throws IOException {
+    String token = Market.newUser("mixture");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    TestWorker.validateAll();
+    cli(
+        "dataset",
+        "upload",
+        owner + "/mine",
+        "--token",
+        token,
+        "--quiet",
+        "--data",
+        Fixtures.path("data/digits-test.csv.gz").toString());
+    Path rkme = tmp.resolve("mine.json");
+    cli(
+        "spec",
+        "rkme",
+        "--csv",
+        Fixtures.path("data/digits-test.csv.gz").toString(),
+        "--label",
+        "label",
+        "--quiet",
+        "--out",
+        rkme.toString());
+
+    Run reuse =
+        cli(
+            "reuse",
+            "--token",
+            token,
+            "--stat",
+            rkme.toString(),
+            "--owner",
+            owner,
+            "--dataset",
+            owner + "/mine",
+            "--json");
+    Run both = cli("reuse", owner + "/digits-low", "--stat", rkme.toString(), "--token", token);
+    Run one = cli("reuse", owner + "/digits-low", "--token", token);
+
+    assertThat(reuse.exitCode).as(reuse.err).isZero();
+    JsonNode job = json(reuse.out);
+    assertThat(job.get("type").asText()).isEqualTo("reuse");
+    // The mixture's heavier member is the source; the other is pinned to its version.
+    assertThat(List.of(job.get("source").asText(), job.at("/params/sources/0").asText()))
+        .containsExactlyInAnyOrder(owner + "/digits-low@1", owner + "/digits-high@1");
+    assertThat(both.exitCode).isEqualTo(2);
+    assertThat(both.err).contains("name two or more learnwares, or give --stat (not both)");
+    assertThat(one.exitCode).isEqualTo(2);
+    cli("jobs", "cancel", job.get("id").asText(), "--token", token);
+  }
+
   private static void awaitUsable(String learnware) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");

@@ -1,12 +1,10 @@
 package io.learnware.market.djl;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.djl.examples.DigitsExample;
 import io.learnware.djl.examples.ReuseExample;
 import io.learnware.market.storage.Sha256;
@@ -14,9 +12,6 @@ import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
-import io.learnware.spec.SpecDocuments;
-import io.learnware.spec.rkme.RealData;
-import io.learnware.spec.rkme.Rkme;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -24,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,8 +94,8 @@ class DjlAgainstServerTest {
   void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
     String token = Market.newUser("reuse");
     String owner = Market.usernameOf(token);
-    uploadHalf(token, owner, "digits-low", label -> label < 5);
-    uploadHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
     TestWorker.validateAll();
 
     ReuseExample.Measurement m =
@@ -115,31 +109,6 @@ class DjlAgainstServerTest {
     assertThat(m.selector()).isGreaterThan(0.85).isGreaterThan(m.bestSingle() + 0.3);
     assertThat(m.mean()).isGreaterThan(m.bestSingle());
     assertThat(m.vote()).isGreaterThan(m.bestSingle());
-    System.out.println(m.table());
-  }
-
-  /** A half's fixture with the RKME of the training rows it was trained on. */
-  private static void uploadHalf(
-      String token, String owner, String name, java.util.function.IntPredicate part) {
-    ObjectNode spec = Market.json(Fixtures.text(name + "/spec.json"));
-    int[] training = IntStream.range(0, 1437).toArray();
-    spec.set(
-        "statistical",
-        SpecDocuments.mapper()
-            .valueToTree(
-                Rkme.builder()
-                    .setData(RealData.digits().rows(training).where(part).x())
-                    .build()
-                    .toSpec()));
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
-        .then()
-        .statusCode(201);
   }
 
   private static String url(String ref) {

@@ -54,8 +54,8 @@ class ReuseBenchmark {
   void run() throws Exception {
     String token = Market.newUser("bench");
     String owner = Market.usernameOf(token);
-    ReuseJobTest.uploadHalf(token, owner, "digits-low", label -> label < 5);
-    ReuseJobTest.uploadHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
     TestWorker.validateAll();
     List<String> lines = testRows();
     SplittableRandom random = new SplittableRandom(7);

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.cli.LearnwareCli;
 import io.learnware.client.JobInfo;
 import io.learnware.client.JobListener;
@@ -19,8 +18,6 @@ import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
-import io.learnware.spec.rkme.RealData;
-import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,8 +29,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -55,8 +50,8 @@ class ReuseJobTest {
   void requestsAreCheckedAndPinnedToExactVersions() {
     String token = Market.newUser("reuse-check");
     String owner = Market.usernameOf(token);
-    uploadHalf(token, owner, "digits-low", label -> label < 5);
-    uploadHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
     Market.uploadDigits(token, owner, "pending").then().statusCode(201);
     TestWorker.validateAll();
     Market.uploadDigits(token, owner, "pending").then().statusCode(201);
@@ -109,8 +104,8 @@ class ReuseJobTest {
   void aRealWorkerCombinesTwoHalvesBetterThanEitherAlone() throws Exception {
     String token = Market.newUser("reuse");
     String owner = Market.usernameOf(token);
-    uploadHalf(token, owner, "digits-low", label -> label < 5);
-    uploadHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
     TestWorker.validateAll();
     uploadTestRows(token, owner);
 
@@ -221,29 +216,6 @@ class ReuseJobTest {
     } catch (IOException | io.learnware.client.LearnwareApiException e) {
       throw new AssertionError(e);
     }
-  }
-
-  /** A half's fixture with the RKME of the training rows it was trained on. */
-  static void uploadHalf(String token, String owner, String name, IntPredicate part) {
-    ObjectNode spec = Market.json(Fixtures.text(name + "/spec.json"));
-    int[] training = IntStream.range(0, 1437).toArray();
-    spec.set(
-        "statistical",
-        SpecDocuments.mapper()
-            .valueToTree(
-                Rkme.builder()
-                    .setData(RealData.digits().rows(training).where(part).x())
-                    .build()
-                    .toSpec()));
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
-        .then()
-        .statusCode(201);
   }
 
   private static String server() {
