@@ -249,6 +249,47 @@ public final class LearnwareClient implements AutoCloseable {
     return json(send(get(API + "/me")), Me.class);
   }
 
+  /** {@code POST /users} (admin): a new user and its first token. */
+  public CreatedUser createUser(String username) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/users", mapper.createObjectNode().put("username", username))),
+        CreatedUser.class);
+  }
+
+  /** {@code POST /tokens}: a new API token of the caller; its secret is in this answer only. */
+  public TokenInfo createToken(String name) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/tokens", mapper.createObjectNode().put("name", name))), TokenInfo.class);
+  }
+
+  /** {@code GET /tokens}: the caller's API tokens (without their secrets). */
+  public List<TokenInfo> tokens() throws IOException, LearnwareApiException {
+    return List.of(json(send(get(API + "/tokens")), TokenInfo[].class));
+  }
+
+  /** {@code DELETE /tokens/{id}}: revokes one of the caller's tokens. */
+  public void revokeToken(String id) throws IOException, LearnwareApiException {
+    HttpResponse<InputStream> response =
+        send(
+            request(API + "/tokens/" + java.util.UUID.fromString(id))
+                .timeout(CALL_TIMEOUT)
+                .DELETE()
+                .build());
+    if (response.statusCode() >= 300) {
+      throw problem(response);
+    }
+    response.body().close();
+  }
+
+  /**
+   * {@code POST /worker-tokens} (admin): a token for a worker node (secret in this answer only).
+   */
+  public TokenInfo createWorkerToken(String name) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/worker-tokens", mapper.createObjectNode().put("name", name))),
+        TokenInfo.class);
+  }
+
   /** {@code GET /learnwares/{owner}/{name}}: the learnware with its versions and aliases. */
   public JsonNode learnware(String owner, String name) throws IOException, LearnwareApiException {
     return json(
@@ -516,6 +557,14 @@ public final class LearnwareClient implements AutoCloseable {
       builder.header("Authorization", "Bearer " + token);
     }
     return builder;
+  }
+
+  private HttpRequest post(String path, Object body) throws JsonProcessingException {
+    return request(path)
+        .timeout(CALL_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(jsonBody(body))
+        .build();
   }
 
   private HttpRequest get(String path) {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.cli.LearnwareCli;
+import io.learnware.client.CreatedUser;
+import io.learnware.client.LearnwareClient;
+import io.learnware.client.LearnwareRef;
+import io.learnware.client.TokenInfo;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
@@ -16,11 +20,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -419,6 +425,39 @@ class CliJobsAgainstServerTest {
     cli("jobs", "cancel", job.get("id").asText(), "--token", token);
   }
 
+  @Test
+  @Order(2)
+  void theClientLibraryCoversAccountsTokensAliasesAndDeletion() throws Exception {
+    String name = "lib-" + UUID.randomUUID().toString().substring(0, 8);
+    try (LearnwareClient admin =
+        LearnwareClient.builder(URI.create(server()))
+            .token(EmbeddedPostgresResource.ADMIN_TOKEN)
+            .build()) {
+      CreatedUser user = admin.createUser(name);
+      assertThat(user.username()).isEqualTo(name);
+      assertThat(admin.me().roles()).contains("admin");
+
+      try (LearnwareClient client =
+          LearnwareClient.builder(URI.create(server())).token(user.token()).build()) {
+        assertThat(client.me().username()).isEqualTo(name);
+        TokenInfo laptop = client.createToken("laptop");
+        assertThat(laptop.token()).isNotBlank();
+        assertThat(client.tokens()).extracting(TokenInfo::name).contains("laptop");
+        client.revokeToken(laptop.id());
+        assertThat(client.tokens()).extracting(TokenInfo::name).doesNotContain("laptop");
+
+        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        var ref = LearnwareRef.parse(name + "/digits");
+        client.setAlias(ref, "prod", 1);
+        assertThat(client.version(ref.at("prod")).version()).isEqualTo(1);
+        assertThat(client.learnware(name, "digits").get("versions")).hasSize(2);
+        client.delete(ref.at("2"));
+        assertThat(client.learnware(name, "digits").get("versions")).hasSize(1);
+      }
+    }
+  }
+
   private static void awaitUsable(String learnware) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");
@@ -435,7 +474,7 @@ class CliJobsAgainstServerTest {
     static RunningWorker start(List<String> types) throws IOException {
       Worker worker =
           Worker.builder()
-              .setServer(java.net.URI.create(server()))
+              .setServer(URI.create(server()))
               .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
               .optTypes(types)
               .optDevice("cpu")
