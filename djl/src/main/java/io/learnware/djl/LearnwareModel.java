@@ -150,14 +150,24 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
 
     @Override
     public double[][] processOutput(TranslatorContext ctx, NDList list) {
-      NDArray probabilities = list.singletonOrThrow().softmax(1);
-      int rows = (int) probabilities.getShape().get(0);
-      int classes = (int) probabilities.getShape().get(1);
-      float[] flat = probabilities.toFloatArray();
+      // Softmax here rather than on the NDArray: not every engine (ONNX Runtime) implements it.
+      NDArray logits = list.singletonOrThrow();
+      int rows = (int) logits.getShape().get(0);
+      int classes = (int) logits.getShape().get(1);
+      float[] flat = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
       double[][] out = new double[rows][classes];
       for (int r = 0; r < rows; r++) {
+        double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
-          out[r][c] = flat[r * classes + c];
+          max = Math.max(max, flat[r * classes + c]);
+        }
+        double total = 0;
+        for (int c = 0; c < classes; c++) {
+          out[r][c] = Math.exp(flat[r * classes + c] - max);
+          total += out[r][c];
+        }
+        for (int c = 0; c < classes; c++) {
+          out[r][c] /= total;
         }
       }
       return out;

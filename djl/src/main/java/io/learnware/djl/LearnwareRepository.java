@@ -26,6 +26,9 @@ import java.util.Map;
  */
 final class LearnwareRepository extends SimpleRepository {
 
+  /** The engine each pulled model file needs: TorchScript on PyTorch, ONNX on ONNX Runtime. */
+  private static final Map<String, String> ENGINES = Map.of("pt", "PyTorch", "onnx", "OnnxRuntime");
+
   private final LearnwareUrl url;
   private final Settings settings;
   private PullResult pulled;
@@ -41,6 +44,14 @@ final class LearnwareRepository extends SimpleRepository {
     if (pulled == null) {
       try (LearnwareClient client = settings.client(url.server())) {
         pulled = client.pull(url.ref(), settings.modelDirectory(url), TransferListener.none());
+        // DJL takes the engine from the criteria, else from the artifact's arguments (which the
+        // metadata copies from this repository's): name the one the model's format needs.
+        for (PullResult.PulledFile file : pulled.files()) {
+          String name = file.path().getFileName().toString();
+          if (file.role().equals("model") && ENGINES.containsKey(extension(name))) {
+            arguments.putIfAbsent("engine", ENGINES.get(extension(name)));
+          }
+        }
       } catch (LearnwareApiException e) {
         throw new IOException(url + ": " + e.getMessage(), e);
       }
@@ -84,6 +95,10 @@ final class LearnwareRepository extends SimpleRepository {
       throw new UncheckedIOException(e);
     }
     return super.getResources();
+  }
+
+  private static String extension(String fileName) {
+    return fileName.substring(fileName.lastIndexOf('.') + 1);
   }
 
   /** DJL looks for {@code <model name>.pt}; pulled versions name the model file {@code model}. */

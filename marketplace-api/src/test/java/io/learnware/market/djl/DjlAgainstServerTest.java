@@ -1,10 +1,14 @@
 package io.learnware.market.djl;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.djl.LearnwareModel;
 import io.learnware.djl.examples.DigitsExample;
 import io.learnware.djl.examples.ReuseExample;
 import io.learnware.market.storage.Sha256;
@@ -12,6 +16,9 @@ import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.ProgressListener;
+import io.learnware.spec.reuse.ProbabilisticClassifier;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -70,6 +77,39 @@ class DjlAgainstServerTest {
     // Loaded again by version number: the bytes come from the cache, checked again.
     Files.delete(pulled.resolve("model.pt"));
     assertThat(DigitsExample.accuracy(url(owner + "/digits@1"), TEST_ROWS)).isEqualTo(accuracy);
+  }
+
+  @Test
+  void anOnnxLearnwareLoadsOnOnnxRuntimeAndAnswersProbabilities() throws Exception {
+    String token = Market.newUser("onnx");
+    String owner = Market.usernameOf(token);
+    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ((ObjectNode) spec.get("model")).put("format", "onnx").remove("featureExtractor");
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
+        .multiPart(
+            "model",
+            "model.onnx",
+            Fixtures.bytes("digits-mlp/model.onnx"),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/digits-onnx/versions", owner)
+        .then()
+        .statusCode(201);
+    CsvTables.Table test = CsvTables.read(TEST_ROWS, "label", ProgressListener.none());
+    int[] labels = test.labels().stream().mapToInt(Integer::parseInt).toArray();
+
+    try (LearnwareModel model = LearnwareModel.load(url(owner + "/digits-onnx"))) {
+      double[][] p = model.probabilities(test.features());
+
+      assertThat(model.model().getNDManager().getEngine().getEngineName()).isEqualTo("OnnxRuntime");
+      assertThat(model.rkme()).isEmpty();
+      assertThat(p[0]).hasSize(10);
+      assertThat(java.util.Arrays.stream(p[0]).sum()).isCloseTo(1.0, within(1e-6));
+      // The same weights as the TorchScript fixture: 330 of the 360 test rows.
+      assertThat(ProbabilisticClassifier.accuracy(p, labels)).isEqualTo(330 / 360.0);
+    }
   }
 
   @Test
