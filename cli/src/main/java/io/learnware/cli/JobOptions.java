@@ -10,6 +10,7 @@ import io.learnware.client.LearnwareRef;
 import io.learnware.spec.SpecDocuments;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -108,7 +109,7 @@ final class JobOptions {
               id,
               job ->
                   progress.update(
-                      job.type() + " " + job.state().toLowerCase(java.util.Locale.ROOT),
+                      job.type() + " " + job.state().toLowerCase(Locale.ROOT),
                       job.progress(),
                       job.message() == null ? "" : job.message()));
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,7 +137,7 @@ final class JobsCommand {
   /** A malformed id is a usage error, before anything is sent. */
   private static String jobId(CommandSpec spec, String id) {
     try {
-      java.util.UUID.fromString(id);
+      UUID.fromString(id);
       return id;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "'" + id + "' is not a job id (a UUID)");

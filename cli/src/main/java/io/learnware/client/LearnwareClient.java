@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -271,10 +272,7 @@ public final class LearnwareClient implements AutoCloseable {
   public void revokeToken(String id) throws IOException, LearnwareApiException {
     HttpResponse<InputStream> response =
         send(
-            request(API + "/tokens/" + java.util.UUID.fromString(id))
-                .timeout(CALL_TIMEOUT)
-                .DELETE()
-                .build());
+            request(API + "/tokens/" + UUID.fromString(id)).timeout(CALL_TIMEOUT).DELETE().build());
     if (response.statusCode() >= 300) {
       throw problem(response);
     }

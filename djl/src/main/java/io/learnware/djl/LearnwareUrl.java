@@ -2,6 +2,7 @@ package io.learnware.djl;
 
 import io.learnware.client.LearnwareRef;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -40,8 +41,7 @@ public record LearnwareUrl(URI server, LearnwareRef ref) {
       throw new IllegalArgumentException(
           "'" + url + "' names no learnware: expected learnware://host[:port]/owner/name[@ref]");
     }
-    String prefix =
-        String.join("/", java.util.Arrays.copyOfRange(segments, 0, segments.length - 2));
+    String prefix = String.join("/", Arrays.copyOfRange(segments, 0, segments.length - 2));
     LearnwareRef ref =
         LearnwareRef.parse(segments[segments.length - 2] + "/" + segments[segments.length - 1]);
     URI server =

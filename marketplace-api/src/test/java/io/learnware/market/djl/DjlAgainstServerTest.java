@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -106,7 +107,7 @@ class DjlAgainstServerTest {
       assertThat(model.model().getNDManager().getEngine().getEngineName()).isEqualTo("OnnxRuntime");
       assertThat(model.rkme()).isEmpty();
       assertThat(p[0]).hasSize(10);
-      assertThat(java.util.Arrays.stream(p[0]).sum()).isCloseTo(1.0, within(1e-6));
+      assertThat(Arrays.stream(p[0]).sum()).isCloseTo(1.0, within(1e-6));
       // The same weights as the TorchScript fixture: 330 of the 360 test rows.
       assertThat(ProbabilisticClassifier.accuracy(p, labels)).isEqualTo(330 / 360.0);
     }

@@ -1,6 +1,7 @@
 package io.learnware.spec.reuse;
 
 import io.learnware.spec.rkme.Matrix;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -77,7 +78,7 @@ final class SoftmaxMlp {
       }
       for (int start = 0; start < order.length; start += BATCH) {
         int end = Math.min(order.length, start + BATCH);
-        java.util.Arrays.fill(grad, 0);
+        Arrays.fill(grad, 0);
         for (int k = start; k < end; k++) {
           model.accumulateGradient(x, order[k], y[order[k]], grad, 1.0 / (end - start));
         }
