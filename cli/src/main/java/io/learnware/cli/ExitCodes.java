@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What the command line's exit status means. Scripts rely on these: 1 asks the user to fix the
  * input, 2 the command line, 3 is worth retrying later, 4 is the server's (or the transfer's)
- * fault.
+ * fault, 5 says that a job ran and failed (its error is printed).
  */
 final class ExitCodes {
 
@@ -15,6 +15,7 @@ final class ExitCodes {
   static final int USAGE = 2;
   static final int IO_FAILURE = 3;
   static final int SERVER_FAILURE = 4;
+  static final int JOB_FAILED = 5;
   static final int INTERNAL_ERROR = 70;
 
   /** The list every command's {@code --help} ends with. */
@@ -37,6 +38,7 @@ final class ExitCodes {
         SERVER_FAILURE + "",
         "server failure (HTTP 5xx), an answer that is not what the API promises, or a download"
             + " whose SHA-256 does not match");
+    codes.put(JOB_FAILED + "", "the job that was followed failed or was cancelled");
     codes.put(INTERNAL_ERROR + "", "a bug in this program (the stack trace is printed)");
     return codes;
   }

@@ -21,7 +21,18 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     version = "learnware 0.1",
     description = "Work with learnware specifications and the Learnware Market.",
-    subcommands = {SpecCommand.class, UploadCommand.class, SearchCommand.class, PullCommand.class})
+    subcommands = {
+      SpecCommand.class,
+      UploadCommand.class,
+      SearchCommand.class,
+      PullCommand.class,
+      DatasetCommand.class,
+      DistillCommand.class,
+      TransferCommand.class,
+      EvaluateCommand.class,
+      ReuseCommand.class,
+      JobsCommand.class
+    })
 public final class LearnwareCli {
 
   public static void main(String... args) {

@@ -102,7 +102,7 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   /** The RKME in {@code file}: the document itself, or a whole spec's {@code statistical}. */
-  private static JsonNode statistical(Path file) throws CliFailure {
+  static JsonNode statistical(Path file) throws CliFailure {
     JsonNode document;
     try {
       document = SpecDocuments.mapper().readTree(Files.readString(file));

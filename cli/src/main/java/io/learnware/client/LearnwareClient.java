@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.learnware.client.PullResult.PulledFile;
 import io.learnware.client.VersionInfo.Artifact;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -59,6 +62,13 @@ public final class LearnwareClient implements AutoCloseable {
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
   private static final String SPEC_FILE = "spec.json";
+
+  private static final Pattern JOB_ID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /** How long {@link #watch} waits before opening a job's event stream again. */
+  private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
   private final String base;
   private final String token;
@@ -235,6 +245,217 @@ public final class LearnwareClient implements AutoCloseable {
     return new PullResult(exact, directory, pulled);
   }
 
+  /** {@code GET /me}: the token's user and roles. */
+  public Me me() throws IOException, LearnwareApiException {
+    return json(send(get(API + "/me")), Me.class);
+  }
+
+  /** {@code POST /users} (admin): a new user and its first token. */
+  public CreatedUser createUser(String username) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/users", mapper.createObjectNode().put("username", username))),
+        CreatedUser.class);
+  }
+
+  /** {@code POST /tokens}: a new API token of the caller; its secret is in this answer only. */
+  public TokenInfo createToken(String name) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/tokens", mapper.createObjectNode().put("name", name))), TokenInfo.class);
+  }
+
+  /** {@code GET /tokens}: the caller's API tokens (without their secrets). */
+  public List<TokenInfo> tokens() throws IOException, LearnwareApiException {
+    return List.of(json(send(get(API + "/tokens")), TokenInfo[].class));
+  }
+
+  /** {@code DELETE /tokens/{id}}: revokes one of the caller's tokens. */
+  public void revokeToken(String id) throws IOException, LearnwareApiException {
+    HttpResponse<InputStream> response =
+        send(
+            request(API + "/tokens/" + UUID.fromString(id)).timeout(CALL_TIMEOUT).DELETE().build());
+    if (response.statusCode() >= 300) {
+      throw problem(response);
+    }
+    response.body().close();
+  }
+
+  /**
+   * {@code POST /worker-tokens} (admin): a token for a worker node (secret in this answer only).
+   */
+  public TokenInfo createWorkerToken(String name) throws IOException, LearnwareApiException {
+    return json(
+        send(post(API + "/worker-tokens", mapper.createObjectNode().put("name", name))),
+        TokenInfo.class);
+  }
+
+  /** {@code GET /learnwares/{owner}/{name}}: the learnware with its versions and aliases. */
+  public JsonNode learnware(String owner, String name) throws IOException, LearnwareApiException {
+    return json(
+        send(get(API + "/learnwares/" + new LearnwareRef(owner, name, "latest").key())),
+        JsonNode.class);
+  }
+
+  /** {@code PUT /learnwares/{owner}/{name}/aliases/{alias}}: points an alias at a version. */
+  public JsonNode setAlias(LearnwareRef ref, String alias, int version)
+      throws IOException, LearnwareApiException {
+    HttpRequest request =
+        request(API + "/learnwares/" + ref.key() + "/aliases/" + ref.at(alias).version())
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(jsonBody(mapper.createObjectNode().put("version", version)))
+            .build();
+    return json(send(request), JsonNode.class);
+  }
+
+  /** {@code DELETE …/versions/{ref}} (owner or admin). */
+  public void delete(LearnwareRef ref) throws IOException, LearnwareApiException {
+    HttpResponse<InputStream> response =
+        send(request(versionPath(ref)).timeout(CALL_TIMEOUT).DELETE().build());
+    if (response.statusCode() >= 300) {
+      throw problem(response);
+    }
+    response.body().close();
+  }
+
+  /**
+   * Uploads a data set for jobs: {@code POST /datasets/{owner}/{name}} with part {@code data} (a
+   * CSV with a header, or IDX images) and, for IDX images, optional part {@code labels}.
+   *
+   * @param labels IDX labels, or null
+   */
+  public DatasetInfo uploadDataset(
+      String owner, String name, Path data, Path labels, TransferListener progress)
+      throws IOException, LearnwareApiException {
+    LearnwareRef key = new LearnwareRef(owner, name, LearnwareRef.LATEST);
+    MultipartBody body = new MultipartBody().file("data", data, "application/octet-stream");
+    if (labels != null) {
+      body.file("labels", labels, "application/octet-stream");
+    }
+    HttpRequest request =
+        request(API + "/datasets/" + key.key())
+            .header("Content-Type", body.contentType())
+            .POST(body.publisher(key.key(), progress))
+            .build();
+    return json(send(request), DatasetInfo.class);
+  }
+
+  /** {@code POST /jobs}: queues a job; the answer is the job in state {@code QUEUED}. */
+  public JobInfo submit(JobRequest job) throws IOException, LearnwareApiException {
+    HttpRequest request =
+        request(API + "/jobs")
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(jsonBody(job))
+            .build();
+    return json(send(request), JobInfo.class);
+  }
+
+  /** {@code GET /jobs/{id}}. */
+  public JobInfo job(String id) throws IOException, LearnwareApiException {
+    return json(send(get(jobPath(id))), JobInfo.class);
+  }
+
+  /** {@code GET /jobs}: the caller's jobs, newest first. */
+  public List<JobInfo> jobs() throws IOException, LearnwareApiException {
+    return List.of(json(send(get(API + "/jobs")), JobInfo[].class));
+  }
+
+  /** {@code POST /jobs/{id}/cancel}. */
+  public JobInfo cancel(String id) throws IOException, LearnwareApiException {
+    HttpRequest request =
+        request(jobPath(id) + "/cancel")
+            .timeout(CALL_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    return json(send(request), JobInfo.class);
+  }
+
+  /**
+   * Follows a job until it finishes, through its event stream ({@code GET /jobs/{id}/events}),
+   * telling {@code listener} of each change; returns the finished job. A stream that ends early (a
+   * proxy's idle timeout, an API instance restarting) is opened again.
+   */
+  public JobInfo watch(String id, JobListener listener) throws IOException, LearnwareApiException {
+    while (true) {
+      JobInfo last = followEvents(id, listener);
+      if (last != null && last.finished()) {
+        return last;
+      }
+      JobInfo now = job(id);
+      if (now.finished()) {
+        listener.changed(now);
+        return now;
+      }
+      pause(RECONNECT_PAUSE);
+    }
+  }
+
+  /** Reads one event stream to its end; returns the last job it carried, or null. */
+  private JobInfo followEvents(String id, JobListener listener)
+      throws IOException, LearnwareApiException {
+    // No timeout: a job may run for hours, and the server ends the stream when it finishes.
+    HttpRequest request = request(jobPath(id) + "/events", "text/event-stream").GET().build();
+    HttpResponse<InputStream> response = send(request);
+    if (response.statusCode() != 200) {
+      throw problem(response);
+    }
+    JobInfo last = null;
+    try (var lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      StringBuilder data = new StringBuilder();
+      for (String line; (line = lines.readLine()) != null; ) {
+        if (line.startsWith("data:")) {
+          data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).stripLeading());
+        } else if (line.isEmpty() && !data.isEmpty()) {
+          last = parseEvent(response.uri(), data.toString());
+          data.setLength(0);
+          listener.changed(last);
+          if (last.finished()) {
+            return last;
+          }
+        }
+      }
+    } catch (IOException e) {
+      if (e instanceof BadResponseException) {
+        throw e;
+      }
+      // The stream broke: the caller asks for the job's state and opens it again.
+      return last;
+    }
+    return last;
+  }
+
+  private JobInfo parseEvent(URI uri, String data) throws BadResponseException {
+    try {
+      return mapper.readValue(data, JobInfo.class);
+    } catch (JsonProcessingException e) {
+      throw new BadResponseException(
+          "%s: an event is not the job JSON the API describes: %s"
+              .formatted(uri, e.getOriginalMessage()),
+          e);
+    }
+  }
+
+  private static void pause(Duration duration) throws InterruptedIOException {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while watching a job");
+    }
+  }
+
+  private static String jobPath(String id) {
+    if (!JOB_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("'" + id + "' is not a job id (a UUID)");
+    }
+    return API + "/jobs/" + id;
+  }
+
+  private HttpRequest.BodyPublisher jsonBody(Object value) throws JsonProcessingException {
+    return HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(value));
+  }
+
   @Override
   public void close() {
     http.close();
@@ -334,6 +555,14 @@ public final class LearnwareClient implements AutoCloseable {
       builder.header("Authorization", "Bearer " + token);
     }
     return builder;
+  }
+
+  private HttpRequest post(String path, Object body) throws JsonProcessingException {
+    return request(path)
+        .timeout(CALL_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(jsonBody(body))
+        .build();
   }
 
   private HttpRequest get(String path) {

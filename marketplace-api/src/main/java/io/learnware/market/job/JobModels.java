@@ -53,6 +53,9 @@ public final class JobModels {
   /**
    * A claimed job. The worker sends {@code leaseId} with every later call (header {@code
    * Lease-Id}); it changes at every claim, so reports from a lost lease are refused.
+   *
+   * @param sources for {@code reuse} jobs, the learnwares combined with {@code source}, in order;
+   *     absent for other types
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ClaimedJob(
@@ -63,7 +66,8 @@ public final class JobModels {
       String type,
       @JsonRawValue String params,
       Source source,
-      DatasetRef dataset) {}
+      DatasetRef dataset,
+      List<Source> sources) {}
 
   /** The source version: its spec and where to download its artifacts. */
   public record Source(

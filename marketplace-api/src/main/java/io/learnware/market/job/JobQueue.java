@@ -136,9 +136,17 @@ public class JobQueue {
       failNow(job, "the source version was deleted");
       return Optional.empty();
     }
-    String base =
-        "/api/v1/learnwares/%s/%s/versions/%d/"
-            .formatted(source.learnware.owner, source.learnware.name, source.version);
+    List<Source> others = null;
+    if (job.type.equals(JobTypes.REUSE)) {
+      others = new ArrayList<>();
+      for (LearnwareVersion other : ReuseSources.others(job.params)) {
+        if (other == null) {
+          failNow(job, "a learnware to combine was deleted");
+          return Optional.empty();
+        }
+        others.add(sourceOf(other, ReuseSources.refOf(other)));
+      }
+    }
     return Optional.of(
         new ClaimedJob(
             job.id,
@@ -147,17 +155,23 @@ public class JobQueue {
             job.attempts,
             job.type,
             job.params,
-            new Source(
-                job.sourceRef,
-                source.spec,
-                new Artifact(null, base + "artifact", source.modelSha256, source.modelSize),
-                source.files.stream()
-                    .map(
-                        f ->
-                            new Artifact(
-                                f.filename, base + "files/" + f.filename, f.sha256, f.size))
-                    .toList()),
-            datasetRef(job.dataset)));
+            sourceOf(source, job.sourceRef),
+            datasetRef(job.dataset),
+            others));
+  }
+
+  /** A version as workers download it: its spec and its artifacts' URLs and SHA-256. */
+  private static Source sourceOf(LearnwareVersion version, String ref) {
+    String base =
+        "/api/v1/learnwares/%s/%s/versions/%d/"
+            .formatted(version.learnware.owner, version.learnware.name, version.version);
+    return new Source(
+        ref,
+        version.spec,
+        new Artifact(null, base + "artifact", version.modelSha256, version.modelSize),
+        version.files.stream()
+            .map(f -> new Artifact(f.filename, base + "files/" + f.filename, f.sha256, f.size))
+            .toList());
   }
 
   private static DatasetRef datasetRef(String key) {
@@ -259,6 +273,13 @@ public class JobQueue {
                   job.id));
       learnwares.addReport(version.id, job.id, job.type, report.toString());
       job.resultVersionId = version.id;
+    } else if (job.type.equals(JobTypes.REUSE)) {
+      // The report measures a combination on the requester's own data: it belongs to the job,
+      // not to any one of the versions combined.
+      if (!report.path("rows").isInt() || !report.path("learnwares").isArray()) {
+        throw new MarketException.InvalidInput(
+            "/report", "a reuse report needs rows and learnwares (docs/reuse.md)");
+      }
     } else {
       List<Violation> violations = validator.validateRobustnessReport(report);
       if (!violations.isEmpty()) {

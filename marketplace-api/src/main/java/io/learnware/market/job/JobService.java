@@ -101,6 +101,10 @@ public class JobService {
               () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
     }
     checkInputs(request, version);
+    JsonNode params =
+        request.type().equals(JobTypes.REUSE)
+            ? ReuseSources.resolve(request.params(), version)
+            : request.params();
     String targetOwner = null;
     String targetName = null;
     if (JobTypes.CREATE_VERSIONS.contains(request.type())) {
@@ -118,7 +122,7 @@ public class JobService {
             request.type(),
             version,
             principal.username(),
-            request.params() == null ? "{}" : request.params().toString(),
+            params == null ? "{}" : params.toString(),
             request.dataset(),
             targetOwner,
             targetName);
@@ -130,6 +134,10 @@ public class JobService {
    * worker later.
    */
   private static void checkInputs(JobRequest request, LearnwareVersion source) {
+    if (request.type().equals(JobTypes.REUSE) && request.dataset() == null) {
+      throw new MarketException.InvalidInput(
+          "/dataset", "a reuse job needs a data set to predict (labelled, to be measured)");
+    }
     if (request.type().equals(JobTypes.TRANSFER)) {
       if (request.dataset() == null) {
         throw new MarketException.InvalidInput(

@@ -10,7 +10,10 @@ final class JobTypes {
   static final String TRANSFER = "transfer";
   static final String ROBUSTNESS = "robustness";
 
-  static final Set<String> ALL = Set.of(VALIDATE, DISTILL, TRANSFER, ROBUSTNESS);
+  /** Several learnwares combined on the requester's data (ensembles, the job selector). */
+  static final String REUSE = "reuse";
+
+  static final Set<String> ALL = Set.of(VALIDATE, DISTILL, TRANSFER, ROBUSTNESS, REUSE);
 
   /** Types whose result is a new version (the others report on their source). */
   static final Set<String> CREATE_VERSIONS = Set.of(DISTILL, TRANSFER);

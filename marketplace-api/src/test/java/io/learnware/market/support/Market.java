@@ -5,9 +5,13 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.RealData;
+import io.learnware.spec.rkme.Rkme;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /** Helpers that drive the API over real HTTP, as a client would. */
 public final class Market {
@@ -70,5 +74,32 @@ public final class Market {
 
   public static Response uploadDigits(String token, String owner, String name) {
     return digitsUpload(token).post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
+  }
+
+  /**
+   * Uploads {@code fixtures/<name>} (digits-low or digits-high: an MLP trained on part of the
+   * digits) with the RKME of the training rows it was trained on, those whose label passes {@code
+   * part}.
+   */
+  public static void uploadDigitsHalf(String token, String owner, String name, IntPredicate part) {
+    ObjectNode spec = json(Fixtures.text(name + "/spec.json"));
+    int[] training = IntStream.range(0, 1437).toArray();
+    spec.set(
+        "statistical",
+        SpecDocuments.mapper()
+            .valueToTree(
+                Rkme.builder()
+                    .setData(RealData.digits().rows(training).where(part).x())
+                    .build()
+                    .toSpec()));
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
   }
 }

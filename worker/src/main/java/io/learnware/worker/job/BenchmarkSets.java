@@ -1,18 +1,13 @@
 package io.learnware.worker.job;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Labelled evaluation sets bundled with the worker (the repository's real data,
@@ -36,8 +31,6 @@ public final class BenchmarkSets {
   public record SetFiles(Path data, Optional<Path> labels) {}
 
   private static final String ROOT = "/benchmarks/";
-  private static final int DIGITS_TEST_FROM = 1437;
-  private static final int DIGITS_PIXELS = 64;
 
   private BenchmarkSets() {}
 
@@ -49,7 +42,8 @@ public final class BenchmarkSets {
   public static SetFiles write(String name, Path dir) throws JobFailure, IOException {
     return switch (name) {
       case "digits-test" ->
-          new SetFiles(digitsTest(dir.resolve("digits-test.csv")), Optional.empty());
+          new SetFiles(
+              copy("digits-test.csv.gz", dir.resolve("digits-test.csv.gz")), Optional.empty());
       case "fashion-mnist-test" ->
           new SetFiles(
               copy("fashion-mnist/t10k-images-idx3-ubyte.gz", dir.resolve("images.gz")),
@@ -60,34 +54,6 @@ public final class BenchmarkSets {
               "there is no bundled benchmark set \"%s\"; there are %s"
                   .formatted(name, String.join(", ", AVAILABLE.keySet())));
     };
-  }
-
-  /** The digits test rows as a CSV with a header p0..p63,label and pixels divided by 16. */
-  private static Path digitsTest(Path target) throws IOException {
-    try (BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(
-                    new GZIPInputStream(resource("digits.csv.gz")), StandardCharsets.US_ASCII));
-        Writer out = Files.newBufferedWriter(target, StandardCharsets.US_ASCII)) {
-      StringBuilder header = new StringBuilder();
-      for (int c = 0; c < DIGITS_PIXELS; c++) {
-        header.append('p').append(c).append(',');
-      }
-      out.write(header.append(Datasets.LABEL_COLUMN).append('\n').toString());
-      int row = 0;
-      for (String line = in.readLine(); line != null; line = in.readLine(), row++) {
-        if (row < DIGITS_TEST_FROM || line.isBlank()) {
-          continue;
-        }
-        String[] cells = line.split(",");
-        StringBuilder scaled = new StringBuilder();
-        for (int c = 0; c < DIGITS_PIXELS; c++) {
-          scaled.append(Integer.parseInt(cells[c]) / 16.0).append(',');
-        }
-        out.write(scaled.append(cells[DIGITS_PIXELS].strip()).append('\n').toString());
-      }
-    }
-    return target;
   }
 
   private static Path copy(String resource, Path target) throws IOException {

@@ -3,6 +3,7 @@ package io.learnware.worker.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.LearnwareSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param workDir a private scratch directory, deleted after the job
  * @param device {@code cpu} or {@code gpu}: what this worker runs on
  * @param progress where to report progress; also tells whether the job was cancelled
+ * @param sources for {@code reuse} jobs, every learnware combined: the source first, then the
+ *     others in the order requested; empty for other types
  */
 public record JobContext(
     String jobId,
@@ -33,4 +36,38 @@ public record JobContext(
     Optional<Path> datasetLabels,
     Path workDir,
     String device,
-    JobProgress progress) {}
+    JobProgress progress,
+    List<SourceInputs> sources) {
+
+  public JobContext {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+  }
+
+  /** A job on one source (every type but {@code reuse}). */
+  public JobContext(
+      String jobId,
+      JsonNode params,
+      LearnwareSpec source,
+      JsonNode sourceSpecDocument,
+      Path sourceModel,
+      Map<String, Path> sourceFiles,
+      Optional<Path> dataset,
+      Optional<Path> datasetLabels,
+      Path workDir,
+      String device,
+      JobProgress progress) {
+    this(
+        jobId,
+        params,
+        source,
+        sourceSpecDocument,
+        sourceModel,
+        sourceFiles,
+        dataset,
+        datasetLabels,
+        workDir,
+        device,
+        progress,
+        List.of());
+  }
+}

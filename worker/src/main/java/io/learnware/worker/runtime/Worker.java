@@ -8,12 +8,14 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.SourceInputs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -229,17 +231,14 @@ public final class Worker {
 
   private JobContext context(JsonNode claim, Path workDir, JobProgress progress)
       throws IOException, InterruptedException {
-    JsonNode source = claim.path("source");
-    JsonNode specDocument = source.path("spec");
-    Path model =
-        client.artifact(
-            source.path("model").path("url").asText(),
-            source.path("model").path("sha256").asText());
-    Map<String, Path> files = new HashMap<>();
-    for (JsonNode file : source.path("files")) {
-      files.put(
-          file.path("filename").asText(),
-          client.artifact(file.path("url").asText(), file.path("sha256").asText()));
+    SourceInputs source = download(claim.path("source"));
+    // A reuse job's members: the source, then the learnwares combined with it.
+    List<SourceInputs> members = new ArrayList<>();
+    if (claim.path("sources").isArray()) {
+      members.add(source);
+      for (JsonNode other : claim.path("sources")) {
+        members.add(download(other));
+      }
     }
     JsonNode dataset = claim.path("dataset");
     Optional<Path> data = Optional.empty();
@@ -262,15 +261,37 @@ public final class Worker {
     return new JobContext(
         claim.path("id").asText(),
         params.isObject() ? params : SpecDocuments.mapper().createObjectNode(),
-        SpecDocuments.parse(specDocument),
-        specDocument,
-        model,
-        files,
+        source.spec(),
+        source.specDocument(),
+        source.model(),
+        source.files(),
         data,
         labels,
         workDir,
         device,
-        progress);
+        progress,
+        members);
+  }
+
+  /** A version's model and files, by SHA-256 through the cache. */
+  private SourceInputs download(JsonNode source) throws IOException, InterruptedException {
+    JsonNode specDocument = source.path("spec");
+    Path model =
+        client.artifact(
+            source.path("model").path("url").asText(),
+            source.path("model").path("sha256").asText());
+    Map<String, Path> files = new HashMap<>();
+    for (JsonNode file : source.path("files")) {
+      files.put(
+          file.path("filename").asText(),
+          client.artifact(file.path("url").asText(), file.path("sha256").asText()));
+    }
+    return new SourceInputs(
+        source.path("learnware").asText(),
+        SpecDocuments.parse(specDocument),
+        specDocument,
+        model,
+        files);
   }
 
   /** Progress a handler reports, sent with each heartbeat; a refused heartbeat means lost. */

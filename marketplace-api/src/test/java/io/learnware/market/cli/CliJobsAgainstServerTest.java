@@ -1,0 +1,524 @@
+package io.learnware.market.cli;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.cli.LearnwareCli;
+import io.learnware.client.CreatedUser;
+import io.learnware.client.LearnwareClient;
+import io.learnware.client.LearnwareRef;
+import io.learnware.client.TokenInfo;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.worker.runtime.Worker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job commands of the command line ({@code dataset upload}, {@code distill}, {@code evaluate},
+ * {@code transfer}, {@code jobs list|show|watch|cancel}) in-process against the real market, with a
+ * real DJL worker where a job has to run.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+// The real worker's test last: a claim it left waiting on the server could take the others' jobs.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliJobsAgainstServerTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  @Order(3)
+  void distillAndEvaluateAreFollowedToTheirReports() throws Exception {
+    String token = Market.newUser("jobs");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    Path narrow = Files.writeString(tmp.resolve("narrow.csv"), "a,b,label\n0.1,0.2,1\n0.3,0.4,0\n");
+
+    try (RunningWorker worker = RunningWorker.start(List.of("validate", "distill", "robustness"))) {
+      awaitUsable(owner + "/digits");
+      Run dataset =
+          cli(
+              "dataset",
+              "upload",
+              owner + "/digits-train",
+              "--token",
+              token,
+              "--quiet",
+              "--data",
+              Fixtures.path("data/digits-train.csv.gz").toString());
+      assertThat(dataset.exitCode).as(dataset.err).isZero();
+      assertThat(dataset.out).startsWith("uploaded data set " + owner + "/digits-train (csv, ");
+
+      Run distill =
+          cli(
+              "distill",
+              owner + "/digits@1",
+              "--token",
+              token,
+              "--dataset",
+              owner + "/digits-train",
+              "--hidden",
+              "16",
+              "--epochs",
+              "20",
+              "--seed",
+              "3",
+              "--wait",
+              "--json",
+              "--quiet");
+
+      assertThat(distill.exitCode).as(distill.err + distill.out).isZero();
+      JsonNode job = json(distill.out);
+      assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(job.at("/params/student/hidden/0").asInt()).isEqualTo(16);
+      assertThat(job.at("/params/student/type").asText()).isEqualTo("mlp");
+      assertThat(job.at("/params/epochs").asInt()).isEqualTo(20);
+      assertThat(job.at("/result/learnware").asText()).isEqualTo(owner + "/digits-distilled@1");
+      // The training rows with their labels: the student learns the teacher's digits well.
+      assertThat(job.at("/result/report/fidelity").asDouble()).isGreaterThan(0.8);
+
+      Run evaluate =
+          cli(
+              "evaluate",
+              owner + "/digits",
+              "--token",
+              token,
+              "--dataset",
+              owner + "/digits-train",
+              "--noise",
+              "0.1",
+              "--epsilons",
+              "0.05",
+              "--pgd-steps",
+              "3",
+              "--wait",
+              "--quiet");
+
+      assertThat(evaluate.exitCode).as(evaluate.err + evaluate.out).isZero();
+      List<String> lines = evaluate.out.lines().toList();
+      assertThat(lines.getFirst())
+          .matches("job \\S+: robustness SUCCEEDED on " + owner + "/digits@1, .*");
+      assertThat(lines).contains("report:");
+      JsonNode report = json(evaluate.out.substring(evaluate.out.indexOf("report:") + 7));
+      assertThat(report.at("/clean/accuracy").asDouble()).isGreaterThan(0.9);
+      assertThat(report.at("/noise/0/sigma").asDouble()).isEqualTo(0.1);
+      assertThat(report.at("/pgd/0/steps").asInt()).isEqualTo(3);
+
+      // A job that fails: its error is printed and the exit code says so.
+      Run upload =
+          cli(
+              "dataset",
+              "upload",
+              owner + "/narrow",
+              "--token",
+              token,
+              "--quiet",
+              "--data",
+              narrow.toString());
+      assertThat(upload.exitCode).as(upload.err).isZero();
+      Run failing =
+          cli(
+              "distill",
+              owner + "/digits",
+              "--token",
+              token,
+              "--dataset",
+              owner + "/narrow",
+              "--wait",
+              "--quiet");
+      assertThat(failing.exitCode).as(failing.err + failing.out).isEqualTo(5);
+      assertThat(failing.out).contains(" distill FAILED on " + owner + "/digits@1");
+      assertThat(failing.out.lines())
+          .anyMatch(line -> line.startsWith("error: ") && line.contains("2 feature columns"));
+    }
+
+    Run list = cli("jobs", "list", "--token", token, "--json");
+    assertThat(list.exitCode).as(list.err).isZero();
+    List<String> types = new ArrayList<>();
+    json(list.out).forEach(j -> types.add(j.get("type").asText()));
+    // Newest first; the validation was requested by the upload.
+    assertThat(types).containsExactly("distill", "robustness", "distill", "validate");
+  }
+
+  @Test
+  @Order(1)
+  void aTransferIsQueuedWithItsParametersThenCancelled() throws IOException {
+    String token = Market.newUser("transfer");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
+    cli(
+        "dataset",
+        "upload",
+        owner + "/few",
+        "--token",
+        token,
+        "--quiet",
+        "--data",
+        Fixtures.path("data/digits-train.csv.gz").toString());
+
+    Run transfer =
+        cli(
+            "transfer",
+            owner + "/digits",
+            "--token",
+            token,
+            "--dataset",
+            owner + "/few",
+            "--target",
+            owner + "/digits-adapted",
+            "--head-hidden",
+            "0",
+            "--freeze-backbone",
+            "--epochs",
+            "4",
+            "--validation-split",
+            "0.25",
+            "--params",
+            "{\"seed\": 11, \"epochs\": 99}",
+            "--json");
+
+    assertThat(transfer.exitCode).as(transfer.err).isZero();
+    JsonNode queued = json(transfer.out);
+    assertThat(queued.get("type").asText()).isEqualTo("transfer");
+    assertThat(queued.get("state").asText()).isEqualTo("QUEUED");
+    assertThat(queued.get("source").asText()).isEqualTo(owner + "/digits@1");
+    assertThat(queued.get("dataset").asText()).isEqualTo(owner + "/few");
+    assertThat(queued.get("target").asText()).isEqualTo(owner + "/digits-adapted");
+    assertThat(queued.get("params"))
+        .isEqualTo(
+            json(
+                """
+                {"seed": 11, "epochs": 4, "head": {"hidden": 0}, "freezeBackbone": true,
+                 "validationSplit": 0.25}"""));
+    String id = queued.get("id").asText();
+
+    Run show = cli("jobs", "show", id, "--token", token);
+    assertThat(show.out).startsWith("job " + id + ": transfer QUEUED on " + owner + "/digits@1");
+    Run cancel = cli("jobs", "cancel", id, "--token", token, "--json");
+    assertThat(cancel.exitCode).as(cancel.err).isZero();
+    assertThat(json(cancel.out).get("state").asText()).isEqualTo("CANCELLED");
+    Run watch = cli("jobs", "watch", id, "--token", token, "--quiet");
+    assertThat(watch.exitCode).isEqualTo(5);
+    assertThat(watch.out).startsWith("job " + id + ": transfer CANCELLED");
+    Run again = cli("jobs", "cancel", id, "--token", token);
+    assertThat(again.exitCode).isEqualTo(1);
+    assertThat(again.err)
+        .startsWith("error: Conflict (HTTP 409): Job " + id + " has already finished");
+  }
+
+  @Test
+  @Order(2)
+  void malformedArgumentsAreUsageErrorsAndStrangersSeeNoJobs() {
+    String token = Market.newUser("usage");
+    String stranger = Market.newUser("stranger");
+    Run badId = cli("jobs", "watch", "not-a-job", "--token", token);
+    Run badParams = cli("distill", "demo/digits", "--token", token, "--params", "[1]");
+    Run unknown = cli("jobs", "show", "00000000-0000-0000-0000-000000000000", "--token", stranger);
+
+    assertThat(badId.exitCode).isEqualTo(2);
+    assertThat(badId.err).contains("'not-a-job' is not a job id (a UUID)");
+    assertThat(badParams.exitCode).isEqualTo(2);
+    assertThat(badParams.err).contains("--params: must be a JSON object");
+    assertThat(unknown.exitCode).isEqualTo(1);
+    assertThat(unknown.err).startsWith("error: Not found (HTTP 404)");
+  }
+
+  @Test
+  @Order(2)
+  void uploadTakesTheSpecFromTheFileAndFlags() throws IOException {
+    String token = Market.newUser("flags");
+    String owner = Market.usernameOf(token);
+    Path rkme = tmp.resolve("low-rkme.json");
+    Run computed =
+        cli(
+            "spec",
+            "rkme",
+            "--csv",
+            Fixtures.path("data/digits-test.csv.gz").toString(),
+            "--label",
+            "label",
+            "--points",
+            "50",
+            "--quiet",
+            "--out",
+            rkme.toString());
+    assertThat(computed.exitCode).as(computed.err).isZero();
+
+    Run upload =
+        cli(
+            "upload",
+            owner + "/digits-low",
+            "--token",
+            token,
+            "--quiet",
+            "--spec",
+            Fixtures.path("digits-low/spec.json").toString(),
+            "--model",
+            Fixtures.path("digits-low/model.pt").toString(),
+            "--stat",
+            rkme.toString(),
+            "--name",
+            "Digits, the low half",
+            "--tag",
+            "digits",
+            "--tag",
+            "low",
+            "--json");
+
+    assertThat(upload.exitCode).as(upload.err).isZero();
+    assertThat(json(upload.out).get("version").asInt()).isEqualTo(1);
+    JsonNode spec =
+        json(
+            given()
+                .get("/api/v1/learnwares/{owner}/digits-low/versions/1/spec", owner)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertThat(spec.get("name").asText()).isEqualTo("Digits, the low half");
+    assertThat(spec.get("tags")).extracting(JsonNode::asText).containsExactly("digits", "low");
+    assertThat(spec.at("/statistical/type").asText()).isEqualTo("rkme-table");
+    assertThat(spec.at("/statistical/z").size()).isEqualTo(50);
+    assertThat(spec.get("description").asText()).contains("the digits 0-4");
+    Run notJson =
+        cli(
+            "upload",
+            owner + "/digits-low",
+            "--token",
+            token,
+            "--spec",
+            Fixtures.path("digits-low/spec.json").toString(),
+            "--model",
+            Fixtures.path("digits-low/model.pt").toString(),
+            "--stat",
+            Fixtures.path("digits-low/model.pt").toString());
+    assertThat(notJson.exitCode).isEqualTo(1);
+    assertThat(notJson.err)
+        .startsWith("error: " + Fixtures.path("digits-low/model.pt") + ": not JSON");
+  }
+
+  @Test
+  @Order(2)
+  void uploadBuildsTheSpecFromFlagsAlone() throws IOException {
+    String token = Market.newUser("noflags");
+    String owner = Market.usernameOf(token);
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "upload",
+                owner + "/digits-high",
+                "--token",
+                token,
+                "--quiet",
+                "--model",
+                Fixtures.path("digits-high/model.pt").toString(),
+                "--name",
+                "Digits 5-9",
+                "--description",
+                "8x8 digits as 64 pixels in 0..1; trained on the 5-9s",
+                "--data-type",
+                "table",
+                "--task",
+                "classification",
+                "--input-dimension",
+                "64",
+                "--labels",
+                "0,1,2,3,4,5,6,7,8,9"));
+
+    Run incomplete = cli(flags.toArray(String[]::new));
+    flags.addAll(List.of("--license", "MIT", "--json"));
+    Run upload = cli(flags.toArray(String[]::new));
+
+    assertThat(incomplete.exitCode).isEqualTo(1);
+    assertThat(incomplete.err).startsWith("error: the specification has 1 problem(s)");
+    assertThat(incomplete.err).contains("license");
+    assertThat(upload.exitCode).as(upload.err).isZero();
+    JsonNode spec =
+        json(
+            given()
+                .get("/api/v1/learnwares/{owner}/digits-high/versions/1/spec", owner)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertThat(spec.at("/model/format").asText()).isEqualTo("torchscript");
+    assertThat(spec.at("/output/dimension").asInt()).isEqualTo(10);
+    assertThat(spec.at("/input/dimension").asInt()).isEqualTo(64);
+    assertThat(spec.get("specVersion").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(2)
+  void reuseTakesTheMixtureTheMarketRecommends() throws IOException {
+    String token = Market.newUser("mixture");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    TestWorker.validateAll();
+    cli(
+        "dataset",
+        "upload",
+        owner + "/mine",
+        "--token",
+        token,
+        "--quiet",
+        "--data",
+        Fixtures.path("data/digits-test.csv.gz").toString());
+    Path rkme = tmp.resolve("mine.json");
+    cli(
+        "spec",
+        "rkme",
+        "--csv",
+        Fixtures.path("data/digits-test.csv.gz").toString(),
+        "--label",
+        "label",
+        "--quiet",
+        "--out",
+        rkme.toString());
+
+    Run reuse =
+        cli(
+            "reuse",
+            "--token",
+            token,
+            "--stat",
+            rkme.toString(),
+            "--owner",
+            owner,
+            "--dataset",
+            owner + "/mine",
+            "--json");
+    Run both = cli("reuse", owner + "/digits-low", "--stat", rkme.toString(), "--token", token);
+    Run one = cli("reuse", owner + "/digits-low", "--token", token);
+
+    assertThat(reuse.exitCode).as(reuse.err).isZero();
+    JsonNode job = json(reuse.out);
+    assertThat(job.get("type").asText()).isEqualTo("reuse");
+    // The mixture's heavier member is the source; the other is pinned to its version.
+    assertThat(List.of(job.get("source").asText(), job.at("/params/sources/0").asText()))
+        .containsExactlyInAnyOrder(owner + "/digits-low@1", owner + "/digits-high@1");
+    assertThat(both.exitCode).isEqualTo(2);
+    assertThat(both.err).contains("name two or more learnwares, or give --stat (not both)");
+    assertThat(one.exitCode).isEqualTo(2);
+    cli("jobs", "cancel", job.get("id").asText(), "--token", token);
+  }
+
+  @Test
+  @Order(2)
+  void theClientLibraryCoversAccountsTokensAliasesAndDeletion() throws Exception {
+    String name = "lib-" + UUID.randomUUID().toString().substring(0, 8);
+    try (LearnwareClient admin =
+        LearnwareClient.builder(URI.create(server()))
+            .token(EmbeddedPostgresResource.ADMIN_TOKEN)
+            .build()) {
+      CreatedUser user = admin.createUser(name);
+      assertThat(user.username()).isEqualTo(name);
+      assertThat(admin.me().roles()).contains("admin");
+
+      try (LearnwareClient client =
+          LearnwareClient.builder(URI.create(server())).token(user.token()).build()) {
+        assertThat(client.me().username()).isEqualTo(name);
+        TokenInfo laptop = client.createToken("laptop");
+        assertThat(laptop.token()).isNotBlank();
+        assertThat(client.tokens()).extracting(TokenInfo::name).contains("laptop");
+        client.revokeToken(laptop.id());
+        assertThat(client.tokens()).extracting(TokenInfo::name).doesNotContain("laptop");
+
+        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        var ref = LearnwareRef.parse(name + "/digits");
+        client.setAlias(ref, "prod", 1);
+        assertThat(client.version(ref.at("prod")).version()).isEqualTo(1);
+        assertThat(client.learnware(name, "digits").get("versions")).hasSize(2);
+        client.delete(ref.at("2"));
+        assertThat(client.learnware(name, "digits").get("versions")).hasSize(1);
+      }
+    }
+  }
+
+  private static void awaitUsable(String learnware) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");
+      if (pulled.out.contains(learnware + "@")) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(learnware + " was never validated");
+  }
+
+  /** An in-process worker node with real DJL handlers. */
+  private record RunningWorker(Worker worker, Thread thread) implements AutoCloseable {
+    static RunningWorker start(List<String> types) throws IOException {
+      Worker worker =
+          Worker.builder()
+              .setServer(URI.create(server()))
+              .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+              .optTypes(types)
+              .optDevice("cpu")
+              .optWorkerId("cli-jobs")
+              .optCache(Files.createTempDirectory("worker-cli-jobs"))
+              .optShutdownGrace(Duration.ofSeconds(5))
+              .build();
+      return new RunningWorker(worker, Thread.ofPlatform().name("worker-cli").start(worker::run));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      worker.stop();
+      thread.join();
+    }
+  }
+
+  private static String server() {
+    return "http://localhost:"
+        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return SpecDocuments.mapper().readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  private static Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (!all.getFirst().equals("spec")) {
+      all.add(List.of("jobs", "dataset").contains(all.getFirst()) ? 2 : 1, "--server=" + server());
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        LearnwareCli.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(all.toArray(String[]::new));
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+}

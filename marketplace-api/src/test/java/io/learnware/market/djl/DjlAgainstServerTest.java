@@ -1,0 +1,162 @@
+package io.learnware.market.djl;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.djl.LearnwareModel;
+import io.learnware.djl.examples.DigitsExample;
+import io.learnware.djl.examples.ReuseExample;
+import io.learnware.market.storage.Sha256;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.ProgressListener;
+import io.learnware.spec.reuse.ProbabilisticClassifier;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DJL programs against the real market: a {@code learnware://} URL loads a stored learnware
+ * (downloaded, checked, cached), the example program measures it, and two learnwares trained on
+ * halves of the digits are reused at once by ensembles and the RKME job selector.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class DjlAgainstServerTest {
+
+  private static final Path TEST_ROWS = Fixtures.path("data/digits-test.csv.gz");
+
+  @TempDir Path cache;
+
+  @BeforeEach
+  void privateCache() {
+    System.setProperty("learnware.cache", cache.toString());
+  }
+
+  @AfterEach
+  void defaultCache() {
+    System.clearProperty("learnware.cache");
+  }
+
+  @Test
+  void theExampleProgramLoadsALearnwareByUrlAndMeasuresIt() throws Exception {
+    String token = Market.newUser("djl");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
+    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+
+    double accuracy = DigitsExample.accuracy(url(owner + "/digits@latest"), TEST_ROWS);
+
+    // fixtures/README.md: the digits MLP's test accuracy is 0.9167 (330 / 360).
+    assertThat(accuracy).isEqualTo(330 / 360.0);
+    assertThat(cache.resolve("blobs").resolve(modelSha))
+        .hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    Path pulled =
+        cache.resolve("djl").resolve("localhost_" + port()).resolve(owner + "/digits/latest");
+    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    assertThat(pulled.resolve("spec.json")).exists();
+
+    // Loaded again by version number: the bytes come from the cache, checked again.
+    Files.delete(pulled.resolve("model.pt"));
+    assertThat(DigitsExample.accuracy(url(owner + "/digits@1"), TEST_ROWS)).isEqualTo(accuracy);
+  }
+
+  @Test
+  void anOnnxLearnwareLoadsOnOnnxRuntimeAndAnswersProbabilities() throws Exception {
+    String token = Market.newUser("onnx");
+    String owner = Market.usernameOf(token);
+    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ((ObjectNode) spec.get("model")).put("format", "onnx").remove("featureExtractor");
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
+        .multiPart(
+            "model",
+            "model.onnx",
+            Fixtures.bytes("digits-mlp/model.onnx"),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/digits-onnx/versions", owner)
+        .then()
+        .statusCode(201);
+    CsvTables.Table test = CsvTables.read(TEST_ROWS, "label", ProgressListener.none());
+    int[] labels = test.labels().stream().mapToInt(Integer::parseInt).toArray();
+
+    try (LearnwareModel model = LearnwareModel.load(url(owner + "/digits-onnx"))) {
+      double[][] p = model.probabilities(test.features());
+
+      assertThat(model.model().getNDManager().getEngine().getEngineName()).isEqualTo("OnnxRuntime");
+      assertThat(model.rkme()).isEmpty();
+      assertThat(p[0]).hasSize(10);
+      assertThat(Arrays.stream(p[0]).sum()).isCloseTo(1.0, within(1e-6));
+      // The same weights as the TorchScript fixture: 330 of the 360 test rows.
+      assertThat(ProbabilisticClassifier.accuracy(p, labels)).isEqualTo(330 / 360.0);
+    }
+  }
+
+  @Test
+  void anUnknownLearnwareFailsTheLoadWithTheMarketsReason() {
+    String owner = Market.usernameOf(Market.newUser("missing"));
+
+    // DJL asks the repository for its resources while building the criteria, where it cannot
+    // throw IOException: the pull's failure comes out unchecked, with the market's problem.
+    assertThatExceptionOfType(UncheckedIOException.class)
+        .isThrownBy(
+            () ->
+                Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelUrls(url(owner + "/nothing@1"))
+                    .build()
+                    .loadModel())
+        .withMessageContaining("Not found (HTTP 404): No learnware " + owner + "/nothing.")
+        .withCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
+    String token = Market.newUser("reuse");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    TestWorker.validateAll();
+
+    ReuseExample.Measurement m =
+        ReuseExample.measure(
+            TEST_ROWS, List.of(url(owner + "/digits-low"), url(owner + "/digits-high")));
+
+    // fixtures/digits-split.json: alone, each is right on about half of the 360 test rows.
+    assertThat(m.rows()).isEqualTo(360);
+    assertThat(m.single()[0]).isCloseTo(166 / 360.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.single()[1]).isCloseTo(173 / 360.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.selector()).isGreaterThan(0.85).isGreaterThan(m.bestSingle() + 0.3);
+    assertThat(m.mean()).isGreaterThan(m.bestSingle());
+    assertThat(m.vote()).isGreaterThan(m.bestSingle());
+  }
+
+  private static String url(String ref) {
+    return "learnware://localhost:" + port() + "/" + ref;
+  }
+
+  private static int port() {
+    return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+  }
+}

@@ -1,0 +1,225 @@
+package io.learnware.market.worker;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.cli.LearnwareCli;
+import io.learnware.client.JobInfo;
+import io.learnware.client.JobListener;
+import io.learnware.client.JobRequest;
+import io.learnware.client.LearnwareClient;
+import io.learnware.client.LearnwareRef;
+import io.learnware.client.TransferListener;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.TestWorker;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.worker.runtime.Worker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The {@code reuse} job end to end: requested with the CLI and the client library, run by a real
+ * DJL worker on two learnwares trained on halves of the digits, for a user whose data spans both.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+// The real worker's test last: a claim it left waiting on the server could take the others' jobs.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReuseJobTest {
+
+  @Test
+  @Order(1)
+  void requestsAreCheckedAndPinnedToExactVersions() {
+    String token = Market.newUser("reuse-check");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
+    TestWorker.validateAll();
+    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
+    uploadTestRows(token, owner);
+
+    request(
+            token,
+            Map.of("type", "reuse", "source", owner + "/digits-low", "dataset", owner + "/user"))
+        .then()
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/params/sources"));
+    request(
+            token,
+            Map.of(
+                "type",
+                "reuse",
+                "source",
+                owner + "/digits-low",
+                "params",
+                Map.of("sources", List.of(owner + "/digits-high"))))
+        .then()
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/dataset"));
+    request(token, reuse(owner, List.of(owner + "/nothing")))
+        .then()
+        .statusCode(404)
+        .body("detail", equalTo("No learnware " + owner + "/nothing."));
+    request(token, reuse(owner, List.of(owner + "/pending@2")))
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("a reuse job needs USABLE versions"));
+    request(token, reuse(owner, List.of(owner + "/digits-low@1")))
+        .then()
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/params/sources/0"));
+
+    String id =
+        request(token, reuse(owner, List.of(owner + "/digits-high@latest")))
+            .then()
+            .statusCode(202)
+            .body("source", equalTo(owner + "/digits-low@1"))
+            .body("params.sources[0]", equalTo(owner + "/digits-high@1"))
+            .extract()
+            .path("id");
+    given().auth().oauth2(token).post("/api/v1/jobs/{id}/cancel", id).then().statusCode(200);
+  }
+
+  @Test
+  @Order(2)
+  void aRealWorkerCombinesTwoHalvesBetterThanEitherAlone() throws Exception {
+    String token = Market.newUser("reuse");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    TestWorker.validateAll();
+    uploadTestRows(token, owner);
+
+    Worker worker =
+        Worker.builder()
+            .setServer(URI.create(server()))
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(List.of("reuse"))
+            .optDevice("cpu")
+            .optWorkerId("reuse-worker")
+            .optCache(Files.createTempDirectory("worker-reuse"))
+            .optShutdownGrace(Duration.ofSeconds(5))
+            .build();
+    Thread thread = Thread.ofPlatform().name("worker-reuse").start(worker::run);
+    try {
+      // The command line...
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int exit =
+          LearnwareCli.commandLine()
+              .setOut(new PrintWriter(out, true))
+              .setErr(new PrintWriter(err, true))
+              .execute(
+                  "reuse",
+                  "--server=" + server(),
+                  "--token",
+                  token,
+                  owner + "/digits-low",
+                  owner + "/digits-high",
+                  "--dataset",
+                  owner + "/user",
+                  "--wait",
+                  "--json",
+                  "--quiet");
+      assertThat(exit).as(err.toString()).isZero();
+      JsonNode job = SpecDocuments.mapper().readTree(out.toString());
+      JsonNode report = job.at("/result/report");
+      assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(report.get("rows").asInt()).isEqualTo(360);
+      assertThat(report.get("labelled").asBoolean()).isTrue();
+      assertThat(report.get("learnwares"))
+          .extracting(JsonNode::asText)
+          .containsExactly(owner + "/digits-low@1", owner + "/digits-high@1");
+      // fixtures/digits-split.json: 166 and 173 of the 360 test rows alone.
+      assertThat(report.at("/single/0/accuracy").asDouble()).isEqualTo(166 / 360.0);
+      assertThat(report.at("/single/1/accuracy").asDouble()).isEqualTo(173 / 360.0);
+      double bestSingle = 173 / 360.0;
+      assertThat(report.at("/mean/accuracy").asDouble()).isGreaterThan(bestSingle + 0.2);
+      assertThat(report.at("/vote/accuracy").asDouble()).isGreaterThan(bestSingle + 0.2);
+      assertThat(report.at("/selector/accuracy").asDouble()).isGreaterThan(0.85);
+      assertThat(report.at("/best/method").asText()).isEqualTo("selector");
+      assertThat(
+              report.at("/selector/routed/0/rows").asInt()
+                  + report.at("/selector/routed/1/rows").asInt())
+          .isEqualTo(360);
+      int predicted = 0;
+      for (JsonNode count : report.at("/selector/predicted")) {
+        predicted += count.asInt();
+      }
+      assertThat(predicted).isEqualTo(360);
+
+      // ...and the client library give the same report.
+      try (LearnwareClient client =
+          LearnwareClient.builder(URI.create(server())).token(token).build()) {
+        JobInfo queued =
+            client.submit(
+                JobRequest.reuse(
+                    List.of(
+                        LearnwareRef.parse(owner + "/digits-low"),
+                        LearnwareRef.parse(owner + "/digits-high")),
+                    owner + "/user"));
+        JobInfo done = client.watch(queued.id(), JobListener.none());
+        assertThat(done.succeeded()).as(done.error()).isTrue();
+        assertThat(done.result().report()).isEqualTo(report);
+      }
+    } finally {
+      worker.stop();
+      thread.join(30_000);
+    }
+  }
+
+  private static Map<String, Object> reuse(String owner, List<String> sources) {
+    return Map.of(
+        "type",
+        "reuse",
+        "source",
+        owner + "/digits-low",
+        "dataset",
+        owner + "/user",
+        "params",
+        Map.of("sources", sources));
+  }
+
+  private static io.restassured.response.Response request(String token, Map<String, Object> body) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/jobs");
+  }
+
+  private static void uploadTestRows(String token, String owner) {
+    try (LearnwareClient client =
+        LearnwareClient.builder(URI.create(server())).token(token).build()) {
+      client.uploadDataset(
+          owner, "user", Fixtures.path("data/digits-test.csv.gz"), null, TransferListener.none());
+    } catch (IOException | io.learnware.client.LearnwareApiException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String server() {
+    return "http://localhost:"
+        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+  }
+}
