@@ -1,7 +1,6 @@
 import type { LineageEdge } from "../lib/api";
 import { href } from "../lib/router";
 
-const NODE_W = 200;
 const NODE_H = 44;
 const GAP_X = 90;
 const GAP_Y = 16;
@@ -11,6 +10,8 @@ const GAP_Y = 16;
  * version. Edges are labelled with the relation (distilled, transferred).
  */
 export function LineageGraph({ self, parents, children }: { self: string; parents: LineageEdge[]; children: LineageEdge[] }) {
+  const longest = Math.max(self.length, ...parents.map((e) => e.learnware.length), ...children.map((e) => e.learnware.length));
+  const NODE_W = Math.min(420, Math.max(180, longest * 8 + 28));
   const columns = [parents, [{ learnware: self, relation: "" } as LineageEdge], children].filter((column, index) => index === 1 || column.length);
   const selfColumn = parents.length ? 1 : 0;
   const rows = Math.max(...columns.map((column) => column.length));
@@ -52,7 +53,7 @@ export function LineageGraph({ self, parents, children }: { self: string; parent
                 <a href={isSelf ? undefined : href.ref(edge.learnware)} class={isSelf ? "node self" : "node"}>
                   <rect x={at.x} y={at.y} width={NODE_W} height={NODE_H} rx="10" />
                   <text x={at.x + NODE_W / 2} y={at.y + NODE_H / 2 + 5} text-anchor="middle">
-                    {edge.learnware.length > 26 ? `${edge.learnware.slice(0, 25)}…` : edge.learnware}
+                    {edge.learnware}
                   </text>
                 </a>
               </g>

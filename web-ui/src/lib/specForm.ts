@@ -219,7 +219,7 @@ const validate = ajv.compile(schema);
 function message(error: ErrorObject): string {
   const custom = (error.parentSchema as { errorMessage?: Record<string, string> } | undefined)?.errorMessage;
   if (custom?.[error.keyword]) return custom[error.keyword];
-  if (error.keyword === "required") return "is required";
+  if (error.keyword === "required" || (error.keyword === "minLength" && error.params.limit === 1)) return "is required";
   if (error.keyword === "enum") return `must be one of ${(error.params.allowedValues as unknown[]).join(", ")}`;
   if (error.keyword === "additionalProperties") return "is not a member of the specification";
   return error.message ?? "is invalid";
@@ -242,6 +242,8 @@ export function validateSpec(spec: Record<string, any>): Violation[] {
     for (const error of validate.errors ?? []) {
       // "if" failures only say which branch applied; the branch's own errors carry the detail.
       if (error.keyword === "if" || error.keyword === "allOf") continue;
+      // An empty text is "required"; that it also matches no pattern says nothing more.
+      if (error.keyword === "pattern" && error.data === "") continue;
       const violation = { pointer: pointerOf(error), message: message(error) };
       const key = `${violation.pointer} ${violation.message}`;
       if (!seen.has(key)) {

@@ -98,6 +98,8 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
     try {
       const doc = JSON.parse(await file.text());
       setForm(fromSpec(doc));
+      // Nobody typed these fields: show every problem of the imported document at once.
+      setSubmitted(true);
       setNotice(`Filled in from ${file.name}.`);
     } catch (e) {
       setNotice(`${file.name} is not JSON: ${(e as Error).message}`);
