@@ -52,6 +52,7 @@ try {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => message.type() === "error" && !/404|Not Found/.test(message.text()) && problems.push(`console: ${message.text()}`));
   const shoot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page
     await page.waitForTimeout(300); // let charts lay out after their resize observers fire
     await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
   };
