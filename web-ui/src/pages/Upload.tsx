@@ -229,7 +229,10 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         </div>
         <div class={`field ${(submitted && !model) || remote.model ? "invalid" : ""}`}>
           <label for="model-file">Model file</label>
-          <input id="model-file" type="file" onChange={(e) => setModel(e.currentTarget.files?.[0] ?? null)} />
+          <input id="model-file" type="file" onChange={(e) => {
+              setModel(e.currentTarget.files?.[0] ?? null);
+              setServerError(null);
+            }} />
           {model && <p class="hint">{model.name} · {formatBytes(model.size)}</p>}
           {submitted && !model && <p class="field-error">choose the model file</p>}
           {(remote.model ?? []).map((m) => (
@@ -240,7 +243,10 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         </div>
         <div class={`field ${remote.files ? "invalid" : ""}`}>
           <label for="extra-files">Extra files (optional)</label>
-          <input id="extra-files" type="file" multiple onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])} />
+          <input id="extra-files" type="file" multiple onChange={(e) => {
+              setFiles([...(e.currentTarget.files ?? [])]);
+              setServerError(null);
+            }} />
           {files.length > 0 && <p class="hint">{files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(", ")}</p>}
           {(remote.files ?? []).map((m) => (
             <p class="field-error" key={m}>
@@ -261,6 +267,11 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
       </fieldset>
 
       {serverError && (remote.form?.length || !serverError.violations.length) ? <ErrorBox error={{ ...serverError, violations: serverError.violations.filter((v) => byField([v]).form) }} /> : null}
+      {serverError && serverError.violations.length > 0 && !remote.form?.length && (
+        <p class="field-error" role="alert">
+          The market refused the upload: {serverError.detail ?? serverError.title} See the marked fields.
+        </p>
+      )}
       {progress !== null && <ProgressBar value={progress} label="Upload progress" />}
       <div class="submit-row">
         <button class="button primary" type="submit" disabled={progress !== null}>
