@@ -30,7 +30,8 @@ export function LinePlot({ series }: { series: Series }) {
         {
           width,
           height: 240,
-          scales: { x: { time: false } },
+          // Accuracies are read against the whole 0..1 range, so curves of different reports compare.
+          scales: { x: { time: false }, ...(series.yLabel === "accuracy" ? { y: { range: [0, 1] as [number, number] } } : {}) },
           axes: [{ label: series.xLabel }, { label: series.yLabel }],
           series: [
             { label: series.xLabel },

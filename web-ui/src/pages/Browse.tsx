@@ -24,6 +24,11 @@ export function searchFilters(params: URLSearchParams): SearchFilters {
   };
 }
 
+/** How many filters the URL sets (the text query is not one). */
+function activeFilters(params: URLSearchParams): number {
+  return [...new Set([...params.keys()])].filter((key) => key !== "q" && key !== "page").length;
+}
+
 type Results =
   | { kind: "browse"; items: LearnwareSummary[]; total: number }
   | { kind: "search"; result: SearchResult; statistical: boolean };
@@ -36,6 +41,7 @@ export function Browse({ params }: { params: URLSearchParams }) {
   const [loading, setLoading] = useState(false);
   const [text, setText] = useState(params.get("q") ?? "");
   const [dropError, setDropError] = useState<string | null>(null);
+  const [showFilters, setShowFilters] = useState(false);
   const page = Number(params.get("page") ?? 0);
   const key = params.toString();
 
@@ -135,7 +141,10 @@ export function Browse({ params }: { params: URLSearchParams }) {
       </section>
 
       <div class="browse-layout">
-        <aside class="filters" aria-label="Filters">
+        <button type="button" class="button filters-toggle" aria-expanded={showFilters} aria-controls="filters" onClick={() => setShowFilters(!showFilters)}>
+          Filters{activeFilters(params) ? ` (${activeFilters(params)} active)` : ""}
+        </button>
+        <aside id="filters" class={`filters ${showFilters ? "" : "collapsed"}`} aria-label="Filters">
           <Facet label="Data type" id="f-dataType" value={params.get("dataType") ?? ""} options={DATA_TYPES} onChange={(v) => update({ dataType: v })} />
           <Facet label="Task" id="f-task" value={params.get("task") ?? ""} options={TASKS} onChange={(v) => update({ task: v })} />
           <Facet label="Licence" id="f-license" value={params.get("license") ?? ""} options={LICENSES} onChange={(v) => update({ license: v })} />
