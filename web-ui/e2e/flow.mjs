@@ -167,6 +167,17 @@ try {
   await page.goto(`${base}/#/l/${username}/digits/1?tab=lineage`);
   await page.locator(".lineage svg").getByText(`${username}/digits-distilled@1`, { exact: true }).waitFor();
 
+  step("cancel a running distillation");
+  await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
+  await page.getByLabel("Epochs").fill("10000");
+  await page.getByLabel("Result learnware (optional)").fill(`${username}/never`);
+  await page.getByRole("button", { name: "Request distillation" }).click();
+  const long = page.locator(".card.job.highlighted");
+  await long.locator(".badge-running").waitFor({ timeout: 60_000 });
+  await long.getByRole("button", { name: "Cancel" }).click();
+  await long.locator(".badge-cancelled").waitFor();
+  check((await long.getByRole("button", { name: "Cancel" }).count()) === 0, "a cancelled job offers no cancel");
+
   step("evaluate robustness on an uploaded labelled CSV; the report is plotted");
   await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
   await page.getByText("Evaluate robustness").click();
@@ -191,6 +202,7 @@ try {
     ["browse", "#/", ".cards .card"],
     ["learnware", `#/l/${username}/digits/1`, ".spec-grid"],
     ["reports", `#/l/${username}/digits/1?tab=reports`, ".plot"],
+    ["lineage", `#/l/${username}/digits-distilled/1?tab=lineage`, ".lineage svg"],
     ["jobs", "#/jobs", ".card.job"],
     ["upload", "#/upload", "form.upload"],
   ]) {

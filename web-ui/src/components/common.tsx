@@ -107,6 +107,11 @@ export function Tabs({
           aria-selected={tab.id === active}
           aria-controls={`panel-${tab.id}`}
           tabIndex={tab.id === active ? 0 : -1}
+          ref={(element) => {
+            // On narrow screens the tab row scrolls sideways: keep the selected tab in view.
+            const row = element?.parentElement;
+            if (element && row && tab.id === active) row.scrollLeft = element.offsetLeft - (row.clientWidth - element.clientWidth) / 2;
+          }}
           class={tab.id === active ? "tab active" : "tab"}
           onClick={() => onSelect(tab.id)}
           onKeyDown={(event) => move(event as KeyboardEvent, index)}

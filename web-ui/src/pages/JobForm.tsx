@@ -175,7 +175,7 @@ export function JobForm({ version }: { version: VersionView }) {
           {fields.student === "gbdt" && check("dart", "DART")}
           {text("temperature", "Temperature T", { type: "number", min: 0.1, step: "any" })}
           {text("alpha", "α (weight of the soft term)", { type: "number", min: 0, max: 1, step: "any" })}
-          {text("epochs", "Epochs", { type: "number", min: 1 })}
+          {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}
           {text("seed", "Seed", { type: "number" })}
         </div>
       )}
@@ -183,7 +183,7 @@ export function JobForm({ version }: { version: VersionView }) {
         <div class="form-grid">
           {text("headHidden", "Head hidden units (0 = linear)", { type: "number", min: 0 })}
           {check("freezeBackbone", "Freeze the backbone")}
-          {text("epochs", "Epochs", { type: "number", min: 1 })}
+          {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}
           {text("batchSize", "Batch size", { type: "number", min: 1 })}
           {text("learningRate", "Learning rate", { type: "number", step: "any", min: 0 })}
           {text("validationSplit", "Validation split", { type: "number", step: "any", min: 0, max: 0.9 })}
