@@ -30,8 +30,7 @@ export function LinePlot({ series }: { series: Series }) {
         {
           width,
           height: 240,
-          // Accuracies are read against the whole 0..1 range, so curves of different reports compare.
-          scales: { x: { time: false }, ...(series.yLabel === "accuracy" ? { y: { range: [0, 1] as [number, number] } } : {}) },
+          scales: { x: { time: false }, ...yScale(series) },
           axes: [{ label: series.xLabel }, { label: series.yLabel }],
           series: [
             { label: series.xLabel },
@@ -54,6 +53,16 @@ export function LinePlot({ series }: { series: Series }) {
       <div ref={ref} role="img" aria-label={`${series.title}: ${describe(series)}`} />
     </figure>
   );
+}
+
+/**
+ * Accuracies are read against the whole 0..1 range, so curves of different reports compare; losses,
+ * which fall by orders of magnitude in the first epochs, on a log scale.
+ */
+function yScale(series: Series): uPlot.Options["scales"] {
+  if (series.yLabel === "accuracy") return { y: { range: [0, 1] } };
+  const positive = series.lines.every((line) => line.y.every((value) => value === null || value > 0));
+  return series.yLabel === "loss" && positive ? { y: { distr: 3 } } : {};
 }
 
 function describe(series: Series): string {

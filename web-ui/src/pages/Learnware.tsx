@@ -19,6 +19,14 @@ const TABS = [
   { id: "jobs", label: "Run a job" },
 ];
 
+const REPORT_TITLES: Record<string, string> = {
+  robustness: "Robustness",
+  validate: "Validation",
+  validation: "Validation",
+  distill: "Distillation",
+  transfer: "Transfer",
+};
+
 export function LearnwarePage({ owner, name, version, tab }: { owner: string; name: string; version?: string; tab?: string }) {
   const [learnware, setLearnware] = useState<LearnwareView | null>(null);
   const [current, setCurrent] = useState<VersionView | null>(null);
@@ -308,7 +316,7 @@ function Reports({ version }: { version: VersionView }) {
     <div class="reports">
       {plots.map((plot, index) => (
         <section class="report" key={index}>
-          <h2>{plot.type === "robustness" ? "Robustness" : plot.type === "validate" || plot.type === "validation" ? "Validation" : plot.type.charAt(0).toUpperCase() + plot.type.slice(1)}</h2>
+          <h2>{REPORT_TITLES[plot.type] ?? plot.type}</h2>
           {plot.headline.length > 0 && (
             <dl class="stats">
               {plot.headline.map((h) => (
