@@ -6,7 +6,7 @@
 //
 //   node web-ui/e2e/flow.mjs --base URL --admin-token TOKEN --rkme my-rkme.json --screenshots docs/screenshots
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -178,9 +178,17 @@ try {
   await long.locator(".badge-cancelled").waitFor();
   check((await long.getByRole("button", { name: "Cancel" }).count()) === 0, "a cancelled job offers no cancel");
 
-  step("evaluate robustness on an uploaded labelled CSV; the report is plotted");
-  await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
+  step("evaluate an image classifier's robustness on an uploaded labelled CSV; the report is plotted");
+  // The digits CNN is uploaded through the API (the form was exercised above); its rows are 1×8×8 images.
+  const form = new FormData();
+  form.append("spec", new Blob([readFileSync(`${fixtures}/digits-cnn/spec.json`)], { type: "application/json" }), "spec.json");
+  form.append("model", new Blob([readFileSync(`${fixtures}/digits-cnn/model.pt`)]), "model.pt");
+  const cnn = await fetch(`${base}/api/v1/learnwares/${username}/digits-cnn/versions`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+  check(cnn.status === 201, `CNN uploaded (${cnn.status})`);
+  await page.goto(`${base}/#/l/${username}/digits-cnn/1?tab=jobs`);
+  await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
   await page.getByText("Evaluate robustness").click();
+  await page.getByLabel("Noise σ values").fill("0, 0.1, 0.2, 0.4");
   await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-train.csv.gz`);
   await page.getByRole("button", { name: "Request evaluation" }).click();
   const evaluation = page.locator(".card.job.highlighted");
@@ -188,6 +196,7 @@ try {
   await evaluation.getByRole("link", { name: "See the report" }).click();
   await page.getByText("Accuracy vs noise σ").waitFor();
   await page.getByText("Accuracy vs ε (L∞)").waitFor();
+  await page.getByText("Accuracy under corruptions").waitFor();
   await shoot("reports");
 
   step("narrow screens (390 px)");
@@ -201,7 +210,7 @@ try {
   for (const [name, path, ready] of [
     ["browse", "#/", ".cards .card"],
     ["learnware", `#/l/${username}/digits/1`, ".spec-grid"],
-    ["reports", `#/l/${username}/digits/1?tab=reports`, ".plot"],
+    ["reports", `#/l/${username}/digits-cnn/1?tab=reports`, ".plot"],
     ["lineage", `#/l/${username}/digits-distilled/1?tab=lineage`, ".lineage svg"],
     ["jobs", "#/jobs", ".card.job"],
     ["upload", "#/upload", "form.upload"],

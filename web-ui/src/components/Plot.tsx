@@ -74,16 +74,16 @@ function describe(series: Series): string {
 /** Accuracy per corruption and severity as a heat table: readable, and exact for screen readers. */
 export function CorruptionTable({ bars }: { bars: Bars }) {
   return (
-    <figure class="plot">
+    <figure class="plot wide">
       <figcaption>{bars.title}</figcaption>
       <div class="table-scroll">
         <table class="heat">
           <thead>
             <tr>
-              <th scope="col">corruption</th>
+              <th scope="col">corruption · severity</th>
               {bars.groups.map((group) => (
-                <th scope="col" key={group.label}>
-                  {group.label}
+                <th scope="col" key={group.label} aria-label={group.label}>
+                  {group.label.replace(/^severity /, "")}
                 </th>
               ))}
             </tr>

@@ -44,7 +44,10 @@ export function jobParams(type: JobType, f: Record<string, string | boolean>): R
     set("noise", numberList(String(f.noise ?? "")));
     set("epsilons", numberList(String(f.epsilons ?? "")));
     set("pgdSteps", n("pgdSteps"));
-    if (f.corruptions) set("corruptions", "all");
+    if (f.corruptions) {
+      set("corruptions", "all");
+      set("severities", numberList(String(f.severities ?? "")));
+    }
   }
   return params;
 }
@@ -72,6 +75,7 @@ const DEFAULTS: Record<string, string | boolean> = {
   epsilons: "0, 0.02, 0.05, 0.1",
   pgdSteps: "10",
   corruptions: true,
+  severities: "1, 3, 5",
 };
 
 export function JobForm({ version }: { version: VersionView }) {
@@ -196,6 +200,7 @@ export function JobForm({ version }: { version: VersionView }) {
           {text("epsilons", "Attack ε values")}
           {text("pgdSteps", "PGD steps", { type: "number", min: 1 })}
           {version.spec.dataType === "image" && check("corruptions", "All corruptions (images)")}
+          {version.spec.dataType === "image" && fields.corruptions && text("severities", "Corruption severities (1..5)")}
         </div>
       )}
 
