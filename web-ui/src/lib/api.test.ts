@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Api, ApiError, browseQueryString, parseRef, parseSse, type Job } from "./api";
+import { Api, ApiError, browseQueryString, parseSse, type Job } from "./api";
 
 /** A fetch that answers from a table and records the requests. */
 function fakeFetch(answers: Record<string, () => Response>) {
@@ -59,10 +59,8 @@ describe("the API client", () => {
     expect(parseSse(": keep-alive\n\n")).toEqual({ events: [], rest: "" });
   });
 
-  it("builds query strings and reads references", () => {
+  it("builds query strings", () => {
     expect(browseQueryString({ q: "x y", page: 0, state: undefined })).toBe("?q=x+y&page=0");
     expect(browseQueryString({})).toBe("");
-    expect(parseRef("demo/digits@3")).toEqual({ owner: "demo", name: "digits", version: "3" });
-    expect(parseRef("demo/digits")).toEqual({ owner: "demo", name: "digits", version: "latest" });
   });
 });

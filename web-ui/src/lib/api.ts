@@ -218,13 +218,6 @@ export function browseQueryString(query: BrowseQuery): string {
   return text ? `?${text}` : "";
 }
 
-/** `owner/name@ref` into its parts; `@latest` when no ref is given. */
-export function parseRef(ref: string): { owner: string; name: string; version: string } {
-  const [path, version = "latest"] = ref.split("@");
-  const [owner, name] = path.split("/");
-  return { owner, name, version };
-}
-
 /** Reads a problem+json (or any error) answer into an ApiError. */
 export async function toApiError(response: Response): Promise<ApiError> {
   let body: { title?: string; detail?: string; violations?: Violation[] } = {};
