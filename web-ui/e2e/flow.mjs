@@ -148,6 +148,7 @@ try {
   check(finalState === "succeeded", `distillation succeeded (it ${finalState}: ${await job.locator(".job-message").textContent()})`);
   check(Number(await progress.getAttribute("aria-valuenow")) === 100, "progress reached 100 %");
   step(`progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`);
+  check([...seen].some((value) => value > 0 && value < 100), "the progress bar moved while the job ran (live events)");
   await job.getByText("fidelity to teacher").waitFor();
   await shoot("jobs");
 
