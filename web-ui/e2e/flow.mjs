@@ -26,6 +26,18 @@ mkdirSync(shots, { recursive: true });
 const started = Date.now();
 const step = (text) => console.log(`e2e [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
 
+// axe-core's WCAG 2.1 A/AA and best-practice rules, run in the page; any violation fails the flow.
+const axeSource = readFileSync(resolve("web-ui/node_modules/axe-core/axe.min.js"), "utf8");
+async function audit(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] })).violations.map(
+      (v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}: ${v.help}`,
+    ),
+  );
+  check(violations.length === 0, `accessibility of ${name}:\n${violations.join("\n")}`);
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
@@ -56,6 +68,7 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page
     await page.waitForTimeout(300); // let charts lay out after their resize observers fire
     await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
+    await audit(page, `${name} (1280 px)`);
   };
 
   step("sign in with a token");
@@ -117,7 +130,10 @@ try {
   await page.getByRole("heading", { level: 1, name: "Handwritten digits MLP" }).waitFor();
   await page.getByText("64 numbers per row").waitFor();
   await shoot("learnware");
-  await page.getByRole("tab", { name: "Reuse" }).click();
+  // Tabs follow the WAI-ARIA pattern: arrow keys move between them.
+  await page.getByRole("tab", { name: "Overview" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await page.getByRole("tab", { name: "Reuse", selected: true }).waitFor();
   await page.getByRole("tab", { name: "Java / DJL" }).click();
   await page.getByText('.optEngine("PyTorch")').waitFor();
   await shoot("reuse");
@@ -222,6 +238,7 @@ try {
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     check(overflow <= 0, `no horizontal overflow at 390 px on ${name} (${overflow} px)`);
     await small.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
+    await audit(small, `${name} (390 px)`);
   }
   check(problems.length === 0, `no errors in the pages:\n${problems.join("\n")}`);
   step("passed");

@@ -78,7 +78,7 @@ function Columns({ nodes, self }: { nodes: Node[]; self: string }) {
   });
   const center = position(selfColumn, 0, 1);
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
+    <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="group" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
       <title id="lineage-title">{title(self, nodes)}</title>
       <Arrow />
       {columns.map((column, columnIndex) =>
@@ -122,7 +122,7 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
   const selfAt = at(selfIndex);
   const total = gutter + maxDepth * indent + nodeW + 2;
   return (
-    <svg viewBox={`0 0 ${total} ${height}`} width={total} height={height} role="img" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
+    <svg viewBox={`0 0 ${total} ${height}`} width={total} height={height} role="group" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
       <title id="lineage-title">{title(self, nodes)}</title>
       <Arrow />
       {nodes.map((node, index) => {

@@ -255,7 +255,7 @@ function Overview({ version }: { version: VersionView }) {
       </div>
       <details class="raw">
         <summary>Specification JSON</summary>
-        <pre>{JSON.stringify({ ...spec, statistical: spec.statistical ? "…" : undefined }, null, 2)}</pre>
+        <pre tabIndex={0}>{JSON.stringify({ ...spec, statistical: spec.statistical ? "…" : undefined }, null, 2)}</pre>
       </details>
     </div>
   );
@@ -300,7 +300,7 @@ function Reuse({ version }: { version: VersionView }) {
             <span class="muted">{snippet.language}</span>
             <CopyButton text={snippet.code} />
           </div>
-          <pre>
+          <pre tabIndex={0} aria-label={`${snippet.label} snippet`}>
             <code>{snippet.code}</code>
           </pre>
         </div>
@@ -461,7 +461,7 @@ function Validation({ version }: { version: VersionView }) {
           )}
         </dl>
       )}
-      {version.validationLog ? <pre class="log">{version.validationLog}</pre> : <p class="muted">No log yet.</p>}
+      {version.validationLog ? <pre class="log" tabIndex={0} aria-label="Validation log">{version.validationLog}</pre> : <p class="muted">No log yet.</p>}
     </div>
   );
 }
