@@ -67,3 +67,23 @@ describe("reuse snippets", () => {
     expect(java.code).toContain('String[] labels = {"a", "b", "c"};');
   });
 });
+
+describe("reuse snippets of a distilled (DJL) student", () => {
+  it("rebuilds the MLP of model.architecture before loading its parameters", () => {
+    const student = {
+      owner: "demo",
+      name: "digits-distilled",
+      version: 1,
+      model: { format: "djl", sha256: "ef".repeat(32), size: 10 },
+      files: [],
+      spec: { name: "Student", dataType: "table", input: { dimension: 64 }, output: { dimension: 10 }, model: { format: "djl", architecture: { type: "mlp", hidden: [32, 16] } } },
+    } as unknown as VersionView;
+    const java = snippets(student, "http://m").find((s) => s.id === "java")!.code;
+    expect(java).toContain("for (int units : new int[] {32, 16}) {");
+    expect(java).toContain("block.add(Linear.builder().setUnits(10).build());");
+    expect(java).toContain('Files.copy(Paths.get("digits-distilled/model.params"), dir.resolve("model-0000.params"));');
+    expect(java).toContain('model.load(dir, "model");');
+    expect(java).toContain("new Shape(1, 64)");
+    expect(snippets(student, "http://m")[0].code).toContain("curl -fo model.params http://m/api/v1/learnwares/demo/digits-distilled/versions/1/artifact");
+  });
+});

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, uploadVersion } from "../lib/api";
-import { API_BASE, storedToken, useSession } from "../lib/session";
+import { api, API_BASE, storedToken, useSession } from "../lib/session";
 import { href } from "../lib/router";
 import { byField, EMPTY_FORM, fromSpec, toSpec, validateSpec, type SpecForm } from "../lib/specForm";
 import { ErrorBox, formatBytes, ProgressBar } from "../components/common";
@@ -20,6 +20,18 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
   const [serverError, setServerError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [done, setDone] = useState<{ owner: string; name: string; version: number } | null>(null);
+
+  // A new version of an existing learnware starts from its latest specification.
+  useEffect(() => {
+    if (!givenOwner || !givenName) return;
+    api
+      .version(givenOwner, givenName, "latest")
+      .then((latest) => {
+        setForm(fromSpec(latest.spec as unknown as Record<string, unknown>));
+        setNotice(`Filled in from ${latest.learnware}.`);
+      })
+      .catch(() => setNotice(null));
+  }, [givenOwner, givenName]);
 
   const spec = useMemo(() => toSpec(form), [form]);
   const violations = useMemo(() => validateSpec(spec), [spec]);
