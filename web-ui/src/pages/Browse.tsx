@@ -86,6 +86,44 @@ export function Browse({ params }: { params: URLSearchParams }) {
     };
   }, [key, rkme, user?.username]);
 
+  // Exact counts per data type and task for the other filters in force (one small query each).
+  const [counts, setCounts] = useState<Record<string, Record<string, number>>>({});
+  useEffect(() => {
+    if (rkme || ["features", "channels", "height", "width", "classes", "mine"].some((k) => params.get(k))) {
+      setCounts({});
+      return;
+    }
+    let cancelled = false;
+    const base = {
+      q: params.get("q") ?? undefined,
+      dataType: params.get("dataType") ?? undefined,
+      task: params.get("task") ?? undefined,
+      license: params.get("license") ?? undefined,
+      tag: params.getAll("tag"),
+      owner: params.get("owner") ?? undefined,
+      size: 1,
+    };
+    const facets: [string, string[]][] = [
+      ["dataType", DATA_TYPES],
+      ["task", TASKS],
+    ];
+    Promise.all(
+      facets.flatMap(([facet, values]) =>
+        values.map((value) => api.browse({ ...base, [facet]: value }).then((page) => [facet, value, page.total] as const)),
+      ),
+    )
+      .then((totals) => {
+        if (cancelled) return;
+        const next: Record<string, Record<string, number>> = {};
+        for (const [facet, value, total] of totals) (next[facet] ??= {})[value] = total;
+        setCounts(next);
+      })
+      .catch(() => !cancelled && setCounts({}));
+    return () => {
+      cancelled = true;
+    };
+  }, [key, rkme]);
+
   const update = (changes: Record<string, string | string[] | null>) => {
     const next = new URLSearchParams(params);
     next.delete("page");
@@ -145,8 +183,8 @@ export function Browse({ params }: { params: URLSearchParams }) {
           Filters{activeFilters(params) ? ` (${activeFilters(params)} active)` : ""}
         </button>
         <aside id="filters" class={`filters ${showFilters ? "" : "collapsed"}`} aria-label="Filters">
-          <Facet label="Data type" id="f-dataType" value={params.get("dataType") ?? ""} options={DATA_TYPES} onChange={(v) => update({ dataType: v })} />
-          <Facet label="Task" id="f-task" value={params.get("task") ?? ""} options={TASKS} onChange={(v) => update({ task: v })} />
+          <Facet label="Data type" id="f-dataType" value={params.get("dataType") ?? ""} options={DATA_TYPES} counts={counts.dataType} onChange={(v) => update({ dataType: v })} />
+          <Facet label="Task" id="f-task" value={params.get("task") ?? ""} options={TASKS} counts={counts.task} onChange={(v) => update({ task: v })} />
           <Facet label="Licence" id="f-license" value={params.get("license") ?? ""} options={LICENSES} onChange={(v) => update({ license: v })} />
           <TextFilter label="Owner" id="f-owner" value={params.get("owner") ?? ""} onChange={(v) => update({ owner: v })} />
           <TextFilter label="Tags (comma separated)" id="f-tags" value={params.getAll("tag").join(", ")} onChange={(v) => update({ tag: v ? v.split(",").map((t) => t.trim()).filter(Boolean) : null })} />
@@ -225,15 +263,29 @@ export function Browse({ params }: { params: URLSearchParams }) {
   );
 }
 
-function Facet({ label, id, value, options, onChange }: { label: string; id: string; value: string; options: string[]; onChange: (v: string | null) => void }) {
+function Facet({
+  label,
+  id,
+  value,
+  options,
+  counts,
+  onChange,
+}: {
+  label: string;
+  id: string;
+  value: string;
+  options: string[];
+  counts?: Record<string, number>;
+  onChange: (v: string | null) => void;
+}) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value || null)}>
         <option value="">Any</option>
         {[...new Set([...options, ...(value ? [value] : [])])].map((option) => (
-          <option key={option} value={option}>
-            {option}
+          <option key={option} value={option} disabled={counts?.[option] === 0 && option !== value}>
+            {counts?.[option] !== undefined ? `${option} (${counts[option]})` : option}
           </option>
         ))}
       </select>
