@@ -13,6 +13,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,14 +95,26 @@ class OperationsEndpointsTest {
   }
 
   @Test
-  void landingPageIsServedAtTheRoot() {
+  void theWebUiIsServedAtTheRootWithItsBundle() {
+    String page =
+        given()
+            .get("/")
+            .then()
+            .statusCode(200)
+            .contentType(containsString("text/html"))
+            .body(containsString("<title>Learnware Market</title>"))
+            .body(containsString("<div id=\"app\">"))
+            .extract()
+            .asString();
+    // The page loads the Vite bundle that the web-ui jar carries; it must be served too.
+    Matcher script = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(page);
+    assertThat(script.find()).as(page).isTrue();
     given()
-        .get("/")
+        .get(script.group(1))
         .then()
         .statusCode(200)
-        .contentType(containsString("text/html"))
-        .body(containsString("<title>Learnware Market</title>"))
-        .body(containsString("Learnware Market"));
+        .contentType(containsString("javascript"))
+        .body(containsString("/api/v1"));
   }
 
   @Test

@@ -1,0 +1,247 @@
+// End to end through the web UI in a real browser (Debian's Chromium driven by playwright-core), against a
+// started market with a worker (e2e/run.sh starts one): sign in, upload a learnware with the form, find it
+// by text and by a statistical spec, open its page, request a distillation and watch its progress to the
+// end, open the new version and see its lineage; a robustness evaluation fills the report plots.
+// Screenshots of the main pages at 1280 px and 390 px go to --screenshots.
+//
+//   node web-ui/e2e/flow.mjs --base URL --admin-token TOKEN --rkme my-rkme.json --screenshots docs/screenshots
+import { chromium } from "playwright-core";
+import { mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: "string" },
+    "admin-token": { type: "string" },
+    rkme: { type: "string" },
+    screenshots: { type: "string", default: "docs/screenshots" },
+    chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
+  },
+});
+const base = args.base;
+const fixtures = resolve("fixtures");
+const shots = resolve(args.screenshots);
+mkdirSync(shots, { recursive: true });
+const started = Date.now();
+const step = (text) => console.log(`e2e [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
+
+// axe-core's WCAG 2.1 A/AA and best-practice rules, run in the page; any violation fails the flow.
+const axeSource = readFileSync(resolve("web-ui/node_modules/axe-core/axe.min.js"), "utf8");
+async function audit(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] })).violations.map(
+      (v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}: ${v.help}`,
+    ),
+  );
+  check(violations.length === 0, `accessibility of ${name}:\n${violations.join("\n")}`);
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+// A fresh user for this run, created through the API as an operator would.
+const username = `e2e${Date.now().toString(36)}`.slice(0, 20);
+const created = await fetch(`${base}/api/v1/users`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${args["admin-token"]}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ username }),
+});
+check(created.status === 201, `user created (${created.status})`);
+const { token } = await created.json();
+
+const browser = await chromium.launch({
+  executablePath: args.chromium,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+const problems = [];
+try {
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await desktop.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  // Refused requests (the deliberate 400 below) are checked where they happen, not as console noise.
+  page.on("console", (message) => message.type() === "error" && !message.text().startsWith("Failed to load resource") && problems.push(`console: ${message.text()}`));
+  const shoot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page
+    await page.waitForTimeout(300); // let charts lay out after their resize observers fire
+    await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
+    await audit(page, `${name} (1280 px)`);
+  };
+
+  step("sign in with a token");
+  await page.goto(`${base}/#/signin`);
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(username, { exact: true }).waitFor();
+
+  step("upload a learnware with the form, spec filled from a file, live validation");
+  await page.getByRole("link", { name: "Upload" }).click();
+  await page.locator("input[type=file]").first().setInputFiles(`${fixtures}/digits-mlp/spec.json`);
+  await page.getByText("Filled in from spec.json").waitFor();
+  await page.locator("#rkme-upload").setInputFiles(args.rkme);
+  await page.getByText(/Statistical summary from .* added/).waitFor();
+  await page.getByLabel("Name (in the URL)").fill("digits");
+  // A wrong class count is caught in the browser, next to its field, before anything is sent.
+  await page.getByLabel("Classes").fill("9");
+  await page.getByLabel("Classes").blur();
+  await page.getByText("has 10 labels but the output dimension is 9").waitFor();
+  await page.getByLabel("Classes").fill("10");
+  check((await page.getByText("has 10 labels but the output dimension is 9").count()) === 0, "the violation clears when fixed");
+  await page.getByLabel("Model file").setInputFiles(`${fixtures}/digits-mlp/model.pt`);
+  await page.getByText("Ready to upload").waitFor();
+  // What only the market can check comes back as problem details, shown at the field they name.
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const extractorField = page.locator(".field", { has: page.getByLabel("Feature extractor file") });
+  await extractorField.getByText("names 'features.pt' but no 'file' part has that file name").waitFor();
+  await page.getByText("The market refused the upload").waitFor();
+  await page.getByLabel("Extra files (optional)").setInputFiles(`${fixtures}/digits-mlp/features.pt`);
+  check((await extractorField.locator(".field-error").count()) === 0, "the server's violation clears when the files change");
+  await shoot("upload");
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  await page.getByRole("heading", { name: `Uploaded ${username}/digits@1` }).waitFor();
+
+  step("the new version is validated by the worker");
+  await page.getByRole("link", { name: "Open the learnware" }).click();
+  await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
+  await page.getByRole("heading", { level: 1, name: "Handwritten digits MLP" }).waitFor();
+
+  step("find it by text");
+  await page.goto(`${base}/#/`);
+  await page.getByLabel("Search learnwares").fill("handwritten digits");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  const byText = page.locator(".cards .card", { hasText: `${username}/digits` });
+  await byText.waitFor();
+  await shoot("browse");
+
+  step("find it by a statistical spec of my data, with a score");
+  await page.locator("#rkme-file").setInputFiles(args.rkme);
+  await page.getByText(/ranked by fit to/).waitFor();
+  const match = page.locator(".cards .card.match", { hasText: `${username}/digits@1` });
+  await match.waitFor();
+  const score = Number(await match.locator(".score-value").textContent());
+  check(score > 0.9, `fit score of the learnware trained on this data (${score})`);
+  await shoot("search-by-data");
+
+  step("open its page: spec, reuse snippets, validation");
+  await match.getByRole("link").click();
+  await page.getByRole("heading", { level: 1, name: "Handwritten digits MLP" }).waitFor();
+  await page.getByText("64 numbers per row").waitFor();
+  await shoot("learnware");
+  // Tabs follow the WAI-ARIA pattern: arrow keys move between them.
+  await page.getByRole("tab", { name: "Overview" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await page.getByRole("tab", { name: "Reuse", selected: true }).waitFor();
+  await page.getByRole("tab", { name: "Java / DJL" }).click();
+  await page.getByText('.optEngine("PyTorch")').waitFor();
+  await shoot("reuse");
+  await page.getByRole("tab", { name: "Validation" }).click();
+  await page.getByText("verdict: usable").waitFor();
+
+  step("request a data-free distillation and follow it live");
+  await page.getByRole("tab", { name: "Run a job" }).click();
+  await page.getByLabel("Hidden layer sizes").fill("32");
+  await page.getByLabel("Epochs").fill("600");
+  await page.getByRole("button", { name: "Request distillation" }).click();
+  const job = page.locator(".card.job.highlighted");
+  await job.waitFor();
+  const progress = job.getByRole("progressbar");
+  const seen = new Set();
+  let shotRunning = false;
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+    seen.add(Number(await progress.getAttribute("aria-valuenow")));
+    const state = (await job.locator(".badge").textContent()).trim();
+    if (state === "running" && !shotRunning && seen.size > 1) {
+      await shoot("job-running");
+      shotRunning = true;
+    }
+    if (["succeeded", "failed", "cancelled"].includes(state)) break;
+    await page.waitForTimeout(150);
+  }
+  const finalState = (await job.locator(".badge").textContent()).trim();
+  check(finalState === "succeeded", `distillation succeeded (it ${finalState}: ${await job.locator(".job-message").textContent()})`);
+  check(Number(await progress.getAttribute("aria-valuenow")) === 100, "progress reached 100 %");
+  step(`progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`);
+  check([...seen].some((value) => value > 0 && value < 100), "the progress bar moved while the job ran (live events)");
+  await job.getByText("fidelity to teacher").waitFor();
+  await shoot("jobs");
+
+  step("open the new version and see its lineage");
+  await job.getByRole("link", { name: `Open ${username}/digits-distilled@1` }).click();
+  await page.getByRole("heading", { level: 1, name: /distilled/ }).waitFor();
+  await page.getByRole("tab", { name: "Lineage" }).click();
+  const lineage = page.locator(".lineage svg");
+  await lineage.getByText(`${username}/digits@1`, { exact: true }).waitFor();
+  await lineage.getByText("distilled", { exact: true }).waitFor();
+  await shoot("lineage");
+  await page.getByRole("tab", { name: "Reports" }).click();
+  await page.getByText("Training history").waitFor();
+  await shoot("distilled-reports");
+  // The teacher's lineage shows the student as its child.
+  await lineage.count();
+  await page.goto(`${base}/#/l/${username}/digits/1?tab=lineage`);
+  await page.locator(".lineage svg").getByText(`${username}/digits-distilled@1`, { exact: true }).waitFor();
+
+  step("cancel a running distillation");
+  await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
+  await page.getByLabel("Epochs").fill("10000");
+  await page.getByLabel("Result learnware (optional)").fill(`${username}/never`);
+  await page.getByRole("button", { name: "Request distillation" }).click();
+  const long = page.locator(".card.job.highlighted");
+  await long.locator(".badge-running").waitFor({ timeout: 60_000 });
+  await long.getByRole("button", { name: "Cancel" }).click();
+  await long.locator(".badge-cancelled").waitFor();
+  check((await long.getByRole("button", { name: "Cancel" }).count()) === 0, "a cancelled job offers no cancel");
+
+  step("evaluate an image classifier's robustness on an uploaded labelled CSV; the report is plotted");
+  // The digits CNN is uploaded through the API (the form was exercised above); its rows are 1×8×8 images.
+  const form = new FormData();
+  form.append("spec", new Blob([readFileSync(`${fixtures}/digits-cnn/spec.json`)], { type: "application/json" }), "spec.json");
+  form.append("model", new Blob([readFileSync(`${fixtures}/digits-cnn/model.pt`)]), "model.pt");
+  const cnn = await fetch(`${base}/api/v1/learnwares/${username}/digits-cnn/versions`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+  check(cnn.status === 201, `CNN uploaded (${cnn.status})`);
+  await page.goto(`${base}/#/l/${username}/digits-cnn/1?tab=jobs`);
+  await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
+  await page.getByText("Evaluate robustness").click();
+  await page.getByLabel("Noise σ values").fill("0, 0.1, 0.2, 0.4");
+  await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-train.csv.gz`);
+  await page.getByRole("button", { name: "Request evaluation" }).click();
+  const evaluation = page.locator(".card.job.highlighted");
+  await evaluation.locator(".badge-succeeded").waitFor({ timeout: 180_000 });
+  await evaluation.getByRole("link", { name: "See the report" }).click();
+  await page.getByText("Accuracy vs noise σ").waitFor();
+  await page.getByText("Accuracy vs ε (L∞)").waitFor();
+  await page.getByText("Accuracy under corruptions").waitFor();
+  await shoot("reports");
+
+  step("narrow screens (390 px)");
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  small.on("pageerror", (error) => problems.push(`page error (390 px): ${error.message}`));
+  await small.goto(`${base}/`);
+  await small.evaluate((value) => localStorage.setItem("learnware.token", value), token);
+  await small.reload();
+  await small.getByRole("button", { name: "Menu" }).waitFor();
+  for (const [name, path, ready] of [
+    ["browse", "#/", ".cards .card"],
+    ["learnware", `#/l/${username}/digits/1`, ".spec-grid"],
+    ["reports", `#/l/${username}/digits-cnn/1?tab=reports`, ".plot"],
+    ["lineage", `#/l/${username}/digits-distilled/1?tab=lineage`, ".lineage svg"],
+    ["jobs", "#/jobs", ".card.job"],
+    ["upload", "#/upload", "form.upload"],
+  ]) {
+    await small.goto(`${base}/${path}`);
+    await small.locator(ready).first().waitFor();
+    await small.waitForTimeout(300);
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 0, `no horizontal overflow at 390 px on ${name} (${overflow} px)`);
+    await small.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
+    await audit(small, `${name} (390 px)`);
+  }
+  check(problems.length === 0, `no errors in the pages:\n${problems.join("\n")}`);
+  step("passed");
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,415 @@
+// The market's HTTP API (../shared/api-contract.md), typed for the pages that use it.
+
+export type VersionState = "PENDING" | "USABLE" | "INVALID";
+export type JobState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+
+export interface Violation {
+  pointer: string;
+  message: string;
+}
+
+/** An answer other than 2xx, with the server's problem details (RFC 9457) when it sent them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly violations: Violation[],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  size: number;
+}
+
+export interface LearnwareSummary {
+  learnware: string;
+  owner: string;
+  name: string;
+  version: number;
+  state: VersionState;
+  title: string;
+  description: string;
+  dataType: string;
+  task: string;
+  license: string;
+  tags: string[];
+  createdAt: string;
+}
+
+export interface VersionSummary {
+  version: number;
+  state: VersionState;
+  sha256: string;
+  size: number;
+  createdAt: string;
+}
+
+export interface LearnwareView {
+  owner: string;
+  name: string;
+  createdAt: string;
+  latest?: number;
+  aliases: Record<string, number>;
+  versions: VersionSummary[];
+}
+
+export interface Artifact {
+  filename?: string;
+  format?: string;
+  sha256: string;
+  size: number;
+}
+
+export interface LineageEdge {
+  learnware: string;
+  relation: string;
+  job?: string;
+}
+
+export interface ReportView {
+  type: string;
+  job?: string;
+  createdAt: string;
+  report: Record<string, unknown>;
+}
+
+export interface VersionView {
+  learnware: string;
+  owner: string;
+  name: string;
+  version: number;
+  state: VersionState;
+  aliases: string[];
+  model: Artifact;
+  files: Artifact[];
+  spec: Spec;
+  createdBy?: string;
+  createdAt: string;
+  validationLog?: string;
+  lineage: { parents: LineageEdge[]; children: LineageEdge[] };
+  reports: ReportView[];
+}
+
+/** A learnware specification (spec-schema's learnware-spec-v1); only what the UI reads is typed. */
+export interface Spec {
+  specVersion: number;
+  name: string;
+  description: string;
+  dataType: string;
+  task: string;
+  input: {
+    dimension?: number;
+    features?: { name: string; description?: string }[];
+    channels?: number;
+    height?: number;
+    width?: number;
+    range?: number[];
+    maxLength?: number;
+    tokenizer?: string;
+  };
+  output: { dimension: number; labels?: string[] };
+  license: string;
+  tags?: string[];
+  model: {
+    format: string;
+    framework?: string;
+    featureExtractor?: { file: string; dimension: number };
+    architecture?: Record<string, unknown>;
+  };
+  statistical?: { type: string; dimension: number; numPoints: number; gamma: number; z: number[][] };
+}
+
+export interface SearchFilters {
+  dataType?: string;
+  task?: string;
+  license?: string;
+  tags?: string[];
+  owner?: string;
+  input?: { dimension?: number; channels?: number; height?: number; width?: number };
+  output?: { dimension?: number };
+}
+
+export interface SearchRequest {
+  q?: string;
+  filters?: SearchFilters;
+  statistical?: unknown;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Match {
+  learnware: string;
+  owner: string;
+  name: string;
+  version: number;
+  title: string;
+  dataType: string;
+  task: string;
+  state: string;
+  score: number;
+  mmd?: number;
+}
+
+export interface SearchResult {
+  single: Match[];
+  mixture?: { items: { learnware: string; weight: number }[]; mmd: number; score: number };
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface Job {
+  id: string;
+  type: string;
+  state: JobState;
+  progress: number;
+  message?: string;
+  attempts: number;
+  source?: string;
+  dataset?: string;
+  target?: string;
+  params?: Record<string, unknown>;
+  result?: { learnware?: string; report?: Record<string, unknown> };
+  error?: string;
+  requestedBy?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface JobRequest {
+  type: "validate" | "distill" | "transfer" | "robustness";
+  source: string;
+  dataset?: string;
+  params?: Record<string, unknown>;
+  target?: string;
+}
+
+export interface BrowseQuery {
+  q?: string;
+  dataType?: string;
+  task?: string;
+  license?: string;
+  tag?: string[];
+  owner?: string;
+  state?: string;
+  page?: number;
+  size?: number;
+}
+
+export const TERMINAL: ReadonlySet<JobState> = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+/** Query string of a browse request; empty members are left out. */
+export function browseQueryString(query: BrowseQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== "") params.append(key, String(item));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Reads a problem+json (or any error) answer into an ApiError. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  let body: { title?: string; detail?: string; violations?: Violation[] } = {};
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's page, an empty body): the status line says enough.
+  }
+  return new ApiError(
+    response.status,
+    body.title ?? response.statusText ?? `HTTP ${response.status}`,
+    body.detail,
+    body.violations ?? [],
+  );
+}
+
+/**
+ * Splits a text/event-stream into the data of its events. Returns the complete events' data and
+ * the unfinished rest, to be prefixed to the next chunk.
+ */
+export function parseSse(buffer: string): { events: string[]; rest: string } {
+  const normalized = buffer.replace(/\r\n?/g, "\n");
+  const blocks = normalized.split("\n\n");
+  const rest = blocks.pop() ?? "";
+  const events: string[] = [];
+  for (const block of blocks) {
+    const data = block
+      .split("\n")
+      .filter((line) => line.startsWith("data:"))
+      .map((line) => line.slice(5).replace(/^ /, ""));
+    if (data.length) events.push(data.join("\n"));
+  }
+  return { events, rest };
+}
+
+export class Api {
+  constructor(
+    private readonly base: string,
+    private readonly token: () => string | null,
+    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = this.token();
+    return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
+  }
+
+  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.fetcher(this.base + path, {
+      ...init,
+      headers: this.headers((init.headers as Record<string, string>) ?? {}),
+    });
+    if (!response.ok) throw await toApiError(response);
+    return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  me(): Promise<{ username: string; roles: string[] }> {
+    return this.call("/me");
+  }
+
+  browse(query: BrowseQuery): Promise<Page<LearnwareSummary>> {
+    return this.call(`/learnwares${browseQueryString(query)}`);
+  }
+
+  search(request: SearchRequest): Promise<SearchResult> {
+    return this.post("/search", request);
+  }
+
+  learnware(owner: string, name: string): Promise<LearnwareView> {
+    return this.call(`/learnwares/${owner}/${name}`);
+  }
+
+  version(owner: string, name: string, ref: string | number): Promise<VersionView> {
+    return this.call(`/learnwares/${owner}/${name}/versions/${ref}`);
+  }
+
+  setAlias(owner: string, name: string, alias: string, version: number): Promise<unknown> {
+    return this.call(`/learnwares/${owner}/${name}/aliases/${encodeURIComponent(alias)}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ version }),
+    });
+  }
+
+  jobs(): Promise<Job[]> {
+    return this.call("/jobs");
+  }
+
+  job(id: string): Promise<Job> {
+    return this.call(`/jobs/${id}`);
+  }
+
+  requestJob(request: JobRequest): Promise<Job> {
+    return this.post("/jobs", request);
+  }
+
+  cancel(id: string): Promise<Job> {
+    return this.call(`/jobs/${id}/cancel`, { method: "POST" });
+  }
+
+  /** Uploads a data set for jobs (a CSV with a header). */
+  uploadDataset(owner: string, name: string, data: Blob, filename: string): Promise<unknown> {
+    const form = new FormData();
+    form.append("data", data, filename);
+    return this.call(`/datasets/${owner}/${name}`, { method: "POST", body: form });
+  }
+
+  /**
+   * Follows a job's server-sent events until it ends. EventSource cannot send the bearer token, so
+   * the stream is read with fetch. Resolves with the last job seen.
+   */
+  async follow(id: string, onJob: (job: Job) => void, signal?: AbortSignal): Promise<Job | null> {
+    const response = await this.fetcher(`${this.base}/jobs/${id}/events`, {
+      headers: this.headers({ Accept: "text/event-stream" }),
+      signal,
+    });
+    if (!response.ok || !response.body) throw await toApiError(response);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    let last: Job | null = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return last;
+      const parsed = parseSse(buffer + value);
+      buffer = parsed.rest;
+      for (const data of parsed.events) {
+        last = JSON.parse(data) as Job;
+        onJob(last);
+      }
+    }
+  }
+}
+
+export interface UploadParts {
+  spec: unknown;
+  model: File;
+  files: File[];
+}
+
+/**
+ * Uploads a version with XMLHttpRequest, the one browser API that reports upload progress.
+ * `onProgress` receives the fraction sent.
+ */
+export function uploadVersion(
+  base: string,
+  token: string | null,
+  owner: string,
+  name: string,
+  parts: UploadParts,
+  onProgress: (fraction: number) => void,
+): Promise<{ owner: string; name: string; version: number; sha256: string; state: VersionState }> {
+  const form = new FormData();
+  form.append("spec", new Blob([JSON.stringify(parts.spec)], { type: "application/json" }), "spec.json");
+  form.append("model", parts.model, parts.model.name);
+  for (const file of parts.files) form.append("file", file, file.name);
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", `${base}/learnwares/${owner}/${name}/versions`);
+    if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError(0, "Network error", "the upload did not reach the market", []));
+    request.onload = () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // Non-JSON answer: reported by status below.
+      }
+      if (request.status >= 200 && request.status < 300) {
+        onProgress(1);
+        resolve(body as never);
+      } else {
+        reject(
+          new ApiError(
+            request.status,
+            (body.title as string) ?? request.statusText,
+            body.detail as string | undefined,
+            (body.violations as Violation[]) ?? [],
+          ),
+        );
+      }
+    };
+    request.send(form);
+  });
+}

@@ -1,0 +1,37 @@
+// Who is signed in: a bearer token kept in localStorage, and the user it belongs to.
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import { Api } from "./api";
+
+const KEY = "learnware.token";
+
+export const API_BASE = "/api/v1";
+
+export function storedToken(): string | null {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function storeToken(token: string | null) {
+  if (token) localStorage.setItem(KEY, token);
+  else localStorage.removeItem(KEY);
+}
+
+export const api = new Api(API_BASE, storedToken);
+
+export interface Session {
+  user: { username: string; roles: string[] } | null;
+  signIn(token: string): Promise<void>;
+  signOut(): void;
+}
+
+export const SessionContext = createContext<Session>({
+  user: null,
+  signIn: async () => {},
+  signOut: () => {},
+});
+
+export const useSession = () => useContext(SessionContext);

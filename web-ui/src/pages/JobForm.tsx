@@ -1,0 +1,239 @@
+import { useState } from "preact/hooks";
+import type { JobRequest, VersionView } from "../lib/api";
+import { api, useSession } from "../lib/session";
+import { href, navigate } from "../lib/router";
+import { ErrorBox } from "../components/common";
+
+type JobType = "distill" | "transfer" | "robustness";
+
+const numberList = (text: string) =>
+  text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+
+/** The `params` of a job request from the form's fields (api-contract "Jobs: parameters"). */
+export function jobParams(type: JobType, f: Record<string, string | boolean>): Record<string, unknown> {
+  const n = (key: string) => (f[key] === "" || f[key] === undefined ? undefined : Number(f[key]));
+  const params: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && !(typeof value === "number" && Number.isNaN(value))) params[key] = value;
+  };
+  if (type === "distill") {
+    const student =
+      f.student === "mlp"
+        ? { type: "mlp", hidden: numberList(String(f.hidden ?? "")) }
+        : f.student === "gbdt"
+          ? { type: "gbdt", trees: n("trees"), maxDepth: n("maxDepth"), dart: !!f.dart }
+          : { type: f.student };
+    set("student", student);
+    set("temperature", n("temperature"));
+    set("alpha", n("alpha"));
+    set("epochs", n("epochs"));
+    set("seed", n("seed"));
+    if (f.data === "free") set("transferSize", n("transferSize"));
+  } else if (type === "transfer") {
+    set("head", { hidden: n("headHidden") ?? 0 });
+    set("freezeBackbone", !!f.freezeBackbone);
+    set("epochs", n("epochs"));
+    set("batchSize", n("batchSize"));
+    set("learningRate", n("learningRate"));
+    set("validationSplit", n("validationSplit"));
+    set("seed", n("seed"));
+  } else {
+    set("noise", numberList(String(f.noise ?? "")));
+    set("epsilons", numberList(String(f.epsilons ?? "")));
+    set("pgdSteps", n("pgdSteps"));
+    if (f.corruptions) {
+      set("corruptions", "all");
+      set("severities", numberList(String(f.severities ?? "")));
+    }
+  }
+  return params;
+}
+
+const DEFAULTS: Record<string, string | boolean> = {
+  student: "mlp",
+  hidden: "32",
+  trees: "200",
+  maxDepth: "6",
+  dart: false,
+  temperature: "4",
+  alpha: "0.9",
+  epochs: "30",
+  seed: "7",
+  transferSize: "2000",
+  data: "free",
+  dataset: "",
+  target: "",
+  headHidden: "0",
+  freezeBackbone: true,
+  batchSize: "64",
+  learningRate: "0.01",
+  validationSplit: "0.2",
+  noise: "0, 0.1, 0.2, 0.4",
+  epsilons: "0, 0.02, 0.05, 0.1",
+  pgdSteps: "10",
+  corruptions: true,
+  severities: "1, 3, 5",
+};
+
+export function JobForm({ version }: { version: VersionView }) {
+  const { user } = useSession();
+  const [type, setType] = useState<JobType>("distill");
+  const [fields, setFields] = useState<Record<string, string | boolean>>(() => ({ ...DEFAULTS, data: version.spec.statistical ? "free" : "upload" }));
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!user) {
+    return (
+      <p>
+        <a href={href.signin()}>Sign in</a> to distil, transfer or evaluate this learnware.
+      </p>
+    );
+  }
+  const set = (key: string) => (event: Event) => {
+    const target = event.currentTarget as HTMLInputElement;
+    setFields({ ...fields, [key]: target.type === "checkbox" ? target.checked : target.value });
+  };
+  const needsData = type !== "distill" || fields.data !== "free";
+  const canDataFree = !!version.spec.statistical;
+  const text = (key: string, label: string, props: Record<string, unknown> = {}) => (
+    <div class="field">
+      <label for={`job-${key}`}>{label}</label>
+      <input id={`job-${key}`} value={String(fields[key])} onInput={set(key)} {...props} />
+    </div>
+  );
+  const check = (key: string, label: string) => (
+    <div class="field check">
+      <input id={`job-${key}`} type="checkbox" checked={!!fields[key]} onChange={set(key)} />
+      <label for={`job-${key}`}>{label}</label>
+    </div>
+  );
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      let dataset: string | undefined;
+      if (needsData && fields.data === "upload") {
+        if (!file) throw new Error("Choose a CSV file for the data set");
+        const name = `${version.name}-${type}-${Date.now().toString(36)}`.slice(0, 63);
+        await api.uploadDataset(user.username, name, file, file.name);
+        dataset = `${user.username}/${name}`;
+      } else if (needsData) {
+        dataset = String(fields.dataset).trim() || undefined;
+      }
+      const request: JobRequest = {
+        type,
+        source: version.learnware,
+        dataset,
+        params: jobParams(type, fields),
+        target: String(fields.target).trim() || undefined,
+      };
+      const job = await api.requestJob(request);
+      navigate(href.jobs(job.id));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="job-form" onSubmit={submit} aria-labelledby="job-heading">
+      <h2 id="job-heading">Run a job on {version.learnware}</h2>
+      <fieldset class="segmented">
+        <legend>Job</legend>
+        {(
+          [
+            ["distill", "Distil a smaller student"],
+            ["transfer", "Transfer to my data"],
+            ["robustness", "Evaluate robustness"],
+          ] as [JobType, string][]
+        ).map(([value, label]) => (
+          <label key={value} class={type === value ? "selected" : ""}>
+            <input type="radio" name="job-type" value={value} checked={type === value} onChange={() => {
+                setType(value);
+                if (value !== "distill" && fields.data === "free") setFields({ ...fields, data: "upload" });
+              }} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+
+      {type === "distill" && (
+        <div class="form-grid">
+          <div class="field">
+            <label for="job-student">Student</label>
+            <select id="job-student" value={String(fields.student)} onChange={set("student")}>
+              <option value="mlp">MLP</option>
+              <option value="cnn">CNN (images)</option>
+              <option value="gbdt">Gradient-boosted trees</option>
+            </select>
+          </div>
+          {fields.student === "mlp" && text("hidden", "Hidden layer sizes", { placeholder: "64, 32" })}
+          {fields.student === "gbdt" && text("trees", "Trees", { type: "number", min: 1 })}
+          {fields.student === "gbdt" && text("maxDepth", "Max depth", { type: "number", min: 1 })}
+          {fields.student === "gbdt" && check("dart", "DART")}
+          {text("temperature", "Temperature T", { type: "number", min: 0.1, step: "any" })}
+          {text("alpha", "α (weight of the soft term)", { type: "number", min: 0, max: 1, step: "any" })}
+          {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}
+          {text("seed", "Seed", { type: "number" })}
+        </div>
+      )}
+      {type === "transfer" && (
+        <div class="form-grid">
+          {text("headHidden", "Head hidden units (0 = linear)", { type: "number", min: 0 })}
+          {check("freezeBackbone", "Freeze the backbone")}
+          {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}
+          {text("batchSize", "Batch size", { type: "number", min: 1 })}
+          {text("learningRate", "Learning rate", { type: "number", step: "any", min: 0 })}
+          {text("validationSplit", "Validation split", { type: "number", step: "any", min: 0, max: 0.9 })}
+          {text("seed", "Seed", { type: "number" })}
+        </div>
+      )}
+      {type === "robustness" && (
+        <div class="form-grid">
+          {text("noise", "Noise σ values")}
+          {text("epsilons", "Attack ε values")}
+          {text("pgdSteps", "PGD steps", { type: "number", min: 1 })}
+          {version.spec.dataType === "image" && check("corruptions", "All corruptions (images)")}
+          {version.spec.dataType === "image" && fields.corruptions && text("severities", "Corruption severities (1..5)")}
+        </div>
+      )}
+
+      <fieldset class="data-choice">
+        <legend>{type === "distill" ? "Transfer set" : "Labelled data set"}</legend>
+        {type === "distill" && (
+          <label class="radio">
+            <input type="radio" name="job-data" checked={fields.data === "free"} disabled={!canDataFree} onChange={() => setFields({ ...fields, data: "free" })} />
+            Data-free: herd points from the learnware's RKME {!canDataFree && <span class="muted">(this spec has none)</span>}
+          </label>
+        )}
+        {type === "distill" && fields.data === "free" && canDataFree && text("transferSize", "Points to herd", { type: "number", min: 10 })}
+        <label class="radio">
+          <input type="radio" name="job-data" checked={fields.data === "upload"} onChange={() => setFields({ ...fields, data: "upload" })} />
+          Upload a CSV (header row; a <code>label</code> column for accuracy)
+        </label>
+        {(fields.data === "upload") && (
+          <div class="field">
+            <label for="job-file">CSV file</label>
+            <input id="job-file" type="file" accept=".csv,.gz,text/csv" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          </div>
+        )}
+        <label class="radio">
+          <input type="radio" name="job-data" checked={fields.data === "existing"} onChange={() => setFields({ ...fields, data: "existing" })} />
+          One of my data sets
+        </label>
+        {fields.data === "existing" && text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
+      </fieldset>
+      {type !== "robustness" && text("target", "Result learnware (optional)", { placeholder: `${user.username}/${version.name}-${type === "distill" ? "distilled" : "transferred"}` })}
+      <ErrorBox error={error} />
+      <button class="button primary" type="submit" disabled={busy}>
+        {busy ? "Requesting…" : type === "distill" ? "Request distillation" : type === "transfer" ? "Request transfer" : "Request evaluation"}
+      </button>
+    </form>
+  );
+}
