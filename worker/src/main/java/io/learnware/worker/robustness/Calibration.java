@@ -1,5 +1,8 @@
 package io.learnware.worker.robustness;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How well a classifier's confidence matches its accuracy: the expected calibration error of Guo et
  * al., <i>On Calibration of Modern Neural Networks</i> (2017).
@@ -9,11 +12,22 @@ public final class Calibration {
   private Calibration() {}
 
   /**
-   * ECE = Σ_m (|B_m|/n)·|acc(B_m) − conf(B_m)|, where a sample's confidence is its largest
-   * probability, its prediction the first class with that probability, and B_m the samples whose
-   * confidence lies in ((m−1)/M, m/M] (a confidence of 0 goes to the first bin).
+   * One confidence bin of a reliability diagram.
+   *
+   * @param from the bin's lower end (exclusive, except 0 for the first bin)
+   * @param to its upper end (inclusive)
+   * @param count samples whose confidence falls in it
+   * @param confidence their mean confidence
+   * @param accuracy the share of them predicted right
    */
-  public static double expectedCalibrationError(float[][] probabilities, int[] labels, int bins) {
+  public record Bin(double from, double to, int count, double confidence, double accuracy) {}
+
+  /**
+   * The non-empty bins of a reliability diagram: a sample's confidence is its largest probability,
+   * its prediction the first class with that probability, and bin m holds the confidences in
+   * ((m−1)/M, m/M] (a confidence of 0 goes to the first bin).
+   */
+  public static List<Bin> reliability(float[][] probabilities, int[] labels, int bins) {
     if (bins <= 0) {
       throw new IllegalArgumentException("bins must be > 0, got " + bins);
     }
@@ -42,12 +56,33 @@ public final class Calibration {
       confidence[bin] += top;
       correct[bin] += predicted == labels[i] ? 1 : 0;
     }
-    double ece = 0;
+    List<Bin> out = new ArrayList<>();
     for (int m = 0; m < bins; m++) {
-      // |B_m|/n · |correct/|B_m| − Σconf/|B_m|| = |correct − Σconf| / n.
-      ece += Math.abs(correct[m] - confidence[m]);
+      if (counts[m] > 0) {
+        out.add(
+            new Bin(
+                (double) m / bins,
+                (double) (m + 1) / bins,
+                counts[m],
+                confidence[m] / counts[m],
+                correct[m] / counts[m]));
+      }
     }
-    return ece / labels.length;
+    return out;
+  }
+
+  /** ECE = Σ_m (|B_m|/n)·|acc(B_m) − conf(B_m)| over the bins of {@link #reliability}. */
+  public static double expectedCalibrationError(float[][] probabilities, int[] labels, int bins) {
+    return expectedCalibrationError(reliability(probabilities, labels, bins), labels.length);
+  }
+
+  /** The ECE of bins that hold {@code rows} samples in all. */
+  public static double expectedCalibrationError(List<Bin> bins, int rows) {
+    double ece = 0;
+    for (Bin bin : bins) {
+      ece += bin.count() * Math.abs(bin.accuracy() - bin.confidence());
+    }
+    return ece / rows;
   }
 
   /** The softmax of every row of logits, computed after subtracting the row's maximum. */

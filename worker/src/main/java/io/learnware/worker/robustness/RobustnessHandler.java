@@ -206,9 +206,20 @@ public final class RobustnessHandler implements JobHandler {
       float[][] logits = model.predict(x);
       ObjectNode clean = report.putObject("clean");
       clean.put("accuracy", accuracy(logits, labels));
-      clean.put(
-          "ece",
-          Calibration.expectedCalibrationError(Calibration.softmax(logits), labels, ECE_BINS));
+      List<Calibration.Bin> bins =
+          Calibration.reliability(Calibration.softmax(logits), labels, ECE_BINS);
+      clean.put("ece", Calibration.expectedCalibrationError(bins, labels.length));
+      // The reliability diagram behind the ECE, for plots.
+      ArrayNode reliability = clean.putArray("reliability");
+      for (Calibration.Bin bin : bins) {
+        reliability
+            .addObject()
+            .put("from", bin.from())
+            .put("to", bin.to())
+            .put("count", bin.count())
+            .put("confidence", bin.confidence())
+            .put("accuracy", bin.accuracy());
+      }
       step.run();
 
       ArrayNode noiseReport = report.putArray("noise");

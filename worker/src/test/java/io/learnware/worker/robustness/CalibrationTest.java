@@ -41,6 +41,18 @@ class CalibrationTest {
     // 0.7 alone → 1/4 · 0.3; 0.4 alone → 1/4 · 0.4; in all 0.35.
     assertThat(Calibration.expectedCalibrationError(p, labels, 1)).isCloseTo(0.2, within(1e-6));
     assertThat(Calibration.expectedCalibrationError(p, labels, 10)).isCloseTo(0.35, within(1e-6));
+    // The reliability diagram behind the two-bin ECE: only non-empty bins, in order.
+    var bins = Calibration.reliability(p, labels, 2);
+    assertThat(bins).hasSize(2);
+    assertThat(bins.get(0).from()).isEqualTo(0.0);
+    assertThat(bins.get(0).to()).isEqualTo(0.5);
+    assertThat(bins.get(0).count()).isEqualTo(1);
+    assertThat(bins.get(0).confidence()).isCloseTo(0.4, within(1e-6));
+    assertThat(bins.get(0).accuracy()).isEqualTo(0.0);
+    assertThat(bins.get(1).count()).isEqualTo(3);
+    assertThat(bins.get(1).confidence()).isCloseTo(0.8, within(1e-6));
+    assertThat(bins.get(1).accuracy()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(Calibration.reliability(p, labels, 10)).hasSize(3);
   }
 
   @Test

@@ -148,6 +148,17 @@ class RobustnessHandlerTest {
     JsonNode ref = Fixtures.json("digits-mlp/attacks.json");
     assertThat(report.get("clean").get("accuracy").asDouble()).isCloseTo(0.9167, within(5e-5));
     assertThat(report.get("clean").get("ece").asDouble()).isBetween(0.0, 1.0);
+    // The diagram's bins hold every row, and their ECE is the one reported.
+    int rows = 0;
+    double ece = 0;
+    for (JsonNode bin : report.get("clean").get("reliability")) {
+      rows += bin.get("count").asInt();
+      ece +=
+          bin.get("count").asInt()
+              * Math.abs(bin.get("accuracy").asDouble() - bin.get("confidence").asDouble());
+    }
+    assertThat(rows).isEqualTo(360);
+    assertThat(ece / 360).isCloseTo(report.get("clean").get("ece").asDouble(), within(1e-12));
     for (int i = 0; i < 3; i++) {
       JsonNode f = report.get("fgsm").get(i);
       JsonNode p = report.get("pgd").get(i);
