@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { align, corruptionBars, epsilonSeries, headline, historySeries, noiseSeries, plotsOf } from "./reports";
+import { align, corruptionBars, epsilonSeries, headline, historySeries, noiseSeries, plotsOf, reliabilitySeries } from "./reports";
 
 // The shape of a robustness report (api-contract "Jobs: parameters and reports").
 const robustness = {
-  clean: { accuracy: 0.996, ece: 0.017 },
+  clean: {
+    accuracy: 0.996,
+    ece: 0.017,
+    reliability: [
+      { from: 0.9, to: 1, count: 340, confidence: 0.99, accuracy: 0.997 },
+      { from: 0.6, to: 0.7, count: 20, confidence: 0.65, accuracy: 0.5 },
+    ],
+  },
   noise: [
     { sigma: 0.4, accuracy: 0.67 },
     { sigma: 0, accuracy: 0.996 },
@@ -27,6 +34,17 @@ const robustness = {
 describe("report data shaping", () => {
   it("sorts the noise curve by σ", () => {
     expect(noiseSeries(robustness)).toMatchObject({ x: [0, 0.1, 0.4], lines: [{ label: "Gaussian noise", y: [0.996, 0.98, 0.67] }] });
+  });
+
+  it("draws the reliability diagram by confidence, beside the diagonal", () => {
+    expect(reliabilitySeries(robustness)).toMatchObject({
+      x: [0.65, 0.99],
+      lines: [
+        { label: "accuracy per confidence bin", y: [0.5, 0.997] },
+        { label: "perfect calibration", y: [0.65, 0.99] },
+      ],
+    });
+    expect(reliabilitySeries({ clean: { accuracy: 1 } })).toBeNull();
   });
 
   it("aligns FGSM and PGD on the union of their ε, with gaps where one has no point", () => {
@@ -82,7 +100,7 @@ describe("report data shaping", () => {
       { type: "robustness", createdAt: "2026-01-02T00:00:00Z", report: robustness },
     ]);
     expect(plots.map((p) => p.type)).toEqual(["robustness", "validate"]);
-    expect(plots[0].series.map((s) => s.title)).toEqual(["Accuracy vs noise σ", "Accuracy vs ε (L∞)"]);
+    expect(plots[0].series.map((s) => s.title)).toEqual(["Accuracy vs noise σ", "Accuracy vs ε (L∞)", "Calibration (reliability diagram)"]);
     expect(plots[0].bars).toHaveLength(1);
   });
 });

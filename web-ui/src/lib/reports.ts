@@ -70,6 +70,29 @@ export function epsilonSeries(report: Row): Series | null {
   };
 }
 
+/**
+ * The reliability diagram behind the ECE: accuracy against mean confidence in each non-empty
+ * confidence bin, beside the diagonal of perfect calibration.
+ */
+export function reliabilitySeries(report: Row): Series | null {
+  const bins = rows((report.clean as Row | undefined)?.reliability)
+    .map((bin) => ({ confidence: num(bin.confidence), accuracy: num(bin.accuracy) }))
+    .filter((bin): bin is { confidence: number; accuracy: number | null } => bin.confidence !== null)
+    .sort((a, b) => a.confidence - b.confidence);
+  if (!bins.length) return null;
+  const x = bins.map((bin) => bin.confidence);
+  return {
+    title: "Calibration (reliability diagram)",
+    xLabel: "confidence",
+    yLabel: "accuracy",
+    x,
+    lines: [
+      { label: "accuracy per confidence bin", y: bins.map((bin) => bin.accuracy) },
+      { label: "perfect calibration", y: x },
+    ],
+  };
+}
+
 /** Accuracy per corruption, one group per severity. */
 export function corruptionBars(report: Row): Bars | null {
   const corruptions = rows(report.corruptions);
@@ -131,7 +154,7 @@ export function plotsOf(reports: ReportView[]): { type: string; series: Series[]
       const report = view.report ?? {};
       return {
         type: view.type,
-        series: [noiseSeries(report), epsilonSeries(report), historySeries(report)].filter((s): s is Series => s !== null),
+        series: [noiseSeries(report), epsilonSeries(report), reliabilitySeries(report), historySeries(report)].filter((s): s is Series => s !== null),
         bars: [corruptionBars(report)].filter((b): b is Bars => b !== null),
         headline: headline(report),
       };
