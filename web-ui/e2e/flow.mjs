@@ -54,7 +54,14 @@ const { token } = await created.json();
 
 const browser = await chromium.launch({
   executablePath: args.chromium,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+  ],
 });
 const problems = [];
 try {
@@ -63,7 +70,13 @@ try {
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   // Refused requests (the deliberate 400 below) are checked where they happen, not as console noise.
-  page.on("console", (message) => message.type() === "error" && !message.text().startsWith("Failed to load resource") && problems.push(`console: ${message.text()}`));
+  page.on(
+    "console",
+    (message) =>
+      message.type() === "error" &&
+      !message.text().startsWith("Failed to load resource") &&
+      problems.push(`console: ${message.text()}`),
+  );
   const shoot = async (name) => {
     await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page
     await page.waitForTimeout(300); // let charts lay out after their resize observers fire
@@ -89,7 +102,10 @@ try {
   await page.getByLabel("Classes").blur();
   await page.getByText("has 10 labels but the output dimension is 9").waitFor();
   await page.getByLabel("Classes").fill("10");
-  check((await page.getByText("has 10 labels but the output dimension is 9").count()) === 0, "the violation clears when fixed");
+  check(
+    (await page.getByText("has 10 labels but the output dimension is 9").count()) === 0,
+    "the violation clears when fixed",
+  );
   await page.getByLabel("Model file").setInputFiles(`${fixtures}/digits-mlp/model.pt`);
   await page.getByText("Ready to upload").waitFor();
   // What only the market can check comes back as problem details, shown at the field they name.
@@ -98,7 +114,10 @@ try {
   await extractorField.getByText("names 'features.pt' but no 'file' part has that file name").waitFor();
   await page.getByText("The market refused the upload").waitFor();
   await page.getByLabel("Extra files (optional)").setInputFiles(`${fixtures}/digits-mlp/features.pt`);
-  check((await extractorField.locator(".field-error").count()) === 0, "the server's violation clears when the files change");
+  check(
+    (await extractorField.locator(".field-error").count()) === 0,
+    "the server's violation clears when the files change",
+  );
   await shoot("upload");
   await page.getByRole("button", { name: "Upload", exact: true }).click();
   await page.getByRole("heading", { name: `Uploaded ${username}/digits@1` }).waitFor();
@@ -150,7 +169,7 @@ try {
   const progress = job.getByRole("progressbar");
   const seen = new Set();
   let shotRunning = false;
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
     seen.add(Number(await progress.getAttribute("aria-valuenow")));
     const state = (await job.locator(".badge").textContent()).trim();
     if (state === "running" && !shotRunning && seen.size > 1) {
@@ -161,10 +180,16 @@ try {
     await page.waitForTimeout(150);
   }
   const finalState = (await job.locator(".badge").textContent()).trim();
-  check(finalState === "succeeded", `distillation succeeded (it ${finalState}: ${await job.locator(".job-message").textContent()})`);
+  check(
+    finalState === "succeeded",
+    `distillation succeeded (it ${finalState}: ${await job.locator(".job-message").textContent()})`,
+  );
   check(Number(await progress.getAttribute("aria-valuenow")) === 100, "progress reached 100 %");
   step(`progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`);
-  check([...seen].some((value) => value > 0 && value < 100), "the progress bar moved while the job ran (live events)");
+  check(
+    [...seen].some((value) => value > 0 && value < 100),
+    "the progress bar moved while the job ran (live events)",
+  );
   await job.getByText("fidelity to teacher").waitFor();
   await shoot("jobs");
 
@@ -198,9 +223,17 @@ try {
   step("evaluate an image classifier's robustness on an uploaded labelled CSV; the report is plotted");
   // The digits CNN is uploaded through the API (the form was exercised above); its rows are 1×8×8 images.
   const form = new FormData();
-  form.append("spec", new Blob([readFileSync(`${fixtures}/digits-cnn/spec.json`)], { type: "application/json" }), "spec.json");
+  form.append(
+    "spec",
+    new Blob([readFileSync(`${fixtures}/digits-cnn/spec.json`)], { type: "application/json" }),
+    "spec.json",
+  );
   form.append("model", new Blob([readFileSync(`${fixtures}/digits-cnn/model.pt`)]), "model.pt");
-  const cnn = await fetch(`${base}/api/v1/learnwares/${username}/digits-cnn/versions`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+  const cnn = await fetch(`${base}/api/v1/learnwares/${username}/digits-cnn/versions`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
   check(cnn.status === 201, `CNN uploaded (${cnn.status})`);
   await page.goto(`${base}/#/l/${username}/digits-cnn/1?tab=jobs`);
   await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
@@ -235,7 +268,9 @@ try {
     await small.goto(`${base}/${path}`);
     await small.locator(ready).first().waitFor();
     await small.waitForTimeout(300);
-    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await small.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     check(overflow <= 0, `no horizontal overflow at 390 px on ${name} (${overflow} px)`);
     await small.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
     await audit(small, `${name} (390 px)`);

@@ -13,7 +13,11 @@ export function App() {
   const [menu, setMenu] = useState(false);
 
   useEffect(() => {
-    if (storedToken()) api.me().then(setUser).catch(() => storeToken(null));
+    if (storedToken())
+      api
+        .me()
+        .then(setUser)
+        .catch(() => storeToken(null));
   }, []);
   useEffect(() => {
     setMenu(false);
@@ -45,14 +49,30 @@ export function App() {
 
   return (
     <SessionContext.Provider value={session}>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="topbar">
         <a class="brand" href={href.browse()}>
-          <span class="logo" aria-hidden="true">◆</span> Learnware Market
+          <span class="logo" aria-hidden="true">
+            ◆
+          </span>{" "}
+          Learnware Market
         </a>
-        <button type="button" class="menu-button" aria-expanded={menu} aria-controls="nav" onClick={() => setMenu(!menu)}>
+        <button
+          type="button"
+          class="menu-button"
+          aria-expanded={menu}
+          aria-controls="nav"
+          onClick={() => setMenu(!menu)}
+        >
           Menu
         </button>
         <nav id="nav" class={menu ? "open" : ""} aria-label="Main">
@@ -61,7 +81,9 @@ export function App() {
           {link(href.jobs(), "Jobs", "jobs")}
           {user ? (
             <span class="user">
-              <span class="avatar" aria-hidden="true">{user.username.charAt(0).toUpperCase()}</span>
+              <span class="avatar" aria-hidden="true">
+                {user.username.charAt(0).toUpperCase()}
+              </span>
               <span>{user.username}</span>
               <button type="button" class="button small ghost" onClick={session.signOut}>
                 Sign out
@@ -74,7 +96,9 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {route.page === "browse" && <Browse params={route.params} />}
-        {route.page === "learnware" && <LearnwarePage owner={route.owner} name={route.name} version={route.version} tab={route.tab} />}
+        {route.page === "learnware" && (
+          <LearnwarePage owner={route.owner} name={route.name} version={route.version} tab={route.tab} />
+        )}
         {route.page === "upload" && <UploadPage owner={route.owner} name={route.name} />}
         {route.page === "jobs" && <JobsPage id={route.id} />}
         {route.page === "signin" && <SignIn />}

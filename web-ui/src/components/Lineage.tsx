@@ -18,7 +18,15 @@ interface Node {
  * tree on narrow ones. Each node is a link to its version; edges carry the relation (distilled,
  * transferred).
  */
-export function LineageGraph({ self, parents, children }: { self: string; parents: LineageEdge[]; children: LineageEdge[] }) {
+export function LineageGraph({
+  self,
+  parents,
+  children,
+}: {
+  self: string;
+  parents: LineageEdge[];
+  children: LineageEdge[];
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1000);
   useEffect(() => {
@@ -36,7 +44,9 @@ export function LineageGraph({ self, parents, children }: { self: string; parent
   return (
     <div class="lineage" ref={box}>
       {width < NARROW ? <Tree nodes={nodes} self={self} width={width - 34} /> : <Columns nodes={nodes} self={self} />}
-      {parents.length + children.length === 0 ? <p class="muted">No parents or children yet: distil or transfer this version to make some.</p> : null}
+      {parents.length + children.length === 0 ? (
+        <p class="muted">No parents or children yet: distil or transfer this version to make some.</p>
+      ) : null}
     </div>
   );
 }
@@ -47,7 +57,21 @@ function title(self: string, nodes: Node[]) {
   return `Lineage of ${self}: ${parents} parent(s), ${children} child(ren)`;
 }
 
-function NodeBox({ node, x, y, w, h, subtitle }: { node: Node; x: number; y: number; w: number; h: number; subtitle?: string }) {
+function NodeBox({
+  node,
+  x,
+  y,
+  w,
+  h,
+  subtitle,
+}: {
+  node: Node;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  subtitle?: string;
+}) {
   const isSelf = node.role === "self";
   return (
     <a href={isSelf ? undefined : href.ref(node.edge.learnware)} class={isSelf ? "node self" : "node"}>
@@ -67,7 +91,9 @@ function NodeBox({ node, x, y, w, h, subtitle }: { node: Node; x: number; y: num
 function Columns({ nodes, self }: { nodes: Node[]; self: string }) {
   const longest = Math.max(...nodes.map((n) => n.edge.learnware.length));
   const nodeW = Math.min(420, Math.max(180, longest * 8 + 28));
-  const columns = (["parent", "self", "child"] as const).map((role) => nodes.filter((n) => n.role === role)).filter((column) => column.length);
+  const columns = (["parent", "self", "child"] as const)
+    .map((role) => nodes.filter((n) => n.role === role))
+    .filter((column) => column.length);
   const selfColumn = columns.findIndex((column) => column[0].role === "self");
   const rows = Math.max(...columns.map((column) => column.length));
   const width = columns.length * nodeW + (columns.length - 1) * GAP_X;
@@ -78,21 +104,35 @@ function Columns({ nodes, self }: { nodes: Node[]; self: string }) {
   });
   const center = position(selfColumn, 0, 1);
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="group" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      role="group"
+      aria-labelledby="lineage-title"
+      style={{ maxWidth: "100%", height: "auto" }}
+    >
       <title id="lineage-title">{title(self, nodes)}</title>
       <Arrow />
       {columns.map((column, columnIndex) =>
         column.map((node, row) => {
           const at = position(columnIndex, row, column.length);
           const before = node.role === "parent";
-          const from = before ? { x: at.x + nodeW, y: at.y + NODE_H / 2 } : { x: center.x + nodeW, y: center.y + NODE_H / 2 };
+          const from = before
+            ? { x: at.x + nodeW, y: at.y + NODE_H / 2 }
+            : { x: center.x + nodeW, y: center.y + NODE_H / 2 };
           const to = before ? { x: center.x, y: center.y + NODE_H / 2 } : { x: at.x, y: at.y + NODE_H / 2 };
           const mid = (from.x + to.x) / 2;
           return (
             <g key={`${node.role}-${node.edge.learnware}`}>
               {node.role !== "self" && (
                 <g class="edge">
-                  <path d={`M ${from.x} ${from.y} C ${mid} ${from.y}, ${mid} ${to.y}, ${to.x - 2} ${to.y}`} fill="none" stroke="currentColor" marker-end="url(#arrow)" />
+                  <path
+                    d={`M ${from.x} ${from.y} C ${mid} ${from.y}, ${mid} ${to.y}, ${to.x - 2} ${to.y}`}
+                    fill="none"
+                    stroke="currentColor"
+                    marker-end="url(#arrow)"
+                  />
                   <text x={mid} y={(from.y + to.y) / 2 - 6} text-anchor="middle" class="edge-label">
                     {node.edge.relation}
                   </text>
@@ -113,7 +153,16 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
   const gutter = 12;
   const rowH = 52;
   const gap = 14;
-  const depth = (node: Node) => (node.role === "parent" ? 0 : node.role === "self" ? (nodes[0].role === "parent" ? 1 : 0) : (nodes[0].role === "parent" ? 2 : 1));
+  const depth = (node: Node) =>
+    node.role === "parent"
+      ? 0
+      : node.role === "self"
+        ? nodes[0].role === "parent"
+          ? 1
+          : 0
+        : nodes[0].role === "parent"
+          ? 2
+          : 1;
   const maxDepth = Math.max(...nodes.map(depth));
   const nodeW = Math.max(160, width - gutter - maxDepth * indent);
   const height = nodes.length * (rowH + gap);
@@ -122,7 +171,14 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
   const selfAt = at(selfIndex);
   const total = gutter + maxDepth * indent + nodeW + 2;
   return (
-    <svg viewBox={`0 0 ${total} ${height}`} width={total} height={height} role="group" aria-labelledby="lineage-title" style={{ maxWidth: "100%", height: "auto" }}>
+    <svg
+      viewBox={`0 0 ${total} ${height}`}
+      width={total}
+      height={height}
+      role="group"
+      aria-labelledby="lineage-title"
+      style={{ maxWidth: "100%", height: "auto" }}
+    >
       <title id="lineage-title">{title(self, nodes)}</title>
       <Arrow />
       {nodes.map((node, index) => {
@@ -132,9 +188,28 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
         return (
           <g key={`${node.role}-${node.edge.learnware}`}>
             {node.role !== "self" && (
-              <path class="edge" d={`M ${from.x} ${from.y + rowH / 2} H ${rail} V ${to.y + rowH / 2} H ${to.x - 2}`} fill="none" stroke="currentColor" marker-end="url(#arrow)" />
+              <path
+                class="edge"
+                d={`M ${from.x} ${from.y + rowH / 2} H ${rail} V ${to.y + rowH / 2} H ${to.x - 2}`}
+                fill="none"
+                stroke="currentColor"
+                marker-end="url(#arrow)"
+              />
             )}
-            <NodeBox node={node} x={p.x} y={p.y} w={nodeW} h={rowH} subtitle={node.role === "parent" ? `parent · ${node.edge.relation}` : node.role === "child" ? `child · ${node.edge.relation}` : "this version"} />
+            <NodeBox
+              node={node}
+              x={p.x}
+              y={p.y}
+              w={nodeW}
+              h={rowH}
+              subtitle={
+                node.role === "parent"
+                  ? `parent · ${node.edge.relation}`
+                  : node.role === "child"
+                    ? `child · ${node.edge.relation}`
+                    : "this version"
+              }
+            />
           </g>
         );
       })}
@@ -145,7 +220,15 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
 function Arrow() {
   return (
     <defs>
-      <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+      <marker
+        id="arrow"
+        viewBox="0 0 10 10"
+        refX="9"
+        refY="5"
+        markerWidth="7"
+        markerHeight="7"
+        orient="auto-start-reverse"
+      >
         <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
       </marker>
     </defs>

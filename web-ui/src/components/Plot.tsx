@@ -67,7 +67,10 @@ function yScale(series: Series): uPlot.Options["scales"] {
 
 function describe(series: Series): string {
   return series.lines
-    .map((line) => `${line.label} ${series.x.map((x, i) => `${x}: ${line.y[i] === null ? "–" : (line.y[i] as number).toFixed(3)}`).join(", ")}`)
+    .map(
+      (line) =>
+        `${line.label} ${series.x.map((x, i) => `${x}: ${line.y[i] === null ? "–" : (line.y[i] as number).toFixed(3)}`).join(", ")}`,
+    )
     .join("; ");
 }
 
@@ -95,7 +98,10 @@ export function CorruptionTable({ bars }: { bars: Bars }) {
                 {bars.groups.map((group) => {
                   const value = group.values[row];
                   return (
-                    <td key={group.label} style={value === null ? undefined : { background: `hsl(${Math.round(value * 130)} 70% 88%)` }}>
+                    <td
+                      key={group.label}
+                      style={value === null ? undefined : { background: `hsl(${Math.round(value * 130)} 70% 88%)` }}
+                    >
                       {value === null ? "–" : `${(value * 100).toFixed(1)} %`}
                     </td>
                   );

@@ -110,7 +110,8 @@ export function Tabs({
           ref={(element) => {
             // On narrow screens the tab row scrolls sideways: keep the selected tab in view.
             const row = element?.parentElement;
-            if (element && row && tab.id === active) row.scrollLeft = element.offsetLeft - (row.clientWidth - element.clientWidth) / 2;
+            if (element && row && tab.id === active)
+              row.scrollLeft = element.offsetLeft - (row.clientWidth - element.clientWidth) / 2;
           }}
           class={tab.id === active ? "tab active" : "tab"}
           onClick={() => onSelect(tab.id)}

@@ -12,7 +12,8 @@ function fakeFetch(answers: Record<string, () => Response>) {
   return { fetcher, requests };
 }
 
-const json = (body: unknown, status = 200, type = "application/json") => new Response(JSON.stringify(body), { status, headers: { "Content-Type": type } });
+const json = (body: unknown, status = 200, type = "application/json") =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": type } });
 
 describe("the API client", () => {
   it("sends the bearer token and reads JSON", async () => {
@@ -23,21 +24,40 @@ describe("the API client", () => {
   });
 
   it("sends no Authorization header when signed out", async () => {
-    const { fetcher, requests } = fakeFetch({ "GET /api/v1/learnwares?q=digits&tag=a&tag=b": () => json({ items: [], total: 0, page: 0, size: 20 }) });
+    const { fetcher, requests } = fakeFetch({
+      "GET /api/v1/learnwares?q=digits&tag=a&tag=b": () => json({ items: [], total: 0, page: 0, size: 20 }),
+    });
     await new Api("/api/v1", () => null, fetcher).browse({ q: "digits", tag: ["a", "b"], owner: "" });
     expect(requests[0].init?.headers).toEqual({});
   });
 
   it("turns problem+json answers into errors with their violations", async () => {
-    const problem = { title: "Invalid input", status: 400, detail: "1 violation", violations: [{ pointer: "/q", message: "bad" }] };
+    const problem = {
+      title: "Invalid input",
+      status: 400,
+      detail: "1 violation",
+      violations: [{ pointer: "/q", message: "bad" }],
+    };
     const { fetcher } = fakeFetch({ "POST /api/v1/search": () => json(problem, 400, "application/problem+json") });
     const error = await new Api("/api/v1", () => null, fetcher).search({ q: "(" }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, title: "Invalid input", detail: "1 violation", violations: [{ pointer: "/q", message: "bad" }] });
+    expect(error).toMatchObject({
+      status: 400,
+      title: "Invalid input",
+      detail: "1 violation",
+      violations: [{ pointer: "/q", message: "bad" }],
+    });
   });
 
   it("follows a job's event stream, split across chunks, to its terminal event", async () => {
-    const job = (state: string, progress: number) => ({ id: "j1", type: "distill", state, progress, attempts: 1, createdAt: "2026-01-01T00:00:00Z" });
+    const job = (state: string, progress: number) => ({
+      id: "j1",
+      type: "distill",
+      state,
+      progress,
+      attempts: 1,
+      createdAt: "2026-01-01T00:00:00Z",
+    });
     const text = `data: ${JSON.stringify(job("RUNNING", 0.25))}\n\ndata:${JSON.stringify(job("RUNNING", 0.5))}\r\n\r\ndata: ${JSON.stringify(job("SUCCEEDED", 1))}\n\n`;
     const chunks = [text.slice(0, 17), text.slice(17, 140), text.slice(140)];
     const body = new ReadableStream<Uint8Array>({
@@ -46,16 +66,25 @@ describe("the API client", () => {
         controller.close();
       },
     });
-    const { fetcher, requests } = fakeFetch({ "GET /api/v1/jobs/j1/events": () => new Response(body, { headers: { "Content-Type": "text/event-stream" } }) });
+    const { fetcher, requests } = fakeFetch({
+      "GET /api/v1/jobs/j1/events": () => new Response(body, { headers: { "Content-Type": "text/event-stream" } }),
+    });
     const seen: Job[] = [];
     const last = await new Api("/api/v1", () => "t", fetcher).follow("j1", (j) => seen.push(j));
-    expect(seen.map((j) => [j.state, j.progress])).toEqual([["RUNNING", 0.25], ["RUNNING", 0.5], ["SUCCEEDED", 1]]);
+    expect(seen.map((j) => [j.state, j.progress])).toEqual([
+      ["RUNNING", 0.25],
+      ["RUNNING", 0.5],
+      ["SUCCEEDED", 1],
+    ]);
     expect(last?.state).toBe("SUCCEEDED");
     expect((requests[0].init?.headers as Record<string, string>).Authorization).toBe("Bearer t");
   });
 
   it("parses event-stream blocks and keeps the unfinished rest", () => {
-    expect(parseSse("data: a\n\nid: 2\ndata: b\ndata: c\n\ndata: d")).toEqual({ events: ["a", "b\nc"], rest: "data: d" });
+    expect(parseSse("data: a\n\nid: 2\ndata: b\ndata: c\n\ndata: d")).toEqual({
+      events: ["a", "b\nc"],
+      rest: "data: d",
+    });
     expect(parseSse(": keep-alive\n\n")).toEqual({ events: [], rest: "" });
   });
 

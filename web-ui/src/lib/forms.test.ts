@@ -6,7 +6,18 @@ import type { VersionView } from "./api";
 
 describe("job parameters from the form", () => {
   it("builds a data-free distillation's params", () => {
-    expect(jobParams("distill", { student: "mlp", hidden: "64, 32", temperature: "4", alpha: "0.9", epochs: "30", seed: "7", data: "free", transferSize: "2000" })).toEqual({
+    expect(
+      jobParams("distill", {
+        student: "mlp",
+        hidden: "64, 32",
+        temperature: "4",
+        alpha: "0.9",
+        epochs: "30",
+        seed: "7",
+        data: "free",
+        transferSize: "2000",
+      }),
+    ).toEqual({
       student: { type: "mlp", hidden: [64, 32] },
       temperature: 4,
       alpha: 0.9,
@@ -17,14 +28,35 @@ describe("job parameters from the form", () => {
   });
 
   it("leaves out empty fields and the herding size when a data set is given", () => {
-    expect(jobParams("distill", { student: "gbdt", trees: "100", maxDepth: "", dart: true, temperature: "", epochs: "5", data: "upload", transferSize: "2000" })).toEqual({
+    expect(
+      jobParams("distill", {
+        student: "gbdt",
+        trees: "100",
+        maxDepth: "",
+        dart: true,
+        temperature: "",
+        epochs: "5",
+        data: "upload",
+        transferSize: "2000",
+      }),
+    ).toEqual({
       student: { type: "gbdt", trees: 100, dart: true },
       epochs: 5,
     });
   });
 
   it("builds transfer and robustness params with the contract's names", () => {
-    expect(jobParams("transfer", { headHidden: "0", freezeBackbone: true, epochs: "10", batchSize: "64", learningRate: "0.01", validationSplit: "0.2", seed: "1" })).toEqual({
+    expect(
+      jobParams("transfer", {
+        headHidden: "0",
+        freezeBackbone: true,
+        epochs: "10",
+        batchSize: "64",
+        learningRate: "0.01",
+        validationSplit: "0.2",
+        seed: "1",
+      }),
+    ).toEqual({
       head: { hidden: 0 },
       freezeBackbone: true,
       epochs: 10,
@@ -33,13 +65,21 @@ describe("job parameters from the form", () => {
       validationSplit: 0.2,
       seed: 1,
     });
-    expect(jobParams("robustness", { noise: "0, 0.1 0.2", epsilons: "0,0.05", pgdSteps: "10", corruptions: false })).toEqual({ noise: [0, 0.1, 0.2], epsilons: [0, 0.05], pgdSteps: 10 });
+    expect(
+      jobParams("robustness", { noise: "0, 0.1 0.2", epsilons: "0,0.05", pgdSteps: "10", corruptions: false }),
+    ).toEqual({ noise: [0, 0.1, 0.2], epsilons: [0, 0.05], pgdSteps: 10 });
   });
 });
 
 describe("routes", () => {
   it("reads pages, versions and tabs from the fragment", () => {
-    expect(parseHash("#/l/demo/digits/3?tab=lineage")).toEqual({ page: "learnware", owner: "demo", name: "digits", version: "3", tab: "lineage" });
+    expect(parseHash("#/l/demo/digits/3?tab=lineage")).toEqual({
+      page: "learnware",
+      owner: "demo",
+      name: "digits",
+      version: "3",
+      tab: "lineage",
+    });
     expect(parseHash("#/jobs/abc")).toEqual({ page: "jobs", id: "abc" });
     expect(parseHash("").page).toBe("browse");
     expect(parseHash("#/nowhere").page).toBe("notfound");
@@ -54,13 +94,23 @@ describe("reuse snippets", () => {
     version: 2,
     model: { format: "onnx", sha256: "ab".repeat(32), size: 10 },
     files: [{ filename: "features.pt", sha256: "cd".repeat(32), size: 5 }],
-    spec: { name: "Digits", dataType: "image", input: { channels: 1, height: 8, width: 8 }, output: { dimension: 3, labels: ["a", "b", "c"] }, model: { format: "onnx" } },
+    spec: {
+      name: "Digits",
+      dataType: "image",
+      input: { channels: 1, height: 8, width: 8 },
+      output: { dimension: 3, labels: ["a", "b", "c"] },
+      model: { format: "onnx" },
+    },
   } as unknown as VersionView;
 
   it("downloads every artifact of the exact version and loads it with the right engine", () => {
     const [curl, cli, java] = snippets(version, "http://market:8080");
-    expect(curl.code).toContain("curl -fo model.onnx http://market:8080/api/v1/learnwares/demo/digits/versions/2/artifact");
-    expect(curl.code).toContain("curl -fo features.pt http://market:8080/api/v1/learnwares/demo/digits/versions/2/files/features.pt");
+    expect(curl.code).toContain(
+      "curl -fo model.onnx http://market:8080/api/v1/learnwares/demo/digits/versions/2/artifact",
+    );
+    expect(curl.code).toContain(
+      "curl -fo features.pt http://market:8080/api/v1/learnwares/demo/digits/versions/2/files/features.pt",
+    );
     expect(cli.code).toContain("bin/learnware pull demo/digits@2 --server http://market:8080 --out digits");
     expect(java.code).toContain('.optEngine("OnnxRuntime")');
     expect(java.code).toContain("new Shape(1, 1, 8, 8)");
@@ -76,7 +126,13 @@ describe("reuse snippets of a distilled (DJL) student", () => {
       version: 1,
       model: { format: "djl", sha256: "ef".repeat(32), size: 10 },
       files: [],
-      spec: { name: "Student", dataType: "table", input: { dimension: 64 }, output: { dimension: 10 }, model: { format: "djl", architecture: { type: "mlp", hidden: [32, 16] } } },
+      spec: {
+        name: "Student",
+        dataType: "table",
+        input: { dimension: 64 },
+        output: { dimension: 10 },
+        model: { format: "djl", architecture: { type: "mlp", hidden: [32, 16] } },
+      },
     } as unknown as VersionView;
     const java = snippets(student, "http://m").find((s) => s.id === "java")!.code;
     expect(java).toContain("for (int units : new int[] {32, 16}) {");
@@ -84,6 +140,8 @@ describe("reuse snippets of a distilled (DJL) student", () => {
     expect(java).toContain('Files.copy(Paths.get("digits-distilled/model.params"), dir.resolve("model-0000.params"));');
     expect(java).toContain('model.load(dir, "model");');
     expect(java).toContain("new Shape(1, 64)");
-    expect(snippets(student, "http://m")[0].code).toContain("curl -fo model.params http://m/api/v1/learnwares/demo/digits-distilled/versions/1/artifact");
+    expect(snippets(student, "http://m")[0].code).toContain(
+      "curl -fo model.params http://m/api/v1/learnwares/demo/digits-distilled/versions/1/artifact",
+    );
   });
 });

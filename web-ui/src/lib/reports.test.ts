@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { align, corruptionBars, epsilonSeries, headline, historySeries, noiseSeries, plotsOf, reliabilitySeries } from "./reports";
+import {
+  align,
+  corruptionBars,
+  epsilonSeries,
+  headline,
+  historySeries,
+  noiseSeries,
+  plotsOf,
+  reliabilitySeries,
+} from "./reports";
 
 // The shape of a robustness report (api-contract "Jobs: parameters and reports").
 const robustness = {
@@ -33,7 +42,10 @@ const robustness = {
 
 describe("report data shaping", () => {
   it("sorts the noise curve by σ", () => {
-    expect(noiseSeries(robustness)).toMatchObject({ x: [0, 0.1, 0.4], lines: [{ label: "Gaussian noise", y: [0.996, 0.98, 0.67] }] });
+    expect(noiseSeries(robustness)).toMatchObject({
+      x: [0, 0.1, 0.4],
+      lines: [{ label: "Gaussian noise", y: [0.996, 0.98, 0.67] }],
+    });
   });
 
   it("draws the reliability diagram by confidence, beside the diagonal", () => {
@@ -72,7 +84,13 @@ describe("report data shaping", () => {
       { epoch: 2, loss: 0.5, heldOutLoss: 0.6 },
       { epoch: 1, loss: 1.5, heldOutLoss: 1.4 },
     ];
-    expect(historySeries({ history })).toMatchObject({ x: [1, 2], lines: [{ label: "training loss", y: [1.5, 0.5] }, { label: "held-out loss", y: [1.4, 0.6] }] });
+    expect(historySeries({ history })).toMatchObject({
+      x: [1, 2],
+      lines: [
+        { label: "training loss", y: [1.5, 0.5] },
+        { label: "held-out loss", y: [1.4, 0.6] },
+      ],
+    });
   });
 
   it("leaves out what a report does not have", () => {
@@ -100,7 +118,11 @@ describe("report data shaping", () => {
       { type: "robustness", createdAt: "2026-01-02T00:00:00Z", report: robustness },
     ]);
     expect(plots.map((p) => p.type)).toEqual(["robustness", "validate"]);
-    expect(plots[0].series.map((s) => s.title)).toEqual(["Accuracy vs noise σ", "Accuracy vs ε (L∞)", "Calibration (reliability diagram)"]);
+    expect(plots[0].series.map((s) => s.title)).toEqual([
+      "Accuracy vs noise σ",
+      "Accuracy vs ε (L∞)",
+      "Calibration (reliability diagram)",
+    ]);
     expect(plots[0].bars).toHaveLength(1);
   });
 });

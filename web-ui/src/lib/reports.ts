@@ -26,12 +26,16 @@ const num = (value: unknown): number | null => (typeof value === "number" && Num
  * Joins rows keyed by an x member into aligned series: every x any series has, ascending, with null
  * where a series has no point.
  */
-export function align(xKey: string, sources: { label: string; rows: Row[]; y: string }[]): { x: number[]; lines: { label: string; y: (number | null)[] }[] } {
+export function align(
+  xKey: string,
+  sources: { label: string; rows: Row[]; y: string }[],
+): { x: number[]; lines: { label: string; y: (number | null)[] }[] } {
   const xs = new Set<number>();
-  for (const source of sources) for (const row of source.rows) {
-    const x = num(row[xKey]);
-    if (x !== null) xs.add(x);
-  }
+  for (const source of sources)
+    for (const row of source.rows) {
+      const x = num(row[xKey]);
+      if (x !== null) xs.add(x);
+    }
   const x = [...xs].sort((a, b) => a - b);
   const lines = sources
     .filter((source) => source.rows.length > 0)
@@ -50,7 +54,12 @@ export function align(xKey: string, sources: { label: string; rows: Row[]; y: st
 export function noiseSeries(report: Row): Series | null {
   const noise = rows(report.noise);
   if (!noise.length) return null;
-  return { title: "Accuracy vs noise σ", xLabel: "σ", yLabel: "accuracy", ...align("sigma", [{ label: "Gaussian noise", rows: noise, y: "accuracy" }]) };
+  return {
+    title: "Accuracy vs noise σ",
+    xLabel: "σ",
+    yLabel: "accuracy",
+    ...align("sigma", [{ label: "Gaussian noise", rows: noise, y: "accuracy" }]),
+  };
 }
 
 /** Accuracy against the attack budget ε, FGSM and PGD as two lines. */
@@ -98,13 +107,17 @@ export function corruptionBars(report: Row): Bars | null {
   const corruptions = rows(report.corruptions);
   if (!corruptions.length) return null;
   const names = [...new Set(corruptions.map((row) => String(row.name)))];
-  const severities = [...new Set(corruptions.map((row) => num(row.severity)).filter((s): s is number => s !== null))].sort((a, b) => a - b);
+  const severities = [
+    ...new Set(corruptions.map((row) => num(row.severity)).filter((s): s is number => s !== null)),
+  ].sort((a, b) => a - b);
   return {
     title: "Accuracy under corruptions",
     categories: names.map((name) => name.toLowerCase().replace(/_/g, " ")),
     groups: severities.map((severity) => ({
       label: `severity ${severity}`,
-      values: names.map((name) => num(corruptions.find((row) => row.name === name && row.severity === severity)?.accuracy)),
+      values: names.map((name) =>
+        num(corruptions.find((row) => row.name === name && row.severity === severity)?.accuracy),
+      ),
     })),
   };
 }
@@ -114,12 +127,20 @@ export function historySeries(report: Row): Series | null {
   const history = rows(report.history);
   if (!history.length) return null;
   const keys = Object.keys(history[0]).filter((key) => key !== "epoch" && typeof history[0][key] === "number");
-  const pretty: Record<string, string> = { loss: "training loss", heldOutLoss: "held-out loss", accuracy: "accuracy", validationAccuracy: "validation accuracy" };
+  const pretty: Record<string, string> = {
+    loss: "training loss",
+    heldOutLoss: "held-out loss",
+    accuracy: "accuracy",
+    validationAccuracy: "validation accuracy",
+  };
   return {
     title: "Training history",
     xLabel: "epoch",
     yLabel: "loss",
-    ...align("epoch", keys.map((key) => ({ label: pretty[key] ?? key, rows: history, y: key }))),
+    ...align(
+      "epoch",
+      keys.map((key) => ({ label: pretty[key] ?? key, rows: history, y: key })),
+    ),
   };
 }
 
@@ -141,20 +162,29 @@ export function headline(report: Row): { label: string; value: string }[] {
     ["size vs teacher", ratio(report.sizeRatio)],
     ["latency vs teacher", ratio(report.latencyRatio)],
     ["parameters", num(report.parameters) === null ? null : (report.parameters as number).toLocaleString("en")],
-    ["latency per sample", num(report.latencyMsPerSample) === null ? null : `${(report.latencyMsPerSample as number).toPrecision(2)} ms`],
+    [
+      "latency per sample",
+      num(report.latencyMsPerSample) === null ? null : `${(report.latencyMsPerSample as number).toPrecision(2)} ms`,
+    ],
   ];
-  return candidates.filter((entry): entry is [string, string] => entry[1] !== null).map(([label, value]) => ({ label, value }));
+  return candidates
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([label, value]) => ({ label, value }));
 }
 
 /** Everything plottable in a version's reports, newest report of each type first. */
-export function plotsOf(reports: ReportView[]): { type: string; series: Series[]; bars: Bars[]; headline: { label: string; value: string }[] }[] {
+export function plotsOf(
+  reports: ReportView[],
+): { type: string; series: Series[]; bars: Bars[]; headline: { label: string; value: string }[] }[] {
   return [...reports]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .map((view) => {
       const report = view.report ?? {};
       return {
         type: view.type,
-        series: [noiseSeries(report), epsilonSeries(report), reliabilitySeries(report), historySeries(report)].filter((s): s is Series => s !== null),
+        series: [noiseSeries(report), epsilonSeries(report), reliabilitySeries(report), historySeries(report)].filter(
+          (s): s is Series => s !== null,
+        ),
         bars: [corruptionBars(report)].filter((b): b is Bars => b !== null),
         headline: headline(report),
       };

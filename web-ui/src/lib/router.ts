@@ -15,7 +15,13 @@ export function parseHash(hash: string): Route {
   const params = new URLSearchParams(query);
   if (parts.length === 0) return { page: "browse", params };
   if (parts[0] === "l" && parts.length >= 3) {
-    return { page: "learnware", owner: parts[1], name: parts[2], version: parts[3], tab: params.get("tab") ?? undefined };
+    return {
+      page: "learnware",
+      owner: parts[1],
+      name: parts[2],
+      version: parts[3],
+      tab: params.get("tab") ?? undefined,
+    };
   }
   if (parts[0] === "upload") return { page: "upload", owner: parts[1], name: parts[2] };
   if (parts[0] === "jobs") return { page: "jobs", id: parts[1] };

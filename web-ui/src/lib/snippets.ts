@@ -24,7 +24,10 @@ function predictLines(version: VersionView): string[] {
     `  NDArray x = manager.zeros(new Shape(${inputShape(version)})); // your input here`,
     "  NDArray scores = predictor.predict(new NDList(x)).singletonOrThrow();",
     ...(labels
-      ? [`  String[] labels = {${labels.map((label) => JSON.stringify(label)).join(", ")}};`, "  System.out.println(labels[(int) scores.argMax(1).getLong(0)]);"]
+      ? [
+          `  String[] labels = {${labels.map((label) => JSON.stringify(label)).join(", ")}};`,
+          "  System.out.println(labels[(int) scores.argMax(1).getLong(0)]);",
+        ]
       : ["  System.out.println(scores);"]),
   ];
 }

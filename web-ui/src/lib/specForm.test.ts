@@ -23,12 +23,25 @@ describe("the spec form", () => {
   it("words pattern violations with the schema's own messages", () => {
     const spec = toSpec({ ...fromSpec(digits), license: "MIT OR Apache-2.0", tags: "Digits" });
     const fields = byField(validateSpec(spec));
-    expect(fields.license).toEqual(["must be an SPDX license identifier such as 'MIT' or 'Apache-2.0', or 'LicenseRef-<name>' for other terms"]);
+    expect(fields.license).toEqual([
+      "must be an SPDX license identifier such as 'MIT' or 'Apache-2.0', or 'LicenseRef-<name>' for other terms",
+    ]);
     expect(fields.tags?.[0]).toMatch(/^must be a lowercase tag/);
   });
 
   it("checks the rules the schema cannot express: labels, features and the RKME's dimension", () => {
-    const form = fromSpec({ ...digits, statistical: { type: "rkme-table", kernel: "gaussian", gamma: 0.1, dimension: 8, numPoints: 3, z: [[0, 0, 0, 0, 0, 0, 0, 0]], beta: [1] } });
+    const form = fromSpec({
+      ...digits,
+      statistical: {
+        type: "rkme-table",
+        kernel: "gaussian",
+        gamma: 0.1,
+        dimension: 8,
+        numPoints: 3,
+        z: [[0, 0, 0, 0, 0, 0, 0, 0]],
+        beta: [1],
+      },
+    });
     const violations = validateSpec(toSpec({ ...form, outputDimension: "9", dimension: "63" }));
     expect(violations).toEqual(
       expect.arrayContaining([
@@ -40,7 +53,15 @@ describe("the spec form", () => {
   });
 
   it("builds image inputs from the shape fields and keeps non-numbers for the schema to reject", () => {
-    const spec = toSpec({ ...EMPTY_FORM, dataType: "image", channels: "1", height: "28", width: "x", rangeLow: "0", rangeHigh: "255" });
+    const spec = toSpec({
+      ...EMPTY_FORM,
+      dataType: "image",
+      channels: "1",
+      height: "28",
+      width: "x",
+      rangeLow: "0",
+      rangeHigh: "255",
+    });
     expect(spec.input).toEqual({ channels: 1, height: 28, width: "x", range: [0, 255] });
     expect(byField(validateSpec(spec)).width).toEqual(["must be integer"]);
   });

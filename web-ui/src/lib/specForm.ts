@@ -104,7 +104,9 @@ export function byField(violations: Violation[]): Record<string, string[]> {
   const grouped: Record<string, string[]> = {};
   for (const violation of violations) {
     const key = fieldOf(violation.pointer) ?? "form";
-    (grouped[key] ??= []).push(violation.pointer && key === "form" ? `${violation.pointer}: ${violation.message}` : violation.message);
+    (grouped[key] ??= []).push(
+      violation.pointer && key === "form" ? `${violation.pointer}: ${violation.message}` : violation.message,
+    );
   }
   return grouped;
 }
@@ -267,7 +269,12 @@ export function validateSpec(spec: Record<string, any>): Violation[] {
     });
   }
   const rkme = spec.statistical;
-  if (spec.dataType === "table" && rkme && Number.isInteger(spec.input?.dimension) && rkme.dimension !== spec.input.dimension) {
+  if (
+    spec.dataType === "table" &&
+    rkme &&
+    Number.isInteger(spec.input?.dimension) &&
+    rkme.dimension !== spec.input.dimension
+  ) {
     violations.push({
       pointer: "/statistical/dimension",
       message: `is ${rkme.dimension} but the input dimension is ${spec.input.dimension}`,

@@ -5,7 +5,15 @@ import { href, navigate } from "../lib/router";
 import { ErrorBox, Loading, StateBadge, Tag } from "../components/common";
 
 const DATA_TYPES = ["table", "image", "text"];
-const TASKS = ["classification", "regression", "feature-extraction", "segmentation", "detection", "generation", "other"];
+const TASKS = [
+  "classification",
+  "regression",
+  "feature-extraction",
+  "segmentation",
+  "detection",
+  "generation",
+  "other",
+];
 const LICENSES = ["MIT", "Apache-2.0", "BSD-3-Clause", "CC-BY-4.0", "GPL-3.0-or-later"];
 
 /** The URL's filters as a search request's filters; null when only browse filters are set. */
@@ -109,7 +117,9 @@ export function Browse({ params }: { params: URLSearchParams }) {
     ];
     Promise.all(
       facets.flatMap(([facet, values]) =>
-        values.map((value) => api.browse({ ...base, [facet]: value }).then((page) => [facet, value, page.total] as const)),
+        values.map((value) =>
+          api.browse({ ...base, [facet]: value }).then((page) => [facet, value, page.total] as const),
+        ),
       ),
     )
       .then((totals) => {
@@ -147,7 +157,7 @@ export function Browse({ params }: { params: URLSearchParams }) {
     }
   };
 
-  const total = results?.kind === "browse" ? results.total : results?.result.total ?? 0;
+  const total = results?.kind === "browse" ? results.total : (results?.result.total ?? 0);
   const tagCloud = useMemo(() => {
     if (results?.kind !== "browse") return [];
     const counts = new Map<string, number>();
@@ -159,7 +169,10 @@ export function Browse({ params }: { params: URLSearchParams }) {
     <div class="browse">
       <section class="hero">
         <h1>Find a model that fits your data</h1>
-        <p class="lead">Search trained models by what they do, by the shape of your data, or by a statistical summary of your data that never leaves your machine.</p>
+        <p class="lead">
+          Search trained models by what they do, by the shape of your data, or by a statistical summary of your data
+          that never leaves your machine.
+        </p>
         <form
           class="searchbar"
           role="search"
@@ -171,7 +184,13 @@ export function Browse({ params }: { params: URLSearchParams }) {
           <label for="q" class="visually-hidden">
             Search learnwares
           </label>
-          <input id="q" type="search" placeholder="e.g. handwritten digits" value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          <input
+            id="q"
+            type="search"
+            placeholder="e.g. handwritten digits"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
           <button class="button primary" type="submit">
             Search
           </button>
@@ -179,19 +198,70 @@ export function Browse({ params }: { params: URLSearchParams }) {
       </section>
 
       <div class="browse-layout">
-        <button type="button" class="button filters-toggle" aria-expanded={showFilters} aria-controls="filters" onClick={() => setShowFilters(!showFilters)}>
+        <button
+          type="button"
+          class="button filters-toggle"
+          aria-expanded={showFilters}
+          aria-controls="filters"
+          onClick={() => setShowFilters(!showFilters)}
+        >
           Filters{activeFilters(params) ? ` (${activeFilters(params)} active)` : ""}
         </button>
         <aside id="filters" class={`filters ${showFilters ? "" : "collapsed"}`} aria-label="Filters">
-          <Facet label="Data type" id="f-dataType" value={params.get("dataType") ?? ""} options={DATA_TYPES} counts={counts.dataType} onChange={(v) => update({ dataType: v })} />
-          <Facet label="Task" id="f-task" value={params.get("task") ?? ""} options={TASKS} counts={counts.task} onChange={(v) => update({ task: v })} />
-          <Facet label="Licence" id="f-license" value={params.get("license") ?? ""} options={LICENSES} onChange={(v) => update({ license: v })} />
-          <TextFilter label="Owner" id="f-owner" value={params.get("owner") ?? ""} onChange={(v) => update({ owner: v })} />
-          <TextFilter label="Tags (comma separated)" id="f-tags" value={params.getAll("tag").join(", ")} onChange={(v) => update({ tag: v ? v.split(",").map((t) => t.trim()).filter(Boolean) : null })} />
+          <Facet
+            label="Data type"
+            id="f-dataType"
+            value={params.get("dataType") ?? ""}
+            options={DATA_TYPES}
+            counts={counts.dataType}
+            onChange={(v) => update({ dataType: v })}
+          />
+          <Facet
+            label="Task"
+            id="f-task"
+            value={params.get("task") ?? ""}
+            options={TASKS}
+            counts={counts.task}
+            onChange={(v) => update({ task: v })}
+          />
+          <Facet
+            label="Licence"
+            id="f-license"
+            value={params.get("license") ?? ""}
+            options={LICENSES}
+            onChange={(v) => update({ license: v })}
+          />
+          <TextFilter
+            label="Owner"
+            id="f-owner"
+            value={params.get("owner") ?? ""}
+            onChange={(v) => update({ owner: v })}
+          />
+          <TextFilter
+            label="Tags (comma separated)"
+            id="f-tags"
+            value={params.getAll("tag").join(", ")}
+            onChange={(v) =>
+              update({
+                tag: v
+                  ? v
+                      .split(",")
+                      .map((t) => t.trim())
+                      .filter(Boolean)
+                  : null,
+              })
+            }
+          />
           {tagCloud.length > 0 && (
             <div class="tag-cloud" aria-label="Tags in these results">
               {tagCloud.map(([tag, count]) => (
-                <button type="button" class="tag tag-button" key={tag} aria-pressed={params.getAll("tag").includes(tag)} onClick={() => update({ tag: [...new Set([...params.getAll("tag"), tag])] })}>
+                <button
+                  type="button"
+                  class="tag tag-button"
+                  key={tag}
+                  aria-pressed={params.getAll("tag").includes(tag)}
+                  onClick={() => update({ tag: [...new Set([...params.getAll("tag"), tag])] })}
+                >
                   {tag} <span class="muted">{count}</span>
                 </button>
               ))}
@@ -199,12 +269,37 @@ export function Browse({ params }: { params: URLSearchParams }) {
           )}
           <fieldset class="compat">
             <legend>Compatible with my data</legend>
-            <NumberFilter label="Feature count" id="f-features" value={params.get("features")} onChange={(v) => update({ features: v })} />
-            <NumberFilter label="Class count" id="f-classes" value={params.get("classes")} onChange={(v) => update({ classes: v })} />
+            <NumberFilter
+              label="Feature count"
+              id="f-features"
+              value={params.get("features")}
+              onChange={(v) => update({ features: v })}
+            />
+            <NumberFilter
+              label="Class count"
+              id="f-classes"
+              value={params.get("classes")}
+              onChange={(v) => update({ classes: v })}
+            />
             <div class="shape">
-              <NumberFilter label="Channels" id="f-channels" value={params.get("channels")} onChange={(v) => update({ channels: v })} />
-              <NumberFilter label="Height" id="f-height" value={params.get("height")} onChange={(v) => update({ height: v })} />
-              <NumberFilter label="Width" id="f-width" value={params.get("width")} onChange={(v) => update({ width: v })} />
+              <NumberFilter
+                label="Channels"
+                id="f-channels"
+                value={params.get("channels")}
+                onChange={(v) => update({ channels: v })}
+              />
+              <NumberFilter
+                label="Height"
+                id="f-height"
+                value={params.get("height")}
+                onChange={(v) => update({ height: v })}
+              />
+              <NumberFilter
+                label="Width"
+                id="f-width"
+                value={params.get("width")}
+                onChange={(v) => update({ width: v })}
+              />
             </div>
           </fieldset>
           {user && (
@@ -235,24 +330,40 @@ export function Browse({ params }: { params: URLSearchParams }) {
           <ErrorBox error={error} />
           {results?.kind === "search" && results.result.mixture && <MixturePanel mixture={results.result.mixture} />}
           <ol class="cards" aria-live="polite">
-            {results?.kind === "browse" && results.items.map((item) => <SummaryCard key={item.learnware} item={item} />)}
-            {results?.kind === "search" && results.result.single.map((match, index) => <MatchCard key={match.learnware} match={match} rank={index + 1} statistical={results.statistical} />)}
+            {results?.kind === "browse" &&
+              results.items.map((item) => <SummaryCard key={item.learnware} item={item} />)}
+            {results?.kind === "search" &&
+              results.result.single.map((match, index) => (
+                <MatchCard key={match.learnware} match={match} rank={index + 1} statistical={results.statistical} />
+              ))}
           </ol>
           {results && total === 0 && !loading && (
             <div class="empty">
               <p>Nothing matches yet.</p>
-              <p class="muted">Loosen a filter, or <a href={href.upload()}>upload a learnware</a>.</p>
+              <p class="muted">
+                Loosen a filter, or <a href={href.upload()}>upload a learnware</a>.
+              </p>
             </div>
           )}
           {total > 20 && (
             <nav class="pager" aria-label="Pages">
-              <button type="button" class="button ghost" disabled={page === 0} onClick={() => update({ page: String(page - 1) })}>
+              <button
+                type="button"
+                class="button ghost"
+                disabled={page === 0}
+                onClick={() => update({ page: String(page - 1) })}
+              >
                 Previous
               </button>
               <span>
                 Page {page + 1} of {Math.ceil(total / 20)}
               </span>
-              <button type="button" class="button ghost" disabled={(page + 1) * 20 >= total} onClick={() => update({ page: String(page + 1) })}>
+              <button
+                type="button"
+                class="button ghost"
+                disabled={(page + 1) * 20 >= total}
+                onClick={() => update({ page: String(page + 1) })}
+              >
                 Next
               </button>
             </nav>
@@ -293,7 +404,17 @@ function Facet({
   );
 }
 
-function TextFilter({ label, id, value, onChange }: { label: string; id: string; value: string; onChange: (v: string | null) => void }) {
+function TextFilter({
+  label,
+  id,
+  value,
+  onChange,
+}: {
+  label: string;
+  id: string;
+  value: string;
+  onChange: (v: string | null) => void;
+}) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -302,16 +423,43 @@ function TextFilter({ label, id, value, onChange }: { label: string; id: string;
   );
 }
 
-function NumberFilter({ label, id, value, onChange }: { label: string; id: string; value: string | null; onChange: (v: string | null) => void }) {
+function NumberFilter({
+  label,
+  id,
+  value,
+  onChange,
+}: {
+  label: string;
+  id: string;
+  value: string | null;
+  onChange: (v: string | null) => void;
+}) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <input id={id} type="number" min={1} inputMode="numeric" value={value ?? ""} onChange={(e) => onChange(e.currentTarget.value || null)} />
+      <input
+        id={id}
+        type="number"
+        min={1}
+        inputMode="numeric"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.currentTarget.value || null)}
+      />
     </div>
   );
 }
 
-function RkmeDrop({ rkme, onFile, onClear, error }: { rkme: { name: string; doc: Record<string, unknown> } | null; onFile: (f: File) => void; onClear: () => void; error: string | null }) {
+function RkmeDrop({
+  rkme,
+  onFile,
+  onClear,
+  error,
+}: {
+  rkme: { name: string; doc: Record<string, unknown> } | null;
+  onFile: (f: File) => void;
+  onClear: () => void;
+  error: string | null;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   return (
@@ -331,7 +479,8 @@ function RkmeDrop({ rkme, onFile, onClear, error }: { rkme: { name: string; doc:
     >
       {rkme ? (
         <p>
-          <strong>Searching with my data:</strong> {rkme.name} ({String(rkme.doc.numPoints ?? "?")} rows summarised, {String(rkme.doc.dimension ?? "?")} features){" "}
+          <strong>Searching with my data:</strong> {rkme.name} ({String(rkme.doc.numPoints ?? "?")} rows summarised,{" "}
+          {String(rkme.doc.dimension ?? "?")} features){" "}
           <button type="button" class="button small ghost" onClick={onClear}>
             Remove
           </button>
@@ -374,7 +523,8 @@ function MixturePanel({ mixture }: { mixture: NonNullable<SearchResult["mixture"
     <section class="mixture" aria-label="Recommended mixture">
       <h3>Recommended mixture</h3>
       <p class="muted">
-        Your data spans several learnwares' data: this weighted combination fits it better than any single one (score {mixture.score.toFixed(3)}, MMD {mixture.mmd.toFixed(4)}).
+        Your data spans several learnwares' data: this weighted combination fits it better than any single one (score{" "}
+        {mixture.score.toFixed(3)}, MMD {mixture.mmd.toFixed(4)}).
       </p>
       <ul class="mixture-bars">
         {mixture.items.map((item) => (

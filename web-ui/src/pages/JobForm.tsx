@@ -81,7 +81,10 @@ const DEFAULTS: Record<string, string | boolean> = {
 export function JobForm({ version }: { version: VersionView }) {
   const { user } = useSession();
   const [type, setType] = useState<JobType>("distill");
-  const [fields, setFields] = useState<Record<string, string | boolean>>(() => ({ ...DEFAULTS, data: version.spec.statistical ? "free" : "upload" }));
+  const [fields, setFields] = useState<Record<string, string | boolean>>(() => ({
+    ...DEFAULTS,
+    data: version.spec.statistical ? "free" : "upload",
+  }));
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -154,10 +157,16 @@ export function JobForm({ version }: { version: VersionView }) {
           ] as [JobType, string][]
         ).map(([value, label]) => (
           <label key={value} class={type === value ? "selected" : ""}>
-            <input type="radio" name="job-type" value={value} checked={type === value} onChange={() => {
+            <input
+              type="radio"
+              name="job-type"
+              value={value}
+              checked={type === value}
+              onChange={() => {
                 setType(value);
                 if (value !== "distill" && fields.data === "free") setFields({ ...fields, data: "upload" });
-              }} />
+              }}
+            />
             {label}
           </label>
         ))}
@@ -200,7 +209,9 @@ export function JobForm({ version }: { version: VersionView }) {
           {text("epsilons", "Attack ε values")}
           {text("pgdSteps", "PGD steps", { type: "number", min: 1 })}
           {version.spec.dataType === "image" && check("corruptions", "All corruptions (images)")}
-          {version.spec.dataType === "image" && fields.corruptions && text("severities", "Corruption severities (1..5)")}
+          {version.spec.dataType === "image" &&
+            fields.corruptions &&
+            text("severities", "Corruption severities (1..5)")}
         </div>
       )}
 
@@ -208,31 +219,66 @@ export function JobForm({ version }: { version: VersionView }) {
         <legend>{type === "distill" ? "Transfer set" : "Labelled data set"}</legend>
         {type === "distill" && (
           <label class="radio">
-            <input type="radio" name="job-data" checked={fields.data === "free"} disabled={!canDataFree} onChange={() => setFields({ ...fields, data: "free" })} />
-            Data-free: herd points from the learnware's RKME {!canDataFree && <span class="muted">(this spec has none)</span>}
+            <input
+              type="radio"
+              name="job-data"
+              checked={fields.data === "free"}
+              disabled={!canDataFree}
+              onChange={() => setFields({ ...fields, data: "free" })}
+            />
+            Data-free: herd points from the learnware's RKME{" "}
+            {!canDataFree && <span class="muted">(this spec has none)</span>}
           </label>
         )}
-        {type === "distill" && fields.data === "free" && canDataFree && text("transferSize", "Points to herd", { type: "number", min: 10 })}
+        {type === "distill" &&
+          fields.data === "free" &&
+          canDataFree &&
+          text("transferSize", "Points to herd", { type: "number", min: 10 })}
         <label class="radio">
-          <input type="radio" name="job-data" checked={fields.data === "upload"} onChange={() => setFields({ ...fields, data: "upload" })} />
+          <input
+            type="radio"
+            name="job-data"
+            checked={fields.data === "upload"}
+            onChange={() => setFields({ ...fields, data: "upload" })}
+          />
           Upload a CSV (header row; a <code>label</code> column for accuracy)
         </label>
-        {(fields.data === "upload") && (
+        {fields.data === "upload" && (
           <div class="field">
             <label for="job-file">CSV file</label>
-            <input id="job-file" type="file" accept=".csv,.gz,text/csv" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+            <input
+              id="job-file"
+              type="file"
+              accept=".csv,.gz,text/csv"
+              onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+            />
           </div>
         )}
         <label class="radio">
-          <input type="radio" name="job-data" checked={fields.data === "existing"} onChange={() => setFields({ ...fields, data: "existing" })} />
+          <input
+            type="radio"
+            name="job-data"
+            checked={fields.data === "existing"}
+            onChange={() => setFields({ ...fields, data: "existing" })}
+          />
           One of my data sets
         </label>
-        {fields.data === "existing" && text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
+        {fields.data === "existing" &&
+          text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
       </fieldset>
-      {type !== "robustness" && text("target", "Result learnware (optional)", { placeholder: `${user.username}/${version.name}-${type === "distill" ? "distilled" : "transferred"}` })}
+      {type !== "robustness" &&
+        text("target", "Result learnware (optional)", {
+          placeholder: `${user.username}/${version.name}-${type === "distill" ? "distilled" : "transferred"}`,
+        })}
       <ErrorBox error={error} />
       <button class="button primary" type="submit" disabled={busy}>
-        {busy ? "Requesting…" : type === "distill" ? "Request distillation" : type === "transfer" ? "Request transfer" : "Request evaluation"}
+        {busy
+          ? "Requesting…"
+          : type === "distill"
+            ? "Request distillation"
+            : type === "transfer"
+              ? "Request transfer"
+              : "Request evaluation"}
       </button>
     </form>
   );

@@ -96,12 +96,22 @@ function JobCard({ job, highlighted, onChange }: { job: Job; highlighted: boolea
     >
       <div class="card-head">
         <h2>
-          {job.type === "distill" ? "Distillation" : job.type === "transfer" ? "Transfer" : job.type === "robustness" ? "Robustness evaluation" : "Validation"}{" "}
+          {job.type === "distill"
+            ? "Distillation"
+            : job.type === "transfer"
+              ? "Transfer"
+              : job.type === "robustness"
+                ? "Robustness evaluation"
+                : "Validation"}{" "}
           <span class="muted">of</span> {job.source ? <a href={href.ref(job.source)}>{job.source}</a> : null}
         </h2>
         <StateBadge state={job.state} />
       </div>
-      <ProgressBar value={job.state === "SUCCEEDED" ? 1 : job.progress} label={`Progress of job ${job.id}`} state={job.state} />
+      <ProgressBar
+        value={job.state === "SUCCEEDED" ? 1 : job.progress}
+        label={`Progress of job ${job.id}`}
+        state={job.state}
+      />
       <p class="job-message" aria-live="polite">
         {job.error ?? job.message}
       </p>

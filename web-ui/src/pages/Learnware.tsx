@@ -27,7 +27,17 @@ const REPORT_TITLES: Record<string, string> = {
   transfer: "Transfer",
 };
 
-export function LearnwarePage({ owner, name, version, tab }: { owner: string; name: string; version?: string; tab?: string }) {
+export function LearnwarePage({
+  owner,
+  name,
+  version,
+  tab,
+}: {
+  owner: string;
+  name: string;
+  version?: string;
+  tab?: string;
+}) {
   const [learnware, setLearnware] = useState<LearnwareView | null>(null);
   const [current, setCurrent] = useState<VersionView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -40,7 +50,7 @@ export function LearnwarePage({ owner, name, version, tab }: { owner: string; na
     (async () => {
       const view = await api.learnware(owner, name);
       // Without a usable or pending version "latest" does not exist; show the newest one then.
-      const ref = version ?? (view.latest ?? view.versions[view.versions.length - 1]?.version ?? "latest");
+      const ref = version ?? view.latest ?? view.versions[view.versions.length - 1]?.version ?? "latest";
       const shown = await api.version(owner, name, ref);
       if (!cancelled) {
         setLearnware(view);
@@ -67,8 +77,9 @@ export function LearnwarePage({ owner, name, version, tab }: { owner: string; na
   return (
     <article class="learnware">
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={href.browse()}>Learnwares</a> <span aria-hidden="true">/</span> <a href={href.browse(new URLSearchParams({ owner }))}>{owner}</a>{" "}
-        <span aria-hidden="true">/</span> <span>{name}</span>
+        <a href={href.browse()}>Learnwares</a> <span aria-hidden="true">/</span>{" "}
+        <a href={href.browse(new URLSearchParams({ owner }))}>{owner}</a> <span aria-hidden="true">/</span>{" "}
+        <span>{name}</span>
       </nav>
       <header class="lw-head">
         <div>
@@ -92,7 +103,11 @@ export function LearnwarePage({ owner, name, version, tab }: { owner: string; na
           </p>
         </div>
         <div class="lw-actions">
-          <a class="button primary" href={`${API_BASE}/learnwares/${owner}/${name}/versions/${current.version}/artifact`} download>
+          <a
+            class="button primary"
+            href={`${API_BASE}/learnwares/${owner}/${name}/versions/${current.version}/artifact`}
+            download
+          >
             Download model <span class="muted-inverse">{formatBytes(current.model.size)}</span>
           </a>
           <a class="button" href={href.learnware(owner, name, version, "jobs")}>
@@ -110,10 +125,16 @@ export function LearnwarePage({ owner, name, version, tab }: { owner: string; na
           <section>
             <h2>Lineage</h2>
             <p class="muted">Where this version comes from and what was made from it. Select a node to open it.</p>
-            <LineageGraph self={current.learnware} parents={current.lineage.parents} children={current.lineage.children} />
+            <LineageGraph
+              self={current.learnware}
+              parents={current.lineage.parents}
+              children={current.lineage.children}
+            />
           </section>
         )}
-        {active === "versions" && <Versions learnware={learnware} current={current} onChange={() => setReload((n) => n + 1)} />}
+        {active === "versions" && (
+          <Versions learnware={learnware} current={current} onChange={() => setReload((n) => n + 1)} />
+        )}
         {active === "validation" && <Validation version={current} />}
         {active === "jobs" && <JobForm version={current} />}
       </div>
@@ -275,7 +296,9 @@ function Reuse({ version }: { version: VersionView }) {
             <a class="button" href={`${base}/artifact`} download>
               Model ({version.model.format}) · {formatBytes(version.model.size)}
             </a>
-            <code class="sha" title="SHA-256">{version.model.sha256.slice(0, 16)}…</code>
+            <code class="sha" title="SHA-256">
+              {version.model.sha256.slice(0, 16)}…
+            </code>
           </li>
           <li>
             <a class="button" href={`${base}/spec`} download="spec.json">
@@ -287,14 +310,21 @@ function Reuse({ version }: { version: VersionView }) {
               <a class="button" href={`${base}/files/${file.filename}`} download>
                 {file.filename} · {formatBytes(file.size)}
               </a>
-              <code class="sha" title="SHA-256">{file.sha256.slice(0, 16)}…</code>
+              <code class="sha" title="SHA-256">
+                {file.sha256.slice(0, 16)}…
+              </code>
             </li>
           ))}
         </ul>
       </section>
       <section>
         <h2>Use it in code</h2>
-        <Tabs tabs={all.map((s) => ({ id: `snippet-${s.id}`, label: s.label }))} active={`snippet-${which}`} onSelect={(id) => setWhich(id.replace("snippet-", ""))} label="Snippets" />
+        <Tabs
+          tabs={all.map((s) => ({ id: `snippet-${s.id}`, label: s.label }))}
+          active={`snippet-${which}`}
+          onSelect={(id) => setWhich(id.replace("snippet-", ""))}
+          label="Snippets"
+        />
         <div class="snippet" role="tabpanel" id={`panel-snippet-${which}`} aria-labelledby={`tab-snippet-${which}`}>
           <div class="snippet-bar">
             <span class="muted">{snippet.language}</span>
@@ -341,7 +371,15 @@ function Reports({ version }: { version: VersionView }) {
   );
 }
 
-function Versions({ learnware, current, onChange }: { learnware: LearnwareView; current: VersionView; onChange: () => void }) {
+function Versions({
+  learnware,
+  current,
+  onChange,
+}: {
+  learnware: LearnwareView;
+  current: VersionView;
+  onChange: () => void;
+}) {
   const { user } = useSession();
   const owns = user && (user.username === learnware.owner || user.roles.includes("admin"));
   const [alias, setAlias] = useState("");
@@ -364,7 +402,10 @@ function Versions({ learnware, current, onChange }: { learnware: LearnwareView; 
             {[...learnware.versions].reverse().map((v) => (
               <tr key={v.version} class={v.version === current.version ? "current" : ""}>
                 <td>
-                  <a href={href.learnware(learnware.owner, learnware.name, v.version)} aria-current={v.version === current.version ? "page" : undefined}>
+                  <a
+                    href={href.learnware(learnware.owner, learnware.name, v.version)}
+                    aria-current={v.version === current.version ? "page" : undefined}
+                  >
                     v{v.version}
                   </a>
                 </td>
@@ -403,7 +444,13 @@ function Versions({ learnware, current, onChange }: { learnware: LearnwareView; 
           }}
         >
           <label for="alias">Point an alias at v{current.version}</label>
-          <input id="alias" value={alias} placeholder="prod" onInput={(e) => setAlias(e.currentTarget.value)} required />
+          <input
+            id="alias"
+            value={alias}
+            placeholder="prod"
+            onInput={(e) => setAlias(e.currentTarget.value)}
+            required
+          />
           <button class="button" type="submit">
             Set alias
           </button>
@@ -420,7 +467,8 @@ function Versions({ learnware, current, onChange }: { learnware: LearnwareView; 
 }
 
 function Validation({ version }: { version: VersionView }) {
-  const report = version.reports.find((r) => r.type === "validate" || r.type === "validation")?.report as Record<string, unknown> | undefined;
+  const report = version.reports.find((r) => r.type === "validate" || r.type === "validation")?.report as
+    Record<string, unknown> | undefined;
   return (
     <div>
       <h2>
@@ -461,7 +509,13 @@ function Validation({ version }: { version: VersionView }) {
           )}
         </dl>
       )}
-      {version.validationLog ? <pre class="log" tabIndex={0} aria-label="Validation log">{version.validationLog}</pre> : <p class="muted">No log yet.</p>}
+      {version.validationLog ? (
+        <pre class="log" tabIndex={0} aria-label="Validation log">
+          {version.validationLog}
+        </pre>
+      ) : (
+        <p class="muted">No log yet.</p>
+      )}
     </div>
   );
 }

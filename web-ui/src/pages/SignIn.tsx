@@ -10,7 +10,10 @@ export function SignIn() {
   return (
     <section class="signin">
       <h1>Sign in</h1>
-      <p class="lead">Paste an API token. Your administrator creates your user and first token; the CLI and scripts use the same tokens.</p>
+      <p class="lead">
+        Paste an API token. Your administrator creates your user and first token; the CLI and scripts use the same
+        tokens.
+      </p>
       <form
         onSubmit={async (event) => {
           event.preventDefault();
@@ -25,7 +28,15 @@ export function SignIn() {
       >
         <div class="field">
           <label for="token">API token</label>
-          <input id="token" type="password" autoComplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} required placeholder="lw_…" />
+          <input
+            id="token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+            required
+            placeholder="lw_…"
+          />
         </div>
         <ErrorBox error={error} />
         <button class="button primary" type="submit">

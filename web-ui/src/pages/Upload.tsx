@@ -88,7 +88,10 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         onInput={update(key)}
         onBlur={blur(key)}
         aria-invalid={errorsOf(key).length > 0}
-        aria-describedby={[hint ? `spec-${key}-hint` : "", errorsOf(key).length ? `spec-${key}-error` : ""].join(" ").trim() || undefined}
+        aria-describedby={
+          [hint ? `spec-${key}-hint` : "", errorsOf(key).length ? `spec-${key}-error` : ""].join(" ").trim() ||
+          undefined
+        }
         {...props}
       />,
       hint,
@@ -127,7 +130,10 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
     }
   };
 
-  const nameError = show("name") && !NAME.test(name) ? "lowercase letters, digits and '-', 2 to 63 characters, not starting with '-'" : null;
+  const nameError =
+    show("name") && !NAME.test(name)
+      ? "lowercase letters, digits and '-', 2 to 63 characters, not starting with '-'"
+      : null;
   const submit = async (event: Event) => {
     event.preventDefault();
     setSubmitted(true);
@@ -146,13 +152,23 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
   if (done) {
     return (
       <section class="upload-done">
-        <h1>Uploaded {done.owner}/{done.name}@{done.version}</h1>
+        <h1>
+          Uploaded {done.owner}/{done.name}@{done.version}
+        </h1>
         <p>A worker is validating it now: it appears in browse and search as soon as it is usable.</p>
         <p>
           <a class="button primary" href={href.learnware(done.owner, done.name, done.version)}>
             Open the learnware
           </a>{" "}
-          <button type="button" class="button ghost" onClick={() => { setDone(null); setProgress(null); setSubmitted(false); }}>
+          <button
+            type="button"
+            class="button ghost"
+            onClick={() => {
+              setDone(null);
+              setProgress(null);
+              setSubmitted(false);
+            }}
+          >
             Upload another version
           </button>
         </p>
@@ -164,15 +180,28 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
   return (
     <form class="upload" onSubmit={submit} noValidate>
       <h1>Upload a learnware</h1>
-      <p class="lead">Describe what your model consumes and produces; the form checks it against the market's schema as you type.</p>
+      <p class="lead">
+        Describe what your model consumes and produces; the form checks it against the market's schema as you type.
+      </p>
       <div class="import-row">
         <label class="button ghost file-button">
           Fill in from a spec file…
-          <input type="file" accept=".json,application/json" class="visually-hidden" onChange={(e) => e.currentTarget.files?.[0] && importSpec(e.currentTarget.files[0])} />
+          <input
+            type="file"
+            accept=".json,application/json"
+            class="visually-hidden"
+            onChange={(e) => e.currentTarget.files?.[0] && importSpec(e.currentTarget.files[0])}
+          />
         </label>
         <label class="button ghost file-button">
           Add a statistical spec (RKME)…
-          <input id="rkme-upload" type="file" accept=".json,application/json" class="visually-hidden" onChange={(e) => e.currentTarget.files?.[0] && importRkme(e.currentTarget.files[0])} />
+          <input
+            id="rkme-upload"
+            type="file"
+            accept=".json,application/json"
+            class="visually-hidden"
+            onChange={(e) => e.currentTarget.files?.[0] && importRkme(e.currentTarget.files[0])}
+          />
         </label>
         {notice && (
           <span class="notice" role="status">
@@ -190,7 +219,14 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
           </div>
           <div class={`field ${nameError ? "invalid" : ""}`}>
             <label for="lw-name">Name (in the URL)</label>
-            <input id="lw-name" value={name} placeholder="digits-mlp" onInput={(e) => setName(e.currentTarget.value)} onBlur={blur("name")} aria-invalid={!!nameError} />
+            <input
+              id="lw-name"
+              value={name}
+              placeholder="digits-mlp"
+              onInput={(e) => setName(e.currentTarget.value)}
+              onBlur={blur("name")}
+              aria-invalid={!!nameError}
+            />
             {nameError && <p class="field-error">{nameError}</p>}
           </div>
         </div>
@@ -198,12 +234,27 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         {field(
           "description",
           "Description",
-          <textarea id="spec-description" rows={4} value={form.description} onInput={update("description")} onBlur={blur("description")} aria-invalid={errorsOf("description").length > 0} />,
+          <textarea
+            id="spec-description"
+            rows={4}
+            value={form.description}
+            onInput={update("description")}
+            onBlur={blur("description")}
+            aria-invalid={errorsOf("description").length > 0}
+          />,
           "What it does, on which data, and how well. Full-text search reads it.",
         )}
         <div class="form-grid">
           {select("dataType", "Data type", ["table", "image", "text"])}
-          {select("task", "Task", ["classification", "regression", "feature-extraction", "segmentation", "detection", "generation", "other"])}
+          {select("task", "Task", [
+            "classification",
+            "regression",
+            "feature-extraction",
+            "segmentation",
+            "detection",
+            "generation",
+            "other",
+          ])}
           {text("license", "Licence (SPDX)", undefined, { list: "licenses" })}
           {text("tags", "Tags", "comma separated, lowercase")}
         </div>
@@ -217,18 +268,26 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
       <fieldset>
         <legend>Input and output</legend>
         <div class="form-grid">
-          {form.dataType === "table" && text("dimension", "Features per row", undefined, { type: "number", min: 1, inputMode: "numeric" })}
+          {form.dataType === "table" &&
+            text("dimension", "Features per row", undefined, { type: "number", min: 1, inputMode: "numeric" })}
           {form.dataType === "image" && text("channels", "Channels", undefined, { type: "number", min: 1, max: 4 })}
           {form.dataType === "image" && text("height", "Height", undefined, { type: "number", min: 1 })}
           {form.dataType === "image" && text("width", "Width", undefined, { type: "number", min: 1 })}
-          {form.dataType === "image" && text("rangeLow", "Lowest pixel value", undefined, { type: "number", step: "any" })}
-          {form.dataType === "image" && text("rangeHigh", "Highest pixel value", undefined, { type: "number", step: "any" })}
+          {form.dataType === "image" &&
+            text("rangeLow", "Lowest pixel value", undefined, { type: "number", step: "any" })}
+          {form.dataType === "image" &&
+            text("rangeHigh", "Highest pixel value", undefined, { type: "number", step: "any" })}
           {form.dataType === "text" && text("maxLength", "Max length (tokens)", undefined, { type: "number", min: 1 })}
           {form.dataType === "text" && text("tokenizer", "Tokenizer")}
-          {text("outputDimension", form.task === "classification" ? "Classes" : "Output dimension", undefined, { type: "number", min: 1 })}
+          {text("outputDimension", form.task === "classification" ? "Classes" : "Output dimension", undefined, {
+            type: "number",
+            min: 1,
+          })}
         </div>
         {text("labels", "Class labels", "comma separated, one per output")}
-        {form.kept.features && <p class="hint">Keeps the {form.kept.features.length} feature descriptions from the imported spec.</p>}
+        {form.kept.features && (
+          <p class="hint">Keeps the {form.kept.features.length} feature descriptions from the imported spec.</p>
+        )}
       </fieldset>
 
       <fieldset>
@@ -241,11 +300,19 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         </div>
         <div class={`field ${(submitted && !model) || remote.model ? "invalid" : ""}`}>
           <label for="model-file">Model file</label>
-          <input id="model-file" type="file" onChange={(e) => {
+          <input
+            id="model-file"
+            type="file"
+            onChange={(e) => {
               setModel(e.currentTarget.files?.[0] ?? null);
               setServerError(null);
-            }} />
-          {model && <p class="hint">{model.name} · {formatBytes(model.size)}</p>}
+            }}
+          />
+          {model && (
+            <p class="hint">
+              {model.name} · {formatBytes(model.size)}
+            </p>
+          )}
           {submitted && !model && <p class="field-error">choose the model file</p>}
           {(remote.model ?? []).map((m) => (
             <p class="field-error" key={m}>
@@ -255,10 +322,15 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         </div>
         <div class={`field ${remote.files ? "invalid" : ""}`}>
           <label for="extra-files">Extra files (optional)</label>
-          <input id="extra-files" type="file" multiple onChange={(e) => {
+          <input
+            id="extra-files"
+            type="file"
+            multiple
+            onChange={(e) => {
               setFiles([...(e.currentTarget.files ?? [])]);
               setServerError(null);
-            }} />
+            }}
+          />
           {files.length > 0 && <p class="hint">{files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(", ")}</p>}
           {(remote.files ?? []).map((m) => (
             <p class="field-error" key={m}>
@@ -278,7 +350,9 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         ))}
       </fieldset>
 
-      {serverError && (remote.form?.length || !serverError.violations.length) ? <ErrorBox error={{ ...serverError, violations: serverError.violations.filter((v) => byField([v]).form) }} /> : null}
+      {serverError && (remote.form?.length || !serverError.violations.length) ? (
+        <ErrorBox error={{ ...serverError, violations: serverError.violations.filter((v) => byField([v]).form) }} />
+      ) : null}
       {serverError && serverError.violations.length > 0 && !remote.form?.length && (
         <p class="field-error" role="alert">
           The market refused the upload: {serverError.detail ?? serverError.title} See the marked fields.
