@@ -36,7 +36,16 @@ PY
     -F "model=@$fixtures/model.pt" -F "file=@$fixtures/features.pt" \
     "$MARKET_URL/api/v1/learnwares/seeder/lw-$i/versions"
 done
-total=$(curl -fsS "$MARKET_URL/api/v1/learnwares?size=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+# Browse lists validated (USABLE) learnwares only: a worker validates the uploads, then leaves the cores to wrk.
+echo "Validating them with a worker..." >&2
+bench_start_worker
+total=0
+for _ in $(seq 1 600); do
+  total=$(curl -fsS "$MARKET_URL/api/v1/learnwares?size=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+  [ "$total" = "$count" ] && break
+  sleep 1
+done
+bench_stop_worker
 [ "$total" = "$count" ] || { echo "expected $count learnwares, browse says $total" >&2; exit 1; }
 
 scenarios=(
