@@ -89,9 +89,12 @@ try {
   await page.getByLabel("API token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText(username, { exact: true }).waitFor();
+  // Signing in ends on the browse page: wait for it, so that no late navigation overtakes the next click.
+  await page.waitForURL((url) => !url.hash.includes("signin"));
 
   step("upload a learnware with the form, spec filled from a file, live validation");
   await page.getByRole("link", { name: "Upload" }).click();
+  await page.getByRole("heading", { name: "Upload a learnware" }).waitFor();
   await page.locator("input[type=file]").first().setInputFiles(`${fixtures}/digits-mlp/spec.json`);
   await page.getByText("Filled in from spec.json").waitFor();
   await page.locator("#rkme-upload").setInputFiles(args.rkme);
