@@ -252,6 +252,20 @@ try {
   await page.getByText("Accuracy under corruptions").waitFor();
   await shoot("reports");
 
+  step("transfer the digits MLP's feature extractor to a labelled CSV; the new version shows the gain");
+  await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
+  await page.getByText("Transfer to my data").click();
+  await page.getByLabel("Epochs").fill("15");
+  await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-train.csv.gz`);
+  await page.getByRole("button", { name: "Request transfer" }).click();
+  const transfer = page.locator(".card.job.highlighted");
+  await transfer.locator(".badge-succeeded").waitFor({ timeout: 180_000 });
+  await transfer.getByText("baseline accuracy").waitFor();
+  await transfer.getByRole("link", { name: `Open ${username}/digits-transferred@1` }).click();
+  await page.getByRole("heading", { level: 1, name: /transferred/ }).waitFor();
+  await page.getByRole("tab", { name: "Lineage" }).click();
+  await page.locator(".lineage svg").getByText("transferred", { exact: true }).waitFor();
+
   step("narrow screens (390 px)");
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
