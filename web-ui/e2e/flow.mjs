@@ -93,7 +93,7 @@ try {
   await page.waitForURL((url) => !url.hash.includes("signin"));
 
   step("upload a learnware with the form, spec filled from a file, live validation");
-  await page.getByRole("link", { name: "Upload" }).click();
+  await page.getByRole("link", { name: "Upload", exact: true }).click();
   await page.getByRole("heading", { name: "Upload a learnware" }).waitFor();
   await page.locator("input[type=file]").first().setInputFiles(`${fixtures}/digits-mlp/spec.json`);
   await page.getByText("Filled in from spec.json").waitFor();
