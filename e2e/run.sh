@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
-  echo "e2e: no Chromium at $CHROMIUM (apt-get install -y chromium; .ci/run installs it)" >&2
+  echo "e2e: no Chromium at $CHROMIUM (apt-get install -y chromium; bin/test installs it when run as root)" >&2
   exit 1
 fi
 app=marketplace-api/target/quarkus-app/quarkus-run.jar
