@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -26,6 +25,7 @@ import ai.djl.util.Pair;
 import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
+import io.learnware.worker.model.ParameterCounts;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -416,11 +416,7 @@ public final class DjlStudent implements Student {
 
   @Override
   public long parameterCount() {
-    long count = 0;
-    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-      count += parameter.getValue().getArray().size();
-    }
-    return count;
+    return ParameterCounts.of(model.getBlock());
   }
 
   @Override

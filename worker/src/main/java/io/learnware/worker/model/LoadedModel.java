@@ -126,10 +126,7 @@ public final class LoadedModel implements AutoCloseable {
     try {
       // mapLocation: a module saved on a GPU loads onto this worker's device.
       model.load(artifact, null, Map.of("mapLocation", "true"));
-      long parameters =
-          model.getBlock().getParameters().values().stream()
-              .mapToLong(p -> p.getArray().size())
-              .sum();
+      long parameters = ParameterCounts.of(model.getBlock());
       return new LoadedModel(
           model, ModelFormat.TORCHSCRIPT, inputShape, OptionalLong.of(parameters), null);
     } catch (IOException | MalformedModelException | RuntimeException e) {

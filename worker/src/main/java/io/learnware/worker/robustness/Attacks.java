@@ -17,6 +17,7 @@ import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ParameterCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +67,7 @@ public final class Attacks implements AutoCloseable {
     this.block = block;
     this.inputShape = inputShape;
     this.batchSize = batchSize;
-    long count = 0;
-    for (var parameter : block.getParameters()) {
-      count += parameter.getValue().getArray().size();
-    }
-    this.parameters = count;
+    this.parameters = ParameterCounts.of(block);
   }
 
   /** The model's number of outputs, from one pass over zeros. */

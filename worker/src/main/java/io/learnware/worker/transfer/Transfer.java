@@ -12,6 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ParameterCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ public final class Transfer {
                   listener(Phase.TRANSFER),
                   checkpoint);
         }
-        trainable = count(head);
+        trainable = ParameterCounts.of(head, Parameter::requiresGradient);
       } else {
         backbone.block().freezeParameters(false);
         Set<String> backboneIds = new HashSet<>();
@@ -134,7 +135,7 @@ public final class Transfer {
                 settings,
                 listener(Phase.TRANSFER),
                 checkpoint);
-        trainable = count(composite);
+        trainable = ParameterCounts.of(composite, Parameter::requiresGradient);
       }
     }
     Path artifact = b.outputDirectory.resolve("transferred.params");
@@ -187,16 +188,6 @@ public final class Transfer {
 
   private static Optimizer adam(double rate) {
     return Adam.builder().optLearningRateTracker(Tracker.fixed((float) rate)).build();
-  }
-
-  private static long count(SequentialBlock block) {
-    long total = 0;
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        total += p.getValue().getArray().size();
-      }
-    }
-    return total;
   }
 
   /**

@@ -6,12 +6,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +17,7 @@ import io.learnware.worker.distill.Student;
 import io.learnware.worker.distill.StudentSpec;
 import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ParameterCounts;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,11 +162,7 @@ public final class TransferredModel implements Student {
 
   @Override
   public long parameterCount() {
-    long count = 0;
-    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-      count += parameter.getValue().getArray().size();
-    }
-    return count;
+    return ParameterCounts.of(model.getBlock());
   }
 
   @Override
