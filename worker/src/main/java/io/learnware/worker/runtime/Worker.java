@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobExecutor;
 import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobFault;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.job.SourceInputs;
+import io.learnware.worker.sandbox.SandboxExecutor;
+import io.learnware.worker.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -39,7 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>Required: {@link Builder#setServer}, {@link Builder#setToken}. Optional: {@link
  * Builder#optTypes} (default: every installed handler), {@link Builder#optDevice} ({@code auto}),
  * {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link Builder#optShutdownGrace}, {@link
- * Builder#optMaxJobTime}.
+ * Builder#optMaxJobTime}, {@link Builder#optMaxValidationTime}, {@link Builder#optSandbox}, {@link
+ * Builder#optInsecureNoSandbox}.
+ *
+ * <p>Every job runs in a sandboxed process of its own ({@link SandboxExecutor}): a model is code
+ * from a stranger. A worker refuses to start where no sandbox can be made, unless told to run
+ * models in its own process with {@link Builder#optInsecureNoSandbox}.
  *
  * <p>{@link #stop()} lets a running job finish within the grace period, then releases it to the
  * queue (a retryable failure), so that another worker takes it over at once.
@@ -48,10 +57,17 @@ public final class Worker {
 
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
   private static final Duration MIN_HEARTBEAT = Duration.ofMillis(200);
+
+  /** Often enough that a cancelled job's process is killed within a few seconds. */
+  private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(2);
+
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
 
   /** One job's default time limit: long trainings fit, runaway ones end. */
   public static final Duration DEFAULT_MAX_JOB_TIME = Duration.ofHours(6);
+
+  /** A validation's default time limit: probing a model takes seconds, a hostile one forever. */
+  public static final Duration DEFAULT_MAX_VALIDATION_TIME = Duration.ofMinutes(10);
 
   private final ProtocolClient client;
   private final Map<String, JobHandler> handlers;
@@ -60,6 +76,9 @@ public final class Worker {
   private final Path scratch;
   private final Duration grace;
   private final Duration maxJobTime;
+  private final Duration maxValidationTime;
+  private final JobExecutor executor;
+  private final SandboxExecutor sandbox;
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("heartbeat").factory());
@@ -90,6 +109,34 @@ public final class Worker {
     this.workerId = builder.workerId;
     this.grace = builder.grace;
     this.maxJobTime = builder.maxJobTime;
+    this.maxValidationTime = builder.maxValidationTime;
+    if (builder.insecureNoSandbox) {
+      LOG.warn(
+          "*** INSECURE: --insecure-no-sandbox: models run inside this worker's own process, with"
+              + " its files, token and network. Run such a worker only for models you trust. ***");
+      this.sandbox = null;
+      this.executor = (type, context) -> handlers.get(type).run(context);
+    } else {
+      Optional<String> unavailable = SandboxExecutor.unavailable();
+      if (unavailable.isPresent()) {
+        throw new IllegalStateException(
+            "no sandbox can be made for models on this machine: "
+                + unavailable.get()
+                + ". Install bubblewrap, or run only trusted models with --insecure-no-sandbox");
+      }
+      this.sandbox =
+          SandboxExecutor.builder()
+              .setNatives(builder.cache.resolve("natives"))
+              .optLimits(builder.limits)
+              .optUser(builder.sandboxUser)
+              .build();
+      this.executor = sandbox;
+    }
+  }
+
+  /** Whether models run in a sandbox (false only with {@link Builder#optInsecureNoSandbox}). */
+  public boolean sandboxed() {
+    return sandbox != null;
   }
 
   public static Builder builder() {
@@ -104,8 +151,20 @@ public final class Worker {
   /** Claims and runs jobs until {@link #stop()}. */
   public void run() {
     loop = Thread.currentThread();
-    LOG.info("worker {} claims {} on {}", workerId, types(), device);
+    LOG.info(
+        "worker {} claims {} on {} ({})",
+        workerId,
+        types(),
+        device,
+        sandbox != null ? "sandboxed: " + sandbox.limits() : "NOT sandboxed");
     try {
+      if (sandbox != null) {
+        try {
+          warmUp();
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
       while (!stopping) {
         try {
           Optional<JsonNode> job = client.claim(workerId, types(), device);
@@ -158,15 +217,30 @@ public final class Worker {
     }
   }
 
+  /** Unpacks the engines for the sandbox; retried until it works or the worker stops. */
+  private void warmUp() throws InterruptedException {
+    while (!stopping) {
+      try {
+        sandbox.warmUp();
+        return;
+      } catch (IOException | JobFault e) {
+        LOG.warn("cannot prepare the sandbox ({}); retrying", e.getMessage());
+        Thread.sleep(RETRY_PAUSE);
+      }
+    }
+  }
+
   private void runJob(JsonNode claim) throws InterruptedException {
     String id = claim.path("id").asText();
     String lease = claim.path("leaseId").asText();
     String type = claim.path("type").asText();
     running = new Running(id, lease);
-    Progress progress = new Progress(id, lease, Instant.now().plus(maxJobTime));
+    Duration timeLimit = timeLimit(type);
+    Progress progress = new Progress(id, lease, Instant.now().plus(timeLimit));
     Duration leaseLeft =
         Duration.between(Instant.now(), Instant.parse(claim.path("leaseExpiresAt").asText()));
-    long every = Math.max(MIN_HEARTBEAT.toMillis(), leaseLeft.toMillis() / 3);
+    long every =
+        Math.clamp(leaseLeft.toMillis() / 3, MIN_HEARTBEAT.toMillis(), MAX_HEARTBEAT.toMillis());
     ScheduledFuture<?> beat =
         heartbeats.scheduleAtFixedRate(progress::beat, every, every, TimeUnit.MILLISECONDS);
     Path workDir = null;
@@ -175,7 +249,7 @@ public final class Worker {
       Files.createDirectories(workDir);
       LOG.info(
           "job {} ({}) on {}: started", id, type, claim.path("source").path("learnware").asText());
-      JobOutcome outcome = handlers.get(type).run(context(claim, workDir, progress));
+      JobOutcome outcome = executor.execute(type, context(claim, workDir, progress));
       beat.cancel(false);
       if (progress.lost) {
         LOG.info("job {}: lease lost; result dropped", id);
@@ -198,10 +272,11 @@ public final class Worker {
       beat.cancel(false);
       if (progress.overtime && !progress.lost) {
         String reason =
-            "the job ran longer than this worker allows (%s, --max-job-time); ask for less work"
-                    .formatted(maxJobTime)
-                + " (fewer epochs or generations, a smaller data set) or use a worker with a"
-                + " higher limit";
+            "the job went past its wall time limit (%s, %s); ask for less work (fewer epochs or"
+                    .formatted(
+                        timeLimit.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+                        type.equals("validate") ? "--max-validation-time" : "--max-job-time")
+                + " generations, a smaller data set) or use a worker with a higher limit";
         LOG.info("job {}: failed: {}", id, reason);
         report(() -> client.fail(id, lease, reason, false));
       } else {
@@ -218,6 +293,10 @@ public final class Worker {
       report(() -> client.fail(id, lease, reason, false));
     } catch (InterruptedException e) {
       throw e;
+    } catch (JobFault e) {
+      beat.cancel(false);
+      LOG.warn("job {}: worker error: {}", id, e.getMessage());
+      report(() -> client.fail(id, lease, "worker error: " + e.getMessage(), true));
     } catch (Exception e) {
       beat.cancel(false);
       LOG.warn("job {}: worker error", id, e);
@@ -227,6 +306,10 @@ public final class Worker {
       running = null;
       deleteQuietly(workDir);
     }
+  }
+
+  private Duration timeLimit(String type) {
+    return type.equals("validate") ? maxValidationTime : maxJobTime;
   }
 
   private JobContext context(JsonNode claim, Path workDir, JobProgress progress)
@@ -381,6 +464,10 @@ public final class Worker {
     private String workerId = defaultId();
     private Duration grace = Duration.ofSeconds(30);
     private Duration maxJobTime = DEFAULT_MAX_JOB_TIME;
+    private Duration maxValidationTime = DEFAULT_MAX_VALIDATION_TIME;
+    private SandboxLimits limits = SandboxLimits.defaults();
+    private int sandboxUser = SandboxExecutor.DEFAULT_USER;
+    private boolean insecureNoSandbox;
 
     private Builder() {}
 
@@ -431,6 +518,37 @@ public final class Worker {
         throw new IllegalArgumentException("the job time limit must be positive, got " + limit);
       }
       this.maxJobTime = limit;
+      return this;
+    }
+
+    /** How long a validation may run (default {@link #DEFAULT_MAX_VALIDATION_TIME}). */
+    public Builder optMaxValidationTime(Duration limit) {
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException(
+            "the validation time limit must be positive, got " + limit);
+      }
+      this.maxValidationTime = limit;
+      return this;
+    }
+
+    /** What each sandboxed job may use (default {@link SandboxLimits#defaults()}). */
+    public Builder optSandbox(SandboxLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    /** The unprivileged user sandboxed jobs run as when the worker is root (default 65534). */
+    public Builder optSandboxUser(int uid) {
+      this.sandboxUser = uid;
+      return this;
+    }
+
+    /**
+     * Runs models inside the worker's own process, with its files, token and network: only for
+     * models the operator trusts, on machines where no sandbox can be made. Logged loudly.
+     */
+    public Builder optInsecureNoSandbox(boolean insecure) {
+      this.insecureNoSandbox = insecure;
       return this;
     }
 

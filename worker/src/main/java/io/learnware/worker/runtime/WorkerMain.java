@@ -1,5 +1,6 @@
 package io.learnware.worker.runtime;
 
+import io.learnware.worker.sandbox.SandboxLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,55 @@ public final class WorkerMain implements Callable<Integer> {
               + " Default ${DEFAULT-VALUE}.")
   Duration maxJobTime;
 
+  @Option(
+      names = "--max-validation-time",
+      defaultValue = "PT10M",
+      description = "Longest a validation may run, ISO-8601. Default ${DEFAULT-VALUE}.")
+  Duration maxValidationTime;
+
+  @Option(
+      names = "--sandbox-memory",
+      defaultValue = "8G",
+      description =
+          "Memory (address space) of one job's sandboxed process, e.g. 4G or 512M; a quarter of it"
+              + " is Java heap. Default ${DEFAULT-VALUE}.")
+  String sandboxMemory;
+
+  @Option(
+      names = "--sandbox-cpu-time",
+      defaultValue = "PT12H",
+      description = "CPU time of one job's process, ISO-8601. Default ${DEFAULT-VALUE}.")
+  Duration sandboxCpuTime;
+
+  @Option(
+      names = "--sandbox-processes",
+      defaultValue = "512",
+      description = "Processes and threads one job may have at once. Default ${DEFAULT-VALUE}.")
+  int sandboxProcesses;
+
+  @Option(
+      names = "--sandbox-output",
+      defaultValue = "4G",
+      description =
+          "Largest file a job may write, and the size of its scratch folder and /tmp each."
+              + " Default ${DEFAULT-VALUE}.")
+  String sandboxOutput;
+
+  @Option(
+      names = "--sandbox-user",
+      defaultValue = "65534",
+      description =
+          "The unprivileged user id jobs run as when the worker runs as root. Default"
+              + " ${DEFAULT-VALUE} (nobody).")
+  int sandboxUser;
+
+  @Option(
+      names = "--insecure-no-sandbox",
+      description =
+          "Run models inside this worker's own process, with its files, token and network. Only"
+              + " for trusted models on machines where no sandbox can be made.")
+  boolean insecureNoSandbox;
+
   @Override
   public Integer call() throws Exception {
     if (token == null && tokenFile != null) {
@@ -74,12 +124,25 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("error: --device must be auto, cpu or gpu");
       return 2;
     }
+    SandboxLimits limits;
+    try {
+      limits =
+          new SandboxLimits(
+              bytes(sandboxMemory), sandboxCpuTime, sandboxProcesses, bytes(sandboxOutput));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     Worker.Builder builder =
         Worker.builder()
             .setServer(server)
             .setToken(token)
             .optDevice(device)
             .optMaxJobTime(maxJobTime)
+            .optMaxValidationTime(maxValidationTime)
+            .optSandbox(limits)
+            .optSandboxUser(sandboxUser)
+            .optInsecureNoSandbox(insecureNoSandbox)
             .optCache(cache != null ? cache : defaultCache());
     if (types != null) {
       builder.optTypes(types);
@@ -87,7 +150,13 @@ public final class WorkerMain implements Callable<Integer> {
     if (id != null) {
       builder.optWorkerId(id);
     }
-    Worker worker = builder.build();
+    Worker worker;
+    try {
+      worker = builder.build();
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     Thread main = Thread.currentThread();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -102,6 +171,23 @@ public final class WorkerMain implements Callable<Integer> {
                 }));
     worker.run();
     return 0;
+  }
+
+  /** {@code 8G}, {@code 512M}, {@code 64K} or a number of bytes. */
+  static long bytes(String size) {
+    String s = size.strip().toUpperCase(java.util.Locale.ROOT);
+    int shift =
+        switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+          case 'K' -> 10;
+          case 'M' -> 20;
+          case 'G' -> 30;
+          default -> 0;
+        };
+    try {
+      return Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1)) << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a size: '" + size + "' (e.g. 8G, 512M)");
+    }
   }
 
   private static Path defaultCache() {

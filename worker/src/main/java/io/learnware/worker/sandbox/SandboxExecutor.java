@@ -1,0 +1,560 @@
+package io.learnware.worker.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.worker.job.JobCancelledException;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobExecutor;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobFault;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.SourceInputs;
+import io.learnware.worker.sandbox.SandboxProtocol.Input;
+import io.learnware.worker.sandbox.SandboxProtocol.Message;
+import io.learnware.worker.sandbox.SandboxProtocol.Outcome;
+import io.learnware.worker.sandbox.SandboxProtocol.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each job in its own sandboxed process (bubblewrap; see {@link Bubblewrap}): the model's code
+ * never runs in the worker. The job process sees the system's {@code /usr}, the Java runtime and
+ * class path, the unpacked engine libraries and the job's inputs, all read-only; one writable
+ * scratch folder; a private {@code /tmp}; no network, no token, nothing else of this machine. It
+ * runs as an unprivileged user under the {@link SandboxLimits}, and is killed at once when the job
+ * is cancelled, its lease is lost or its time is up.
+ *
+ * <p>Required: {@link Builder#setNatives}. Optional: {@link Builder#optLimits}, {@link
+ * Builder#optUser}.
+ */
+public final class SandboxExecutor implements JobExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxExecutor.class);
+
+  /** The user jobs run as when the worker is root: {@code nobody}. */
+  public static final int DEFAULT_USER = 65534;
+
+  private static final Path JOB = Path.of("/job");
+  private static final Path IN = JOB.resolve("in");
+  private static final Path SCRATCH = JOB.resolve("scratch");
+  private static final Path NATIVES = Path.of("/opt/natives");
+  private static final int MAX_LINE = 64 << 20;
+  private static final int STDERR_TAIL = 16 << 10;
+  private static final long POLL_MILLIS = 100;
+  private static final long SIZE_CHECK_MILLIS = 2000;
+  private static final Duration PROBE_TIME = Duration.ofSeconds(20);
+
+  private final SandboxLimits limits;
+  private final Path natives;
+  private final int uid;
+  private final boolean root = isRoot();
+
+  private SandboxExecutor(Builder builder) {
+    this.limits = builder.limits;
+    this.natives = builder.natives;
+    this.uid = builder.uid;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public SandboxLimits limits() {
+    return limits;
+  }
+
+  /** Why no sandbox can be made on this machine, or empty when one can. */
+  public static Optional<String> unavailable() {
+    for (Path tool : List.of(Bubblewrap.BWRAP, Bubblewrap.PRLIMIT, Bubblewrap.SETPRIV)) {
+      if (!Files.isExecutable(tool)) {
+        return Optional.of(
+            tool
+                + " is missing (install the Debian packages bubblewrap and util-linux: apt-get"
+                + " install bubblewrap)");
+      }
+    }
+    List<String> probe =
+        new Bubblewrap()
+            .command(isRoot(), DEFAULT_USER, SandboxLimits.defaults(), List.of("/usr/bin/true"));
+    try {
+      Process process = new ProcessBuilder(probe).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(PROBE_TIME.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return Optional.of("bubblewrap did not start a sandbox within " + PROBE_TIME);
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return process.exitValue() == 0
+          ? Optional.empty()
+          : Optional.of("bubblewrap cannot make a sandbox here: " + output.strip());
+    } catch (IOException e) {
+      return Optional.of("bubblewrap cannot be run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while trying bubblewrap");
+    }
+  }
+
+  /**
+   * Unpacks the engines' native libraries into the natives folder, in a sandbox that may write
+   * there and runs no model, so that jobs find them read-only. Quick when they are there already.
+   */
+  public void warmUp() throws IOException, InterruptedException, JobFault {
+    Files.createDirectories(natives);
+    Files.setPosixFilePermissions(natives, PosixFilePermissions.fromString("rwxr-xr-x"));
+    owner(natives, uid);
+    Bubblewrap sandbox = base().writable(natives, NATIVES);
+    Process process = start(sandbox, List.of("--warm-up"));
+    process.getOutputStream().close();
+    Watch watch = new Watch(process);
+    boolean done = process.waitFor(10, TimeUnit.MINUTES);
+    if (!done) {
+      kill(process);
+    }
+    watch.join();
+    // The unpacked libraries belong to the worker again; jobs only read them.
+    owner(natives, currentUid());
+    try (Stream<Path> files = Files.walk(natives)) {
+      for (Path file : files.toList()) {
+        Files.setPosixFilePermissions(
+            file,
+            PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+    if (watch.started.get() == null) {
+      throw new JobFault(
+          "the sandbox could not load the engines (exit status %s): %s"
+              .formatted(done ? process.exitValue() : "timeout", watch.stderrTail()));
+    }
+  }
+
+  @Override
+  public JobOutcome execute(String type, JobContext context) throws Exception {
+    Path scratch = Files.createDirectories(context.workDir().resolve("scratch"));
+    owner(scratch, uid);
+    Bubblewrap sandbox =
+        base().readOnly(natives, NATIVES).writable(scratch, SCRATCH).chdir(SCRATCH);
+    Inputs inputs = new Inputs(sandbox);
+    Input source = inputs.of("source", context.sourceModel(), context.sourceFiles(), context);
+    List<Input> members = new ArrayList<>();
+    for (int i = 0; i < context.sources().size(); i++) {
+      SourceInputs member = context.sources().get(i);
+      members.add(inputs.member("member" + i, member.learnware(), member.specDocument(), member));
+    }
+    Request request =
+        new Request(
+            context.jobId(),
+            type,
+            context.params(),
+            source,
+            members,
+            context.dataset().map(p -> inputs.file(p, "dataset")).orElse(null),
+            context.datasetLabels().map(p -> inputs.file(p, "labels")).orElse(null),
+            context.device(),
+            SCRATCH.toString());
+
+    Process process = start(sandbox, List.of());
+    Watch watch = new Watch(process);
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(SandboxProtocol.JSON.writeValueAsBytes(request));
+    } catch (IOException e) {
+      // The process ended before reading its job; how it ended is judged below.
+    }
+    long nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
+    while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+      Message progress = watch.progress.getAndSet(null);
+      if (progress != null) {
+        context.progress().report(progress.progress(), progress.message());
+      }
+      if (context.progress().cancelled()) {
+        kill(process);
+        throw new JobCancelledException();
+      }
+      if (System.currentTimeMillis() >= nextSizeCheck) {
+        nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
+        if (size(scratch) > limits.outputBytes()) {
+          kill(process);
+          throw new JobFailure(SandboxFailures.output(limits));
+        }
+      }
+    }
+    watch.join();
+    return result(process.exitValue(), watch, scratch);
+  }
+
+  private JobOutcome result(int status, Watch watch, Path scratch) throws JobFailure, JobFault {
+    Message last = watch.last.get();
+    if (watch.oversized) {
+      throw new JobFailure(
+          "the job's result was larger than the worker accepts (%d MiB of JSON)"
+              .formatted(MAX_LINE >> 20));
+    }
+    if (last != null && last.outcome() != null) {
+      return outcome(last.outcome(), scratch);
+    }
+    if (last != null && last.failure() != null) {
+      if (Boolean.TRUE.equals(last.retryable())) {
+        throw new JobFault(last.failure());
+      }
+      throw new JobFailure(last.failure());
+    }
+    if (watch.started.get() == null) {
+      throw new JobFault(
+          "the sandbox did not start (exit status %d): %s".formatted(status, watch.stderrTail()));
+    }
+    LOG.info("job process ended with status {}; its last output: {}", status, watch.stderrTail());
+    throw new JobFailure(SandboxFailures.ended(status, watch.stderrTail(), limits));
+  }
+
+  /** The job's outcome with its files checked: regular files inside the scratch folder. */
+  private JobOutcome outcome(Outcome outcome, Path scratch) throws JobFailure {
+    if (outcome.report() == null || !outcome.report().isObject()) {
+      throw new JobFailure("the job produced no report");
+    }
+    Optional<Path> model =
+        outcome.model() == null
+            ? Optional.empty()
+            : Optional.of(resultFile(scratch, outcome.model()));
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (outcome.files() != null) {
+      for (Map.Entry<String, String> file : outcome.files().entrySet()) {
+        files.put(file.getKey(), resultFile(scratch, file.getValue()));
+      }
+    }
+    return new JobOutcome(
+        outcome.report(),
+        Optional.ofNullable(outcome.spec()).filter(JsonNode::isObject),
+        model,
+        files,
+        Optional.ofNullable(outcome.usable()));
+  }
+
+  private Path resultFile(Path scratch, String relative) throws JobFailure {
+    try {
+      Path root = scratch.toRealPath();
+      Path file = root.resolve(relative).normalize();
+      // toRealPath follows every link: whatever the job made, the file must end up inside.
+      if (!file.startsWith(root) || !file.toRealPath().startsWith(root)) {
+        throw new JobFailure("the job named a result outside its scratch folder: " + relative);
+      }
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        throw new JobFailure("the job named a result that is not a regular file: " + relative);
+      }
+      if (attributes.size() > limits.outputBytes()) {
+        throw new JobFailure(SandboxFailures.output(limits));
+      }
+      return file;
+    } catch (IOException e) {
+      throw new JobFailure("the job named a result that cannot be read: " + relative);
+    }
+  }
+
+  /** The sandbox every job process starts from: runtime, class path, environment. */
+  private Bubblewrap base() throws IOException {
+    Bubblewrap sandbox = new Bubblewrap().tmpSize(limits.outputBytes());
+    Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+    if (!javaHome.startsWith("/usr")) {
+      sandbox.readOnly(javaHome, javaHome);
+    }
+    for (Path entry : ClassPath.entries()) {
+      if (!entry.startsWith("/usr")) {
+        sandbox.readOnly(entry, entry);
+      }
+    }
+    return sandbox
+        .env("PATH", "/usr/bin")
+        .env("HOME", "/tmp")
+        .env("LANG", "C.UTF-8")
+        .env("ENGINE_CACHE_DIR", NATIVES.toString())
+        .env("DJL_CACHE_DIR", "/tmp/djl")
+        // glibc's per-thread arenas would reserve 64 MiB of address space per thread.
+        .env("MALLOC_ARENA_MAX", "2");
+  }
+
+  private Process start(Bubblewrap sandbox, List<String> args) throws IOException {
+    List<String> program = new ArrayList<>();
+    program.add(
+        Path.of(System.getProperty("java.home")).toRealPath().resolve("bin/java").toString());
+    program.add("-Xmx" + (limits.heapBytes() >> 20) + "m");
+    program.add("-XX:ReservedCodeCacheSize=128m");
+    program.add("-XX:CompressedClassSpaceSize=128m");
+    program.add("-Djava.io.tmpdir=/tmp");
+    program.add("-Dai.djl.offline=true");
+    // The worker's engine settings (thread pools) hold for its jobs too.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("ai.djl.") && !name.equals("ai.djl.offline"))
+        .sorted()
+        .forEach(name -> program.add("-D" + name + "=" + System.getProperty(name)));
+    program.addAll(limits.asSystemProperties());
+    program.add("-cp");
+    program.add(String.join(":", ClassPath.entries().stream().map(Path::toString).toList()));
+    program.add(SandboxChild.class.getName());
+    program.addAll(args);
+    return new ProcessBuilder(sandbox.command(root, uid, limits, program)).start();
+  }
+
+  /** Kills the job process and everything it started; bubblewrap's PID namespace ends with it. */
+  private static void kill(Process process) throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor(5, TimeUnit.SECONDS);
+  }
+
+  private static long size(Path folder) {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.readAttributes(
+                          f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                      .size();
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private void owner(Path path, int owner) throws IOException {
+    if (!root) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      for (Path file : files.toList()) {
+        Files.setAttribute(file, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(file, "unix:gid", owner, LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+  }
+
+  static boolean isRoot() {
+    return currentUid() == 0;
+  }
+
+  private static int currentUid() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The job's input files, each bound read-only under {@code /job/in}. */
+  private static final class Inputs {
+    private final Bubblewrap sandbox;
+
+    Inputs(Bubblewrap sandbox) {
+      this.sandbox = sandbox;
+    }
+
+    Input of(String name, Path model, Map<String, Path> files, JobContext context) {
+      return new Input(
+          null,
+          context.sourceSpecDocument(),
+          file(model, name + "/" + safe(model.getFileName().toString())),
+          files(name, files));
+    }
+
+    Input member(String name, String learnware, JsonNode spec, SourceInputs member) {
+      return new Input(
+          learnware,
+          spec,
+          file(member.model(), name + "/" + safe(member.model().getFileName().toString())),
+          files(name, member.files()));
+    }
+
+    private Map<String, String> files(String name, Map<String, Path> files) {
+      Map<String, String> inside = new LinkedHashMap<>();
+      int i = 0;
+      for (Map.Entry<String, Path> file : files.entrySet()) {
+        inside.put(
+            file.getKey(), file(file.getValue(), name + "/file" + i++ + "/" + safe(file.getKey())));
+      }
+      return inside;
+    }
+
+    /** A file name as it may appear in a sandbox path (handlers and logs show it). */
+    private static String safe(String filename) {
+      return filename.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") ? filename : "file";
+    }
+
+    /** Binds one input; the job user may read it (its folder, the worker's cache, stays closed). */
+    String file(Path host, String name) {
+      try {
+        Files.setPosixFilePermissions(host, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Path inside = IN.resolve(name);
+      sandbox.readOnly(host, inside);
+      return inside.toString();
+    }
+  }
+
+  /** Reads the job process's output: protocol lines, and the tail of everything else it wrote. */
+  private static final class Watch {
+    final AtomicReference<Message> started = new AtomicReference<>();
+    final AtomicReference<Message> progress = new AtomicReference<>();
+    final AtomicReference<Message> last = new AtomicReference<>();
+    volatile boolean oversized;
+    private final byte[] tail = new byte[STDERR_TAIL];
+    private long tailLength;
+    private final Thread out;
+    private final Thread err;
+
+    Watch(Process process) {
+      this.out =
+          Thread.ofPlatform()
+              .daemon()
+              .name("sandbox-out")
+              .start(() -> lines(process.getInputStream()));
+      this.err =
+          Thread.ofPlatform()
+              .daemon()
+              .name("sandbox-err")
+              .start(() -> tail(process.getErrorStream()));
+    }
+
+    void join() throws InterruptedException {
+      out.join(5000);
+      err.join(5000);
+    }
+
+    private void lines(InputStream stream) {
+      try (stream) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean skipping = false;
+        int b;
+        while ((b = stream.read()) >= 0) {
+          if (b == '\n') {
+            if (!skipping) {
+              accept(line.toString(StandardCharsets.UTF_8));
+            }
+            line.reset();
+            skipping = false;
+          } else if (!skipping) {
+            line.write(b);
+            if (line.size() > MAX_LINE) {
+              oversized = line.toString(StandardCharsets.UTF_8).startsWith(SandboxProtocol.PREFIX);
+              skipping = true;
+              line.reset();
+            }
+          }
+        }
+      } catch (IOException e) {
+        // The process ended.
+      }
+    }
+
+    private void accept(String line) {
+      if (!line.startsWith(SandboxProtocol.PREFIX)) {
+        append((line + "\n").getBytes(StandardCharsets.UTF_8), -1);
+        return;
+      }
+      try {
+        Message message =
+            SandboxProtocol.JSON.readValue(
+                line.substring(SandboxProtocol.PREFIX.length()), Message.class);
+        if (Boolean.TRUE.equals(message.started())) {
+          started.set(message);
+        } else if (message.progress() != null) {
+          progress.set(message);
+        } else {
+          last.set(message);
+        }
+      } catch (IOException e) {
+        append(("unreadable protocol line\n").getBytes(StandardCharsets.UTF_8), -1);
+      }
+    }
+
+    private void tail(InputStream stream) {
+      try (stream) {
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = stream.read(buffer)) >= 0) {
+          append(buffer, n);
+        }
+      } catch (IOException e) {
+        // The process ended.
+      }
+    }
+
+    private synchronized void append(byte[] bytes, int length) {
+      int n = length < 0 ? bytes.length : length;
+      for (int i = 0; i < n; i++) {
+        tail[(int) (tailLength++ % STDERR_TAIL)] = bytes[i];
+      }
+    }
+
+    /** The last bytes the process wrote to standard error (and stray standard output). */
+    synchronized String stderrTail() {
+      int n = (int) Math.min(tailLength, STDERR_TAIL);
+      byte[] bytes = new byte[n];
+      for (int i = 0; i < n; i++) {
+        bytes[i] = tail[(int) ((tailLength - n + i) % STDERR_TAIL)];
+      }
+      return new String(bytes, StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  /** Builds a {@link SandboxExecutor}. */
+  public static final class Builder {
+    private SandboxLimits limits = SandboxLimits.defaults();
+    private Path natives;
+    private int uid = DEFAULT_USER;
+
+    private Builder() {}
+
+    /** Where the engines' native libraries are unpacked ({@link #warmUp}); a folder of its own. */
+    public Builder setNatives(Path natives) {
+      this.natives = natives;
+      return this;
+    }
+
+    public Builder optLimits(SandboxLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    /** The unprivileged user jobs run as when the worker runs as root (default 65534). */
+    public Builder optUser(int uid) {
+      if (uid <= 0) {
+        throw new IllegalArgumentException("the sandbox user must not be root, got uid " + uid);
+      }
+      this.uid = uid;
+      return this;
+    }
+
+    public SandboxExecutor build() {
+      if (natives == null) {
+        throw new IllegalStateException("setNatives is required");
+      }
+      return new SandboxExecutor(this);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.learnware.worker.sandbox;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The reasons users see when a sandboxed job goes past a limit: each names the limit. */
+final class SandboxFailures {
+
+  private SandboxFailures() {}
+
+  static String memory(SandboxLimits limits) {
+    return "the job went past the sandbox's memory limit (%s address space, %s of it Java heap);"
+            .formatted(bytes(limits.memoryBytes()), bytes(limits.heapBytes()))
+        + " use a smaller model, data set or batch size, or a worker with a higher limit";
+  }
+
+  static String processes(SandboxLimits limits) {
+    return ("the job went past the sandbox's limit of %d processes and threads; a model may not"
+            + " start threads of its own")
+        .formatted(limits.processes());
+  }
+
+  static String cpuTime(SandboxLimits limits) {
+    return "the job went past the sandbox's CPU time limit (%s); ask for less work or use a worker with a higher limit"
+        .formatted(duration(limits.cpuTime()));
+  }
+
+  static String output(SandboxLimits limits) {
+    return "the job went past the sandbox's output size limit (%s per file, scratch folder and /tmp)"
+        .formatted(bytes(limits.outputBytes()));
+  }
+
+  /** Java's own out-of-memory errors: the heap, or threads the process may not start. */
+  static String outOfMemory(OutOfMemoryError error, SandboxLimits limits) {
+    String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("native thread") ? processes(limits) : memory(limits);
+  }
+
+  /** The limit behind an error a job's code got from the system, if one is. */
+  static Optional<String> of(Throwable error, SandboxLimits limits) {
+    for (Throwable e = error; e != null; e = e.getCause()) {
+      String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+      if (message.contains("file too large") || message.contains("no space left on device")) {
+        return Optional.of(output(limits));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The limit a job process that ended without a result went past, judged from how it ended: its
+   * exit status (a signal: SIGXCPU at the soft CPU limit, SIGKILL at the hard one, SIGXFSZ past the
+   * file size limit) and the last lines it wrote to standard error.
+   */
+  static String ended(int status, String stderrTail, SandboxLimits limits) {
+    String tail = stderrTail.toLowerCase(Locale.ROOT);
+    if (status == 128 + 24 || status == 128 + 9 && tail.isEmpty()) {
+      return cpuTime(limits);
+    }
+    if (status == 128 + 25 || tail.contains("file too large")) {
+      return output(limits);
+    }
+    if (tail.contains("native thread")
+        || tail.contains("pthread_create")
+        || tail.contains("resource temporarily unavailable")) {
+      return processes(limits);
+    }
+    if (tail.contains("outofmemoryerror")
+        || tail.contains("bad_alloc")
+        || tail.contains("cannot allocate memory")
+        || tail.contains("can't allocate memory")
+        || tail.contains("out of memory")
+        || tail.contains("failed to map")
+        || tail.contains("mmap failed")) {
+      return memory(limits);
+    }
+    String signal = status > 128 ? " (signal %d)".formatted(status - 128) : "";
+    return "the job's process ended without a result (exit status %d%s); a model that crashes its"
+            .formatted(status, signal)
+        + " runtime cannot be run by this market";
+  }
+
+  static String bytes(long bytes) {
+    if (bytes % (1L << 30) == 0) {
+      return (bytes >> 30) + " GiB";
+    }
+    if (bytes % (1L << 20) == 0) {
+      return (bytes >> 20) + " MiB";
+    }
+    return bytes + " bytes";
+  }
+
+  static String duration(Duration duration) {
+    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+  }
+}
