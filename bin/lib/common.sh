@@ -33,3 +33,19 @@ lw_maven() {
   fi
   "$home/bin/mvn" "$@"
 }
+
+# Installs Debian packages whose file is missing ("package:/path/to/file" each), when running as root with
+# apt-get; otherwise says what is missing and goes on (the worker refuses to run models without a sandbox).
+lw_install_packages() {
+  local missing=() entry
+  for entry in "$@"; do
+    [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "warning: missing Debian packages: ${missing[*]} (install them with apt-get)" >&2
+  fi
+}

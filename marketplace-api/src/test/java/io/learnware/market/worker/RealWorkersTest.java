@@ -472,7 +472,7 @@ class RealWorkersTest {
       JsonPath failed = awaitJob(token, job, Duration.ofMinutes(2));
       assertThat(failed.getString("state")).as(failed.prettify()).isEqualTo("FAILED");
       assertThat(failed.getString("error"))
-          .startsWith("the job ran longer than this worker allows (PT2S, --max-job-time)");
+          .startsWith("the job went past its wall time limit (2s, --max-job-time)");
       given().get("/api/v1/learnwares/{owner}/never", owner).then().statusCode(404);
     }
   }
@@ -528,6 +528,7 @@ class RealWorkersTest {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.num_threads=1",
+            "-D" + Worker.NATIVES_PROPERTY + "=" + System.getProperty(Worker.NATIVES_PROPERTY),
             "-cp",
             System.getProperty("java.class.path"),
             "io.learnware.worker.runtime.WorkerMain",

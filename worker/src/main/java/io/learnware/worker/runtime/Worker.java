@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,9 @@ public final class Worker {
   /** One job's default time limit: long trainings fit, runaway ones end. */
   public static final Duration DEFAULT_MAX_JOB_TIME = Duration.ofHours(6);
 
+  /** A system property naming a natives folder for every worker of this JVM (tests share one). */
+  public static final String NATIVES_PROPERTY = "learnware-worker.natives";
+
   /** A validation's default time limit: probing a model takes seconds, a hostile one forever. */
   public static final Duration DEFAULT_MAX_VALIDATION_TIME = Duration.ofMinutes(10);
 
@@ -91,6 +95,13 @@ public final class Worker {
   private record Running(String id, String lease) {}
 
   private Worker(Builder builder) {
+    try {
+      // Inputs and scratch folders are this worker's alone; jobs see only what is bound for them.
+      Files.createDirectories(builder.cache);
+      Files.setPosixFilePermissions(builder.cache, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot prepare the cache " + builder.cache, e);
+    }
     this.client = new ProtocolClient(builder.server, builder.token, builder.cache.resolve("blobs"));
     this.scratch = builder.cache.resolve("jobs");
     Map<String, JobHandler> installed = new HashMap<>();
@@ -126,7 +137,8 @@ public final class Worker {
       }
       this.sandbox =
           SandboxExecutor.builder()
-              .setNatives(builder.cache.resolve("natives"))
+              .setNatives(
+                  builder.natives != null ? builder.natives : builder.cache.resolve("natives"))
               .optLimits(builder.limits)
               .optUser(builder.sandboxUser)
               .build();
@@ -468,8 +480,20 @@ public final class Worker {
     private SandboxLimits limits = SandboxLimits.defaults();
     private int sandboxUser = SandboxExecutor.DEFAULT_USER;
     private boolean insecureNoSandbox;
+    private Path natives =
+        Optional.ofNullable(System.getProperty(NATIVES_PROPERTY)).map(Path::of).orElse(null);
 
     private Builder() {}
+
+    /**
+     * Where the engines' native libraries are unpacked for sandboxed jobs (about 450 MB), default
+     * {@code <cache>/natives} or the system property {@value #NATIVES_PROPERTY}; workers may share
+     * it.
+     */
+    public Builder optNatives(Path natives) {
+      this.natives = natives;
+      return this;
+    }
 
     public Builder setServer(URI server) {
       this.server = server;

@@ -76,7 +76,8 @@ final class Bubblewrap {
       command.addAll(List.of("--symlink", "usr/" + link, "/" + link));
     }
     command.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-    command.addAll(List.of("--size", Long.toString(tmpBytes), "--tmpfs", "/tmp"));
+    command.addAll(
+        List.of("--perms", "01777", "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp"));
     for (Path directory : directories) {
       command.addAll(List.of("--perms", "0755", "--dir", directory.toString()));
     }

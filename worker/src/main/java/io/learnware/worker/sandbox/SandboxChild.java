@@ -74,6 +74,7 @@ public final class SandboxChild {
       JobContext context = context(request);
       send(Message.hello());
       JobOutcome outcome = handler.run(context);
+      SandboxFailures.annotate(outcome, SandboxLimits.fromSystemProperties());
       send(Message.ofOutcome(outcome(outcome, Path.of(request.workDir()))));
       return 0;
     } catch (JobFailure failure) {

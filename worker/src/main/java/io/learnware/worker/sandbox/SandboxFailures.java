@@ -1,11 +1,33 @@
 package io.learnware.worker.sandbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.worker.job.JobOutcome;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The reasons users see when a sandboxed job goes past a limit: each names the limit. */
 final class SandboxFailures {
+
+  /** What libtorch, glibc and the JVM say when an allocation fails (lower case). */
+  private static final List<String> MEMORY =
+      List.of(
+          "bad_alloc",
+          "cannot allocate memory",
+          "can't allocate memory",
+          "out of memory",
+          "failed to map",
+          "mmap failed");
+
+  /** What they say when a thread cannot be started. */
+  private static final List<String> THREADS =
+      List.of(
+          "native thread",
+          "pthread_create",
+          "thread creation failed",
+          "resource temporarily unavailable");
 
   private SandboxFailures() {}
 
@@ -37,6 +59,34 @@ final class SandboxFailures {
     return message.contains("native thread") ? processes(limits) : memory(limits);
   }
 
+  /**
+   * Names the limit behind a negative verdict whose model failed for want of memory or threads: the
+   * model's own error says only that an allocation failed, the market's log line says why.
+   */
+  static void annotate(JobOutcome outcome, SandboxLimits limits) {
+    if (outcome.usable().orElse(true) || !(outcome.report() instanceof ObjectNode report)) {
+      return;
+    }
+    Optional<String> limit = fromText(report.toString(), limits);
+    if (limit.isPresent()) {
+      report.put("sandboxLimit", limit.get());
+      if (report.get("log") instanceof ArrayNode log) {
+        log.add("sandbox: " + limit.get());
+      }
+    }
+  }
+
+  private static Optional<String> fromText(String text, SandboxLimits limits) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (MEMORY.stream().anyMatch(lower::contains)) {
+      return Optional.of(memory(limits));
+    }
+    if (THREADS.stream().anyMatch(lower::contains)) {
+      return Optional.of(processes(limits));
+    }
+    return Optional.empty();
+  }
+
   /** The limit behind an error a job's code got from the system, if one is. */
   static Optional<String> of(Throwable error, SandboxLimits limits) {
     for (Throwable e = error; e != null; e = e.getCause()) {
@@ -61,18 +111,10 @@ final class SandboxFailures {
     if (status == 128 + 25 || tail.contains("file too large")) {
       return output(limits);
     }
-    if (tail.contains("native thread")
-        || tail.contains("pthread_create")
-        || tail.contains("resource temporarily unavailable")) {
+    if (THREADS.stream().anyMatch(tail::contains)) {
       return processes(limits);
     }
-    if (tail.contains("outofmemoryerror")
-        || tail.contains("bad_alloc")
-        || tail.contains("cannot allocate memory")
-        || tail.contains("can't allocate memory")
-        || tail.contains("out of memory")
-        || tail.contains("failed to map")
-        || tail.contains("mmap failed")) {
+    if (MEMORY.stream().anyMatch(tail::contains) || tail.contains("outofmemoryerror")) {
       return memory(limits);
     }
     String signal = status > 128 ? " (signal %d)".formatted(status - 128) : "";

@@ -12,6 +12,7 @@ import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.runtime.Worker;
 import io.learnware.worker.validate.ValidateHandler;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SandboxExecutorTest {
 
-  private static final Path NATIVES = Path.of("target/sandbox-natives").toAbsolutePath();
+  private static final Path NATIVES =
+      Path.of(System.getProperty(Worker.NATIVES_PROPERTY, "target/sandbox-natives"))
+          .toAbsolutePath();
   private static final String CANARY = "canary-7f3e9b1c-not-for-models";
 
   @TempDir Path workDir;
@@ -111,13 +114,14 @@ class SandboxExecutorTest {
     byte[] before = Files.readAllBytes(model);
     String params =
         """
-        {"write": ["/job/in/source/model", "/opt/natives/x", "/usr/x", "/x", "/job/scratch/mine"]}
+        {"write": ["/job/in/source/model", "/opt/natives/x", "/usr/x", "/x", "/job/scratch/mine", "/tmp/mine"]}
         """;
 
     JobOutcome outcome = executor(SandboxLimits.defaults()).execute("hostile", context(params));
 
     JsonNode write = outcome.report().get("write");
     assertThat(write.get("/job/scratch/mine").asText()).startsWith("ok: ");
+    assertThat(write.get("/tmp/mine").asText()).startsWith("ok: ");
     for (String denied : new String[] {"/job/in/source/model", "/opt/natives/x", "/usr/x", "/x"}) {
       assertThat(write.get(denied).asText()).as(denied).startsWith("failed: ");
     }

@@ -1,0 +1,200 @@
+package io.learnware.market.security;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.worker.runtime.Worker;
+import io.learnware.worker.sandbox.SandboxLimits;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The malicious-model corpus ({@code fixtures/malicious/}, made by {@code
+ * make_malicious_fixtures.py}) against the market with one real, sandboxed worker: each model gets
+ * its documented outcome, no byte of a canary file outside the sandbox appears in any answer, and a
+ * valid upload queued behind each hostile one becomes USABLE on the same worker.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class MaliciousModelsTest {
+
+  /** The file {@code read-file.pt} reads; {@code writes-file.pt} writes the other one. */
+  private static final Path CANARY = Path.of("/tmp/learnware-canary.txt");
+
+  private static final Path PWNED = Path.of("/tmp/learnware-pwned");
+  private static final String SECRET = "canary-" + UUID.randomUUID();
+  private static final Duration VALIDATION_LIMIT = Duration.ofSeconds(10);
+
+  private static Worker worker;
+  private static Thread thread;
+  private static final List<String> answers = new ArrayList<>();
+
+  @BeforeAll
+  static void startASandboxedWorker() throws Exception {
+    // 64 bytes, as the model reads them.
+    Files.writeString(CANARY, (SECRET + "x".repeat(64)).substring(0, 64));
+    Files.deleteIfExists(PWNED);
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    worker =
+        Worker.builder()
+            .setServer(URI.create("http://localhost:" + port))
+            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
+            .optTypes(List.of("validate"))
+            .optDevice("cpu")
+            .optWorkerId("sandboxed")
+            .optCache(Files.createTempDirectory("worker-sandboxed"))
+            .optMaxValidationTime(VALIDATION_LIMIT)
+            .optSandbox(new SandboxLimits(4L << 30, Duration.ofMinutes(2), 256, 256L << 20))
+            .build();
+    assertThat(worker.sandboxed()).isTrue();
+    thread = Thread.ofPlatform().name("worker-sandboxed").start(worker::run);
+  }
+
+  @AfterAll
+  static void stopTheWorker() throws Exception {
+    worker.stop();
+    thread.join(30_000);
+    Files.deleteIfExists(CANARY);
+  }
+
+  @Test
+  void aModelThatReadsAFileOutsideTheSandboxFindsNothing() throws Exception {
+    JsonPath verdict = hostile("read-file", "malicious/read-file.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertNoCanaryAnywhere();
+  }
+
+  @Test
+  void aModelThatThrowsWhatItReadFindsNothingToThrow() throws Exception {
+    JsonPath verdict = hostile("read-error", "malicious/read-file-error.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertNoCanaryAnywhere();
+  }
+
+  @Test
+  void aModelThatReadsThePasswordFileFindsNothing() throws Exception {
+    JsonPath verdict = hostile("read-passwd", "malicious/read-passwd.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertThat(String.join("\n", answers)).doesNotContain("root:x:0:0");
+  }
+
+  @Test
+  void anEndlessLoopIsEndedAtTheValidationTimeLimit() throws Exception {
+    JsonPath verdict = hostile("endless", "malicious/endless-loop.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertThat(verdict.getString("validationLog"))
+        .contains("wall time limit (10s, --max-validation-time)");
+  }
+
+  @Test
+  void aHugeAllocationFailsNamingTheMemoryLimit() throws Exception {
+    JsonPath verdict = hostile("huge", "malicious/huge-allocation.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertThat(verdict.getString("validationLog")).contains("memory limit (4 GiB");
+  }
+
+  @Test
+  void aModelThatStartsThreadsStaysWithinTheThreadLimit() throws Exception {
+    JsonPath verdict = hostile("threads", "malicious/many-threads.pt");
+
+    // Either the model's threads were refused (the limit is named) or it ran within the limit.
+    if (!verdict.getString("state").equals("USABLE")) {
+      assertThat(verdict.getString("validationLog")).contains("limit of 256 processes and threads");
+    }
+  }
+
+  @Test
+  void aModelThatWritesAFileWritesOnlyInsideTheSandbox() throws Exception {
+    hostile("writes", "malicious/writes-file.pt");
+
+    assertThat(PWNED).doesNotExist();
+  }
+
+  /**
+   * Uploads the hostile model and a valid one right behind it; waits for both verdicts (the valid
+   * one within 30 s of the hostile one's) and returns the hostile version's view.
+   */
+  private JsonPath hostile(String name, String model) throws Exception {
+    String token = Market.newUser(name);
+    String owner = Market.usernameOf(token);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes(Market.DIGITS_FEATURES),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
+    Market.uploadDigits(token, owner, name + "-after").then().statusCode(201);
+
+    JsonPath verdict = awaitVerdict(owner, name, token, Duration.ofMinutes(2));
+    JsonPath after = awaitVerdict(owner, name + "-after", token, Duration.ofSeconds(30));
+    assertThat(after.getString("state")).isEqualTo("USABLE");
+    return verdict;
+  }
+
+  private static JsonPath awaitVerdict(String owner, String name, String token, Duration limit)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (true) {
+      String anonymous =
+          given().get("/api/v1/learnwares/{o}/{n}/versions/1", owner, name).asString();
+      String owners =
+          given()
+              .auth()
+              .oauth2(token)
+              .get("/api/v1/learnwares/{o}/{n}/versions/1", owner, name)
+              .asString();
+      synchronized (answers) {
+        answers.add(anonymous);
+        answers.add(owners);
+      }
+      JsonPath view = JsonPath.from(owners);
+      if (!"PENDING".equals(view.getString("state"))) {
+        String jobs = given().auth().oauth2(token).get("/api/v1/jobs").asString();
+        synchronized (answers) {
+          answers.add(jobs);
+        }
+        return view;
+      }
+      assertThat(Instant.now()).as(owner + "/" + name + " still PENDING").isBefore(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private static void assertNoCanaryAnywhere() {
+    String all = String.join("\n", answers);
+    assertThat(all).doesNotContain(SECRET);
+    // The model leaks bytes as numbers too: the canary's first bytes as a list of integers.
+    byte[] bytes = SECRET.getBytes(StandardCharsets.US_ASCII);
+    String asNumbers = bytes[0] + ", " + bytes[1] + ", " + bytes[2] + ", " + bytes[3];
+    assertThat(all).doesNotContain(asNumbers);
+  }
+}
