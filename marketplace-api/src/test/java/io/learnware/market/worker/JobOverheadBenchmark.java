@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Overhead from "job queued" to "a worker runs it" with an idle worker: {@code startedAt −
  * createdAt} of 30 validate jobs requested one after another, each waiting for the previous one to
- * finish, so that the worker is idle and waiting in its claim when each is queued. Not a test
- * (surefire skips the name); {@code bench/job-overhead.sh} runs it.
+ * finish, so that the worker is idle and waiting in its claim when each is queued; once with a
+ * worker that runs them in its own process (the reference) and once with a sandboxed one, as
+ * every worker is by default. Not a test (surefire skips the name); {@code bench/job-overhead.sh}
+ * runs it.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -35,6 +37,27 @@ class JobOverheadBenchmark {
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "digits").then().statusCode(201);
     TestWorker.validateAll();
+    int jobs = Integer.getInteger("bench.jobs", 30);
+    double[][] inProcess = measure(token, owner, jobs, false);
+    double[][] sandboxed = measure(token, owner, jobs, true);
+    System.out.println();
+    System.out.println("| measure (ms, " + jobs + " jobs each) | p50 | p90 | max |");
+    System.out.println("| --- | ---: | ---: | ---: |");
+    row("queued -> claimed by the idle worker (in process)", inProcess[0]);
+    row("queued -> validation finished (in process, reference)", inProcess[1]);
+    row("queued -> claimed by the idle worker (sandboxed)", sandboxed[0]);
+    row("queued -> validation finished (sandboxed)", sandboxed[1]);
+  }
+
+  private static void row(String name, double[] ms) {
+    Arrays.sort(ms);
+    int n = ms.length;
+    System.out.printf("| %s | %.1f | %.1f | %.1f |%n", name, ms[n / 2], ms[n * 9 / 10], ms[n - 1]);
+  }
+
+  /** Claim and total times of {@code jobs} validations, one at a time, by one idle worker. */
+  private static double[][] measure(String token, String owner, int jobs, boolean sandboxed)
+      throws Exception {
     int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     Worker worker =
         Worker.builder()
@@ -42,11 +65,11 @@ class JobOverheadBenchmark {
             .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
             .optTypes(List.of("validate"))
             .optDevice("cpu")
-            .optWorkerId("idle")
+            .optWorkerId(sandboxed ? "idle-sandboxed" : "idle-in-process")
             .optCache(Files.createTempDirectory("overhead"))
+            .optInsecureNoSandbox(!sandboxed)
             .build();
     Thread thread = Thread.ofPlatform().start(worker::run);
-    int jobs = Integer.getInteger("bench.jobs", 30);
     double[] claimMs = new double[jobs];
     double[] totalMs = new double[jobs];
     try {
@@ -79,16 +102,6 @@ class JobOverheadBenchmark {
       worker.stop();
       thread.join();
     }
-    Arrays.sort(claimMs);
-    Arrays.sort(totalMs);
-    System.out.println();
-    System.out.println("| measure (ms, " + jobs + " jobs) | p50 | p90 | max |");
-    System.out.println("| --- | ---: | ---: | ---: |");
-    System.out.printf(
-        "| queued -> claimed by the idle worker | %.1f | %.1f | %.1f |%n",
-        claimMs[jobs / 2], claimMs[jobs * 9 / 10], claimMs[jobs - 1]);
-    System.out.printf(
-        "| queued -> validation finished (reference) | %.1f | %.1f | %.1f |%n",
-        totalMs[jobs / 2], totalMs[jobs * 9 / 10], totalMs[jobs - 1]);
+    return new double[][] {claimMs, totalMs};
   }
 }

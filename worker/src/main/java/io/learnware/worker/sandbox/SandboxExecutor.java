@@ -25,6 +25,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,10 @@ public final class SandboxExecutor implements JobExecutor {
   private static final int STDERR_TAIL = 16 << 10;
   private static final long POLL_MILLIS = 100;
   private static final long SIZE_CHECK_MILLIS = 2000;
+
+  /** Files a job may leave in its scratch folder: millions of empty ones would exhaust inodes. */
+  private static final int MAX_FILES = 100_000;
+
   private static final Duration PROBE_TIME = Duration.ofSeconds(20);
 
   private final SandboxLimits limits;
@@ -179,22 +184,27 @@ public final class SandboxExecutor implements JobExecutor {
     } catch (IOException e) {
       // The process ended before reading its job; how it ended is judged below.
     }
-    long nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
-    while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-      Message progress = watch.progress.getAndSet(null);
-      if (progress != null) {
-        context.progress().report(progress.progress(), progress.message());
-      }
-      if (context.progress().cancelled()) {
-        kill(process);
-        throw new JobCancelledException();
-      }
-      if (System.currentTimeMillis() >= nextSizeCheck) {
-        nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
-        if (size(scratch) > limits.outputBytes()) {
-          kill(process);
-          throw new JobFailure(SandboxFailures.output(limits));
+    try {
+      long nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
+      while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        Message progress = watch.progress.getAndSet(null);
+        if (progress != null) {
+          context.progress().report(progress.progress(), progress.message());
         }
+        if (context.progress().cancelled()) {
+          throw new JobCancelledException();
+        }
+        if (System.currentTimeMillis() >= nextSizeCheck) {
+          nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
+          if (size(scratch) > limits.outputBytes()) {
+            throw new JobFailure(SandboxFailures.output(limits));
+          }
+        }
+      }
+    } finally {
+      // Whatever ends the wait (cancel, a limit, the worker stopping), the job process ends too.
+      if (process.isAlive()) {
+        kill(process);
       }
     }
     watch.join();
@@ -321,23 +331,28 @@ public final class SandboxExecutor implements JobExecutor {
     process.waitFor(5, TimeUnit.SECONDS);
   }
 
+  /** The folder's size in bytes; past {@link #MAX_FILES} files, more than any limit. */
   private static long size(Path folder) {
+    long total = 0;
+    int count = 0;
     try (Stream<Path> files = Files.walk(folder)) {
-      return files
-          .mapToLong(
-              f -> {
-                try {
-                  return Files.readAttributes(
-                          f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                      .size();
-                } catch (IOException e) {
-                  return 0;
-                }
-              })
-          .sum();
+      for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+        Path file = it.next();
+        if (++count > MAX_FILES) {
+          return Long.MAX_VALUE;
+        }
+        try {
+          total +=
+              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                  .size();
+        } catch (IOException e) {
+          // Deleted while walking.
+        }
+      }
     } catch (IOException | UncheckedIOException e) {
-      return 0;
+      // The folder changed while walking; the next check counts again.
     }
+    return total;
   }
 
   private void owner(Path path, int owner) throws IOException {

@@ -180,6 +180,29 @@ class SandboxExecutorTest {
   }
 
   @Test
+  void aWorkerThatStopsWaitingKillsTheJobProcess() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    JobContext context = context("{\"spin\": true}");
+    Thread waiting =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    executor(SandboxLimits.defaults()).execute("hostile", context);
+                  } catch (Throwable e) {
+                    thrown.set(e);
+                  }
+                });
+    Thread.sleep(2000);
+    waiting.interrupt();
+    waiting.join();
+
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
   void spinningPastTheCpuLimitFailsNamingIt() {
     SandboxLimits limits =
         limits(
