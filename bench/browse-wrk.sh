@@ -49,7 +49,7 @@ bench_stop_worker
 [ "$total" = "$count" ] || { echo "expected $count learnwares, browse says $total" >&2; exit 1; }
 
 scenarios=(
-  "trivial endpoint (reference)|/q/health/live"
+  "trivial endpoint (reference)|$MANAGEMENT_URL/q/health/live"
   "browse, newest first|/api/v1/learnwares?size=20"
   "browse, page 10|/api/v1/learnwares?size=20&page=10"
   "full text q=medical|/api/v1/learnwares?q=medical&size=20"
@@ -60,8 +60,10 @@ results="$BENCH_DIR/results.txt"
 for scenario in "${scenarios[@]}"; do
   label=${scenario%%|*}
   path=${scenario#*|}
-  wrk -t2 -c"$connections" -d5s "$MARKET_URL$path" >/dev/null # warm-up (JIT, caches)
-  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$MARKET_URL$path")
+  # The reference lives on the management interface; the others on the API.
+  [[ $path == http* ]] && url=$path || url=$MARKET_URL$path
+  wrk -t2 -c"$connections" -d5s "$url" >/dev/null # warm-up (JIT, caches)
+  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$url")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")

@@ -4,7 +4,7 @@
 BENCH_ADMIN_TOKEN=lw_bench-admin
 
 # bench_start_market HEAP: starts the packaged API (embedded PostgreSQL) with -Xmx$HEAP; sets MARKET_PID,
-# MARKET_URL and BENCH_DIR.
+# MARKET_URL, MANAGEMENT_URL (health, metrics) and BENCH_DIR.
 bench_start_market() {
   local heap=$1
   local app="${BENCH_APP:-$LW_ROOT/marketplace-api/target/quarkus-app/quarkus-run.jar}"
@@ -12,15 +12,23 @@ bench_start_market() {
     (cd "$LW_ROOT" && lw_maven -q -B -DskipTests -Dspotless.check.skip=true package -pl marketplace-api -am)
   fi
   BENCH_DIR=$(mktemp -d /tmp/market-bench.XXXXXX)
-  local port
+  local port management_port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  management_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   MARKET_URL="http://127.0.0.1:$port"
+  MANAGEMENT_URL="http://127.0.0.1:$management_port"
+  # Benchmarks hammer one endpoint from one address: lift the rate limits (they measure the market,
+  # not its abuse limits).
   LEARNWARE_DATA_DIR="$BENCH_DIR/data" LEARNWARE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" QUARKUS_HTTP_PORT="$port" \
+  QUARKUS_MANAGEMENT_PORT="$management_port" \
+  LEARNWARE_LIMITS_RATE_SEARCHES_CAPACITY=1000000000 LEARNWARE_LIMITS_RATE_SEARCHES_PER_MINUTE=1000000000 \
+  LEARNWARE_LIMITS_RATE_UPLOADS_CAPACITY=1000000000 LEARNWARE_LIMITS_RATE_UPLOADS_PER_MINUTE=1000000000 \
+  LEARNWARE_LIMITS_RATE_JOBS_CAPACITY=1000000000 LEARNWARE_LIMITS_RATE_JOBS_PER_MINUTE=1000000000 \
     "$JAVA_HOME/bin/java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError -jar "$app" >"$BENCH_DIR/market.log" 2>&1 &
   MARKET_PID=$!
   trap bench_stop_market EXIT
   for _ in $(seq 1 240); do
-    curl -fsS "$MARKET_URL/q/health/ready" >/dev/null 2>&1 && return 0
+    curl -fsS "$MANAGEMENT_URL/q/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$MARKET_PID" 2>/dev/null || { echo "market died; log: $BENCH_DIR/market.log" >&2; return 1; }
     sleep 0.5
   done

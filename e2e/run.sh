@@ -35,10 +35,12 @@ trap 'exit 130' INT TERM
 
 echo "e2e: market on http://localhost:$port, data in $data" >&2
 # A short lease makes the worker report progress every second, so the page shows it moving.
-LEARNWARE_JOBS_LEASE=3S LEARNWARE_DATA_DIR="$data" QUARKUS_HTTP_PORT="$port" "$java" -Xmx1g -jar "$app" > "$data/api.log" 2>&1 &
+management_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+LEARNWARE_JOBS_LEASE=3S LEARNWARE_DATA_DIR="$data" QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management_port" \
+  "$java" -Xmx1g -jar "$app" > "$data/api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 600); do
-  [ -s "$data/worker-token" ] && curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
+  [ -s "$data/worker-token" ] && curl -fs "http://localhost:$management_port/q/health/ready" > /dev/null && break
   kill -0 "$api_pid" 2>/dev/null || { cat "$data/api.log" >&2; echo "e2e: the API did not start" >&2; exit 1; }
   sleep 0.2
 done

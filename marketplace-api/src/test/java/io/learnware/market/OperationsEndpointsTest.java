@@ -11,22 +11,31 @@ import static org.hamcrest.Matchers.startsWith;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operational endpoints next to the API: health, OpenAPI, Swagger UI, metrics, landing page.
+ * The operational endpoints next to the API: OpenAPI, Swagger UI and the landing page on the main
+ * port; health and metrics on the management interface only.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class OperationsEndpointsTest {
 
+  /** The management interface's port in tests. */
+  private static RequestSpecification management() {
+    return given()
+        .port(ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class));
+  }
+
   @Test
   void readinessIsUpWithTheDatabaseCheck() {
-    given()
+    management()
         .get("/q/health/ready")
         .then()
         .statusCode(200)
@@ -84,7 +93,7 @@ class OperationsEndpointsTest {
   void metricsCountHttpRequestsInPrometheusFormat() {
     given().get("/api/v1/learnwares").then().statusCode(200);
 
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
 
     assertThat(metrics.lines())
         .anyMatch(
@@ -118,8 +127,15 @@ class OperationsEndpointsTest {
   }
 
   @Test
+  void healthAndMetricsAreNotOnTheMainPort() {
+    for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready", "/q/health/live")) {
+      given().get(path).then().statusCode(404);
+    }
+  }
+
+  @Test
   void livenessIsUp() {
-    given()
+    management()
         .get("/q/health/live")
         .then()
         .statusCode(200)

@@ -1,10 +1,12 @@
 package io.learnware.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.regex.Pattern;
 
 /**
  * The rules of specification version 1 that JSON Schema cannot express: lengths that must agree
@@ -17,11 +19,14 @@ final class StructuralChecks {
   /** Features of the image-sign-projection-v1 map ({@code rkme.ImageFeatureMap.DIMENSION}). */
   private static final int IMAGE_FEATURES = 64;
 
+  private static final Pattern ASCII_CONTROLS = Pattern.compile("[\\x00-\\x1F\\x7F]");
+
   private StructuralChecks() {}
 
   /** Checks a whole (normalised) specification. */
   static void checkSpec(JsonNode spec, List<Violation> out) {
     checkFinite(spec, "", out);
+    checkText(spec, out);
     JsonNode input = spec.path("input");
     String dataType = spec.path("dataType").asText();
     if (dataType.equals("table")) {
@@ -44,6 +49,45 @@ final class StructuralChecks {
       JsonNode inputDimension = dataType.equals("table") ? input.get("dimension") : null;
       checkRkmeShape(statistical, "/statistical", "statistical.", inputDimension, out);
       checkFeatureMap(statistical, dataType, input, out);
+    }
+  }
+
+  /**
+   * What people read about a learnware (its name, description, labels and feature names) must
+   * display as stored: see {@link SafeText}. Tags are plain ASCII by the schema.
+   */
+  private static void checkText(JsonNode spec, List<Violation> out) {
+    JsonNode name = spec.get("name");
+    if (name != null && name.isTextual()) {
+      // The schema already reports ASCII controls in the name; the rest is reported here, once.
+      String rest = ASCII_CONTROLS.matcher(name.textValue()).replaceAll("");
+      checkText(TextNode.valueOf(rest), "/name", false, out);
+    }
+    checkText(spec.get("description"), "/description", true, out);
+    checkTextItems(spec.path("output").get("labels"), "/output/labels", out);
+    JsonNode features = spec.path("input").get("features");
+    if (features != null && features.isArray()) {
+      for (int i = 0; i < features.size(); i++) {
+        String pointer = "/input/features/" + i;
+        checkText(features.get(i).get("name"), pointer + "/name", false, out);
+        checkText(features.get(i).get("description"), pointer + "/description", true, out);
+      }
+    }
+  }
+
+  private static void checkTextItems(JsonNode items, String pointer, List<Violation> out) {
+    if (items != null && items.isArray()) {
+      for (int i = 0; i < items.size(); i++) {
+        checkText(items.get(i), Violation.child(pointer, i), false, out);
+      }
+    }
+  }
+
+  private static void checkText(
+      JsonNode value, String pointer, boolean multiline, List<Violation> out) {
+    if (value != null && value.isTextual()) {
+      SafeText.problem(value.textValue(), multiline)
+          .ifPresent(message -> out.add(new Violation(pointer, message)));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.learnware.market.account;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.learnware.spec.SafeText;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -38,7 +39,11 @@ public final class AccountModels {
           String name) {}
 
   public record NewToken(
-      @Size(max = 100, message = "must be at most 100 characters") String name) {}
+      @Size(max = 100, message = "must be at most 100 characters")
+          @Pattern(
+              regexp = "^[^" + SafeText.FORBIDDEN + "]*$",
+              message = "must not contain control, bidi or invisible characters")
+          String name) {}
 
   /** A token as listed; {@code token} is present only in the response that created it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

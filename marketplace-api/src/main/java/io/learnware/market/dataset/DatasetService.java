@@ -1,5 +1,6 @@
 package io.learnware.market.dataset;
 
+import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
@@ -28,10 +31,12 @@ public class DatasetService {
 
   private final Caller caller;
   private final StorageService storage;
+  private final Quotas quotas;
 
-  public DatasetService(Caller caller, StorageService storage) {
+  public DatasetService(Caller caller, StorageService storage, Quotas quotas) {
     this.caller = caller;
     this.storage = storage;
+    this.quotas = quotas;
   }
 
   /**
@@ -55,6 +60,12 @@ public class DatasetService {
       throw new MarketException.InvalidInput(
           "/labels", "labels go with IDX images and must be an IDX label file (magic 0x00000801)");
     }
+    List<StagedFile> stored = new ArrayList<>();
+    stored.add(data);
+    if (labels != null) {
+      stored.add(labels);
+    }
+    quotas.requireStorage(caller.principal(), owner, stored);
     storage.acquire(data.sha256(), data.size(), data.path());
     Dataset dataset = new Dataset();
     dataset.owner = owner;

@@ -100,6 +100,15 @@ public class Job extends PanacheEntityBase {
     return find("requestedBy = ?1 order by createdAt desc", username).page(0, limit).list();
   }
 
+  /** Jobs {@code username} asked for that wait in the queue; upload validations aside. */
+  public static long countQueuedRequests(String username) {
+    return count(
+        "requestedBy = ?1 and state = ?2 and type <> ?3",
+        username,
+        JobState.QUEUED,
+        JobTypes.VALIDATE);
+  }
+
   public static List<Job> listBySourceVersion(long versionId) {
     return list("sourceVersionId = ?1 order by createdAt", versionId);
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.MarketConfig;
+import io.learnware.market.abuse.LimitsConfig;
 import io.learnware.market.dataset.Dataset;
 import io.learnware.market.job.JobEvents.JobChanged;
 import io.learnware.market.job.JobModels.Artifact;
@@ -56,6 +57,21 @@ public class JobQueue {
   private final LearnwareService learnwares;
   private final ObjectMapper mapper;
   private final SpecValidator validator;
+  private final LimitsConfig limits;
+
+  /**
+   * Queued jobs of the requested types whose requester is under the running-jobs quota (admins and
+   * upload validations are exempt), so that one user's burst of jobs cannot take every worker.
+   * Concurrent claims may each start one more of a user's jobs.
+   */
+  private static final String CLAIMABLE =
+      """
+      SELECT * FROM job j WHERE j.state = 'QUEUED' AND j.type = ANY(:types) AND (
+          j.type = 'validate'
+          OR EXISTS (SELECT 1 FROM account a WHERE a.username = j.requested_by AND a.admin)
+          OR (SELECT count(*) FROM job r WHERE r.requested_by = j.requested_by
+                  AND r.state = 'RUNNING' AND r.type <> 'validate') < :running)
+      """;
 
   public JobQueue(
       EntityManager em,
@@ -64,7 +80,8 @@ public class JobQueue {
       JobEvents events,
       LearnwareService learnwares,
       ObjectMapper mapper,
-      SpecValidator validator) {
+      SpecValidator validator,
+      LimitsConfig limits) {
     this.em = em;
     this.config = config;
     this.changed = changed;
@@ -72,6 +89,7 @@ public class JobQueue {
     this.learnwares = learnwares;
     this.mapper = mapper;
     this.validator = validator;
+    this.limits = limits;
   }
 
   /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
@@ -111,10 +129,9 @@ public class JobQueue {
     @SuppressWarnings("unchecked")
     List<Job> rows =
         em.createNativeQuery(
-                "SELECT * FROM job WHERE state = 'QUEUED' AND type = ANY(:types)"
-                    + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                Job.class)
+                CLAIMABLE + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", Job.class)
             .setParameter("types", request.types().toArray(String[]::new))
+            .setParameter("running", limits.quota().runningJobs())
             .getResultList();
     if (rows.isEmpty()) {
       return Optional.empty();

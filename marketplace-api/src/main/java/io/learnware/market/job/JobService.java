@@ -3,6 +3,7 @@ package io.learnware.market.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.MarketConfig;
+import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
 import io.learnware.market.dataset.Dataset;
@@ -40,11 +41,13 @@ public class JobService {
 
   private final Caller caller;
   private final MarketConfig config;
+  private final Quotas quotas;
   private final Event<JobChanged> changed;
 
-  public JobService(Caller caller, MarketConfig config, Event<JobChanged> changed) {
+  public JobService(Caller caller, MarketConfig config, Quotas quotas, Event<JobChanged> changed) {
     this.caller = caller;
     this.config = config;
+    this.quotas = quotas;
     this.changed = changed;
   }
 
@@ -101,6 +104,7 @@ public class JobService {
               () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
     }
     checkInputs(request, version);
+    quotas.requireQueueSlot(principal);
     JsonNode params =
         request.type().equals(JobTypes.REUSE)
             ? ReuseSources.resolve(request.params(), version)

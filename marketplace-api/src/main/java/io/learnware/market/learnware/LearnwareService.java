@@ -3,6 +3,7 @@ package io.learnware.market.learnware;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.AccountModels;
 import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
@@ -48,6 +49,7 @@ public class LearnwareService {
   private final StorageService storage;
   private final ObjectMapper mapper;
   private final SpecValidator validator;
+  private final Quotas quotas;
   private final Event<StatisticalSpecRecorded> statisticalRecorded;
   private final Event<LearnwareChanged> changed;
   private final Event<VersionUploaded> uploaded;
@@ -58,6 +60,7 @@ public class LearnwareService {
       StorageService storage,
       ObjectMapper mapper,
       SpecValidator validator,
+      Quotas quotas,
       Event<StatisticalSpecRecorded> statisticalRecorded,
       Event<LearnwareChanged> changed,
       Event<VersionUploaded> uploaded) {
@@ -66,6 +69,7 @@ public class LearnwareService {
     this.storage = storage;
     this.mapper = mapper;
     this.validator = validator;
+    this.quotas = quotas;
     this.statisticalRecorded = statisticalRecorded;
     this.changed = changed;
     this.uploaded = uploaded;
@@ -88,6 +92,10 @@ public class LearnwareService {
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
     formats.requireFormat(format, command.model().path(), "/model");
+    List<StagedFile> stored = new ArrayList<>(command.files());
+    stored.add(command.model());
+    QuarkusTransaction.requiringNew()
+        .run(() -> quotas.requireStorage(command.uploader(), command.owner(), stored));
 
     return QuarkusTransaction.requiringNew()
         .call(

@@ -72,6 +72,16 @@ public abstract class MarketException extends RuntimeException {
     }
   }
 
+  /**
+   * 403: a per-user quota (stored bytes, queued jobs) would be exceeded; the detail names the
+   * quota, its limit and the current use.
+   */
+  public static class QuotaExceeded extends MarketException {
+    public QuotaExceeded(String detail) {
+      super(403, "quota-exceeded", "Quota exceeded", detail, null);
+    }
+  }
+
   /** 404: the named resource does not exist. */
   public static class NotFound extends MarketException {
     public NotFound(String detail) {
@@ -90,6 +100,21 @@ public abstract class MarketException extends RuntimeException {
   public static class PayloadTooLarge extends MarketException {
     public PayloadTooLarge(String detail) {
       super(413, "payload-too-large", "Payload too large", detail, null);
+    }
+  }
+
+  /** 429: a rate limit is exhausted; the client may retry after {@link #retryAfterSeconds()}. */
+  public static class TooManyRequests extends MarketException {
+    private final long retryAfterSeconds;
+
+    public TooManyRequests(String detail, long retryAfterSeconds) {
+      super(429, "too-many-requests", "Too many requests", detail, null);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Whole seconds until the limit lets a request through again, at least 1. */
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
     }
   }
 

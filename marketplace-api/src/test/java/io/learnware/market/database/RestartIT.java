@@ -40,9 +40,10 @@ class RestartIT {
   void dataSurvivesARestartCtrlCStopsTheDatabaseAndStagingLeftoversGo() throws Exception {
     Path dataDir = Files.createTempDirectory("market-restart-");
     int port = freePort();
+    int managementPort = freePort();
     RestAssured.port = port;
 
-    market = start(dataDir, port);
+    market = start(dataDir, port, managementPort);
     String token = Market.newUser("restart", ADMIN_TOKEN);
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "kept").then().statusCode(201);
@@ -55,7 +56,7 @@ class RestartIT {
     Path leftover = dataDir.resolve("tmp/uploads/crashed.part");
     Files.writeString(leftover, "partial bytes");
 
-    market = start(dataDir, port);
+    market = start(dataDir, port, managementPort);
     assertThat(leftover).doesNotExist();
     byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
     given()
@@ -79,7 +80,7 @@ class RestartIT {
     interruptAndWait(market);
   }
 
-  private static Process start(Path dataDir, int port) throws IOException {
+  private static Process start(Path dataDir, int port, int managementPort) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
@@ -88,13 +89,14 @@ class RestartIT {
     builder.environment().put("LEARNWARE_DATA_DIR", dataDir.toString());
     builder.environment().put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
     builder.environment().remove("LEARNWARE_DB_URL");
     Process process = builder.start();
     Awaitility.await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(250))
         .ignoreExceptions()
-        .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
     return process;
   }
 

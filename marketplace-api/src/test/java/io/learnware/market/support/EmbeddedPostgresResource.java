@@ -40,7 +40,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
           Map.entry("learnware.jobs.claim-wait", "300MS"),
           // Short leases, so that expiry can be tested in seconds.
           Map.entry("learnware.jobs.lease", LEASE.toMillis() + "MS"),
-          Map.entry("learnware.jobs.max-attempts", "2"));
+          Map.entry("learnware.jobs.max-attempts", "2"),
+          // JobsTest queues 500 validations with one token to race workers for them.
+          Map.entry("learnware.limits.rate.jobs-capacity", "1000"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
