@@ -63,6 +63,33 @@ public interface MarketConfig {
     MemorySize maxDatasetSize();
   }
 
+  Archive archive();
+
+  /**
+   * Limits on archives (TorchScript files, and extra files that are zips), checked from the zip's
+   * central directory at upload and for job results, before any model code runs.
+   */
+  interface Archive {
+    /**
+     * Largest total uncompressed size the entries may declare. PyTorch stores tensors uncompressed,
+     * so a real model's total is about its file size; 4 GiB is more than a worker loads in memory.
+     */
+    @WithDefault("4G")
+    MemorySize maxUncompressedSize();
+
+    /** Most entries an archive may have (a TorchScript file has one per tensor, plus code). */
+    @WithDefault("10000")
+    int maxEntries();
+
+    /** Highest compression ratio (uncompressed : compressed) of an entry above the size below. */
+    @WithDefault("100")
+    int maxCompressionRatio();
+
+    /** Entries up to this uncompressed size are not held to the compression ratio. */
+    @WithDefault("1M")
+    MemorySize compressionRatioAbove();
+  }
+
   Jobs jobs();
 
   Search search();

@@ -12,7 +12,7 @@ import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
-import io.learnware.market.modelformat.ModelFormats;
+import io.learnware.market.modelformat.ArtifactChecks;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
 import io.learnware.market.storage.StorageService;
@@ -44,7 +44,7 @@ public class LearnwareService {
   private static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
 
   private final Caller caller;
-  private final ModelFormats formats;
+  private final ArtifactChecks artifacts;
   private final StorageService storage;
   private final ObjectMapper mapper;
   private final SpecValidator validator;
@@ -54,7 +54,7 @@ public class LearnwareService {
 
   public LearnwareService(
       Caller caller,
-      ModelFormats formats,
+      ArtifactChecks artifacts,
       StorageService storage,
       ObjectMapper mapper,
       SpecValidator validator,
@@ -62,7 +62,7 @@ public class LearnwareService {
       Event<LearnwareChanged> changed,
       Event<VersionUploaded> uploaded) {
     this.caller = caller;
-    this.formats = formats;
+    this.artifacts = artifacts;
     this.storage = storage;
     this.mapper = mapper;
     this.validator = validator;
@@ -73,8 +73,8 @@ public class LearnwareService {
 
   /**
    * Checks everything that can be checked without touching stored state (access, names, the spec,
-   * the files' formats), then records the version and moves the staged bytes into the store in one
-   * transaction. Anything that fails leaves no learnware, version or blob behind.
+   * the files' formats and archives), then records the version and moves the staged bytes into the
+   * store in one transaction. Anything that fails leaves no learnware, version or blob behind.
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
@@ -87,7 +87,7 @@ public class LearnwareService {
     }
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
-    formats.requireFormat(format, command.model().path(), "/model");
+    requireSafe(format, command.model(), command.files());
 
     return QuarkusTransaction.requiringNew()
         .call(
@@ -112,7 +112,7 @@ public class LearnwareService {
     JsonNode spec = validSpec(command.spec());
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
-    formats.requireFormat(format, command.model().path(), "/model");
+    requireSafe(format, command.model(), command.files());
     LearnwareVersion version =
         record(
             new UploadCommand(
@@ -164,6 +164,14 @@ public class LearnwareService {
    */
   public void checkSpec(String spec) {
     validSpec(spec);
+  }
+
+  /** The artifacts' format and archive checks, before any worker runs the model. */
+  private void requireSafe(String format, StagedFile model, List<StagedFile> files) {
+    artifacts.requireSafe(
+        format,
+        model.path(),
+        files.stream().map(f -> new ArtifactChecks.ExtraFile(f.filename(), f.path())).toList());
   }
 
   private static UploadResult resultOf(LearnwareVersion version) {
