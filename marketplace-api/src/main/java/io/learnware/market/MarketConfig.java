@@ -119,5 +119,12 @@ public interface MarketConfig {
     /** How long a claim waits for a job before answering 204. */
     @WithDefault("20S")
     Duration claimWait();
+
+    /**
+     * Longest text kept from a worker per field (validation log, model error, job error, progress
+     * message, each string of a report); longer text is cut and marked.
+     */
+    @WithDefault("4000")
+    int maxWorkerText();
   }
 }

@@ -3,6 +3,7 @@ package io.learnware.market.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.dataset.Dataset;
 import io.learnware.market.job.JobEvents.JobChanged;
@@ -43,9 +44,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobQueue {
 
-  private static final int MAX_MESSAGE = 500;
-  private static final int MAX_ERROR = 4000;
-
   /** How often a waiting claim looks for jobs queued by other API instances. */
   private static final long POLL_MILLIS = 1000;
 
@@ -56,6 +54,7 @@ public class JobQueue {
   private final LearnwareService learnwares;
   private final ObjectMapper mapper;
   private final SpecValidator validator;
+  private final WorkerText text;
 
   public JobQueue(
       EntityManager em,
@@ -64,7 +63,8 @@ public class JobQueue {
       JobEvents events,
       LearnwareService learnwares,
       ObjectMapper mapper,
-      SpecValidator validator) {
+      SpecValidator validator,
+      WorkerText text) {
     this.em = em;
     this.config = config;
     this.changed = changed;
@@ -72,6 +72,7 @@ public class JobQueue {
     this.learnwares = learnwares;
     this.mapper = mapper;
     this.validator = validator;
+    this.text = text;
   }
 
   /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
@@ -133,7 +134,7 @@ public class JobQueue {
     LearnwareVersion source =
         job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
     if (source == null) {
-      failNow(job, "the source version was deleted");
+      failNow(job, "the source version was deleted", false);
       return Optional.empty();
     }
     List<Source> others = null;
@@ -141,7 +142,7 @@ public class JobQueue {
       others = new ArrayList<>();
       for (LearnwareVersion other : ReuseSources.others(job.params)) {
         if (other == null) {
-          failNow(job, "a learnware to combine was deleted");
+          failNow(job, "a learnware to combine was deleted", false);
           return Optional.empty();
         }
         others.add(sourceOf(other, ReuseSources.refOf(other)));
@@ -211,7 +212,7 @@ public class JobQueue {
       job.workerId = null;
       job.updatedAt = Instant.now();
       if (job.attempts >= job.maxAttempts) {
-        failNow(job, lost + "; no attempts left");
+        failNow(job, lost + "; no attempts left", false);
       } else {
         job.state = JobState.QUEUED;
         job.message = lost + "; queued again";
@@ -227,7 +228,7 @@ public class JobQueue {
       job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
     }
     if (heartbeat != null && heartbeat.message() != null) {
-      job.message = printable(heartbeat.message(), MAX_MESSAGE);
+      job.message = text.clean(heartbeat.message());
     }
     job.leaseExpiresAt = Instant.now().plus(config.jobs().lease());
     job.updatedAt = Instant.now();
@@ -243,16 +244,24 @@ public class JobQueue {
   public JobView complete(UUID id, UUID lease, CompleteCommand command) {
     Job job = leased(id, lease);
     JsonNode report = json(command.report(), "/report");
-    if (!report.isObject()) {
+    if (!(report instanceof ObjectNode reportObject)) {
       throw new MarketException.InvalidInput("/report", "must be a JSON object");
     }
+    // Reports are shown to users, some publicly, and may quote what a model printed.
+    text.cleanStrings(report);
     if (job.type.equals(JobTypes.VALIDATE)) {
       JsonNode usable = report.get("usable");
       if (usable == null || !usable.isBoolean()) {
         throw new MarketException.InvalidInput(
             "/report/usable", "a validation report needs usable");
       }
-      learnwares.recordValidation(job.sourceVersionId, usable.booleanValue(), logOf(report));
+      // The model's own words go to its owner only, never into the public report.
+      JsonNode modelError = reportObject.remove("modelError");
+      learnwares.recordValidation(
+          job.sourceVersionId,
+          usable.booleanValue(),
+          text.clean(logOf(report)),
+          modelError == null || !modelError.isTextual() ? null : modelError.textValue());
       learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
     } else if (JobTypes.CREATE_VERSIONS.contains(job.type)) {
       if (command.spec() == null || command.model() == null) {
@@ -307,7 +316,7 @@ public class JobQueue {
     String reason =
         failure == null || failure.error() == null || failure.error().isBlank()
             ? "the worker reported a failure without a reason"
-            : printable(failure.error(), MAX_ERROR);
+            : text.clean(failure.error());
     boolean retry =
         failure != null
             && Boolean.TRUE.equals(failure.retryable())
@@ -321,34 +330,35 @@ public class JobQueue {
       job.updatedAt = Instant.now();
       changed.fire(new JobChanged(job.id, job.state));
     } else {
-      failNow(job, reason);
+      failNow(job, reason, true);
     }
     return JobService.viewOf(job);
   }
 
-  private void failNow(Job job, String reason) {
+  /**
+   * @param fromWorker whether a worker reported {@code reason}: then it may quote the model, and
+   *     the public validation log does not show it
+   */
+  private void failNow(Job job, String reason, boolean fromWorker) {
     job.state = JobState.FAILED;
     job.error = reason;
     job.message = "failed";
     endLease(job);
     if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
       // A version whose validation cannot run is not usable either; the log says why.
-      learnwares.recordValidation(job.sourceVersionId, false, "validation failed: " + reason);
+      if (fromWorker) {
+        learnwares.recordValidation(
+            job.sourceVersionId,
+            false,
+            "validation failed: the worker could not finish the checks (its error is shown to the"
+                + " owner)",
+            reason);
+      } else {
+        learnwares.recordValidation(
+            job.sourceVersionId, false, "validation failed: " + reason, null);
+      }
     }
     changed.fire(new JobChanged(job.id, job.state));
-  }
-
-  /**
-   * Text from a worker as users will read it: control characters (a failing parser may quote binary
-   * input; PostgreSQL refuses NUL in text) become U+FFFD, and it is cut to {@code max} characters.
-   */
-  static String printable(String text, int max) {
-    StringBuilder out = new StringBuilder(Math.min(text.length(), max));
-    for (int i = 0; i < text.length() && out.length() < max; i++) {
-      char c = text.charAt(i);
-      out.append(Character.isISOControl(c) && c != '\n' && c != '\t' ? '\uFFFD' : c);
-    }
-    return out.length() < text.length() ? out.append('…').toString() : out.toString();
   }
 
   private static void endLease(Job job) {

@@ -134,15 +134,19 @@ public class LearnwareService {
     return version;
   }
 
-  /** The verdict of a validation: the version becomes USABLE or INVALID, with its log. */
+  /**
+   * The verdict of a validation: the version becomes USABLE or INVALID, with its (public) log and
+   * the model's own error text (owner only), both already sanitised.
+   */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
-  public void recordValidation(long versionId, boolean usable, String log) {
+  public void recordValidation(long versionId, boolean usable, String log, String modelError) {
     LearnwareVersion version =
         LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
             .orElseThrow(() -> new MarketException.NotFound("No version with id " + versionId));
     version.state = usable ? VersionState.USABLE : VersionState.INVALID;
     version.validationLog = log;
+    version.modelError = modelError;
     version.learnware.refreshCurrentVersion();
     changed.fire(new LearnwareChanged(version.learnware.id));
   }
