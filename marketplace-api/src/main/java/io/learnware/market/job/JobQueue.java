@@ -145,7 +145,7 @@ public class JobQueue {
           failNow(job, "a learnware to combine was deleted", false);
           return Optional.empty();
         }
-        others.add(sourceOf(other, ReuseSources.refOf(other)));
+        others.add(sourceOf(job.id, other, ReuseSources.refOf(other)));
       }
     }
     return Optional.of(
@@ -156,43 +156,96 @@ public class JobQueue {
             job.attempts,
             job.type,
             job.params,
-            sourceOf(source, job.sourceRef),
-            datasetRef(job.dataset),
+            sourceOf(job.id, source, job.sourceRef),
+            datasetRef(job.id, job.dataset),
             others));
   }
 
+  /**
+   * One of a job's inputs, for the worker that holds its lease: the artifacts its claim lists, and
+   * no other bytes. A worker token reads nothing else, so a model that steals one gains little.
+   *
+   * @throws MarketException.NotFound for an unknown job, or bytes that are not its input
+   * @throws MarketException.Conflict when {@code lease} is not the job's current lease
+   */
+  @Transactional
+  public Artifact input(UUID id, UUID lease, String sha256) {
+    Job job = leased(id, lease, LockModeType.NONE);
+    List<Artifact> inputs = new ArrayList<>();
+    LearnwareVersion source =
+        job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
+    if (source != null) {
+      addArtifacts(inputs, sourceOf(job.id, source, job.sourceRef));
+    }
+    if (job.type.equals(JobTypes.REUSE)) {
+      for (LearnwareVersion other : ReuseSources.others(job.params)) {
+        if (other != null) {
+          addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other)));
+        }
+      }
+    }
+    DatasetRef dataset = datasetRef(job.id, job.dataset);
+    if (dataset != null) {
+      inputs.add(dataset.data());
+      if (dataset.labels() != null) {
+        inputs.add(dataset.labels());
+      }
+    }
+    return inputs.stream()
+        .filter(artifact -> artifact.sha256().equals(sha256))
+        .findFirst()
+        .orElseThrow(() -> new MarketException.NotFound("Job " + id + " has no such input."));
+  }
+
+  private static void addArtifacts(List<Artifact> inputs, Source source) {
+    inputs.add(source.model());
+    inputs.addAll(source.files());
+  }
+
+  /**
+   * Where the worker holding a job's lease downloads one of its inputs. Every input goes through
+   * this lease-scoped URL, public learnwares' artifacts too, so that the worker needs no other read
+   * access.
+   */
+  private static String inputUrl(UUID job, String sha256) {
+    return "/api/v1/worker/jobs/" + job + "/inputs/" + sha256;
+  }
+
   /** A version as workers download it: its spec and its artifacts' URLs and SHA-256. */
-  private static Source sourceOf(LearnwareVersion version, String ref) {
-    String base =
-        "/api/v1/learnwares/%s/%s/versions/%d/"
-            .formatted(version.learnware.owner, version.learnware.name, version.version);
+  private static Source sourceOf(UUID job, LearnwareVersion version, String ref) {
     return new Source(
         ref,
         version.spec,
-        new Artifact(null, base + "artifact", version.modelSha256, version.modelSize),
+        new Artifact(
+            null, inputUrl(job, version.modelSha256), version.modelSha256, version.modelSize),
         version.files.stream()
-            .map(f -> new Artifact(f.filename, base + "files/" + f.filename, f.sha256, f.size))
+            .map(f -> new Artifact(f.filename, inputUrl(job, f.sha256), f.sha256, f.size))
             .toList());
   }
 
-  private static DatasetRef datasetRef(String key) {
+  private static DatasetRef datasetRef(UUID job, String key) {
     if (key == null) {
       return null;
     }
     String[] parts = key.split("/", 2);
     return Dataset.findByKey(parts[0], parts[1])
         .map(
-            d -> {
-              String url = "/api/v1/datasets/" + d.key() + "/";
-              return new DatasetRef(
-                  d.key(),
-                  d.format,
-                  new Artifact(d.name + "." + d.format, url + "data", d.dataSha256, d.dataSize),
-                  d.labelsSha256 == null
-                      ? null
-                      : new Artifact(
-                          d.name + "-labels.idx", url + "labels", d.labelsSha256, d.labelsSize));
-            })
+            d ->
+                new DatasetRef(
+                    d.key(),
+                    d.format,
+                    new Artifact(
+                        d.name + "." + d.format,
+                        inputUrl(job, d.dataSha256),
+                        d.dataSha256,
+                        d.dataSize),
+                    d.labelsSha256 == null
+                        ? null
+                        : new Artifact(
+                            d.name + "-labels.idx",
+                            inputUrl(job, d.labelsSha256),
+                            d.labelsSha256,
+                            d.labelsSize)))
         .orElse(null);
   }
 
@@ -223,7 +276,7 @@ public class JobQueue {
 
   @Transactional
   public Lease heartbeat(UUID id, UUID lease, Heartbeat heartbeat) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     if (heartbeat != null && heartbeat.progress() != null) {
       job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
     }
@@ -242,7 +295,7 @@ public class JobQueue {
    */
   @Transactional
   public JobView complete(UUID id, UUID lease, CompleteCommand command) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     JsonNode report = json(command.report(), "/report");
     if (!(report instanceof ObjectNode reportObject)) {
       throw new MarketException.InvalidInput("/report", "must be a JSON object");
@@ -312,7 +365,7 @@ public class JobQueue {
   /** A worker gives up: retryable failures go back to the queue while attempts remain. */
   @Transactional
   public JobView fail(UUID id, UUID lease, Failure failure) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     String reason =
         failure == null || failure.error() == null || failure.error().isBlank()
             ? "the worker reported a failure without a reason"
@@ -368,9 +421,9 @@ public class JobQueue {
     job.updatedAt = job.finishedAt;
   }
 
-  /** The job, locked, if {@code lease} is its current lease; 409 otherwise. */
-  private Job leased(UUID id, UUID lease) {
-    Job job = em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+  /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
+  private Job leased(UUID id, UUID lease, LockModeType lock) {
+    Job job = em.find(Job.class, id, lock);
     if (job == null) {
       throw new MarketException.NotFound("No job " + id + ".");
     }
