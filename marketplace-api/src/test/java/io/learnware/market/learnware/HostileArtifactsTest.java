@@ -121,6 +121,11 @@ class HostileArtifactsTest {
                   containsString("the tensor 'stolen' keeps its data in '" + location + "'"),
                   containsString("must name a 'file' part of this upload (features.pt)")));
     }
+    // Tensors in node attributes (Constant nodes) are checked as well.
+    refused(
+            upload(token, spec, HostileFiles.onnxWithExternalConstant(model, "/etc/passwd")),
+            "/model")
+        .body("violations[0].message", containsString("keeps its data in '/etc/passwd'"));
     // Weights kept next to the model, in a file of the same upload, are fine.
     given()
         .auth()

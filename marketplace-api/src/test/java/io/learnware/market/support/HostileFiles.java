@@ -69,6 +69,26 @@ public final class HostileFiles {
    * second {@code graph} field, which protobuf merges into the first.
    */
   public static byte[] onnxWithExternalData(byte[] model, String location) {
+    return concat(model, field(7, field(5, externalTensor(location))));
+  }
+
+  /**
+   * An ONNX model with one more node, a {@code Constant} whose {@code value} tensor is "external",
+   * at {@code location}.
+   */
+  public static byte[] onnxWithExternalConstant(byte[] model, String location) {
+    byte[] attribute =
+        concat(
+            field(1, "value".getBytes(StandardCharsets.UTF_8)), field(5, externalTensor(location)));
+    byte[] node =
+        concat(
+            field(2, "stolen".getBytes(StandardCharsets.UTF_8)), // output
+            field(4, "Constant".getBytes(StandardCharsets.UTF_8)), // op_type
+            field(5, attribute));
+    return concat(model, field(7, field(1, node)));
+  }
+
+  private static byte[] externalTensor(String location) {
     byte[] entry =
         concat(
             field(1, "location".getBytes(StandardCharsets.UTF_8)),
@@ -80,7 +100,7 @@ public final class HostileFiles {
             field(8, "stolen".getBytes(StandardCharsets.UTF_8)),
             field(13, entry),
             varintField(14, 1)); // data_location EXTERNAL
-    return concat(model, field(7, field(5, tensor)));
+    return tensor;
   }
 
   private interface Entries {
