@@ -63,6 +63,33 @@ public interface MarketConfig {
     MemorySize maxDatasetSize();
   }
 
+  Archive archive();
+
+  /**
+   * Limits on archives (TorchScript files, and extra files that are zips), checked from the zip's
+   * central directory at upload and for job results, before any model code runs.
+   */
+  interface Archive {
+    /**
+     * Largest total uncompressed size the entries may declare. PyTorch stores tensors uncompressed,
+     * so a real model's total is about its file size; 4 GiB is more than a worker loads in memory.
+     */
+    @WithDefault("4G")
+    MemorySize maxUncompressedSize();
+
+    /** Most entries an archive may have (a TorchScript file has one per tensor, plus code). */
+    @WithDefault("10000")
+    int maxEntries();
+
+    /** Highest compression ratio (uncompressed : compressed) of an entry above the size below. */
+    @WithDefault("100")
+    int maxCompressionRatio();
+
+    /** Entries up to this uncompressed size are not held to the compression ratio. */
+    @WithDefault("1M")
+    MemorySize compressionRatioAbove();
+  }
+
   Jobs jobs();
 
   Search search();
@@ -92,5 +119,12 @@ public interface MarketConfig {
     /** How long a claim waits for a job before answering 204. */
     @WithDefault("20S")
     Duration claimWait();
+
+    /**
+     * Longest text kept from a worker per field (validation log, model error, job error, progress
+     * message, each string of a report); longer text is cut and marked.
+     */
+    @WithDefault("4000")
+    int maxWorkerText();
   }
 }

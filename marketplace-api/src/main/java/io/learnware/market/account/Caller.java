@@ -31,6 +31,16 @@ public class Caller {
     return new AccountService.Principal(username(), isAdmin());
   }
 
+  /**
+   * Whether the caller is a user who may write to {@code owner}'s namespace (its owner or an
+   * admin); false for anonymous callers and workers.
+   */
+  public boolean mayWrite(String owner) {
+    return !identity.isAnonymous()
+        && identity.hasRole(TokenIdentityProvider.ROLE_USER)
+        && (isAdmin() || identity.getPrincipal().getName().equals(owner));
+  }
+
   public boolean isAdmin() {
     return !identity.isAnonymous() && identity.hasRole(TokenIdentityProvider.ROLE_ADMIN);
   }

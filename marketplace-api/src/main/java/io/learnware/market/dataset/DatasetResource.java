@@ -1,6 +1,5 @@
 package io.learnware.market.dataset;
 
-import io.learnware.market.account.TokenIdentityProvider;
 import io.learnware.market.dataset.DatasetService.DatasetView;
 import io.learnware.market.learnware.ResultStaging;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
@@ -8,7 +7,6 @@ import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,7 +22,10 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Private data sets for jobs: their owners upload them, workers read them. */
+/**
+ * Private data sets for jobs: their owners upload them. Workers read a data set only as the input
+ * of a job whose lease they hold ({@code /worker/jobs/{id}/inputs/…}), never here.
+ */
 @Path("/api/v1/datasets/{owner}/{name}")
 @Tag(name = "datasets")
 @Authenticated
@@ -32,14 +33,11 @@ public class DatasetResource {
 
   private final DatasetService datasets;
   private final BlobStore blobs;
-  private final SecurityIdentity identity;
   private final ResultStaging staging;
 
-  public DatasetResource(
-      DatasetService datasets, BlobStore blobs, SecurityIdentity identity, ResultStaging staging) {
+  public DatasetResource(DatasetService datasets, BlobStore blobs, ResultStaging staging) {
     this.datasets = datasets;
     this.blobs = blobs;
-    this.identity = identity;
     this.staging = staging;
   }
 
@@ -70,34 +68,27 @@ public class DatasetResource {
   }
 
   @GET
-  @Operation(summary = "A data set's description (owner, admin or worker)")
+  @Operation(summary = "A data set's description (owner or admin)")
   public DatasetView get(@RestPath String owner, @RestPath String name) {
-    return DatasetService.viewOf(readable(owner, name));
+    return DatasetService.viewOf(datasets.readable(owner, name));
   }
 
   @GET
   @Path("/data")
-  @Operation(summary = "A data set's bytes (owner, admin or worker)")
+  @Operation(summary = "A data set's bytes (owner or admin)")
   public Response data(@RestPath String owner, @RestPath String name, Request request) {
-    Dataset dataset = readable(owner, name);
+    Dataset dataset = datasets.readable(owner, name);
     return BlobResponses.download(blobs, dataset.dataSha256, name + "." + dataset.format, request);
   }
 
   @GET
   @Path("/labels")
-  @Operation(summary = "An IDX data set's labels (owner, admin or worker)")
+  @Operation(summary = "An IDX data set's labels (owner or admin)")
   public Response labels(@RestPath String owner, @RestPath String name, Request request) {
-    Dataset dataset = readable(owner, name);
+    Dataset dataset = datasets.readable(owner, name);
     if (dataset.labelsSha256 == null) {
       throw new MarketException.NotFound("The data set " + dataset.key() + " has no labels.");
     }
     return BlobResponses.download(blobs, dataset.labelsSha256, name + "-labels.idx", request);
-  }
-
-  /** Workers read any data set a job names; users only their own. */
-  private Dataset readable(String owner, String name) {
-    return identity.hasRole(TokenIdentityProvider.ROLE_WORKER)
-        ? datasets.existing(owner, name)
-        : datasets.owned(owner, name);
   }
 }

@@ -82,16 +82,14 @@ public class DatasetService {
     return viewOf(dataset);
   }
 
-  /** The data set, if the caller owns it (or is an admin). */
+  /**
+   * The data set, if the caller owns it (or is an admin); 404 for everyone else, workers included,
+   * so that private data sets do not show that they exist.
+   */
   @Transactional
-  public Dataset owned(String owner, String name) {
-    caller.requireWriteAccess(owner);
-    return existing(owner, name);
-  }
-
-  @Transactional
-  public Dataset existing(String owner, String name) {
+  public Dataset readable(String owner, String name) {
     return Dataset.findByKey(owner, name)
+        .filter(dataset -> caller.mayWrite(owner))
         .orElseThrow(() -> new MarketException.NotFound("No data set " + owner + "/" + name + "."));
   }
 

@@ -3,6 +3,7 @@ package io.learnware.market.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.LimitsConfig;
 import io.learnware.market.dataset.Dataset;
@@ -44,9 +45,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobQueue {
 
-  private static final int MAX_MESSAGE = 500;
-  private static final int MAX_ERROR = 4000;
-
   /** How often a waiting claim looks for jobs queued by other API instances. */
   private static final long POLL_MILLIS = 1000;
 
@@ -58,6 +56,7 @@ public class JobQueue {
   private final ObjectMapper mapper;
   private final SpecValidator validator;
   private final LimitsConfig limits;
+  private final WorkerText text;
 
   /**
    * Queued jobs of the requested types whose requester is under the running-jobs quota (admins and
@@ -81,7 +80,8 @@ public class JobQueue {
       LearnwareService learnwares,
       ObjectMapper mapper,
       SpecValidator validator,
-      LimitsConfig limits) {
+      LimitsConfig limits,
+      WorkerText text) {
     this.em = em;
     this.config = config;
     this.changed = changed;
@@ -90,6 +90,7 @@ public class JobQueue {
     this.mapper = mapper;
     this.validator = validator;
     this.limits = limits;
+    this.text = text;
   }
 
   /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
@@ -150,7 +151,7 @@ public class JobQueue {
     LearnwareVersion source =
         job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
     if (source == null) {
-      failNow(job, "the source version was deleted");
+      failNow(job, "the source version was deleted", false);
       return Optional.empty();
     }
     List<Source> others = null;
@@ -158,10 +159,10 @@ public class JobQueue {
       others = new ArrayList<>();
       for (LearnwareVersion other : ReuseSources.others(job.params)) {
         if (other == null) {
-          failNow(job, "a learnware to combine was deleted");
+          failNow(job, "a learnware to combine was deleted", false);
           return Optional.empty();
         }
-        others.add(sourceOf(other, ReuseSources.refOf(other)));
+        others.add(sourceOf(job.id, other, ReuseSources.refOf(other)));
       }
     }
     return Optional.of(
@@ -172,43 +173,96 @@ public class JobQueue {
             job.attempts,
             job.type,
             job.params,
-            sourceOf(source, job.sourceRef),
-            datasetRef(job.dataset),
+            sourceOf(job.id, source, job.sourceRef),
+            datasetRef(job.id, job.dataset),
             others));
   }
 
+  /**
+   * One of a job's inputs, for the worker that holds its lease: the artifacts its claim lists, and
+   * no other bytes. A worker token reads nothing else, so a model that steals one gains little.
+   *
+   * @throws MarketException.NotFound for an unknown job, or bytes that are not its input
+   * @throws MarketException.Conflict when {@code lease} is not the job's current lease
+   */
+  @Transactional
+  public Artifact input(UUID id, UUID lease, String sha256) {
+    Job job = leased(id, lease, LockModeType.NONE);
+    List<Artifact> inputs = new ArrayList<>();
+    LearnwareVersion source =
+        job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
+    if (source != null) {
+      addArtifacts(inputs, sourceOf(job.id, source, job.sourceRef));
+    }
+    if (job.type.equals(JobTypes.REUSE)) {
+      for (LearnwareVersion other : ReuseSources.others(job.params)) {
+        if (other != null) {
+          addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other)));
+        }
+      }
+    }
+    DatasetRef dataset = datasetRef(job.id, job.dataset);
+    if (dataset != null) {
+      inputs.add(dataset.data());
+      if (dataset.labels() != null) {
+        inputs.add(dataset.labels());
+      }
+    }
+    return inputs.stream()
+        .filter(artifact -> artifact.sha256().equals(sha256))
+        .findFirst()
+        .orElseThrow(() -> new MarketException.NotFound("Job " + id + " has no such input."));
+  }
+
+  private static void addArtifacts(List<Artifact> inputs, Source source) {
+    inputs.add(source.model());
+    inputs.addAll(source.files());
+  }
+
+  /**
+   * Where the worker holding a job's lease downloads one of its inputs. Every input goes through
+   * this lease-scoped URL, public learnwares' artifacts too, so that the worker needs no other read
+   * access.
+   */
+  private static String inputUrl(UUID job, String sha256) {
+    return "/api/v1/worker/jobs/" + job + "/inputs/" + sha256;
+  }
+
   /** A version as workers download it: its spec and its artifacts' URLs and SHA-256. */
-  private static Source sourceOf(LearnwareVersion version, String ref) {
-    String base =
-        "/api/v1/learnwares/%s/%s/versions/%d/"
-            .formatted(version.learnware.owner, version.learnware.name, version.version);
+  private static Source sourceOf(UUID job, LearnwareVersion version, String ref) {
     return new Source(
         ref,
         version.spec,
-        new Artifact(null, base + "artifact", version.modelSha256, version.modelSize),
+        new Artifact(
+            null, inputUrl(job, version.modelSha256), version.modelSha256, version.modelSize),
         version.files.stream()
-            .map(f -> new Artifact(f.filename, base + "files/" + f.filename, f.sha256, f.size))
+            .map(f -> new Artifact(f.filename, inputUrl(job, f.sha256), f.sha256, f.size))
             .toList());
   }
 
-  private static DatasetRef datasetRef(String key) {
+  private static DatasetRef datasetRef(UUID job, String key) {
     if (key == null) {
       return null;
     }
     String[] parts = key.split("/", 2);
     return Dataset.findByKey(parts[0], parts[1])
         .map(
-            d -> {
-              String url = "/api/v1/datasets/" + d.key() + "/";
-              return new DatasetRef(
-                  d.key(),
-                  d.format,
-                  new Artifact(d.name + "." + d.format, url + "data", d.dataSha256, d.dataSize),
-                  d.labelsSha256 == null
-                      ? null
-                      : new Artifact(
-                          d.name + "-labels.idx", url + "labels", d.labelsSha256, d.labelsSize));
-            })
+            d ->
+                new DatasetRef(
+                    d.key(),
+                    d.format,
+                    new Artifact(
+                        d.name + "." + d.format,
+                        inputUrl(job, d.dataSha256),
+                        d.dataSha256,
+                        d.dataSize),
+                    d.labelsSha256 == null
+                        ? null
+                        : new Artifact(
+                            d.name + "-labels.idx",
+                            inputUrl(job, d.labelsSha256),
+                            d.labelsSha256,
+                            d.labelsSize)))
         .orElse(null);
   }
 
@@ -228,7 +282,7 @@ public class JobQueue {
       job.workerId = null;
       job.updatedAt = Instant.now();
       if (job.attempts >= job.maxAttempts) {
-        failNow(job, lost + "; no attempts left");
+        failNow(job, lost + "; no attempts left", false);
       } else {
         job.state = JobState.QUEUED;
         job.message = lost + "; queued again";
@@ -239,12 +293,12 @@ public class JobQueue {
 
   @Transactional
   public Lease heartbeat(UUID id, UUID lease, Heartbeat heartbeat) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     if (heartbeat != null && heartbeat.progress() != null) {
       job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
     }
     if (heartbeat != null && heartbeat.message() != null) {
-      job.message = printable(heartbeat.message(), MAX_MESSAGE);
+      job.message = text.clean(heartbeat.message());
     }
     job.leaseExpiresAt = Instant.now().plus(config.jobs().lease());
     job.updatedAt = Instant.now();
@@ -258,18 +312,26 @@ public class JobQueue {
    */
   @Transactional
   public JobView complete(UUID id, UUID lease, CompleteCommand command) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     JsonNode report = json(command.report(), "/report");
-    if (!report.isObject()) {
+    if (!(report instanceof ObjectNode reportObject)) {
       throw new MarketException.InvalidInput("/report", "must be a JSON object");
     }
+    // Reports are shown to users, some publicly, and may quote what a model printed.
+    text.cleanStrings(report);
     if (job.type.equals(JobTypes.VALIDATE)) {
       JsonNode usable = report.get("usable");
       if (usable == null || !usable.isBoolean()) {
         throw new MarketException.InvalidInput(
             "/report/usable", "a validation report needs usable");
       }
-      learnwares.recordValidation(job.sourceVersionId, usable.booleanValue(), logOf(report));
+      // The model's own words go to its owner only, never into the public report.
+      JsonNode modelError = reportObject.remove("modelError");
+      learnwares.recordValidation(
+          job.sourceVersionId,
+          usable.booleanValue(),
+          text.clean(logOf(report)),
+          modelError == null || !modelError.isTextual() ? null : modelError.textValue());
       learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
     } else if (JobTypes.CREATE_VERSIONS.contains(job.type)) {
       if (command.spec() == null || command.model() == null) {
@@ -320,11 +382,11 @@ public class JobQueue {
   /** A worker gives up: retryable failures go back to the queue while attempts remain. */
   @Transactional
   public JobView fail(UUID id, UUID lease, Failure failure) {
-    Job job = leased(id, lease);
+    Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     String reason =
         failure == null || failure.error() == null || failure.error().isBlank()
             ? "the worker reported a failure without a reason"
-            : printable(failure.error(), MAX_ERROR);
+            : text.clean(failure.error());
     boolean retry =
         failure != null
             && Boolean.TRUE.equals(failure.retryable())
@@ -338,34 +400,35 @@ public class JobQueue {
       job.updatedAt = Instant.now();
       changed.fire(new JobChanged(job.id, job.state));
     } else {
-      failNow(job, reason);
+      failNow(job, reason, true);
     }
     return JobService.viewOf(job);
   }
 
-  private void failNow(Job job, String reason) {
+  /**
+   * @param fromWorker whether a worker reported {@code reason}: then it may quote the model, and
+   *     the public validation log does not show it
+   */
+  private void failNow(Job job, String reason, boolean fromWorker) {
     job.state = JobState.FAILED;
     job.error = reason;
     job.message = "failed";
     endLease(job);
     if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
       // A version whose validation cannot run is not usable either; the log says why.
-      learnwares.recordValidation(job.sourceVersionId, false, "validation failed: " + reason);
+      if (fromWorker) {
+        learnwares.recordValidation(
+            job.sourceVersionId,
+            false,
+            "validation failed: the worker could not finish the checks (its error is shown to the"
+                + " owner)",
+            reason);
+      } else {
+        learnwares.recordValidation(
+            job.sourceVersionId, false, "validation failed: " + reason, null);
+      }
     }
     changed.fire(new JobChanged(job.id, job.state));
-  }
-
-  /**
-   * Text from a worker as users will read it: control characters (a failing parser may quote binary
-   * input; PostgreSQL refuses NUL in text) become U+FFFD, and it is cut to {@code max} characters.
-   */
-  static String printable(String text, int max) {
-    StringBuilder out = new StringBuilder(Math.min(text.length(), max));
-    for (int i = 0; i < text.length() && out.length() < max; i++) {
-      char c = text.charAt(i);
-      out.append(Character.isISOControl(c) && c != '\n' && c != '\t' ? '\uFFFD' : c);
-    }
-    return out.length() < text.length() ? out.append('…').toString() : out.toString();
   }
 
   private static void endLease(Job job) {
@@ -375,9 +438,9 @@ public class JobQueue {
     job.updatedAt = job.finishedAt;
   }
 
-  /** The job, locked, if {@code lease} is its current lease; 409 otherwise. */
-  private Job leased(UUID id, UUID lease) {
-    Job job = em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+  /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
+  private Job leased(UUID id, UUID lease, LockModeType lock) {
+    Job job = em.find(Job.class, id, lock);
     if (job == null) {
       throw new MarketException.NotFound("No job " + id + ".");
     }

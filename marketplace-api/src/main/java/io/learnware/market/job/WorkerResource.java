@@ -1,6 +1,7 @@
 package io.learnware.market.job;
 
 import io.learnware.market.account.TokenIdentityProvider;
+import io.learnware.market.job.JobModels.Artifact;
 import io.learnware.market.job.JobModels.ClaimRequest;
 import io.learnware.market.job.JobModels.ClaimedJob;
 import io.learnware.market.job.JobModels.Failure;
@@ -10,11 +11,17 @@ import io.learnware.market.job.JobModels.Lease;
 import io.learnware.market.job.JobQueue.CompleteCommand;
 import io.learnware.market.learnware.ResultStaging;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.storage.BlobResponses;
+import io.learnware.market.storage.BlobStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,10 +43,12 @@ public class WorkerResource {
 
   private final JobQueue queue;
   private final ResultStaging staging;
+  private final BlobStore blobs;
 
-  public WorkerResource(JobQueue queue, ResultStaging staging) {
+  public WorkerResource(JobQueue queue, ResultStaging staging, BlobStore blobs) {
     this.queue = queue;
     this.staging = staging;
+    this.blobs = blobs;
   }
 
   @POST
@@ -50,6 +59,24 @@ public class WorkerResource {
       description = "200 with the job and its lease, or 204 when none came within the wait.")
   public RestResponse<ClaimedJob> claim(ClaimRequest request) throws InterruptedException {
     return queue.claim(request).map(RestResponse::ok).orElseGet(RestResponse::noContent);
+  }
+
+  @GET
+  @Path("/jobs/{id}/inputs/{sha256}")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(
+      summary = "Download one of a job's inputs (the URLs of its claim)",
+      description =
+          "Only with the job's current lease (header Lease-Id): 409 when the lease was lost, 404"
+              + " for bytes that are not this job's input.")
+  public Response input(
+      @RestPath UUID id,
+      @RestPath String sha256,
+      @RestHeader(LEASE_HEADER) UUID lease,
+      Request request) {
+    Artifact input = queue.input(id, lease, sha256);
+    return BlobResponses.download(
+        blobs, input.sha256(), input.filename() == null ? sha256 : input.filename(), request);
   }
 
   @POST

@@ -54,7 +54,13 @@ public final class LearnwareModels {
   public record VersionSummary(
       int version, VersionState state, String sha256, long size, Instant createdAt) {}
 
-  /** One version in full. {@code spec} is the stored specification document, verbatim. */
+  /**
+   * One version in full. {@code spec} is the stored specification document, verbatim.
+   *
+   * @param validationLog the market's own checks and the verdict, public
+   * @param modelError what the model or its engine said when validation failed (untrusted text,
+   *     sanitised); only for the owner and admins, absent for everyone else
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VersionView(
       String learnware,
@@ -69,6 +75,7 @@ public final class LearnwareModels {
       String createdBy,
       Instant createdAt,
       String validationLog,
+      String modelError,
       Lineage lineage,
       List<ReportView> reports) {}
 

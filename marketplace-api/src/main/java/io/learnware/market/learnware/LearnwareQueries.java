@@ -69,8 +69,12 @@ public class LearnwareQueries {
         versions);
   }
 
+  /**
+   * @param privileged whether the caller owns the learnware (or is an admin), and so may read the
+   *     model's own error text
+   */
   @Transactional
-  public VersionView version(String owner, String name, String ref) {
+  public VersionView version(String owner, String name, String ref, boolean privileged) {
     LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
     List<String> aliases = new ArrayList<>();
     LearnwareVersion.findLatest(v.learnware)
@@ -90,6 +94,7 @@ public class LearnwareQueries {
         v.createdBy,
         v.createdAt,
         v.validationLog,
+        privileged ? v.modelError : null,
         new Lineage(
             VersionLineage.listParents(v).stream()
                 .map(e -> new LineageEdge(keyOf(e.parent), e.relation, e.jobId))

@@ -92,9 +92,13 @@ public class LearnwareResource {
 
   @GET
   @Path("/{owner}/{name}/versions/{ref}")
-  @Operation(summary = "One version: spec, state, artifacts, aliases, validation log")
+  @Operation(
+      summary = "One version: spec, state, artifacts, aliases, validation log",
+      description =
+          "`modelError` (what the model or its engine said when it failed validation) is shown"
+              + " to the owner and admins only.")
   public VersionView version(@RestPath String owner, @RestPath String name, @RestPath String ref) {
-    return queries.version(owner, name, ref);
+    return queries.version(owner, name, ref, caller.mayWrite(owner));
   }
 
   @GET

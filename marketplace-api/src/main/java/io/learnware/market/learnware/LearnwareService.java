@@ -13,7 +13,7 @@ import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
-import io.learnware.market.modelformat.ModelFormats;
+import io.learnware.market.modelformat.ArtifactChecks;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
 import io.learnware.market.storage.StorageService;
@@ -45,7 +45,7 @@ public class LearnwareService {
   private static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$");
 
   private final Caller caller;
-  private final ModelFormats formats;
+  private final ArtifactChecks artifacts;
   private final StorageService storage;
   private final ObjectMapper mapper;
   private final SpecValidator validator;
@@ -56,7 +56,7 @@ public class LearnwareService {
 
   public LearnwareService(
       Caller caller,
-      ModelFormats formats,
+      ArtifactChecks artifacts,
       StorageService storage,
       ObjectMapper mapper,
       SpecValidator validator,
@@ -65,7 +65,7 @@ public class LearnwareService {
       Event<LearnwareChanged> changed,
       Event<VersionUploaded> uploaded) {
     this.caller = caller;
-    this.formats = formats;
+    this.artifacts = artifacts;
     this.storage = storage;
     this.mapper = mapper;
     this.validator = validator;
@@ -77,8 +77,8 @@ public class LearnwareService {
 
   /**
    * Checks everything that can be checked without touching stored state (access, names, the spec,
-   * the files' formats), then records the version and moves the staged bytes into the store in one
-   * transaction. Anything that fails leaves no learnware, version or blob behind.
+   * the files' formats and archives), then records the version and moves the staged bytes into the
+   * store in one transaction. Anything that fails leaves no learnware, version or blob behind.
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
@@ -91,7 +91,7 @@ public class LearnwareService {
     }
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
-    formats.requireFormat(format, command.model().path(), "/model");
+    requireSafe(format, command.model(), command.files());
     List<StagedFile> stored = new ArrayList<>(command.files());
     stored.add(command.model());
     QuarkusTransaction.requiringNew()
@@ -120,7 +120,7 @@ public class LearnwareService {
     JsonNode spec = validSpec(command.spec());
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
-    formats.requireFormat(format, command.model().path(), "/model");
+    requireSafe(format, command.model(), command.files());
     LearnwareVersion version =
         record(
             new UploadCommand(
@@ -142,15 +142,19 @@ public class LearnwareService {
     return version;
   }
 
-  /** The verdict of a validation: the version becomes USABLE or INVALID, with its log. */
+  /**
+   * The verdict of a validation: the version becomes USABLE or INVALID, with its (public) log and
+   * the model's own error text (owner only), both already sanitised.
+   */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
-  public void recordValidation(long versionId, boolean usable, String log) {
+  public void recordValidation(long versionId, boolean usable, String log, String modelError) {
     LearnwareVersion version =
         LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
             .orElseThrow(() -> new MarketException.NotFound("No version with id " + versionId));
     version.state = usable ? VersionState.USABLE : VersionState.INVALID;
     version.validationLog = log;
+    version.modelError = modelError;
     version.learnware.refreshCurrentVersion();
     changed.fire(new LearnwareChanged(version.learnware.id));
   }
@@ -172,6 +176,14 @@ public class LearnwareService {
    */
   public void checkSpec(String spec) {
     validSpec(spec);
+  }
+
+  /** The artifacts' format and archive checks, before any worker runs the model. */
+  private void requireSafe(String format, StagedFile model, List<StagedFile> files) {
+    artifacts.requireSafe(
+        format,
+        model.path(),
+        files.stream().map(f -> new ArtifactChecks.ExtraFile(f.filename(), f.path())).toList());
   }
 
   private static UploadResult resultOf(LearnwareVersion version) {

@@ -112,6 +112,10 @@ public class LearnwareVersion extends PanacheEntityBase {
   @Column(name = "validation_log")
   public String validationLog;
 
+  /** The model's or its engine's own error text from validation: shown to the owner only. */
+  @Column(name = "model_error")
+  public String modelError;
+
   @OneToMany(mappedBy = "version", cascade = CascadeType.ALL, orphanRemoval = true)
   @OrderBy("filename")
   public List<VersionFile> files = new ArrayList<>();

@@ -136,4 +136,14 @@ public abstract class MarketException extends RuntimeException {
           violations);
     }
   }
+
+  /**
+   * 422: an artifact is refused before any model code runs: a zip archive past the configured
+   * limits or with unsafe entry names, or an ONNX model whose weights point outside the upload.
+   */
+  public static class UnsafeArtifact extends MarketException {
+    public UnsafeArtifact(String detail, List<Problem.Violation> violations) {
+      super(422, "unsafe-artifact", "Artifact refused", detail, violations);
+    }
+  }
 }

@@ -10,6 +10,7 @@ import io.learnware.market.support.Market;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class DatasetsTest {
     byte[] read =
         given()
             .auth()
-            .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+            .oauth2(token)
             .get("/api/v1/datasets/{owner}/train/data", owner)
             .then()
             .statusCode(200)
@@ -55,12 +56,21 @@ class DatasetsTest {
             .extract()
             .asByteArray();
     org.assertj.core.api.Assertions.assertThat(read).isEqualTo(CSV);
-    given()
-        .auth()
-        .oauth2(Market.newUser("nosy"))
-        .get("/api/v1/datasets/{owner}/train/data", owner)
-        .then()
-        .statusCode(403);
+    // Private: others, workers included (they read inputs under a job's lease), learn nothing.
+    for (String other : List.of(Market.newUser("nosy"), EmbeddedPostgresResource.WORKER_TOKEN)) {
+      given()
+          .auth()
+          .oauth2(other)
+          .get("/api/v1/datasets/{owner}/train/data", owner)
+          .then()
+          .statusCode(404);
+      given()
+          .auth()
+          .oauth2(other)
+          .get("/api/v1/datasets/{owner}/train", owner)
+          .then()
+          .statusCode(404);
+    }
     given().get("/api/v1/datasets/{owner}/train", owner).then().statusCode(401);
     given()
         .auth()

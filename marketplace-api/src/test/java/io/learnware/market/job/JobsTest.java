@@ -53,10 +53,11 @@ class JobsTest {
     Map<String, Response> claimed = claimAll("validate");
     Response good = claimed.get(owner + "/good@1");
     Response bad = claimed.get(owner + "/bad@1");
+    String modelSha = io.learnware.market.storage.Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    // Inputs are downloaded under the job's lease, public learnwares' too.
     assertThat(good.<String>path("source.model.url"))
-        .isEqualTo("/api/v1/learnwares/" + owner + "/good/versions/1/artifact");
-    assertThat(good.<String>path("source.model.sha256"))
-        .isEqualTo(io.learnware.market.storage.Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL)));
+        .isEqualTo("/api/v1/worker/jobs/" + good.path("id") + "/inputs/" + modelSha);
+    assertThat(good.<String>path("source.model.sha256")).isEqualTo(modelSha);
     assertThat(good.<String>path("source.files[0].filename")).isEqualTo("features.pt");
     assertThat(good.<Integer>path("source.spec.input.dimension")).isEqualTo(64);
     assertThat(good.<Integer>path("attempt")).isEqualTo(1);

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * Overhead from "job queued" to "a worker runs it" with an idle worker: {@code startedAt −
  * createdAt} of 30 validate jobs requested one after another, each waiting for the previous one to
  * finish, so that the worker is idle and waiting in its claim when each is queued; once with a
- * worker that runs them in its own process (the reference) and once with a sandboxed one, as
- * every worker is by default. Not a test (surefire skips the name); {@code bench/job-overhead.sh}
- * runs it.
+ * worker that runs them in its own process (the reference) and once with a sandboxed one, as every
+ * worker is by default. Not a test (surefire skips the name); {@code bench/job-overhead.sh} runs
+ * it.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)

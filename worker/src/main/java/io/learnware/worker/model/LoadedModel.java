@@ -132,8 +132,8 @@ public final class LoadedModel implements AutoCloseable {
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new ModelException(
-          "the model file is not a TorchScript module PyTorch can load: "
-              + EngineMessages.summary(e),
+          "the model file is not a TorchScript module PyTorch can load",
+          EngineMessages.summary(e),
           e);
     }
   }
@@ -169,7 +169,8 @@ public final class LoadedModel implements AutoCloseable {
       }
       deleteDirectory(dir);
       throw new ModelException(
-          "the model file is not an ONNX model ONNX Runtime can load: " + EngineMessages.summary(e),
+          "the model file is not an ONNX model ONNX Runtime can load",
+          EngineMessages.summary(e),
           e);
     }
   }
@@ -284,8 +285,8 @@ public final class LoadedModel implements AutoCloseable {
       outputs = block.forward(parameterStore, new NDList(input), false);
     } catch (RuntimeException e) {
       throw new ModelException(
-          "the model fails on input of shape %s: %s"
-              .formatted(inputShape.describeBatch(), EngineMessages.summary(e)),
+          "the model fails on input of shape %s".formatted(inputShape.describeBatch()),
+          EngineMessages.summary(e),
           e);
     }
     if (outputs.size() != 1) {

@@ -1,5 +1,9 @@
 package io.learnware.worker.model;
 
+import static io.learnware.spec.onnx.ProtoReader.WIRE_LENGTH_DELIMITED;
+import static io.learnware.spec.onnx.ProtoReader.WIRE_VARINT;
+
+import io.learnware.spec.onnx.ProtoReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,11 +21,6 @@ import java.util.OptionalLong;
  * <p>DJL's ONNX Runtime block exposes no parameters, hence this reader.
  */
 final class OnnxInitializers {
-
-  private static final int WIRE_VARINT = 0;
-  private static final int WIRE_FIXED64 = 1;
-  private static final int WIRE_LENGTH_DELIMITED = 2;
-  private static final int WIRE_FIXED32 = 5;
 
   private static final int MODEL_GRAPH = 7;
   private static final int GRAPH_INITIALIZER = 5;
@@ -48,14 +47,14 @@ final class OnnxInitializers {
     try {
       long total = 0;
       int tensors = 0;
-      Reader modelReader = new Reader(model);
+      ProtoReader modelReader = new ProtoReader(model);
       while (modelReader.hasMore()) {
         int tag = modelReader.tag();
         if (tag >>> 3 != MODEL_GRAPH || (tag & 7) != WIRE_LENGTH_DELIMITED) {
           modelReader.skip(tag & 7);
           continue;
         }
-        Reader graph = modelReader.message();
+        ProtoReader graph = modelReader.message();
         while (graph.hasMore()) {
           int graphTag = graph.tag();
           if (graphTag >>> 3 != GRAPH_INITIALIZER || (graphTag & 7) != WIRE_LENGTH_DELIMITED) {
@@ -73,7 +72,7 @@ final class OnnxInitializers {
   }
 
   /** The product of a {@code TensorProto}'s dims (1 for a scalar). */
-  private static long elements(Reader tensor) {
+  private static long elements(ProtoReader tensor) {
     long product = 1;
     while (tensor.hasMore()) {
       int tag = tensor.tag();
@@ -82,7 +81,7 @@ final class OnnxInitializers {
       } else if ((tag & 7) == WIRE_VARINT) {
         product = Math.multiplyExact(product, dim(tensor.varint()));
       } else if ((tag & 7) == WIRE_LENGTH_DELIMITED) {
-        Reader packed = tensor.message();
+        ProtoReader packed = tensor.message();
         while (packed.hasMore()) {
           product = Math.multiplyExact(product, dim(packed.varint()));
         }
@@ -98,67 +97,5 @@ final class OnnxInitializers {
       throw new IllegalArgumentException("negative dim " + value);
     }
     return value;
-  }
-
-  /** Reads protobuf fields from a slice of a buffer. */
-  private static final class Reader {
-    private final ByteBuffer buffer;
-
-    Reader(ByteBuffer buffer) {
-      this.buffer = buffer.slice();
-    }
-
-    boolean hasMore() {
-      return buffer.hasRemaining();
-    }
-
-    int tag() {
-      long tag = varint();
-      if (tag <= 0 || tag > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("bad tag " + tag);
-      }
-      return (int) tag;
-    }
-
-    long varint() {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        byte b = buffer.get();
-        value |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return value;
-        }
-      }
-      throw new IllegalArgumentException("varint longer than 10 bytes");
-    }
-
-    /** The next length-delimited field's bytes, as a reader. */
-    Reader message() {
-      int length = length();
-      ByteBuffer slice = buffer.slice(buffer.position(), length);
-      buffer.position(buffer.position() + length);
-      return new Reader(slice);
-    }
-
-    void skip(int wireType) {
-      switch (wireType) {
-        case WIRE_VARINT -> varint();
-        case WIRE_FIXED64 -> buffer.position(buffer.position() + 8);
-        case WIRE_LENGTH_DELIMITED -> {
-          int length = length(); // read before the position it is added to
-          buffer.position(buffer.position() + length);
-        }
-        case WIRE_FIXED32 -> buffer.position(buffer.position() + 4);
-        default -> throw new IllegalArgumentException("unsupported wire type " + wireType);
-      }
-    }
-
-    private int length() {
-      long length = varint();
-      if (length < 0 || length > buffer.remaining()) {
-        throw new IllegalArgumentException("length " + length + " past the end");
-      }
-      return (int) length;
-    }
   }
 }

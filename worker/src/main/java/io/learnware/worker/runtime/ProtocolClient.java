@@ -123,9 +123,10 @@ final class ProtocolClient {
 
   /**
    * The artifact at {@code url}, from the cache when a file with its SHA-256 is there, otherwise
-   * downloaded, checked and added to the cache atomically.
+   * downloaded (under the job's {@code lease}: the market serves a worker only its jobs' inputs),
+   * checked and added to the cache atomically.
    */
-  Path artifact(String url, String sha256) throws IOException, InterruptedException {
+  Path artifact(String url, String sha256, String lease) throws IOException, InterruptedException {
     Path cached = cache.resolve(sha256);
     if (Files.exists(cached)) {
       return cached;
@@ -135,7 +136,7 @@ final class ProtocolClient {
     try {
       HttpResponse<Path> response =
           http.send(
-              request(url, null).GET().build(),
+              request(url, lease).GET().build(),
               HttpResponse.BodyHandlers.ofFile(
                   partial,
                   java.nio.file.StandardOpenOption.WRITE,

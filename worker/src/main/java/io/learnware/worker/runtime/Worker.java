@@ -326,13 +326,14 @@ public final class Worker {
 
   private JobContext context(JsonNode claim, Path workDir, JobProgress progress)
       throws IOException, InterruptedException {
-    SourceInputs source = download(claim.path("source"));
+    String lease = claim.path("leaseId").asText();
+    SourceInputs source = download(claim.path("source"), lease);
     // A reuse job's members: the source, then the learnwares combined with it.
     List<SourceInputs> members = new ArrayList<>();
     if (claim.path("sources").isArray()) {
       members.add(source);
       for (JsonNode other : claim.path("sources")) {
-        members.add(download(other));
+        members.add(download(other, lease));
       }
     }
     JsonNode dataset = claim.path("dataset");
@@ -343,13 +344,15 @@ public final class Worker {
           Optional.of(
               client.artifact(
                   dataset.path("data").path("url").asText(),
-                  dataset.path("data").path("sha256").asText()));
+                  dataset.path("data").path("sha256").asText(),
+                  lease));
       if (dataset.path("labels").isObject()) {
         labels =
             Optional.of(
                 client.artifact(
                     dataset.path("labels").path("url").asText(),
-                    dataset.path("labels").path("sha256").asText()));
+                    dataset.path("labels").path("sha256").asText(),
+                    lease));
       }
     }
     JsonNode params = claim.path("params");
@@ -369,17 +372,19 @@ public final class Worker {
   }
 
   /** A version's model and files, by SHA-256 through the cache. */
-  private SourceInputs download(JsonNode source) throws IOException, InterruptedException {
+  private SourceInputs download(JsonNode source, String lease)
+      throws IOException, InterruptedException {
     JsonNode specDocument = source.path("spec");
     Path model =
         client.artifact(
             source.path("model").path("url").asText(),
-            source.path("model").path("sha256").asText());
+            source.path("model").path("sha256").asText(),
+            lease);
     Map<String, Path> files = new HashMap<>();
     for (JsonNode file : source.path("files")) {
       files.put(
           file.path("filename").asText(),
-          client.artifact(file.path("url").asText(), file.path("sha256").asText()));
+          client.artifact(file.path("url").asText(), file.path("sha256").asText(), lease));
     }
     return new SourceInputs(
         source.path("learnware").asText(),

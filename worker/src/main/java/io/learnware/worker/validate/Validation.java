@@ -33,8 +33,10 @@ import java.util.SplittableRandom;
  * ONNX Runtime engine (always on the CPU).
  *
  * <p>A model that fails a check is a result ({@link ValidationReport#usable()} false, with the
- * reason), not an exception. Required: {@link Builder#setModel}, {@link Builder#setSpec}. Optional:
- * {@link Builder#optDevice} (default: {@code auto}), {@link Builder#optSeed} (0), {@link
+ * reason), not an exception. The log and the reason are in the market's own words; what the engine
+ * or the model said goes to {@link ValidationReport#modelError()} only, since a model can make it
+ * say anything. Required: {@link Builder#setModel}, {@link Builder#setSpec}. Optional: {@link
+ * Builder#optDevice} (default: {@code auto}), {@link Builder#optSeed} (0), {@link
  * Builder#optProbes} (64 of each kind), {@link Builder#optListener}.
  */
 public final class Validation {
@@ -153,7 +155,8 @@ public final class Validation {
               probes,
               WARMUP_BATCHES));
     } catch (ModelException e) {
-      run.fail(e.getMessage());
+      run.fail(e.summary());
+      run.modelError = e.modelText().orElse(null);
     } finally {
       listener.progress("done", 1);
     }
@@ -273,6 +276,7 @@ public final class Validation {
     private Long parameters;
     private Double latency;
     private String reason;
+    private String modelError;
 
     void log(String line) {
       log.add(line);
@@ -335,7 +339,7 @@ public final class Validation {
       boolean usable = reason == null;
       log(usable ? "verdict: usable" : "verdict: not usable: " + reason);
       return new ValidationReport(
-          loads, outputShape, finite, parameters, latency, log, usable, reason);
+          loads, outputShape, finite, parameters, latency, log, usable, reason, modelError);
     }
   }
 

@@ -19,7 +19,10 @@ import java.util.List;
  *     the model did not run
  * @param log what was checked, in order, one human-readable line each
  * @param usable whether every check passed
- * @param reason what is wrong when not {@code usable}, else {@code null}
+ * @param reason what is wrong when not {@code usable}, in the market's words, else {@code null}
+ * @param modelError the engine's or the model's own error text when it failed to load or run, else
+ *     {@code null}: untrusted, so kept out of {@code log} and {@code reason} (the market shows it
+ *     to the learnware's owner only)
  */
 public record ValidationReport(
     boolean loads,
@@ -29,7 +32,8 @@ public record ValidationReport(
     Double latencyMsPerSample,
     List<String> log,
     boolean usable,
-    String reason) {
+    String reason,
+    String modelError) {
 
   public ValidationReport {
     outputShape = outputShape == null ? null : List.copyOf(outputShape);

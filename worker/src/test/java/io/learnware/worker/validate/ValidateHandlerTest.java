@@ -53,7 +53,8 @@ class ValidateHandlerTest {
             "latencyMsPerSample",
             "log",
             "usable",
-            "reason");
+            "reason",
+            "modelError");
     assertThat(report.get("loads").asBoolean()).isTrue();
     assertThat(report.get("outputShape").toString()).isEqualTo("[64,10]");
     assertThat(report.get("finite").asBoolean()).isTrue();
@@ -62,6 +63,7 @@ class ValidateHandlerTest {
     assertThat(report.get("log").get(report.get("log").size() - 1).asText())
         .isEqualTo("verdict: usable");
     assertThat(report.get("reason").isNull()).isTrue();
+    assertThat(report.get("modelError").isNull()).isTrue();
     assertThat(fractions).first().isEqualTo(0.0);
     assertThat(fractions).last().isEqualTo(1.0);
     assertThat(fractions).isSorted();
