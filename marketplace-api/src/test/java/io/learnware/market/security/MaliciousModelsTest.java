@@ -75,6 +75,43 @@ class MaliciousModelsTest {
   }
 
   @Test
+  void archivesThatWouldHarmAWorkerAreRefusedAtUpload() {
+    String token = Market.newUser("archives");
+    String owner = Market.usernameOf(token);
+    String onnxSpec = Fixtures.text(Market.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
+    refused(token, owner, "bomb", Fixtures.text(Market.DIGITS_SPEC), "malicious/zip-bomb.pt")
+        .contains("uncompressed");
+    refused(token, owner, "onnx-up", onnxSpec, "malicious/onnx-external-data.onnx").contains("../");
+    refused(token, owner, "onnx-abs", onnxSpec, "malicious/onnx-external-absolute.onnx")
+        .contains("/etc/passwd");
+  }
+
+  private static org.assertj.core.api.AbstractStringAssert<?> refused(
+      String token, String owner, String name, String spec, String model) {
+    JsonPath problem =
+        given()
+            .auth()
+            .oauth2(token)
+            .multiPart(
+                "spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
+            .multiPart("model", "model.bin", Fixtures.bytes(model), "application/octet-stream")
+            .multiPart(
+                "file",
+                "features.pt",
+                Fixtures.bytes(Market.DIGITS_FEATURES),
+                "application/octet-stream")
+            .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+            .then()
+            .statusCode(422)
+            .contentType("application/problem+json")
+            .extract()
+            .jsonPath();
+    assertThat(problem.getString("violations[0].pointer")).isEqualTo("/model");
+    given().get("/api/v1/learnwares/{owner}/{name}", owner, name).then().statusCode(404);
+    return assertThat(problem.getString("violations[0].message"));
+  }
+
+  @Test
   void aModelThatReadsAFileOutsideTheSandboxFindsNothing() throws Exception {
     JsonPath verdict = hostile("read-file", "malicious/read-file.pt");
 
