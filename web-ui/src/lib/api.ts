@@ -92,6 +92,8 @@ export interface VersionView {
   createdBy?: string;
   createdAt: string;
   validationLog?: string;
+  /** The model's own error text (cleaned); the API sends it to the version's owner and admins only. */
+  modelError?: string;
   lineage: { parents: LineageEdge[]; children: LineageEdge[] };
   reports: ReportView[];
 }

@@ -516,6 +516,14 @@ function Validation({ version }: { version: VersionView }) {
       ) : (
         <p class="muted">No log yet.</p>
       )}
+      {version.modelError && (
+        <>
+          <p class="muted">The model's own error, shown only to its owner:</p>
+          <pre class="log" tabIndex={0} aria-label="Model error">
+            {version.modelError}
+          </pre>
+        </>
+      )}
     </div>
   );
 }
