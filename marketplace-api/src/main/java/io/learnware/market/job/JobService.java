@@ -12,6 +12,7 @@ import io.learnware.market.job.JobModels.JobRequest;
 import io.learnware.market.job.JobModels.JobResult;
 import io.learnware.market.job.JobModels.JobView;
 import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
+import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;
 import io.learnware.market.learnware.VersionRefs;
 import io.learnware.market.learnware.VersionState;
@@ -43,8 +44,15 @@ public class JobService {
   private final MarketConfig config;
   private final Quotas quotas;
   private final Event<JobChanged> changed;
+  private final LearnwareService learnwares;
 
-  public JobService(Caller caller, MarketConfig config, Quotas quotas, Event<JobChanged> changed) {
+  public JobService(
+      Caller caller,
+      MarketConfig config,
+      Quotas quotas,
+      Event<JobChanged> changed,
+      LearnwareService learnwares) {
+    this.learnwares = learnwares;
     this.caller = caller;
     this.config = config;
     this.quotas = quotas;
@@ -207,6 +215,9 @@ public class JobService {
     job.leaseExpiresAt = null;
     job.finishedAt = Instant.now();
     job.updatedAt = job.finishedAt;
+    if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
+      learnwares.recordCancelledValidation(job.sourceVersionId, caller.username());
+    }
     changed.fire(new JobChanged(job.id, job.state));
     return viewOf(job);
   }

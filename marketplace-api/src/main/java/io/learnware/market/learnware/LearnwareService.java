@@ -159,6 +159,29 @@ public class LearnwareService {
     changed.fire(new LearnwareChanged(version.learnware.id));
   }
 
+  /**
+   * A validation cancelled before its verdict: a version still waiting for one becomes INVALID
+   * rather than PENDING for good (a later validate job can still make it USABLE); a version that
+   * already has a verdict keeps it.
+   */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void recordCancelledValidation(long versionId, String by) {
+    LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
+        .filter(version -> version.state == VersionState.PENDING)
+        .ifPresent(
+            version -> {
+              version.state = VersionState.INVALID;
+              version.validationLog =
+                  "validation cancelled by "
+                      + by
+                      + " before its verdict; request a validate job"
+                      + " to judge this version again";
+              version.learnware.refreshCurrentVersion();
+              changed.fire(new LearnwareChanged(version.learnware.id));
+            });
+  }
+
   /** Attaches a report (a job's result) to a version. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void addReport(long versionId, java.util.UUID jobId, String type, String report) {
