@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.RealWorker;
 import io.learnware.worker.runtime.Worker;
 import io.learnware.worker.sandbox.SandboxLimits;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,15 +50,8 @@ class MaliciousModelsTest {
     // 64 bytes, as the model reads them.
     Files.writeString(CANARY, (SECRET + "x".repeat(64)).substring(0, 64));
     Files.deleteIfExists(PWNED);
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     worker =
-        Worker.builder()
-            .setServer(URI.create("http://localhost:" + port))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("validate"))
-            .optDevice("cpu")
-            .optWorkerId("sandboxed")
-            .optCache(Files.createTempDirectory("worker-sandboxed"))
+        RealWorker.builder("sandboxed", List.of("validate"))
             .optMaxValidationTime(VALIDATION_LIMIT)
             .optSandbox(new SandboxLimits(4L << 30, Duration.ofMinutes(2), 256, 256L << 20))
             .build();
@@ -179,17 +171,7 @@ class MaliciousModelsTest {
   private JsonPath hostile(String name, String model) throws Exception {
     String token = Market.newUser(name);
     String owner = Market.usernameOf(token);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+    Market.upload(token, owner, name, Fixtures.text(Market.DIGITS_SPEC), model)
         .then()
         .statusCode(201);
     Market.uploadDigits(token, owner, name + "-after").then().statusCode(201);

@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.RealWorker;
 import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,33 +30,11 @@ class SandboxedCancelTest {
   void cancellingASpinningValidationFreesTheWorker() throws Exception {
     String token = Market.newUser("cancel");
     String owner = Market.usernameOf(token);
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-    Worker worker =
-        Worker.builder()
-            .setServer(URI.create("http://localhost:" + port))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("validate"))
-            .optDevice("cpu")
-            .optWorkerId("cancelled")
-            .optCache(Files.createTempDirectory("worker-cancelled"))
-            .build();
+    Worker worker = RealWorker.builder("cancelled", List.of("validate")).build();
     Thread thread = Thread.ofPlatform().name("worker-cancelled").start(worker::run);
     try {
-      given()
-          .auth()
-          .oauth2(token)
-          .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json")
-          .multiPart(
-              "model",
-              "model.pt",
-              Fixtures.bytes("malicious/endless-loop.pt"),
-              "application/octet-stream")
-          .multiPart(
-              "file",
-              "features.pt",
-              Fixtures.bytes(Market.DIGITS_FEATURES),
-              "application/octet-stream")
-          .post("/api/v1/learnwares/{owner}/spin/versions", owner)
+      Market.upload(
+              token, owner, "spin", Fixtures.text(Market.DIGITS_SPEC), "malicious/endless-loop.pt")
           .then()
           .statusCode(201);
       String job =

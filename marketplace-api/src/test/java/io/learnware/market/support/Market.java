@@ -9,6 +9,7 @@ import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -70,6 +71,22 @@ public final class Market {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
+  }
+
+  /**
+   * Uploads {@code owner/name} with the given spec text and model fixture, and the digits feature
+   * extractor as {@code features.pt} (the digits spec names it).
+   */
+  public static Response upload(
+      String token, String owner, String name, String spec, String modelFixture) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(modelFixture), "application/octet-stream")
+        .multiPart(
+            "file", "features.pt", Fixtures.bytes(DIGITS_FEATURES), "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
   }
 
   public static Response uploadDigits(String token, String owner, String name) {

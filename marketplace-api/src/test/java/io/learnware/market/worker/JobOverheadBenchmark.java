@@ -4,19 +4,17 @@ import static io.restassured.RestAssured.given;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.RealWorker;
 import io.learnware.market.support.TestWorker;
 import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,15 +56,8 @@ class JobOverheadBenchmark {
   /** Claim and total times of {@code jobs} validations, one at a time, by one idle worker. */
   private static double[][] measure(String token, String owner, int jobs, boolean sandboxed)
       throws Exception {
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     Worker worker =
-        Worker.builder()
-            .setServer(URI.create("http://localhost:" + port))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("validate"))
-            .optDevice("cpu")
-            .optWorkerId(sandboxed ? "idle-sandboxed" : "idle-in-process")
-            .optCache(Files.createTempDirectory("overhead"))
+        RealWorker.builder(sandboxed ? "idle-sandboxed" : "idle-in-process", List.of("validate"))
             .optInsecureNoSandbox(!sandboxed)
             .build();
     Thread thread = Thread.ofPlatform().start(worker::run);

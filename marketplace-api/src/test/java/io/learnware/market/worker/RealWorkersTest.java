@@ -10,6 +10,7 @@ import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.FashionExample;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.RealWorker;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
@@ -17,14 +18,12 @@ import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -439,13 +438,7 @@ class RealWorkersTest {
 
     // A worker's time limit ends a job that would train for a thousand epochs, and nothing is kept.
     Worker limited =
-        Worker.builder()
-            .setServer(server())
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("transfer"))
-            .optDevice("cpu")
-            .optWorkerId("limited")
-            .optCache(Files.createTempDirectory("worker-limited"))
+        RealWorker.builder("limited", List.of("transfer"))
             .optMaxJobTime(Duration.ofSeconds(2))
             .build();
     try (Running worker = new Running(limited, Thread.ofPlatform().start(limited::run))) {
@@ -480,19 +473,7 @@ class RealWorkersTest {
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(model), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
-        .then()
-        .statusCode(201);
+    Market.upload(token, owner, name, spec, model).then().statusCode(201);
   }
 
   /** A worker in this JVM, stopped (gracefully) on close. */
@@ -515,14 +496,8 @@ class RealWorkersTest {
   private static Running start(String id, List<String> types, Duration grace, boolean sandboxed)
       throws Exception {
     Worker worker =
-        Worker.builder()
+        RealWorker.builder(id, types)
             .optInsecureNoSandbox(!sandboxed)
-            .setServer(server())
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(types)
-            .optDevice("cpu")
-            .optWorkerId(id)
-            .optCache(Files.createTempDirectory("worker-" + id))
             .optShutdownGrace(grace)
             .build();
     Thread thread = Thread.ofPlatform().name("worker-" + id).start(worker::run);
@@ -541,7 +516,7 @@ class RealWorkersTest {
             System.getProperty("java.class.path"),
             "io.learnware.worker.runtime.WorkerMain",
             "--server",
-            server().toString(),
+            RealWorker.server().toString(),
             "--token",
             EmbeddedPostgresResource.WORKER_TOKEN,
             "--types",
@@ -555,11 +530,6 @@ class RealWorkersTest {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-  }
-
-  private static URI server() {
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-    return URI.create("http://localhost:" + port);
   }
 
   private static JsonPath awaitVersion(
