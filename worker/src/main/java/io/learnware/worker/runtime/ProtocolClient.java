@@ -32,6 +32,9 @@ final class ProtocolClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The longest message or error sent: more than the market keeps, well under its body cap. */
+  static final int MAX_TEXT = 8000;
+
   private final URI server;
   private final String token;
   private final Path cache;
@@ -66,7 +69,7 @@ final class ProtocolClient {
         send(
             "/api/v1/worker/jobs/" + job + "/heartbeat",
             lease,
-            json(Map.of("progress", progress, "message", message)),
+            json(Map.of("progress", progress, "message", capped(message))),
             "application/json");
     if (response.statusCode() == 409) {
       return false;
@@ -112,7 +115,7 @@ final class ProtocolClient {
         send(
             "/api/v1/worker/jobs/" + job + "/fail",
             lease,
-            json(Map.of("error", error, "retryable", retryable)),
+            json(Map.of("error", capped(error), "retryable", retryable)),
             "application/json");
     if (response.statusCode() == 409) {
       return false;
@@ -184,6 +187,19 @@ final class ProtocolClient {
               + response.body());
     }
     return response;
+  }
+
+  /**
+   * A job's message or error (a model may make it megabytes long) cut to what the market keeps, so
+   * that the request stays under the protocol's body cap.
+   */
+  static String capped(String text) {
+    return text.length() <= MAX_TEXT
+        ? text
+        : text.substring(0, MAX_TEXT)
+            + " … [cut by the worker: "
+            + (text.length() - MAX_TEXT)
+            + " more characters]";
   }
 
   private static BodyPublisher json(Object value) throws IOException {

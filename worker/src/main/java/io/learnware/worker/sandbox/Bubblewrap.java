@@ -41,6 +41,12 @@ final class Bubblewrap {
     return this;
   }
 
+  /** Gives the sandbox one of the host's device files (a GPU's), at the same path. */
+  Bubblewrap device(Path device) {
+    mounts.addAll(List.of("--dev-bind", device.toString(), device.toString()));
+    return this;
+  }
+
   Bubblewrap env(String name, String value) {
     environment.addAll(List.of("--setenv", name, value));
     return this;

@@ -12,9 +12,7 @@ import io.learnware.worker.sandbox.SandboxProtocol.Input;
 import io.learnware.worker.sandbox.SandboxProtocol.Message;
 import io.learnware.worker.sandbox.SandboxProtocol.Outcome;
 import io.learnware.worker.sandbox.SandboxProtocol.Request;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +55,6 @@ public final class SandboxExecutor implements JobExecutor {
   private static final Path IN = JOB.resolve("in");
   private static final Path SCRATCH = JOB.resolve("scratch");
   private static final Path NATIVES = Path.of("/opt/natives");
-  private static final int MAX_LINE = 64 << 20;
-  private static final int STDERR_TAIL = 16 << 10;
   private static final long POLL_MILLIS = 100;
   private static final long SIZE_CHECK_MILLIS = 2000;
 
@@ -89,7 +84,12 @@ public final class SandboxExecutor implements JobExecutor {
 
   /** Why no sandbox can be made on this machine, or empty when one can. */
   public static Optional<String> unavailable() {
-    for (Path tool : List.of(Bubblewrap.BWRAP, Bubblewrap.PRLIMIT, Bubblewrap.SETPRIV)) {
+    return unavailable(List.of(Bubblewrap.BWRAP, Bubblewrap.PRLIMIT, Bubblewrap.SETPRIV));
+  }
+
+  /** {@link #unavailable()} with these tools: bubblewrap, prlimit, setpriv. */
+  static Optional<String> unavailable(List<Path> tools) {
+    for (Path tool : tools) {
       if (!Files.isExecutable(tool)) {
         return Optional.of(
             tool
@@ -130,7 +130,7 @@ public final class SandboxExecutor implements JobExecutor {
     Bubblewrap sandbox = base().writable(natives, NATIVES);
     Process process = start(sandbox, List.of("--warm-up"));
     process.getOutputStream().close();
-    Watch watch = new Watch(process);
+    JobProcessOutput watch = new JobProcessOutput(process);
     boolean done = process.waitFor(10, TimeUnit.MINUTES);
     if (!done) {
       kill(process);
@@ -158,6 +158,14 @@ public final class SandboxExecutor implements JobExecutor {
     owner(scratch, uid);
     Bubblewrap sandbox =
         base().readOnly(natives, NATIVES).writable(scratch, SCRATCH).chdir(SCRATCH);
+    if (!context.device().equals("cpu")) {
+      // CUDA needs the GPU's device files; nothing else of /dev is the host's.
+      try (Stream<Path> devices = Files.list(Path.of("/dev"))) {
+        devices
+            .filter(d -> d.getFileName().toString().startsWith("nvidia"))
+            .forEach(sandbox::device);
+      }
+    }
     Inputs inputs = new Inputs(sandbox);
     Input source = inputs.of("source", context.sourceModel(), context.sourceFiles(), context);
     List<Input> members = new ArrayList<>();
@@ -178,7 +186,7 @@ public final class SandboxExecutor implements JobExecutor {
             SCRATCH.toString());
 
     Process process = start(sandbox, List.of());
-    Watch watch = new Watch(process);
+    JobProcessOutput watch = new JobProcessOutput(process);
     try (OutputStream in = process.getOutputStream()) {
       in.write(SandboxProtocol.JSON.writeValueAsBytes(request));
     } catch (IOException e) {
@@ -211,12 +219,13 @@ public final class SandboxExecutor implements JobExecutor {
     return result(process.exitValue(), watch, scratch);
   }
 
-  private JobOutcome result(int status, Watch watch, Path scratch) throws JobFailure, JobFault {
+  private JobOutcome result(int status, JobProcessOutput watch, Path scratch)
+      throws JobFailure, JobFault {
     Message last = watch.last.get();
     if (watch.oversized) {
       throw new JobFailure(
           "the job's result was larger than the worker accepts (%d MiB of JSON)"
-              .formatted(MAX_LINE >> 20));
+              .formatted(JobProcessOutput.MAX_LINE >> 20));
     }
     if (last != null && last.outcome() != null) {
       return outcome(last.outcome(), scratch);
@@ -428,112 +437,6 @@ public final class SandboxExecutor implements JobExecutor {
       Path inside = IN.resolve(name);
       sandbox.readOnly(host, inside);
       return inside.toString();
-    }
-  }
-
-  /** Reads the job process's output: protocol lines, and the tail of everything else it wrote. */
-  private static final class Watch {
-    final AtomicReference<Message> started = new AtomicReference<>();
-    final AtomicReference<Message> progress = new AtomicReference<>();
-    final AtomicReference<Message> last = new AtomicReference<>();
-    volatile boolean oversized;
-    private final byte[] tail = new byte[STDERR_TAIL];
-    private long tailLength;
-    private final Thread out;
-    private final Thread err;
-
-    Watch(Process process) {
-      this.out =
-          Thread.ofPlatform()
-              .daemon()
-              .name("sandbox-out")
-              .start(() -> lines(process.getInputStream()));
-      this.err =
-          Thread.ofPlatform()
-              .daemon()
-              .name("sandbox-err")
-              .start(() -> tail(process.getErrorStream()));
-    }
-
-    void join() throws InterruptedException {
-      out.join(5000);
-      err.join(5000);
-    }
-
-    private void lines(InputStream stream) {
-      try (stream) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean skipping = false;
-        int b;
-        while ((b = stream.read()) >= 0) {
-          if (b == '\n') {
-            if (!skipping) {
-              accept(line.toString(StandardCharsets.UTF_8));
-            }
-            line.reset();
-            skipping = false;
-          } else if (!skipping) {
-            line.write(b);
-            if (line.size() > MAX_LINE) {
-              oversized = line.toString(StandardCharsets.UTF_8).startsWith(SandboxProtocol.PREFIX);
-              skipping = true;
-              line.reset();
-            }
-          }
-        }
-      } catch (IOException e) {
-        // The process ended.
-      }
-    }
-
-    private void accept(String line) {
-      if (!line.startsWith(SandboxProtocol.PREFIX)) {
-        append((line + "\n").getBytes(StandardCharsets.UTF_8), -1);
-        return;
-      }
-      try {
-        Message message =
-            SandboxProtocol.JSON.readValue(
-                line.substring(SandboxProtocol.PREFIX.length()), Message.class);
-        if (Boolean.TRUE.equals(message.started())) {
-          started.set(message);
-        } else if (message.progress() != null) {
-          progress.set(message);
-        } else {
-          last.set(message);
-        }
-      } catch (IOException e) {
-        append(("unreadable protocol line\n").getBytes(StandardCharsets.UTF_8), -1);
-      }
-    }
-
-    private void tail(InputStream stream) {
-      try (stream) {
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = stream.read(buffer)) >= 0) {
-          append(buffer, n);
-        }
-      } catch (IOException e) {
-        // The process ended.
-      }
-    }
-
-    private synchronized void append(byte[] bytes, int length) {
-      int n = length < 0 ? bytes.length : length;
-      for (int i = 0; i < n; i++) {
-        tail[(int) (tailLength++ % STDERR_TAIL)] = bytes[i];
-      }
-    }
-
-    /** The last bytes the process wrote to standard error (and stray standard output). */
-    synchronized String stderrTail() {
-      int n = (int) Math.min(tailLength, STDERR_TAIL);
-      byte[] bytes = new byte[n];
-      for (int i = 0; i < n; i++) {
-        bytes[i] = tail[(int) ((tailLength - n + i) % STDERR_TAIL)];
-      }
-      return new String(bytes, StandardCharsets.UTF_8).strip();
     }
   }
 

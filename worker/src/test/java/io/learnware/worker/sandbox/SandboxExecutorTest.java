@@ -54,6 +54,18 @@ class SandboxExecutorTest {
   }
 
   @Test
+  void withoutBubblewrapNoSandboxCanBeMadeAndTheReasonSaysWhatToInstall() {
+    assertThat(
+            SandboxExecutor.unavailable(
+                java.util.List.of(Path.of("/nonexistent/bwrap"), Bubblewrap.PRLIMIT)))
+        .hasValueSatisfying(
+            reason ->
+                assertThat(reason)
+                    .startsWith("/nonexistent/bwrap is missing")
+                    .contains("apt-get install bubblewrap"));
+  }
+
+  @Test
   void aValidationInTheSandboxGivesTheVerdictItGivesInProcess() throws Exception {
     JobContext context = context("{\"seed\": 5}", new RecordingProgress());
     JobOutcome sandboxed = executor(SandboxLimits.defaults()).execute("validate", context);
