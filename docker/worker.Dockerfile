@@ -5,7 +5,9 @@
 #   docker run -e LEARNWARE_SERVER=http://market:8080 -e LEARNWARE_WORKER_TOKEN=lww_... learnware-market-worker
 # A GPU image would add CUDA natives for DJL, which Maven Central does not carry; see docs/jobs.md.
 FROM eclipse-temurin:25-jre
-RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
+# bubblewrap: every job runs in a sandbox of its own (docs/security.md); the container needs leave to make
+# namespaces (see compose.yaml).
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 bubblewrap && rm -rf /var/lib/apt/lists/*
 COPY worker/target/worker.jar /opt/worker/worker.jar
 COPY worker/target/lib/ /opt/worker/lib/
 ENV JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75" \
