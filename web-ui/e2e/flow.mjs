@@ -29,7 +29,8 @@ const step = (text) => console.log(`e2e [${((Date.now() - started) / 1000).toFix
 // axe-core's WCAG 2.1 A/AA and best-practice rules, run in the page; any violation fails the flow.
 const axeSource = readFileSync(resolve("web-ui/node_modules/axe-core/axe.min.js"), "utf8");
 async function audit(page, name) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated over the DevTools protocol: the page's own CSP (scripts from self only) forbids inline scripts.
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () =>
     (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] })).violations.map(
       (v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}: ${v.help}`,

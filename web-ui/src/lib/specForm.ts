@@ -1,7 +1,8 @@
 // The upload form's model: form fields <-> specification document, and validation against the
 // market's JSON Schema (bundled from spec-schema) with the rules the schema cannot express.
-import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
-import schema from "../../../spec-schema/src/main/resources/schemas/learnware-spec-v1.schema.json";
+import type { ErrorObject } from "ajv/dist/2020";
+// Compiled at build time (scripts/compile-spec-validator.mjs): the page's CSP forbids eval.
+import validateSchema from "./specValidator.generated.js";
 import type { Violation } from "./api";
 
 export interface SpecForm {
@@ -213,10 +214,8 @@ export function fromSpec(spec: Record<string, any>): SpecForm {
   };
 }
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
 // The schema words some messages itself (ajv-errors' keyword); they are read below.
-ajv.addKeyword("errorMessage");
-const validate = ajv.compile(schema);
+const validate = validateSchema;
 
 function message(error: ErrorObject): string {
   const custom = (error.parentSchema as { errorMessage?: Record<string, string> } | undefined)?.errorMessage;
