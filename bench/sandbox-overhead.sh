@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sandbox's cost (issue 12): the same real jobs — validating the digits MLP, distilling it into an MLP
-# (50 epochs, batch 32, the 1,437 training rows) and a robustness run with FGSM and PGD (2 epsilons,
-# 10 steps, the 360 test rows) — in the worker's own process and in a bubblewrap sandbox, alternating,
+# (200 epochs, batch 32, the 1,437 training rows) and a robustness run with FGSM and PGD (3 epsilons,
+# 40 steps, the 360 test rows) — in the worker's own process and in a bubblewrap sandbox, alternating,
 # in one JVM and one run. Prints a Markdown table of median wall times and their ratio.
 #
 #   bench/sandbox-overhead.sh [RUNS] [THREADS]      # defaults: 5 runs, 1 libtorch thread

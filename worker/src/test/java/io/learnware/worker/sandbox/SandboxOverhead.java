@@ -31,10 +31,10 @@ class SandboxOverhead {
           "validate",
           "{\"seed\": 1}",
           "distill",
-          "{\"student\": {\"type\": \"mlp\", \"hidden\": [64]}, \"epochs\": 50, \"batchSize\": 32,"
+          "{\"student\": {\"type\": \"mlp\", \"hidden\": [64]}, \"epochs\": 200, \"batchSize\": 32,"
               + " \"seed\": 1}",
           "robustness",
-          "{\"noise\": [], \"epsilons\": [0.05, 0.1], \"pgdSteps\": 10}");
+          "{\"noise\": [], \"epsilons\": [0.05, 0.1, 0.2], \"pgdSteps\": 40}");
 
   @Test
   void run() throws Exception {
