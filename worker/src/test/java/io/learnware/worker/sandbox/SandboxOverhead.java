@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * skips the name); {@code bench/sandbox-overhead.sh} runs it and prints one line per job: {@code
  * overhead <job> <in-process median ms> <sandboxed median ms>}.
  *
- * <p>System property {@code bench.runs}: timed runs of each (default 5), after one warm-up each.
+ * <p>System properties: {@code bench.runs}, timed runs of each (default 5) after one warm-up each;
+ * {@code bench.jobs}, which (default "validate,distill,robustness"); {@code bench.epochs}, the
+ * distillation's (default 200).
  */
 class SandboxOverhead {
 
@@ -31,8 +33,9 @@ class SandboxOverhead {
           "validate",
           "{\"seed\": 1}",
           "distill",
-          "{\"student\": {\"type\": \"mlp\", \"hidden\": [64]}, \"epochs\": 200, \"batchSize\": 32,"
-              + " \"seed\": 1}",
+          "{\"student\": {\"type\": \"mlp\", \"hidden\": [64]}, \"epochs\": "
+              + Integer.getInteger("bench.epochs", 200)
+              + ", \"batchSize\": 32, \"seed\": 1}",
           "robustness",
           "{\"noise\": [], \"epsilons\": [0.05, 0.1, 0.2], \"pgdSteps\": 40}");
 
@@ -45,7 +48,7 @@ class SandboxOverhead {
     Map<String, JobHandler> handlers = new java.util.HashMap<>();
     ServiceLoader.load(JobHandler.class).forEach(h -> handlers.put(h.type(), h));
     JobExecutor inProcess = (type, context) -> handlers.get(type).run(context);
-    for (String type : new String[] {"validate", "distill", "robustness"}) {
+    for (String type : System.getProperty("bench.jobs", "validate,distill,robustness").split(",")) {
       double[] plain = new double[runs + 1];
       double[] sandboxed = new double[runs + 1];
       for (int run = 0; run <= runs; run++) {
