@@ -81,18 +81,7 @@ class MaliciousModelsTest {
   private static org.assertj.core.api.AbstractStringAssert<?> refused(
       String token, String owner, String name, String spec, String model) {
     JsonPath problem =
-        given()
-            .auth()
-            .oauth2(token)
-            .multiPart(
-                "spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
-            .multiPart("model", "model.bin", Fixtures.bytes(model), "application/octet-stream")
-            .multiPart(
-                "file",
-                "features.pt",
-                Fixtures.bytes(Market.DIGITS_FEATURES),
-                "application/octet-stream")
-            .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        Market.upload(token, owner, name, spec, model)
             .then()
             .statusCode(422)
             .contentType("application/problem+json")
