@@ -14,6 +14,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Optional;
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.DynamicUpdate;
 
 /**
  * {@code owner/name}: the natural key. Versions hang off it and are numbered by {@link
@@ -21,6 +22,8 @@ import org.hibernate.annotations.CreationTimestamp;
  */
 @Entity
 @Table(name = "learnware")
+// Only changed columns are written: a stale copy can never put back an old last_version.
+@DynamicUpdate
 public class Learnware extends PanacheEntityBase {
 
   @Id
@@ -67,6 +70,16 @@ public class Learnware extends PanacheEntityBase {
     return find("owner = ?1 and name = ?2", owner, name)
         .withLock(LockModeType.PESSIMISTIC_WRITE)
         .singleResult();
+  }
+
+  /**
+   * Locks this learnware's row until the transaction ends and reloads it. Every write to a
+   * learnware's versions or aliases takes this lock first (uploads through {@link #lockOrCreate}),
+   * so concurrent writes queue instead of overwriting each other. Call before changing anything
+   * here.
+   */
+  public void lockForWrite() {
+    getEntityManager().refresh(this, LockModeType.PESSIMISTIC_WRITE);
   }
 
   /**

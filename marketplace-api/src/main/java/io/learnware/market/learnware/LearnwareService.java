@@ -28,6 +28,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -149,9 +150,11 @@ public class LearnwareService {
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public void recordValidation(long versionId, boolean usable, String log, String modelError) {
-    LearnwareVersion version =
-        LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
-            .orElseThrow(() -> new MarketException.NotFound("No version with id " + versionId));
+    Optional<LearnwareVersion> locked = lockedVersion(versionId);
+    if (locked.isEmpty()) {
+      return; // deleted while it was validated: there is nothing to judge
+    }
+    LearnwareVersion version = locked.get();
     version.state = usable ? VersionState.USABLE : VersionState.INVALID;
     version.validationLog = log;
     version.modelError = modelError;
@@ -167,7 +170,7 @@ public class LearnwareService {
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public void recordCancelledValidation(long versionId, String by) {
-    LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
+    lockedVersion(versionId)
         .filter(version -> version.state == VersionState.PENDING)
         .ifPresent(
             version -> {
@@ -180,6 +183,24 @@ public class LearnwareService {
               version.learnware.refreshCurrentVersion();
               changed.fire(new LearnwareChanged(version.learnware.id));
             });
+  }
+
+  /**
+   * The version with its learnware locked for writing and both reloaded under the lock; empty when
+   * the version is gone (deleted by a write that held the lock before).
+   */
+  private static Optional<LearnwareVersion> lockedVersion(long versionId) {
+    Optional<LearnwareVersion> version = LearnwareVersion.findByIdOptional(versionId);
+    if (version.isEmpty()) {
+      return version;
+    }
+    try {
+      version.get().learnware.lockForWrite();
+      LearnwareVersion.getEntityManager().refresh(version.get());
+      return version;
+    } catch (jakarta.persistence.EntityNotFoundException e) {
+      return Optional.empty();
+    }
   }
 
   /** Attaches a report (a job's result) to a version. */
@@ -280,7 +301,10 @@ public class LearnwareService {
   @Transactional
   public void deleteVersion(String owner, String name, String ref) {
     caller.requireWriteAccess(owner);
-    LearnwareVersion version = VersionRefs.resolve(owner, name, ref);
+    LearnwareVersion version =
+        lockedVersion(VersionRefs.resolve(owner, name, ref).id)
+            .orElseThrow(
+                () -> new MarketException.NotFound(owner + "/" + name + " has no version " + ref));
     List<Alias> aliases = Alias.listByVersion(version);
     if (!aliases.isEmpty()) {
       throw new MarketException.Conflict(
@@ -315,6 +339,7 @@ public class LearnwareService {
       throw new MarketException.InvalidInput("/alias", "must match " + ALIAS.pattern());
     }
     Learnware learnware = VersionRefs.learnware(owner, name);
+    learnware.lockForWrite();
     LearnwareVersion version =
         LearnwareVersion.findByNumber(learnware, versionNumber)
             .orElseThrow(
