@@ -80,6 +80,35 @@ class RestartIT {
     interruptAndWait(market);
   }
 
+  @Test
+  void aMarketKilledWithSigkillLeavesItsDatabaseRunningAndTheNextStartTakesItOver()
+      throws Exception {
+    Path dataDir = Files.createTempDirectory("market-killed-");
+    int port = freePort();
+    int managementPort = freePort();
+    RestAssured.port = port;
+
+    market = start(dataDir, port, managementPort);
+    String token = Market.newUser("killed", ADMIN_TOKEN);
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "acknowledged").then().statusCode(201);
+    market.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
+    long orphan =
+        Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0));
+    assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive))
+        .as("PostgreSQL outlives the killed market")
+        .contains(true);
+
+    market = start(dataDir, port, managementPort);
+    assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    given()
+        .get("/api/v1/learnwares/{owner}/acknowledged", owner)
+        .then()
+        .statusCode(200)
+        .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))));
+    interruptAndWait(market);
+  }
+
   private static Process start(Path dataDir, int port, int managementPort) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
