@@ -37,6 +37,9 @@ public class LearnwareResource {
 
   static final int MAX_PAGE_SIZE = 100;
 
+  /** Far past any real listing, small enough that page × size stays a valid offset. */
+  private static final int MAX_PAGE = 1_000_000;
+
   private final LearnwareService service;
   private final LearnwareQueries queries;
   private final BlobStore blobs;
@@ -62,14 +65,12 @@ public class LearnwareResource {
       @RestQuery("tag") List<String> tags,
       @RestQuery String owner,
       @RestQuery String state,
-      @RestQuery @DefaultValue("0") int page,
-      @RestQuery @DefaultValue("20") int size) {
-    if (page < 0) {
-      throw new MarketException.InvalidInput("/page", "must be at least 0");
-    }
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw new MarketException.InvalidInput("/size", "must be between 1 and " + MAX_PAGE_SIZE);
-    }
+      @RestQuery @DefaultValue("0") String page,
+      @RestQuery @DefaultValue("20") String size) {
+    // Read as text: a number out of int's range would otherwise fail conversion, which JAX-RS
+    // answers with 404 instead of saying which parameter is wrong.
+    int pageNumber = bounded("/page", page, 0, MAX_PAGE);
+    int pageSize = bounded("/size", size, 1, MAX_PAGE_SIZE);
     VersionState wanted = state(state);
     if (wanted != null && wanted != VersionState.USABLE) {
       // Unvalidated and invalid versions are their owners' business.
@@ -80,7 +81,23 @@ public class LearnwareResource {
       caller.requireWriteAccess(owner);
     }
     return queries.browse(
-        new BrowseQuery(q, dataType, task, license, tags, owner, wanted, page, size));
+        new BrowseQuery(q, dataType, task, license, tags, owner, wanted, pageNumber, pageSize));
+  }
+
+  /**
+   * A query parameter that must be a whole number in [min, max]; 400 with its pointer otherwise.
+   */
+  private static int bounded(String pointer, String value, int min, int max) {
+    try {
+      long number = Long.parseLong(value.strip());
+      if (number >= min && number <= max) {
+        return (int) number;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new MarketException.InvalidInput(
+        pointer, "must be a whole number between " + min + " and " + max);
   }
 
   @GET
