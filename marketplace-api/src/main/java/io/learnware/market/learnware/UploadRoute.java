@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -129,6 +131,11 @@ public class UploadRoute {
     private final List<Path> written = new ArrayList<>();
     private Future<StagedFile> model;
     private String spec;
+
+    /** Parts begun but not ended: left over when a body ends without its closing boundary. */
+    private final Map<Path, StagingFile> open = new HashMap<>();
+
+    private boolean specOpen;
     private long received;
     private boolean failed;
 
@@ -173,6 +180,7 @@ public class UploadRoute {
 
     /** The spec is small: keep it in memory, bounded, and check it before the model arrives. */
     private void readSpec(HttpServerFileUpload upload) {
+      specOpen = true;
       Buffer buffer = Buffer.buffer();
       upload.handler(
           chunk -> {
@@ -188,6 +196,7 @@ public class UploadRoute {
           });
       upload.endHandler(
           v -> {
+            specOpen = false;
             spec = buffer.toString(StandardCharsets.UTF_8);
             if (model == null && files.isEmpty()) {
               // Nothing else has arrived yet: hold the rest of the body until the spec is known to
@@ -221,6 +230,7 @@ public class UploadRoute {
         return Future.failedFuture(e);
       }
       Promise<StagedFile> staged = Promise.promise();
+      open.put(path, file);
       upload.handler(
           chunk -> {
             if (failed || !count(chunk.length())) {
@@ -243,6 +253,7 @@ public class UploadRoute {
           });
       upload.endHandler(
           v -> {
+            open.remove(path);
             if (failed) {
               file.abort();
               return;
@@ -270,6 +281,16 @@ public class UploadRoute {
 
     private void finish() {
       if (failed) {
+        return;
+      }
+      if (specOpen || !open.isEmpty()) {
+        // The whole body arrived, but a part never ended: its closing boundary is missing.
+        open.values().forEach(StagingFile::abort);
+        abort(
+            new MarketException.InvalidInput(
+                "/",
+                "the multipart body ended inside a part: its closing boundary is missing (a"
+                    + " half-sent upload); send the whole form again"));
         return;
       }
       List<Future<StagedFile>> parts = new ArrayList<>(files);
