@@ -61,6 +61,13 @@ public interface MarketConfig {
      */
     @WithDefault("1G")
     MemorySize maxDatasetSize();
+
+    /**
+     * Free disk space kept in reserve: uploads (learnware versions and data sets) are refused with
+     * 507 while less than this would be left, so that a full disk never breaks the database.
+     */
+    @WithDefault("1G")
+    MemorySize minFreeDisk();
   }
 
   Archive archive();

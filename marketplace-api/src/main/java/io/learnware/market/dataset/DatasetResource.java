@@ -6,6 +6,7 @@ import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
+import io.learnware.market.storage.DiskReserve;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -34,8 +35,11 @@ public class DatasetResource {
   private final DatasetService datasets;
   private final BlobStore blobs;
   private final ResultStaging staging;
+  private final DiskReserve disk;
 
-  public DatasetResource(DatasetService datasets, BlobStore blobs, ResultStaging staging) {
+  public DatasetResource(
+      DatasetService datasets, BlobStore blobs, ResultStaging staging, DiskReserve disk) {
+    this.disk = disk;
     this.datasets = datasets;
     this.blobs = blobs;
     this.staging = staging;
@@ -53,6 +57,7 @@ public class DatasetResource {
       @RestPath String name,
       @RestForm("data") FileUpload data,
       @RestForm("labels") FileUpload labels) {
+    disk.requireRoom(0);
     StagedFile stagedData = staging.stage(data);
     StagedFile stagedLabels = staging.stage(labels);
     try {

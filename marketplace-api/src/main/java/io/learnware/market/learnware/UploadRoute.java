@@ -7,6 +7,7 @@ import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.market.storage.DiskReserve;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.storage.StagingFile;
 import io.vertx.core.Context;
@@ -55,9 +56,15 @@ public class UploadRoute {
   private final long maxBytes;
   private final long maxSpecBytes;
   private final Path staging;
+  private final DiskReserve disk;
 
   public UploadRoute(
-      LearnwareService service, AccountService accounts, Vertx vertx, MarketConfig config) {
+      LearnwareService service,
+      AccountService accounts,
+      Vertx vertx,
+      MarketConfig config,
+      DiskReserve disk) {
+    this.disk = disk;
     this.service = service;
     this.accounts = accounts;
     this.vertx = vertx;
@@ -111,6 +118,7 @@ public class UploadRoute {
                                   "A valid API token is required: send 'Authorization: Bearer"
                                       + " <token>'."));
               principal.requireWriteAccess(owner);
+              disk.requireRoom(length == null ? 0 : parseLength(length));
               Files.createDirectories(staging);
               return principal;
             },

@@ -103,6 +103,13 @@ public abstract class MarketException extends RuntimeException {
     }
   }
 
+  /** 507: the market's disk is nearly full; nothing was stored. */
+  public static class InsufficientStorage extends MarketException {
+    public InsufficientStorage(String detail) {
+      super(507, "insufficient-storage", "Insufficient storage", detail, null);
+    }
+  }
+
   /** 429: a rate limit is exhausted; the client may retry after {@link #retryAfterSeconds()}. */
   public static class TooManyRequests extends MarketException {
     private final long retryAfterSeconds;
