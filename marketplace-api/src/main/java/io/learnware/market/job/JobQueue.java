@@ -327,12 +327,15 @@ public class JobQueue {
       }
       // The model's own words go to its owner only, never into the public report.
       JsonNode modelError = reportObject.remove("modelError");
-      learnwares.recordValidation(
-          job.sourceVersionId,
-          usable.booleanValue(),
-          text.clean(logOf(report)),
-          modelError == null || !modelError.isTextual() ? null : modelError.textValue());
-      learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+      // A version deleted while it was validated has no verdict to keep; the job still ends.
+      if (job.sourceVersionId != null
+          && learnwares.recordValidation(
+              job.sourceVersionId,
+              usable.booleanValue(),
+              text.clean(logOf(report)),
+              modelError == null || !modelError.isTextual() ? null : modelError.textValue())) {
+        learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+      }
     } else if (JobTypes.CREATE_VERSIONS.contains(job.type)) {
       if (command.spec() == null || command.model() == null) {
         throw new MarketException.InvalidInput(
@@ -439,7 +442,24 @@ public class JobQueue {
   }
 
   /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
+  /**
+   * A validation's verdict changes its source learnware, and deleting a version of that learnware
+   * changes the job's row (its source becomes null): both take the learnware's lock before the
+   * job's, so that the two never wait on each other.
+   */
+  private void lockSourceFirst(UUID id) {
+    Job job = em.find(Job.class, id);
+    if (job != null) {
+      // Read again under its own lock: a deletion may have changed it in the meantime.
+      em.detach(job);
+      if (job.type.equals(JobTypes.VALIDATE)) {
+        learnwares.lockLearnwareOf(job.sourceVersionId);
+      }
+    }
+  }
+
   private Job leased(UUID id, UUID lease, LockModeType lock) {
+    lockSourceFirst(id);
     Job job = em.find(Job.class, id, lock);
     if (job == null) {
       throw new MarketException.NotFound("No job " + id + ".");

@@ -203,6 +203,10 @@ public class JobService {
   @Transactional
   public JobView cancel(UUID id) {
     Job job = visible(id);
+    if (job.type.equals(JobTypes.VALIDATE)) {
+      // The market's lock order: the source learnware, then the job (see JobQueue).
+      learnwares.lockLearnwareOf(job.sourceVersionId);
+    }
     Job.getEntityManager().lock(job, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     Job.getEntityManager().refresh(job);
     if (job.state.terminal()) {

@@ -145,14 +145,15 @@ public class LearnwareService {
 
   /**
    * The verdict of a validation: the version becomes USABLE or INVALID, with its (public) log and
-   * the model's own error text (owner only), both already sanitised.
+   * the model's own error text (owner only), both already sanitised. False when the version was
+   * deleted meanwhile, and nothing was recorded.
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
-  public void recordValidation(long versionId, boolean usable, String log, String modelError) {
+  public boolean recordValidation(long versionId, boolean usable, String log, String modelError) {
     Optional<LearnwareVersion> locked = lockedVersion(versionId);
     if (locked.isEmpty()) {
-      return; // deleted while it was validated: there is nothing to judge
+      return false; // deleted while it was validated: there is nothing to judge
     }
     LearnwareVersion version = locked.get();
     version.state = usable ? VersionState.USABLE : VersionState.INVALID;
@@ -160,6 +161,7 @@ public class LearnwareService {
     version.modelError = modelError;
     version.learnware.refreshCurrentVersion();
     changed.fire(new LearnwareChanged(version.learnware.id));
+    return true;
   }
 
   /**
@@ -183,6 +185,18 @@ public class LearnwareService {
               version.learnware.refreshCurrentVersion();
               changed.fire(new LearnwareChanged(version.learnware.id));
             });
+  }
+
+  /**
+   * Locks the learnware a version belongs to (nothing when the version is gone), for writes that
+   * must take it before other locks: the market's lock order is learnware, then job.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void lockLearnwareOf(Long versionId) {
+    if (versionId != null) {
+      LearnwareVersion.<LearnwareVersion>findByIdOptional(versionId)
+          .ifPresent(version -> version.learnware.lockForWrite());
+    }
   }
 
   /**
