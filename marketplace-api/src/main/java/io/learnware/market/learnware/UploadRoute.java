@@ -10,6 +10,7 @@ import io.learnware.market.problem.Problem;
 import io.learnware.market.storage.DiskReserve;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.storage.StagingFile;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -365,6 +366,15 @@ public class UploadRoute {
    */
   private static void fail(RoutingContext context, Throwable cause) {
     Problem problem;
+    if (cause instanceof HttpPostRequestDecoder.TooManyFormFieldsException
+        || cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+      // Netty's form decoder stops a body of thousands of parts: the client's error, not ours.
+      cause =
+          new MarketException.InvalidInput(
+              "/",
+              "too many or too long form parts: an upload has one 'spec', one 'model' and a few"
+                  + " 'file' parts");
+    }
     if (cause instanceof MarketException e) {
       problem = e.toProblem();
     } else {
