@@ -38,15 +38,12 @@ class RestartIT {
 
   @Test
   void dataSurvivesARestartCtrlCStopsTheDatabaseAndStagingLeftoversGo() throws Exception {
-    Path dataDir = Files.createTempDirectory("market-restart-");
-    int port = freePort();
-    int managementPort = freePort();
-    RestAssured.port = port;
-
-    market = start(dataDir, port, managementPort);
-    String token = Market.newUser("restart", ADMIN_TOKEN);
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    Uploaded first = startAndUpload("restart", "kept");
+    Path dataDir = first.dataDir();
+    int port = first.port();
+    int managementPort = first.managementPort();
+    String token = first.token();
+    String owner = first.owner();
     interruptAndWait(market);
     assertThat(dataDir.resolve("postgres/postmaster.pid"))
         .as("PostgreSQL shut down with the market")
@@ -83,15 +80,9 @@ class RestartIT {
   @Test
   void aMarketKilledWithSigkillLeavesItsDatabaseRunningAndTheNextStartTakesItOver()
       throws Exception {
-    Path dataDir = Files.createTempDirectory("market-killed-");
-    int port = freePort();
-    int managementPort = freePort();
-    RestAssured.port = port;
-
-    market = start(dataDir, port, managementPort);
-    String token = Market.newUser("killed", ADMIN_TOKEN);
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "acknowledged").then().statusCode(201);
+    Uploaded first = startAndUpload("killed", "acknowledged");
+    Path dataDir = first.dataDir();
+    String owner = first.owner();
     market.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
     long orphan =
         Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0));
@@ -99,7 +90,7 @@ class RestartIT {
         .as("PostgreSQL outlives the killed market")
         .contains(true);
 
-    market = start(dataDir, port, managementPort);
+    market = start(dataDir, first.port(), first.managementPort());
     assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     given()
         .get("/api/v1/learnwares/{owner}/acknowledged", owner)
@@ -107,6 +98,21 @@ class RestartIT {
         .statusCode(200)
         .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))));
     interruptAndWait(market);
+  }
+
+  /** A market on a fresh data directory, with a user who has uploaded the digits fixture. */
+  private record Uploaded(Path dataDir, int port, int managementPort, String token, String owner) {}
+
+  private Uploaded startAndUpload(String user, String learnware) throws IOException {
+    Path dataDir = Files.createTempDirectory("market-" + user + "-");
+    int port = freePort();
+    int managementPort = freePort();
+    RestAssured.port = port;
+    market = start(dataDir, port, managementPort);
+    String token = Market.newUser(user, ADMIN_TOKEN);
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, learnware).then().statusCode(201);
+    return new Uploaded(dataDir, port, managementPort, token, owner);
   }
 
   private static Process start(Path dataDir, int port, int managementPort) throws IOException {
