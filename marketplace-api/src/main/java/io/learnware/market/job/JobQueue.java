@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The workers' side of jobs: claim under a lease, heartbeat, complete, fail. A lease is identified
@@ -93,8 +94,14 @@ public class JobQueue {
     this.text = text;
   }
 
-  /** A job for this worker, waiting up to the configured claim wait; empty if none came. */
-  public Optional<ClaimedJob> claim(ClaimRequest request) throws InterruptedException {
+  /**
+   * A job for this worker, waiting up to the configured claim wait; empty if none came.
+   *
+   * @param abandoned true once the worker has gone (its connection closed): the wait ends, and a
+   *     job leased at that moment goes back to the queue instead of waiting for its lease to expire
+   */
+  public Optional<ClaimedJob> claim(ClaimRequest request, BooleanSupplier abandoned)
+      throws InterruptedException {
     List<Problem.Violation> violations = new ArrayList<>();
     if (request == null
         || request.workerId() == null
@@ -115,18 +122,37 @@ public class JobQueue {
           "The claim is invalid: " + violations.getFirst().message(), violations);
     }
     long deadline = System.nanoTime() + config.jobs().claimWait().toNanos();
-    while (true) {
+    while (!abandoned.getAsBoolean()) {
+      expireLeases();
       Optional<ClaimedJob> job = QuarkusTransaction.requiringNew().call(() -> tryClaim(request));
+      if (job.isPresent() && abandoned.getAsBoolean()) {
+        QuarkusTransaction.requiringNew().run(() -> unclaim(job.get()));
+        return Optional.empty();
+      }
       long remaining = (deadline - System.nanoTime()) / 1_000_000;
       if (job.isPresent() || remaining <= 0) {
         return job;
       }
       events.awaitQueued(Math.min(remaining, POLL_MILLIS));
     }
+    return Optional.empty();
+  }
+
+  /** Returns a job whose claim never reached its worker to the queue, without using an attempt. */
+  private void unclaim(ClaimedJob claimed) {
+    Job job = leased(claimed.id(), claimed.leaseId(), LockModeType.PESSIMISTIC_WRITE);
+    job.attempts--;
+    job.state = JobState.QUEUED;
+    job.message = "queued again: the worker went away before it received the job";
+    job.leaseId = null;
+    job.leaseExpiresAt = null;
+    job.workerId = null;
+    job.startedAt = job.attempts == 0 ? null : job.startedAt;
+    job.updatedAt = Instant.now();
+    changed.fire(new JobChanged(job.id, job.state));
   }
 
   private Optional<ClaimedJob> tryClaim(ClaimRequest request) {
-    expireLeases();
     @SuppressWarnings("unchecked")
     List<Job> rows =
         em.createNativeQuery(
@@ -266,16 +292,37 @@ public class JobQueue {
         .orElse(null);
   }
 
-  /** Returns expired leases to the queue, or fails their jobs after the last attempt. */
+  /**
+   * Returns expired leases to the queue, or fails their jobs after the last attempt. Each in its
+   * own transaction, taking the source learnware's lock before the job's like every other write.
+   */
   private void expireLeases() {
     @SuppressWarnings("unchecked")
-    List<Job> expired =
+    List<UUID> expired =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    em.createNativeQuery(
+                            "SELECT id FROM job WHERE state = 'RUNNING' AND lease_expires_at <"
+                                + " now()",
+                            UUID.class)
+                        .getResultList());
+    for (UUID id : expired) {
+      QuarkusTransaction.requiringNew().run(() -> expire(id));
+    }
+  }
+
+  private void expire(UUID id) {
+    lockSourceFirst(id);
+    @SuppressWarnings("unchecked")
+    List<Job> rows =
         em.createNativeQuery(
-                "SELECT * FROM job WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                    + " FOR UPDATE SKIP LOCKED",
+                "SELECT * FROM job WHERE id = :id AND state = 'RUNNING' AND lease_expires_at <"
+                    + " now() FOR UPDATE SKIP LOCKED",
                 Job.class)
+            .setParameter("id", id)
             .getResultList();
-    for (Job job : expired) {
+    for (Job job : rows) {
       String lost = "the lease of " + job.workerId + " expired (attempt " + job.attempts + ")";
       job.leaseId = null;
       job.leaseExpiresAt = null;
@@ -441,7 +488,6 @@ public class JobQueue {
     job.updatedAt = job.finishedAt;
   }
 
-  /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
   /**
    * A validation's verdict changes its source learnware, and deleting a version of that learnware
    * changes the job's row (its source becomes null): both take the learnware's lock before the
@@ -458,6 +504,7 @@ public class JobQueue {
     }
   }
 
+  /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
   private Job leased(UUID id, UUID lease, LockModeType lock) {
     lockSourceFirst(id);
     Job job = em.find(Job.class, id, lock);

@@ -13,6 +13,7 @@ import io.learnware.market.learnware.ResultStaging;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -57,8 +58,13 @@ public class WorkerResource {
   @Operation(
       summary = "Claim a job of the given types (long poll)",
       description = "200 with the job and its lease, or 204 when none came within the wait.")
-  public RestResponse<ClaimedJob> claim(ClaimRequest request) throws InterruptedException {
-    return queue.claim(request).map(RestResponse::ok).orElseGet(RestResponse::noContent);
+  public RestResponse<ClaimedJob> claim(ClaimRequest request, HttpServerResponse response)
+      throws InterruptedException {
+    // A worker that stopped or died while it waited must not be handed a job it never sees.
+    return queue
+        .claim(request, response::closed)
+        .map(RestResponse::ok)
+        .orElseGet(RestResponse::noContent);
   }
 
   @GET
