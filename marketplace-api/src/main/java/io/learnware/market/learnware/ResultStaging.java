@@ -1,8 +1,8 @@
 package io.learnware.market.learnware;
 
-import io.learnware.market.MarketConfig;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.storage.Sha256;
+import io.learnware.market.storage.TemporaryFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +21,8 @@ public class ResultStaging {
 
   private final Path directory;
 
-  public ResultStaging(MarketConfig config) {
-    this.directory = config.dataDir().resolve("tmp").resolve("uploads");
+  public ResultStaging(TemporaryFiles temporaryFiles) {
+    this.directory = temporaryFiles.uploads();
   }
 
   /** A staged, hashed copy of the part, or null for a missing part. */
@@ -46,7 +46,7 @@ public class ResultStaging {
       try {
         Files.deleteIfExists(file.path());
       } catch (IOException e) {
-        // UploadRoute removes staging leftovers at start.
+        // TemporaryFiles removes leftovers at start.
       }
     }
   }

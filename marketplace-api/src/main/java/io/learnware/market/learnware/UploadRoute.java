@@ -7,10 +7,11 @@ import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.market.problem.ProblemMapper;
 import io.learnware.market.storage.DiskReserve;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.storage.StagingFile;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.learnware.market.storage.TemporaryFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,26 +64,18 @@ public class UploadRoute {
       AccountService accounts,
       Vertx vertx,
       MarketConfig config,
-      DiskReserve disk) {
+      DiskReserve disk,
+      TemporaryFiles temporaryFiles) {
     this.disk = disk;
     this.service = service;
     this.accounts = accounts;
     this.vertx = vertx;
     this.maxBytes = config.upload().maxSize().asLongValue();
     this.maxSpecBytes = config.upload().maxSpecSize().asLongValue();
-    this.staging = config.dataDir().resolve("tmp").resolve("uploads").toAbsolutePath();
+    this.staging = temporaryFiles.uploads();
   }
 
-  void register(@Observes Router router) throws IOException {
-    // Staging files left by a crash mid-upload belong to no request any more: nothing else will
-    // remove them.
-    if (Files.isDirectory(staging)) {
-      try (Stream<Path> leftovers = Files.list(staging)) {
-        for (Path leftover : leftovers.toList()) {
-          Files.deleteIfExists(leftover);
-        }
-      }
-    }
+  void register(@Observes Router router) {
     // Ahead of the REST layer, which would otherwise parse (and buffer) the multipart body itself.
     router.post(PATH).order(-10).handler(this::handle);
   }
@@ -365,18 +357,15 @@ public class UploadRoute {
    * afterwards: that is the only way to stop a client that is still sending.
    */
   private static void fail(RoutingContext context, Throwable cause) {
+    MarketException known = ProblemMapper.translate(cause);
     Problem problem;
-    if (cause instanceof HttpPostRequestDecoder.TooManyFormFieldsException
-        || cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
-      // Netty's form decoder stops a body of thousands of parts: the client's error, not ours.
-      cause =
-          new MarketException.InvalidInput(
-              "/",
-              "too many or too long form parts: an upload has one 'spec', one 'model' and a few"
-                  + " 'file' parts");
-    }
-    if (cause instanceof MarketException e) {
-      problem = e.toProblem();
+    if (known != null) {
+      problem = known.toProblem();
+      if (known.retryAfterSeconds() > 0) {
+        context
+            .response()
+            .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(known.retryAfterSeconds()));
+      }
     } else {
       LOG.error("Upload failed", cause);
       problem =

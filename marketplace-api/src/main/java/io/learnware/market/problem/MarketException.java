@@ -42,6 +42,11 @@ public abstract class MarketException extends RuntimeException {
     return violations;
   }
 
+  /** Whole seconds after which a retry may succeed (the Retry-After header); 0 for none. */
+  public long retryAfterSeconds() {
+    return 0;
+  }
+
   /** This failure as the problem document the client receives. */
   public Problem toProblem() {
     return Problem.of(status, type, title, getMessage(), violations);
@@ -110,6 +115,21 @@ public abstract class MarketException extends RuntimeException {
     }
   }
 
+  /**
+   * 503: the database cannot be reached (it restarts, or it crashed); nothing was changed, and the
+   * same request may succeed shortly.
+   */
+  public static class Unavailable extends MarketException {
+    public Unavailable(String detail) {
+      super(503, "unavailable", "Service unavailable", detail, null);
+    }
+
+    @Override
+    public long retryAfterSeconds() {
+      return 5;
+    }
+  }
+
   /** 429: a rate limit is exhausted; the client may retry after {@link #retryAfterSeconds()}. */
   public static class TooManyRequests extends MarketException {
     private final long retryAfterSeconds;
@@ -120,6 +140,7 @@ public abstract class MarketException extends RuntimeException {
     }
 
     /** Whole seconds until the limit lets a request through again, at least 1. */
+    @Override
     public long retryAfterSeconds() {
       return retryAfterSeconds;
     }

@@ -1,6 +1,7 @@
 package io.learnware.market.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -9,8 +10,10 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import org.hibernate.exception.JDBCConnectionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -21,7 +24,7 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response market(MarketException e) {
-    return respond(e.toProblem());
+    return respond(e);
   }
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
@@ -78,6 +81,10 @@ public class ProblemMapper {
 
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
+    MarketException known = translate(e);
+    if (known != null) {
+      return respond(known);
+    }
     if (causedByClosedConnection(e)) {
       // The client went away mid-request (e.g. an aborted upload): nobody reads this answer.
       LOG.debugf("Client closed the connection: %s", e.getMessage());
@@ -95,6 +102,53 @@ public class ProblemMapper {
   private static Response respond(
       int status, String slug, String title, String detail, List<Problem.Violation> violations) {
     return respond(Problem.of(status, slug, title, detail, violations));
+  }
+
+  /**
+   * The market's reading of a failure that is not a {@link MarketException} but still the client's
+   * to act on, or a passing one; null for a real internal error.
+   */
+  public static MarketException translate(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MarketException known) {
+        return known;
+      }
+      if (cause instanceof HttpPostRequestDecoder.TooManyFormFieldsException
+          || cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+        // Netty's form decoder stops a body of thousands of parts: the client's error, not ours.
+        return new MarketException.InvalidInput(
+            "/",
+            "too many or too long form parts: a request has one part per field and a few 'file'"
+                + " parts");
+      }
+      if (databaseUnreachable(cause)) {
+        LOG.warnf("The database is unreachable: %s", cause.getMessage());
+        return new MarketException.Unavailable(
+            "The database cannot be reached; nothing was changed. Try again shortly.");
+      }
+    }
+    return null;
+  }
+
+  /** Connection failures (SQLSTATE class 08) and a server shutting down or crashed (57P). */
+  private static boolean databaseUnreachable(Throwable e) {
+    if (e instanceof JDBCConnectionException) {
+      return true;
+    }
+    if (e instanceof SQLException sql) {
+      String state = sql.getSQLState();
+      return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+    return false;
+  }
+
+  private static Response respond(MarketException e) {
+    Response response = respond(e.toProblem());
+    return e.retryAfterSeconds() > 0
+        ? Response.fromResponse(response)
+            .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+            .build()
+        : response;
   }
 
   private static Response respond(Problem problem) {

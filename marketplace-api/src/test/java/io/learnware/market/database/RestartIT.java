@@ -7,14 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.MarketProcess;
 import io.restassured.RestAssured;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,36 +22,35 @@ import org.junit.jupiter.api.Test;
  */
 class RestartIT {
 
-  private static final String ADMIN_TOKEN = "lw_restart-admin";
-
-  private Process market;
+  private MarketProcess market;
 
   @AfterEach
   void stop() throws Exception {
-    if (market != null && market.isAlive()) {
-      market.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (market != null) {
+      market.close();
     }
   }
 
   @Test
   void dataSurvivesARestartCtrlCStopsTheDatabaseAndStagingLeftoversGo() throws Exception {
-    Uploaded first = startAndUpload("restart", "kept");
-    Path dataDir = first.dataDir();
-    int port = first.port();
-    int managementPort = first.managementPort();
-    String token = first.token();
-    String owner = first.owner();
-    interruptAndWait(market);
+    String token = startAndUpload("restart", "kept");
+    String owner = Market.usernameOf(token);
+    Path dataDir = market.dataDir();
+    market.interrupt();
     assertThat(dataDir.resolve("postgres/postmaster.pid"))
         .as("PostgreSQL shut down with the market")
         .doesNotExist();
 
     // What a crash mid-upload would leave behind: removed at the next start.
     Path leftover = dataDir.resolve("tmp/uploads/crashed.part");
+    Path bodyLeftover = dataDir.resolve("tmp/body-uploads/crashed");
+    Files.createDirectories(bodyLeftover.getParent());
     Files.writeString(leftover, "partial bytes");
+    Files.writeString(bodyLeftover, "partial bytes");
 
-    market = start(dataDir, port, managementPort);
+    market.start();
     assertThat(leftover).doesNotExist();
+    assertThat(bodyLeftover).doesNotExist();
     byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
     given()
         .get("/api/v1/learnwares/{owner}/kept", owner)
@@ -73,76 +69,37 @@ class RestartIT {
         .statusCode(200)
         .body("username", equalTo(owner));
     // The admin was created once, on the first start only.
-    given().auth().oauth2(ADMIN_TOKEN).get("/api/v1/me").then().statusCode(200);
-    interruptAndWait(market);
+    given().auth().oauth2(MarketProcess.ADMIN_TOKEN).get("/api/v1/me").then().statusCode(200);
+    market.interrupt();
   }
 
   @Test
   void aMarketKilledWithSigkillLeavesItsDatabaseRunningAndTheNextStartTakesItOver()
       throws Exception {
-    Uploaded first = startAndUpload("killed", "acknowledged");
-    Path dataDir = first.dataDir();
-    String owner = first.owner();
-    market.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
-    long orphan =
-        Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0));
+    String token = startAndUpload("killed", "acknowledged");
+    String owner = Market.usernameOf(token);
+    market.kill(); // kill -9: no shutdown hook runs
+    long orphan = market.postmasterPid();
     assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive))
         .as("PostgreSQL outlives the killed market")
         .contains(true);
 
-    market = start(dataDir, first.port(), first.managementPort());
+    market.start();
     assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     given()
         .get("/api/v1/learnwares/{owner}/acknowledged", owner)
         .then()
         .statusCode(200)
         .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))));
-    interruptAndWait(market);
+    market.interrupt();
   }
 
   /** A market on a fresh data directory, with a user who has uploaded the digits fixture. */
-  private record Uploaded(Path dataDir, int port, int managementPort, String token, String owner) {}
-
-  private Uploaded startAndUpload(String user, String learnware) throws IOException {
-    Path dataDir = Files.createTempDirectory("market-" + user + "-");
-    int port = freePort();
-    int managementPort = freePort();
-    RestAssured.port = port;
-    market = start(dataDir, port, managementPort);
-    String token = Market.newUser(user, ADMIN_TOKEN);
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, learnware).then().statusCode(201);
-    return new Uploaded(dataDir, port, managementPort, token, owner);
-  }
-
-  private static Process start(Path dataDir, int port, int managementPort) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("market.log").toFile());
-    builder.environment().put("LEARNWARE_DATA_DIR", dataDir.toString());
-    builder.environment().put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
-    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-    builder.environment().remove("LEARNWARE_DB_URL");
-    Process process = builder.start();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
-    return process;
-  }
-
-  private static void interruptAndWait(Process process) throws Exception {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("market stopped after SIGINT").isTrue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private String startAndUpload(String user, String learnware) throws IOException {
+    market = MarketProcess.start(user);
+    RestAssured.port = market.port();
+    String token = Market.newUser(user, MarketProcess.ADMIN_TOKEN);
+    Market.uploadDigits(token, Market.usernameOf(token), learnware).then().statusCode(201);
+    return token;
   }
 }

@@ -1,0 +1,168 @@
+package io.learnware.market.support;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * The packaged market (API and embedded PostgreSQL) as a user runs it, in its own process on a data
+ * directory, for tests that stop, kill and restart it. Integration tests only: failsafe sets {@code
+ * market.app.jar}.
+ */
+public final class MarketProcess implements AutoCloseable {
+
+  public static final String ADMIN_TOKEN = "lw_process-admin";
+  public static final String WORKER_TOKEN = "lww_process-worker";
+
+  private final Path dataDir;
+  private final int port;
+  private final int managementPort;
+  private final Map<String, String> environment;
+  private Process process;
+
+  private MarketProcess(
+      Path dataDir, int port, int managementPort, Map<String, String> environment) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.managementPort = managementPort;
+    this.environment = environment;
+  }
+
+  /** A market on a fresh data directory, started and ready. */
+  public static MarketProcess start(String name) throws IOException {
+    return start(name, Map.of());
+  }
+
+  /**
+   * @param environment settings added to the process's environment (e.g. LEARNWARE_JOBS_LEASE)
+   */
+  public static MarketProcess start(String name, Map<String, String> environment)
+      throws IOException {
+    MarketProcess market =
+        new MarketProcess(
+            Files.createTempDirectory("market-" + name + "-"),
+            freePort(),
+            freePort(),
+            new HashMap<>(environment));
+    market.start();
+    return market;
+  }
+
+  /** Starts (again, on the same data directory and ports) and waits until it is ready. */
+  public void start() throws IOException {
+    assertThat(process == null || !process.isAlive()).as("the market is stopped").isTrue();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    Map<String, String> env = builder.environment();
+    env.remove("LEARNWARE_DB_URL");
+    env.put("LEARNWARE_DATA_DIR", dataDir.toString());
+    env.put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("LEARNWARE_WORKER_TOKEN", WORKER_TOKEN);
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+    env.putAll(environment);
+    process = builder.start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .failFast("the market exited; see " + log(), () -> !process.isAlive())
+        .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
+  }
+
+  /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left running. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGINT, as Ctrl-C: the market stops, and its PostgreSQL with it. */
+  public void interrupt() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("market stopped after SIGINT").isTrue();
+  }
+
+  /** SIGKILL to the embedded PostgreSQL's postmaster (its backends notice and exit). */
+  public long killDatabase() throws IOException, InterruptedException {
+    long postmaster = postmasterPid();
+    new ProcessBuilder("kill", "-KILL", Long.toString(postmaster)).start().waitFor();
+    return postmaster;
+  }
+
+  /** The pid in {@code postmaster.pid}: the embedded PostgreSQL of this data directory. */
+  public long postmasterPid() throws IOException {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0));
+  }
+
+  /** A superuser connection to the running embedded PostgreSQL, for checks behind the API. */
+  public Connection database() throws IOException, SQLException {
+    List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+    String password = Files.readString(dataDir.resolve("postgres-password")).strip();
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/postgres", "postgres", password);
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public Path log() {
+    return dataDir.resolve("market.log");
+  }
+
+  /** Stops the market and whatever PostgreSQL a kill left running on its data directory. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    if (alive()) {
+      kill();
+    }
+    if (Files.exists(dataDir.resolve("postgres/postmaster.pid"))) {
+      ProcessHandle.of(postmasterPid())
+          .ifPresent(
+              postgres -> {
+                // SIGINT: PostgreSQL's fast shutdown.
+                try {
+                  new ProcessBuilder("kill", "-INT", Long.toString(postgres.pid()))
+                      .start()
+                      .waitFor();
+                  postgres.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  postgres.destroyForcibly();
+                }
+              });
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
