@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,9 +24,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Uploads, validations, alias moves and deletions on one learnware at once (issue 13): every
- * request ends in a success or a meaningful 4xx, never a 5xx; the versions given out are 1..N, each
- * once; and the learnware stays writable afterwards.
+ * Uploads, validations, job results, alias moves and deletions on one learnware at once (issue 13):
+ * every request ends in a success or a meaningful 4xx, never a 5xx; the versions given out are
+ * 1..N, each once; and the learnware stays writable afterwards.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -56,6 +57,7 @@ class ConcurrentWritesTest {
     }
     Set<Integer> given = ConcurrentHashMap.newKeySet();
     given.add(1);
+    Set<Integer> derived = ConcurrentHashMap.newKeySet();
     List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     Random seeds = new Random(13);
     List<Future<?>> done = new ArrayList<>();
@@ -77,8 +79,32 @@ class ConcurrentWritesTest {
                     } else if (upload.statusCode() != 429) {
                       unexpected.add("upload " + upload.statusCode() + " " + upload.asString());
                     }
-                  } else if (pick < 75) {
+                  } else if (pick < 68) {
                     validateOne(unexpected);
+                  } else if (pick < 78) {
+                    // A job's result is a new version of the same learnware, racing the uploads.
+                    expect(
+                        given()
+                            .auth()
+                            .oauth2(token)
+                            .contentType("application/json")
+                            .body(
+                                Map.of(
+                                    "type",
+                                    "distill",
+                                    "source",
+                                    owner + "/mixed@" + some,
+                                    "target",
+                                    owner + "/mixed"))
+                            .post("/api/v1/jobs"),
+                        "job",
+                        unexpected,
+                        202,
+                        403, // the user's quota of queued jobs
+                        404, // deleted meanwhile
+                        409, // not (yet) usable
+                        429);
+                    completeOne(given, derived, unexpected);
                   } else if (pick < 90) {
                     expect(
                         given()
@@ -114,6 +140,7 @@ class ConcurrentWritesTest {
     }
 
     assertThat(unexpected).isEmpty();
+    assertThat(derived).as("versions made by job results").isNotEmpty();
     Set<Integer> expected = new TreeSet<>();
     for (int v = 1; v <= given.size(); v++) {
       expected.add(v);
@@ -152,6 +179,36 @@ class ConcurrentWritesTest {
         unexpected,
         200,
         409);
+  }
+
+  /** Claims one distillation (of any test) and reports a result, as a worker would. */
+  private static void completeOne(
+      Set<Integer> versions, Set<Integer> derived, List<String> unexpected) {
+    Response claim = TestWorker.claim("distill");
+    if (claim.statusCode() == 204) {
+      return;
+    }
+    if (claim.statusCode() != 200) {
+      unexpected.add("claim " + claim.statusCode() + " " + claim.asString());
+      return;
+    }
+    Response done =
+        given()
+            .auth()
+            .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+            .header("Lease-Id", claim.<String>path("leaseId"))
+            .multiPart("report", "{\"fidelity\": 0.9}")
+            .multiPart("spec", Fixtures.text(Market.DIGITS_SPEC))
+            .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+            .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+            .post("/api/v1/worker/jobs/{id}/complete", claim.<String>path("id"));
+    expect(done, "complete", unexpected, 200, 409);
+    String result = done.statusCode() == 200 ? done.path("result.learnware") : null;
+    if (result != null && result.contains("/mixed@")) {
+      int version = Integer.parseInt(result.substring(result.indexOf('@') + 1));
+      versions.add(version);
+      derived.add(version);
+    }
   }
 
   private static void expect(Response response, String what, List<String> unexpected, int... ok) {
