@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Blobs as files under {@code <data dir>/blobs/ab/cd/<sha256>}: two levels keep directories small.
@@ -23,7 +24,20 @@ public class FilesystemBlobStore implements BlobStore {
   private final Path root;
 
   public FilesystemBlobStore(MarketConfig config) {
-    this.root = config.dataDir().resolve("blobs").toAbsolutePath().normalize();
+    this.root = rootIn(config.dataDir()).toAbsolutePath().normalize();
+  }
+
+  /** Where the blobs of a data directory live; backups keep theirs in the same layout. */
+  public static Path rootIn(Path directory) {
+    return directory.resolve("blobs");
+  }
+
+  /** The file of a blob under {@code root}. */
+  public static Path pathIn(Path root, String sha256) {
+    if (!Sha256.isHex(sha256)) {
+      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+    }
+    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
   }
 
   @Override
@@ -66,10 +80,18 @@ public class FilesystemBlobStore implements BlobStore {
     return Files.deleteIfExists(pathOf(sha256));
   }
 
-  private Path pathOf(String sha256) {
-    if (!Sha256.isHex(sha256)) {
-      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+  /** Files named by a hash, two levels down; partial copies of {@link #put} are not blobs yet. */
+  @Override
+  public Stream<String> hashes() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return Stream.empty();
     }
-    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    return Files.find(root, 3, (path, attributes) -> attributes.isRegularFile())
+        .map(path -> path.getFileName().toString())
+        .filter(Sha256::isHex);
+  }
+
+  private Path pathOf(String sha256) {
+    return pathIn(root, sha256);
   }
 }
