@@ -7,14 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
+import io.learnware.market.support.MarketProcess;
 import io.restassured.RestAssured;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class RestartIT {
     int managementPort = first.managementPort();
     String token = first.token();
     String owner = first.owner();
-    interruptAndWait(market);
+    MarketProcess.interruptAndWait(market);
     assertThat(dataDir.resolve("postgres/postmaster.pid"))
         .as("PostgreSQL shut down with the market")
         .doesNotExist();
@@ -74,7 +73,7 @@ class RestartIT {
         .body("username", equalTo(owner));
     // The admin was created once, on the first start only.
     given().auth().oauth2(ADMIN_TOKEN).get("/api/v1/me").then().statusCode(200);
-    interruptAndWait(market);
+    MarketProcess.interruptAndWait(market);
   }
 
   @Test
@@ -97,7 +96,7 @@ class RestartIT {
         .then()
         .statusCode(200)
         .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))));
-    interruptAndWait(market);
+    MarketProcess.interruptAndWait(market);
   }
 
   /** A market on a fresh data directory, with a user who has uploaded the digits fixture. */
@@ -105,8 +104,8 @@ class RestartIT {
 
   private Uploaded startAndUpload(String user, String learnware) throws IOException {
     Path dataDir = Files.createTempDirectory("market-" + user + "-");
-    int port = freePort();
-    int managementPort = freePort();
+    int port = MarketProcess.freePort();
+    int managementPort = MarketProcess.freePort();
     RestAssured.port = port;
     market = start(dataDir, port, managementPort);
     String token = Market.newUser(user, ADMIN_TOKEN);
@@ -116,33 +115,7 @@ class RestartIT {
   }
 
   private static Process start(Path dataDir, int port, int managementPort) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("market.log").toFile());
-    builder.environment().put("LEARNWARE_DATA_DIR", dataDir.toString());
-    builder.environment().put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
-    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-    builder.environment().remove("LEARNWARE_DB_URL");
-    Process process = builder.start();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
-    return process;
-  }
-
-  private static void interruptAndWait(Process process) throws Exception {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("market stopped after SIGINT").isTrue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return MarketProcess.start(
+        dataDir, port, managementPort, Map.of("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN));
   }
 }
