@@ -41,6 +41,13 @@ public interface MarketConfig {
     /** The {@code BlobStore} implementation, by its identifier. */
     @WithDefault("filesystem")
     String type();
+
+    /**
+     * How often stored files that no blob row refers to are deleted (also once at startup): files
+     * kept while a backup ran, or left by a crash between a commit and its cleanup.
+     */
+    @WithDefault("1H")
+    Duration orphanSweepInterval();
   }
 
   /** Limits on uploads. */

@@ -1,13 +1,17 @@
 package io.learnware.market;
 
+import io.learnware.market.backup.BackupCommands;
 import io.learnware.market.database.EmbeddedDatabase;
+import io.learnware.market.database.JdbcTarget;
+import io.learnware.market.database.StartupSettings;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import java.nio.file.Path;
 
 /**
  * Starts the market. With {@code LEARNWARE_DB_URL} set it uses that PostgreSQL; otherwise it first
  * starts the embedded one under the data directory and stops it after the application has stopped.
+ * {@code backup DIR} and {@code restore DIR} run instead of the application ({@link
+ * BackupCommands}).
  */
 @QuarkusMain
 public final class MarketMain {
@@ -15,18 +19,19 @@ public final class MarketMain {
   private MarketMain() {}
 
   public static void main(String... args) throws Exception {
-    String externalUrl = setting("learnware.db.url", "LEARNWARE_DB_URL");
-    if (externalUrl != null) {
-      System.setProperty("quarkus.datasource.jdbc.url", externalUrl);
-      copySetting("learnware.db.user", "LEARNWARE_DB_USER", "quarkus.datasource.username");
-      copySetting("learnware.db.password", "LEARNWARE_DB_PASSWORD", "quarkus.datasource.password");
+    StartupSettings settings = StartupSettings.read();
+    if (args.length > 0 && BackupCommands.handles(args[0])) {
+      System.exit(BackupCommands.run(settings, args));
+    }
+    if (settings.externalDatabase().isPresent()) {
+      JdbcTarget external = settings.externalDatabase().get();
+      System.setProperty("quarkus.datasource.jdbc.url", external.url());
+      setIfPresent("quarkus.datasource.username", external.username());
+      setIfPresent("quarkus.datasource.password", external.password());
       Quarkus.run(args);
       return;
     }
-    String dataDir = setting("learnware.data-dir", "LEARNWARE_DATA_DIR");
-    Path directory =
-        Path.of(dataDir == null ? MarketConfig.DEFAULT_DATA_DIR : dataDir).resolve("postgres");
-    try (EmbeddedDatabase database = EmbeddedDatabase.start(directory)) {
+    try (EmbeddedDatabase database = EmbeddedDatabase.start(settings.embeddedDatabaseDirectory())) {
       System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
       System.setProperty("quarkus.datasource.username", database.username());
       System.setProperty("quarkus.datasource.password", database.password());
@@ -34,22 +39,9 @@ public final class MarketMain {
     }
   }
 
-  /**
-   * Runs before Quarkus reads its configuration, so look where the config would: system property,
-   * then env.
-   */
-  private static String setting(String property, String environment) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(environment);
-    }
-    return value == null || value.isBlank() ? null : value;
-  }
-
-  private static void copySetting(String property, String environment, String target) {
-    String value = setting(property, environment);
+  private static void setIfPresent(String property, String value) {
     if (value != null) {
-      System.setProperty(target, value);
+      System.setProperty(property, value);
     }
   }
 }

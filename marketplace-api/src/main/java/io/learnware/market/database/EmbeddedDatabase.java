@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -132,13 +131,41 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return password;
   }
 
-  /** The driver itself: this runs before Quarkus, whose class loader DriverManager may not see. */
   static Connection connect(int port, String password) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", USER);
-    properties.setProperty("password", password);
-    return new org.postgresql.Driver()
-        .connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
+    return new JdbcTarget(urlOf(port), USER, password).connect();
+  }
+
+  private static String urlOf(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+  }
+
+  /**
+   * The PostgreSQL that a running market (or an earlier run it outlived) keeps on these files, if
+   * one is running: its port is the fourth line of {@code postmaster.pid}.
+   */
+  public static Optional<JdbcTarget> running(Path directory) throws IOException {
+    Path lock = directory.resolve("postmaster.pid");
+    if (!Files.exists(lock)) {
+      return Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(lock);
+    if (lines.size() < 4
+        || !lines.get(3).strip().matches("\\d+")
+        || serverProcess(lines).isEmpty()) {
+      return Optional.empty();
+    }
+    String password = Files.readString(passwordFile(directory)).strip();
+    return Optional.of(
+        new JdbcTarget(urlOf(Integer.parseInt(lines.get(3).strip())), USER, password));
+  }
+
+  /** The live PostgreSQL process a {@code postmaster.pid} names, if any. */
+  private static Optional<ProcessHandle> serverProcess(List<String> lockLines) {
+    return lockLines.isEmpty() || !lockLines.getFirst().strip().matches("\\d+")
+        ? Optional.empty()
+        : ProcessHandle.of(Long.parseLong(lockLines.getFirst().strip()))
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().orElse("").endsWith("/postgres"));
   }
 
   /**
@@ -151,13 +178,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (!Files.exists(lock)) {
       return;
     }
-    List<String> lines = Files.readAllLines(lock);
-    Optional<ProcessHandle> leftover =
-        lines.isEmpty() || !lines.getFirst().strip().matches("\\d+")
-            ? Optional.empty()
-            : ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().orElse("").endsWith("/postgres"));
+    Optional<ProcessHandle> leftover = serverProcess(Files.readAllLines(lock));
     if (leftover.isPresent()) {
       long pid = leftover.get().pid();
       LOG.warnf("A PostgreSQL (pid %d) an earlier run left on %s: stopping it", pid, directory);
@@ -175,7 +196,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    return urlOf(postgres.getPort());
+  }
+
+  public JdbcTarget target() {
+    return new JdbcTarget(jdbcUrl(), USER, password);
   }
 
   public String username() {

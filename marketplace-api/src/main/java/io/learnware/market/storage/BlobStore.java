@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where artifact bytes live, addressed by their SHA-256. Implementations are CDI beans qualified
@@ -29,4 +30,7 @@ public interface BlobStore {
 
   /** Removes the blob if present; returns whether something was removed. */
   boolean delete(String sha256) throws IOException;
+
+  /** The hash of every stored blob, in no particular order; close the stream. */
+  Stream<String> hashes() throws IOException;
 }

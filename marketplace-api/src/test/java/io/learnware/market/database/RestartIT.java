@@ -69,7 +69,7 @@ class RestartIT {
         .statusCode(200)
         .body("username", equalTo(owner));
     // The admin was created once, on the first start only.
-    given().auth().oauth2(MarketProcess.ADMIN_TOKEN).get("/api/v1/me").then().statusCode(200);
+    given().auth().oauth2(market.adminToken()).get("/api/v1/me").then().statusCode(200);
     market.interrupt();
   }
 
@@ -98,7 +98,7 @@ class RestartIT {
   private String startAndUpload(String user, String learnware) throws IOException {
     market = MarketProcess.start(user);
     RestAssured.port = market.port();
-    String token = Market.newUser(user, MarketProcess.ADMIN_TOKEN);
+    String token = Market.newUser(user, market.adminToken());
     Market.uploadDigits(token, Market.usernameOf(token), learnware).then().statusCode(201);
     return token;
   }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,10 @@ import org.awaitility.Awaitility;
 
 /**
  * The packaged market (API and embedded PostgreSQL) as a user runs it, in its own process on a data
- * directory, for tests that stop, kill and restart it. Integration tests only: failsafe sets {@code
- * market.app.jar}.
+ * directory, for tests that stop, kill and restart it, or run its commands ({@code backup DIR}).
+ * Integration tests only: failsafe sets {@code market.app.jar}.
  */
 public final class MarketProcess implements AutoCloseable {
-
-  public static final String ADMIN_TOKEN = "lw_process-admin";
-  public static final String WORKER_TOKEN = "lww_process-worker";
 
   private final Path dataDir;
   private final int port;
@@ -41,6 +39,9 @@ public final class MarketProcess implements AutoCloseable {
     this.environment = environment;
   }
 
+  /** What a command printed (stdout and stderr together), and its exit status. */
+  public record Result(int exitCode, String output) {}
+
   /** A market on a fresh data directory, started and ready. */
   public static MarketProcess start(String name) throws IOException {
     return start(name, Map.of());
@@ -51,29 +52,51 @@ public final class MarketProcess implements AutoCloseable {
    */
   public static MarketProcess start(String name, Map<String, String> environment)
       throws IOException {
+    return start(Files.createTempDirectory("market-" + name + "-"), environment);
+  }
+
+  /** A market on {@code dataDir} (new or not), started and ready. */
+  public static MarketProcess start(Path dataDir, Map<String, String> environment)
+      throws IOException {
     MarketProcess market =
-        new MarketProcess(
-            Files.createTempDirectory("market-" + name + "-"),
-            freePort(),
-            freePort(),
-            new HashMap<>(environment));
+        new MarketProcess(dataDir, freePort(), freePort(), new HashMap<>(environment));
     market.start();
     return market;
+  }
+
+  /** Runs the app on {@code dataDir} with these arguments (e.g. {@code backup DIR}) to its end. */
+  public static Result run(Path dataDir, String... args) throws Exception {
+    Files.createDirectories(dataDir);
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", appJar()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("LEARNWARE_DB_URL");
+    builder.environment().put("LEARNWARE_DATA_DIR", dataDir.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("command ended").isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String appJar() {
+    return System.getProperty("market.app.jar");
   }
 
   /** Starts (again, on the same data directory and ports) and waits until it is ready. */
   public void start() throws IOException {
     assertThat(process == null || !process.isAlive()).as("the market is stopped").isTrue();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.createDirectories(dataDir);
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx512m", "-jar", System.getProperty("market.app.jar"))
+        new ProcessBuilder(java(), "-Xmx512m", "-jar", appJar())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     Map<String, String> env = builder.environment();
     env.remove("LEARNWARE_DB_URL");
     env.put("LEARNWARE_DATA_DIR", dataDir.toString());
-    env.put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
-    env.put("LEARNWARE_WORKER_TOKEN", WORKER_TOKEN);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.putAll(environment);
@@ -115,6 +138,16 @@ public final class MarketProcess implements AutoCloseable {
     String password = Files.readString(dataDir.resolve("postgres-password")).strip();
     return DriverManager.getConnection(
         "jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/postgres", "postgres", password);
+  }
+
+  /** The admin's token, generated on the first start as bin/market's is. */
+  public String adminToken() throws IOException {
+    return Files.readString(dataDir.resolve("admin-token")).strip();
+  }
+
+  /** The local worker's token, generated on the first start. */
+  public String workerToken() throws IOException {
+    return Files.readString(dataDir.resolve("worker-token")).strip();
   }
 
   public boolean alive() {

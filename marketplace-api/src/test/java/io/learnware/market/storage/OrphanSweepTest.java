@@ -1,0 +1,91 @@
+package io.learnware.market.storage;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learnware.market.database.JdbcTarget;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
+import io.learnware.market.support.Market;
+import io.learnware.market.support.StoredBlobs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Random;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** Files without a row go, files with one stay, and nothing goes while a backup runs. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class OrphanSweepTest {
+
+  @Inject StorageService storage;
+  @Inject StoredBlobs blobs;
+
+  @ConfigProperty(name = "learnware.data-dir")
+  Path dataDir;
+
+  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+  String url;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String username;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String password;
+
+  @Test
+  void theSweepDeletesOnlyFilesWithoutRowsAndNoneWhileABackupHoldsItsLock() throws Exception {
+    String token = Market.newUser("orphans");
+    String owner = Market.usernameOf(token);
+    String model = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    byte[] notes = bytes(11);
+    Market.digitsUpload(token)
+        .multiPart("file", "notes.bin", notes)
+        .post("/api/v1/learnwares/{owner}/swept/versions", owner)
+        .then()
+        .statusCode(201);
+    byte[] orphan = bytes(12);
+    String orphanSha = Sha256.of(orphan);
+    // What a crash between a commit and its sweep leaves: bytes without a row.
+    Path file = FilesystemBlobStore.pathIn(FilesystemBlobStore.rootIn(dataDir), orphanSha);
+    Files.createDirectories(file.getParent());
+    Files.write(file, orphan);
+
+    try (Connection backup = new JdbcTarget(url, username, password).connect();
+        Statement statement = backup.createStatement()) {
+      statement.execute(BackupLock.HOLD);
+      storage.sweepOrphans();
+      assertThat(blobs.files(orphanSha)).as("kept while a backup runs").isEqualTo(1);
+      given()
+          .auth()
+          .oauth2(token)
+          .delete("/api/v1/learnwares/{owner}/swept/versions/1", owner)
+          .then()
+          .statusCode(204);
+      assertThat(blobs.refs(Sha256.of(notes))).isZero();
+      assertThat(blobs.files(Sha256.of(notes)))
+          .as("a release keeps the file while a backup runs")
+          .isEqualTo(1);
+    }
+
+    storage.sweepOrphans();
+    assertThat(blobs.files(orphanSha)).isZero();
+    assertThat(blobs.files(Sha256.of(notes))).isZero();
+    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    storage.sweepOrphans();
+    assertThat(blobs.refs(model)).isPositive();
+    assertThat(blobs.files(model)).as("a file with a row stays").isEqualTo(1);
+  }
+
+  private static byte[] bytes(long seed) {
+    byte[] bytes = new byte[2048];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
