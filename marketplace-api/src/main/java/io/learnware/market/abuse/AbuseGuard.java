@@ -168,15 +168,25 @@ public class AbuseGuard {
 
   /**
    * Answers at once. A body still on its way is read and dropped up to {@link #DRAIN_LIMIT}, then
-   * the connection is closed: that is the only way to stop a client that keeps sending.
+   * the connection is closed.
    */
-  private static void refuse(RoutingContext context, Problem problem) {
-    HttpServerRequest request = context.request();
+  static void refuse(RoutingContext context, Problem problem) {
     context
         .response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
         .end(Json.encode(problem));
+    drain(context.request(), true);
+  }
+
+  /**
+   * Reads and drops the rest of a body that nobody will read, so that a client still sending sees
+   * the answer instead of a reset connection. Past {@link #DRAIN_LIMIT} the connection is closed:
+   * that is the only way to stop a client that keeps sending.
+   *
+   * @param closeAtEnd close the connection even when the body ends within the limit
+   */
+  static void drain(HttpServerRequest request, boolean closeAtEnd) {
     if (request.isEnded()) {
       return;
     }
@@ -188,7 +198,12 @@ public class AbuseGuard {
             request.connection().close();
           }
         });
-    request.endHandler(v -> request.connection().close());
+    request.endHandler(
+        v -> {
+          if (closeAtEnd) {
+            request.connection().close();
+          }
+        });
     request.resume();
   }
 

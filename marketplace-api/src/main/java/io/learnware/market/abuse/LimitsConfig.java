@@ -6,13 +6,15 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Abuse limits ({@code learnware.limits.*}, or {@code LEARNWARE_LIMITS_*}): request rates, body
- * sizes and per-user quotas.
+ * Abuse limits ({@code learnware.limits.*}, or {@code LEARNWARE_LIMITS_*}): request rates, the size
+ * of request lines, headers and bodies, idle bodies, and per-user quotas.
  */
 @ConfigMapping(prefix = "learnware.limits")
 public interface LimitsConfig {
 
   Rate rate();
+
+  Request request();
 
   Body body();
 
@@ -74,8 +76,31 @@ public interface LimitsConfig {
     Duration idle();
   }
 
-  /** Request body caps, checked before the body is read. */
+  /**
+   * The request line and headers, checked before anything else. Netty refuses larger ones still,
+   * past {@code quarkus.http.limits.max-initial-line-length} and {@code max-header-size}, with a
+   * bare 414 or 431; those ceilings are set well above these.
+   */
+  interface Request {
+
+    /** Longest request URI (path and query), in characters; 414 above it. */
+    @WithDefault("4096")
+    int maxUriLength();
+
+    /** Largest total of the request's header lines (names, values, separators); 431 above it. */
+    @WithDefault("20K")
+    MemorySize maxHeaderSize();
+  }
+
+  /** Request body caps, checked before the body is read, and the time a body may stall. */
   interface Body {
+
+    /**
+     * Longest time a request body may go without a byte arriving: then the request is answered 408
+     * (if nothing has been answered yet), its connection is closed and its staged files deleted.
+     */
+    @WithDefault("60S")
+    Duration idleTimeout();
 
     /** Largest {@code POST /search} body (its statistical part can be large); 413 above it. */
     @WithDefault("1M")

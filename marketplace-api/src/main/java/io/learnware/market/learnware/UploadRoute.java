@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
@@ -357,6 +358,11 @@ public class UploadRoute {
    * afterwards: that is the only way to stop a client that is still sending.
    */
   private static void fail(RoutingContext context, Throwable cause) {
+    if (cause instanceof HttpClosedException) {
+      // The client went away, or RequestLimits cut off a stalled body: nobody reads an answer.
+      LOG.debugf("Upload aborted: %s", cause.getMessage());
+      return;
+    }
     MarketException known = ProblemMapper.translate(cause);
     Problem problem;
     if (known != null) {

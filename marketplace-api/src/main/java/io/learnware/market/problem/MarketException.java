@@ -108,6 +108,27 @@ public abstract class MarketException extends RuntimeException {
     }
   }
 
+  /** 408: the request body stopped arriving; the connection is closed after this answer. */
+  public static class RequestTimeout extends MarketException {
+    public RequestTimeout(String detail) {
+      super(408, "request-timeout", "Request timeout", detail, null);
+    }
+  }
+
+  /** 414: the request URI (path and query) is longer than the configured limit. */
+  public static class UriTooLong extends MarketException {
+    public UriTooLong(String detail) {
+      super(414, "uri-too-long", "URI too long", detail, null);
+    }
+  }
+
+  /** 431: the request's header lines are larger, together, than the configured limit. */
+  public static class HeadersTooLarge extends MarketException {
+    public HeadersTooLarge(String detail) {
+      super(431, "headers-too-large", "Request header fields too large", detail, null);
+    }
+  }
+
   /** 507: the market's disk is nearly full; nothing was stored. */
   public static class InsufficientStorage extends MarketException {
     public InsufficientStorage(String detail) {

@@ -2,6 +2,7 @@ package io.learnware.market.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.exception.JDBCConnectionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -21,6 +23,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  private final long maxBody;
+  private final long maxFormAttribute;
+  private final int maxFormParts;
+
+  public ProblemMapper(
+      @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
+      @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size")
+          MemorySize maxFormAttribute,
+      @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxFormParts) {
+    this.maxBody = maxBody.asLongValue();
+    this.maxFormAttribute = maxFormAttribute.asLongValue();
+    this.maxFormParts = maxFormParts;
+  }
 
   @ServerExceptionMapper
   public Response market(MarketException e) {
@@ -71,6 +87,15 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response http(WebApplicationException e) {
     int status = e.getResponse().getStatus();
+    if (status == 413) {
+      // Only the REST layer's multipart parser throws this (MultipartLimits).
+      return respond(
+          new MarketException.PayloadTooLarge(
+                  ("The request body is larger than the limit of %d bytes, or one of its text parts"
+                          + " larger than %d bytes.")
+                      .formatted(maxBody, maxFormAttribute))
+              .toProblem());
+    }
     if (status >= 500) {
       LOG.error("Request failed", e);
     }
@@ -81,6 +106,16 @@ public class ProblemMapper {
 
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
+    if (tooManyFormParts(e)) {
+      return respond(
+          new MarketException.InvalidInput(
+                  "/",
+                  ("too many form parts (the limit is %d): a data set has one 'data' and an optional"
+                          + " 'labels' part, a job result one 'report', one 'spec', one 'model' and a"
+                          + " few 'file' parts")
+                      .formatted(maxFormParts))
+              .toProblem());
+    }
     MarketException known = translate(e);
     if (known != null) {
       return respond(known);
@@ -153,6 +188,16 @@ public class ProblemMapper {
 
   private static Response respond(Problem problem) {
     return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+
+  /**
+   * The REST layer's multipart parser stops at {@code quarkus.http.limits.max-parameters} parts
+   * with a plain RuntimeException, known only by its message.
+   */
+  private static boolean tooManyFormParts(Throwable e) {
+    return e.getClass() == RuntimeException.class
+        && e.getMessage() != null
+        && e.getMessage().startsWith("Param limit of ");
   }
 
   private static boolean causedByClosedConnection(Throwable e) {

@@ -43,14 +43,14 @@ class RestartIT {
 
     // What a crash mid-upload would leave behind: removed at the next start.
     Path leftover = dataDir.resolve("tmp/uploads/crashed.part");
-    Path bodyLeftover = dataDir.resolve("tmp/body-uploads/crashed");
-    Files.createDirectories(bodyLeftover.getParent());
+    Path nested = dataDir.resolve("tmp/elsewhere/crashed");
+    Files.createDirectories(nested.getParent());
     Files.writeString(leftover, "partial bytes");
-    Files.writeString(bodyLeftover, "partial bytes");
+    Files.writeString(nested, "partial bytes");
 
     market.start();
     assertThat(leftover).doesNotExist();
-    assertThat(bodyLeftover).doesNotExist();
+    assertThat(nested).doesNotExist();
     byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
     given()
         .get("/api/v1/learnwares/{owner}/kept", owner)
