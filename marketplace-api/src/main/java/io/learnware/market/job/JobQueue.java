@@ -152,18 +152,33 @@ public class JobQueue {
     changed.fire(new JobChanged(job.id, job.state));
   }
 
+  /**
+   * The oldest claimable job, leased to the caller. Jobs that can no longer run (their source was
+   * deleted while they waited) fail on the way, and the next one is taken: they must not cost the
+   * claim its job.
+   */
   private Optional<ClaimedJob> tryClaim(ClaimRequest request) {
-    @SuppressWarnings("unchecked")
-    List<Job> rows =
-        em.createNativeQuery(
-                CLAIMABLE + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", Job.class)
-            .setParameter("types", request.types().toArray(String[]::new))
-            .setParameter("running", limits.quota().runningJobs())
-            .getResultList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
+    while (true) {
+      @SuppressWarnings("unchecked")
+      List<Job> rows =
+          em.createNativeQuery(
+                  CLAIMABLE + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", Job.class)
+              .setParameter("types", request.types().toArray(String[]::new))
+              .setParameter("running", limits.quota().runningJobs())
+              .getResultList();
+      if (rows.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<ClaimedJob> claimed = lease(rows.getFirst(), request);
+      if (claimed.isPresent()) {
+        return claimed;
+      }
+      em.flush();
     }
-    Job job = rows.getFirst();
+  }
+
+  /** Leases {@code job}, or fails it when what it needs was deleted. */
+  private Optional<ClaimedJob> lease(Job job, ClaimRequest request) {
     Instant now = Instant.now();
     job.state = JobState.RUNNING;
     job.attempts++;

@@ -523,6 +523,28 @@ class JobsTest {
   }
 
   /** Claims every queued validation, by source. */
+  @Test
+  void jobsWhoseSourceWasDeletedFailOnTheWayAndTheClaimTakesTheNext() {
+    String token = Market.newUser("deleted");
+    String owner = Market.usernameOf(token);
+    for (int v = 1; v <= 5; v++) {
+      Market.uploadDigits(token, owner, "gone").then().statusCode(201);
+    }
+    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    for (int v = 1; v <= 5; v++) {
+      given()
+          .auth()
+          .oauth2(token)
+          .delete("/api/v1/learnwares/{owner}/gone/versions/{v}", owner, v)
+          .then()
+          .statusCode(204);
+    }
+    // Five queued validations of deleted versions lie ahead of kept's: one claim still gets it.
+    Map<String, Response> claimed = claimAll("validate");
+    assertThat(claimed).containsKey(owner + "/kept@1").doesNotContainKey(owner + "/gone@1");
+    claimed.values().forEach(c -> complete(c, "{\"usable\": true}"));
+  }
+
   private static Map<String, Response> claimAll(String type) {
     Map<String, Response> out = new HashMap<>();
     for (Response claim = TestWorker.claim(type);
