@@ -123,6 +123,8 @@ describe("the evaluations on a version page", () => {
     // Empty cells are not shaded.
     expect(matrix).toContain('<td title="cat predicted as dog: 0 of 2 (0.0 %)">0</td>');
     expect(render(h(ConfusionMatrix, { report: { ...classifier, confusion: undefined } }))).toBe("");
+    // A table wider than its column scrolls, and keyboards can reach it.
+    expect(matrix).toContain('<div class="table-scroll" tabIndex="0" role="region" aria-label="Confusion matrix">');
   });
 
   it("plots the reliability diagram as an SVG: a bar per bin, as high as its accuracy", () => {
@@ -130,15 +132,15 @@ describe("the evaluations on a version page", () => {
     const bars = [
       ...svg.matchAll(/<rect class="bin" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g),
     ].map((m) => m.slice(1).map(Number));
-    // 220 px with 32 px of padding: x = 32 + 156·v, y = 188 − 156·v.
+    // 260 px with 36 px of padding: x = 36 + 188·v, y = 224 − 188·v.
     expect(bars).toHaveLength(2);
-    expect(bars[0][0]).toBeCloseTo(32 + 156 * 0.6 + 0.5);
-    expect(bars[0][1]).toBeCloseTo(188 - 156 * (2 / 3));
-    expect(bars[0][3]).toBeCloseTo(156 * (2 / 3));
-    expect(bars[1][3]).toBeCloseTo(156);
+    expect(bars[0][0]).toBeCloseTo(36 + 188 * 0.6 + 0.5);
+    expect(bars[0][1]).toBeCloseTo(224 - 188 * (2 / 3));
+    expect(bars[0][3]).toBeCloseTo(188 * (2 / 3));
+    expect(bars[1][3]).toBeCloseTo(188);
     expect(svg).toContain('role="img"');
     expect(svg).toContain("(0.60, 0.67]: 3 rows, confidence 0.650, accuracy 0.667");
-    expect(svg).toContain('<line class="diagonal" x1="32" y1="188" x2="188" y2="32">');
+    expect(svg).toContain('<line class="diagonal" x1="36" y1="224" x2="224" y2="36">');
     expect(render(h(ReliabilityDiagram, { report: { ...classifier, reliability: [] } }))).toBe("");
   });
 

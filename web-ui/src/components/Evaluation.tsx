@@ -68,7 +68,8 @@ export function PerClassTable({ report }: { report: Row }) {
   return (
     <figure class="plot">
       <figcaption>Per class</figcaption>
-      <div class="table-scroll">
+      {/* Focusable, so that keyboard users can scroll a table wider than its column. */}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Per-class figures">
         <table class="compact numeric">
           <thead>
             <tr>
@@ -105,7 +106,7 @@ export function ConfusionMatrix({ report }: { report: Row }) {
   return (
     <figure class="plot wide">
       <figcaption>Confusion matrix (rows: true class, columns: predicted class)</figcaption>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Confusion matrix">
         <table class="heat confusion">
           <thead>
             <tr>
@@ -149,8 +150,8 @@ function heat(share: number, diagonal: boolean): string {
   return diagonal ? `hsl(140 60% ${lightness}%)` : `hsl(0 75% ${Math.round(95 - 28 * Math.min(1, 2 * share))}%)`;
 }
 
-const SIZE = 220;
-const PAD = 32;
+const SIZE = 260;
+const PAD = 36;
 
 /**
  * The reliability diagram behind the ECE: each non-empty confidence bin as a bar as high as the
@@ -210,7 +211,7 @@ export function ReliabilityDiagram({ report }: { report: Row }) {
         <text class="label" x={x(0.5)} y={SIZE - 4} text-anchor="middle">
           confidence
         </text>
-        <text class="label" x={10} y={y(0.5)} text-anchor="middle" transform={`rotate(-90 10 ${y(0.5)})`}>
+        <text class="label" x={8} y={y(0.5)} text-anchor="middle" transform={`rotate(-90 8 ${y(0.5)})`}>
           accuracy
         </text>
       </svg>

@@ -111,11 +111,16 @@ class EvaluateHandlerTest {
     }
     assertThat(binned).isEqualTo(360);
     System.out.printf(
-        "digits-mlp on digits-test: accuracy %.6f (expected %.6f), macro F1 %.6f, ECE %.6f%n",
+        "digits-mlp on digits-test: accuracy %.6f (expected %.6f), macro precision %.6f recall %.6f"
+            + " F1 %.6f, ECE %.6f; class 0 %s; top bin %s%n",
         report.get("accuracy").asDouble(),
         expected.get("testAccuracy").asDouble(),
+        report.at("/macro/precision").asDouble(),
+        report.at("/macro/recall").asDouble(),
         report.at("/macro/f1").asDouble(),
-        report.get("ece").asDouble());
+        report.get("ece").asDouble(),
+        report.at("/perClass/0"),
+        report.at("/reliability/" + (report.get("reliability").size() - 1)));
   }
 
   @Test
@@ -142,11 +147,12 @@ class EvaluateHandlerTest {
     }
     assertThat(report.has("accuracy")).isFalse();
     System.out.printf(
-        "diabetes-mlp on diabetes-test: MAE %.6f RMSE %.6f R2 %.6f (expected %s), residual"
-            + " quantiles %s%n",
+        "diabetes-mlp on diabetes-test: MAE %.6f RMSE %.6f R2 %.6f mean residual %.6f (expected %s),"
+            + " residual quantiles %s%n",
         report.get("mae").asDouble(),
         report.get("rmse").asDouble(),
         report.get("r2").asDouble(),
+        report.get("meanResidual").asDouble(),
         expected.get("test"),
         report.get("residualQuantiles"));
 
