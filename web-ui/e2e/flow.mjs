@@ -244,7 +244,7 @@ try {
   await page.getByText("Evaluate robustness").click();
   await page.getByLabel("Noise σ values").fill("0, 0.1, 0.2, 0.4");
   await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-train.csv.gz`);
-  await page.getByRole("button", { name: "Request evaluation" }).click();
+  await page.getByRole("button", { name: "Request robustness evaluation" }).click();
   const evaluation = page.locator(".card.job.highlighted");
   await evaluation.locator(".badge-succeeded").waitFor({ timeout: 180_000 });
   await evaluation.getByRole("link", { name: "See the report" }).click();
@@ -253,8 +253,25 @@ try {
   await page.getByText("Accuracy under corruptions").waitFor();
   await shoot("reports");
 
+  step("evaluate the digits CNN on the bundled benchmark set; the version shows it under its data set");
+  await page.goto(`${base}/#/l/${username}/digits-cnn/1?tab=jobs`);
+  await page.getByText("Evaluate on my data").click();
+  await page.getByText("A labelled benchmark set bundled with the workers").click();
+  await page.getByLabel("Benchmark set", { exact: true }).selectOption("digits-test");
+  await page.getByRole("button", { name: "Request evaluation" }).click();
+  const evaluated = page.locator(".card.job.highlighted");
+  await evaluated.locator(".badge-succeeded").waitFor({ timeout: 180_000 });
+  await evaluated.getByText("calibration error (ECE)").waitFor();
+  await evaluated.getByRole("link", { name: "See the report" }).click();
+  await page.getByRole("heading", { name: "Evaluated on benchmark digits-test" }).waitFor();
+  check((await page.locator("table.confusion tbody tr").count()) === 10, "a 10 × 10 confusion matrix");
+  await page.locator("svg.reliability .bin").first().waitFor();
+  await shoot("evaluation");
+
   step("transfer the digits MLP's feature extractor to a labelled CSV; the new version shows the gain");
   await page.goto(`${base}/#/l/${username}/digits/1?tab=jobs`);
+  // The page shows the CNN it came from until the MLP has loaded: wait for the MLP's form.
+  await page.getByRole("heading", { name: `Run a job on ${username}/digits@1` }).waitFor();
   await page.getByText("Transfer to my data").click();
   await page.getByLabel("Epochs").fill("15");
   await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-train.csv.gz`);

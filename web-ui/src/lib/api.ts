@@ -186,7 +186,7 @@ export interface Job {
 }
 
 export interface JobRequest {
-  type: "validate" | "distill" | "transfer" | "robustness";
+  type: "validate" | "distill" | "transfer" | "robustness" | "reuse" | "evaluate";
   source: string;
   dataset?: string;
   params?: Record<string, unknown>;

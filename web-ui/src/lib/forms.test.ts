@@ -69,6 +69,21 @@ describe("job parameters from the form", () => {
       jobParams("robustness", { noise: "0, 0.1 0.2", epsilons: "0,0.05", pgdSteps: "10", corruptions: false }),
     ).toEqual({ noise: [0, 0.1, 0.2], epsilons: [0, 0.05], pgdSteps: 10 });
   });
+
+  it("builds evaluate params: bins for classifiers, quantiles for regressors, a benchmark set", () => {
+    const fields = { bins: "10", quantiles: "0.1, 0.5 0.9", benchmark: "digits-test" };
+    expect(jobParams("evaluate", { ...fields, data: "upload" })).toEqual({ bins: 10 });
+    expect(jobParams("evaluate", { ...fields, data: "benchmark" })).toEqual({ benchmark: "digits-test", bins: 10 });
+    expect(jobParams("evaluate", { ...fields, data: "existing" }, "regression")).toEqual({
+      quantiles: [0.1, 0.5, 0.9],
+    });
+    expect(jobParams("evaluate", { ...fields, quantiles: "", data: "upload" }, "regression")).toEqual({});
+    expect(jobParams("robustness", { noise: "", epsilons: "", data: "benchmark", benchmark: "digits-test" })).toEqual({
+      benchmark: "digits-test",
+      noise: [],
+      epsilons: [],
+    });
+  });
 });
 
 describe("routes", () => {

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
   align,
+  confusionOf,
   corruptionBars,
   epsilonSeries,
+  evaluatedOn,
+  evaluationMetrics,
+  evaluationsOf,
   headline,
   historySeries,
   noiseSeries,
+  perClassOf,
   plotsOf,
+  reliabilityBinsOf,
   reliabilitySeries,
+  residualQuantilesOf,
 } from "./reports";
 
 // The shape of a robustness report (api-contract "Jobs: parameters and reports").
@@ -124,5 +131,131 @@ describe("report data shaping", () => {
       "Calibration (reliability diagram)",
     ]);
     expect(plots[0].bars).toHaveLength(1);
+  });
+});
+
+// The shapes of evaluate reports (spec-schema evaluate-report-v1, docs/evaluate.md).
+const classifierEvaluation = {
+  task: "classification",
+  data: { rows: 4, dataset: "demo/pets" },
+  accuracy: 0.75,
+  labels: ["cat", "dog", "fox"],
+  perClass: [
+    { label: "cat", support: 2, predicted: 3, precision: 2 / 3, recall: 1, f1: 0.8 },
+    { label: "dog", support: 2, predicted: 1, precision: 1, recall: 0.5, f1: 2 / 3 },
+    { label: "fox", support: 0, predicted: 0, precision: null, recall: null, f1: null },
+  ],
+  macro: { precision: 5 / 6, recall: 0.75, f1: 11 / 15 },
+  confusion: [
+    [2, 0, 0],
+    [1, 1, 0],
+    [0, 0, 0],
+  ],
+  bins: 15,
+  ece: 0.1,
+  reliability: [
+    { from: 0.9333, to: 1, count: 1, confidence: 0.99, accuracy: 1 },
+    { from: 0.6, to: 0.6667, count: 3, confidence: 0.65, accuracy: 0.6667 },
+  ],
+};
+
+const regressorEvaluation = {
+  task: "regression",
+  data: { rows: 89, benchmark: "diabetes-test" },
+  mae: 41.184789,
+  rmse: 52.118369,
+  r2: 0.577013,
+  meanResidual: -2.5,
+  residualQuantiles: [
+    { q: 0.95, value: 95.703 },
+    { q: 0.05, value: -74.558 },
+    { q: 0.5, value: -4.827 },
+  ],
+};
+
+describe("evaluations", () => {
+  const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, "0")}:00Z`;
+
+  it("groups a version's evaluate reports by data set, the most recent first", () => {
+    const groups = evaluationsOf([
+      { type: "validate", createdAt: at(0), report: { parameters: 10 } },
+      { type: "evaluate", createdAt: at(1), report: classifierEvaluation },
+      {
+        type: "evaluate",
+        createdAt: at(2),
+        report: { ...classifierEvaluation, data: { rows: 360, benchmark: "digits-test" } },
+      },
+      { type: "evaluate", createdAt: at(3), report: { ...classifierEvaluation, accuracy: 0.5 } },
+      { type: "robustness", createdAt: at(4), report: robustness },
+    ]);
+    expect(groups.map((g) => [g.on, g.latest.createdAt, g.earlier])).toEqual([
+      ["demo/pets", at(3), 1],
+      ["benchmark digits-test", at(2), 0],
+    ]);
+    expect(evaluatedOn({})).toBe("an unnamed data set");
+  });
+
+  it("keeps evaluations out of the generic report plots", () => {
+    expect(
+      plotsOf([
+        { type: "evaluate", createdAt: at(1), report: classifierEvaluation },
+        { type: "robustness", createdAt: at(2), report: robustness },
+      ]).map((p) => p.type),
+    ).toEqual(["robustness"]);
+  });
+
+  it("formats a classifier's figures, with undefined ratios as dashes", () => {
+    expect(evaluationMetrics(classifierEvaluation)).toEqual([
+      { label: "accuracy", value: "75.0 %" },
+      { label: "macro precision", value: "0.833" },
+      { label: "macro recall", value: "0.750" },
+      { label: "macro F1", value: "0.733" },
+      { label: "calibration error (ECE, 15 bins)", value: "0.1000" },
+    ]);
+    expect(perClassOf(classifierEvaluation)[2]).toEqual({
+      label: "fox",
+      support: 0,
+      predicted: 0,
+      precision: "–",
+      recall: "–",
+      f1: "–",
+    });
+    expect(perClassOf(classifierEvaluation)[0].precision).toBe("0.667");
+  });
+
+  it("shades the confusion matrix by each true class's share", () => {
+    const matrix = confusionOf(classifierEvaluation)!;
+    expect(matrix.labels).toEqual(["cat", "dog", "fox"]);
+    expect(matrix.rows[1]).toEqual({
+      label: "dog",
+      total: 2,
+      cells: [
+        { count: 1, share: 0.5 },
+        { count: 1, share: 0.5 },
+        { count: 0, share: 0 },
+      ],
+    });
+    expect(matrix.rows[2].cells.every((cell) => cell.share === 0)).toBe(true);
+    expect(confusionOf({ confusion: [] })).toBeNull();
+    // Without labels, the classes are their indices.
+    expect(confusionOf({ confusion: [[1]] })!.labels).toEqual(["0"]);
+  });
+
+  it("reads reliability bins of evaluate and robustness reports by confidence", () => {
+    expect(reliabilityBinsOf(classifierEvaluation).map((b) => b.from)).toEqual([0.6, 0.9333]);
+    expect(reliabilityBinsOf(robustness)).toHaveLength(2);
+    expect(reliabilityBinsOf({})).toEqual([]);
+  });
+
+  it("formats a regressor's figures and sorts its residual quantiles", () => {
+    expect(evaluationMetrics(regressorEvaluation)).toEqual([
+      { label: "MAE", value: "41.1848" },
+      { label: "RMSE", value: "52.1184" },
+      { label: "R²", value: "0.5770" },
+      { label: "mean residual", value: "-2.5000" },
+    ]);
+    expect(evaluationMetrics({ ...regressorEvaluation, r2: null })[2]).toEqual({ label: "R²", value: "–" });
+    expect(residualQuantilesOf(regressorEvaluation).map((q) => q.q)).toEqual([0.05, 0.5, 0.95]);
+    expect(headline(regressorEvaluation).map((h) => h.label)).toEqual(["MAE", "RMSE", "R²"]);
   });
 });

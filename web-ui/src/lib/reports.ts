@@ -155,6 +155,11 @@ export function headline(report: Row): { label: string; value: string }[] {
     ["calibration error (ECE)", plain(clean.ece)],
     ["fidelity to teacher", percent(report.fidelity)],
     ["accuracy", percent(report.accuracy)],
+    // Evaluate reports: the headline figures (the version page shows them all).
+    ["calibration error (ECE)", plain(report.ece)],
+    ["MAE", plain(report.mae)],
+    ["RMSE", plain(report.rmse)],
+    ["R²", plain(report.r2)],
     ["teacher accuracy", percent(report.teacherAccuracy)],
     ["baseline accuracy", percent(report.baselineAccuracy)],
     ["KL to teacher", plain(report.kl)],
@@ -172,11 +177,143 @@ export function headline(report: Row): { label: string; value: string }[] {
     .map(([label, value]) => ({ label, value }));
 }
 
-/** Everything plottable in a version's reports, newest report of each type first. */
+/**
+ * An evaluate report's data set, as its heading says it: `owner/name`, or the bundled benchmark set
+ * (the market records which one the job used).
+ */
+export function evaluatedOn(report: Row): string {
+  const data = (report.data ?? {}) as Row;
+  if (typeof data.dataset === "string") return data.dataset;
+  if (typeof data.benchmark === "string") return `benchmark ${data.benchmark}`;
+  return "an unnamed data set";
+}
+
+/** One data set's evaluations of a version: the newest, and how many ran before it. */
+export interface EvaluationGroup {
+  on: string;
+  latest: ReportView;
+  earlier: number;
+}
+
+/** A version's evaluate reports, one group per data set, the most recently evaluated first. */
+export function evaluationsOf(reports: ReportView[]): EvaluationGroup[] {
+  const groups = new Map<string, EvaluationGroup>();
+  const newestFirst = reports
+    .filter((view) => view.type === "evaluate" && view.report)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  for (const view of newestFirst) {
+    const on = evaluatedOn(view.report);
+    const group = groups.get(on);
+    if (group) group.earlier++;
+    else groups.set(on, { on, latest: view, earlier: 0 });
+  }
+  return [...groups.values()];
+}
+
+const fixed = (digits: number) => (value: unknown) => (num(value) === null ? "–" : (value as number).toFixed(digits));
+
+/** An evaluation's headline figures, formatted for reading. */
+export function evaluationMetrics(report: Row): { label: string; value: string }[] {
+  if (report.task === "regression") {
+    return [
+      { label: "MAE", value: fixed(4)(report.mae) },
+      { label: "RMSE", value: fixed(4)(report.rmse) },
+      { label: "R²", value: fixed(4)(report.r2) },
+      { label: "mean residual", value: fixed(4)(report.meanResidual) },
+    ];
+  }
+  const macro = (report.macro ?? {}) as Row;
+  return [
+    {
+      label: "accuracy",
+      value: num(report.accuracy) === null ? "–" : `${(100 * (report.accuracy as number)).toFixed(1)} %`,
+    },
+    { label: "macro precision", value: fixed(3)(macro.precision) },
+    { label: "macro recall", value: fixed(3)(macro.recall) },
+    { label: "macro F1", value: fixed(3)(macro.f1) },
+    { label: `calibration error (ECE, ${num(report.bins) ?? "?"} bins)`, value: fixed(4)(report.ece) },
+  ];
+}
+
+/** Per-class figures as table rows; an undefined ratio (null) is "–". */
+export function perClassOf(
+  report: Row,
+): { label: string; support: number; predicted: number; precision: string; recall: string; f1: string }[] {
+  return rows(report.perClass).map((row) => ({
+    label: String(row.label),
+    support: num(row.support) ?? 0,
+    predicted: num(row.predicted) ?? 0,
+    precision: fixed(3)(row.precision),
+    recall: fixed(3)(row.recall),
+    f1: fixed(3)(row.f1),
+  }));
+}
+
+/**
+ * The confusion matrix with each cell's share of its row (its true class), which colours the heat
+ * map: the diagonal is each class's recall.
+ */
+export function confusionOf(
+  report: Row,
+): { labels: string[]; rows: { label: string; total: number; cells: { count: number; share: number }[] }[] } | null {
+  const matrix = Array.isArray(report.confusion) ? (report.confusion as unknown[][]) : null;
+  if (!matrix || !matrix.length) return null;
+  const labels = Array.isArray(report.labels)
+    ? (report.labels as unknown[]).map(String)
+    : matrix.map((_, i) => String(i));
+  return {
+    labels,
+    rows: matrix.map((row, i) => {
+      const counts = row.map((cell) => num(cell) ?? 0);
+      const total = counts.reduce((a, b) => a + b, 0);
+      return {
+        label: labels[i] ?? String(i),
+        total,
+        cells: counts.map((count) => ({ count, share: total ? count / total : 0 })),
+      };
+    }),
+  };
+}
+
+/** The reliability bins of an evaluate report (or a robustness report's clean run), by confidence. */
+export function reliabilityBinsOf(
+  report: Row,
+): { from: number; to: number; count: number; confidence: number; accuracy: number }[] {
+  const source = Array.isArray(report.reliability)
+    ? report.reliability
+    : (report.clean as Row | undefined)?.reliability;
+  return rows(source)
+    .map((bin) => ({
+      from: num(bin.from),
+      to: num(bin.to),
+      count: num(bin.count),
+      confidence: num(bin.confidence),
+      accuracy: num(bin.accuracy),
+    }))
+    .filter(
+      (bin): bin is { from: number; to: number; count: number; confidence: number; accuracy: number } =>
+        bin.from !== null && bin.to !== null && bin.count !== null && bin.confidence !== null && bin.accuracy !== null,
+    )
+    .sort((a, b) => a.from - b.from);
+}
+
+/** A regression report's residual quantiles, by q. */
+export function residualQuantilesOf(report: Row): { q: number; value: number }[] {
+  return rows(report.residualQuantiles)
+    .map((row) => ({ q: num(row.q), value: num(row.value) }))
+    .filter((row): row is { q: number; value: number } => row.q !== null && row.value !== null)
+    .sort((a, b) => a.q - b.q);
+}
+
+/**
+ * Everything plottable in a version's reports, newest report of each type first. Evaluations have
+ * their own section (evaluationsOf).
+ */
 export function plotsOf(
   reports: ReportView[],
 ): { type: string; series: Series[]; bars: Bars[]; headline: { label: string; value: string }[] }[] {
-  return [...reports]
+  return reports
+    .filter((view) => view.type !== "evaluate")
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .map((view) => {
       const report = view.report ?? {};

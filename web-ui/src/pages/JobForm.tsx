@@ -4,7 +4,10 @@ import { api, useSession } from "../lib/session";
 import { href, navigate } from "../lib/router";
 import { ErrorBox } from "../components/common";
 
-type JobType = "distill" | "transfer" | "robustness";
+type JobType = "distill" | "transfer" | "robustness" | "evaluate";
+
+/** The labelled sets bundled with the workers (worker BenchmarkSets), for robustness and evaluate. */
+export const BENCHMARKS = ["digits-test", "fashion-mnist-test"];
 
 const numberList = (text: string) =>
   text
@@ -12,8 +15,15 @@ const numberList = (text: string) =>
     .filter(Boolean)
     .map(Number);
 
-/** The `params` of a job request from the form's fields (api-contract "Jobs: parameters"). */
-export function jobParams(type: JobType, f: Record<string, string | boolean>): Record<string, unknown> {
+/**
+ * The `params` of a job request from the form's fields (api-contract "Jobs: parameters"); `task` is
+ * the learnware's (evaluate takes bins for classifiers, quantiles for regressors).
+ */
+export function jobParams(
+  type: JobType,
+  f: Record<string, string | boolean>,
+  task = "classification",
+): Record<string, unknown> {
   const n = (key: string) => (f[key] === "" || f[key] === undefined ? undefined : Number(f[key]));
   const params: Record<string, unknown> = {};
   const set = (key: string, value: unknown) => {
@@ -40,7 +50,16 @@ export function jobParams(type: JobType, f: Record<string, string | boolean>): R
     set("learningRate", n("learningRate"));
     set("validationSplit", n("validationSplit"));
     set("seed", n("seed"));
+  } else if (type === "evaluate") {
+    if (f.data === "benchmark") set("benchmark", f.benchmark);
+    if (task === "regression") {
+      const quantiles = numberList(String(f.quantiles ?? ""));
+      if (quantiles.length) set("quantiles", quantiles);
+    } else {
+      set("bins", n("bins"));
+    }
   } else {
+    if (f.data === "benchmark") set("benchmark", f.benchmark);
     set("noise", numberList(String(f.noise ?? "")));
     set("epsilons", numberList(String(f.epsilons ?? "")));
     set("pgdSteps", n("pgdSteps"));
@@ -76,6 +95,9 @@ const DEFAULTS: Record<string, string | boolean> = {
   pgdSteps: "10",
   corruptions: true,
   severities: "1, 3, 5",
+  benchmark: BENCHMARKS[0],
+  bins: "15",
+  quantiles: "0.05, 0.25, 0.5, 0.75, 0.95",
 };
 
 export function JobForm({ version }: { version: VersionView }) {
@@ -99,7 +121,8 @@ export function JobForm({ version }: { version: VersionView }) {
     const target = event.currentTarget as HTMLInputElement;
     setFields({ ...fields, [key]: target.type === "checkbox" ? target.checked : target.value });
   };
-  const needsData = type !== "distill" || fields.data !== "free";
+  const needsData = (type !== "distill" || fields.data !== "free") && fields.data !== "benchmark";
+  const canBenchmark = type === "robustness" || type === "evaluate";
   const canDataFree = !!version.spec.statistical;
   const text = (key: string, label: string, props: Record<string, unknown> = {}) => (
     <div class="field">
@@ -132,7 +155,7 @@ export function JobForm({ version }: { version: VersionView }) {
         type,
         source: version.learnware,
         dataset,
-        params: jobParams(type, fields),
+        params: jobParams(type, fields, version.spec.task),
         target: String(fields.target).trim() || undefined,
       };
       const job = await api.requestJob(request);
@@ -153,6 +176,7 @@ export function JobForm({ version }: { version: VersionView }) {
           [
             ["distill", "Distil a smaller student"],
             ["transfer", "Transfer to my data"],
+            ["evaluate", "Evaluate on my data"],
             ["robustness", "Evaluate robustness"],
           ] as [JobType, string][]
         ).map(([value, label]) => (
@@ -165,6 +189,8 @@ export function JobForm({ version }: { version: VersionView }) {
               onChange={() => {
                 setType(value);
                 if (value !== "distill" && fields.data === "free") setFields({ ...fields, data: "upload" });
+                if (value !== "robustness" && value !== "evaluate" && fields.data === "benchmark")
+                  setFields({ ...fields, data: "upload" });
               }}
             />
             {label}
@@ -201,6 +227,13 @@ export function JobForm({ version }: { version: VersionView }) {
           {text("learningRate", "Learning rate", { type: "number", step: "any", min: 0 })}
           {text("validationSplit", "Validation split", { type: "number", step: "any", min: 0, max: 0.9 })}
           {text("seed", "Seed", { type: "number" })}
+        </div>
+      )}
+      {type === "evaluate" && (
+        <div class="form-grid">
+          {version.spec.task === "regression"
+            ? text("quantiles", "Residual quantiles")
+            : text("bins", "Calibration bins (ECE)", { type: "number", min: 1, max: 1000 })}
         </div>
       )}
       {type === "robustness" && (
@@ -254,6 +287,29 @@ export function JobForm({ version }: { version: VersionView }) {
             />
           </div>
         )}
+        {canBenchmark && (
+          <label class="radio">
+            <input
+              type="radio"
+              name="job-data"
+              checked={fields.data === "benchmark"}
+              onChange={() => setFields({ ...fields, data: "benchmark" })}
+            />
+            A labelled benchmark set bundled with the workers
+          </label>
+        )}
+        {canBenchmark && fields.data === "benchmark" && (
+          <div class="field">
+            <label for="job-benchmark">Benchmark set</label>
+            <select id="job-benchmark" value={String(fields.benchmark)} onChange={set("benchmark")}>
+              {BENCHMARKS.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <label class="radio">
           <input
             type="radio"
@@ -266,7 +322,7 @@ export function JobForm({ version }: { version: VersionView }) {
         {fields.data === "existing" &&
           text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
       </fieldset>
-      {type !== "robustness" &&
+      {(type === "distill" || type === "transfer") &&
         text("target", "Result learnware (optional)", {
           placeholder: `${user.username}/${version.name}-${type === "distill" ? "distilled" : "transferred"}`,
         })}
@@ -278,7 +334,9 @@ export function JobForm({ version }: { version: VersionView }) {
             ? "Request distillation"
             : type === "transfer"
               ? "Request transfer"
-              : "Request evaluation"}
+              : type === "evaluate"
+                ? "Request evaluation"
+                : "Request robustness evaluation"}
       </button>
     </form>
   );

@@ -102,7 +102,9 @@ function JobCard({ job, highlighted, onChange }: { job: Job; highlighted: boolea
               ? "Transfer"
               : job.type === "robustness"
                 ? "Robustness evaluation"
-                : "Validation"}{" "}
+                : job.type === "evaluate"
+                  ? "Evaluation"
+                  : "Validation"}{" "}
           <span class="muted">of</span> {job.source ? <a href={href.ref(job.source)}>{job.source}</a> : null}
         </h2>
         <StateBadge state={job.state} />

@@ -7,6 +7,7 @@ import { snippets } from "../lib/snippets";
 import { CopyButton, ErrorBox, formatBytes, formatDate, Loading, StateBadge, Tabs, Tag } from "../components/common";
 import { CorruptionTable, LinePlot } from "../components/Plot";
 import { LineageGraph } from "../components/Lineage";
+import { Evaluations } from "../components/Evaluation";
 import { JobForm } from "./JobForm";
 
 const TABS = [
@@ -25,6 +26,7 @@ const REPORT_TITLES: Record<string, string> = {
   validation: "Validation",
   distill: "Distillation",
   transfer: "Transfer",
+  evaluate: "Evaluation",
 };
 
 export function LearnwarePage({
@@ -341,9 +343,11 @@ function Reuse({ version }: { version: VersionView }) {
 
 function Reports({ version }: { version: VersionView }) {
   const plots = plotsOf(version.reports);
-  if (!plots.length) return <p class="muted">No reports yet. Run a robustness evaluation from “Run a job”.</p>;
+  if (!version.reports.length)
+    return <p class="muted">No reports yet. Evaluate this learnware on your data from “Run a job”.</p>;
   return (
     <div class="reports">
+      <Evaluations reports={version.reports} />
       {plots.map((plot, index) => (
         <section class="report" key={index}>
           <h2>{REPORT_TITLES[plot.type] ?? plot.type}</h2>

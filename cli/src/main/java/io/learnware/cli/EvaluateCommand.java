@@ -13,14 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code learnware evaluate owner/name[@ref] --dataset …}: a robustness evaluation (a job). */
+/**
+ * {@code learnware evaluate owner/name[@ref] --dataset …}: how good a learnware is on labelled data
+ * (an {@code evaluate} job). Before {@code learnware robustness} existed, {@code evaluate} asked
+ * for a robustness job; its robustness options still do, with a notice.
+ */
 @Command(
     name = "evaluate",
     description = {
-      "Ask the market to evaluate a classifier on your labelled data set (a robustness job):"
-          + " clean accuracy and calibration, Gaussian noise, FGSM and PGD attacks and, for"
-          + " images, corruptions. The report is kept on the version.",
-      "Prints the queued job; --wait follows it to its end."
+      "Ask the market to measure a learnware on your labelled data set, or on a bundled benchmark"
+          + " set (an evaluate job). Classifiers: accuracy, precision, recall and F1 per class, the"
+          + " confusion matrix, calibration (ECE). Regressors: MAE, RMSE, R² and quantiles of the"
+          + " residuals. The report is kept on the version, one per data set.",
+      "Prints the queued job; --wait follows it to its end and prints the figures as tables"
+          + " (--json: the job document). Noise and attacks: 'learnware robustness'."
     },
     sortOptions = false)
 final class EvaluateCommand implements Callable<Integer> {
@@ -35,57 +41,81 @@ final class EvaluateCommand implements Callable<Integer> {
   String source;
 
   @Option(
-      names = "--noise",
-      paramLabel = "SIGMA",
+      names = "--benchmark",
+      paramLabel = "NAME",
+      description =
+          "a labelled set bundled with the workers instead of --dataset: digits-test,"
+              + " fashion-mnist-test")
+  String benchmark;
+
+  @Option(
+      names = "--bins",
+      paramLabel = "N",
+      description = "classifiers: confidence bins of the calibration error (default 15)")
+  Integer bins;
+
+  @Option(
+      names = "--quantiles",
+      paramLabel = "Q",
       split = ",",
-      description = "standard deviations of Gaussian noise, e.g. 0.05,0.1")
+      description = "regressors: quantiles of the residuals (default 0.05,0.25,0.5,0.75,0.95)")
+  List<Double> quantiles;
+
+  // The options of 'evaluate' when it asked for a robustness job: hidden, and still honoured.
+  @Option(names = "--noise", split = ",", hidden = true)
   List<Double> noise;
 
-  @Option(
-      names = "--epsilons",
-      paramLabel = "EPS",
-      split = ",",
-      description = "L∞ budgets of FGSM and PGD, e.g. 0.05,0.1")
+  @Option(names = "--epsilons", split = ",", hidden = true)
   List<Double> epsilons;
 
-  @Option(names = "--pgd-steps", paramLabel = "N")
+  @Option(names = "--pgd-steps", hidden = true)
   Integer pgdSteps;
 
-  @Option(names = "--pgd-step-size", paramLabel = "A")
+  @Option(names = "--pgd-step-size", hidden = true)
   Double pgdStepSize;
 
-  @Option(names = "--random-start", negatable = true, description = "PGD from a random point")
+  @Option(names = "--random-start", negatable = true, hidden = true)
   Boolean randomStart;
 
-  @Option(
-      names = "--corruptions",
-      paramLabel = "NAME",
-      split = ",",
-      description = "image corruptions by name, or 'all'")
+  @Option(names = "--corruptions", split = ",", hidden = true)
   List<String> corruptions;
 
-  @Option(names = "--severities", paramLabel = "N", split = ",", description = "1..5")
+  @Option(names = "--severities", split = ",", hidden = true)
   List<Integer> severities;
 
   @Override
   public Integer call() throws IOException, LearnwareApiException {
     var ref = Arguments.learnware(spec, source, true);
     ObjectNode params = job.baseParams();
-    Params.put(params, "noise", noise);
-    Params.put(params, "epsilons", epsilons);
-    Params.put(params, "pgdSteps", pgdSteps);
-    Params.put(params, "pgdStepSize", pgdStepSize);
-    Params.put(params, "randomStart", randomStart);
-    if (corruptions != null) {
-      if (corruptions.equals(List.of("all"))) {
-        params.put("corruptions", "all");
-      } else {
-        Params.put(params, "corruptions", corruptions);
+    Params.put(params, "benchmark", benchmark);
+    boolean robustness =
+        noise != null
+            || epsilons != null
+            || pgdSteps != null
+            || pgdStepSize != null
+            || randomStart != null
+            || corruptions != null
+            || severities != null;
+    if (robustness) {
+      if (bins != null || quantiles != null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--bins and --quantiles are for evaluate jobs; the noise, attack and corruption"
+                + " options for 'learnware robustness'");
       }
+      spec.commandLine()
+          .getErr()
+          .println(
+              "notice: noise, attacks and corruptions moved to 'learnware robustness';"
+                  + " running a robustness job");
+      RobustnessCommand.put(
+          params, noise, epsilons, pgdSteps, pgdStepSize, randomStart, corruptions, severities);
+    } else {
+      Params.put(params, "bins", bins);
+      Params.put(params, "quantiles", quantiles);
     }
-    Params.put(params, "severities", severities);
     try (LearnwareClient client = server.client(null)) {
-      return job.run(client, "robustness", ref, params);
+      return job.run(client, robustness ? "robustness" : "evaluate", ref, params);
     }
   }
 }

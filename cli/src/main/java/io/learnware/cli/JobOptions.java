@@ -139,8 +139,13 @@ final class JobOptions {
       out.printf("error: %s%n", job.error());
     }
     if (job.result() != null && job.result().report() != null) {
-      out.println("report:");
-      Json.print(out, job.result().report());
+      JsonNode report = job.result().report();
+      if ("evaluate".equals(job.type()) && EvaluationText.handles(report)) {
+        EvaluationText.print(out, report);
+      } else {
+        out.println("report:");
+        Json.print(out, report);
+      }
     }
   }
 }

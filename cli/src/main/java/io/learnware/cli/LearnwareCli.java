@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
       DistillCommand.class,
       TransferCommand.class,
       EvaluateCommand.class,
+      RobustnessCommand.class,
       ReuseCommand.class,
       JobsCommand.class
     })

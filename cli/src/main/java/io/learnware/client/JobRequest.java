@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * {@code POST /jobs}: what to run on which learnware.
  *
- * @param type {@code validate}, {@code distill}, {@code transfer}, {@code robustness} or {@code
- *     reuse}
+ * @param type {@code validate}, {@code distill}, {@code transfer}, {@code robustness}, {@code
+ *     reuse} or {@code evaluate}
  * @param source {@code owner/name@ref}
  * @param dataset {@code owner/name} of one of the caller's data sets, or null
  * @param params the job type's parameters (see the API contract), or null for the defaults

@@ -37,6 +37,7 @@ public final class SpecValidator {
   private final Map<Integer, JsonSchema> schemasByVersion;
   private final JsonSchema rkmeSchema;
   private final JsonSchema robustnessSchema;
+  private final JsonSchema evaluateSchema;
 
   /**
    * Loads the schemas from the classpath.
@@ -63,6 +64,7 @@ public final class SpecValidator {
       this.rkmeSchema = load(factory, V1 + "#/$defs/rkmeTable", config);
       this.robustnessSchema =
           load(factory, SCHEMA_BASE + "robustness-report-v1.schema.json", config);
+      this.evaluateSchema = load(factory, SCHEMA_BASE + "evaluate-report-v1.schema.json", config);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot load the specification schemas", e);
     }
@@ -110,12 +112,6 @@ public final class SpecValidator {
   }
 
   /**
-   * All violations of a standalone statistical specification (e.g. the {@code statistical} member
-   * of a search request), canonical or in the package's format; pointers are relative to it. There
-   * is no input to compare its dimension with: callers that need a particular dimension check
-   * {@link RkmeSpec#dimension()} themselves.
-   */
-  /**
    * All violations of a robustness job's report ({@code schemas/robustness-report-v1.schema.json});
    * pointers are relative to it.
    */
@@ -125,6 +121,22 @@ public final class SpecValidator {
     return sorted(violations);
   }
 
+  /**
+   * All violations of an evaluate job's report ({@code schemas/evaluate-report-v1.schema.json});
+   * pointers are relative to it.
+   */
+  public List<Violation> validateEvaluateReport(JsonNode report) {
+    List<Violation> violations = new ArrayList<>();
+    addSchemaViolations(evaluateSchema, report, false, violations);
+    return sorted(violations);
+  }
+
+  /**
+   * All violations of a standalone statistical specification (e.g. the {@code statistical} member
+   * of a search request), canonical or in the package's format; pointers are relative to it. There
+   * is no input to compare its dimension with: callers that need a particular dimension check
+   * {@link RkmeSpec#dimension()} themselves.
+   */
   public List<Violation> validateStatistical(JsonNode statistical) {
     if (statistical == null) {
       return List.of(new Violation("", "must be a JSON object"));

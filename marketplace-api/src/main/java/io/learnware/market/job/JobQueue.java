@@ -424,6 +424,29 @@ public class JobQueue {
         throw new MarketException.InvalidInput(
             "/report", "a reuse report needs rows and learnwares (docs/reuse.md)");
       }
+    } else if (job.type.equals(JobTypes.EVALUATE)) {
+      // Which data set the figures belong to is the market's to say, not the worker's.
+      if (report.get("data") instanceof ObjectNode data) {
+        data.remove(List.of("dataset", "benchmark"));
+        if (job.dataset != null) {
+          data.put("dataset", job.dataset);
+        }
+        JsonNode benchmark = json(job.params, "/params").get("benchmark");
+        if (benchmark != null && benchmark.isTextual()) {
+          data.put("benchmark", benchmark.textValue());
+        }
+      }
+      List<Violation> violations = validator.validateEvaluateReport(report);
+      if (!violations.isEmpty()) {
+        throw new MarketException.InvalidInput(
+            "The evaluation report is invalid: " + violations.getFirst().message(),
+            violations.stream()
+                .map(v -> new Problem.Violation("/report" + v.pointer(), v.message()))
+                .toList());
+      }
+      if (job.sourceVersionId != null) {
+        learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+      }
     } else {
       List<Violation> violations = validator.validateRobustnessReport(report);
       if (!violations.isEmpty()) {

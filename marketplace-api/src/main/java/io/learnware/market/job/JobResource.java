@@ -45,7 +45,7 @@ public class JobResource {
   @Authenticated
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
-      summary = "Request a job: validate, distill, transfer, robustness or reuse",
+      summary = "Request a job: validate, distill, transfer, robustness, reuse or evaluate",
       description =
           "Answers 202 with the queued job. Jobs that create a version put it in `target`"
               + " (default: the source's name with a suffix, in the caller's namespace).")

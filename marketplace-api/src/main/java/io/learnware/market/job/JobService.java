@@ -150,6 +150,23 @@ public class JobService {
       throw new MarketException.InvalidInput(
           "/dataset", "a reuse job needs a data set to predict (labelled, to be measured)");
     }
+    if (request.type().equals(JobTypes.EVALUATE)) {
+      boolean benchmark = request.params() != null && request.params().has("benchmark");
+      if (request.dataset() == null && !benchmark) {
+        throw new MarketException.InvalidInput(
+            "/dataset",
+            "an evaluate job needs a labelled data set (owner/name), or a bundled benchmark set"
+                + " in params.benchmark");
+      }
+      if (request.dataset() != null && benchmark) {
+        throw new MarketException.InvalidInput(
+            "/params/benchmark", "name a data set or a benchmark set, not both");
+      }
+      if (benchmark && !request.params().get("benchmark").isTextual()) {
+        throw new MarketException.InvalidInput(
+            "/params/benchmark", "must be the name of a bundled benchmark set");
+      }
+    }
     if (request.type().equals(JobTypes.TRANSFER)) {
       if (request.dataset() == null) {
         throw new MarketException.InvalidInput(

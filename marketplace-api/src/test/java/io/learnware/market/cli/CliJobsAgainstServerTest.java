@@ -35,9 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job commands of the command line ({@code dataset upload}, {@code distill}, {@code evaluate},
- * {@code transfer}, {@code jobs list|show|watch|cancel}) in-process against the real market, with a
- * real DJL worker where a job has to run.
+ * The job commands of the command line ({@code dataset upload}, {@code distill}, {@code
+ * robustness}, {@code evaluate}, {@code transfer}, {@code jobs list|show|watch|cancel}) in-process
+ * against the real market, with a real DJL worker where a job has to run.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -49,13 +49,14 @@ class CliJobsAgainstServerTest {
 
   @Test
   @Order(3)
-  void distillAndEvaluateAreFollowedToTheirReports() throws Exception {
+  void distillRobustnessAndEvaluateAreFollowedToTheirReports() throws Exception {
     String token = Market.newUser("jobs");
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "digits").then().statusCode(201);
     Path narrow = Files.writeString(tmp.resolve("narrow.csv"), "a,b,label\n0.1,0.2,1\n0.3,0.4,0\n");
 
-    try (RunningWorker worker = RunningWorker.start(List.of("validate", "distill", "robustness"))) {
+    try (RunningWorker worker =
+        RunningWorker.start(List.of("validate", "distill", "robustness", "evaluate"))) {
       awaitUsable(owner + "/digits");
       Run dataset =
           cli(
@@ -98,9 +99,9 @@ class CliJobsAgainstServerTest {
       // The training rows with their labels: the student learns the teacher's digits well.
       assertThat(job.at("/result/report/fidelity").asDouble()).isGreaterThan(0.8);
 
-      Run evaluate =
+      Run robustness =
           cli(
-              "evaluate",
+              "robustness",
               owner + "/digits",
               "--token",
               token,
@@ -115,15 +116,42 @@ class CliJobsAgainstServerTest {
               "--wait",
               "--quiet");
 
-      assertThat(evaluate.exitCode).as(evaluate.err + evaluate.out).isZero();
-      List<String> lines = evaluate.out.lines().toList();
+      assertThat(robustness.exitCode).as(robustness.err + robustness.out).isZero();
+      List<String> lines = robustness.out.lines().toList();
       assertThat(lines.getFirst())
           .matches("job \\S+: robustness SUCCEEDED on " + owner + "/digits@1, .*");
       assertThat(lines).contains("report:");
-      JsonNode report = json(evaluate.out.substring(evaluate.out.indexOf("report:") + 7));
+      JsonNode report = json(robustness.out.substring(robustness.out.indexOf("report:") + 7));
       assertThat(report.at("/clean/accuracy").asDouble()).isGreaterThan(0.9);
       assertThat(report.at("/noise/0/sigma").asDouble()).isEqualTo(0.1);
       assertThat(report.at("/pgd/0/steps").asInt()).isEqualTo(3);
+
+      // The evaluate job on a bundled benchmark set: the digits teacher's test accuracy.
+      Run evaluate =
+          cli(
+              "evaluate",
+              owner + "/digits",
+              "--token",
+              token,
+              "--benchmark",
+              "digits-test",
+              "--wait",
+              "--quiet");
+
+      assertThat(evaluate.exitCode).as(evaluate.err + evaluate.out).isZero();
+      List<String> figures = evaluate.out.lines().toList();
+      assertThat(figures.getFirst())
+          .matches("job \\S+: evaluate SUCCEEDED on " + owner + "/digits@1, .*");
+      assertThat(figures.get(1)).isEqualTo("evaluated on the benchmark set digits-test: 360 rows");
+      assertThat(figures.get(2)).startsWith("accuracy 0.9167   macro precision ");
+      assertThat(figures).contains("confusion matrix (rows: true class, columns: predicted class)");
+      String evaluatedOn =
+          given()
+              .get("/api/v1/learnwares/{owner}/digits/versions/1", owner)
+              .then()
+              .extract()
+              .path("reports.find { it.type == 'evaluate' }.report.data.benchmark");
+      assertThat(evaluatedOn).isEqualTo("digits-test");
 
       // A job that fails: its error is printed and the exit code says so.
       Run upload =
@@ -158,7 +186,7 @@ class CliJobsAgainstServerTest {
     List<String> types = new ArrayList<>();
     json(list.out).forEach(j -> types.add(j.get("type").asText()));
     // Newest first; the validation was requested by the upload.
-    assertThat(types).containsExactly("distill", "robustness", "distill", "validate");
+    assertThat(types).containsExactly("distill", "evaluate", "robustness", "distill", "validate");
   }
 
   @Test

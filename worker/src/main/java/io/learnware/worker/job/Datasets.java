@@ -126,6 +126,47 @@ public final class Datasets {
     return new NewTask(raw.features(), labels, classes);
   }
 
+  /** Inputs and numeric targets, for a regressor. */
+  public record Targets(Matrix features, double[] targets) {}
+
+  /**
+   * Reads a CSV data set whose {@code label} column holds a regressor's numeric targets.
+   *
+   * @throws JobFailure when the data set has no label column, a label is not a finite number, or
+   *     the data set holds IDX images (whose labels are classes)
+   */
+  public static Targets readTargets(
+      Path file, LearnwareSpec source, int inputs, String role, ProgressListener progress)
+      throws JobFailure, IOException {
+    if (IdxFiles.isImages(file)) {
+      throw new JobFailure(
+          "the data set holds IDX images, whose labels are classes; a regressor needs a CSV data"
+              + " set with a numeric \"%s\" column".formatted(LABEL_COLUMN));
+    }
+    Raw raw = readRaw(file, null, source, inputs, role, progress);
+    if (raw.cells() == null) {
+      throw new JobFailure(
+          "the data set has no targets: give the CSV a numeric column named \"%s\""
+              .formatted(LABEL_COLUMN));
+    }
+    double[] targets = new double[raw.cells().size()];
+    for (int row = 0; row < targets.length; row++) {
+      String cell = raw.cells().get(row).strip();
+      double value;
+      try {
+        value = Double.parseDouble(cell);
+      } catch (NumberFormatException e) {
+        value = Double.NaN;
+      }
+      if (!Double.isFinite(value)) {
+        throw new JobFailure(
+            "data row %d: the target \"%s\" is not a finite number".formatted(row + 1, cell));
+      }
+      targets[row] = value;
+    }
+    return new Targets(raw.features(), targets);
+  }
+
   private static Raw readRaw(
       Path file,
       Path labelsFile,

@@ -1,0 +1,202 @@
+package io.learnware.worker.evaluate;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.Task;
+import io.learnware.spec.data.ProgressListener;
+import io.learnware.worker.job.BenchmarkSets;
+import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.JobContext;
+import io.learnware.worker.job.JobFailure;
+import io.learnware.worker.job.JobHandler;
+import io.learnware.worker.job.JobOutcome;
+import io.learnware.worker.job.JobParams;
+import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.LoadedModel;
+import io.learnware.worker.model.ModelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code evaluate} job: a classifier or a single-output regressor on a labelled data set (the
+ * job's, or a bundled benchmark set named in {@code params.benchmark}), measured by {@link
+ * Evaluation}. Parameters: {@code benchmark}, {@code bins} (classifiers), {@code quantiles}
+ * (regressors). It creates no version; the report goes on the evaluated one. See docs/evaluate.md.
+ */
+public final class EvaluateHandler implements JobHandler {
+
+  public static final String TYPE = "evaluate";
+
+  private static final Set<String> PARAMETERS = Set.of("benchmark", "bins", "quantiles");
+  private static final String ROLE = "the model";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JobOutcome run(JobContext context) throws Exception {
+    LearnwareSpec source = context.source();
+    boolean classifier = source.task() == Task.CLASSIFICATION;
+    if (!classifier && source.task() != Task.REGRESSION) {
+      throw new JobFailure(
+          "evaluate measures classifiers and regressors; this learnware's task is "
+              + source.task().jsonName());
+    }
+    if (!classifier && source.output().dimension() != 1) {
+      throw new JobFailure(
+          "evaluate measures regressors with one output; this one has "
+              + source.output().dimension());
+    }
+    JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
+    Evaluation.Builder evaluation = Evaluation.builder();
+    try {
+      if (params.has("bins")) {
+        only(classifier, "bins", "classifiers");
+        evaluation.optBins(params.clampedInt("bins"));
+      }
+      if (params.has("quantiles")) {
+        only(!classifier, "quantiles", "regressors");
+        evaluation.optQuantiles(numbers(params.get("quantiles"), "quantiles"));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    InputShape shape;
+    try {
+      shape = InputShape.of(source);
+    } catch (ModelException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
+
+    JobProgress progress = context.progress();
+    ProgressListener reading =
+        (read, total) -> progress.report(0.1 * read / Math.max(1, total), "reading the data set");
+    String benchmark = benchmark(params, context);
+    Path data;
+    Path labels;
+    if (benchmark != null) {
+      BenchmarkSets.SetFiles files = BenchmarkSets.write(benchmark, context.workDir());
+      data = files.data();
+      labels = files.labels().orElse(null);
+    } else {
+      data = context.dataset().orElseThrow();
+      labels = context.datasetLabels().orElse(null);
+    }
+    int rows;
+    try {
+      if (classifier) {
+        Datasets.Labelled set = Datasets.read(data, labels, source, shape.size(), ROLE, reading);
+        if (set.labels() == null) {
+          throw new JobFailure(
+              "the data set has no labels: give a CSV column named \"label\" or IDX labels");
+        }
+        evaluation
+            .setData(set.features(), set.labels())
+            .optLabels(source.output().labels())
+            .optClasses(source.output().dimension());
+        rows = set.labels().length;
+      } else {
+        Datasets.Targets set = Datasets.readTargets(data, source, shape.size(), ROLE, reading);
+        evaluation.setData(set.features(), set.targets());
+        rows = set.targets().length;
+      }
+    } catch (JobFailure e) {
+      if (benchmark == null) {
+        throw e;
+      }
+      throw new JobFailure(
+          "the benchmark set \"%s\" (%s) does not fit this learnware: %s"
+              .formatted(benchmark, BenchmarkSets.AVAILABLE.get(benchmark), e.getMessage()),
+          e);
+    }
+    if (rows == 0) {
+      throw new JobFailure("the data set has no rows");
+    }
+
+    EvaluationReport report;
+    try (LoadedModel model = LoadedModel.load(context.sourceModel(), source, device)) {
+      progress.report(0.1, "running the model on %d rows".formatted(rows));
+      report =
+          evaluation
+              .setModel(model::predict)
+              .optListener(
+                  (done, total) -> {
+                    progress.checkCancelled();
+                    progress.report(
+                        0.1 + 0.85 * done / total,
+                        "ran the model on %d of %d rows".formatted(done, total));
+                  })
+              .build()
+              .run();
+    } catch (IllegalArgumentException e) {
+      throw new JobFailure(e.getMessage(), e);
+    } catch (ModelException e) {
+      throw new JobFailure("the model does not run: " + e.getMessage(), e);
+    }
+    progress.report(1, "done");
+    report = report.withData(new EvaluationReport.Data(rows, null, benchmark));
+    return new JobOutcome(
+        report.toJson(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+  }
+
+  /** The bundled set the job names instead of a data set, or null when it names a data set. */
+  private static String benchmark(JobParams params, JobContext context) throws JobFailure {
+    if (!params.has("benchmark")) {
+      if (context.dataset().isEmpty()) {
+        throw new JobFailure(
+            "evaluate needs a labelled data set: upload one (POST /datasets) and name it in the"
+                + " job, or name a bundled benchmark set in params.benchmark (%s)"
+                    .formatted(String.join(", ", BenchmarkSets.AVAILABLE.keySet())));
+      }
+      return null;
+    }
+    JsonNode name = params.get("benchmark");
+    if (!name.isTextual()) {
+      throw new JobFailure("benchmark must be the name of a bundled set, got " + name);
+    }
+    if (context.dataset().isPresent()) {
+      throw new JobFailure("name a data set or a benchmark set, not both");
+    }
+    if (!BenchmarkSets.AVAILABLE.containsKey(name.asText())) {
+      throw new JobFailure(
+          "there is no bundled benchmark set \"%s\"; there are %s"
+              .formatted(name.asText(), String.join(", ", BenchmarkSets.AVAILABLE.keySet())));
+    }
+    return name.asText();
+  }
+
+  private static void only(boolean applies, String parameter, String kind) throws JobFailure {
+    if (!applies) {
+      throw new JobFailure("%s is a parameter for %s only".formatted(parameter, kind));
+    }
+  }
+
+  private static List<Double> numbers(JsonNode value, String name) throws JobFailure {
+    if (!value.isArray()) {
+      throw new JobFailure(name + " must be a list of numbers, got " + value);
+    }
+    List<Double> out = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isNumber()) {
+        throw new JobFailure(name + " must be numbers, got " + item);
+      }
+      out.add(item.doubleValue());
+    }
+    return out;
+  }
+}
