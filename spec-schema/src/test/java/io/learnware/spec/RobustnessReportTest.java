@@ -20,6 +20,11 @@ class RobustnessReportTest {
                      "fgsm": [{"epsilon": 0.1, "accuracy": 0.4333}],
                      "pgd": [{"epsilon": 0.1, "steps": 10, "accuracy": 0.3917}],
                      "corruptions": [{"name": "gaussian_noise", "severity": 3, "accuracy": 0.8}],
+                     "attacks": [
+                       {"name": "fgsm", "ran": true, "reason": "white-box"},
+                       {"name": "square", "ran": false, "reason": "not asked for"}],
+                     "blackBox": [{"attack": "square", "epsilon": 0.1, "accuracy": 0.4,
+                       "queries": 300, "meanQueries": 161.0, "p": 0.05}],
                      "fooling": {"classesFooled": 1, "target": 0.99, "generationsRun": 15,
                        "evaluations": 1600, "typicalNearestDistance": 1.03,
                        "perClass": [
@@ -38,6 +43,9 @@ class RobustnessReportTest {
                 json(
                     """
                     {"noise": [{"sigma": -1, "accuracy": 0.5}],
+                     "attacks": [{"name": "pgd", "ran": "no"}],
+                     "blackBox": [{"attack": "square", "epsilon": 0.1, "accuracy": 0.4,
+                       "queries": 0}],
                      "corruptions": [{"name": "blur", "severity": 6, "accuracy": 0.5}],
                      "fooling": {"classesFooled": -1, "perClass": [
                        {"label": 3, "fooled": "yes", "bestConfidence": 1.5, "generations": 2,
@@ -45,6 +53,9 @@ class RobustnessReportTest {
                        {"label": "4", "fooled": true, "bestConfidence": 0.995}]}}""")))
         .extracting(Violation::pointer)
         .containsExactly(
+            "/attacks/0/ran",
+            "/attacks/0/reason",
+            "/blackBox/0/queries",
             "/clean",
             "/corruptions/0/severity",
             "/fooling/classesFooled",

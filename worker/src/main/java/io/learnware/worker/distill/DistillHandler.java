@@ -1,7 +1,6 @@
 package io.learnware.worker.distill;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.spec.DataType;
@@ -22,9 +21,8 @@ import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelSource;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,7 +102,6 @@ public final class DistillHandler implements JobHandler {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
     }
-    int classes = source.output().dimension();
     JobProgress progress = context.progress();
     Distillation.Builder builder =
         Distillation.builder()
@@ -132,7 +129,7 @@ public final class DistillHandler implements JobHandler {
       throw new JobFailure(e.getMessage(), e);
     }
 
-    try (Teacher teacher = teacher(context, shape, classes, device)) {
+    try (Teacher teacher = teacher(context, device)) {
       DistillationResult result;
       try {
         progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
@@ -168,24 +165,14 @@ public final class DistillHandler implements JobHandler {
     }
   }
 
-  private static Teacher teacher(JobContext context, InputShape shape, int classes, Device device)
-      throws JobFailure, IOException {
-    Path file = context.sourceModel();
-    var model = context.source().model();
+  private static Teacher teacher(JobContext context, Device device) throws JobFailure, IOException {
     try {
-      return switch (model.format()) {
-        case TORCHSCRIPT -> TorchScriptTeacher.load(file, shape, classes, device);
-        case DJL, XGBOOST ->
-            new StudentTeacher(
-                Students.load(file, model.format(), model.architecture(), shape, classes, device),
-                shape,
-                classes,
-                Files.size(file));
-        case ONNX ->
-            throw new JobFailure(
-                "ONNX teachers cannot be distilled yet; offer the model as TorchScript");
-      };
-    } catch (MalformedModelException | ModelException e) {
+      return Teacher.load(
+          ModelSource.forSpec(context.source(), context.sourceModel())
+              .optFiles(context.sourceFiles())
+              .optDevice(device)
+              .build());
+    } catch (ModelException e) {
       throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
     }
   }

@@ -1,19 +1,22 @@
 package io.learnware.worker.distill;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
@@ -161,17 +164,19 @@ public final class Distillation {
     }
 
     DistillationReport report;
-    try (Student student =
-        Students.load(
-            trained.artifact(),
-            format,
-            spec.architecture(),
-            teacher.inputShape(),
-            teacher.outputDimension(),
-            settings.device)) {
+    try (RunnableModel student =
+        ModelRuntime.load(
+            ModelSource.builder()
+                .setArtifact(trained.artifact())
+                .setFormat(format)
+                .optArchitecture(spec.architecture())
+                .setInputShape(teacher.inputShape())
+                .optOutputDimension(teacher.outputDimension())
+                .optDevice(settings.device)
+                .build())) {
       report = measure(teacher, student, trained, heldOut, train.rows(), hp);
-    } catch (MalformedModelException e) {
-      throw new IllegalStateException("the student just saved does not load back", e);
+    } catch (ModelException e) {
+      throw new IllegalStateException("the student just saved does not load back or run", e);
     }
     return new DistillationResult(trained.artifact(), format, spec.architecture(), report, x);
   }
@@ -197,14 +202,14 @@ public final class Distillation {
 
   private DistillationReport measure(
       Teacher teacher,
-      Student student,
+      RunnableModel student,
       TrainedArtifact trained,
       TransferSet heldOut,
       int trainRows,
       Hyperparameters hp)
-      throws IOException {
+      throws IOException, ModelException {
     int k = heldOut.classes();
-    float[] studentLogits = student.logits(heldOut.inputs(), heldOut.rows());
+    float[] studentLogits = student.predict(heldOut.inputs(), heldOut.rows());
     int[] studentTop = SoftTargets.argmax(studentLogits, k);
     int[] teacherTop = SoftTargets.argmax(heldOut.teacherLogits(), k);
     Double accuracy = null;
@@ -220,20 +225,23 @@ public final class Distillation {
     double studentMicros =
         IntraOpThreads.one(
             true,
-            () -> microsPerSample(rows -> student.logits(rows, timedRows), timedInputs, timedRows));
+            () ->
+                microsPerSample(rows -> student.predict(rows, timedRows), timedInputs, timedRows));
     double teacherMicros =
         IntraOpThreads.one(
             true,
             () -> microsPerSample(rows -> teacher.logits(rows, timedRows), timedInputs, timedRows));
-    long studentParameters = student.parameterCount();
-    long teacherParameters = teacher.parameterCount();
+    long studentParameters = student.parameterCount().orElseThrow(); // the market's own formats
+    OptionalLong teacherParameters = teacher.parameterCount();
     long studentBytes = Files.size(trained.artifact());
     return new DistillationReport(
         SoftTargets.agreement(studentTop, teacherTop),
         accuracy,
         teacherAccuracy,
         SoftTargets.meanKl(heldOut.teacherLogits(), studentLogits, k, hp.temperature()),
-        (double) studentParameters / teacherParameters,
+        teacherParameters.isPresent()
+            ? (double) studentParameters / teacherParameters.getAsLong()
+            : null,
         (double) studentBytes / teacher.artifactBytes(),
         studentMicros / teacherMicros,
         trained.history(),
@@ -244,16 +252,22 @@ public final class Distillation {
         trainRows,
         heldOut.rows(),
         studentParameters,
-        teacherParameters,
+        teacherParameters.isPresent() ? teacherParameters.getAsLong() : null,
         studentBytes,
         teacher.artifactBytes(),
         studentMicros,
         teacherMicros);
   }
 
+  /** A model's outputs for a batch of rows, timed by {@link #microsPerSample}. */
+  @FunctionalInterface
+  private interface Inference {
+    float[] apply(float[] rows) throws ModelException;
+  }
+
   /** The median time of one call on {@code inputs}, per row, after warm-up calls. */
-  private static double microsPerSample(
-      Function<float[], float[]> model, float[] inputs, int rows) {
+  private static double microsPerSample(Inference model, float[] inputs, int rows)
+      throws ModelException {
     for (int i = 0; i < LATENCY_WARMUP; i++) {
       model.apply(inputs);
     }

@@ -12,7 +12,8 @@ import java.util.List;
  * @param accuracy the student's accuracy on the held-out rows' labels; {@code null} without labels
  * @param teacherAccuracy the teacher's accuracy on the same rows; {@code null} without labels
  * @param kl mean {@code KL(softmax(teacher/T) ‖ softmax(student/T))} in nats
- * @param parameterRatio student parameters / teacher parameters
+ * @param parameterRatio student parameters / teacher parameters; {@code null} when the teacher's
+ *     parameters cannot be counted (an ONNX graph whose weights are {@code Constant} nodes)
  * @param sizeRatio student artifact bytes / teacher artifact bytes
  * @param latencyRatio student / teacher inference time per sample
  * @param history one entry per epoch (per boosting round for tree students)
@@ -26,7 +27,7 @@ public record DistillationReport(
     Double accuracy,
     Double teacherAccuracy,
     double kl,
-    double parameterRatio,
+    Double parameterRatio,
     double sizeRatio,
     double latencyRatio,
     List<Epoch> history,
@@ -37,7 +38,7 @@ public record DistillationReport(
     int trainRows,
     int heldOutRows,
     long studentParameters,
-    long teacherParameters,
+    Long teacherParameters,
     long studentBytes,
     long teacherBytes,
     double studentMicrosPerSample,

@@ -22,10 +22,20 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.learnware.spec.ModelFormat;
+import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.Batches;
+import io.learnware.worker.model.BlockBackbone;
+import io.learnware.worker.model.BlockGradients;
+import io.learnware.worker.model.CapabilityException;
+import io.learnware.worker.model.Differentiable;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelLoader;
+import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.ParameterCounts;
+import io.learnware.worker.model.RunnableModel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +47,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -44,9 +56,10 @@ import java.util.SplittableRandom;
  * between them) or a CNN ({@link StudentSpec.Cnn}, 3×3 {@link Conv2d} layers with ReLU and 2×2 max
  * pooling, then a {@link Linear} layer), trained with the PyTorch engine by one distillation loop
  * and saved with {@link Model#save} (a {@code .params} file that starts with {@code DJL@}; format
- * {@code djl}).
+ * {@code djl}). Loaded, it is a {@link RunnableModel} with gradients and, when it has layers before
+ * its last, a backbone.
  */
-public final class DjlStudent implements Student {
+public final class DjlStudent implements RunnableModel {
 
   /** The artifact's file name in the output directory. */
   static final String FILE_NAME = "student.params";
@@ -73,14 +86,55 @@ public final class DjlStudent implements Student {
 
   private final Model model;
   private final ParameterStore parameterStore;
+  private final StudentSpec spec;
   private final InputShape input;
   private final int classes;
+  private Backbone backbone;
+  private Differentiable differentiable;
 
-  private DjlStudent(Model model, InputShape input, int classes) {
+  private DjlStudent(Model model, StudentSpec spec, InputShape input, int classes) {
     this.model = model;
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    this.spec = spec;
     this.input = input;
     this.classes = classes;
+  }
+
+  /** Loads the market's DJL networks of type {@code mlp} and {@code cnn}. */
+  public static final class Loader implements ModelLoader {
+    @Override
+    public ModelFormat format() {
+      return ModelFormat.DJL;
+    }
+
+    @Override
+    public Set<String> architectures() {
+      return Set.of(StudentSpec.Mlp.TYPE, StudentSpec.Cnn.TYPE);
+    }
+
+    @Override
+    public RunnableModel load(ModelSource source) throws ModelException {
+      StudentSpec spec;
+      try {
+        spec = StudentSpec.parse(source.architecture());
+      } catch (IllegalArgumentException e) {
+        throw new ModelException("model.architecture: " + e.getMessage(), e);
+      }
+      if (spec instanceof StudentSpec.Cnn cnn && source.inputShape().dims().size() != 3) {
+        throw new ModelException(
+            "a %s model needs image inputs (channels, height and width)".formatted(cnn.describe()));
+      }
+      try {
+        return DjlStudent.load(
+            source.artifact(),
+            spec,
+            source.inputShape(),
+            source.requireOutputDimension(),
+            source.device());
+      } catch (IOException | MalformedModelException e) {
+        throw new ModelException(e.getMessage(), e);
+      }
+    }
   }
 
   /** The block of an architecture; input sizes are inferred when it is initialised or loaded. */
@@ -139,7 +193,7 @@ public final class DjlStudent implements Student {
    * Rebuilds the block of {@code spec} and loads the parameters {@link #train} saved.
    *
    * @param params the artifact, under any file name
-   * @param input one sample's shape: a table row for an MLP, channels × height × width for a CNN
+   * @param input one sample's shape; an MLP sees it as a flat row
    * @param classes the output dimension (the specification's {@code output.dimension})
    * @throws MalformedModelException if the file is not a DJL parameter file or does not fit the
    *     architecture
@@ -147,9 +201,10 @@ public final class DjlStudent implements Student {
   public static DjlStudent load(
       Path params, StudentSpec spec, InputShape input, int classes, Device device)
       throws IOException, MalformedModelException {
+    InputShape shape = spec instanceof StudentSpec.Mlp ? InputShape.table(input.size()) : input;
     SequentialBlock block;
     try {
-      block = block(spec, input, classes);
+      block = block(spec, shape, classes);
     } catch (IllegalArgumentException e) {
       throw new MalformedModelException(e.getMessage(), e);
     }
@@ -166,9 +221,8 @@ public final class DjlStudent implements Student {
       Files.createSymbolicLink(named, params.toAbsolutePath());
       model.setBlock(block);
       model.load(dir, MODEL_NAME);
-      InputShape shape = spec instanceof StudentSpec.Mlp ? tableInput(input, model) : input;
       checkLayers(model.getBlock(), spec, shape, classes, params);
-      return new DjlStudent(model, shape, classes);
+      return new DjlStudent(model, spec, shape, classes);
     } catch (EOFException e) {
       // A block with more layers than the file reads past its end.
       model.close();
@@ -186,20 +240,13 @@ public final class DjlStudent implements Student {
   }
 
   /**
-   * An MLP sees flat rows: as many as {@code input} holds, or without it as many as the first
-   * layer's weight takes.
+   * The block a transferred model rebuilds for the backbone of {@code spec} (its layers but the
+   * last, parameters to load).
    */
-  private static InputShape tableInput(InputShape input, Model model) {
-    if (input != null) {
-      return InputShape.table(input.size());
-    }
-    for (Pair<String, Block> child : model.getBlock().getChildren()) {
-      if (child.getValue() instanceof Linear linear) {
-        return InputShape.table(
-            Math.toIntExact(linear.getParameters().get("weight").getArray().getShape().get(1)));
-      }
-    }
-    throw new IllegalStateException("an MLP without a linear layer");
+  public static SequentialBlock trunk(StudentSpec spec, InputShape input) {
+    SequentialBlock block = block(spec, input, 1);
+    block.removeLastBlock();
+    return block;
   }
 
   /**
@@ -390,7 +437,7 @@ public final class DjlStudent implements Student {
   }
 
   @Override
-  public float[] logits(float[] inputs, int rows) {
+  public float[] predict(float[] inputs, int rows) {
     return Batches.forward(
         model.getNDManager(),
         inputs,
@@ -401,22 +448,52 @@ public final class DjlStudent implements Student {
         x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
   }
 
-  /**
-   * The network with its loaded parameters, e.g. for transfer learning to replace its last layer;
-   * it stays owned (and closed) by this student.
-   */
-  public SequentialBlock network() {
-    return (SequentialBlock) model.getBlock();
-  }
-
-  /** The manager that holds the network's parameters. */
-  public NDManager manager() {
-    return model.getNDManager();
+  @Override
+  public ModelFormat format() {
+    return ModelFormat.DJL;
   }
 
   @Override
-  public long parameterCount() {
-    return ParameterCounts.of(model.getBlock());
+  public InputShape inputShape() {
+    return input;
+  }
+
+  @Override
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
+
+  @Override
+  public OptionalLong parameterCount() {
+    return OptionalLong.of(ParameterCounts.of(model.getBlock()));
+  }
+
+  /**
+   * The network without its last layer, sharing its parameters; the network itself is unchanged.
+   *
+   * @throws CapabilityException for an MLP without hidden layers (softmax regression)
+   */
+  @Override
+  public Backbone backbone() throws CapabilityException {
+    if (spec instanceof StudentSpec.Mlp mlp && mlp.hidden().isEmpty()) {
+      throw new CapabilityException(
+          "a %s has no layers to keep once its last one is replaced".formatted(spec.describe()));
+    }
+    if (backbone == null) {
+      List<Block> layers = model.getBlock().getChildren().values();
+      SequentialBlock trunk = new SequentialBlock();
+      layers.subList(0, layers.size() - 1).forEach(trunk::add);
+      backbone = new BlockBackbone(model.getNDManager(), trunk, input, spec.architecture());
+    }
+    return backbone;
+  }
+
+  @Override
+  public Differentiable differentiable() {
+    if (differentiable == null) {
+      differentiable = new BlockGradients(model.getNDManager(), model.getBlock(), input);
+    }
+    return differentiable;
   }
 
   @Override

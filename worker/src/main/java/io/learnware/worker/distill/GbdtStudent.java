@@ -1,6 +1,16 @@
 package io.learnware.worker.distill;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import io.learnware.spec.ModelFormat;
+import io.learnware.worker.model.Backbone;
+import io.learnware.worker.model.CapabilityException;
+import io.learnware.worker.model.Differentiable;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelLoader;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -27,9 +39,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *
  * <p>All classes live in one XGBoost multi-target model (a tree per class per boosting round), so
  * the artifact is a single UBJSON model file that any XGBoost ≥ 2.0 loads and that predicts a
- * vector of logits per row.
+ * vector of logits per row. Trees run on the CPU and have neither gradients nor a feature layer.
  */
-public final class GbdtStudent implements Student {
+public final class GbdtStudent implements RunnableModel {
 
   /** The artifact's file name in the output directory. */
   static final String FILE_NAME = "student.ubj";
@@ -41,20 +53,51 @@ public final class GbdtStudent implements Student {
   static final double DEFAULT_ETA = 0.3;
 
   private final Booster booster;
+  private final InputShape input;
   private final int classes;
 
-  private GbdtStudent(Booster booster, int classes) {
+  private GbdtStudent(Booster booster, InputShape input, int classes) {
     this.booster = booster;
+    this.input = input;
     this.classes = classes;
+  }
+
+  /** Loads the market's boosted trees ({@code xgboost}, type {@code gbdt}). */
+  public static final class Loader implements ModelLoader {
+    @Override
+    public ModelFormat format() {
+      return ModelFormat.XGBOOST;
+    }
+
+    @Override
+    public Set<String> architectures() {
+      return Set.of(StudentSpec.Gbdt.TYPE);
+    }
+
+    @Override
+    public Device device(Device requested) {
+      return Device.cpu();
+    }
+
+    @Override
+    public RunnableModel load(ModelSource source) throws ModelException {
+      try {
+        return GbdtStudent.load(
+            source.artifact(), source.inputShape(), source.requireOutputDimension());
+      } catch (IOException | MalformedModelException e) {
+        throw new ModelException(e.getMessage(), e);
+      }
+    }
   }
 
   /**
    * Loads a model {@link #train} saved.
    *
-   * @throws MalformedModelException if XGBoost cannot read the file or it predicts a number of
-   *     outputs other than {@code classes}
+   * @throws MalformedModelException if XGBoost cannot read the file, it takes another number of
+   *     features than {@code input} holds or predicts a number of outputs other than {@code
+   *     classes}
    */
-  public static GbdtStudent load(Path file, int classes)
+  public static GbdtStudent load(Path file, InputShape input, int classes)
       throws IOException, MalformedModelException {
     Booster booster;
     try {
@@ -62,9 +105,13 @@ public final class GbdtStudent implements Student {
     } catch (XGBoostError e) {
       throw new MalformedModelException(file + " is not an XGBoost model: " + e.getMessage(), e);
     }
-    GbdtStudent student = new GbdtStudent(booster, classes);
+    GbdtStudent student = new GbdtStudent(booster, input, classes);
     try {
       int features = Math.toIntExact(booster.getNumFeature());
+      if (features != input.size()) {
+        throw new MalformedModelException(
+            "%s takes %d features; the input has %d".formatted(file, features, input.size()));
+      }
       int outputs = booster.inplace_predict(new float[features], 1, features, Float.NaN)[0].length;
       if (outputs != classes) {
         throw new MalformedModelException(
@@ -160,12 +207,15 @@ public final class GbdtStudent implements Student {
   }
 
   @Override
-  public float[] logits(float[] inputs, int rows) {
+  public float[] predict(float[] inputs, int rows) throws ModelException {
+    if (rows == 0) {
+      return new float[0];
+    }
     float[][] predicted;
     try {
-      predicted = booster.inplace_predict(inputs, rows, inputs.length / rows, Float.NaN);
+      predicted = booster.inplace_predict(inputs, rows, input.size(), Float.NaN);
     } catch (XGBoostError e) {
-      throw new IllegalStateException("XGBoost prediction failed: " + e.getMessage(), e);
+      throw new ModelException("XGBoost prediction failed: " + e.getMessage(), e);
     }
     float[] out = new float[rows * classes];
     for (int row = 0; row < rows; row++) {
@@ -174,18 +224,47 @@ public final class GbdtStudent implements Student {
     return out;
   }
 
+  @Override
+  public ModelFormat format() {
+    return ModelFormat.XGBOOST;
+  }
+
+  @Override
+  public InputShape inputShape() {
+    return input;
+  }
+
+  @Override
+  public Device device() {
+    return Device.cpu();
+  }
+
   /** Tree nodes: a split (feature and threshold) or a leaf value each. */
   @Override
-  public long parameterCount() {
+  public OptionalLong parameterCount() {
     try {
       long nodes = 0;
       for (String tree : booster.getModelDump("", false)) {
         nodes += tree.lines().filter(line -> !line.isBlank()).count();
       }
-      return nodes;
+      return OptionalLong.of(nodes);
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost model dump failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Backbone backbone() throws CapabilityException {
+    throw new CapabilityException(
+        "boosted trees have no feature layer to keep: their only outputs are the per-class sums of"
+            + " leaf values");
+  }
+
+  @Override
+  public Differentiable differentiable() throws CapabilityException {
+    throw new CapabilityException(
+        "no gradients through boosted trees: their outputs are piecewise constant in the inputs"
+            + " (zero gradient almost everywhere)");
   }
 
   @Override

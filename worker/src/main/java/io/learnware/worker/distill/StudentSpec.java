@@ -26,6 +26,9 @@ public sealed interface StudentSpec {
    */
   record Mlp(List<Integer> hidden) implements StudentSpec {
 
+    /** The architecture's {@code type}. */
+    public static final String TYPE = "mlp";
+
     /** The contract's example: one hidden layer of 64 units. */
     public static final List<Integer> DEFAULT_HIDDEN = List.of(64);
 
@@ -46,7 +49,7 @@ public sealed interface StudentSpec {
 
     @Override
     public ObjectNode architecture() {
-      ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", "mlp");
+      ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", TYPE);
       hidden.forEach(node.putArray("hidden")::add);
       return node;
     }
@@ -63,6 +66,9 @@ public sealed interface StudentSpec {
    * maps are flattened into a linear layer to the teacher's output dimension.
    */
   record Cnn(List<Integer> channels) implements StudentSpec {
+
+    /** The architecture's {@code type}. */
+    public static final String TYPE = "cnn";
 
     /** Two convolutions, as for 8×8 digits: 8 → 4 → 2 pixels a side. */
     public static final List<Integer> DEFAULT_CHANNELS = List.of(8, 16);
@@ -83,7 +89,7 @@ public sealed interface StudentSpec {
 
     @Override
     public ObjectNode architecture() {
-      ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", "cnn");
+      ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", TYPE);
       channels.forEach(node.putArray("channels")::add);
       return node;
     }
@@ -101,6 +107,9 @@ public sealed interface StudentSpec {
    * @param dart whether to boost with dropout (DART, Rashmi &amp; Gilad-Bachrach 2015)
    */
   record Gbdt(int trees, int maxDepth, boolean dart) implements StudentSpec {
+
+    /** The architecture's {@code type}. */
+    public static final String TYPE = "gbdt";
 
     public static final int DEFAULT_TREES = 200;
     public static final int DEFAULT_MAX_DEPTH = 6;
@@ -120,7 +129,7 @@ public sealed interface StudentSpec {
     public ObjectNode architecture() {
       return JsonNodeFactory.instance
           .objectNode()
-          .put("type", "gbdt")
+          .put("type", TYPE)
           .put("trees", trees)
           .put("maxDepth", maxDepth)
           .put("dart", dart);

@@ -15,8 +15,10 @@ import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +131,12 @@ public final class EvaluateHandler implements JobHandler {
     }
 
     EvaluationReport report;
-    try (LoadedModel model = LoadedModel.load(context.sourceModel(), source, device)) {
+    try (RunnableModel model =
+        ModelRuntime.load(
+            ModelSource.forSpec(source, context.sourceModel())
+                .optFiles(context.sourceFiles())
+                .optDevice(device)
+                .build())) {
       progress.report(0.1, "running the model on %d rows".formatted(rows));
       report =
           evaluation

@@ -6,14 +6,12 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,17 +21,13 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * A model loaded with DJL, offline, for batch inference on a {@link Matrix} of samples: TorchScript
- * on the PyTorch engine, ONNX on the ONNX Runtime engine (CPU). Not thread-safe: use one instance
- * per thread.
+ * A model that carries its own graph, loaded with DJL offline: TorchScript on the PyTorch engine,
+ * ONNX on the ONNX Runtime engine (CPU). Not thread-safe: use one instance per thread.
  *
  * <p>Every batch runs in its own sub-manager of the model's manager that is closed when the batch
  * is done, so native memory stays flat however many batches run.
  */
-public final class LoadedModel implements AutoCloseable {
-
-  /** Rows per forward pass of {@link #predict(Matrix)}. */
-  public static final int DEFAULT_BATCH_SIZE = 256;
+public final class LoadedModel implements RunnableModel {
 
   private final Model model;
   private final ModelFormat format;
@@ -42,6 +36,7 @@ public final class LoadedModel implements AutoCloseable {
   private final ParameterStore parameterStore;
   private final OptionalLong parameterCount;
   private final Path workDir;
+  private Differentiable differentiable;
 
   private LoadedModel(
       Model model,
@@ -58,74 +53,58 @@ public final class LoadedModel implements AutoCloseable {
     this.workDir = workDir;
   }
 
+  /** Loads TorchScript files ({@code torchscript}). */
+  public static final class TorchScriptLoader implements ModelLoader {
+    @Override
+    public ModelFormat format() {
+      return ModelFormat.TORCHSCRIPT;
+    }
+
+    @Override
+    public java.util.Set<String> architectures() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public RunnableModel load(ModelSource source) throws ModelException {
+      return torchScript(source.artifact(), source.inputShape(), source.device());
+    }
+  }
+
+  /** Loads ONNX files ({@code onnx}) on the CPU. */
+  public static final class OnnxLoader implements ModelLoader {
+    @Override
+    public ModelFormat format() {
+      return ModelFormat.ONNX;
+    }
+
+    @Override
+    public java.util.Set<String> architectures() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public Device device(Device requested) {
+      return Device.cpu();
+    }
+
+    @Override
+    public RunnableModel load(ModelSource source) throws ModelException {
+      return onnx(source.artifact(), source.inputShape());
+    }
+  }
+
   /**
-   * Loads the model artifact of a learnware version, in the specification's {@code model.format}.
-   *
-   * @throws ModelException when the specification's format is neither TorchScript nor ONNX, its
-   *     input shape is missing, or the artifact does not load
+   * Loads a TorchScript module with trainable parameters: inference runs under InferenceMode all
+   * the same, and {@link #differentiable()} needs parameters that can be saved for backward.
    */
-  public static LoadedModel load(Path artifact, LearnwareSpec spec, Device device)
-      throws ModelException {
-    ModelFormat format = spec.model() == null ? null : spec.model().format();
-    if (!supports(format)) {
-      throw new ModelException(
-          "model.format %s cannot be run by this worker (only torchscript and onnx)"
-              .formatted(format == null ? "(missing)" : format.jsonName()));
-    }
-    return load(artifact, format, InputShape.of(spec), device);
-  }
-
-  /** Whether this worker can load models of {@code format} (TorchScript or ONNX). */
-  public static boolean supports(ModelFormat format) {
-    return format == ModelFormat.TORCHSCRIPT || format == ModelFormat.ONNX;
-  }
-
-  /** The device a model of {@code format} runs on when {@code requested} is asked for. */
-  public static Device effectiveDevice(ModelFormat format, Device requested) {
-    return format == ModelFormat.ONNX ? Device.cpu() : requested;
-  }
-
-  /**
-   * Loads a TorchScript file for samples of {@code inputShape}.
-   *
-   * @throws ModelException when the file does not exist or is not a TorchScript module
-   */
-  public static LoadedModel load(Path artifact, InputShape inputShape, Device device)
-      throws ModelException {
-    return load(artifact, ModelFormat.TORCHSCRIPT, inputShape, device);
-  }
-
-  /**
-   * Loads a TorchScript or ONNX file for samples of {@code inputShape}. ONNX models run on the CPU
-   * whatever {@code device} says (see {@link #effectiveDevice}).
-   *
-   * @throws ModelException when the format is not supported, the file does not exist or does not
-   *     load in that format
-   */
-  public static LoadedModel load(
-      Path artifact, ModelFormat format, InputShape inputShape, Device device)
-      throws ModelException {
-    if (!Files.isRegularFile(artifact)) {
-      throw new ModelException("the model file %s does not exist".formatted(artifact));
-    }
-    if (format == ModelFormat.TORCHSCRIPT) {
-      return loadTorchScript(artifact, inputShape, device);
-    }
-    if (format == ModelFormat.ONNX) {
-      return loadOnnx(artifact, inputShape);
-    }
-    throw new ModelException(
-        "model.format %s cannot be run by this worker (only torchscript and onnx)"
-            .formatted(format == null ? "(missing)" : format.jsonName()));
-  }
-
-  private static LoadedModel loadTorchScript(Path artifact, InputShape inputShape, Device device)
+  static LoadedModel torchScript(Path artifact, InputShape inputShape, Device device)
       throws ModelException {
     PyTorch.engine();
     Model model = Model.newInstance("learnware", device, PyTorch.ENGINE);
     try {
       // mapLocation: a module saved on a GPU loads onto this worker's device.
-      model.load(artifact, null, Map.of("mapLocation", "true"));
+      model.load(artifact, null, Map.of("mapLocation", "true", "trainParam", "true"));
       long parameters = ParameterCounts.of(model.getBlock());
       return new LoadedModel(
           model, ModelFormat.TORCHSCRIPT, inputShape, OptionalLong.of(parameters), null);
@@ -143,7 +122,7 @@ public final class LoadedModel implements AutoCloseable {
    * without an extension, so the file is linked (or, where links are not allowed, copied) as {@code
    * model.onnx} into a temporary directory that {@link #close()} deletes.
    */
-  private static LoadedModel loadOnnx(Path artifact, InputShape inputShape) throws ModelException {
+  static LoadedModel onnx(Path artifact, InputShape inputShape) throws ModelException {
     Path dir;
     try {
       dir = Files.createTempDirectory("learnware-onnx-");
@@ -188,98 +167,86 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
+  @Override
   public Device device() {
     return model.getNDManager().getDevice();
   }
 
+  @Override
   public InputShape inputShape() {
     return inputShape;
   }
 
-  /** The format the model was loaded in: {@code TORCHSCRIPT} or {@code ONNX}. */
+  @Override
   public ModelFormat format() {
     return format;
   }
 
   /**
-   * Number of parameter values. TorchScript: the trainable numbers in the module's parameters
-   * (buffers are not parameters). ONNX: the values in the graph's initializers, read from the file
-   * (DJL's ONNX Runtime block exposes no parameters); empty when they cannot be counted (e.g. the
-   * weights are {@code Constant} nodes), never a misleading 0.
+   * TorchScript: the trainable numbers in the module's parameters (buffers are not parameters).
+   * ONNX: the values in the graph's initializers, read from the file (DJL's ONNX Runtime block
+   * exposes no parameters); empty when they cannot be counted.
    */
+  @Override
   public OptionalLong parameterCount() {
     return parameterCount;
   }
 
-  /** {@link #predict(Matrix, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
-  public float[][] predict(Matrix samples) throws ModelException {
-    return predict(samples, DEFAULT_BATCH_SIZE);
+  @Override
+  public float[] predict(float[] inputs, int rows) throws ModelException {
+    return predict(inputs, rows, DEFAULT_BATCH_SIZE);
   }
 
   /**
-   * The model's outputs (logits for a classifier) for every sample.
+   * The model's outputs for every sample, {@code batchSize} rows per forward pass.
    *
-   * @param samples one sample per row, {@link InputShape#size()} numbers flattened channel-major
-   * @param batchSize rows per forward pass
-   * @return one output vector per sample
    * @throws ModelException when the model fails on the input or returns something other than one
    *     {@code [n, k]} tensor
    */
-  public float[][] predict(Matrix samples, int batchSize) throws ModelException {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
-    }
-    float[][] outputs = new float[samples.rows()][];
-    for (int start = 0; start < samples.rows(); start += batchSize) {
-      int end = Math.min(samples.rows(), start + batchSize);
-      try (NDManager batch = newBatchManager()) {
-        NDArray result = forward(input(batch, samples, start, end));
-        int k = Math.toIntExact(result.getShape().get(1));
-        float[] flat = result.toFloatArray();
-        for (int i = 0; i < end - start; i++) {
-          outputs[start + i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
-        }
-      }
-    }
-    return outputs;
-  }
-
-  /**
-   * A manager on this model's device for one batch's arrays; close it when the batch is done.
-   * Outputs of {@link #forward} belong to the manager of their input.
-   */
-  public NDManager newBatchManager() {
-    return model.getNDManager().newSubManager();
-  }
-
-  /**
-   * Rows {@code from..to-1} of {@code samples} as a float32 network input of shape {@code [to −
-   * from, …dims]} in {@code manager}.
-   */
-  public NDArray input(NDManager manager, Matrix samples, int from, int to) {
+  float[][] predict(Matrix samples, int batchSize) throws ModelException {
     if (samples.columns() != inputShape.size()) {
       throw new IllegalArgumentException(
           "samples have %d numbers each; the model's input %s needs %d"
               .formatted(samples.columns(), inputShape.describeBatch(), inputShape.size()));
     }
-    int d = samples.columns();
-    float[] values = new float[(to - from) * d];
-    double[] data = samples.data();
-    for (int i = 0, o = from * d; i < values.length; i++) {
-      values[i] = (float) data[o + i];
+    float[] flat = predict(samples.toFloatArray(), samples.rows(), batchSize);
+    float[][] out = new float[samples.rows()][];
+    int k = samples.rows() == 0 ? 0 : flat.length / samples.rows();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
     }
-    return manager.create(values, inputShape.batch(to - from));
+    return out;
   }
 
-  /**
-   * Runs the network (inference mode) on one batch of shape {@code [n, …dims]}.
-   *
-   * @return the float32 output of shape {@code [n, k]}, in the input's manager
-   * @throws ModelException when the model fails on the input or returns something other than one
-   *     {@code [n, k]} tensor
-   */
-  public NDArray forward(NDArray input) throws ModelException {
-    long n = input.getShape().get(0);
+  private float[] predict(float[] inputs, int rows, int batchSize) throws ModelException {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+    }
+    int d = inputShape.size();
+    float[] out = null;
+    int k = 0;
+    for (int start = 0; start < rows; start += batchSize) {
+      int n = Math.min(rows, start + batchSize) - start;
+      try (NDManager batch = model.getNDManager().newSubManager()) {
+        NDArray x = batch.create(FloatBuffer.wrap(inputs, start * d, n * d), inputShape.batch(n));
+        float[] chunk = forward(x).toFloatArray();
+        if (out == null) {
+          k = chunk.length / n;
+          out = new float[rows * k];
+        }
+        if (chunk.length != n * k) {
+          throw new ModelException(
+              "the model returned %d outputs per sample for one batch and %d for another"
+                  .formatted(k, chunk.length / n));
+        }
+        System.arraycopy(chunk, 0, out, start * k, chunk.length);
+      }
+    }
+    return out == null ? new float[0] : out;
+  }
+
+  /** Runs the network (inference mode) on one batch; the output is in the input's manager. */
+  private NDArray forward(NDArray input) throws ModelException {
     NDList outputs;
     try {
       outputs = block.forward(parameterStore, new NDList(input), false);
@@ -289,21 +256,31 @@ public final class LoadedModel implements AutoCloseable {
           EngineMessages.summary(e),
           e);
     }
-    if (outputs.size() != 1) {
-      throw new ModelException(
-          "the model returned %d tensors; expected one tensor of shape [n, k]"
-              .formatted(outputs.size()));
+    return BlockGradients.logits(outputs, input.getShape().get(0));
+  }
+
+  @Override
+  public Backbone backbone() throws CapabilityException {
+    throw new CapabilityException(
+        format == ModelFormat.ONNX
+            ? "this worker cannot cut an ONNX graph at its last layer; the specification can"
+                + " declare a feature extractor (model.featureExtractor: a TorchScript file and its"
+                + " output dimension)"
+            : "DJL cannot remove the last layer of a TorchScript module; the specification can"
+                + " declare a feature extractor (model.featureExtractor: a TorchScript file and its"
+                + " output dimension)");
+  }
+
+  @Override
+  public Differentiable differentiable() throws CapabilityException {
+    if (format == ModelFormat.ONNX) {
+      throw new CapabilityException(
+          "no gradients through an ONNX graph: ONNX Runtime runs inference only");
     }
-    NDArray output = outputs.head();
-    Shape shape = output.getShape();
-    if (shape.dimension() != 2 || shape.get(0) != n) {
-      throw new ModelException(
-          "the model returned shape %s for %d samples; expected [%d, k]"
-              .formatted(Arrays.toString(shape.getShape()), n, n));
+    if (differentiable == null) {
+      differentiable = new BlockGradients(model.getNDManager(), block, inputShape);
     }
-    return output.getDataType() == DataType.FLOAT32
-        ? output
-        : output.toType(DataType.FLOAT32, false);
+    return differentiable;
   }
 
   @Override

@@ -20,8 +20,10 @@ import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.job.SourceInputs;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -103,7 +105,12 @@ public final class ReuseHandler implements JobHandler {
       SourceInputs member = members.get(i);
       progress.report(0.1 + 0.7 * i / members.size(), "predicting with " + member.learnware());
       progress.checkCancelled();
-      try (LoadedModel model = LoadedModel.load(member.model(), member.spec(), device)) {
+      try (RunnableModel model =
+          ModelRuntime.load(
+              ModelSource.forSpec(member.spec(), member.model())
+                  .optFiles(member.files())
+                  .optDevice(device)
+                  .build())) {
         probabilities.add(softmax(model.predict(x), member.learnware(), classes));
       } catch (ModelException e) {
         throw new JobFailure(member.learnware() + ": " + e.getMessage(), e);

@@ -1,42 +1,32 @@
 package io.learnware.worker.robustness;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.model.Differentiable;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
-import io.learnware.worker.model.ParameterCounts;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.learnware.worker.model.RunnableModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * White-box L∞ evasion attacks on a TorchScript classifier: FGSM (Goodfellow et al., 2015) and PGD
- * (Madry et al., 2018), with input gradients of the mean cross-entropy of the logits computed by
- * PyTorch through DJL. Adversarial inputs stay within ε of the clean input and within [low, high].
+ * White-box L∞ evasion attacks on a classifier with input gradients ({@link
+ * RunnableModel#differentiable()}: TorchScript and the market's DJL networks): FGSM (Goodfellow et
+ * al., 2015) and PGD (Madry et al., 2018), with input gradients of the mean cross-entropy of the
+ * logits computed by PyTorch through DJL. Adversarial inputs stay within ε of the clean input and
+ * within [low, high].
  *
- * <p>The module is loaded with {@code trainParam} (parameters that can be saved for backward), put
- * in eval mode, and run outside {@code InferenceMode} so the graph is recorded. Every batch runs in
- * its own sub-manager that is closed when the batch is done. Not thread-safe.
+ * <p>Every batch runs in its own sub-manager that is closed when the batch is done. Not
+ * thread-safe; the model stays its caller's to close.
  */
-public final class Attacks implements AutoCloseable {
+public final class Attacks {
 
   /** Rows per forward/backward pass. */
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -55,67 +45,40 @@ public final class Attacks implements AutoCloseable {
    */
   static final long ONE_THREAD_WORK = 1L << 20;
 
-  private final Model model;
-  private final PtSymbolBlock block;
+  private final RunnableModel model;
+  private final Differentiable gradients;
   private final long parameters;
-  private int classes;
+  private final int classes;
   private final InputShape inputShape;
   private final int batchSize;
 
-  private Attacks(Model model, PtSymbolBlock block, InputShape inputShape, int batchSize) {
-    this.model = model;
-    this.block = block;
-    this.inputShape = inputShape;
-    this.batchSize = batchSize;
-    this.parameters = ParameterCounts.of(block);
-  }
-
-  /** The model's number of outputs, from one pass over zeros. */
-  private int probeClasses() throws ModelException {
-    try (NDManager probe = model.getNDManager().newSubManager()) {
-      return Math.toIntExact(forward(probe.zeros(inputShape.batch(1))).getShape().get(1));
-    }
-  }
-
-  /** {@link #load(Path, InputShape, Device, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
-  public static Attacks load(Path artifact, InputShape inputShape, Device device)
+  private Attacks(RunnableModel model, Differentiable gradients, int batchSize)
       throws ModelException {
-    return load(artifact, inputShape, device, DEFAULT_BATCH_SIZE);
+    this.model = model;
+    this.gradients = gradients;
+    this.inputShape = model.inputShape();
+    this.batchSize = batchSize;
+    this.parameters = model.parameterCount().orElse(Long.MAX_VALUE);
+    this.classes = model.predict(new float[inputShape.size()], 1).length;
+  }
+
+  /** {@link #of(RunnableModel, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
+  public static Attacks of(RunnableModel model) throws ModelException {
+    return of(model, DEFAULT_BATCH_SIZE);
   }
 
   /**
-   * Loads a TorchScript classifier (outputs logits {@code [n, k]}) for gradient computation.
+   * Attacks on a classifier (outputs logits {@code [n, k]}).
    *
-   * @throws ModelException when the file does not exist or is not a TorchScript module
+   * @throws io.learnware.worker.model.CapabilityException when the model's format has no input
+   *     gradients, saying why
+   * @throws ModelException when the model fails on a row of zeros
    */
-  public static Attacks load(Path artifact, InputShape inputShape, Device device, int batchSize)
-      throws ModelException {
+  public static Attacks of(RunnableModel model, int batchSize) throws ModelException {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
-    if (!Files.isRegularFile(artifact)) {
-      throw new ModelException("the model file %s does not exist".formatted(artifact));
-    }
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
-    Model model = Model.newInstance("attacked", device, "PyTorch");
-    try {
-      model.load(artifact, null, Map.of("mapLocation", "true", "trainParam", "true"));
-      PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-      // Eval mode (dropout off, batch norm running statistics) without InferenceMode.
-      JniUtils.enableInferenceMode(block);
-      Attacks attacks = new Attacks(model, block, inputShape, batchSize);
-      attacks.classes = attacks.probeClasses();
-      return attacks;
-    } catch (ModelException e) {
-      model.close();
-      throw e;
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new ModelException(
-          "the model file is not a TorchScript module PyTorch can load: " + e.getMessage(), e);
-    }
+    return new Attacks(model, model.differentiable(), batchSize);
   }
 
   /** Fraction of rows whose largest logit is at their label. */
@@ -126,26 +89,17 @@ public final class Attacks implements AutoCloseable {
   /** Number of rows whose largest logit (first on ties) is at their label. */
   public int correct(Matrix x, int[] labels) throws ModelException {
     checkInput(x, labels);
-    int d = x.columns();
-    float[] all = toFloats(x.data());
+    float[] logits = model.predict(x.toFloatArray(), x.rows());
     int correct = 0;
-    for (int start = 0; start < x.rows(); start += batchSize) {
-      int n = Math.min(x.rows(), start + batchSize) - start;
-      float[] rows = Arrays.copyOfRange(all, start * d, (start + n) * d);
-      try (NDManager batch = model.getNDManager().newSubManager()) {
-        float[] logits = forward(batch.create(rows, inputShape.batch(n))).toFloatArray();
-        int k = logits.length / n;
-        for (int i = 0; i < n; i++) {
-          int best = 0;
-          for (int j = 1; j < k; j++) {
-            if (logits[i * k + j] > logits[i * k + best]) {
-              best = j;
-            }
-          }
-          if (best == labels[start + i]) {
-            correct++;
-          }
+    for (int i = 0; i < x.rows(); i++) {
+      int best = 0;
+      for (int j = 1; j < classes; j++) {
+        if (logits[i * classes + j] > logits[i * classes + best]) {
+          best = j;
         }
+      }
+      if (best == labels[i]) {
+        correct++;
       }
     }
     return correct;
@@ -198,16 +152,16 @@ public final class Attacks implements AutoCloseable {
         adv[i] = clip(clean[i] + u, clean[i], eps, lo, hi);
       }
     }
-    long work = (long) Math.min(batchSize, x.rows()) * parameters;
+    long work = (long) Math.min(batchSize, x.rows()) * Math.min(parameters, ONE_THREAD_WORK);
     IntraOpThreads.one(
-        !model.getNDManager().getDevice().isGpu() && work < ONE_THREAD_WORK,
+        !model.device().isGpu() && work < ONE_THREAD_WORK,
         () -> {
           for (int start = 0; start < x.rows(); start += batchSize) {
             int n = Math.min(x.rows(), start + batchSize) - start;
             int from = start * d;
             int to = from + n * d;
             int[] y = Arrays.copyOfRange(labels, start, start + n);
-            try (NDManager batch = model.getNDManager().newSubManager()) {
+            try (NDManager batch = gradients.newBatchManager()) {
               NDArray weights = lossWeights(batch, y);
               for (int step = 0; step < steps; step++) {
                 float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, weights);
@@ -280,36 +234,11 @@ public final class Attacks implements AutoCloseable {
     try (NDManager manager = parent.newSubManager()) {
       NDArray x = manager.create(rows, inputShape.batch(n));
       x.setRequiresGradient(true);
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(forward(x).logSoftmax(1).mul(weights).sum());
+      try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        gc.backward(gradients.forward(x).logSoftmax(1).mul(weights).sum());
       }
       return x.getGradient().toFloatArray();
     }
-  }
-
-  /** Logits {@code [n, k]} as float32, recorded for backward. */
-  private NDArray forward(NDArray input) throws ModelException {
-    long n = input.getShape().get(0);
-    NDList outputs;
-    try {
-      outputs = IValueUtils.forward(block, new NDList(input), true);
-    } catch (RuntimeException e) {
-      throw new ModelException(
-          "the model fails on input of shape %s: %s"
-              .formatted(inputShape.describeBatch(), e.getMessage()),
-          e);
-    }
-    if (outputs.size() != 1) {
-      throw new ModelException(
-          "the model returned %d tensors; expected logits [n, k]".formatted(outputs.size()));
-    }
-    NDArray out = outputs.head();
-    Shape shape = out.getShape();
-    if (shape.dimension() != 2 || shape.get(0) != n) {
-      throw new ModelException(
-          "the model returned shape %s for %d samples; expected [%d, k]".formatted(shape, n, n));
-    }
-    return out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
   }
 
   private void checkInput(Matrix x, int[] labels) {
@@ -340,11 +269,8 @@ public final class Attacks implements AutoCloseable {
 
   /** Arrays still attached to the model's manager: its parameters plus anything leaked. */
   int liveArrays() {
-    return model.getNDManager().getManagedArrays().size();
-  }
-
-  @Override
-  public void close() {
-    model.close();
+    try (NDManager probe = gradients.newBatchManager()) {
+      return probe.getParentManager().getManagedArrays().size();
+    }
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.DataType;
 import io.learnware.spec.LearnwareSpec;
-import io.learnware.spec.ModelFormat;
 import io.learnware.spec.NormalizationSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
@@ -20,10 +19,13 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.CapabilityException;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,10 +38,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The {@code robustness} job: evaluates a classifier on a labelled data set, clean (accuracy, ECE),
- * under Gaussian noise, FGSM and PGD (L∞, TorchScript models) and, for images, the CIFAR-10-C style
- * corruptions, and, when asked, the fooling test ({@link Fooling}). Parameters and the report are
- * the contract's; see docs/robustness.md.
+ * The {@code robustness} job: evaluates a classifier of any format on a labelled data set, clean
+ * (accuracy, ECE), under Gaussian noise, L∞ attacks — FGSM and PGD where the model has input
+ * gradients, Square Attack (score-based, black-box) where it has not or when asked — and, for
+ * images, the CIFAR-10-C style corruptions, and, when asked, the fooling test ({@link Fooling}).
+ * The report says which attacks ran and why. Parameters and the report are the contract's; see
+ * docs/robustness.md.
  */
 public final class RobustnessHandler implements JobHandler {
 
@@ -63,7 +67,10 @@ public final class RobustnessHandler implements JobHandler {
               "corruptions",
               "severities",
               "fooling",
-              "benchmark"));
+              "benchmark",
+              "blackBox",
+              "squareQueries",
+              "squareP"));
 
   private static final Set<String> FOOLING_PARAMETERS =
       new TreeSet<>(List.of("generations", "population"));
@@ -96,8 +103,6 @@ public final class RobustnessHandler implements JobHandler {
     } catch (ModelException e) {
       throw new JobFailure(e.getMessage(), e);
     }
-    boolean torchScript = source.model().format() == ModelFormat.TORCHSCRIPT;
-
     // Parameters, checked before anything is read.
     List<Double> noise = numbers(params, "noise", DEFAULT_NOISE);
     for (double sigma : noise) {
@@ -105,26 +110,23 @@ public final class RobustnessHandler implements JobHandler {
         throw new JobFailure("noise σ must be finite and ≥ 0, got " + sigma);
       }
     }
-    List<Double> epsilons =
-        params.has("epsilons")
-            ? numbers(params, "epsilons", List.of())
-            : torchScript ? DEFAULT_EPSILONS : List.of();
-    if (!epsilons.isEmpty() && !torchScript) {
-      throw new JobFailure(
-          "FGSM and PGD need input gradients, which this worker computes for TorchScript models"
-              + " only; give \"epsilons\": [] to skip them");
-    }
-    int steps = DEFAULT_PGD_STEPS;
-    if (params.has("pgdSteps")) {
-      JsonNode value = params.get("pgdSteps");
-      if (!value.isIntegralNumber()
-          || !value.canConvertToInt()
-          || value.intValue() < 1
-          || value.intValue() > MAX_PGD_STEPS) {
-        throw new JobFailure(
-            "pgdSteps must be an integer 1..%d, got %s".formatted(MAX_PGD_STEPS, value));
+    List<Double> epsilons = numbers(params, "epsilons", DEFAULT_EPSILONS);
+    int steps = integer(params, "pgdSteps", DEFAULT_PGD_STEPS, MAX_PGD_STEPS);
+    int squareQueries =
+        integer(params, "squareQueries", SquareAttack.DEFAULT_QUERIES, SquareAttack.MAX_QUERIES);
+    double squareP = SquareAttack.DEFAULT_P;
+    if (params.has("squareP")) {
+      squareP = number(params.get("squareP"), "squareP");
+      if (!(squareP > 0 && squareP <= 1)) {
+        throw new JobFailure("squareP must be a number in (0, 1], got " + squareP);
       }
-      steps = value.intValue();
+    }
+    Boolean blackBoxAsked = null;
+    if (params.has("blackBox")) {
+      if (!params.get("blackBox").isBoolean()) {
+        throw new JobFailure("blackBox must be true or false, got " + params.get("blackBox"));
+      }
+      blackBoxAsked = params.get("blackBox").booleanValue();
     }
     Double stepSize = null;
     if (params.has("pgdStepSize")) {
@@ -189,19 +191,38 @@ public final class RobustnessHandler implements JobHandler {
       evaluated.put("benchmark", params.get("benchmark").asText());
     }
     evaluated.put("rows", x.rows());
-    int stages =
-        1
-            + noise.size()
-            + 2 * epsilons.size()
-            + corruptions.size() * severities.size()
-            + (fooling != null ? 1 : 0);
-    int[] done = {0};
-    Runnable step =
-        () -> {
-          progress.checkCancelled();
-          done[0]++;
-        };
-    try (LoadedModel model = LoadedModel.load(context.sourceModel(), source, device)) {
+    try (RunnableModel model =
+        ModelRuntime.load(
+            ModelSource.forSpec(source, context.sourceModel())
+                .optFiles(context.sourceFiles())
+                .optDevice(device)
+                .build())) {
+      // White-box attacks where the format has gradients; the black-box one where it has not.
+      Attacks attacks = null;
+      String noGradients = null;
+      if (!epsilons.isEmpty()) {
+        try {
+          attacks = Attacks.of(model);
+        } catch (CapabilityException e) {
+          noGradients = e.getMessage();
+        }
+      }
+      boolean blackBox =
+          !epsilons.isEmpty() && (blackBoxAsked != null ? blackBoxAsked : attacks == null);
+      ArrayNode attacksRun = attacksRun(model, epsilons, attacks != null, noGradients, blackBox);
+      int stages =
+          1
+              + noise.size()
+              + (attacks != null ? 2 * epsilons.size() : 0)
+              + (blackBox ? epsilons.size() : 0)
+              + corruptions.size() * severities.size()
+              + (fooling != null ? 1 : 0);
+      int[] done = {0};
+      Runnable step =
+          () -> {
+            progress.checkCancelled();
+            done[0]++;
+          };
       progress.report(0.05, "clean accuracy and calibration");
       float[][] logits = model.predict(x);
       ObjectNode clean = report.putObject("clean");
@@ -236,26 +257,59 @@ public final class RobustnessHandler implements JobHandler {
 
       ArrayNode fgsm = report.putArray("fgsm");
       ArrayNode pgd = report.putArray("pgd");
-      if (!epsilons.isEmpty()) {
-        try (Attacks attacks = Attacks.load(context.sourceModel(), shape, device)) {
-          for (double eps : epsilons) {
-            progress.report(fraction(done[0], stages), "FGSM ε=" + eps);
-            double acc = attacks.accuracy(attacks.fgsm(x, labels, eps, low, high), labels);
-            fgsm.addObject().put("epsilon", eps).put("accuracy", acc);
-            step.run();
-          }
-          for (double eps : epsilons) {
-            progress.report(fraction(done[0], stages), "PGD ε=" + eps);
-            double size = stepSize != null ? stepSize : eps / 4;
-            Matrix adv = attacks.pgd(x, labels, eps, steps, size, randomStart, SEED, low, high);
-            pgd.addObject()
-                .put("epsilon", eps)
-                .put("steps", steps)
-                .put("accuracy", attacks.accuracy(adv, labels));
-            step.run();
-          }
+      if (attacks != null) {
+        for (double eps : epsilons) {
+          progress.report(fraction(done[0], stages), "FGSM ε=" + eps);
+          double acc = attacks.accuracy(attacks.fgsm(x, labels, eps, low, high), labels);
+          fgsm.addObject().put("epsilon", eps).put("accuracy", acc);
+          step.run();
+        }
+        for (double eps : epsilons) {
+          progress.report(fraction(done[0], stages), "PGD ε=" + eps);
+          double size = stepSize != null ? stepSize : eps / 4;
+          Matrix adv = attacks.pgd(x, labels, eps, steps, size, randomStart, SEED, low, high);
+          pgd.addObject()
+              .put("epsilon", eps)
+              .put("steps", steps)
+              .put("accuracy", attacks.accuracy(adv, labels));
+          step.run();
         }
       }
+
+      ArrayNode square = report.putArray("blackBox");
+      if (blackBox) {
+        for (double eps : epsilons) {
+          double from = done[0];
+          SquareAttack.Result result =
+              SquareAttack.builder()
+                  .setModel(model)
+                  .setEpsilon(eps)
+                  .optQueries(squareQueries)
+                  .optP(squareP)
+                  .optSeed(SEED)
+                  .optRange(low, high)
+                  .optListener(
+                      (iteration, iterations, fooled, rows) -> {
+                        progress.checkCancelled();
+                        progress.report(
+                            fraction(from + (double) iteration / iterations, stages),
+                            "Square Attack ε=%s: query %d of %d, %d of %d rows fooled"
+                                .formatted(eps, iteration + 1, iterations + 1, fooled, rows));
+                      })
+                  .build()
+                  .run(x, labels);
+          square
+              .addObject()
+              .put("attack", "square")
+              .put("epsilon", eps)
+              .put("accuracy", result.accuracy())
+              .put("queries", result.queries())
+              .put("meanQueries", result.meanQueries())
+              .put("p", squareP);
+          step.run();
+        }
+      }
+      report.set("attacks", attacksRun);
 
       ArrayNode corrupted = report.putArray("corruptions");
       if (!corruptions.isEmpty()) {
@@ -311,6 +365,61 @@ public final class RobustnessHandler implements JobHandler {
 
   private static double fraction(double done, int stages) {
     return 0.05 + 0.95 * done / stages;
+  }
+
+  /** Which attacks ran and why: {@code [{name, ran, reason}]} for fgsm, pgd and square. */
+  private static ArrayNode attacksRun(
+      RunnableModel model,
+      List<Double> epsilons,
+      boolean gradients,
+      String noGradients,
+      boolean blackBox) {
+    ArrayNode out = SpecDocuments.mapper().createArrayNode();
+    String whiteBox;
+    if (epsilons.isEmpty()) {
+      whiteBox = "epsilons is empty";
+    } else if (gradients) {
+      whiteBox =
+          "white-box: input gradients of the cross-entropy through the %s model"
+              .formatted(model.format().jsonName());
+    } else {
+      whiteBox = noGradients;
+    }
+    out.addObject().put("name", "fgsm").put("ran", gradients).put("reason", whiteBox);
+    out.addObject().put("name", "pgd").put("ran", gradients).put("reason", whiteBox);
+    String square;
+    if (epsilons.isEmpty()) {
+      square = "epsilons is empty";
+    } else if (blackBox) {
+      square =
+          gradients
+              ? "asked for (blackBox: true), next to FGSM and PGD"
+              : "score-based black-box attack in place of FGSM and PGD, which need input gradients";
+    } else {
+      square =
+          gradients
+              ? "the model has input gradients, so FGSM and PGD ran; give \"blackBox\": true to run"
+                  + " it as well"
+              : "blackBox: false was given";
+    }
+    out.addObject().put("name", "square").put("ran", blackBox).put("reason", square);
+    return out;
+  }
+
+  /** An integer parameter in 1..max, or the fallback. */
+  private static int integer(JsonNode params, String name, int fallback, int max)
+      throws JobFailure {
+    JsonNode value = params.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.intValue() < 1
+        || value.intValue() > max) {
+      throw new JobFailure("%s must be an integer 1..%d, got %s".formatted(name, max, value));
+    }
+    return value.intValue();
   }
 
   /**

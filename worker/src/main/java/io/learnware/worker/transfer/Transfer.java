@@ -11,6 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ParameterCounts;
 import java.io.IOException;

@@ -1,11 +1,9 @@
 package io.learnware.worker.transfer;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.spec.FeatureExtractorSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.RkmeSpec;
@@ -20,11 +18,14 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.Backbone;
+import io.learnware.worker.model.CapabilityException;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,11 @@ import java.util.TreeSet;
  * The {@code transfer} job: replaces the head of the source learnware with a new one trained on the
  * job's labelled data set, and offers the result as a new learnware with the data set's classes.
  *
- * <p>The backbone is the source's declared {@code model.featureExtractor} (a TorchScript file among
- * its files) or, for a network the market built (format {@code djl}, an mlp or cnn), that network
- * without its last layer. Parameters are the contract's plus {@code backboneLearningRate}, {@code
- * patience} and {@code labels} (names for the classes); see {@code docs/transfer.md}.
+ * <p>The backbone is the source model's ({@link RunnableModel#backbone()}): its declared {@code
+ * model.featureExtractor} (a TorchScript file among its files) or, for a network the market built
+ * (format {@code djl}: an mlp or cnn without its last layer, a transferred model's backbone).
+ * Parameters are the contract's plus {@code backboneLearningRate}, {@code patience} and {@code
+ * labels} (names for the classes); see {@code docs/transfer.md}.
  */
 public final class TransferHandler implements JobHandler {
 
@@ -134,7 +136,16 @@ public final class TransferHandler implements JobHandler {
                 progress.report(READ_END * read / Math.max(1, total), "reading the data set"));
     List<String> classes = classNames(params, data.classes());
 
-    try (Backbone backbone = backbone(context, shape, device)) {
+    try (RunnableModel sourceModel = load(context, device)) {
+      Backbone backbone;
+      try {
+        backbone = sourceModel.backbone();
+      } catch (CapabilityException e) {
+        throw new JobFailure(
+            "the source has no feature extractor to transfer: " + e.getMessage(), e);
+      } catch (ModelException e) {
+        throw new JobFailure("the source's backbone does not load: " + e.getMessage(), e);
+      }
       TransferResult result;
       try {
         result =
@@ -158,39 +169,16 @@ public final class TransferHandler implements JobHandler {
     }
   }
 
-  /**
-   * The source's backbone: its declared feature extractor, else its own network without the last
-   * layer when the market built it.
-   */
-  private static Backbone backbone(JobContext context, InputShape shape, Device device)
-      throws JobFailure, IOException {
-    var model = context.source().model();
-    FeatureExtractorSpec extractor = model.featureExtractor();
+  private static RunnableModel load(JobContext context, Device device) throws JobFailure {
     try {
-      if (extractor != null) {
-        Path file = context.sourceFiles().get(extractor.file());
-        if (file == null) {
-          throw new JobFailure(
-              "the source declares the feature extractor \"%s\", but the version has no such file"
-                  .formatted(extractor.file()));
-        }
-        return TorchScriptBackbone.load(file, shape, extractor.dimension(), device);
-      }
-      if (model.format() == ModelFormat.DJL && !TransferredModel.describes(model.architecture())) {
-        return DjlBackbone.load(
-            context.sourceModel(),
-            model.architecture(),
-            shape,
-            context.source().output().dimension(),
-            device);
-      }
-    } catch (ModelException | MalformedModelException e) {
-      throw new JobFailure("the source's backbone does not load: " + e.getMessage(), e);
+      return ModelRuntime.load(
+          ModelSource.forSpec(context.source(), context.sourceModel())
+              .optFiles(context.sourceFiles())
+              .optDevice(device)
+              .build());
+    } catch (ModelException e) {
+      throw new JobFailure("the source's model does not load: " + e.getMessage(), e);
     }
-    throw new JobFailure(
-        "the source has no feature extractor to transfer: its specification declares no"
-            + " model.featureExtractor (a TorchScript file with its output dimension), and it is"
-            + " not a network the market built (a djl mlp or cnn)");
   }
 
   /** The data set's classes, or the names the job gives them (in the same order). */

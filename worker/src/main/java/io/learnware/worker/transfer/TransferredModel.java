@@ -13,23 +13,36 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.worker.distill.Student;
+import io.learnware.spec.ModelFormat;
+import io.learnware.worker.distill.DjlStudent;
 import io.learnware.worker.distill.StudentSpec;
+import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.Batches;
+import io.learnware.worker.model.BlockBackbone;
+import io.learnware.worker.model.BlockGradients;
+import io.learnware.worker.model.Differentiable;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelLoader;
+import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.ParameterCounts;
+import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.model.TorchScriptBackbone;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * A model a transfer made: the source's backbone followed by the new head, in one DJL parameter
  * file (format {@code djl}, {@code model.architecture} of type {@value #TYPE}). A TorchScript
  * backbone is stored inside that file as its TorchScript module, so one artifact is all it needs.
+ * Loaded, it has gradients, and its backbone can be transferred again.
  */
-public final class TransferredModel implements Student {
+public final class TransferredModel implements RunnableModel {
 
   /** The architecture's {@code type}. */
   public static final String TYPE = "transfer";
@@ -39,14 +52,46 @@ public final class TransferredModel implements Student {
 
   private final Model model;
   private final ParameterStore parameterStore;
+  private final ObjectNode backboneArchitecture;
   private final InputShape input;
   private final int classes;
+  private Backbone backbone;
+  private Differentiable differentiable;
 
-  private TransferredModel(Model model, InputShape input, int classes) {
+  private TransferredModel(
+      Model model, ObjectNode backboneArchitecture, InputShape input, int classes) {
     this.model = model;
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    this.backboneArchitecture = backboneArchitecture;
     this.input = input;
     this.classes = classes;
+  }
+
+  /** Loads transferred models ({@code djl}, type {@value #TYPE}). */
+  public static final class Loader implements ModelLoader {
+    @Override
+    public ModelFormat format() {
+      return ModelFormat.DJL;
+    }
+
+    @Override
+    public Set<String> architectures() {
+      return Set.of(TYPE);
+    }
+
+    @Override
+    public RunnableModel load(ModelSource source) throws ModelException {
+      try {
+        return TransferredModel.load(
+            source.artifact(),
+            source.architecture(),
+            source.inputShape(),
+            source.requireOutputDimension(),
+            source.device());
+      } catch (IOException | MalformedModelException e) {
+        throw new ModelException(e.getMessage(), e);
+      }
+    }
   }
 
   /** The {@code model.architecture} of a backbone followed by a head. */
@@ -82,16 +127,36 @@ public final class TransferredModel implements Student {
     } catch (IllegalArgumentException e) {
       throw new MalformedModelException("model.architecture: " + e.getMessage(), e);
     }
-    JsonNode backbone = architecture.path("backbone");
+    if (!(architecture.get("backbone") instanceof ObjectNode backbone)) {
+      throw new MalformedModelException("model.architecture.backbone must be an object");
+    }
     Function<NDManager, Block> trunk;
     if (TorchScriptBackbone.TYPE.equals(backbone.path("type").asText())) {
       // An empty module that reads its TorchScript from the file.
       trunk = manager -> new PtSymbolBlock((PtNDManager) manager);
     } else {
-      StudentSpec network = DjlBackbone.parse(backbone);
-      trunk = manager -> DjlBackbone.emptyBlock(network, input);
+      StudentSpec network = network(backbone);
+      trunk = manager -> DjlStudent.trunk(network, input);
     }
-    return load(artifact, trunk, head, input, classes, device);
+    return load(artifact, trunk, backbone, head, input, classes, device);
+  }
+
+  /** The network a DJL backbone names, if it has layers left once its last one goes. */
+  static StudentSpec network(JsonNode backbone) throws MalformedModelException {
+    StudentSpec spec;
+    try {
+      spec = StudentSpec.parse(backbone);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedModelException("model.architecture.backbone: " + e.getMessage(), e);
+    }
+    return switch (spec) {
+      case StudentSpec.Mlp mlp when !mlp.hidden().isEmpty() -> mlp;
+      case StudentSpec.Cnn cnn -> cnn;
+      default ->
+          throw new MalformedModelException(
+              "a %s has no layers to keep once its last one is replaced"
+                  .formatted(spec.describe()));
+    };
   }
 
   /**
@@ -100,6 +165,7 @@ public final class TransferredModel implements Student {
   static TransferredModel load(
       Path artifact,
       Function<NDManager, Block> trunk,
+      ObjectNode backboneArchitecture,
       HeadSpec head,
       InputShape input,
       int classes,
@@ -113,7 +179,7 @@ public final class TransferredModel implements Student {
           new SequentialBlock().add(trunk.apply(model.getNDManager())).add(head.block(classes)));
       Files.createSymbolicLink(named, artifact.toAbsolutePath());
       model.load(dir, MODEL_NAME);
-      TransferredModel loaded = new TransferredModel(model, input, classes);
+      TransferredModel loaded = new TransferredModel(model, backboneArchitecture, input, classes);
       loaded.checkOutputs(artifact);
       return loaded;
     } catch (EOFException e) {
@@ -149,7 +215,7 @@ public final class TransferredModel implements Student {
   }
 
   @Override
-  public float[] logits(float[] inputs, int rows) {
+  public float[] predict(float[] inputs, int rows) {
     return Batches.forward(
         model.getNDManager(),
         inputs,
@@ -161,8 +227,41 @@ public final class TransferredModel implements Student {
   }
 
   @Override
-  public long parameterCount() {
-    return ParameterCounts.of(model.getBlock());
+  public ModelFormat format() {
+    return ModelFormat.DJL;
+  }
+
+  @Override
+  public InputShape inputShape() {
+    return input;
+  }
+
+  @Override
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
+
+  @Override
+  public OptionalLong parameterCount() {
+    return OptionalLong.of(ParameterCounts.of(model.getBlock()));
+  }
+
+  /** The backbone the head was trained on, sharing its parameters. */
+  @Override
+  public Backbone backbone() {
+    if (backbone == null) {
+      Block trunk = model.getBlock().getChildren().get(0).getValue();
+      backbone = new BlockBackbone(model.getNDManager(), trunk, input, backboneArchitecture);
+    }
+    return backbone;
+  }
+
+  @Override
+  public Differentiable differentiable() {
+    if (differentiable == null) {
+      differentiable = new BlockGradients(model.getNDManager(), model.getBlock(), input);
+    }
+    return differentiable;
   }
 
   @Override

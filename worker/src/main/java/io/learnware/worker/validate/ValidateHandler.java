@@ -13,8 +13,8 @@ import java.util.Optional;
  * The {@code validate} job: checks the source version's model against its specification (see {@link
  * Validation}) and returns the verdict that makes the version {@code USABLE} or {@code INVALID}. A
  * model that does not load or fails a check is a verdict, not a job failure; the job fails only
- * when this worker cannot judge the model (a format or data type it does not run: it runs
- * TorchScript and ONNX) or the parameters are invalid.
+ * when this worker cannot judge the model (a format or data type it does not run, e.g. text) or the
+ * parameters are invalid.
  *
  * <p>Optional params: {@code probes} (samples per probe batch, default {@value
  * Validation#DEFAULT_PROBES}, at most {@value Validation#MAX_PROBES}) and {@code seed} (default 0).

@@ -10,8 +10,10 @@ import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Checks that a model artifact does what its specification promises: it loads, runs on inputs of
@@ -29,8 +32,9 @@ import java.util.SplittableRandom;
  * inputs ("probes") are random samples of the declared shape and, for a table learnware with an
  * RKME, points herded from the RKME, which look like the training data.
  *
- * <p>TorchScript models run on DJL's PyTorch engine (on the chosen device), ONNX models on DJL's
- * ONNX Runtime engine (always on the CPU).
+ * <p>Models of every format load through the {@link ModelRuntime} (docs/formats.md): TorchScript
+ * and the market's DJL networks on DJL's PyTorch engine (on the chosen device), ONNX models on
+ * DJL's ONNX Runtime engine and XGBoost trees on the CPU.
  *
  * <p>A model that fails a check is a result ({@link ValidationReport#usable()} false, with the
  * reason), not an exception. The log and the reason are in the market's own words; what the engine
@@ -77,7 +81,7 @@ public final class Validation {
     this.format = builder.spec.model().format();
     this.inputShape = inputShape;
     this.device =
-        LoadedModel.effectiveDevice(
+        ModelRuntime.effectiveDevice(
             format, builder.device != null ? builder.device : Devices.select("auto"));
     this.seed = builder.seed;
     this.probes = builder.probes;
@@ -105,11 +109,14 @@ public final class Validation {
   /** The input shape of a learnware this worker can validate; the exception says why it cannot. */
   private static InputShape supportedInputShape(LearnwareSpec spec) throws ModelException {
     ModelFormat format = spec.model() == null ? null : spec.model().format();
-    if (!LoadedModel.supports(format)) {
+    if (format == null || !ModelRuntime.formats().contains(format)) {
       throw new ModelException(
-          "this worker validates torchscript and onnx models only; the specification declares"
-              + " model.format "
-              + (format == null ? "(none)" : format.jsonName()));
+          "this worker validates %s models only; the specification declares model.format %s"
+              .formatted(
+                  ModelRuntime.formats().stream()
+                      .map(ModelFormat::jsonName)
+                      .collect(Collectors.joining(", ")),
+                  format == null ? "(none)" : format.jsonName()));
     }
     return InputShape.of(spec);
   }
@@ -127,7 +134,8 @@ public final class Validation {
                 spec.output().dimension(),
                 device.isGpu() ? "gpu " + device.getDeviceId() : "cpu"));
     listener.progress("loading the model", 0);
-    try (LoadedModel loaded = LoadedModel.load(model, format, inputShape, device)) {
+    try (RunnableModel loaded =
+        ModelRuntime.load(ModelSource.forSpec(spec, model).optDevice(device).build())) {
       run.loads = true;
       OptionalLong parameters = loaded.parameterCount();
       run.parameters = parameters.isPresent() ? parameters.getAsLong() : null;
@@ -232,16 +240,16 @@ public final class Validation {
   }
 
   /** The mean of {@link #LATENCY_BATCHES} timed passes over {@code samples}, after a warm-up. */
-  private static double latencyMsPerSample(LoadedModel model, Matrix samples)
+  private static double latencyMsPerSample(RunnableModel model, Matrix samples)
       throws ModelException {
     // The first passes run TorchScript's profiling executor (or ONNX Runtime's first-run setup)
     // and allocator warm-up: not timed.
     for (int i = 0; i < WARMUP_BATCHES; i++) {
-      model.predict(samples, samples.rows());
+      model.predict(samples);
     }
     long start = System.nanoTime();
     for (int i = 0; i < LATENCY_BATCHES; i++) {
-      model.predict(samples, samples.rows());
+      model.predict(samples);
     }
     return (System.nanoTime() - start) / 1e6 / ((long) LATENCY_BATCHES * samples.rows());
   }
@@ -286,8 +294,8 @@ public final class Validation {
      * Runs one probe batch and checks its outputs; false (with the reason set) on a defect. Both
      * the dimension and the finiteness are recorded, so the report is complete either way.
      */
-    boolean check(LoadedModel model, Probe probe) throws ModelException {
-      float[][] outputs = model.predict(probe.samples(), probe.samples().rows());
+    boolean check(RunnableModel model, Probe probe) throws ModelException {
+      float[][] outputs = model.predict(probe.samples());
       int k = outputs[0].length;
       if (outputShape == null) {
         outputShape = List.of((long) outputs.length, (long) k);
@@ -354,7 +362,7 @@ public final class Validation {
 
     private Builder() {}
 
-    /** The model artifact (a TorchScript or ONNX file, as the specification's model.format). */
+    /** The model artifact, in the specification's model.format. */
     public Builder setModel(Path model) {
       this.model = Objects.requireNonNull(model, "model");
       return this;

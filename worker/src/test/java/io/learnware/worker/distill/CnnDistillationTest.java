@@ -3,10 +3,11 @@ package io.learnware.worker.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import io.learnware.spec.ModelFormat;
+import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ class CnnDistillationTest {
   static final Path CNN_TEACHER = Digits.FIXTURES.resolve("digits-cnn/model.pt");
   static final InputShape IMAGE = InputShape.image(1, 8, 8);
 
-  private static TorchScriptTeacher teacher;
+  private static Teacher teacher;
   private static Digits.Rows train;
   private static Digits.Rows test;
   private static float[] teacherTestLogits;
@@ -36,7 +37,7 @@ class CnnDistillationTest {
 
   @BeforeAll
   static void distil() throws Exception {
-    teacher = TorchScriptTeacher.load(CNN_TEACHER, IMAGE, Digits.CLASSES, Device.cpu());
+    teacher = Teacher.load(CNN_TEACHER, ModelFormat.TORCHSCRIPT, IMAGE, Digits.CLASSES);
     train = Digits.train();
     test = Digits.test();
     teacherTestLogits = teacher.logits(test.floats(), test.size());
@@ -57,14 +58,9 @@ class CnnDistillationTest {
     teacher.close();
   }
 
-  private static Student load(DistillationResult result) throws Exception {
-    return Students.load(
-        result.artifact(),
-        result.format(),
-        result.architecture(),
-        IMAGE,
-        Digits.CLASSES,
-        Device.cpu());
+  private static RunnableModel load(DistillationResult result) throws Exception {
+    return Models.load(
+        result.artifact(), result.format(), result.architecture(), IMAGE, Digits.CLASSES);
   }
 
   @Test
@@ -88,10 +84,10 @@ class CnnDistillationTest {
         report.teacherParameters());
     // conv 1→4 (40) + conv 4→8 (296) + linear 8·2·2→10 (330).
     assertThat(report.studentParameters()).isEqualTo(666);
-    assertThat(report.teacherParameters()).isEqualTo(1370);
+    assertThat(report.teacherParameters()).isEqualTo(1370L);
     float[] logits;
-    try (Student student = load(result)) {
-      logits = student.logits(test.floats(), test.size());
+    try (RunnableModel student = load(result)) {
+      logits = student.predict(test.floats(), test.size());
     }
     double fidelity =
         SoftTargets.agreement(
@@ -110,12 +106,12 @@ class CnnDistillationTest {
   void roundTripGivesTheSameLogits() throws Exception {
     float[] rows = test.floats();
     float[] first;
-    try (Student student = load(result)) {
-      first = student.logits(rows, test.size());
-      assertThat(student.parameterCount()).isEqualTo(666);
+    try (RunnableModel student = load(result)) {
+      first = student.predict(rows, test.size());
+      assertThat(student.parameterCount()).hasValue(666);
     }
-    try (Student student = load(result)) {
-      assertThat(student.logits(rows, test.size())).containsExactly(first);
+    try (RunnableModel student = load(result)) {
+      assertThat(student.predict(rows, test.size())).containsExactly(first);
     }
   }
 
@@ -124,52 +120,49 @@ class CnnDistillationTest {
     // Another channel list, another image size, or no image shape at all: refused, not run.
     assertThatThrownBy(
             () ->
-                Students.load(
+                Models.load(
                     result.artifact(),
                     ModelFormat.DJL,
                     new StudentSpec.Cnn(List.of(4, 16)).architecture(),
                     IMAGE,
-                    Digits.CLASSES,
-                    Device.cpu()))
-        .isInstanceOf(MalformedModelException.class)
+                    Digits.CLASSES))
+        .isInstanceOf(ModelException.class)
         .hasMessageContaining("does not hold the parameters of cnn [4, 16] with 10 outputs");
     assertThatThrownBy(
             () ->
-                Students.load(
+                Models.load(
                     result.artifact(),
                     ModelFormat.DJL,
                     result.architecture(),
                     InputShape.image(1, 16, 16),
-                    Digits.CLASSES,
-                    Device.cpu()))
-        .isInstanceOf(MalformedModelException.class)
+                    Digits.CLASSES))
+        .isInstanceOf(ModelException.class)
         .hasMessageContaining("does not hold the parameters of cnn [4, 8] with 10 outputs");
     assertThatThrownBy(
             () ->
-                Students.load(
+                Models.load(
                     result.artifact(),
                     ModelFormat.DJL,
                     result.architecture(),
-                    Digits.CLASSES,
-                    Device.cpu()))
-        .isInstanceOf(MalformedModelException.class)
+                    InputShape.table(Digits.PIXELS),
+                    Digits.CLASSES))
+        .isInstanceOf(ModelException.class)
         .hasMessage("a cnn [4, 8] model needs image inputs (channels, height and width)");
     assertThatThrownBy(
             () ->
-                Students.load(
+                Models.load(
                     result.artifact(),
                     ModelFormat.XGBOOST,
                     result.architecture(),
                     IMAGE,
-                    Digits.CLASSES,
-                    Device.cpu()))
-        .isInstanceOf(MalformedModelException.class)
-        .hasMessage("a cnn [4, 8] model cannot have format xgboost");
+                    Digits.CLASSES))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("a cnn model cannot have format xgboost; xgboost models are of type gbdt");
   }
 
   @Test
   void cnnNeedsAnImageTeacher() {
-    try (TorchScriptTeacher table = Digits.teacher()) {
+    try (Teacher table = Digits.teacher()) {
       assertThatThrownBy(
               () ->
                   Distillation.builder()

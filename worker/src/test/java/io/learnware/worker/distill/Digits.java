@@ -1,7 +1,8 @@
 package io.learnware.worker.distill;
 
-import ai.djl.Device;
+import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.model.InputShape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,9 +83,9 @@ final class Digits {
     return all().select(range(TRAIN_ROWS, all().size()));
   }
 
-  static TorchScriptTeacher teacher() {
+  static Teacher teacher() {
     try {
-      return TorchScriptTeacher.load(TEACHER, PIXELS, CLASSES, Device.cpu());
+      return Teacher.load(TEACHER, ModelFormat.TORCHSCRIPT, InputShape.table(PIXELS), CLASSES);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

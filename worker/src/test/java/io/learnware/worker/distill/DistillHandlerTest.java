@@ -9,6 +9,7 @@ import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.Models;
 import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.job.JobContext;
@@ -16,6 +17,7 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -208,15 +210,14 @@ class DistillHandlerTest {
     // The new learnware reloads from its spec and answers like the teacher on the test rows.
     Digits.Rows test = Digits.test();
     LearnwareSpec parsed = SpecDocuments.parse(spec);
-    try (Student student =
-        Students.load(
+    try (RunnableModel student =
+        Models.load(
             outcome.resultModel().orElseThrow(),
             parsed.model().format(),
             parsed.model().architecture(),
             io.learnware.worker.model.InputShape.of(parsed),
-            Digits.CLASSES,
-            ai.djl.Device.cpu())) {
-      double accuracy = Digits.accuracy(student.logits(test.floats(), test.size()), test.labels());
+            Digits.CLASSES)) {
+      double accuracy = Digits.accuracy(student.predict(test.floats(), test.size()), test.labels());
       System.out.printf("handler cnn [8, 16]: test accuracy %.4f%n", accuracy);
       // Measured: 0.8833 after 10 epochs (the teacher: 0.9306).
       assertThat(accuracy).isGreaterThanOrEqualTo(0.86);

@@ -35,7 +35,7 @@ class DistillThroughput {
             .toArray();
     Digits.Rows rows = Digits.train();
     TransferSet all;
-    try (TorchScriptTeacher teacher = Digits.teacher()) {
+    try (Teacher teacher = Digits.teacher()) {
       float[] x = rows.floats();
       all =
           new TransferSet(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +11,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.Models;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.RunnableModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistillationTest {
 
-  private static TorchScriptTeacher teacher;
+  private static Teacher teacher;
   private static Digits.Rows train;
   private static Digits.Rows test;
   private static float[] teacherTestLogits;
@@ -61,14 +63,14 @@ class DistillationTest {
 
   /** Student logits on the test rows, from the saved artifact. */
   private static float[] testLogits(DistillationResult result) throws Exception {
-    try (Student student =
-        Students.load(
+    try (RunnableModel student =
+        Models.load(
             result.artifact(),
             result.format(),
             result.architecture(),
-            Digits.CLASSES,
-            Device.cpu())) {
-      return student.logits(test.floats(), test.size());
+            InputShape.table(Digits.PIXELS),
+            Digits.CLASSES)) {
+      return student.predict(test.floats(), test.size());
     }
   }
 

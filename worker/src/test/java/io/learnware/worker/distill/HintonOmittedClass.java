@@ -1,5 +1,8 @@
 package io.learnware.worker.distill;
 
+import io.learnware.worker.Models;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +60,7 @@ class HintonOmittedClass {
         (double) Arrays.stream(train.labels()).filter(y -> y == OMITTED).count() / train.size();
     List<Run> runs = new ArrayList<>();
     Errors teacherErrors;
-    try (TorchScriptTeacher teacher = Digits.teacher()) {
+    try (Teacher teacher = Digits.teacher()) {
       teacherErrors = errors(teacher.logits(test.floats(), test.size()), test.labels(), 0);
       Path dir = Files.createTempDirectory("hinton");
       for (long seed : SEEDS) {
@@ -70,12 +73,12 @@ class HintonOmittedClass {
         // The control: the same protocol with the 3s left in the transfer set.
         Errors control;
         DistillationResult withThrees = distil(teacher, pool, dir.resolve("all" + seed), seed);
-        try (Student student = load(withThrees)) {
-          control = errors(student.logits(test.floats(), test.size()), test.labels(), 0);
+        try (RunnableModel student = load(withThrees)) {
+          control = errors(student.predict(test.floats(), test.size()), test.labels(), 0);
         }
-        try (Student student = load(result)) {
-          float[] validationLogits = student.logits(validation.floats(), validation.size());
-          float[] testLogits = student.logits(test.floats(), test.size());
+        try (RunnableModel student = load(result)) {
+          float[] validationLogits = student.predict(validation.floats(), validation.size());
+          float[] testLogits = student.predict(test.floats(), test.size());
           double byValidation = bestBias(validationLogits, validation.labels());
           double byPrior = priorBias(validationLogits, prior);
           runs.add(
@@ -109,13 +112,13 @@ class HintonOmittedClass {
         .run();
   }
 
-  private static Student load(DistillationResult result) throws Exception {
-    return Students.load(
+  private static RunnableModel load(DistillationResult result) throws Exception {
+    return Models.load(
         result.artifact(),
         result.format(),
         result.architecture(),
-        Digits.CLASSES,
-        ai.djl.Device.cpu());
+        InputShape.table(Digits.PIXELS),
+        Digits.CLASSES);
   }
 
   private static void print(

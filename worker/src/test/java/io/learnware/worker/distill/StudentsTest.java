@@ -3,9 +3,11 @@ package io.learnware.worker.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import io.learnware.spec.ModelFormat;
+import io.learnware.worker.Models;
+import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,7 @@ class StudentsTest {
   @BeforeAll
   static void distil() throws Exception {
     Digits.Rows train = Digits.train();
-    try (TorchScriptTeacher teacher = Digits.teacher()) {
+    try (Teacher teacher = Digits.teacher()) {
       mlp =
           Distillation.builder()
               .setTeacher(teacher)
@@ -44,53 +46,53 @@ class StudentsTest {
     }
   }
 
-  private static Student load(DistillationResult result, ModelFormat format, String architecture)
-      throws Exception {
-    return Students.load(
+  private static RunnableModel load(
+      DistillationResult result, ModelFormat format, String architecture) throws Exception {
+    return Models.load(
         result.artifact(),
         format,
         io.learnware.spec.SpecDocuments.mapper().readTree(architecture),
-        Digits.CLASSES,
-        Device.cpu());
+        InputShape.table(Digits.PIXELS),
+        Digits.CLASSES);
   }
 
   @Test
   void loadsWhatDistillationSaved() throws Exception {
     float[] row = Digits.test().select(new int[] {0}).floats();
-    try (Student student = load(mlp, ModelFormat.DJL, mlp.architecture().toString())) {
-      assertThat(student.logits(row, 1)).hasSize(10);
-      assertThat(student.parameterCount()).isEqualTo(64 * 16 + 16 + 16 * 10 + 10);
+    try (RunnableModel student = load(mlp, ModelFormat.DJL, mlp.architecture().toString())) {
+      assertThat(student.predict(row, 1)).hasSize(10);
+      assertThat(student.parameterCount()).hasValue(64 * 16 + 16 + 16 * 10 + 10);
     }
-    try (Student student = load(gbdt, ModelFormat.XGBOOST, gbdt.architecture().toString())) {
-      assertThat(student.logits(row, 1)).hasSize(10);
+    try (RunnableModel student = load(gbdt, ModelFormat.XGBOOST, gbdt.architecture().toString())) {
+      assertThat(student.predict(row, 1)).hasSize(10);
       // Two rounds of ten trees of depth ≤ 2: 3 to 7 nodes each.
-      assertThat(student.parameterCount()).isBetween(60L, 140L);
+      assertThat(student.parameterCount().orElseThrow()).isBetween(60L, 140L);
     }
   }
 
   @Test
   void refusesArtifactsThatDoNotFit() {
     assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [32]}"))
-        .isInstanceOf(MalformedModelException.class)
+        .isInstanceOf(ModelException.class)
         .hasMessageEndingWith(
             "does not hold the parameters of mlp [32] with 10 outputs: its layers' weights are"
                 + " [(16, 64), (10, 16)], not [(32, 64), (10, 32)]");
     assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [16, 8]}"))
-        .isInstanceOf(MalformedModelException.class)
+        .isInstanceOf(ModelException.class)
         .hasMessageEndingWith("does not hold the parameters of mlp [16, 8]: the file ends early");
     assertThatThrownBy(() -> load(gbdt, ModelFormat.DJL, "{\"type\": \"mlp\", \"hidden\": [16]}"))
-        .isInstanceOf(MalformedModelException.class)
+        .isInstanceOf(ModelException.class)
         .hasMessageEndingWith("is not a DJL parameter file (no DJL@ header)");
     assertThatThrownBy(() -> load(mlp, ModelFormat.XGBOOST, "{\"type\": \"gbdt\"}"))
-        .isInstanceOf(MalformedModelException.class)
+        .isInstanceOf(ModelException.class)
         .hasMessageContaining("is not an XGBoost model");
     assertThatThrownBy(
             () -> load(mlp, ModelFormat.XGBOOST, "{\"type\": \"mlp\", \"hidden\": [16]}"))
-        .isInstanceOf(MalformedModelException.class)
-        .hasMessage("a mlp [16] model cannot have format xgboost");
+        .isInstanceOf(ModelException.class)
+        .hasMessage("a mlp model cannot have format xgboost; xgboost models are of type gbdt");
     // A cnn needs its image shape, which the table loader does not have.
     assertThatThrownBy(() -> load(mlp, ModelFormat.DJL, "{\"type\": \"cnn\"}"))
-        .isInstanceOf(MalformedModelException.class)
+        .isInstanceOf(ModelException.class)
         .hasMessage("a cnn [8, 16] model needs image inputs (channels, height and width)");
   }
 }

@@ -35,7 +35,7 @@ class LoadedModelTest {
     JsonNode expected = Fixtures.json("digits-mlp/expected.json");
     LearnwareSpec spec = Fixtures.spec("digits-mlp/spec.json");
     Digits test = Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, 1797);
-    try (LoadedModel model = LoadedModel.load(MLP, spec, Device.cpu())) {
+    try (LoadedModel model = load(ModelSource.forSpec(spec, MLP))) {
       assertThat(model.device()).isEqualTo(Device.cpu());
       assertThat(model.inputShape()).isEqualTo(InputShape.table(64));
       assertThat(model.parameterCount())
@@ -64,7 +64,7 @@ class LoadedModelTest {
     // The same pixels, read as 1×8×8 images (row-major = channel-major for one channel).
     Digits test = Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, 1797);
     try (LoadedModel model =
-        LoadedModel.load(Fixtures.path("digits-cnn/model.pt"), spec, Device.cpu())) {
+        load(ModelSource.forSpec(spec, Fixtures.path("digits-cnn/model.pt")))) {
       assertThat(model.inputShape()).isEqualTo(InputShape.image(1, 8, 8));
       assertThat(model.parameterCount()).hasValue(expected.get("parameters").asLong());
       assertThat(expected.get("parameters").asLong()).isEqualTo(1370);
@@ -84,7 +84,8 @@ class LoadedModelTest {
     // Cached artifacts are named by their SHA-256, without an extension.
     Path artifact = Files.copy(ONNX_MLP, dir.resolve("9f86d081884c7d659a2feaa0c55ad015"));
     Path workDir;
-    try (LoadedModel model = LoadedModel.load(artifact, onnxSpec(), Device.gpu())) {
+    try (LoadedModel model =
+        load(ModelSource.forSpec(onnxSpec(), artifact).optDevice(Device.gpu()))) {
       assertThat(model.format()).isEqualTo(ModelFormat.ONNX);
       assertThat(model.device()).isEqualTo(Device.cpu());
       assertThat(model.inputShape()).isEqualTo(InputShape.table(64));
@@ -106,7 +107,7 @@ class LoadedModelTest {
           .isCloseTo(expected.get("testAccuracy").asDouble(), within(1e-6));
 
       // The same logits as the TorchScript export, batch by batch.
-      try (LoadedModel torch = LoadedModel.load(MLP, InputShape.table(64), Device.cpu())) {
+      try (LoadedModel torch = torchScript(MLP)) {
         float[][] reference = torch.predict(test.pixels(), 100);
         double maxDiff = 0;
         for (int i = 0; i < logits.length; i++) {
@@ -134,11 +135,11 @@ class LoadedModelTest {
     byte[] bytes = Files.readAllBytes(ONNX_MLP);
     Path truncated = Files.write(dir.resolve("truncated"), Arrays.copyOf(bytes, bytes.length / 2));
     for (Path file : List.of(truncated, Fixtures.path("not-torchscript.pt"), MLP)) {
-      assertThatThrownBy(() -> LoadedModel.load(file, onnxSpec(), Device.cpu()))
+      assertThatThrownBy(() -> load(ModelSource.forSpec(onnxSpec(), file)))
           .isInstanceOf(ModelException.class)
           .hasMessageStartingWith("the model file is not an ONNX model ONNX Runtime can load: ");
     }
-    assertThatThrownBy(() -> LoadedModel.load(dir.resolve("absent"), onnxSpec(), Device.cpu()))
+    assertThatThrownBy(() -> load(ModelSource.forSpec(onnxSpec(), dir.resolve("absent"))))
         .hasMessageEndingWith("absent does not exist");
     // No temporary directory is left behind by the failures (other processes may have their own).
     assertThat(onnxWorkDirs()).isSubsetOf(before);
@@ -173,7 +174,7 @@ class LoadedModelTest {
   @Test
   void memoryStaysFlatOverThousandsOfBatches() throws Exception {
     Digits train = Fixtures.digits(0, 64);
-    try (LoadedModel model = LoadedModel.load(MLP, InputShape.table(64), Device.cpu())) {
+    try (LoadedModel model = torchScript(MLP)) {
       model.predict(train.pixels(), 8);
       int before = model.liveArrays();
       for (int i = 0; i < 500; i++) {
@@ -187,32 +188,39 @@ class LoadedModelTest {
   void corruptFilesAreReportedAsNotLoadable(@TempDir Path dir) throws IOException {
     byte[] bytes = Files.readAllBytes(MLP);
     Path truncated = Files.write(dir.resolve("model.pt"), Arrays.copyOf(bytes, bytes.length / 2));
-    assertThatThrownBy(() -> LoadedModel.load(truncated, InputShape.table(64), Device.cpu()))
+    assertThatThrownBy(() -> torchScript(truncated))
         .isInstanceOf(ModelException.class)
         .hasMessageStartingWith("the model file is not a TorchScript module PyTorch can load: ");
-    assertThatThrownBy(
-            () ->
-                LoadedModel.load(
-                    Fixtures.path("not-torchscript.pt"), InputShape.table(64), Device.cpu()))
+    assertThatThrownBy(() -> torchScript(Fixtures.path("not-torchscript.pt")))
         .isInstanceOf(ModelException.class)
         .hasMessageStartingWith("the model file is not a TorchScript module PyTorch can load: ");
-    assertThatThrownBy(
-            () -> LoadedModel.load(dir.resolve("absent.pt"), InputShape.table(64), Device.cpu()))
+    assertThatThrownBy(() -> torchScript(dir.resolve("absent.pt")))
         .hasMessageEndingWith("absent.pt does not exist");
   }
 
   @Test
   void aModelExpectingOtherInputsFailsWithTheEnginesReason() throws Exception {
     Matrix probe = Fixtures.digits(0, 4).pixels();
-    try (LoadedModel model =
-        LoadedModel.load(
-            Fixtures.path("bad-models/wrong-input.pt"), InputShape.table(64), Device.cpu())) {
+    try (LoadedModel model = torchScript(Fixtures.path("bad-models/wrong-input.pt"))) {
       assertThatThrownBy(() -> model.predict(probe))
           .isInstanceOf(ModelException.class)
           .hasMessage(
               "the model fails on input of shape [n, 64]: mat1 and mat2 shapes cannot be"
                   + " multiplied (4x64 and 32x16)");
     }
+  }
+
+  /** The format's own model, without the spec's declared feature extractor around it. */
+  private static LoadedModel load(ModelSource.Builder source) throws ModelException {
+    return (LoadedModel) ModelRuntime.load(source.optFeatureExtractor(null).build());
+  }
+
+  private static LoadedModel torchScript(Path file) throws ModelException {
+    return load(
+        ModelSource.builder()
+            .setArtifact(file)
+            .setFormat(ModelFormat.TORCHSCRIPT)
+            .setInputShape(InputShape.table(64)));
   }
 
   /** The digits spec with model.format onnx. */

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.Models;
+import io.learnware.worker.model.CapabilityException;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.RunnableModel;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,21 +27,26 @@ class AttacksTest {
 
   static final List<Double> EPSILONS = List.of(0.05, 0.1, 0.2);
 
+  static RunnableModel model;
   static Attacks attacks;
   static Fixtures.Digits test;
 
   @BeforeAll
   static void load() throws Exception {
-    attacks =
-        Attacks.load(Fixtures.path("digits-mlp/model.pt"), InputShape.table(64), Device.cpu(), 100);
+    model = torchScript(Fixtures.path("digits-mlp/model.pt"));
+    attacks = Attacks.of(model, 100);
     test = Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, Fixtures.DIGITS_TRAIN_ROWS + 360);
   }
 
   @AfterAll
   static void close() {
-    if (attacks != null) {
-      attacks.close();
+    if (model != null) {
+      model.close();
     }
+  }
+
+  static RunnableModel torchScript(Path file) throws ModelException {
+    return Models.load(file, ModelFormat.TORCHSCRIPT, InputShape.table(64));
   }
 
   @Test
@@ -143,17 +152,14 @@ class AttacksTest {
   }
 
   @Test
-  void rejectsAFileThatIsNotTorchScript() {
-    assertThatThrownBy(
-            () ->
-                Attacks.load(
-                    Fixtures.path("not-torchscript.pt"), InputShape.table(64), Device.cpu()))
-        .isInstanceOf(ModelException.class)
-        .hasMessageContaining("TorchScript");
-    assertThatThrownBy(
-            () -> Attacks.load(Fixtures.path("missing.pt"), InputShape.table(64), Device.cpu()))
-        .isInstanceOf(ModelException.class)
-        .hasMessageContaining("does not exist");
+  void refusesAModelWithoutGradients() throws Exception {
+    try (RunnableModel onnx =
+        Models.load(
+            Fixtures.path("digits-mlp/model.onnx"), ModelFormat.ONNX, InputShape.table(64))) {
+      assertThatThrownBy(() -> Attacks.of(onnx))
+          .isInstanceOf(CapabilityException.class)
+          .hasMessage("no gradients through an ONNX graph: ONNX Runtime runs inference only");
+    }
   }
 
   @Test
@@ -166,8 +172,8 @@ class AttacksTest {
 
   @Test
   void batchSizeDoesNotChangeTheResult() throws Exception {
-    try (Attacks one =
-        Attacks.load(Fixtures.path("digits-mlp/model.pt"), InputShape.table(64), Device.cpu(), 7)) {
+    try (RunnableModel other = torchScript(Fixtures.path("digits-mlp/model.pt"))) {
+      Attacks one = Attacks.of(other, 7);
       Matrix a = one.pgd(test.pixels(), test.labels(), 0.1, 3, 0.03, true, 5L, 0, 1);
       Matrix b = attacks.pgd(test.pixels(), test.labels(), 0.1, 3, 0.03, true, 5L, 0, 1);
       assertThat(a).isEqualTo(b);

@@ -1,10 +1,10 @@
 package io.learnware.worker.robustness;
 
-import ai.djl.Device;
 import io.learnware.spec.ModelFormat;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
+import io.learnware.worker.model.RunnableModel;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class FoolingRunTime {
 
   private static void time(String file, ModelFormat format, InputShape shape, int runs)
       throws Exception {
-    try (LoadedModel model = LoadedModel.load(Fixtures.path(file), format, shape, Device.cpu())) {
+    try (RunnableModel model = Models.load(Fixtures.path(file), format, shape)) {
       for (double target : new double[] {Fooling.DEFAULT_TARGET, 1}) {
         double[] seconds = new double[runs + 1];
         Fooling.Result result = null;

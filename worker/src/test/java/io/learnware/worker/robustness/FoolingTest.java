@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.Models;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.LoadedModel;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.RunnableModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,8 +35,8 @@ class FoolingTest {
     distance = DataDistance.of(train.pixels(), 0);
   }
 
-  static LoadedModel load(String file, ModelFormat format) throws ModelException {
-    return LoadedModel.load(Fixtures.path("digits-mlp/" + file), format, DIGITS, Device.cpu());
+  static RunnableModel load(String file, ModelFormat format) throws ModelException {
+    return Models.load(Fixtures.path("digits-mlp/" + file), format, DIGITS);
   }
 
   static Fooling.Result fool(Fooling.Classifier model, long seed) throws ModelException {
@@ -51,7 +51,7 @@ class FoolingTest {
     for (Fooling.ClassResult c : result.perClass()) {
       System.arraycopy(c.input(), 0, rows, c.index() * 64, 64);
     }
-    try (LoadedModel model = load(file, format)) {
+    try (RunnableModel model = load(file, format)) {
       float[][] outputs = model.predict(new Matrix(k, 64, rows));
       double[] confidence = new double[k];
       double[] p = new double[k];
@@ -77,7 +77,7 @@ class FoolingTest {
   @Test
   void theDigitsMlpIsFooledFarFromTheData() throws Exception {
     Fooling.Result result;
-    try (LoadedModel model = load("model.pt", ModelFormat.TORCHSCRIPT)) {
+    try (RunnableModel model = load("model.pt", ModelFormat.TORCHSCRIPT)) {
       result = fool(model::predict, 0);
     }
     for (Fooling.ClassResult c : result.perClass()) {
@@ -113,7 +113,7 @@ class FoolingTest {
   @Test
   void theOnnxExportIsFooledToo() throws Exception {
     Fooling.Result result;
-    try (LoadedModel model = load("model.onnx", ModelFormat.ONNX)) {
+    try (RunnableModel model = load("model.onnx", ModelFormat.ONNX)) {
       result = fool(model::predict, 0);
     }
     assertThat(result.classesFooled()).isEqualTo(10);
@@ -125,7 +125,7 @@ class FoolingTest {
 
   @Test
   void aSeedGivesTheSameSearch() throws Exception {
-    try (LoadedModel model = load("model.pt", ModelFormat.TORCHSCRIPT)) {
+    try (RunnableModel model = load("model.pt", ModelFormat.TORCHSCRIPT)) {
       Fooling.Result first = fool(model::predict, 7);
       Fooling.Result again = fool(model::predict, 7);
       Fooling.Result other = fool(model::predict, 8);

@@ -1,11 +1,13 @@
 package io.learnware.worker.robustness;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.RunnableModel;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +44,10 @@ class PgdThroughput {
     Matrix x = new Matrix(rows, d, data);
     double eps = 0.1;
     for (int batch : batches) {
-      try (Attacks attacks =
-          Attacks.load(
-              Fixtures.path("digits-mlp/model.pt"), InputShape.table(d), Device.cpu(), batch)) {
+      try (RunnableModel model =
+          Models.load(
+              Fixtures.path("digits-mlp/model.pt"), ModelFormat.TORCHSCRIPT, InputShape.table(d))) {
+        Attacks attacks = Attacks.of(model, batch);
         if (batch == batches[0]) {
           // The engine's setting, which the command line's ai.djl.pytorch.num_threads decides.
           System.out.printf(

@@ -7,10 +7,15 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.ModelFormat;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.RecordingProgress;
+import io.learnware.worker.distill.Distillation;
+import io.learnware.worker.distill.DistillationResult;
+import io.learnware.worker.distill.StudentSpec;
+import io.learnware.worker.distill.Teacher;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
@@ -114,6 +119,16 @@ class RobustnessHandlerTest {
     assertThat(report.get("clean").get("accuracy").asDouble()).isCloseTo(0.9167, within(5e-5));
     assertThat(report.get("fgsm").get(0).get("accuracy").asDouble())
         .isCloseTo(ref.get("fgsm").get(1).get("correct").asInt() / 360.0, within(1e-9));
+    // Gradients: the white-box attacks ran, the black-box one was not needed.
+    assertThat(report.get("attacks").toString())
+        .isEqualTo(
+            "[{\"name\":\"fgsm\",\"ran\":true,\"reason\":\"white-box: input gradients of the"
+                + " cross-entropy through the torchscript model\"},{\"name\":\"pgd\",\"ran\":true,"
+                + "\"reason\":\"white-box: input gradients of the cross-entropy through the"
+                + " torchscript model\"},{\"name\":\"square\",\"ran\":false,\"reason\":\"the model"
+                + " has input gradients, so FGSM and PGD ran; give \\\"blackBox\\\": true to run it"
+                + " as well\"}]");
+    assertThat(report.get("blackBox")).isEmpty();
     assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
 
     fails(
@@ -321,11 +336,19 @@ class RobustnessHandlerTest {
         "fooling must be an object {\"generations\": …, \"population\": …}, got true");
     fails("{\"pgdSteps\": 0}", "digits-mlp", data, "pgdSteps must be an integer 1..1000, got 0");
     fails(
+        "{\"squareQueries\": 20000}",
+        "digits-mlp",
+        data,
+        "squareQueries must be an integer 1..10000, got 20000");
+    fails("{\"squareP\": 0}", "digits-mlp", data, "squareP must be a number in (0, 1], got 0.0");
+    fails("{\"blackBox\": 1}", "digits-mlp", data, "blackBox must be true or false, got 1");
+    fails(
         "{\"epsilon\": [0.1]}",
         "digits-mlp",
         data,
-        "unknown parameter \"epsilon\"; robustness takes benchmark, corruptions, epsilons, fooling, noise,"
-            + " pgdStepSize, pgdSteps, randomStart, severities");
+        "unknown parameter \"epsilon\"; robustness takes benchmark, blackBox, corruptions, epsilons,"
+            + " fooling, noise, pgdStepSize, pgdSteps, randomStart, severities, squareP,"
+            + " squareQueries");
   }
 
   @Test
@@ -381,6 +404,118 @@ class RobustnessHandlerTest {
     JsonNode report = new RobustnessHandler().run(context).report();
     assertThat(report.get("fgsm")).isEmpty();
     assertThat(report.get("fooling").get("classesFooled").asInt()).isEqualTo(10);
+  }
+
+  /** The job on {@code model} with {@code spec}, on the bundled digits test rows. */
+  static JsonNode runOn(JsonNode spec, Path model, String params) throws Exception {
+    JobContext context =
+        new JobContext(
+            "job-format",
+            SpecDocuments.mapper().readTree(params),
+            SpecDocuments.parse(spec),
+            spec,
+            model,
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Files.createTempDirectory(dir, "work"),
+            "cpu",
+            new RecordingProgress());
+    JsonNode report = new RobustnessHandler().run(context).report();
+    assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
+    return report;
+  }
+
+  /** The digits spec with another model. */
+  static ObjectNode digitsSpec(String format, JsonNode architecture) {
+    ObjectNode spec = Fixtures.json("digits-mlp/spec.json").deepCopy();
+    ObjectNode model = spec.putObject("model").put("format", format);
+    if (architecture != null) {
+      model.set("architecture", architecture);
+    }
+    return spec;
+  }
+
+  @Test
+  void onnxModelsGetTheBlackBoxAttack() throws Exception {
+    JsonNode report =
+        runOn(
+            digitsSpec("onnx", null),
+            Fixtures.path("digits-mlp/model.onnx"),
+            "{\"benchmark\": \"digits-test\", \"noise\": [], \"epsilons\": [0.1]}");
+    System.out.println("digits-mlp ONNX robustness: " + report);
+    assertThat(report.get("clean").get("accuracy").asDouble()).isCloseTo(0.9167, within(5e-5));
+    assertThat(report.get("fgsm")).isEmpty();
+    assertThat(report.get("pgd")).isEmpty();
+    JsonNode attacks = report.get("attacks");
+    assertThat(attacks.get(0).get("ran").asBoolean()).isFalse();
+    assertThat(attacks.get(0).get("reason").asText())
+        .isEqualTo("no gradients through an ONNX graph: ONNX Runtime runs inference only");
+    assertThat(attacks.get(2).get("name").asText()).isEqualTo("square");
+    assertThat(attacks.get(2).get("ran").asBoolean()).isTrue();
+    JsonNode square = report.get("blackBox").get(0);
+    assertThat(square.get("epsilon").asDouble()).isEqualTo(0.1);
+    assertThat(square.get("queries").asInt()).isEqualTo(SquareAttack.DEFAULT_QUERIES);
+    assertThat(square.get("p").asDouble()).isEqualTo(SquareAttack.DEFAULT_P);
+    // The TorchScript twin gives 144/360 (SquareAttackTest); PGD there 141/360.
+    assertThat(square.get("accuracy").asDouble()).isCloseTo(144 / 360.0, within(2.5 / 360));
+    assertThat(square.get("meanQueries").asDouble()).isBetween(1.0, 300.0);
+  }
+
+  @Test
+  void distilledStudentsAreAttackedWithOrWithoutGradients(@TempDir Path students) throws Exception {
+    Fixtures.Digits train = Fixtures.digits(0, Fixtures.DIGITS_TRAIN_ROWS);
+    DistillationResult mlp;
+    DistillationResult gbdt;
+    try (Teacher teacher =
+        Teacher.load(
+            Fixtures.path("digits-mlp/model.pt"),
+            ModelFormat.TORCHSCRIPT,
+            InputShape.table(64),
+            10)) {
+      mlp =
+          Distillation.builder()
+              .setTeacher(teacher)
+              .setTransferSet(train.pixels(), train.labels())
+              .setStudent(new StudentSpec.Mlp(List.of(32)))
+              .setOutputDirectory(students.resolve("mlp"))
+              .optEpochs(5)
+              .build()
+              .run();
+      gbdt =
+          Distillation.builder()
+              .setTeacher(teacher)
+              .setTransferSet(train.pixels(), train.labels())
+              .setStudent(new StudentSpec.Gbdt(20, 3, false))
+              .setOutputDirectory(students.resolve("gbdt"))
+              .build()
+              .run();
+    }
+    String params =
+        "{\"benchmark\": \"digits-test\", \"noise\": [], \"epsilons\": [0.1],"
+            + " \"blackBox\": true, \"squareQueries\": 100}";
+    JsonNode network = runOn(digitsSpec("djl", mlp.architecture()), mlp.artifact(), params);
+    System.out.println("distilled mlp [32] robustness: " + network);
+    double clean = network.get("clean").get("accuracy").asDouble();
+    assertThat(clean).isGreaterThan(0.8);
+    assertThat(network.get("attacks").get(1).get("reason").asText())
+        .isEqualTo("white-box: input gradients of the cross-entropy through the djl model");
+    assertThat(network.get("attacks").get(2).get("reason").asText())
+        .isEqualTo("asked for (blackBox: true), next to FGSM and PGD");
+    assertThat(network.get("pgd").get(0).get("accuracy").asDouble()).isLessThan(clean - 0.2);
+    assertThat(network.get("blackBox").get(0).get("accuracy").asDouble()).isLessThan(clean - 0.1);
+    assertThat(network.get("blackBox").get(0).get("queries").asInt()).isEqualTo(100);
+
+    JsonNode trees = runOn(digitsSpec("xgboost", gbdt.architecture()), gbdt.artifact(), params);
+    System.out.println("distilled gbdt robustness: " + trees);
+    double treesClean = trees.get("clean").get("accuracy").asDouble();
+    assertThat(treesClean).isGreaterThan(0.7);
+    assertThat(trees.get("fgsm")).isEmpty();
+    assertThat(trees.get("attacks").get(0).get("reason").asText())
+        .startsWith("no gradients through boosted trees");
+    assertThat(trees.get("attacks").get(2).get("ran").asBoolean()).isTrue();
+    assertThat(trees.get("blackBox").get(0).get("accuracy").asDouble())
+        .isLessThan(treesClean - 0.1);
   }
 
   @Test

@@ -5,7 +5,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.TorchScriptBackbone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,9 +50,6 @@ class FashionTransferAccuracy {
     public ObjectNode architecture() {
       return JsonNodeFactory.instance.objectNode().put("type", "raw");
     }
-
-    @Override
-    public void close() {}
   }
 
   private record Setting(String name, HeadSpec head, boolean frozen) {}
@@ -122,6 +121,7 @@ class FashionTransferAccuracy {
             ? TransferredModel.load(
                 result.artifact(),
                 manager -> Blocks.identityBlock(),
+                backbone.architecture(),
                 setting.head(),
                 FashionTransfer.IMAGE,
                 classes,
@@ -133,7 +133,7 @@ class FashionTransferAccuracy {
                 classes,
                 Device.cpu())) {
       return FashionTransfer.accuracy(
-          model.logits(test.x().toFloatArray(), test.labels().length), test.labels());
+          model.predict(test.x().toFloatArray(), test.labels().length), test.labels());
     }
   }
 

@@ -3,7 +3,6 @@ package io.learnware.worker.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.LearnwareSpec;
@@ -11,9 +10,9 @@ import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.Models;
 import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.distill.DistillHandler;
-import io.learnware.worker.distill.Students;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
@@ -138,16 +137,15 @@ class TransferHandlerTest {
     LearnwareSpec parsed = SpecDocuments.parse(spec);
     FashionTransfer.Task heldOut = FashionTransfer.split(200)[1];
     try (var model =
-        Students.load(
+        Models.load(
             outcome.resultModel().orElseThrow(),
             parsed.model().format(),
             parsed.model().architecture(),
             InputShape.of(parsed),
-            5,
-            Device.cpu())) {
+            5)) {
       double accuracy =
           FashionTransfer.accuracy(
-              model.logits(heldOut.x().toFloatArray(), heldOut.labels().length), heldOut.labels());
+              model.predict(heldOut.x().toFloatArray(), heldOut.labels().length), heldOut.labels());
       assertThat(accuracy).isGreaterThan(0.9);
     }
   }

@@ -101,15 +101,19 @@ class ValidateHandlerTest {
   }
 
   @Test
-  void modelsThisWorkerCannotRunAndBadParametersFailTheJob() {
+  void modelsThisWorkerCannotRunAndBadParametersFailTheJob() throws Exception {
+    ObjectNode text = spec("digits-mlp/spec.json");
+    text.put("dataType", "text");
+    assertThatThrownBy(() -> new ValidateHandler().run(context("digits-mlp/model.pt", text, "{}")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("text learnwares cannot be run by this worker yet (token inputs)");
+    // Every format runs: a specification that does not fit its artifact is a verdict.
     ObjectNode xgboost = spec("digits-mlp/spec.json");
     ((ObjectNode) xgboost.get("model")).put("format", "xgboost");
-    assertThatThrownBy(
-            () -> new ValidateHandler().run(context("digits-mlp/model.onnx", xgboost, "{}")))
-        .isInstanceOf(JobFailure.class)
-        .hasMessage(
-            "this worker validates torchscript and onnx models only; the specification declares"
-                + " model.format xgboost");
+    JobOutcome misfit = new ValidateHandler().run(context("digits-mlp/model.onnx", xgboost, "{}"));
+    assertThat(misfit.usable()).contains(false);
+    assertThat(misfit.report().get("reason").asText())
+        .isEqualTo("model.architecture is required for xgboost models (type gbdt)");
     assertThatThrownBy(
             () ->
                 new ValidateHandler()

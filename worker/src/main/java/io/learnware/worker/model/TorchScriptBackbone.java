@@ -1,4 +1,4 @@
-package io.learnware.worker.transfer;
+package io.learnware.worker.model;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -11,9 +11,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.worker.model.Batches;
-import io.learnware.worker.model.InputShape;
-import io.learnware.worker.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,7 @@ import java.util.Map;
  * from inputs to {@code dimension} features, loaded with trainable parameters so that it can be
  * fine-tuned as well as kept frozen.
  */
-public final class TorchScriptBackbone implements Backbone {
+public final class TorchScriptBackbone implements Backbone, AutoCloseable {
 
   /** The architecture's {@code backbone.type}. */
   public static final String TYPE = "torchscript";
@@ -51,10 +48,16 @@ public final class TorchScriptBackbone implements Backbone {
    * @throws ModelException when the file is no TorchScript module or returns another shape
    */
   public static TorchScriptBackbone load(Path file, InputShape input, int dimension, Device device)
-      throws ModelException, IOException {
-    Path dir = Files.createTempDirectory("backbone");
+      throws ModelException {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("backbone");
+    } catch (IOException e) {
+      throw new ModelException("cannot create a directory for the feature extractor: " + e, e);
+    }
     Path named = dir.resolve(NAME + ".pt");
-    Model model = Model.newInstance(NAME, device, "PyTorch");
+    PyTorch.engine();
+    Model model = Model.newInstance(NAME, device, PyTorch.ENGINE);
     try {
       Files.createSymbolicLink(named, file.toAbsolutePath());
       // Trainable parameters, so that fine-tuning gets gradients for them.
@@ -62,16 +65,20 @@ public final class TorchScriptBackbone implements Backbone {
       TorchScriptBackbone backbone = new TorchScriptBackbone(model, input, dimension);
       backbone.checkDimension();
       return backbone;
-    } catch (MalformedModelException | EngineException e) {
+    } catch (IOException | MalformedModelException | EngineException e) {
       model.close();
       throw new ModelException(
           "the feature extractor does not load as TorchScript: " + e.getMessage(), e);
-    } catch (ModelException | IOException | RuntimeException e) {
+    } catch (ModelException | RuntimeException e) {
       model.close();
       throw e;
     } finally {
-      Files.deleteIfExists(named);
-      Files.deleteIfExists(dir);
+      try {
+        Files.deleteIfExists(named);
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // A leftover link in the temporary directory is harmless.
+      }
     }
   }
 
