@@ -111,17 +111,33 @@ class TransferHandlerTest {
     JsonNode report = outcome.report();
     assertThat(report.get("accuracy").asDouble())
         .isGreaterThan(report.get("baselineAccuracy").asDouble());
-    assertThat(report.get("trainRows").asInt()).isEqualTo(500);
-    assertThat(report.get("history").get(0).has("validationAccuracy")).isTrue();
+    // A linear head on the frozen extractor is solved, its penalty cross-validated on all 1,000
+    // rows: validationSplit applies only from 2,000 rows on.
+    assertThat(report.get("solver").asText()).isEqualTo("lbfgs");
+    assertThat(report.get("validation").asText()).isEqualTo("5-fold cross-validation");
+    assertThat(report.get("trainRows").asInt()).isEqualTo(1000);
+    assertThat(report.get("solve").get("path").size()).isBetween(3, 9);
+    assertThat(report.get("solve").get("converged").asBoolean()).isTrue();
+    assertThat(report.has("history")).isFalse();
+    assertThat(report.has("learningRate")).isFalse();
     assertThat(progress.messages)
         .contains(
             "reading the data set",
-            "training the new head: epoch 1/50",
-            "training the baseline head on raw inputs: epoch 1/50",
+            "computing the backbone's features",
+            "solving the new head (L-BFGS): penalty 1/9 (λ 10000), fold 1/5",
+            "solving the baseline head on raw inputs (L-BFGS): penalty 1/9 (λ 10000), fold 1/5",
             "summarising the new data set (RKME)");
+    assertThat(progress.fractions).isSorted();
 
     JsonNode spec = outcome.resultSpec().orElseThrow();
     assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("description").asText())
+        .startsWith(
+            "Transfer learning from the learnware \"Fashion-MNIST tops CNN\": its feature"
+                + " extractor, kept frozen, with a new linear head solved (multinomial logistic"
+                + " regression, its L2 penalty chosen by 5-fold cross-validation) on 1000 labelled"
+                + " rows of a new task (classes Sandal, Shirt, Sneaker, Bag, Ankle boot)."
+                + " Cross-validated on them, it is right for ");
     assertThat(spec.get("name").asText())
         .isEqualTo("Fashion-MNIST tops CNN (transferred: Sandal, Shirt, Sneaker, Bag, Ankle boot)");
     assertThat(spec.at("/output/dimension").asInt()).isEqualTo(5);
