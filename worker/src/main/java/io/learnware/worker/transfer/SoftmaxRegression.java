@@ -88,7 +88,7 @@ final class SoftmaxRegression {
     }
 
     /** One hold-out: {@code validation} rows validate, the rest fit. */
-    static Validation holdOut(int[] validation, int rows) {
+    static Validation holdOut(int[] validation) {
       return new Validation("hold-out", new int[][] {validation.clone()}, validation.length);
     }
   }
@@ -170,9 +170,11 @@ final class SoftmaxRegression {
   /**
    * Chooses λ on {@code validation}, refits on all rows with it.
    *
-   * @param settings the L-BFGS settings of every fit
+   * @param search the L-BFGS settings of the validation fits (only their predictions count)
+   * @param refit the L-BFGS settings of the refit on all rows, the head that is kept
    */
-  Solution solve(Validation validation, Lbfgs.Settings settings, Monitor monitor) {
+  Solution solve(
+      Validation validation, Lbfgs.Settings search, Lbfgs.Settings refit, Monitor monitor) {
     int n = y.length;
     int folds = validation.folds().length;
     int[][] fitting = new int[folds][];
@@ -206,9 +208,10 @@ final class SoftmaxRegression {
             Lbfgs.minimize(
                 objective(fitting[f], PENALTIES[p]),
                 theta[f],
-                settings,
+                search,
                 it -> monitor.iterationDone(done, step));
         theta[f] = result.x();
+
         iterations += result.iterations();
         allConverged &= result.converged();
         accuracy += accuracy(theta[f], validation.folds()[f]);
@@ -230,17 +233,14 @@ final class SoftmaxRegression {
     double done = (planned - 1.0) / planned;
     int[] all = new int[n];
     Arrays.setAll(all, i -> i);
-    Lbfgs.Result refit =
+    Lbfgs.Result solution =
         Lbfgs.minimize(
-            objective(all, PENALTIES[best]),
-            start,
-            settings,
-            it -> monitor.iterationDone(done, step));
-    iterations += refit.iterations();
-    allConverged &= refit.converged();
+            objective(all, PENALTIES[best]), start, refit, it -> monitor.iterationDone(done, step));
+    iterations += solution.iterations();
+    allConverged &= solution.converged();
     float[] weights = new float[k * d];
     float[] bias = new float[k];
-    double[] solved = refit.x();
+    double[] solved = solution.x();
     for (int c = 0; c < k; c++) {
       double shift = solved[k * d + c];
       for (int j = 0; j < d; j++) {
@@ -256,7 +256,7 @@ final class SoftmaxRegression {
         PENALTIES[best],
         accuracies.get(best),
         accuracies.stream().mapToDouble(Double::doubleValue).toArray(),
-        refit,
+        solution,
         fits,
         iterations,
         allConverged);

@@ -129,14 +129,18 @@ public final class Transfer {
         n < CROSS_VALIDATION_MAX_ROWS
             ? SoftmaxRegression.Validation.crossValidation(b.labels, k, SoftmaxRegression.FOLDS)
             : SoftmaxRegression.Validation.holdOut(
-                split(b.labels, k, b.validationSplit, b.seed)[1], n);
+                split(b.labels, k, b.validationSplit, b.seed)[1]);
     float[] inputs = b.inputs.toFloatArray();
 
     b.listener.progress(Phase.TRANSFER, 0, "computing the backbone's features");
     float[] features = backbone.features(inputs, n);
     SoftmaxRegression.Solution transfer =
         new SoftmaxRegression(features, backbone.dimension(), b.labels, k)
-            .solve(validation, Lbfgs.Settings.DEFAULT, monitor(Phase.TRANSFER, "the new head"));
+            .solve(
+                validation,
+                Lbfgs.Settings.MEASURE,
+                Lbfgs.Settings.PRECISE,
+                monitor(Phase.TRANSFER, "the new head"));
 
     SequentialBlock head = b.head.block(k);
     SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
@@ -153,7 +157,8 @@ public final class Transfer {
         new SoftmaxRegression(inputs, input.size(), b.labels, k)
             .solve(
                 validation,
-                Lbfgs.Settings.DEFAULT,
+                Lbfgs.Settings.MEASURE,
+                Lbfgs.Settings.PRECISE,
                 monitor(Phase.BASELINE, "the baseline head on raw inputs"));
     TransferReport report =
         new TransferReport(

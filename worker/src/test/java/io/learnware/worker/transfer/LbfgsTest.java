@@ -122,7 +122,8 @@ class LbfgsTest {
     SoftmaxRegression.Solution solution =
         head.solve(
             SoftmaxRegression.Validation.crossValidation(y, 3, 2),
-            Lbfgs.Settings.DEFAULT,
+            Lbfgs.Settings.MEASURE,
+            Lbfgs.Settings.PRECISE,
             (done, step) -> {});
     float[] b = solution.bias();
     assertThat(solution.refit().converged()).isTrue();
@@ -162,7 +163,7 @@ class LbfgsTest {
       Arrays.setAll(all, i -> i);
       Lbfgs.Result result =
           Lbfgs.minimize(
-              head.objective(all, penalty), new double[4], Lbfgs.Settings.DEFAULT, QUIET);
+              head.objective(all, penalty), new double[4], Lbfgs.Settings.PRECISE, QUIET);
       // Parameters: w₀, w₁ (one feature each), then b₀, b₁.
       assertThat(result.converged()).as("λ %g", penalty).isTrue();
       assertThat(result.x()[1]).as("λ %g", penalty).isCloseTo(u, within(1e-5 * Math.max(1, u)));
