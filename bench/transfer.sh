@@ -25,7 +25,7 @@ echo
 bin/mvn -B -q -o -pl worker -am test -Dtest=FashionTransferAccuracy -Dsurefire.failIfNoSpecifiedTests=false \
   -Dspotless.check.skip=true -Dbench.perClass="${1:-40,200}" -Dbench.seeds="${2:-3}" 2>&1 | grep -E '^\||ERROR|FAIL'
 echo
-QUARKUS_HTTP_TEST_PORT=0 bin/mvn -B -q -o -pl marketplace-api -am test -DskipITs -Dtest=TransferJobBenchmark \
+QUARKUS_HTTP_TEST_PORT=0 QUARKUS_MANAGEMENT_TEST_PORT=0 bin/mvn -B -q -o -pl marketplace-api -am test -DskipITs -Dtest=TransferJobBenchmark \
   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dbench.runs="${3:-3}" \
   -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||ERROR|FAIL'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
