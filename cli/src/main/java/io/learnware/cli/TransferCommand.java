@@ -45,19 +45,24 @@ final class TransferCommand implements Callable<Integer> {
       description = "keep the feature extractor's weights fixed (--no-freeze-backbone tunes them)")
   Boolean freezeBackbone;
 
-  @Option(names = "--epochs", paramLabel = "N")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "at most this many epochs (a trained head: hidden units or a tuned backbone)")
   Integer epochs;
 
-  @Option(names = "--batch-size", paramLabel = "N")
+  @Option(names = "--batch-size", paramLabel = "N", description = "a trained head's batch size")
   Integer batchSize;
 
-  @Option(names = "--learning-rate", paramLabel = "LR")
+  @Option(names = "--learning-rate", paramLabel = "LR", description = "a trained head's Adam step")
   Double learningRate;
 
   @Option(
       names = "--validation-split",
       paramLabel = "F",
-      description = "the share of your rows held out to measure accuracy")
+      description =
+          "the share of your rows held out to measure accuracy (a linear head on a frozen backbone"
+              + " is solved and cross-validated on all rows when there are fewer than 2,000)")
   Double validationSplit;
 
   @Option(names = "--seed", paramLabel = "S")

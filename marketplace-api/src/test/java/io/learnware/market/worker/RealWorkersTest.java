@@ -386,8 +386,9 @@ class RealWorkersTest {
     String token = Market.newUser("transfer");
     String owner = Market.usernameOf(token);
     FashionExample.uploadSource(token, owner, "fashion");
-    // 200 test images of each class the CNN never saw (5–9): half to train the head, half to
-    // validate it.
+    // 200 test images of each class the CNN never saw (5–9). A linear head on the frozen trunk is
+    // solved, its penalty cross-validated on all 1,000 rows (the validation split is for trained
+    // heads and for 2,000 rows or more).
     FashionExample.uploadDataset(token, owner, "shoes-and-more", 200);
     try (Running worker = start("transfer", List.of("validate", "transfer"))) {
       awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
@@ -433,10 +434,13 @@ class RealWorkersTest {
               equalTo(List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")))
           .body("lineage.parents[0].learnware", equalTo(owner + "/fashion@1"))
           .body("lineage.parents[0].relation", equalTo("transferred"))
-          .body("reports[0].report.trainRows", equalTo(500));
+          .body("reports[0].report.trainRows", equalTo(1000))
+          .body("reports[0].report.solver", equalTo("lbfgs"))
+          .body("reports[0].report.validation", equalTo("5-fold cross-validation"));
     }
 
-    // A worker's time limit ends a job that would train for a thousand epochs, and nothing is kept.
+    // A worker's time limit ends a job that would train for a thousand epochs (a head with a
+    // hidden layer is trained by gradient steps, not solved), and nothing is kept.
     Worker limited =
         RealWorker.builder("limited", List.of("transfer"))
             .optMaxJobTime(Duration.ofSeconds(2))
@@ -458,7 +462,7 @@ class RealWorkersTest {
                       "target",
                       owner + "/never",
                       "params",
-                      Map.of("epochs", 1000, "patience", 1000)))
+                      Map.of("head", Map.of("hidden", 64), "epochs", 1000, "patience", 1000)))
               .post("/api/v1/jobs")
               .then()
               .statusCode(202)

@@ -48,8 +48,8 @@ class TransferJobBenchmark {
     Thread thread = Thread.ofPlatform().start(worker::run);
     int runs = Integer.getInteger("bench.runs", 3);
     System.out.println(
-        "| run | backbone | queued → claimed (ms) | queued → done (s) | epochs (transfer /"
-            + " baseline) | validation accuracy | baseline |");
+        "| run | backbone | queued → claimed (ms) | queued → done (s) | fits or epochs (transfer"
+            + " / baseline) | validation accuracy | baseline |");
     System.out.println("|---|---|---|---|---|---|---|");
     try {
       for (boolean frozen : List.of(true, false)) {
@@ -93,12 +93,16 @@ class TransferJobBenchmark {
           System.out.printf(
               "| %d | %s | %.0f | %.1f | %d / %d | %.3f | %.3f |%n",
               run,
-              frozen ? "frozen" : "fine-tuned",
+              frozen ? "frozen (solved, 5-fold CV)" : "fine-tuned (hold-out 0.5)",
               Duration.between(created, Instant.parse(done.getString("startedAt"))).toNanos() / 1e6,
               Duration.between(created, Instant.parse(done.getString("finishedAt"))).toNanos()
                   / 1e9,
-              done.getList("result.report.history").size(),
-              done.getList("result.report.baselineHistory").size(),
+              frozen
+                  ? done.getInt("result.report.solve.fits")
+                  : done.getList("result.report.history").size(),
+              frozen
+                  ? done.getInt("result.report.baselineSolve.fits")
+                  : done.getList("result.report.baselineHistory").size(),
               done.getDouble("result.report.accuracy"),
               done.getDouble("result.report.baselineAccuracy"));
         }

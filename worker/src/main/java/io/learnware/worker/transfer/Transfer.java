@@ -3,7 +3,9 @@ package io.learnware.worker.transfer;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.optimizer.Adam;
@@ -15,6 +17,7 @@ import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ParameterCounts;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,12 +29,17 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Transfer learning by head replacement: a new head is trained on a backbone's features for a
- * labelled data set with its own classes, either on the frozen backbone (its features are computed
- * once) or fine-tuning the backbone with a smaller learning rate. The same head is also trained on
- * the raw inputs, as a baseline that shows what the backbone bought. Both hold out the same
- * stratified validation rows, stop early when validation accuracy stalls, and keep their best
- * epoch.
+ * Transfer learning by head replacement: a new head is fitted on a backbone's features for a
+ * labelled data set with its own classes, and the same head on the raw inputs as a baseline that
+ * shows what the backbone bought.
+ *
+ * <p>A linear head on a frozen backbone is a convex problem, multinomial logistic regression on the
+ * features (computed once): it is solved to its optimum by L-BFGS, with an L2 penalty chosen by
+ * cross-validation (a hold-out for many rows), then refitted on all rows ({@link
+ * SoftmaxRegression}). Any other head, or fine-tuning the backbone with a smaller learning rate, is
+ * trained by Adam on the rows outside a stratified hold-out, stopping early when validation
+ * accuracy stalls and keeping the best epoch. The baseline is always fitted the same way as the
+ * transfer, on the same rows.
  *
  * <p>Built with {@link #builder()}: {@code setX} are required, {@code optX} optional.
  */
@@ -49,6 +57,14 @@ public final class Transfer {
   public static final double BACKBONE_RATE_FRACTION = 0.1;
 
   public static final double DEFAULT_VALIDATION_SPLIT = 0.2;
+
+  /**
+   * A solved head's penalty is chosen by cross-validation below this many rows (every row fits and
+   * validates, none is set aside), by the hold-out of {@code validationSplit} from it on (one fit
+   * per penalty instead of five, and a hold-out that large is a precise measure).
+   */
+  public static final int CROSS_VALIDATION_MAX_ROWS = 2000;
+
   public static final int DEFAULT_PATIENCE = 10;
   public static final int MAX_CLASSES = 1000;
 
@@ -60,10 +76,14 @@ public final class Transfer {
     BASELINE
   }
 
-  /** Progress after each batch; may throw to cancel. */
+  /** Progress after each batch or solver iteration; may throw to cancel. */
   @FunctionalInterface
   public interface Listener {
-    void batchDone(Phase phase, int epoch, int epochs, int batch, int batches);
+    /**
+     * @param done the share of {@code phase} done, in [0, 1]
+     * @param step what is happening, for the user, e.g. {@code training the new head: epoch 3/50}
+     */
+    void progress(Phase phase, double done, String step);
   }
 
   private final Builder b;
@@ -77,9 +97,131 @@ public final class Transfer {
   }
 
   /**
-   * Trains the transfer and the baseline and saves the transferred model in the output directory.
+   * Fits the transfer and the baseline and saves the transferred model in the output directory: a
+   * linear head on a frozen backbone is solved ({@link #solve()}), any other head trained ({@link
+   * #train()}).
    */
   public TransferResult run() throws IOException {
+    Files.createDirectories(b.outputDirectory);
+    return solves(b.head, b.freezeBackbone) ? solve() : train();
+  }
+
+  /**
+   * Whether a transfer with this head and backbone setting is solved (a linear head on fixed
+   * features: a convex problem) rather than trained by gradient steps.
+   */
+  public static boolean solves(HeadSpec head, boolean freezeBackbone) {
+    return freezeBackbone && head.hidden() == 0;
+  }
+
+  /**
+   * The convex case: multinomial logistic regression on the frozen backbone's features (computed
+   * once), its L2 penalty chosen by {@value SoftmaxRegression#FOLDS}-fold cross-validation (by the
+   * hold-out of {@code validationSplit} from {@value #CROSS_VALIDATION_MAX_ROWS} rows on), then
+   * refitted on all rows; the baseline the same on the raw inputs. The solved weights go into the
+   * head's linear layer.
+   */
+  private TransferResult solve() throws IOException {
+    int k = b.classes.size();
+    int n = b.labels.length;
+    Backbone backbone = b.backbone;
+    InputShape input = backbone.input();
+    SoftmaxRegression.Validation validation =
+        n < CROSS_VALIDATION_MAX_ROWS
+            ? SoftmaxRegression.Validation.crossValidation(b.labels, k, SoftmaxRegression.FOLDS)
+            : SoftmaxRegression.Validation.holdOut(
+                split(b.labels, k, b.validationSplit, b.seed)[1]);
+    float[] inputs = b.inputs.toFloatArray();
+
+    b.listener.progress(Phase.TRANSFER, 0, "computing the backbone's features");
+    float[] features = backbone.features(inputs, n);
+    SoftmaxRegression.Solution transfer =
+        new SoftmaxRegression(features, backbone.dimension(), b.labels, k)
+            .solve(
+                validation,
+                Lbfgs.Settings.MEASURE,
+                Lbfgs.Settings.PRECISE,
+                monitor(Phase.TRANSFER, "the new head"));
+
+    SequentialBlock head = b.head.block(k);
+    SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
+    try (Model saved = Model.newInstance(TransferredModel.MODEL_NAME, b.device, ENGINE)) {
+      saved.setBlock(composite);
+      saved.setProperty("Epoch", "0");
+      composite.initialize(saved.getNDManager(), DataType.FLOAT32, input.batch(1));
+      setLinear(head, transfer.weights(), transfer.bias());
+      saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
+    }
+    Path artifact = moveArtifact();
+
+    SoftmaxRegression.Solution baseline =
+        new SoftmaxRegression(inputs, input.size(), b.labels, k)
+            .solve(
+                validation,
+                Lbfgs.Settings.MEASURE,
+                Lbfgs.Settings.PRECISE,
+                monitor(Phase.BASELINE, "the baseline head on raw inputs"));
+    TransferReport report =
+        new TransferReport(
+            transfer.accuracy(),
+            baseline.accuracy(),
+            transfer.accuracy() - baseline.accuracy(),
+            b.classes,
+            b.head.describe(),
+            true,
+            TransferReport.LBFGS,
+            validation.name(),
+            null,
+            null,
+            n,
+            validation.rows(),
+            backbone.dimension(),
+            b.head.parameterCount(backbone.dimension(), k),
+            TransferReport.Solve.of(transfer),
+            TransferReport.Solve.of(baseline),
+            null,
+            null,
+            null,
+            null,
+            null);
+    return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
+  }
+
+  private SoftmaxRegression.Monitor monitor(Phase phase, String what) {
+    return (done, step) ->
+        b.listener.progress(phase, done, "solving %s (L-BFGS): %s".formatted(what, step));
+  }
+
+  /** Writes solved weights into a linear head's {@code Linear} layer (its last block). */
+  private static void setLinear(SequentialBlock head, float[] weights, float[] bias) {
+    List<Block> blocks = head.getChildren().values();
+    Block linear = blocks.get(blocks.size() - 1);
+    NDArray w = linear.getParameters().get("weight").getArray();
+    NDArray c = linear.getParameters().get("bias").getArray();
+    if (w.size() != weights.length || c.size() != bias.length) {
+      throw new IllegalStateException(
+          "the head's linear layer holds %s and %s, not %d weights and %d biases"
+              .formatted(w.getShape(), c.getShape(), weights.length, bias.length));
+    }
+    w.set(FloatBuffer.wrap(weights));
+    c.set(FloatBuffer.wrap(bias));
+  }
+
+  private Path moveArtifact() throws IOException {
+    Path artifact = b.outputDirectory.resolve("transferred.params");
+    Files.move(
+        b.outputDirectory.resolve(TransferredModel.MODEL_NAME + "-0000.params"),
+        artifact,
+        StandardCopyOption.REPLACE_EXISTING);
+    return artifact;
+  }
+
+  /**
+   * Every other case: the head (and, when fine-tuning, the backbone) trained by Adam on the rows
+   * outside a stratified hold-out, stopping early on its accuracy and keeping the best epoch; the
+   * baseline the same on the raw inputs.
+   */
+  private TransferResult train() throws IOException {
     int k = b.classes.size();
     int[][] split = split(b.labels, k, b.validationSplit, b.seed);
     Rows all = new Rows(b.inputs.toFloatArray(), b.labels, b.inputs.columns());
@@ -88,7 +230,6 @@ public final class Transfer {
     Backbone backbone = b.backbone;
     InputShape input = backbone.input();
     Fit.Settings settings = new Fit.Settings(b.epochs, b.batchSize, b.patience, b.seed, b.device);
-    Files.createDirectories(b.outputDirectory);
 
     SequentialBlock head = b.head.block(k);
     SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
@@ -139,11 +280,7 @@ public final class Transfer {
         trainable = ParameterCounts.of(composite, Parameter::requiresGradient);
       }
     }
-    Path artifact = b.outputDirectory.resolve("transferred.params");
-    Files.move(
-        b.outputDirectory.resolve(TransferredModel.MODEL_NAME + "-0000.params"),
-        artifact,
-        StandardCopyOption.REPLACE_EXISTING);
+    Path artifact = moveArtifact();
 
     Fit.Outcome baseline;
     try (Model raw = Model.newInstance("baseline", b.device, ENGINE)) {
@@ -168,12 +305,16 @@ public final class Transfer {
             b.classes,
             b.head.describe(),
             b.freezeBackbone,
+            TransferReport.ADAM,
+            "hold-out",
             b.learningRate,
             b.freezeBackbone ? null : b.backboneLearningRate,
             train.count(),
             validation.count(),
             backbone.dimension(),
             trainable,
+            null,
+            null,
             transfer.bestEpoch(),
             baseline.bestEpoch(),
             transfer.stoppedEarly(),
@@ -183,8 +324,15 @@ public final class Transfer {
   }
 
   private Fit.Listener listener(Phase phase) {
+    String what =
+        phase == Phase.TRANSFER
+            ? "training the new head"
+            : "training the baseline head on raw inputs";
     return (epoch, epochs, batch, batches) ->
-        b.listener.batchDone(phase, epoch, epochs, batch, batches);
+        b.listener.progress(
+            phase,
+            ((epoch - 1) + (double) batch / batches) / epochs,
+            "%s: epoch %d/%d".formatted(what, epoch, epochs));
   }
 
   private static Optimizer adam(double rate) {
@@ -241,7 +389,7 @@ public final class Transfer {
     private int patience = DEFAULT_PATIENCE;
     private long seed;
     private Device device = Device.cpu();
-    private Listener listener = (phase, epoch, epochs, batch, batches) -> {};
+    private Listener listener = (phase, done, step) -> {};
 
     private Builder() {}
 

@@ -96,21 +96,12 @@ public final class TransferHandler implements JobHandler {
             .optSeed(seed)
             .optDevice(device)
             .optListener(
-                (phase, epoch, epochs, batch, batches) -> {
+                (phase, done, step) -> {
                   progress.checkCancelled();
-                  double done = ((epoch - 1) + (double) batch / batches) / epochs;
                   boolean transfer = phase == Transfer.Phase.TRANSFER;
                   double from = transfer ? READ_END : TRANSFER_END;
                   double to = transfer ? TRANSFER_END : BASELINE_END;
-                  progress.report(
-                      from + (to - from) * done,
-                      "%s: epoch %d/%d"
-                          .formatted(
-                              transfer
-                                  ? "training the new head"
-                                  : "training the baseline head on raw inputs",
-                              epoch,
-                              epochs));
+                  progress.report(from + (to - from) * done, step);
                 });
     HeadSpec head;
     try {
@@ -239,10 +230,19 @@ public final class TransferHandler implements JobHandler {
       JsonNode sourceDocument, LearnwareSpec source, TransferResult result, RkmeSpec rkme) {
     TransferReport report = result.report();
     String classes = String.join(", ", report.classes());
+    String fitted =
+        TransferReport.LBFGS.equals(report.solver())
+            ? "solved (multinomial logistic regression, its L2 penalty chosen by %s)"
+                .formatted(report.validation())
+            : "trained";
+    String measured =
+        "hold-out".equals(report.validation())
+            ? "On %d held-out rows".formatted(report.validationRows())
+            : "Cross-validated on them";
     String description =
-        ("Transfer learning from the learnware \"%s\": its %s, %s, with a new %s trained on %d"
-                + " labelled rows of a new task (classes %s). On %d held-out rows it is right for"
-                + " %.1f%% of them; the same head on raw inputs reaches %.1f%%.\n\nThe source: %s")
+        ("Transfer learning from the learnware \"%s\": its %s, %s, with a new %s %s on %d"
+                + " labelled rows of a new task (classes %s). %s, it is right for %.1f%% of the"
+                + " rows; the same head on raw inputs for %.1f%%.\n\nThe source: %s")
             .formatted(
                 source.name(),
                 source.model().featureExtractor() != null
@@ -250,9 +250,10 @@ public final class TransferHandler implements JobHandler {
                     : "network without its last layer",
                 report.freezeBackbone() ? "kept frozen" : "fine-tuned",
                 report.head(),
+                fitted,
                 report.trainRows(),
                 classes,
-                report.validationRows(),
+                measured,
                 100 * report.accuracy(),
                 100 * report.baselineAccuracy(),
                 source.description());

@@ -4,8 +4,14 @@ import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.model.InputShape;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The transfer example on real data: the committed Fashion-MNIST CNN (trained on classes 0–4 of the
@@ -50,6 +56,42 @@ final class FashionTransfer {
       labels[i] = NEW_CLASSES.indexOf(rows.labels()[i]);
     }
     return new Task(rows.x(), labels);
+  }
+
+  /**
+   * The committed extract of the training file: the first 100 training images of each class 5–9, in
+   * training-file order, with their original labels ({@code fixtures/make_transfer_reference.py}).
+   */
+  static RealData.Labelled newClassTraining() {
+    Path dir = Fixtures.path("data/fashion-mnist");
+    try (DataInputStream images = idx(dir.resolve("new-classes-train-images-idx3-ubyte.gz"));
+        DataInputStream labels = idx(dir.resolve("new-classes-train-labels-idx1-ubyte.gz"))) {
+      if (images.readInt() != 0x803 || labels.readInt() != 0x801) {
+        throw new IllegalStateException("not IDX files");
+      }
+      int n = images.readInt();
+      int pixels = images.readInt() * images.readInt();
+      if (labels.readInt() != n) {
+        throw new IllegalStateException("images and labels differ in number");
+      }
+      byte[] raw = images.readNBytes(n * pixels);
+      double[] x = new double[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        x[i] = (raw[i] & 0xff) / 255.0;
+      }
+      byte[] rawLabels = labels.readNBytes(n);
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = rawLabels[i];
+      }
+      return new RealData.Labelled(new Matrix(n, pixels, x), y);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DataInputStream idx(Path file) throws IOException {
+    return new DataInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16));
   }
 
   static java.nio.file.Path extractor() {

@@ -14,6 +14,7 @@ import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.TorchScriptBackbone;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,7 @@ class TransferTest {
   void aFrozenBackboneBeatsTheSameHeadOnRawPixelsForClassesItNeverSaw() throws Exception {
     FashionTransfer.Task[] split = FashionTransfer.split(200);
     TransferResult result;
+    List<String> steps = new ArrayList<>();
     try (TorchScriptBackbone backbone =
         TorchScriptBackbone.load(
             FashionTransfer.extractor(),
@@ -68,26 +70,70 @@ class TransferTest {
               .setOutputDirectory(dir.resolve("frozen"))
               .optValidationSplit(0.5)
               .optSeed(7)
+              .optListener(
+                  (phase, done, step) -> {
+                    assertThat(done).isBetween(0.0, 1.0);
+                    if (steps.isEmpty() || !steps.getLast().equals(step)) {
+                      steps.add(step);
+                    }
+                  })
               .build()
               .run();
     }
     TransferReport report = result.report();
-    assertThat(report.trainRows()).isEqualTo(500);
-    assertThat(report.validationRows()).isEqualTo(500);
+    // A linear head on a frozen backbone is solved; with 1,000 rows, its penalty is chosen by
+    // 5-fold cross-validation (the validation split is not used) and it is refitted on all rows.
+    assertThat(report.solver()).isEqualTo(TransferReport.LBFGS);
+    assertThat(report.validation()).isEqualTo("5-fold cross-validation");
+    assertThat(report.trainRows()).isEqualTo(1000);
+    assertThat(report.validationRows()).isEqualTo(1000);
     assertThat(report.trainableParameters()).isEqualTo(785L * 5);
-    // 100 labelled images per class to train on, 100 to validate on (docs/transfer.md).
+    assertThat(report.learningRate()).isNull();
+    assertThat(report.history()).isNull();
+    assertThat(report.bestEpoch()).isNull();
     assertThat(report.accuracy()).isGreaterThan(report.baselineAccuracy());
     assertThat(report.gain()).isEqualTo(report.accuracy() - report.baselineAccuracy());
-    assertThat(report.history().get(report.bestEpoch() - 1).validationAccuracy())
+    for (TransferReport.Solve solve : List.of(report.solve(), report.baselineSolve())) {
+      assertThat(solve.path()).hasSizeBetween(3, 9);
+      assertThat(solve.path().getFirst().penalty()).isEqualTo(1e4);
+      assertThat(solve.fits()).isEqualTo(5 * solve.path().size() + 1);
+      assertThat(solve.converged()).isTrue();
+      assertThat(solve.gradientNorm()).isLessThan(1e-6);
+      // The chosen penalty is the first (strongest) with the best cross-validated accuracy.
+      double best =
+          solve.path().stream()
+              .mapToDouble(TransferReport.PathPoint::validationAccuracy)
+              .max()
+              .orElseThrow();
+      TransferReport.PathPoint chosen =
+          solve.path().stream()
+              .filter(p -> p.validationAccuracy() >= best - 1e-9)
+              .findFirst()
+              .orElseThrow();
+      assertThat(solve.penalty()).isEqualTo(chosen.penalty());
+    }
+    assertThat(report.solve().path().stream().filter(p -> p.penalty() == report.solve().penalty()))
+        .singleElement()
+        .extracting(TransferReport.PathPoint::validationAccuracy)
         .isEqualTo(report.accuracy());
-    assertThat(report.baselineHistory().get(report.baselineBestEpoch() - 1).validationAccuracy())
-        .isEqualTo(report.baselineAccuracy());
+    assertThat(steps)
+        .startsWith(
+            "computing the backbone's features",
+            "solving the new head (L-BFGS): penalty 1/9 (λ 10000), fold 1/5",
+            "solving the new head (L-BFGS): penalty 1/9 (λ 10000), fold 2/5")
+        .contains(
+            "solving the new head (L-BFGS): refit on all rows (λ %s)"
+                .formatted(SoftmaxRegression.plain(report.solve().penalty())),
+            "solving the baseline head on raw inputs (L-BFGS): penalty %d/9 (λ %s), fold 5/5"
+                .formatted(
+                    report.baselineSolve().path().size(),
+                    SoftmaxRegression.plain(report.baselineSolve().path().getLast().penalty())));
     assertThat(result.architecture().toString())
         .isEqualTo(
             "{\"type\":\"transfer\",\"backbone\":{\"type\":\"torchscript\",\"dimension\":784},"
                 + "\"head\":{\"hidden\":0}}");
 
-    // The saved model is one file; reloaded, it classifies the 4,375 images nobody trained on.
+    // The saved model is one file; reloaded, it classifies the 4,000 images nobody trained on.
     FashionTransfer.Task heldOut = split[1];
     try (TransferredModel model =
         TransferredModel.load(
@@ -96,7 +142,75 @@ class TransferTest {
       double accuracy =
           FashionTransfer.accuracy(
               model.predict(heldOut.x().toFloatArray(), heldOut.labels().length), heldOut.labels());
-      assertThat(accuracy).isGreaterThan(0.9);
+      assertThat(accuracy).isGreaterThan(0.93);
+    }
+  }
+
+  @Test
+  void aHeadTrainedByGradientStepsHoldsOutValidationRowsAndKeepsItsBestEpoch() throws Exception {
+    FashionTransfer.Task[] split = FashionTransfer.split(40);
+    try (TorchScriptBackbone backbone =
+        TorchScriptBackbone.load(
+            FashionTransfer.extractor(),
+            FashionTransfer.IMAGE,
+            FashionTransfer.FEATURES,
+            Device.cpu())) {
+      TransferReport report =
+          Transfer.builder()
+              .setBackbone(backbone)
+              .setData(split[0].x(), split[0].labels(), FashionTransfer.NEW_NAMES)
+              .setOutputDirectory(dir.resolve("hidden"))
+              .optHead(new HeadSpec(16))
+              .optValidationSplit(0.5)
+              .optEpochs(10)
+              .optSeed(7)
+              .build()
+              .run()
+              .report();
+      assertThat(report.solver()).isEqualTo(TransferReport.ADAM);
+      assertThat(report.validation()).isEqualTo("hold-out");
+      assertThat(report.solve()).isNull();
+      assertThat(report.trainRows()).isEqualTo(100);
+      assertThat(report.validationRows()).isEqualTo(100);
+      assertThat(report.history().get(report.bestEpoch() - 1).validationAccuracy())
+          .isEqualTo(report.accuracy());
+      assertThat(report.baselineHistory().get(report.baselineBestEpoch() - 1).validationAccuracy())
+          .isEqualTo(report.baselineAccuracy());
+    }
+  }
+
+  @Test
+  void manyRowsChooseThePenaltyOnAHoldOutAndRefitOnAllRows() throws Exception {
+    // 2,000 digits rows (the 1,797, then the first 203 again): from 2,000 rows on, a hold-out.
+    Fixtures.Digits all = Fixtures.digits(0, 1797);
+    int n = 2000;
+    double[] x = new double[n * 64];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(all.pixels().data(), (i % 1797) * 64, x, i * 64, 64);
+      labels[i] = all.labels()[i % 1797];
+    }
+    try (TorchScriptBackbone backbone =
+        TorchScriptBackbone.load(
+            Fixtures.path("digits-mlp/features.pt"), InputShape.table(64), 32, Device.cpu())) {
+      TransferReport report =
+          Transfer.builder()
+              .setBackbone(backbone)
+              .setData(
+                  new Matrix(n, 64, x),
+                  labels,
+                  List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
+              .setOutputDirectory(dir.resolve("many"))
+              .build()
+              .run()
+              .report();
+      assertThat(report.solver()).isEqualTo(TransferReport.LBFGS);
+      assertThat(report.validation()).isEqualTo("hold-out");
+      assertThat(report.trainRows()).isEqualTo(n);
+      assertThat(report.validationRows()).isBetween(395, 405);
+      assertThat(report.solve().fits()).isEqualTo(report.solve().path().size() + 1);
+      assertThat(report.solve().converged()).isTrue();
+      assertThat(report.accuracy()).isGreaterThan(0.95);
     }
   }
 
