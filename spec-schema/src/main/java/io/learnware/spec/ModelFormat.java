@@ -7,7 +7,9 @@ public enum ModelFormat {
   TORCHSCRIPT("torchscript"),
   ONNX("onnx"),
   DJL("djl"),
-  XGBOOST("xgboost");
+  XGBOOST("xgboost"),
+  /** A published ensemble: an {@code ensemble.json} pinning other versions (docs/ensembles.md). */
+  ENSEMBLE("ensemble");
 
   private final String jsonName;
 

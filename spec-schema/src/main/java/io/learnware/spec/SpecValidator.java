@@ -38,6 +38,7 @@ public final class SpecValidator {
   private final JsonSchema rkmeSchema;
   private final JsonSchema robustnessSchema;
   private final JsonSchema evaluateSchema;
+  private final JsonSchema ensembleSchema;
 
   /**
    * Loads the schemas from the classpath.
@@ -65,6 +66,7 @@ public final class SpecValidator {
       this.robustnessSchema =
           load(factory, SCHEMA_BASE + "robustness-report-v1.schema.json", config);
       this.evaluateSchema = load(factory, SCHEMA_BASE + "evaluate-report-v1.schema.json", config);
+      this.ensembleSchema = load(factory, SCHEMA_BASE + "ensemble-v1.schema.json", config);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot load the specification schemas", e);
     }
@@ -128,6 +130,23 @@ public final class SpecValidator {
   public List<Violation> validateEvaluateReport(JsonNode report) {
     List<Violation> violations = new ArrayList<>();
     addSchemaViolations(evaluateSchema, report, false, violations);
+    return sorted(violations);
+  }
+
+  /**
+   * All violations of a published ensemble's artifact ({@code schemas/ensemble-v1.schema.json}),
+   * then of the rules the schema cannot express (distinct members, a router that fits them);
+   * pointers are relative to it.
+   */
+  public List<Violation> validateEnsemble(JsonNode ensemble) {
+    if (ensemble == null || !ensemble.isObject()) {
+      return List.of(new Violation("", "must be a JSON object"));
+    }
+    List<Violation> violations = new ArrayList<>();
+    addSchemaViolations(ensembleSchema, ensemble, false, violations);
+    if (violations.isEmpty()) {
+      StructuralChecks.checkEnsemble(ensemble, violations);
+    }
     return sorted(violations);
   }
 

@@ -52,6 +52,53 @@ final class StructuralChecks {
     }
   }
 
+  /** Checks a published ensemble's artifact that passed its schema. */
+  static void checkEnsemble(JsonNode ensemble, List<Violation> out) {
+    checkFinite(ensemble, "", out);
+    JsonNode members = ensemble.get("members");
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < members.size(); i++) {
+      String ref =
+          members.get(i).get("learnware").asText() + "@" + members.get(i).get("version").asInt();
+      Integer first = seen.putIfAbsent(ref, i);
+      if (first != null) {
+        out.add(
+            new Violation(
+                "/members/" + i,
+                "%s is already member %d; members are distinct".formatted(ref, first)));
+      }
+    }
+    JsonNode router = ensemble.get("router");
+    if (router == null) {
+      return;
+    }
+    int inputs = router.get("inputs").asInt();
+    int hidden = router.get("hidden").asInt();
+    int outputs = router.get("outputs").asInt();
+    if (inputs != ensemble.get("inputSize").asInt()) {
+      out.add(new Violation("/router/inputs", "must equal inputSize"));
+    }
+    if (outputs != members.size()) {
+      out.add(new Violation("/router/outputs", "must equal the number of members"));
+    }
+    for (String member : List.of("mean", "scale")) {
+      if (router.get(member).size() != inputs) {
+        out.add(new Violation("/router/" + member, "must have one number per input"));
+      }
+    }
+    long parameters =
+        (hidden == 0 ? 0 : (long) inputs * hidden + hidden)
+            + (long) (hidden == 0 ? inputs : hidden) * outputs
+            + outputs;
+    if (router.get("parameters").size() != parameters) {
+      out.add(
+          new Violation(
+              "/router/parameters",
+              "a router of %d inputs, %d hidden units and %d candidates has %d parameters"
+                  .formatted(inputs, hidden, outputs, parameters)));
+    }
+  }
+
   /**
    * What people read about a learnware (its name, description, labels and feature names) must
    * display as stored: see {@link SafeText}. Tags are plain ASCII by the schema.

@@ -138,7 +138,8 @@ class SpecValidatorTest {
                     + " not starting with '.' or '-', no folders)"),
             new Violation(
                 "/model/format",
-                "does not have a value in the enumeration [\"torchscript\", \"onnx\", \"djl\", \"xgboost\"]"),
+                "does not have a value in the enumeration [\"torchscript\", \"onnx\", \"djl\", \"xgboost\","
+                    + " \"ensemble\"]"),
             new Violation("/name", "must not be blank"),
             new Violation("/output/dimension", "string found, integer expected"),
             new Violation(

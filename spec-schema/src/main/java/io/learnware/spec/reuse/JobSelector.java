@@ -29,6 +29,16 @@ public final class JobSelector implements Ensembles.Router {
     return new Builder();
   }
 
+  /** The selector whose router was saved as {@code weights} (e.g. in a published ensemble). */
+  public static JobSelector of(RouterWeights weights) {
+    return new JobSelector(SoftmaxMlp.of(weights), weights.outputs());
+  }
+
+  /** The trained router, to save and restore with {@link #of(RouterWeights)}. */
+  public RouterWeights weights() {
+    return router.weights();
+  }
+
   /** How many learnwares rows are routed between. */
   public int candidates() {
     return candidates;

@@ -32,9 +32,41 @@ final class SoftmaxMlp {
     this.outputs = outputs;
     this.mean = mean;
     this.scale = scale;
+    this.theta = new double[parameterCount(inputs, hidden, outputs)];
+  }
+
+  /** A router saved with {@link #weights()}. */
+  static SoftmaxMlp of(RouterWeights weights) {
+    SoftmaxMlp model =
+        new SoftmaxMlp(
+            weights.inputs(),
+            weights.hidden(),
+            weights.outputs(),
+            weights.mean().clone(),
+            weights.scale().clone());
+    if (model.theta.length != weights.parameters().length) {
+      throw new IllegalArgumentException(
+          "a router of %d inputs, %d hidden units and %d outputs has %d parameters, not %d"
+              .formatted(
+                  weights.inputs(),
+                  weights.hidden(),
+                  weights.outputs(),
+                  model.theta.length,
+                  weights.parameters().length));
+    }
+    System.arraycopy(weights.parameters(), 0, model.theta, 0, model.theta.length);
+    return model;
+  }
+
+  /** Everything that decides the router's answers, to save and {@link #of load} it again. */
+  RouterWeights weights() {
+    return new RouterWeights(inputs, hidden, outputs, mean.clone(), scale.clone(), theta.clone());
+  }
+
+  /** How many parameters a router of this size has. */
+  static int parameterCount(int inputs, int hidden, int outputs) {
     int firstOut = hidden == 0 ? inputs : hidden;
-    this.theta =
-        new double[(hidden == 0 ? 0 : inputs * hidden + hidden) + firstOut * outputs + outputs];
+    return (hidden == 0 ? 0 : inputs * hidden + hidden) + firstOut * outputs + outputs;
   }
 
   static SoftmaxMlp train(
