@@ -62,7 +62,17 @@ public final class StagingFile {
   }
 
   private ByteBuffer newBlock() {
-    return ByteBuffer.allocateDirect(BLOCK + alignment).alignedSlice(alignment);
+    return block(ByteBuffer.allocateDirect(BLOCK + alignment), alignment);
+  }
+
+  /**
+   * A block of exactly {@link #BLOCK} bytes at an aligned address, cut from {@code raw} ({@code
+   * BLOCK + alignment} bytes). Blocks are written at multiples of {@code BLOCK}, so a longer one
+   * would overlap the next: {@code alignedSlice} alone keeps all {@code BLOCK + alignment} bytes
+   * whenever {@code raw} happens to start aligned, which {@code malloc} does now and then.
+   */
+  static ByteBuffer block(ByteBuffer raw, int alignment) {
+    return raw.alignedSlice(alignment).slice(0, BLOCK);
   }
 
   /**

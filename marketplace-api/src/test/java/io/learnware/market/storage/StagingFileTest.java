@@ -38,6 +38,25 @@ class StagingFileTest {
   }
 
   @Test
+  void aBlockIsOneBlockLongEvenWhenItsMemoryStartsAligned() {
+    int alignment = 4096;
+    // Memory that starts exactly on an alignment boundary, as malloc hands out now and then.
+    ByteBuffer wide = ByteBuffer.allocateDirect(StagingFile.BLOCK + 2 * alignment);
+    int skip = (alignment - wide.alignmentOffset(0, alignment)) % alignment;
+    ByteBuffer raw = wide.slice(skip, StagingFile.BLOCK + alignment);
+    assertThat(raw.alignmentOffset(0, alignment)).isZero();
+    // alignedSlice alone keeps every byte: the block would overlap the next one in the file,
+    // which corrupted an upload of several blocks once under load ("not a zip file").
+    assertThat(raw.alignedSlice(alignment).capacity()).isEqualTo(StagingFile.BLOCK + alignment);
+
+    ByteBuffer block = StagingFile.block(raw, alignment);
+    assertThat(block.capacity()).isEqualTo(StagingFile.BLOCK);
+    assertThat(block.alignmentOffset(0, alignment)).isZero();
+    ByteBuffer unaligned = wide.slice(skip + 16, StagingFile.BLOCK + alignment);
+    assertThat(StagingFile.block(unaligned, alignment).capacity()).isEqualTo(StagingFile.BLOCK);
+  }
+
+  @Test
   void smallAndEmptyFiles() throws Exception {
     Path empty = dir.resolve("empty.part");
     assertThat(StagingFile.create(empty, () -> {}).finish().get()).isZero();
