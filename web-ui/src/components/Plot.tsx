@@ -74,8 +74,19 @@ function describe(series: Series): string {
     .join("; ");
 }
 
-/** Accuracy per corruption and severity as a heat table: readable, and exact for screen readers. */
+/**
+ * Accuracy (or a regressor's error) per corruption and severity as a heat table: readable, and exact
+ * for screen readers. Accuracies are shaded on 0..1; errors from the table's lowest (green) to its
+ * highest (red).
+ */
 export function CorruptionTable({ bars }: { bars: Bars }) {
+  const values = bars.groups.flatMap((group) => group.values).filter((v): v is number => v !== null);
+  const lowest = Math.min(...values);
+  const highest = Math.max(...values);
+  const goodness = (value: number) =>
+    bars.measure === "accuracy" ? value : highest > lowest ? (highest - value) / (highest - lowest) : 1;
+  const format = (value: number) =>
+    bars.measure === "accuracy" ? `${(value * 100).toFixed(1)} %` : value.toPrecision(4);
   return (
     <figure class="plot wide">
       <figcaption>{bars.title}</figcaption>
@@ -100,9 +111,11 @@ export function CorruptionTable({ bars }: { bars: Bars }) {
                   return (
                     <td
                       key={group.label}
-                      style={value === null ? undefined : { background: `hsl(${Math.round(value * 130)} 70% 88%)` }}
+                      style={
+                        value === null ? undefined : { background: `hsl(${Math.round(goodness(value) * 130)} 70% 88%)` }
+                      }
                     >
-                      {value === null ? "–" : `${(value * 100).toFixed(1)} %`}
+                      {value === null ? "–" : format(value)}
                     </td>
                   );
                 })}

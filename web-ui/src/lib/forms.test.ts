@@ -68,6 +68,12 @@ describe("job parameters from the form", () => {
     expect(
       jobParams("robustness", { noise: "0, 0.1 0.2", epsilons: "0,0.05", pgdSteps: "10", corruptions: false }),
     ).toEqual({ noise: [0, 0.1, 0.2], epsilons: [0, 0.05], pgdSteps: 10 });
+    // Square Attack next to FGSM and PGD only when asked; otherwise the worker decides.
+    expect(jobParams("robustness", { noise: "0.1", epsilons: "0.1", blackBox: true }, "regression")).toEqual({
+      noise: [0.1],
+      epsilons: [0.1],
+      blackBox: true,
+    });
   });
 
   it("builds evaluate params: bins for classifiers, quantiles for regressors, a benchmark set", () => {

@@ -10,6 +10,7 @@ import {
   headline,
   historySeries,
   noiseSeries,
+  notesOf,
   perClassOf,
   plotsOf,
   reliabilityBinsOf,
@@ -78,6 +79,7 @@ describe("report data shaping", () => {
   it("groups corruptions by severity", () => {
     expect(corruptionBars(robustness)).toEqual({
       title: "Accuracy under corruptions",
+      measure: "accuracy",
       categories: ["gaussian blur", "contrast"],
       groups: [
         { label: "severity 1", values: [0.9, 0.95] },
@@ -131,6 +133,106 @@ describe("report data shaping", () => {
       "Calibration (reliability diagram)",
     ]);
     expect(plots[0].bars).toHaveLength(1);
+  });
+});
+
+// A regressor's robustness report (robustness-report-v1 with task regression, docs/robustness.md):
+// the diabetes MLP as the worker measured it, rounded.
+const regressorRobustness = {
+  task: "regression",
+  data: { rows: 89 },
+  clean: { mae: 41.1848, rmse: 52.1184, r2: 0.577 },
+  noise: [
+    { sigma: 0.5, draws: 10, mae: 45.41, rmse: 57.5, r2: 0.485 },
+    { sigma: 0.1, draws: 10, mae: 41.42, rmse: 52.4, r2: 0.573 },
+  ],
+  fgsm: [
+    { epsilon: 0.1, mae: 52.58, rmse: 61.59, r2: 0.409 },
+    { epsilon: 0.2, mae: 63.43, rmse: 71.16, r2: 0.211 },
+  ],
+  pgd: [
+    { epsilon: 0.1, steps: 10, mae: 52.74, rmse: 61.73, r2: 0.407 },
+    { epsilon: 0.2, steps: 10, mae: 64.05, rmse: 71.73, r2: 0.199 },
+  ],
+  blackBox: [
+    { attack: "square", epsilon: 0.1, mae: 52.65, rmse: 61.72, r2: 0.407, queries: 300, meanQueries: 300, p: 0.05 },
+  ],
+  attacks: [
+    {
+      name: "fgsm",
+      ran: true,
+      reason: "white-box: input gradients of the squared error through the torchscript model",
+    },
+    { name: "pgd", ran: true, reason: "white-box: input gradients of the squared error through the torchscript model" },
+    { name: "square", ran: true, reason: "asked for (blackBox: true), next to FGSM and PGD" },
+  ],
+  corruptions: [],
+  skipped: [
+    { name: "corruptions", reason: "image operations; this learnware's inputs are a table" },
+    { name: "calibration", reason: "a regressor predicts values, not class probabilities" },
+  ],
+};
+
+describe("a regressor's robustness report", () => {
+  it("plots the RMSE against σ and against ε, with Square Attack beside FGSM and PGD", () => {
+    expect(noiseSeries(regressorRobustness)).toMatchObject({
+      title: "RMSE vs noise σ",
+      yLabel: "RMSE",
+      x: [0.1, 0.5],
+      lines: [{ label: "Gaussian noise", y: [52.4, 57.5] }],
+    });
+    expect(epsilonSeries(regressorRobustness)).toMatchObject({
+      title: "RMSE vs ε (L∞)",
+      yLabel: "RMSE",
+      x: [0.1, 0.2],
+      lines: [
+        { label: "FGSM", y: [61.59, 71.16] },
+        { label: "PGD (10 steps)", y: [61.73, 71.73] },
+        { label: "Square Attack (300 queries)", y: [61.72, null] },
+      ],
+    });
+    expect(reliabilitySeries(regressorRobustness)).toBeNull();
+  });
+
+  it("gives the clean errors as its headline, no accuracy", () => {
+    expect(headline(regressorRobustness)).toEqual([
+      { label: "clean MAE", value: "41.2" },
+      { label: "clean RMSE", value: "52.1" },
+      { label: "clean R²", value: "0.577" },
+    ]);
+  });
+
+  it("shades an image regressor's corruptions as errors", () => {
+    const bars = corruptionBars({
+      task: "regression",
+      corruptions: [
+        { name: "contrast", severity: 1, mae: 0.45, rmse: 1.32, r2: 0.79 },
+        { name: "contrast", severity: 5, mae: 1.99, rmse: 2.43, r2: 0.28 },
+      ],
+    });
+    expect(bars).toEqual({
+      title: "RMSE under corruptions",
+      measure: "error",
+      categories: ["contrast"],
+      groups: [
+        { label: "severity 1", values: [1.32] },
+        { label: "severity 5", values: [2.43] },
+      ],
+    });
+  });
+
+  it("says which attacks ran and what was not measured, with the reasons", () => {
+    expect(notesOf(regressorRobustness).map((n) => [n.name, n.ran])).toEqual([
+      ["FGSM", true],
+      ["PGD", true],
+      ["Square Attack", true],
+      ["Corruptions", false],
+      ["Calibration", false],
+    ]);
+    expect(notesOf(regressorRobustness)[4].reason).toBe("a regressor predicts values, not class probabilities");
+    const plots = plotsOf([{ type: "robustness", createdAt: "2026-01-02T00:00:00Z", report: regressorRobustness }]);
+    expect(plots[0].series.map((s) => s.title)).toEqual(["RMSE vs noise σ", "RMSE vs ε (L∞)"]);
+    expect(plots[0].notes).toHaveLength(5);
   });
 });
 

@@ -10,9 +10,14 @@ export interface Series {
   lines: { label: string; y: (number | null)[] }[];
 }
 
-/** Bars: one value per category, optionally grouped (e.g. corruption × severity). */
+/**
+ * Bars: one value per category, optionally grouped (e.g. corruption × severity). `measure` says what
+ * the values are: accuracies (fractions, higher is better) or errors (a regressor's RMSE, lower is
+ * better).
+ */
 export interface Bars {
   title: string;
+  measure: "accuracy" | "error";
   categories: string[];
   groups: { label: string; values: (number | null)[] }[];
 }
@@ -50,31 +55,51 @@ export function align(
   return { x, lines };
 }
 
-/** Accuracy against Gaussian noise σ. */
+/** Whether a robustness report is a regressor's: errors (MAE, RMSE, R²) instead of accuracies. */
+export const isRegression = (report: Row): boolean => report.task === "regression";
+
+/**
+ * What a robustness report's curves plot: a classifier's accuracy, a regressor's RMSE (the error the
+ * attacks raise).
+ */
+const measureOf = (report: Row) =>
+  isRegression(report)
+    ? { key: "rmse", label: "RMSE", title: "RMSE" }
+    : { key: "accuracy", label: "accuracy", title: "Accuracy" };
+
+/** Accuracy (regressors: RMSE) against Gaussian noise σ. */
 export function noiseSeries(report: Row): Series | null {
   const noise = rows(report.noise);
   if (!noise.length) return null;
+  const measure = measureOf(report);
   return {
-    title: "Accuracy vs noise σ",
+    title: `${measure.title} vs noise σ`,
     xLabel: "σ",
-    yLabel: "accuracy",
-    ...align("sigma", [{ label: "Gaussian noise", rows: noise, y: "accuracy" }]),
+    yLabel: measure.label,
+    ...align("sigma", [{ label: "Gaussian noise", rows: noise, y: measure.key }]),
   };
 }
 
-/** Accuracy against the attack budget ε, FGSM and PGD as two lines. */
+/**
+ * Accuracy (regressors: RMSE) against the attack budget ε: FGSM, PGD and Square Attack (the
+ * black-box attack) as lines, those that ran.
+ */
 export function epsilonSeries(report: Row): Series | null {
   const fgsm = rows(report.fgsm);
   const pgd = rows(report.pgd);
-  if (!fgsm.length && !pgd.length) return null;
+  const square = rows(report.blackBox).filter((row) => row.attack === "square");
+  if (!fgsm.length && !pgd.length && !square.length) return null;
   const steps = num(pgd[0]?.steps);
+  const queries = num(square[0]?.queries);
+  const measure = measureOf(report);
   return {
-    title: "Accuracy vs ε (L∞)",
+    title: `${measure.title} vs ε (L∞)`,
     xLabel: "ε",
-    yLabel: "accuracy",
+    yLabel: measure.label,
     ...align("epsilon", [
-      { label: "FGSM", rows: fgsm, y: "accuracy" },
-      { label: steps ? `PGD (${steps} steps)` : "PGD", rows: pgd, y: "accuracy" },
+      { label: "FGSM", rows: fgsm, y: measure.key },
+      { label: steps ? `PGD (${steps} steps)` : "PGD", rows: pgd, y: measure.key },
+      { label: queries ? `Square Attack (${queries} queries)` : "Square Attack", rows: square, y: measure.key },
     ]),
   };
 }
@@ -102,7 +127,7 @@ export function reliabilitySeries(report: Row): Series | null {
   };
 }
 
-/** Accuracy per corruption, one group per severity. */
+/** Accuracy (regressors: RMSE) per corruption, one group per severity. */
 export function corruptionBars(report: Row): Bars | null {
   const corruptions = rows(report.corruptions);
   if (!corruptions.length) return null;
@@ -110,13 +135,15 @@ export function corruptionBars(report: Row): Bars | null {
   const severities = [
     ...new Set(corruptions.map((row) => num(row.severity)).filter((s): s is number => s !== null)),
   ].sort((a, b) => a - b);
+  const measure = measureOf(report);
   return {
-    title: "Accuracy under corruptions",
+    title: `${measure.title} under corruptions`,
+    measure: isRegression(report) ? "error" : "accuracy",
     categories: names.map((name) => name.toLowerCase().replace(/_/g, " ")),
     groups: severities.map((severity) => ({
       label: `severity ${severity}`,
       values: names.map((name) =>
-        num(corruptions.find((row) => row.name === name && row.severity === severity)?.accuracy),
+        num(corruptions.find((row) => row.name === name && row.severity === severity)?.[measure.key]),
       ),
     })),
   };
@@ -153,6 +180,10 @@ export function headline(report: Row): { label: string; value: string }[] {
   const candidates: [string, string | null][] = [
     ["clean accuracy", percent(clean.accuracy)],
     ["calibration error (ECE)", plain(clean.ece)],
+    // A regressor's robustness report: its clean errors.
+    ["clean MAE", plain(clean.mae)],
+    ["clean RMSE", plain(clean.rmse)],
+    ["clean R²", plain(clean.r2)],
     ["fidelity to teacher", percent(report.fidelity)],
     ["accuracy", percent(report.accuracy)],
     // Evaluate reports: the headline figures (the version page shows them all).
@@ -305,13 +336,49 @@ export function residualQuantilesOf(report: Row): { q: number; value: number }[]
     .sort((a, b) => a.q - b.q);
 }
 
+/** A note beside a report's plots: an attack and whether it ran, or a measurement skipped. */
+export interface Note {
+  name: string;
+  ran: boolean;
+  reason: string;
+}
+
+const ATTACK_NAMES: Record<string, string> = {
+  fgsm: "FGSM",
+  pgd: "PGD",
+  square: "Square Attack",
+  corruptions: "Corruptions",
+  calibration: "Calibration",
+  fooling: "Fooling test",
+};
+
+/**
+ * Which attacks of a robustness report ran and why, then what it did not measure and why (a
+ * regressor's `skipped`: corruptions of a table, calibration, fooling).
+ */
+export function notesOf(report: Row): Note[] {
+  const note = (row: Row, ran: boolean): Note => ({
+    name: ATTACK_NAMES[String(row.name)] ?? String(row.name),
+    ran,
+    reason: String(row.reason ?? ""),
+  });
+  return [
+    ...rows(report.attacks).map((row) => note(row, row.ran === true)),
+    ...rows(report.skipped).map((row) => note(row, false)),
+  ];
+}
+
 /**
  * Everything plottable in a version's reports, newest report of each type first. Evaluations have
  * their own section (evaluationsOf).
  */
-export function plotsOf(
-  reports: ReportView[],
-): { type: string; series: Series[]; bars: Bars[]; headline: { label: string; value: string }[] }[] {
+export function plotsOf(reports: ReportView[]): {
+  type: string;
+  series: Series[];
+  bars: Bars[];
+  headline: { label: string; value: string }[];
+  notes: Note[];
+}[] {
   return reports
     .filter((view) => view.type !== "evaluate")
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
@@ -324,6 +391,7 @@ export function plotsOf(
         ),
         bars: [corruptionBars(report)].filter((b): b is Bars => b !== null),
         headline: headline(report),
+        notes: notesOf(report),
       };
     });
 }

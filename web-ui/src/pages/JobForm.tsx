@@ -63,6 +63,7 @@ export function jobParams(
     set("noise", numberList(String(f.noise ?? "")));
     set("epsilons", numberList(String(f.epsilons ?? "")));
     set("pgdSteps", n("pgdSteps"));
+    if (f.blackBox) set("blackBox", true);
     if (f.corruptions) {
       set("corruptions", "all");
       set("severities", numberList(String(f.severities ?? "")));
@@ -93,6 +94,7 @@ const DEFAULTS: Record<string, string | boolean> = {
   noise: "0, 0.1, 0.2, 0.4",
   epsilons: "0, 0.02, 0.05, 0.1",
   pgdSteps: "10",
+  blackBox: false,
   corruptions: true,
   severities: "1, 3, 5",
   benchmark: BENCHMARKS[0],
@@ -100,11 +102,22 @@ const DEFAULTS: Record<string, string | boolean> = {
   quantiles: "0.05, 0.25, 0.5, 0.75, 0.95",
 };
 
+/**
+ * A regressor's robustness defaults, in input units (on standardised features, standard deviations;
+ * docs/robustness.md): 0 gives the clean point of each curve.
+ */
+const REGRESSION_DEFAULTS: Record<string, string> = {
+  noise: "0, 0.1, 0.25, 0.5",
+  epsilons: "0, 0.05, 0.1, 0.2",
+};
+
 export function JobForm({ version }: { version: VersionView }) {
   const { user } = useSession();
   const [type, setType] = useState<JobType>("distill");
+  const regressor = version.spec.task === "regression";
   const [fields, setFields] = useState<Record<string, string | boolean>>(() => ({
     ...DEFAULTS,
+    ...(regressor ? REGRESSION_DEFAULTS : {}),
     data: version.spec.statistical ? "free" : "upload",
   }));
   const [file, setFile] = useState<File | null>(null);
@@ -238,9 +251,10 @@ export function JobForm({ version }: { version: VersionView }) {
       )}
       {type === "robustness" && (
         <div class="form-grid">
-          {text("noise", "Noise σ values")}
-          {text("epsilons", "Attack ε values")}
+          {text("noise", regressor ? "Noise σ values (input units)" : "Noise σ values (fraction of the input range)")}
+          {text("epsilons", "Attack ε values (input units)")}
           {text("pgdSteps", "PGD steps", { type: "number", min: 1 })}
+          {check("blackBox", "Also run Square Attack (black-box; it runs anyway without gradients)")}
           {version.spec.dataType === "image" && check("corruptions", "All corruptions (images)")}
           {version.spec.dataType === "image" &&
             fields.corruptions &&
@@ -274,7 +288,17 @@ export function JobForm({ version }: { version: VersionView }) {
             checked={fields.data === "upload"}
             onChange={() => setFields({ ...fields, data: "upload" })}
           />
-          Upload a CSV (header row; a <code>label</code> column for accuracy)
+          Upload a CSV (header row;{" "}
+          {regressor ? (
+            <>
+              a numeric <code>label</code> column, the target
+            </>
+          ) : (
+            <>
+              a <code>label</code> column for accuracy
+            </>
+          )}
+          )
         </label>
         {fields.data === "upload" && (
           <div class="field">

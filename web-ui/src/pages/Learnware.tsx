@@ -369,6 +369,15 @@ function Reports({ version }: { version: VersionView }) {
               <CorruptionTable key={b.title} bars={b} />
             ))}
           </div>
+          {plot.notes.length > 0 && (
+            <ul class="report-notes">
+              {plot.notes.map((note) => (
+                <li key={note.name}>
+                  <strong>{note.name}</strong> {note.ran ? "ran" : "did not run"}: {note.reason}
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       ))}
     </div>

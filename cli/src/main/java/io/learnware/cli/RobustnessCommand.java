@@ -14,15 +14,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code learnware robustness owner/name[@ref] --dataset …}: how a classifier holds up under noise,
- * attacks and corruptions (a {@code robustness} job).
+ * {@code learnware robustness owner/name[@ref] --dataset …}: how a classifier or a regressor holds
+ * up under noise, attacks and corruptions (a {@code robustness} job).
  */
 @Command(
     name = "robustness",
     description = {
-      "Ask the market how robust a classifier is on your labelled data set (a robustness job):"
-          + " clean accuracy and calibration, Gaussian noise, FGSM and PGD attacks and, for"
-          + " images, corruptions. The report is kept on the version.",
+      "Ask the market how robust a learnware is on your labelled data set (a robustness job):"
+          + " for a classifier accuracy and calibration, for a regressor (a numeric 'label'"
+          + " column) MAE, RMSE and R², clean, under Gaussian noise, under FGSM and PGD attacks"
+          + " (Square Attack where the model has no gradients) and, for images, corruptions. The"
+          + " report is kept on the version.",
       "Prints the queued job; --wait follows it to its end."
     },
     sortOptions = false)
@@ -49,15 +51,31 @@ final class RobustnessCommand implements Callable<Integer> {
       names = "--noise",
       paramLabel = "SIGMA",
       split = ",",
-      description = "standard deviations of Gaussian noise, e.g. 0.05,0.1")
+      description =
+          "standard deviations of Gaussian noise, e.g. 0.05,0.1: for a classifier a fraction of"
+              + " the input range, for a regressor in input units")
   List<Double> noise;
 
   @Option(
       names = "--epsilons",
       paramLabel = "EPS",
       split = ",",
-      description = "L∞ budgets of FGSM and PGD, e.g. 0.05,0.1")
+      description = "L∞ budgets of the attacks in input units, e.g. 0.05,0.1")
   List<Double> epsilons;
+
+  @Option(
+      names = "--black-box",
+      negatable = true,
+      description =
+          "run Square Attack (score-based, no gradients) too; it runs anyway when the model has"
+              + " no gradients, unless --no-black-box")
+  Boolean blackBox;
+
+  @Option(
+      names = "--square-queries",
+      paramLabel = "N",
+      description = "Square Attack's model evaluations per row (default 300)")
+  Integer squareQueries;
 
   @Option(names = "--pgd-steps", paramLabel = "N")
   Integer pgdSteps;
@@ -84,6 +102,8 @@ final class RobustnessCommand implements Callable<Integer> {
     ObjectNode params = job.baseParams();
     Params.put(params, "benchmark", benchmark);
     put(params, noise, epsilons, pgdSteps, pgdStepSize, randomStart, corruptions, severities);
+    Params.put(params, "blackBox", blackBox);
+    Params.put(params, "squareQueries", squareQueries);
     try (LearnwareClient client = server.client(null)) {
       return job.run(client, "robustness", ref, params);
     }

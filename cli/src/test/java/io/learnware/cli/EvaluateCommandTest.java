@@ -102,6 +102,27 @@ class EvaluateCommandTest {
             "{\"type\":\"robustness\",\"source\":\"demo/digits@1\","
                 + "\"params\":{\"benchmark\":\"digits-test\",\"noise\":[0.1]}}");
 
+    queued("robustness");
+    CliRun regressor =
+        run(
+            "robustness",
+            "demo/diabetes@2",
+            "--token",
+            "t",
+            "--dataset",
+            "demo/diabetes-test",
+            "--epsilons",
+            "0.05,0.1",
+            "--black-box",
+            "--square-queries",
+            "500");
+    assertThat(regressor.exitCode()).as(regressor.err()).isZero();
+    assertThat(sent().toString())
+        .isEqualTo(
+            "{\"type\":\"robustness\",\"source\":\"demo/diabetes@2\",\"dataset\":"
+                + "\"demo/diabetes-test\",\"params\":{\"epsilons\":[0.05,0.1],\"blackBox\":true,"
+                + "\"squareQueries\":500}}");
+
     CliRun old =
         run(
             "evaluate",

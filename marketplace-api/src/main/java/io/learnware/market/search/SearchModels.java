@@ -38,7 +38,8 @@ public final class SearchModels {
   }
 
   /**
-   * A minimum accuracy in a robustness report of the learnware's current version.
+   * A minimum accuracy in a robustness report of the learnware's current version. Only classifiers'
+   * reports have accuracies; a regressor's (errors) never passes.
    *
    * @param measure {@code clean}, {@code noise} (at σ), {@code fgsm} or {@code pgd} (at ε)
    * @param at the σ or ε the accuracy was measured at; not used for {@code clean}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -82,6 +83,92 @@ class RobustnessFilterTest {
         .then()
         .body("reports.type", equalTo(List.of("validate", "robustness")))
         .body("reports[1].report.pgd[0].accuracy", equalTo(0.62f));
+  }
+
+  @Test
+  void aRegressorsReportIsKeptAndAccuracyFiltersPassItBy() {
+    String token = Market.newUser("regress");
+    String owner = Market.usernameOf(token);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "spec", "spec.json", Fixtures.bytes("diabetes-mlp/spec.json"), "application/json")
+        .multiPart(
+            "model",
+            "model.pt",
+            Fixtures.bytes("diabetes-mlp/model.pt"),
+            "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes("diabetes-mlp/features.pt"),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/diabetes/versions", owner)
+        .then()
+        .statusCode(201);
+    TestWorker.validateAll();
+    String job = request(token, owner, "diabetes");
+    Response claim = claimJob(job);
+    // An accuracy has no place in a regressor's report (search filters read accuracies).
+    complete(
+            job,
+            claim,
+            """
+            {"task": "regression", "clean": {"mae": 41.18, "rmse": 52.12, "r2": 0.577,
+             "accuracy": 0.9}}""")
+        .then()
+        .statusCode(400)
+        .body("violations.pointer", equalTo(List.of("/report/clean/accuracy")))
+        .body(
+            "violations.message",
+            equalTo(List.of("a regressor's report gives errors (mae, rmse, r2), not accuracies")));
+    complete(
+            job,
+            claim,
+            """
+            {"task": "regression", "data": {"rows": 89},
+             "clean": {"mae": 41.18, "rmse": 52.12, "r2": 0.577},
+             "noise": [{"sigma": 0.1, "draws": 10, "mae": 41.42, "rmse": 52.40, "r2": 0.573}],
+             "fgsm": [{"epsilon": 0.1, "mae": 52.58, "rmse": 61.59, "r2": 0.409}],
+             "pgd": [{"epsilon": 0.1, "steps": 10, "mae": 52.74, "rmse": 61.73, "r2": 0.407}],
+             "blackBox": [], "corruptions": [],
+             "attacks": [{"name": "pgd", "ran": true, "reason": "white-box"}],
+             "skipped": [{"name": "calibration", "reason": "no class probabilities"}]}""")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("SUCCEEDED"));
+    given()
+        .get("/api/v1/learnwares/{owner}/diabetes/versions/1", owner)
+        .then()
+        .body("reports.type", equalTo(List.of("validate", "robustness")))
+        .body("reports[1].report.task", equalTo("regression"))
+        .body("reports[1].report.pgd[0].rmse", equalTo(61.73f));
+    // The robustness filter asks for an accuracy: a regressor has none, so it never qualifies.
+    assertThat(names(owner, Map.of("measure", "clean", "minAccuracy", 0.0))).isEmpty();
+    assertThat(names(owner, Map.of("measure", "pgd", "at", 0.1, "minAccuracy", 0.0))).isEmpty();
+  }
+
+  private static String request(String token, String owner, String name) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(Map.of("type", "robustness", "source", owner + "/" + name + "@1"))
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
+
+  private static Response complete(String job, Response claim, String report) {
+    return given()
+        .auth()
+        .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .multiPart("report", report)
+        .post("/api/v1/worker/jobs/{id}/complete", job);
   }
 
   /** Requests a robustness job and completes it as a worker with the given accuracies. */

@@ -15,13 +15,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
- * White-box L∞ evasion attacks on a classifier with input gradients ({@link
+ * White-box L∞ evasion attacks on a model with input gradients ({@link
  * RunnableModel#differentiable()}: TorchScript and the market's DJL networks): FGSM (Goodfellow et
- * al., 2015) and PGD (Madry et al., 2018), with input gradients of the mean cross-entropy of the
- * logits computed by PyTorch through DJL. Adversarial inputs stay within ε of the clean input and
- * within [low, high].
+ * al., 2015) and PGD (Madry et al., 2018), ascending input gradients computed by PyTorch through
+ * DJL. The loss is the mean cross-entropy of the logits for a classifier (labels, {@code int[]})
+ * and the mean squared error of the one output for a regressor (targets, {@code double[]}): the
+ * same steps, only the loss differs. Adversarial inputs stay within ε of the clean input and within
+ * [low, high].
  *
  * <p>Every batch runs in its own sub-manager that is closed when the batch is done. Not
  * thread-safe; the model stays its caller's to close.
@@ -48,7 +51,10 @@ public final class Attacks {
   private final RunnableModel model;
   private final Differentiable gradients;
   private final long parameters;
-  private final int classes;
+
+  /** Outputs per row: a classifier's classes, a regressor's one value. */
+  private final int outputs;
+
   private final InputShape inputShape;
   private final int batchSize;
 
@@ -59,7 +65,7 @@ public final class Attacks {
     this.inputShape = model.inputShape();
     this.batchSize = batchSize;
     this.parameters = model.parameterCount().orElse(Long.MAX_VALUE);
-    this.classes = model.predict(new float[inputShape.size()], 1).length;
+    this.outputs = model.predict(new float[inputShape.size()], 1).length;
   }
 
   /** {@link #of(RunnableModel, int)} in batches of {@value #DEFAULT_BATCH_SIZE}. */
@@ -68,7 +74,8 @@ public final class Attacks {
   }
 
   /**
-   * Attacks on a classifier (outputs logits {@code [n, k]}).
+   * Attacks on a model with outputs {@code [n, k]}: logits of a classifier, or, with k = 1, a
+   * regressor's predictions.
    *
    * @throws io.learnware.worker.model.CapabilityException when the model's format has no input
    *     gradients, saying why
@@ -88,13 +95,13 @@ public final class Attacks {
 
   /** Number of rows whose largest logit (first on ties) is at their label. */
   public int correct(Matrix x, int[] labels) throws ModelException {
-    checkInput(x, labels);
+    checkInput(x, labels.length);
     float[] logits = model.predict(x.toFloatArray(), x.rows());
     int correct = 0;
     for (int i = 0; i < x.rows(); i++) {
       int best = 0;
-      for (int j = 1; j < classes; j++) {
-        if (logits[i * classes + j] > logits[i * classes + best]) {
+      for (int j = 1; j < outputs; j++) {
+        if (logits[i * outputs + j] > logits[i * outputs + best]) {
           best = j;
         }
       }
@@ -116,6 +123,18 @@ public final class Attacks {
   }
 
   /**
+   * FGSM on a regressor: {@code clip(x + ε·sign(∇ₓ (f(x) − y)²), low, high)}, the step that raises
+   * the squared error to the first order.
+   *
+   * @param targets each row's target
+   * @throws IllegalArgumentException when the model has more than one output per row
+   */
+  public Matrix fgsm(Matrix x, double[] targets, double epsilon, double low, double high)
+      throws ModelException {
+    return pgd(x, targets, epsilon, 1, epsilon, false, 0L, low, high);
+  }
+
+  /**
    * PGD in L∞: from x (or, with {@code randomStart}, from x plus a uniform draw in [−ε, ε] per
    * value from {@code seed}, clipped to the range), {@code steps} times {@code a ← Π(a + α·sign(∇ₐ
    * loss))}, Π the projection onto the ε-ball around x and then onto [low, high]. One step of size
@@ -132,7 +151,79 @@ public final class Attacks {
       double low,
       double high)
       throws ModelException {
-    checkInput(x, labels);
+    checkInput(x, labels.length);
+    for (int label : labels) {
+      if (label < 0 || label >= outputs) {
+        throw new ModelException(
+            "label %d is not one of the model's %d classes".formatted(label, outputs));
+      }
+    }
+    return ascend(
+        x,
+        (batch, from, n) -> crossEntropy(batch, Arrays.copyOfRange(labels, from, from + n)),
+        epsilon,
+        steps,
+        stepSize,
+        randomStart,
+        seed,
+        low,
+        high);
+  }
+
+  /**
+   * PGD on a regressor, as {@link #pgd(Matrix, int[], double, int, double, boolean, long, double,
+   * double)} but ascending the mean squared error {@code (f(x) − y)²} of its one output.
+   *
+   * @param targets each row's target
+   * @throws IllegalArgumentException when the model has more than one output per row
+   */
+  public Matrix pgd(
+      Matrix x,
+      double[] targets,
+      double epsilon,
+      int steps,
+      double stepSize,
+      boolean randomStart,
+      long seed,
+      double low,
+      double high)
+      throws ModelException {
+    checkInput(x, targets.length);
+    if (outputs != 1) {
+      throw new IllegalArgumentException(
+          "the squared error is a regressor's loss, of one output per row; this model has %d"
+              .formatted(outputs));
+    }
+    return ascend(
+        x,
+        (batch, from, n) -> squaredError(batch, Arrays.copyOfRange(targets, from, from + n)),
+        epsilon,
+        steps,
+        stepSize,
+        randomStart,
+        seed,
+        low,
+        high);
+  }
+
+  /** A batch's loss of the model's outputs: built once per batch, applied at every step. */
+  @FunctionalInterface
+  private interface BatchLoss {
+    Function<NDArray, NDArray> of(NDManager batch, int from, int n);
+  }
+
+  /** PGD's steps, from x, up the gradient of {@code loss}. */
+  private Matrix ascend(
+      Matrix x,
+      BatchLoss loss,
+      double epsilon,
+      int steps,
+      double stepSize,
+      boolean randomStart,
+      long seed,
+      double low,
+      double high)
+      throws ModelException {
     if (!(epsilon >= 0) || !(stepSize >= 0) || steps < 0 || !(low <= high)) {
       throw new IllegalArgumentException(
           "need ε ≥ 0, step size ≥ 0, steps ≥ 0 and low ≤ high; got ε=%s, α=%s, steps=%d, [%s, %s]"
@@ -160,11 +251,10 @@ public final class Attacks {
             int n = Math.min(x.rows(), start + batchSize) - start;
             int from = start * d;
             int to = from + n * d;
-            int[] y = Arrays.copyOfRange(labels, start, start + n);
             try (NDManager batch = gradients.newBatchManager()) {
-              NDArray weights = lossWeights(batch, y);
+              Function<NDArray, NDArray> batchLoss = loss.of(batch, start, n);
               for (int step = 0; step < steps; step++) {
-                float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, weights);
+                float[] grad = gradient(batch, Arrays.copyOfRange(adv, from, to), n, batchLoss);
                 for (int i = 0; i < grad.length; i++) {
                   int o = from + i;
                   adv[o] = clip(adv[o] + alpha * Math.signum(grad[i]), clean[o], eps, lo, hi);
@@ -213,43 +303,51 @@ public final class Attacks {
   }
 
   /**
-   * The mean cross-entropy as weights on the log-probabilities: −1/n at each row's label, 0
-   * elsewhere. Made once per batch, so that each step's loss is three operations.
+   * The mean cross-entropy of the logits, as weights on the log-probabilities: −1/n at each row's
+   * label, 0 elsewhere. The weights are made once per batch, so that each step's loss is three
+   * operations.
    */
-  private NDArray lossWeights(NDManager batch, int[] labels) throws ModelException {
-    float[] weights = new float[labels.length * classes];
+  private Function<NDArray, NDArray> crossEntropy(NDManager batch, int[] labels) {
+    float[] weights = new float[labels.length * outputs];
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= classes) {
-        throw new ModelException(
-            "label %d is not one of the model's %d classes".formatted(labels[i], classes));
-      }
-      weights[i * classes + labels[i]] = -1f / labels.length;
+      weights[i * outputs + labels[i]] = -1f / labels.length;
     }
-    return batch.create(weights, new Shape(labels.length, classes));
+    NDArray w = batch.create(weights, new Shape(labels.length, outputs));
+    return logits -> logits.logSoftmax(1).mul(w).sum();
   }
 
-  /** ∇ₓ of the mean cross-entropy of the logits at x, for one batch; arrays freed on return. */
-  private float[] gradient(NDManager parent, float[] rows, int n, NDArray weights)
+  /** The mean squared error of the one output against the targets (float32, as the outputs). */
+  private static Function<NDArray, NDArray> squaredError(NDManager batch, double[] targets) {
+    float[] y = new float[targets.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) targets[i];
+    }
+    NDArray t = batch.create(y, new Shape(y.length, 1));
+    return predictions -> predictions.sub(t).square().mean();
+  }
+
+  /** ∇ₓ of {@code loss} of the outputs at x, for one batch; arrays freed on return. */
+  private float[] gradient(NDManager parent, float[] rows, int n, Function<NDArray, NDArray> loss)
       throws ModelException {
     try (NDManager manager = parent.newSubManager()) {
       NDArray x = manager.create(rows, inputShape.batch(n));
       x.setRequiresGradient(true);
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-        gc.backward(gradients.forward(x).logSoftmax(1).mul(weights).sum());
+        gc.backward(loss.apply(gradients.forward(x)));
       }
       return x.getGradient().toFloatArray();
     }
   }
 
-  private void checkInput(Matrix x, int[] labels) {
+  private void checkInput(Matrix x, int rows) {
     if (x.columns() != inputShape.size()) {
       throw new IllegalArgumentException(
           "samples have %d numbers each; the model's input %s needs %d"
               .formatted(x.columns(), inputShape.describeBatch(), inputShape.size()));
     }
-    if (labels.length != x.rows()) {
+    if (rows != x.rows()) {
       throw new IllegalArgumentException(
-          "%d labels for %d rows".formatted(labels.length, x.rows()));
+          "%d labels or targets for %d rows".formatted(rows, x.rows()));
     }
   }
 

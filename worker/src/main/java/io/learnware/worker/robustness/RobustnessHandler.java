@@ -27,6 +27,7 @@ import io.learnware.worker.model.ModelRuntime;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -38,12 +39,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The {@code robustness} job: evaluates a classifier of any format on a labelled data set, clean
- * (accuracy, ECE), under Gaussian noise, L∞ attacks — FGSM and PGD where the model has input
- * gradients, Square Attack (score-based, black-box) where it has not or when asked — and, for
- * images, the CIFAR-10-C style corruptions, and, when asked, the fooling test ({@link Fooling}).
- * The report says which attacks ran and why. Parameters and the report are the contract's; see
- * docs/robustness.md.
+ * The {@code robustness} job: evaluates a classifier or a single-output regressor of any format on
+ * a labelled data set, clean, under Gaussian noise, under L∞ attacks — FGSM and PGD where the model
+ * has input gradients, Square Attack (score-based, black-box) where it has not or when asked — and,
+ * for images, under the CIFAR-10-C style corruptions. A classifier is measured by its accuracy
+ * (clean also its ECE, and when asked the fooling test, {@link Fooling}); the attacks raise its
+ * cross-entropy. A regressor is measured by MAE, RMSE and R² against numeric targets; the attacks
+ * raise its squared error, and calibration and fooling, which are about classes, are skipped with
+ * the reason in the report. The report says which attacks ran and why. Parameters and the report
+ * are the contract's; see docs/robustness.md.
  */
 public final class RobustnessHandler implements JobHandler {
 
@@ -51,6 +55,22 @@ public final class RobustnessHandler implements JobHandler {
 
   public static final List<Double> DEFAULT_NOISE = List.of(0.05, 0.1, 0.2);
   public static final List<Double> DEFAULT_EPSILONS = List.of(0.05, 0.1);
+
+  /**
+   * A regressor's default noise σ, in input units: on standardised features a tenth, a quarter and
+   * half of a feature's standard deviation.
+   */
+  public static final List<Double> DEFAULT_REGRESSION_NOISE = List.of(0.1, 0.25, 0.5);
+
+  /** A regressor's default L∞ budgets, in input units (standard deviations when standardised). */
+  public static final List<Double> DEFAULT_REGRESSION_EPSILONS = List.of(0.05, 0.1, 0.2);
+
+  /**
+   * Noise draws a regressor's error under each σ is pooled over: on a small table one draw's error
+   * is itself noisy (diabetes-mlp's 89 test rows, σ 0.5: RMSE 52.7 to 59.9 between draws).
+   */
+  public static final int REGRESSION_NOISE_DRAWS = 10;
+
   public static final int DEFAULT_PGD_STEPS = 10;
   public static final int MAX_PGD_STEPS = 1000;
   public static final int ECE_BINS = 15;
@@ -77,6 +97,20 @@ public final class RobustnessHandler implements JobHandler {
 
   private static final String ROLE = "the model";
 
+  /** The job's parameters, checked. */
+  private record Settings(
+      List<Double> noise,
+      List<Double> epsilons,
+      int steps,
+      Double stepSize,
+      boolean randomStart,
+      int squareQueries,
+      double squareP,
+      Boolean blackBoxAsked,
+      List<Corruption> corruptions,
+      List<Integer> severities,
+      Fooling.Builder fooling) {}
+
   @Override
   public String type() {
     return TYPE;
@@ -85,10 +119,17 @@ public final class RobustnessHandler implements JobHandler {
   @Override
   public JobOutcome run(JobContext context) throws Exception {
     LearnwareSpec source = context.source();
-    if (source.task() != Task.CLASSIFICATION) {
+    boolean regressor = source.task() == Task.REGRESSION;
+    if (!regressor && source.task() != Task.CLASSIFICATION) {
       throw new JobFailure(
-          "robustness is measured for classifiers only; this learnware's task is "
+          "robustness is measured for classifiers and regressors; this learnware's task is "
               + source.task().jsonName());
+    }
+    if (regressor && source.output().dimension() != 1) {
+      throw new JobFailure(
+          "robustness is measured for regressors with one output (a data set has one target"
+              + " column); this one has "
+              + source.output().dimension());
     }
     boolean image = source.dataType() == DataType.IMAGE;
     if (!image && source.dataType() != DataType.TABLE) {
@@ -104,13 +145,148 @@ public final class RobustnessHandler implements JobHandler {
       throw new JobFailure(e.getMessage(), e);
     }
     // Parameters, checked before anything is read.
-    List<Double> noise = numbers(params, "noise", DEFAULT_NOISE);
+    Settings settings = settings(params, shape, image, regressor);
+
+    JobProgress progress = context.progress();
+    ProgressListener reading =
+        (read, total) -> progress.report(0.05 * read / Math.max(1, total), "reading the data set");
+    Matrix x;
+    int[] labels = null;
+    double[] targets = null;
+    if (regressor) {
+      Datasets.Targets data =
+          evaluationSet(
+              context,
+              params,
+              // IDX images, the only files with a labels file, are refused: their labels are
+              // classes.
+              (file, labelsFile) ->
+                  Datasets.readTargets(file, source, shape.size(), ROLE, reading));
+      x = data.features();
+      targets = data.targets();
+    } else {
+      Datasets.Labelled data =
+          evaluationSet(
+              context,
+              params,
+              (file, labelsFile) ->
+                  Datasets.read(file, labelsFile, source, shape.size(), ROLE, reading));
+      if (data.labels() == null) {
+        throw new JobFailure(
+            "the data set has no labels: give a CSV column named \"label\" or IDX labels");
+      }
+      x = data.features();
+      labels = data.labels();
+    }
+    if (x.rows() == 0) {
+      throw new JobFailure("the data set has no rows");
+    }
+    // The range inputs stay in: the spec's input.range, else (tables) the data's own.
+    double low;
+    double high;
+    if (source.input().range() != null) {
+      low = source.input().range().get(0);
+      high = source.input().range().get(1);
+    } else if (image) {
+      low = 0;
+      high = 1;
+    } else {
+      low = Arrays.stream(x.data()).min().orElse(0);
+      high = Arrays.stream(x.data()).max().orElse(1);
+    }
+    double width = high - low;
+    for (double eps : settings.epsilons()) {
+      if (!(eps >= 0) || eps > 1 || eps > width) {
+        throw new JobFailure(
+            "epsilon must be in [0, %s] (the input range is [%s, %s]), got %s"
+                .formatted(Math.min(1, width), low, high, eps));
+      }
+    }
+
+    Device device;
+    try {
+      device = Devices.select(context.device());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
+    ObjectNode report = SpecDocuments.mapper().createObjectNode();
+    if (regressor) {
+      report.put("task", Task.REGRESSION.jsonName());
+    }
+    ObjectNode evaluated = report.putObject("data");
+    if (params.has("benchmark")) {
+      evaluated.put("benchmark", params.get("benchmark").asText());
+    }
+    evaluated.put("rows", x.rows());
+    try (RunnableModel model =
+        ModelRuntime.load(
+            ModelSource.forSpec(source, context.sourceModel())
+                .optFiles(context.sourceFiles())
+                .optDevice(device)
+                .build())) {
+      // White-box attacks where the format has gradients; the black-box one where it has not.
+      Attacks attacks = null;
+      String noGradients = null;
+      if (!settings.epsilons().isEmpty()) {
+        try {
+          attacks = Attacks.of(model);
+        } catch (CapabilityException e) {
+          noGradients = e.getMessage();
+        }
+      }
+      boolean blackBox =
+          !settings.epsilons().isEmpty()
+              && (settings.blackBoxAsked() != null ? settings.blackBoxAsked() : attacks == null);
+      Run run =
+          new Run(
+              model,
+              source,
+              x,
+              low,
+              high,
+              settings,
+              attacks,
+              blackBox,
+              report,
+              progress,
+              1
+                  + settings.noise().size()
+                  + (attacks != null ? 2 * settings.epsilons().size() : 0)
+                  + (blackBox ? settings.epsilons().size() : 0)
+                  + settings.corruptions().size() * settings.severities().size()
+                  + (settings.fooling() != null ? 1 : 0));
+      ArrayNode attacksRun =
+          attacksRun(
+              model,
+              settings.epsilons(),
+              attacks != null,
+              noGradients,
+              blackBox,
+              regressor ? "the squared error" : "the cross-entropy");
+      if (regressor) {
+        run.regressor(targets, attacksRun, image);
+      } else {
+        run.classifier(labels, attacksRun);
+      }
+    } catch (ModelException e) {
+      throw new JobFailure("the model does not run: " + e.getMessage(), e);
+    }
+    progress.report(1, "done");
+    return new JobOutcome(report, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+  }
+
+  /** Checks the parameters and fills in the defaults for the learnware's task. */
+  private static Settings settings(
+      JsonNode params, InputShape shape, boolean image, boolean regressor) throws JobFailure {
+    List<Double> noise =
+        numbers(params, "noise", regressor ? DEFAULT_REGRESSION_NOISE : DEFAULT_NOISE);
     for (double sigma : noise) {
       if (!(sigma >= 0) || Double.isInfinite(sigma)) {
         throw new JobFailure("noise σ must be finite and ≥ 0, got " + sigma);
       }
     }
-    List<Double> epsilons = numbers(params, "epsilons", DEFAULT_EPSILONS);
+    List<Double> epsilons =
+        numbers(params, "epsilons", regressor ? DEFAULT_REGRESSION_EPSILONS : DEFAULT_EPSILONS);
     int steps = integer(params, "pgdSteps", DEFAULT_PGD_STEPS, MAX_PGD_STEPS);
     int squareQueries =
         integer(params, "squareQueries", SquareAttack.DEFAULT_QUERIES, SquareAttack.MAX_QUERIES);
@@ -142,87 +318,77 @@ public final class RobustnessHandler implements JobHandler {
       }
       randomStart = params.get("randomStart").booleanValue();
     }
-    List<Corruption> corruptions = corruptions(params, image);
-    List<Integer> severities = severities(params);
-    Fooling.Builder fooling = fooling(params, shape);
-
-    JobProgress progress = context.progress();
-    Datasets.Labelled data = evaluationSet(context, params, shape, progress);
-    if (data.labels() == null) {
+    if (regressor && params.has("fooling")) {
       throw new JobFailure(
-          "the data set has no labels: give a CSV column named \"label\" or IDX labels");
+          "fooling is a test of classifiers only: it searches for inputs that a class gets with"
+              + " 99% confidence, and a regressor has no classes");
     }
-    Matrix x = data.features();
-    int[] labels = data.labels();
-    if (x.rows() == 0) {
-      throw new JobFailure("the data set has no rows");
-    }
-    // The range inputs stay in: the spec's input.range, else (tables) the data's own.
-    double low;
-    double high;
-    if (source.input().range() != null) {
-      low = source.input().range().get(0);
-      high = source.input().range().get(1);
-    } else if (image) {
-      low = 0;
-      high = 1;
-    } else {
-      low = Arrays.stream(x.data()).min().orElse(0);
-      high = Arrays.stream(x.data()).max().orElse(1);
-    }
-    double width = high - low;
-    for (double eps : epsilons) {
-      if (!(eps >= 0) || eps > 1 || eps > width) {
-        throw new JobFailure(
-            "epsilon must be in [0, %s] (the input range is [%s, %s]), got %s"
-                .formatted(Math.min(1, width), low, high, eps));
-      }
+    return new Settings(
+        noise,
+        epsilons,
+        steps,
+        stepSize,
+        randomStart,
+        squareQueries,
+        squareP,
+        blackBoxAsked,
+        corruptions(params, image),
+        severities(params),
+        fooling(params, shape));
+  }
+
+  /** One job's measurements of a loaded model: the stages, their progress, the report. */
+  private static final class Run {
+    private final RunnableModel model;
+    private final LearnwareSpec source;
+    private final Matrix x;
+    private final double low;
+    private final double high;
+    private final Settings settings;
+    private final Attacks attacks;
+    private final boolean blackBox;
+    private final ObjectNode report;
+    private final JobProgress progress;
+    private final int stages;
+    private int done;
+
+    Run(
+        RunnableModel model,
+        LearnwareSpec source,
+        Matrix x,
+        double low,
+        double high,
+        Settings settings,
+        Attacks attacks,
+        boolean blackBox,
+        ObjectNode report,
+        JobProgress progress,
+        int stages) {
+      this.model = model;
+      this.source = source;
+      this.x = x;
+      this.low = low;
+      this.high = high;
+      this.settings = settings;
+      this.attacks = attacks;
+      this.blackBox = blackBox;
+      this.report = report;
+      this.progress = progress;
+      this.stages = stages;
     }
 
-    Device device;
-    try {
-      device = Devices.select(context.device());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    private void step() {
+      progress.checkCancelled();
+      done++;
     }
-    ObjectNode report = SpecDocuments.mapper().createObjectNode();
-    ObjectNode evaluated = report.putObject("data");
-    if (params.has("benchmark")) {
-      evaluated.put("benchmark", params.get("benchmark").asText());
+
+    private void stage(String message) {
+      progress.report(fraction(done, stages), message);
     }
-    evaluated.put("rows", x.rows());
-    try (RunnableModel model =
-        ModelRuntime.load(
-            ModelSource.forSpec(source, context.sourceModel())
-                .optFiles(context.sourceFiles())
-                .optDevice(device)
-                .build())) {
-      // White-box attacks where the format has gradients; the black-box one where it has not.
-      Attacks attacks = null;
-      String noGradients = null;
-      if (!epsilons.isEmpty()) {
-        try {
-          attacks = Attacks.of(model);
-        } catch (CapabilityException e) {
-          noGradients = e.getMessage();
-        }
-      }
-      boolean blackBox =
-          !epsilons.isEmpty() && (blackBoxAsked != null ? blackBoxAsked : attacks == null);
-      ArrayNode attacksRun = attacksRun(model, epsilons, attacks != null, noGradients, blackBox);
-      int stages =
-          1
-              + noise.size()
-              + (attacks != null ? 2 * epsilons.size() : 0)
-              + (blackBox ? epsilons.size() : 0)
-              + corruptions.size() * severities.size()
-              + (fooling != null ? 1 : 0);
-      int[] done = {0};
-      Runnable step =
-          () -> {
-            progress.checkCancelled();
-            done[0]++;
-          };
+
+    /** The classifier's report: accuracies, calibration, corruptions, fooling when asked. */
+    void classifier(int[] labels, ArrayNode attacksRun) throws ModelException {
+      double width = high - low;
       progress.report(0.05, "clean accuracy and calibration");
       float[][] logits = model.predict(x);
       ObjectNode clean = report.putObject("clean");
@@ -241,63 +407,55 @@ public final class RobustnessHandler implements JobHandler {
             .put("confidence", bin.confidence())
             .put("accuracy", bin.accuracy());
       }
-      step.run();
+      step();
 
       ArrayNode noiseReport = report.putArray("noise");
+      List<Double> noise = settings.noise();
       for (int i = 0; i < noise.size(); i++) {
         double sigma = noise.get(i);
-        progress.report(fraction(done[0], stages), "Gaussian noise σ=" + sigma);
+        stage("Gaussian noise σ=" + sigma);
         Matrix noisy = Noise.gaussian(x, sigma * width, SEED + i, low, high);
         noiseReport
             .addObject()
             .put("sigma", sigma)
             .put("accuracy", accuracy(model.predict(noisy), labels));
-        step.run();
+        step();
       }
 
       ArrayNode fgsm = report.putArray("fgsm");
       ArrayNode pgd = report.putArray("pgd");
       if (attacks != null) {
-        for (double eps : epsilons) {
-          progress.report(fraction(done[0], stages), "FGSM ε=" + eps);
+        for (double eps : settings.epsilons()) {
+          stage("FGSM ε=" + eps);
           double acc = attacks.accuracy(attacks.fgsm(x, labels, eps, low, high), labels);
           fgsm.addObject().put("epsilon", eps).put("accuracy", acc);
-          step.run();
+          step();
         }
-        for (double eps : epsilons) {
-          progress.report(fraction(done[0], stages), "PGD ε=" + eps);
-          double size = stepSize != null ? stepSize : eps / 4;
-          Matrix adv = attacks.pgd(x, labels, eps, steps, size, randomStart, SEED, low, high);
+        for (double eps : settings.epsilons()) {
+          stage("PGD ε=" + eps);
+          Matrix adv =
+              attacks.pgd(
+                  x,
+                  labels,
+                  eps,
+                  settings.steps(),
+                  stepSize(eps),
+                  settings.randomStart(),
+                  SEED,
+                  low,
+                  high);
           pgd.addObject()
               .put("epsilon", eps)
-              .put("steps", steps)
+              .put("steps", settings.steps())
               .put("accuracy", attacks.accuracy(adv, labels));
-          step.run();
+          step();
         }
       }
 
       ArrayNode square = report.putArray("blackBox");
       if (blackBox) {
-        for (double eps : epsilons) {
-          double from = done[0];
-          SquareAttack.Result result =
-              SquareAttack.builder()
-                  .setModel(model)
-                  .setEpsilon(eps)
-                  .optQueries(squareQueries)
-                  .optP(squareP)
-                  .optSeed(SEED)
-                  .optRange(low, high)
-                  .optListener(
-                      (iteration, iterations, fooled, rows) -> {
-                        progress.checkCancelled();
-                        progress.report(
-                            fraction(from + (double) iteration / iterations, stages),
-                            "Square Attack ε=%s: query %d of %d, %d of %d rows fooled"
-                                .formatted(eps, iteration + 1, iterations + 1, fooled, rows));
-                      })
-                  .build()
-                  .run(x, labels);
+        for (double eps : settings.epsilons()) {
+          SquareAttack.Result result = squareAttack(eps).run(x, labels);
           square
               .addObject()
               .put("attack", "square")
@@ -305,38 +463,26 @@ public final class RobustnessHandler implements JobHandler {
               .put("accuracy", result.accuracy())
               .put("queries", result.queries())
               .put("meanQueries", result.meanQueries())
-              .put("p", squareP);
-          step.run();
+              .put("p", settings.squareP());
+          step();
         }
       }
       report.set("attacks", attacksRun);
 
       ArrayNode corrupted = report.putArray("corruptions");
-      if (!corruptions.isEmpty()) {
-        int channels = source.input().channels();
-        int height = source.input().height();
-        int imageWidth = source.input().width();
-        Matrix unit = rescale(x, low, high, 0, 1);
-        for (Corruption corruption : corruptions) {
-          String name = corruption.name().toLowerCase(Locale.ROOT);
-          for (int severity : severities) {
-            progress.report(
-                fraction(done[0], stages), "corruption %s, severity %d".formatted(name, severity));
-            Matrix c = corruption.apply(unit, channels, height, imageWidth, severity, SEED);
-            corrupted
-                .addObject()
-                .put("name", name)
-                .put("severity", severity)
-                .put("accuracy", accuracy(model.predict(rescale(c, 0, 1, low, high)), labels));
-            step.run();
-          }
-        }
-      }
+      corrupt(
+          (name, severity, outputs) ->
+              corrupted
+                  .addObject()
+                  .put("name", name)
+                  .put("severity", severity)
+                  .put("accuracy", accuracy(outputs, labels)));
 
+      Fooling.Builder fooling = settings.fooling();
       if (fooling != null) {
         // Where the search got to: it may stop early, and progress must not go back.
-        double[] reached = {done[0]};
-        double[][] bounds = bounds(source, shape, low, high);
+        double[] reached = {done};
+        double[][] bounds = bounds(source, model.inputShape(), low, high);
         Fooling.Result result =
             fooling
                 .setModel(model::predict)
@@ -344,7 +490,7 @@ public final class RobustnessHandler implements JobHandler {
                 .optListener(
                     (generation, generations, fooled, classes) -> {
                       progress.checkCancelled();
-                      reached[0] = done[0] + (double) generation / generations;
+                      reached[0] = done + (double) generation / generations;
                       progress.report(
                           fraction(reached[0], stages),
                           "fooling: generation %d of at most %d, %d of %d classes fooled"
@@ -354,13 +500,171 @@ public final class RobustnessHandler implements JobHandler {
                 .run();
         progress.report(fraction(reached[0], stages), "fooling: distances to the data");
         report.set("fooling", foolingReport(result, x, source.output().labels()));
-        step.run();
+        step();
       }
-    } catch (ModelException e) {
-      throw new JobFailure("the model does not run: " + e.getMessage(), e);
     }
-    progress.report(1, "done");
-    return new JobOutcome(report, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+
+    /**
+     * The regressor's report: the error (MAE, RMSE, R²) clean and under each perturbation, the
+     * attacks raising the squared error; what does not apply to a regressor under {@code skipped}.
+     */
+    void regressor(double[] targets, ArrayNode attacksRun, boolean image) throws ModelException {
+      progress.report(0.05, "clean error");
+      ErrorMetrics.of(model.predict(x), targets).putInto(report.putObject("clean"));
+      step();
+
+      // σ in input units, like ε (a fraction of a standardised feature's standard deviation);
+      // the errors of several draws pooled, as one table of draws × rows.
+      ArrayNode noiseReport = report.putArray("noise");
+      List<Double> noise = settings.noise();
+      int n = x.rows();
+      double[] pooledTargets = new double[REGRESSION_NOISE_DRAWS * n];
+      for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
+        System.arraycopy(targets, 0, pooledTargets, draw * n, n);
+      }
+      for (int i = 0; i < noise.size(); i++) {
+        double sigma = noise.get(i);
+        stage("Gaussian noise σ=" + sigma);
+        float[][] pooled = new float[REGRESSION_NOISE_DRAWS * n][];
+        for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
+          long seed = SEED + (long) i * REGRESSION_NOISE_DRAWS + draw;
+          float[][] outputs = model.predict(Noise.gaussian(x, sigma, seed, low, high));
+          System.arraycopy(outputs, 0, pooled, draw * n, n);
+        }
+        ErrorMetrics.of(pooled, pooledTargets)
+            .putInto(noiseReport.addObject().put("sigma", sigma))
+            .put("draws", REGRESSION_NOISE_DRAWS);
+        step();
+      }
+
+      ArrayNode fgsm = report.putArray("fgsm");
+      ArrayNode pgd = report.putArray("pgd");
+      if (attacks != null) {
+        for (double eps : settings.epsilons()) {
+          stage("FGSM ε=" + eps);
+          Matrix adv = attacks.fgsm(x, targets, eps, low, high);
+          ErrorMetrics.of(model.predict(adv), targets)
+              .putInto(fgsm.addObject().put("epsilon", eps));
+          step();
+        }
+        for (double eps : settings.epsilons()) {
+          stage("PGD ε=" + eps);
+          Matrix adv =
+              attacks.pgd(
+                  x,
+                  targets,
+                  eps,
+                  settings.steps(),
+                  stepSize(eps),
+                  settings.randomStart(),
+                  SEED,
+                  low,
+                  high);
+          ErrorMetrics.of(model.predict(adv), targets)
+              .putInto(pgd.addObject().put("epsilon", eps).put("steps", settings.steps()));
+          step();
+        }
+      }
+
+      ArrayNode square = report.putArray("blackBox");
+      if (blackBox) {
+        for (double eps : settings.epsilons()) {
+          SquareAttack.RegressionResult result = squareAttack(eps).run(x, targets);
+          ErrorMetrics.of(model.predict(result.adversarial()), targets)
+              .putInto(square.addObject().put("attack", "square").put("epsilon", eps))
+              .put("queries", result.queries())
+              .put("meanQueries", (double) result.queries())
+              .put("p", settings.squareP());
+          step();
+        }
+      }
+      report.set("attacks", attacksRun);
+
+      ArrayNode corrupted = report.putArray("corruptions");
+      corrupt(
+          (name, severity, outputs) ->
+              ErrorMetrics.of(outputs, targets)
+                  .putInto(corrupted.addObject().put("name", name).put("severity", severity)));
+
+      ArrayNode skipped = report.putArray("skipped");
+      if (!image) {
+        skipped
+            .addObject()
+            .put("name", "corruptions")
+            .put(
+                "reason",
+                "the corruptions (noise, blur, contrast, brightness, pixelation, JPEG) are"
+                    + " image operations; this learnware's inputs are a table");
+      }
+      skipped
+          .addObject()
+          .put("name", "calibration")
+          .put(
+              "reason",
+              "calibration compares a classifier's confidence with its accuracy; a regressor"
+                  + " predicts values, not class probabilities");
+      skipped
+          .addObject()
+          .put("name", "fooling")
+          .put(
+              "reason",
+              "the fooling test searches for inputs a class gets with 99% confidence; a"
+                  + " regressor has no classes");
+    }
+
+    private double stepSize(double eps) {
+      return settings.stepSize() != null ? settings.stepSize() : eps / 4;
+    }
+
+    private SquareAttack squareAttack(double eps) {
+      double from = done;
+      return SquareAttack.builder()
+          .setModel(model)
+          .setEpsilon(eps)
+          .optQueries(settings.squareQueries())
+          .optP(settings.squareP())
+          .optSeed(SEED)
+          .optRange(low, high)
+          .optListener(
+              (iteration, iterations, fooled, rows) -> {
+                progress.checkCancelled();
+                progress.report(
+                    fraction(from + (double) iteration / iterations, stages),
+                    source.task() == Task.REGRESSION
+                        ? "Square Attack ε=%s: query %d of %d on %d rows"
+                            .formatted(eps, iteration + 1, iterations + 1, rows)
+                        : "Square Attack ε=%s: query %d of %d, %d of %d rows fooled"
+                            .formatted(eps, iteration + 1, iterations + 1, fooled, rows));
+              })
+          .build();
+    }
+
+    /** Hears the model's outputs on each corruption and severity. */
+    @FunctionalInterface
+    private interface CorruptionResult {
+      void accept(String name, int severity, float[][] outputs);
+    }
+
+    /** Runs the model on each corruption at each severity; images are mapped to [0, 1] and back. */
+    private void corrupt(CorruptionResult result) throws ModelException {
+      List<Corruption> corruptions = settings.corruptions();
+      if (corruptions.isEmpty()) {
+        return;
+      }
+      int channels = source.input().channels();
+      int height = source.input().height();
+      int imageWidth = source.input().width();
+      Matrix unit = rescale(x, low, high, 0, 1);
+      for (Corruption corruption : corruptions) {
+        String name = corruption.name().toLowerCase(Locale.ROOT);
+        for (int severity : settings.severities()) {
+          stage("corruption %s, severity %d".formatted(name, severity));
+          Matrix c = corruption.apply(unit, channels, height, imageWidth, severity, SEED);
+          result.accept(name, severity, model.predict(rescale(c, 0, 1, low, high)));
+          step();
+        }
+      }
+    }
   }
 
   private static double fraction(double done, int stages) {
@@ -373,15 +677,16 @@ public final class RobustnessHandler implements JobHandler {
       List<Double> epsilons,
       boolean gradients,
       String noGradients,
-      boolean blackBox) {
+      boolean blackBox,
+      String loss) {
     ArrayNode out = SpecDocuments.mapper().createArrayNode();
     String whiteBox;
     if (epsilons.isEmpty()) {
       whiteBox = "epsilons is empty";
     } else if (gradients) {
       whiteBox =
-          "white-box: input gradients of the cross-entropy through the %s model"
-              .formatted(model.format().jsonName());
+          "white-box: input gradients of %s through the %s model"
+              .formatted(loss, model.format().jsonName());
     } else {
       whiteBox = noGradients;
     }
@@ -422,19 +727,18 @@ public final class RobustnessHandler implements JobHandler {
     return value.intValue();
   }
 
-  /**
-   * The fooling search the params ask for ({@code "fooling": {"generations", "population"}}, both
-   * optional), without a model yet; null when they do not ask for one.
-   */
+  /** Reads a data set's file (and its IDX labels file, or null) for the model. */
+  @FunctionalInterface
+  private interface SetReader<T> {
+    T read(Path data, Path labels) throws JobFailure, IOException;
+  }
+
   /**
    * The job's data set, or the bundled benchmark set it names ({@link BenchmarkSets}), read for the
    * model with the same checks.
    */
-  private static Datasets.Labelled evaluationSet(
-      JobContext context, JsonNode params, InputShape shape, JobProgress progress)
+  private static <T> T evaluationSet(JobContext context, JsonNode params, SetReader<T> reader)
       throws JobFailure, IOException {
-    ProgressListener reading =
-        (read, total) -> progress.report(0.05 * read / Math.max(1, total), "reading the data set");
     if (!params.has("benchmark")) {
       if (context.dataset().isEmpty()) {
         throw new JobFailure(
@@ -442,13 +746,7 @@ public final class RobustnessHandler implements JobHandler {
                 + " job, or name a bundled benchmark set in params.benchmark (%s)"
                     .formatted(String.join(", ", BenchmarkSets.AVAILABLE.keySet())));
       }
-      return Datasets.read(
-          context.dataset().get(),
-          context.datasetLabels().orElse(null),
-          context.source(),
-          shape.size(),
-          ROLE,
-          reading);
+      return reader.read(context.dataset().get(), context.datasetLabels().orElse(null));
     }
     JsonNode name = params.get("benchmark");
     if (!name.isTextual()) {
@@ -459,8 +757,7 @@ public final class RobustnessHandler implements JobHandler {
     }
     BenchmarkSets.SetFiles files = BenchmarkSets.write(name.asText(), context.workDir());
     try {
-      return Datasets.read(
-          files.data(), files.labels().orElse(null), context.source(), shape.size(), ROLE, reading);
+      return reader.read(files.data(), files.labels().orElse(null));
     } catch (JobFailure e) {
       throw new JobFailure(
           "the benchmark set \"%s\" (%s) does not fit this learnware: %s"
@@ -469,6 +766,10 @@ public final class RobustnessHandler implements JobHandler {
     }
   }
 
+  /**
+   * The fooling search the params ask for ({@code "fooling": {"generations", "population"}}, both
+   * optional), without a model yet; null when they do not ask for one.
+   */
   private static Fooling.Builder fooling(JsonNode params, InputShape shape) throws JobFailure {
     JsonNode value = params.get("fooling");
     if (value == null) {

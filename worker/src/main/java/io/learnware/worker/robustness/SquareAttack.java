@@ -30,6 +30,11 @@ import java.util.SplittableRandom;
  * {@code queries} model evaluations. Inputs stay within ε of the clean input and within [low,
  * high]. Deterministic for a seed when the model is.
  *
+ * <p>A regressor ({@link #run(Matrix, double[])}, one output per row) is attacked by the same
+ * search with the squared error {@code (f(x) − y)²} to the row's target as the score: a proposal is
+ * kept if it raises it. There is no point at which a regressor is "fooled", so every row uses the
+ * whole budget.
+ *
  * <pre>{@code
  * SquareAttack.Result result = SquareAttack.builder()
  *     .setModel(model).setEpsilon(0.1)               // required
@@ -58,7 +63,10 @@ public final class SquareAttack {
   /** A proposal that leaves the input as it is is redrawn at most this often. */
   private static final int REDRAWS = 100;
 
-  /** Hears progress after every iteration; throwing from it (e.g. on cancellation) stops. */
+  /**
+   * Hears progress after every iteration; throwing from it (e.g. on cancellation) stops. {@code
+   * fooled} counts the rows misclassified so far; it stays 0 for a regressor.
+   */
   @FunctionalInterface
   public interface Listener {
     void iterationDone(int iteration, int iterations, int fooled, int rows);
@@ -79,6 +87,24 @@ public final class SquareAttack {
     }
   }
 
+  /**
+   * A regressor under attack.
+   *
+   * @param adversarial the attacked inputs, one row per sample
+   * @param queries the budget per sample, which every row uses
+   */
+  public record RegressionResult(Matrix adversarial, double epsilon, int queries) {}
+
+  /** What the search lowers, row by row. */
+  @FunctionalInterface
+  private interface Objective {
+    /** The loss of {@code row} from its {@code k} outputs at {@code from}. */
+    float loss(float[] outputs, int from, int k, int row);
+  }
+
+  /** The best inputs found and the model evaluations each row used. */
+  private record Search(float[] best, int[] queries) {}
+
   private final Builder settings;
 
   private SquareAttack(Builder settings) {
@@ -96,6 +122,80 @@ public final class SquareAttack {
    * @throws ModelException when the model fails on the inputs
    */
   public Result run(Matrix x, int[] labels) throws ModelException {
+    // A row is done once misclassified: its margin is below 0.
+    Search search =
+        search(
+            x,
+            labels.length,
+            true,
+            (outputs, from, k, row) -> {
+              int label = labels[row];
+              if (label < 0 || label >= k) {
+                throw new IllegalArgumentException(
+                    "label %d is not one of the model's %d classes".formatted(label, k));
+              }
+              return margin(outputs, from, k, label);
+            });
+    int n = x.rows();
+    float[] outputs = settings.model.predict(search.best(), n);
+    int k = n == 0 ? 0 : outputs.length / n;
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      int top = 0;
+      for (int c = 1; c < k; c++) {
+        if (outputs[i * k + c] > outputs[i * k + top]) {
+          top = c;
+        }
+      }
+      correct += top == labels[i] ? 1 : 0;
+    }
+    long used = 0;
+    for (int q : search.queries()) {
+      used += q;
+    }
+    return new Result(
+        matrix(n, x.columns(), search.best()),
+        settings.epsilon,
+        correct,
+        n,
+        settings.queries,
+        n == 0 ? 0 : (double) used / n);
+  }
+
+  /**
+   * Attacks every row of {@code x} of a regressor, raising the squared error to its target.
+   *
+   * @param targets each row's target
+   * @throws IllegalArgumentException when the model has more than one output per row
+   * @throws ModelException when the model fails on the inputs
+   */
+  public RegressionResult run(Matrix x, double[] targets) throws ModelException {
+    Search search =
+        search(
+            x,
+            targets.length,
+            false,
+            (outputs, from, k, row) -> {
+              if (k != 1) {
+                throw new IllegalArgumentException(
+                    "the squared error is a regressor's loss, of one output per row; this model"
+                        + " has %d".formatted(k));
+              }
+              double error = outputs[from] - targets[row];
+              return (float) -(error * error);
+            });
+    return new RegressionResult(
+        matrix(x.rows(), x.columns(), search.best()), settings.epsilon, settings.queries);
+  }
+
+  /**
+   * The random search.
+   *
+   * @param stops whether a row is done once its loss is below 0 (a misclassified row), or runs the
+   *     whole budget
+   */
+  private Search search(Matrix x, int rows, boolean stops, Objective objective)
+      throws ModelException {
     RunnableModel model = settings.model;
     // Hundreds of small forward passes: as for PGD (Attacks.ONE_THREAD_WORK), below the threshold
     // libtorch's OpenMP threads cost more to wake than the arithmetic they share.
@@ -103,16 +203,18 @@ public final class SquareAttack {
         (long) x.rows()
             * Math.min(model.parameterCount().orElse(Long.MAX_VALUE), Attacks.ONE_THREAD_WORK);
     return IntraOpThreads.one(
-        !model.device().isGpu() && work < Attacks.ONE_THREAD_WORK, () -> attack(x, labels));
+        !model.device().isGpu() && work < Attacks.ONE_THREAD_WORK,
+        () -> attack(x, rows, stops, objective));
   }
 
-  private Result attack(Matrix x, int[] labels) throws ModelException {
+  private Search attack(Matrix x, int rows, boolean stops, Objective objective)
+      throws ModelException {
     RunnableModel model = settings.model;
     InputShape shape = model.inputShape();
-    if (x.columns() != shape.size() || labels.length != x.rows()) {
+    if (x.columns() != shape.size() || rows != x.rows()) {
       throw new IllegalArgumentException(
-          "%d rows of %d numbers with %d labels; the model takes %d numbers per row"
-              .formatted(x.rows(), x.columns(), labels.length, shape.size()));
+          "%d rows of %d numbers with %d labels or targets; the model takes %d numbers per row"
+              .formatted(x.rows(), x.columns(), rows, shape.size()));
     }
     int n = x.rows();
     int d = x.columns();
@@ -126,7 +228,7 @@ public final class SquareAttack {
     for (int i = 0; i < n; i++) {
       window.stripes(clean, best, i * d, eps, lo, hi, random);
     }
-    float[] margins = margins(model.predict(best, n), labels);
+    float[] losses = losses(model.predict(best, n), n, objective);
     int[] queries = new int[n];
     Arrays.fill(queries, 1);
     int iterations = settings.queries - 1;
@@ -135,7 +237,7 @@ public final class SquareAttack {
     for (int iteration = 1; iteration <= iterations; iteration++) {
       int count = 0;
       for (int i = 0; i < n; i++) {
-        if (margins[i] >= 0) {
+        if (!stops || losses[i] >= 0) {
           active[count++] = i;
         }
       }
@@ -153,45 +255,27 @@ public final class SquareAttack {
       for (int a = 0; a < count; a++) {
         int row = active[a];
         queries[row]++;
-        float margin = margin(outputs, a * k, k, labels[row]);
-        if (margin < margins[row]) {
-          margins[row] = margin;
+        float loss = objective.loss(outputs, a * k, k, row);
+        if (loss < losses[row]) {
+          losses[row] = loss;
           System.arraycopy(candidates, a * d, best, row * d, d);
         }
       }
       int fooled = 0;
-      for (float margin : margins) {
-        fooled += margin < 0 ? 1 : 0;
+      for (float loss : losses) {
+        fooled += stops && loss < 0 ? 1 : 0;
       }
       settings.listener.iterationDone(iteration, iterations, fooled, n);
     }
-    float[] outputs = model.predict(best, n);
-    int k = n == 0 ? 0 : outputs.length / n;
-    int correct = 0;
-    for (int i = 0; i < n; i++) {
-      int top = 0;
-      for (int c = 1; c < k; c++) {
-        if (outputs[i * k + c] > outputs[i * k + top]) {
-          top = c;
-        }
-      }
-      correct += top == labels[i] ? 1 : 0;
+    return new Search(best, queries);
+  }
+
+  private static Matrix matrix(int rows, int columns, float[] values) {
+    double[] data = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      data[i] = values[i];
     }
-    long used = 0;
-    for (int q : queries) {
-      used += q;
-    }
-    double[] adversarial = new double[best.length];
-    for (int i = 0; i < best.length; i++) {
-      adversarial[i] = best[i];
-    }
-    return new Result(
-        new Matrix(n, d, adversarial),
-        settings.epsilon,
-        correct,
-        n,
-        settings.queries,
-        n == 0 ? 0 : (double) used / n);
+    return new Matrix(rows, columns, data);
   }
 
   /** The paper's schedule: p halves at fixed fractions of the iterations. */
@@ -206,21 +290,17 @@ public final class SquareAttack {
     return p;
   }
 
-  private static float[] margins(float[] outputs, int[] labels) {
-    int k = labels.length == 0 ? 0 : outputs.length / labels.length;
-    float[] out = new float[labels.length];
-    for (int i = 0; i < labels.length; i++) {
-      out[i] = margin(outputs, i * k, k, labels[i]);
+  private static float[] losses(float[] outputs, int n, Objective objective) {
+    int k = n == 0 ? 0 : outputs.length / n;
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = objective.loss(outputs, i * k, k, i);
     }
     return out;
   }
 
   /** {@code z_y − max_{c≠y} z_c}: negative once the sample is misclassified. */
   private static float margin(float[] outputs, int from, int k, int label) {
-    if (label < 0 || label >= k) {
-      throw new IllegalArgumentException(
-          "label %d is not one of the model's %d classes".formatted(label, k));
-    }
     float other = Float.NEGATIVE_INFINITY;
     for (int c = 0; c < k; c++) {
       if (c != label) {

@@ -6,6 +6,7 @@ import io.learnware.spec.InputSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.Task;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.model.Devices;
@@ -31,6 +32,11 @@ import java.util.stream.Collectors;
  * the declared shape, returns {@code output.dimension} values per sample, and only finite ones. The
  * inputs ("probes") are random samples of the declared shape and, for a table learnware with an
  * RKME, points herded from the RKME, which look like the training data.
+ *
+ * <p>The checks are the same for every task; the log and the reasons say what the outputs are. A
+ * classifier's are its class scores, which may be any finite numbers. A regressor's are its
+ * predicted values ({@code task: regression}): the log says so and gives their range on each probe
+ * batch, which shows at a glance whether they are on the scale the description promises.
  *
  * <p>Models of every format load through the {@link ModelRuntime} (docs/formats.md): TorchScript
  * and the market's DJL networks on DJL's PyTorch engine (on the chosen device), ONNX models on
@@ -68,6 +74,7 @@ public final class Validation {
 
   private final Path model;
   private final LearnwareSpec spec;
+  private final boolean regressor;
   private final ModelFormat format;
   private final InputShape inputShape;
   private final Device device;
@@ -78,6 +85,7 @@ public final class Validation {
   private Validation(Builder builder, InputShape inputShape) {
     this.model = builder.model;
     this.spec = builder.spec;
+    this.regressor = builder.spec.task() == Task.REGRESSION;
     this.format = builder.spec.model().format();
     this.inputShape = inputShape;
     this.device =
@@ -143,6 +151,12 @@ public final class Validation {
           parameters.isPresent()
               ? "loads: %d parameters".formatted(run.parameters)
               : "loads: parameter count unknown (the ONNX graph has no initializers to count)");
+      if (regressor) {
+        run.log(
+            ("task regression: every probe row must get %d finite predicted value%s"
+                    + " (output.dimension)")
+                .formatted(spec.output().dimension(), spec.output().dimension() == 1 ? "" : "s"));
+      }
       describeProbes().forEach(run::log);
       List<Probe> probeSets = probes();
       for (int i = 0; i < probeSets.size(); i++) {
@@ -316,16 +330,21 @@ public final class Validation {
       int declared = spec.output().dimension();
       if (k != declared) {
         fail(
-            "the model returned %d outputs per row; the spec declares output.dimension %d"
-                .formatted(k, declared));
+            regressor
+                ? ("the model returned %d values per row; the spec declares output.dimension %d"
+                        + " (predicted values per row of a regressor)")
+                    .formatted(k, declared)
+                : "the model returned %d outputs per row; the spec declares output.dimension %d"
+                    .formatted(k, declared));
         return false;
       }
       if (!finite) {
         fail(
-            ("the model returned %d non-finite values (NaN or infinite) among %d outputs on the"
+            ("the model returned %d non-finite %s (NaN or infinite) among %d outputs on the"
                     + " %s, the first at row %d, output %d (%s)")
                 .formatted(
                     nonFinite,
+                    regressor ? "predictions" : "values",
                     values,
                     probe.name(),
                     firstRow,
@@ -334,9 +353,33 @@ public final class Validation {
         return false;
       }
       log(
-          "%s: output shape [%d, %d] matches output.dimension %d; all %d values finite"
-              .formatted(probe.name(), outputs.length, k, declared, values));
+          "%s: output shape [%d, %d] matches output.dimension %d; all %d %s finite%s"
+              .formatted(
+                  probe.name(),
+                  outputs.length,
+                  k,
+                  declared,
+                  values,
+                  regressor ? "predictions" : "values",
+                  regressor ? predictionRange(outputs) : ""));
       return true;
+    }
+
+    /** ", from a to b (mean m)" over every predicted value, for the log. */
+    private static String predictionRange(float[][] outputs) {
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      double sum = 0;
+      long count = 0;
+      for (float[] row : outputs) {
+        for (float value : row) {
+          min = Math.min(min, value);
+          max = Math.max(max, value);
+          sum += value;
+          count++;
+        }
+      }
+      return String.format(Locale.ROOT, ", from %.6g to %.6g (mean %.6g)", min, max, sum / count);
     }
 
     void fail(String why) {

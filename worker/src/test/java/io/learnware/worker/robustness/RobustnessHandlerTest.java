@@ -536,6 +536,232 @@ class RobustnessHandlerTest {
     assertThat(plain[1]).containsOnly(1.0);
   }
 
+  static final Path DIABETES_TEST = Fixtures.path("data/diabetes-test.csv.gz");
+
+  /** The job on the diabetes regressor in {@code format}, on its 89 test rows. */
+  static JsonNode diabetes(String format, String params, RecordingProgress progress)
+      throws Exception {
+    ObjectNode spec = Fixtures.json("diabetes-mlp/spec.json").deepCopy();
+    ((ObjectNode) spec.get("model")).put("format", format);
+    JobContext context =
+        new JobContext(
+            "job-regression",
+            SpecDocuments.mapper().readTree(params),
+            SpecDocuments.parse(spec),
+            spec,
+            Fixtures.path(
+                format.equals("onnx") ? "diabetes-mlp/model.onnx" : "diabetes-mlp/model.pt"),
+            Map.of(),
+            Optional.of(DIABETES_TEST),
+            Optional.empty(),
+            Files.createTempDirectory(dir, "work"),
+            "cpu",
+            progress);
+    JsonNode report = new RobustnessHandler().run(context).report();
+    assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
+    return report;
+  }
+
+  @Test
+  void aRegressorsErrorGrowsUnderNoiseAndAttacks() throws Exception {
+    RecordingProgress progress = new RecordingProgress();
+    JsonNode report = diabetes("torchscript", "{\"blackBox\": true}", progress);
+    System.out.println("diabetes-mlp robustness: " + report);
+    JsonNode expected = Fixtures.json("diabetes-mlp/expected.json").get("test");
+    JsonNode reference = Fixtures.json("diabetes-mlp/attacks.json");
+
+    assertThat(report.get("task").asText()).isEqualTo("regression");
+    assertThat(report.get("data").toString()).isEqualTo("{\"rows\":89}");
+    JsonNode clean = report.get("clean");
+    for (String metric : new String[] {"mae", "rmse", "r2"}) {
+      assertThat(clean.get(metric).asDouble())
+          .as(metric)
+          .isCloseTo(expected.get(metric).asDouble(), within(1e-4));
+    }
+    assertThat(clean.has("accuracy") || clean.has("ece")).isFalse();
+    double cleanRmse = clean.get("rmse").asDouble();
+
+    // σ in input units: a tenth, a quarter and half a standard deviation of the features; the
+    // error of 10 draws pooled grows with σ.
+    JsonNode noise = report.get("noise");
+    assertThat(noise).extracting(n -> n.get("sigma").asDouble()).containsExactly(0.1, 0.25, 0.5);
+    assertThat(noise).extracting(n -> n.get("draws").asInt()).containsOnly(10);
+    assertThat(noise.get(2).get("rmse").asDouble())
+        .isGreaterThan(noise.get(1).get("rmse").asDouble() + 2)
+        .isGreaterThan(cleanRmse + 4);
+    assertThat(noise.get(1).get("rmse").asDouble()).isGreaterThan(cleanRmse);
+
+    JsonNode fgsm = report.get("fgsm");
+    JsonNode pgd = report.get("pgd");
+    JsonNode square = report.get("blackBox");
+    assertThat(fgsm).extracting(n -> n.get("epsilon").asDouble()).containsExactly(0.05, 0.1, 0.2);
+    double previous = cleanRmse;
+    for (int i = 0; i < 3; i++) {
+      double f = fgsm.get(i).get("rmse").asDouble();
+      double p = pgd.get(i).get("rmse").asDouble();
+      double b = square.get(i).get("rmse").asDouble();
+      assertThat(f).as("FGSM ε=%s", fgsm.get(i).get("epsilon")).isGreaterThan(cleanRmse);
+      assertThat(p).as("PGD ε=%s", pgd.get(i).get("epsilon")).isGreaterThanOrEqualTo(f);
+      assertThat(b).as("Square ε=%s", square.get(i).get("epsilon")).isGreaterThan(cleanRmse);
+      // The error grows with ε.
+      assertThat(p).isGreaterThan(previous);
+      previous = p;
+      // PyTorch on the same rows (fixtures/make_regression_attack_reference.py).
+      assertThat(f).isCloseTo(reference.get("fgsm").get(i).get("rmse").asDouble(), within(1e-3));
+      assertThat(p).isCloseTo(reference.get("pgd").get(i).get("rmse").asDouble(), within(1e-3));
+      assertThat(pgd.get(i).get("steps").asInt()).isEqualTo(10);
+      assertThat(square.get(i).get("queries").asInt()).isEqualTo(300);
+      assertThat(square.get(i).get("meanQueries").asDouble()).isEqualTo(300.0);
+    }
+    assertThat(report.get("attacks").toString())
+        .isEqualTo(
+            "[{\"name\":\"fgsm\",\"ran\":true,\"reason\":\"white-box: input gradients of the"
+                + " squared error through the torchscript model\"},{\"name\":\"pgd\",\"ran\":true,"
+                + "\"reason\":\"white-box: input gradients of the squared error through the"
+                + " torchscript model\"},{\"name\":\"square\",\"ran\":true,\"reason\":\"asked for"
+                + " (blackBox: true), next to FGSM and PGD\"}]");
+    assertThat(report.get("corruptions")).isEmpty();
+    assertThat(report.get("skipped"))
+        .extracting(n -> n.get("name").asText())
+        .containsExactly("corruptions", "calibration", "fooling");
+    assertThat(report.get("skipped").get(0).get("reason").asText())
+        .endsWith("are image operations; this learnware's inputs are a table");
+    assertThat(report.has("fooling")).isFalse();
+    assertThat(progress.fractions).isSorted();
+    assertThat(progress.fractions.getLast()).isEqualTo(1.0);
+    assertThat(progress.messages)
+        .contains("clean error", "PGD ε=0.2")
+        .anyMatch(m -> m.equals("Square Attack ε=0.1: query 300 of 300 on 89 rows"));
+  }
+
+  @Test
+  void anOnnxRegressorGetsTheBlackBoxAttackAndTheSameCleanErrors() throws Exception {
+    JsonNode onnx =
+        diabetes("onnx", "{\"noise\": [0.5], \"epsilons\": [0.1]}", new RecordingProgress());
+    JsonNode torchScript =
+        diabetes(
+            "torchscript",
+            "{\"noise\": [0.5], \"epsilons\": [0.1], \"blackBox\": true}",
+            new RecordingProgress());
+    System.out.println("diabetes-mlp ONNX robustness: " + onnx);
+    for (String metric : new String[] {"mae", "rmse", "r2"}) {
+      assertThat(onnx.get("clean").get(metric).asDouble())
+          .as(metric)
+          .isCloseTo(torchScript.get("clean").get(metric).asDouble(), within(1e-4));
+      assertThat(onnx.at("/noise/0/" + metric).asDouble())
+          .isCloseTo(torchScript.at("/noise/0/" + metric).asDouble(), within(1e-4));
+    }
+    assertThat(onnx.get("fgsm")).isEmpty();
+    assertThat(onnx.get("pgd")).isEmpty();
+    assertThat(onnx.at("/attacks/0/reason").asText())
+        .isEqualTo("no gradients through an ONNX graph: ONNX Runtime runs inference only");
+    assertThat(onnx.at("/attacks/2/reason").asText())
+        .isEqualTo(
+            "score-based black-box attack in place of FGSM and PGD, which need input gradients");
+    double square = onnx.at("/blackBox/0/rmse").asDouble();
+    assertThat(square).isGreaterThan(onnx.at("/clean/rmse").asDouble() + 9);
+    // The same search on both formats; without gradients within 0.1 of PGD.
+    assertThat(square).isCloseTo(torchScript.at("/blackBox/0/rmse").asDouble(), within(1e-3));
+    assertThat(square).isCloseTo(torchScript.at("/pgd/0/rmse").asDouble(), within(0.1));
+  }
+
+  @Test
+  void regressorsGetClearReasons() throws Exception {
+    RecordingProgress progress = new RecordingProgress();
+    assertThatThrownBy(() -> diabetes("torchscript", "{\"fooling\": {}}", progress))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "fooling is a test of classifiers only: it searches for inputs that a class gets with"
+                + " 99% confidence, and a regressor has no classes");
+    assertThatThrownBy(() -> regressor(null, "regression", 1, "{\"benchmark\": \"digits-test\"}"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "the benchmark set \"digits-test\" (the 360 test rows (1437..1796) of scikit-learn's"
+                + " digits: tables of 64 pixels scaled to 0..1, labels 0..9) does not fit this"
+                + " learnware: the data set has 64 feature columns besides \"label\", the model"
+                + " takes 10 inputs");
+    Path words = dir.resolve("words.csv");
+    Files.writeString(words, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,label\n0,0,0,0,0,0,0,0,0,0,high\n");
+    assertThatThrownBy(() -> regressor(words, "regression", 1, "{}"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("data row 1: the target \"high\" is not a finite number");
+    Path unlabelled = dir.resolve("unlabelled.csv");
+    Files.writeString(unlabelled, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n0,0,0,0,0,0,0,0,0,0\n");
+    assertThatThrownBy(() -> regressor(unlabelled, "regression", 1, "{}"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("the data set has no targets: give the CSV a numeric column named \"label\"");
+    assertThatThrownBy(() -> regressor(DIABETES_TEST, "regression", 2, "{}"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "robustness is measured for regressors with one output (a data set has one target"
+                + " column); this one has 2");
+    assertThatThrownBy(() -> regressor(DIABETES_TEST, "detection", 1, "{}"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "robustness is measured for classifiers and regressors; this learnware's task is"
+                + " detection");
+  }
+
+  @Test
+  void anImageRegressorGetsTheCorruptions() throws Exception {
+    // digits-value: the expected digit under digits-cnn's probabilities; the labels as targets.
+    JsonNode report =
+        run(
+            "{\"noise\": [0.1], \"epsilons\": [0.1], \"severities\": [1, 5]}",
+            "digits-value",
+            testCsv,
+            new RecordingProgress());
+    System.out.println("digits-value robustness: " + report);
+    assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
+    JsonNode expected = Fixtures.json("digits-value/expected.json").get("test");
+    double clean = report.at("/clean/rmse").asDouble();
+    assertThat(clean).isCloseTo(expected.get("rmse").asDouble(), within(1e-4));
+    assertThat(report.at("/clean/r2").asDouble())
+        .isCloseTo(expected.get("r2").asDouble(), within(1e-4));
+    assertThat(report.at("/pgd/0/rmse").asDouble()).isGreaterThan(clean + 1);
+    JsonNode corruptions = report.get("corruptions");
+    assertThat(corruptions).hasSize(Corruption.values().length * 2);
+    int worse = 0;
+    for (JsonNode entry : corruptions) {
+      assertThat(entry.has("accuracy")).isFalse();
+      if (entry.get("severity").asInt() == 5) {
+        worse += entry.get("rmse").asDouble() > clean ? 1 : 0;
+      }
+    }
+    // As for digits-cnn's accuracy: every corruption at severity 5 hurts.
+    assertThat(worse).isEqualTo(Corruption.values().length);
+    assertThat(report.get("skipped"))
+        .extracting(n -> n.get("name").asText())
+        .containsExactly("calibration", "fooling");
+  }
+
+  /** The job on the diabetes model with another task or output dimension. */
+  private static JsonNode regressor(Path dataset, String task, int outputs, String params)
+      throws Exception {
+    ObjectNode spec = Fixtures.json("diabetes-mlp/spec.json").deepCopy();
+    spec.put("task", task);
+    ObjectNode output = spec.putObject("output").put("dimension", outputs);
+    if (outputs > 1) {
+      output.putArray("labels").add("progression").add("log variance");
+    } else {
+      output.putArray("labels").add("progression");
+    }
+    JobContext context =
+        new JobContext(
+            "job-regression",
+            SpecDocuments.mapper().readTree(params),
+            SpecDocuments.parse(spec),
+            spec,
+            Fixtures.path("diabetes-mlp/model.pt"),
+            Map.of(),
+            Optional.ofNullable(dataset),
+            Optional.empty(),
+            Files.createTempDirectory(dir, "work"),
+            "cpu",
+            new RecordingProgress());
+    return new RobustnessHandler().run(context).report();
+  }
+
   @Test
   void tablesSkipCorruptions() throws Exception {
     JsonNode report =

@@ -101,6 +101,26 @@ class ValidateHandlerTest {
   }
 
   @Test
+  void aRegressorGetsAVerdictOnItsPredictions() throws Exception {
+    JobOutcome usable =
+        new ValidateHandler()
+            .run(context("diabetes-mlp/model.pt", spec("diabetes-mlp/spec.json"), "{}"));
+    assertThat(usable.usable()).contains(true);
+    assertThat(usable.report().get("outputShape").toString()).isEqualTo("[64,1]");
+    assertThat(usable.report().get("parameters").asLong()).isEqualTo(385);
+    assertThat(usable.report().get("log").toString())
+        .contains("task regression: every probe row must get 1 finite predicted value");
+
+    JobOutcome nan =
+        new ValidateHandler()
+            .run(context("bad-regressors/nan-output.pt", spec("diabetes-mlp/spec.json"), "{}"));
+    assertThat(nan.usable()).contains(false);
+    assertThat(nan.report().get("finite").asBoolean()).isFalse();
+    assertThat(nan.report().get("reason").asText())
+        .startsWith("the model returned 31 non-finite predictions (NaN or infinite)");
+  }
+
+  @Test
   void modelsThisWorkerCannotRunAndBadParametersFailTheJob() throws Exception {
     ObjectNode text = spec("digits-mlp/spec.json");
     text.put("dataType", "text");

@@ -2,8 +2,10 @@ package io.learnware.worker.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.LearnwareSpec;
@@ -12,12 +14,15 @@ import io.learnware.spec.rkme.ImageFeatureMap;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.Fixtures;
+import io.learnware.worker.job.Datasets;
 import io.learnware.worker.validate.Validation.Probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +32,8 @@ class ValidationTest {
   private static final LearnwareSpec DIGITS = Fixtures.spec("digits-mlp/spec.json");
   private static final Path ONNX_MLP = Fixtures.path("digits-mlp/model.onnx");
   private static final LearnwareSpec ONNX_DIGITS = onnxSpec();
+  private static final LearnwareSpec DIABETES = Fixtures.spec("diabetes-mlp/spec.json");
+  private static final LearnwareSpec DIABETES_ONNX = diabetesOnnx();
 
   @Test
   void theDigitsMlpIsUsable() throws Exception {
@@ -297,8 +304,168 @@ class ValidationTest {
         .hasMessage("probes must be between 1 and 4096, got 0");
   }
 
+  @Test
+  void theDiabetesRegressorIsUsableInBothFormats() throws Exception {
+    Path pt = Fixtures.path("diabetes-mlp/model.pt");
+    Path onnx = Fixtures.path("diabetes-mlp/model.onnx");
+    long parameters = Fixtures.json("diabetes-mlp/expected.json").get("parameters").asLong();
+    for (Path model : List.of(pt, onnx)) {
+      boolean isOnnx = model.equals(onnx);
+      ValidationReport report = validation(model, isOnnx ? DIABETES_ONNX : DIABETES).build().run();
+      assertThat(report.usable()).as(model.toString()).isTrue();
+      assertThat(report.reason()).isNull();
+      assertThat(report.outputShape()).containsExactly(64L, 1L);
+      assertThat(report.finite()).isTrue();
+      // 10·32 + 32 + 32 + 1; the ONNX initializers hold the same values.
+      assertThat(report.parameters()).isEqualTo(385L).isEqualTo(parameters);
+      assertThat(report.latencyMsPerSample()).isPositive();
+      assertThat(report.log())
+          .startsWith(
+              "model %s (%d bytes), format %s, input [n, 10], output.dimension 1, on cpu"
+                  .formatted(
+                      model.getFileName(), Files.size(model), isOnnx ? "onnx" : "torchscript"),
+              "loads: 385 parameters",
+              "task regression: every probe row must get 1 finite predicted value"
+                  + " (output.dimension)",
+              "random probes: 64 rows of 10 features, each standard normal (tables declare no"
+                  + " range)",
+              "herding skipped: the specification has no RKME")
+          .endsWith("verdict: usable");
+      // What was checked for a regressor: predicted values, not class scores.
+      System.out.println("diabetes-mlp validation: " + report.log());
+      String probed = report.log().get(5);
+      assertThat(probed)
+          .matches(
+              "random probes: output shape \\[64, 1\\] matches output.dimension 1; all 64"
+                  + " predictions finite, from [0-9.]+ to [0-9.]+ \\(mean [0-9.]+\\)");
+      assertThat(String.join("\n", report.log())).doesNotContainIgnoringCase("class");
+    }
+    // Both formats give the same predictions on the same probes (float32 rounding apart).
+    assertThat(validation(onnx, DIABETES_ONNX).build().run().log().get(5))
+        .isEqualTo(validation(pt, DIABETES).build().run().log().get(5));
+  }
+
+  @Test
+  void herdedProbesOfARegressorLookLikeItsTrainingRows() throws Exception {
+    Matrix train = diabetes("data/diabetes-train.csv.gz").features();
+    Rkme rkme = Rkme.builder().setData(train).optPoints(50).optSeed(7).build();
+    ObjectNode document = Fixtures.json("diabetes-mlp/spec.json").deepCopy();
+    document.set("statistical", SpecDocuments.mapper().valueToTree(rkme.toSpec()));
+    LearnwareSpec spec = SpecDocuments.parse(document);
+
+    Validation validation =
+        validation(Fixtures.path("diabetes-mlp/model.pt"), spec).optSeed(11).build();
+    List<Probe> probes = validation.probes();
+    assertThat(probes).extracting(Probe::name).containsExactly("random probes", "herded probes");
+    // Standardised inputs: the training rows' columns have mean 0, so do both kinds of probes,
+    // but only the herded ones keep the columns' correlations (e.g. s1 and s2, 0.90).
+    double herdedS1S2 = correlation(probes.get(1).samples(), 4, 5);
+    double randomS1S2 = correlation(probes.get(0).samples(), 4, 5);
+    assertThat(correlation(train, 4, 5)).isCloseTo(0.90, within(0.01));
+    assertThat(herdedS1S2).isGreaterThan(0.7);
+    assertThat(Math.abs(randomS1S2)).isLessThan(0.3);
+
+    ValidationReport report = validation.run();
+    System.out.println("diabetes-mlp with an RKME: " + report.log());
+    assertThat(report.usable()).isTrue();
+    String herded =
+        report.log().stream().filter(l -> l.startsWith("herded probes: output")).findFirst().get();
+    // On points like the training rows the predictions stay within the target's range (25..346).
+    Matcher range =
+        Pattern.compile("from ([0-9.]+) to ([0-9.]+) \\(mean ([0-9.]+)\\)").matcher(herded);
+    assertThat(range.find()).isTrue();
+    assertThat(Double.parseDouble(range.group(1))).isGreaterThan(25);
+    assertThat(Double.parseDouble(range.group(2))).isLessThan(346);
+    assertThat(Double.parseDouble(range.group(3))).isBetween(120.0, 180.0);
+  }
+
+  @Test
+  void aRegressorWithNonFiniteOrMisshapenOutputsIsNotUsable() {
+    JsonNode expected = Fixtures.json("bad-regressors/expected.json");
+    ValidationReport nan = validation(badRegressor("nan-output.pt"), DIABETES).build().run();
+    assertThat(nan.usable()).isFalse();
+    assertThat(nan.loads()).isTrue();
+    assertThat(nan.finite()).isFalse();
+    assertThat(nan.outputShape()).containsExactly(64L, 1L);
+    assertThat(nan.parameters())
+        .isEqualTo(expected.get("nan-output.pt").get("parameters").asLong());
+    // sqrt of a negative score: about half the standard normal rows.
+    assertThat(nan.reason())
+        .matches(
+            "the model returned \\d+ non-finite predictions \\(NaN or infinite\\) among 64"
+                + " outputs on the random probes, the first at row \\d+, output 0 \\(NaN\\)");
+    assertThat(nonFinite(nan.reason())).isBetween(20, 44);
+    assertThat(nan.latencyMsPerSample()).isNull();
+    assertThat(nan.log()).last().isEqualTo("verdict: not usable: " + nan.reason());
+
+    ValidationReport inf = validation(badRegressor("inf-output.pt"), DIABETES).build().run();
+    assertThat(inf.usable()).isFalse();
+    assertThat(inf.finite()).isFalse();
+    // exp overflows where the 10 inputs sum above 2.957: P(N(0, 10) > 2.957) = 0.175 of 64 rows.
+    assertThat(inf.reason())
+        .matches(
+            "the model returned \\d+ non-finite predictions \\(NaN or infinite\\) among 64"
+                + " outputs on the random probes, the first at row \\d+, output 0 \\(Infinity\\)");
+    assertThat(nonFinite(inf.reason())).isBetween(4, 20);
+
+    System.out.println("bad regressors: " + nan.reason() + "; " + inf.reason());
+    ValidationReport two = validation(badRegressor("two-outputs.pt"), DIABETES).build().run();
+    assertThat(two.usable()).isFalse();
+    assertThat(two.finite()).isTrue();
+    assertThat(two.outputShape()).containsExactly(64L, 2L);
+    assertThat(two.reason())
+        .isEqualTo(
+            "the model returned 2 values per row; the spec declares output.dimension 1 (predicted"
+                + " values per row of a regressor)");
+
+    ValidationReport flat = validation(badRegressor("flat-output.pt"), DIABETES).build().run();
+    assertThat(flat.usable()).isFalse();
+    assertThat(flat.loads()).isTrue();
+    assertThat(flat.outputShape()).isNull();
+    assertThat(flat.reason())
+        .isEqualTo("the model returned shape [64] for 64 samples; expected [64, k]");
+  }
+
   private static Validation.Builder validation(Path model, LearnwareSpec spec) {
     return Validation.builder().setModel(model).setSpec(spec).optDevice(Device.cpu());
+  }
+
+  private static Path badRegressor(String file) {
+    return Fixtures.path("bad-regressors/" + file);
+  }
+
+  /** The count at the start of a non-finite reason: "the model returned N non-finite …". */
+  private static int nonFinite(String reason) {
+    return Integer.parseInt(reason.split(" ")[3]);
+  }
+
+  private static Datasets.Targets diabetes(String file) throws Exception {
+    return Datasets.readTargets(
+        Fixtures.path(file), DIABETES, 10, "the model", (read, total) -> {});
+  }
+
+  /** The diabetes spec with model.format onnx. */
+  private static LearnwareSpec diabetesOnnx() {
+    ObjectNode document = Fixtures.json("diabetes-mlp/spec.json").deepCopy();
+    ((ObjectNode) document.get("model")).put("format", "onnx");
+    return SpecDocuments.parse(document);
+  }
+
+  /** Pearson's correlation of two columns. */
+  private static double correlation(Matrix m, int a, int b) {
+    double meanA = columnMean(m, a);
+    double meanB = columnMean(m, b);
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int r = 0; r < m.rows(); r++) {
+      double da = m.get(r, a) - meanA;
+      double db = m.get(r, b) - meanB;
+      ab += da * db;
+      aa += da * da;
+      bb += db * db;
+    }
+    return ab / Math.sqrt(aa * bb);
   }
 
   /** The digits spec with model.format onnx. */
