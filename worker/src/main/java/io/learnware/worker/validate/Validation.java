@@ -67,6 +67,7 @@ public final class Validation {
   record Probe(String name, Matrix samples) {}
 
   private final Path model;
+  private final List<ModelSource> members;
   private final LearnwareSpec spec;
   private final ModelFormat format;
   private final InputShape inputShape;
@@ -77,6 +78,7 @@ public final class Validation {
 
   private Validation(Builder builder, InputShape inputShape) {
     this.model = builder.model;
+    this.members = builder.members;
     this.spec = builder.spec;
     this.format = builder.spec.model().format();
     this.inputShape = inputShape;
@@ -135,7 +137,8 @@ public final class Validation {
                 device.isGpu() ? "gpu " + device.getDeviceId() : "cpu"));
     listener.progress("loading the model", 0);
     try (RunnableModel loaded =
-        ModelRuntime.load(ModelSource.forSpec(spec, model).optDevice(device).build())) {
+        ModelRuntime.load(
+            ModelSource.forSpec(spec, model).optDevice(device).optMembers(members).build())) {
       run.loads = true;
       OptionalLong parameters = loaded.parameterCount();
       run.parameters = parameters.isPresent() ? parameters.getAsLong() : null;
@@ -354,6 +357,7 @@ public final class Validation {
   /** Settings of a {@link Validation}. */
   public static final class Builder {
     private Path model;
+    private List<ModelSource> members = List.of();
     private LearnwareSpec spec;
     private Device device;
     private long seed;
@@ -365,6 +369,12 @@ public final class Validation {
     /** The model artifact, in the specification's model.format. */
     public Builder setModel(Path model) {
       this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /** A published ensemble's members, downloaded, in its manifest's order. */
+    public Builder optMembers(List<ModelSource> members) {
+      this.members = List.copyOf(members);
       return this;
     }
 
