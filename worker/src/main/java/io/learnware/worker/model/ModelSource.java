@@ -6,6 +6,8 @@ import io.learnware.spec.FeatureExtractorSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.Task;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,18 @@ public record ModelSource(
       builder.optOutputDimension(spec.output().dimension());
     }
     return builder;
+  }
+
+  /**
+   * The model's size on disk: its artifact and, for a published ensemble, its members' artifacts
+   * (the ensemble's own file only names them).
+   */
+  public long artifactBytes() throws IOException {
+    long bytes = Files.size(artifact);
+    for (ModelSource member : members) {
+      bytes += member.artifactBytes();
+    }
+    return bytes;
   }
 
   /** The output dimension, for formats that cannot be loaded without it. */
