@@ -172,6 +172,19 @@ class EnsembleJobsTest {
         clean, report.at("/noise/0/accuracy").asDouble(), attacked);
     assertThat(clean).isEqualTo(321 / 360.0);
     assertThat(attacked).isLessThan(clean - 0.2);
+    // Noise misleads the router, not the members: their mean keeps its accuracy.
+    JsonNode mean =
+        run(
+                new RobustnessHandler(),
+                digitsMean,
+                "{\"noise\": [0.1], \"epsilons\": []}",
+                EnsembleFixtures.DIGITS_TEST)
+            .report();
+    System.out.printf(
+        "robustness of the mean ensemble: clean %.4f, noise 0.1 %.4f%n",
+        mean.at("/clean/accuracy").asDouble(), mean.at("/noise/0/accuracy").asDouble());
+    assertThat(report.at("/noise/0/accuracy").asDouble()).isLessThan(0.6);
+    assertThat(mean.at("/noise/0/accuracy").asDouble()).isGreaterThan(0.8);
   }
 
   @Test
