@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
+import io.learnware.spec.reuse.EnsembleManifest;
 import io.learnware.worker.distill.DistillHandler;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
@@ -30,13 +31,35 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every job on every format (docs/formats.md): validate, distill (as the teacher), transfer (as the
  * source of the backbone), robustness and reuse (as a member), each run by its handler on the
- * digits fixtures and the market's own formats made from them. Each cell either works, with its
- * numbers checked, or fails with the technical reason the table gives.
+ * digits fixtures, the market's own formats made from them and two published ensembles of them.
+ * Each cell either works, with its numbers checked, or fails with the technical reason the table
+ * gives.
  */
 class FormatsTest {
 
-  /** A learnware version of one format: its specification, artifact and other files. */
-  record Cell(String name, ObjectNode spec, Path model, Map<String, Path> files) {}
+  /**
+   * A learnware version of one format: its specification, artifact and other files, and for a
+   * published ensemble its members.
+   */
+  record Cell(
+      String name,
+      ObjectNode spec,
+      Path model,
+      Map<String, Path> files,
+      List<SourceInputs> members) {
+
+    Cell(String name, ObjectNode spec, Path model, Map<String, Path> files) {
+      this(name, spec, model, files, List.of());
+    }
+
+    static Cell of(String name, EnsembleFixtures.Published ensemble) {
+      return new Cell(name, ensemble.spec(), ensemble.model(), Map.of(), ensemble.members());
+    }
+
+    boolean ensemble() {
+      return !members.isEmpty();
+    }
+  }
 
   @TempDir static Path dir;
   static Path testCsv;
@@ -84,6 +107,24 @@ class FormatsTest {
             market("digits-mlp", "xgboost", made.gbdt().architecture()),
             made.gbdt().artifact(),
             Map.of()));
+    // Published ensembles: digits-low and digits-high routed by the job selector; digits-mlp as
+    // TorchScript and as ONNX by vote (members of two formats).
+    cells.put(
+        "ensemble low+high",
+        Cell.of(
+            "ensemble low+high",
+            EnsembleFixtures.publish(
+                dir,
+                EnsembleManifest.Method.SELECTOR,
+                List.of(EnsembleFixtures.digitsHalf("low"), EnsembleFixtures.digitsHalf("high")))));
+    cells.put(
+        "ensemble ts+onnx",
+        Cell.of(
+            "ensemble ts+onnx",
+            EnsembleFixtures.publish(
+                dir,
+                EnsembleManifest.Method.VOTE,
+                List.of(EnsembleFixtures.digitsMlp(false), EnsembleFixtures.digitsMlp(true)))));
     Fixtures.Digits test =
         Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, Fixtures.DIGITS_TRAIN_ROWS + 360);
     StringBuilder csv = new StringBuilder();
@@ -121,7 +162,9 @@ class FormatsTest {
             Optional.empty(),
             Files.createTempDirectory(dir, "work"),
             "cpu",
-            new RecordingProgress()));
+            new RecordingProgress(),
+            List.of(),
+            cell.members()));
   }
 
   @Test
@@ -178,8 +221,12 @@ class FormatsTest {
         assertThatThrownBy(() -> run(new TransferHandler(), cell, params, testCsv))
             .isInstanceOf(JobFailure.class)
             .hasMessage(
-                "the source has no feature extractor to transfer: boosted trees have no feature"
-                    + " layer to keep: their only outputs are the per-class sums of leaf values");
+                "the source has no feature extractor to transfer: "
+                    + (cell.ensemble()
+                        ? "a published ensemble has no single backbone: each member has its own"
+                            + " layers, and the ensemble combines their outputs, not their features"
+                        : "boosted trees have no feature layer to keep: their only outputs are the"
+                            + " per-class sums of leaf values"));
         continue;
       }
       JobOutcome outcome = run(new TransferHandler(), cell, params, testCsv);
@@ -230,7 +277,8 @@ class FormatsTest {
                   testCsv)
               .report();
       assertThat(new SpecValidator().validateRobustnessReport(report)).isEmpty();
-      boolean gradients = !cell.name().equals("onnx") && !cell.name().equals("xgboost");
+      boolean gradients =
+          !cell.name().equals("onnx") && !cell.name().equals("xgboost") && !cell.ensemble();
       double clean = report.at("/clean/accuracy").asDouble();
       double attacked =
           gradients
@@ -292,6 +340,7 @@ class FormatsTest {
         SpecDocuments.parse(cell.spec()),
         cell.spec(),
         cell.model(),
-        cell.files());
+        cell.files(),
+        cell.members());
   }
 }

@@ -67,6 +67,18 @@ class PublishedEnsembleTest {
   }
 
   @Test
+  void aTiedVoteKeepsItsTieBreakWhenTheOutputsAreFloat32() {
+    PublishedEnsemble ensemble =
+        new PublishedEnsemble(twoMembers(EnsembleManifest.Method.VOTE, Task.CLASSIFICATION, 3));
+    // Two confident members disagree; class 2's mean probability is larger by about 0.01.
+    double[][] a = {{5, -3, 0}};
+    double[][] b = {{-3, 0, 5.2}};
+    double[] out = ensemble.combine(Matrix.zeros(1, 2), List.of(a, b))[0];
+    float[] engine = {(float) out[0], (float) out[1], (float) out[2]};
+    assertThat(engine[2]).isGreaterThan(engine[0]);
+  }
+
+  @Test
   void regressorsAreAveragedOnTheirOwnScale() {
     PublishedEnsemble ensemble =
         new PublishedEnsemble(twoMembers(EnsembleManifest.Method.MEAN, Task.REGRESSION, 1));

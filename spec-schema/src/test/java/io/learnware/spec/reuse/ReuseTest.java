@@ -77,7 +77,7 @@ class ReuseTest {
     assertThat(Ensembles.vote(List.of(a, b)).predict(rows)).containsExactly(2);
     // a 0, b 2, c 1 and then c again: class 1 wins two votes of four.
     double[] shares = Ensembles.vote(List.of(a, b, c, c)).probabilities(rows)[0];
-    assertThat(shares[1]).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(shares[1]).isCloseTo(0.5, org.assertj.core.data.Offset.offset(Ensembles.TIE_BREAK));
     assertThat(
             ProbabilisticClassifier.accuracy(
                 new double[][] {{0.2, 0.8}, {0.9, 0.1}}, new int[] {1, 1}))

@@ -21,7 +21,6 @@ import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
-import io.learnware.worker.model.ModelSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -167,11 +166,7 @@ public final class DistillHandler implements JobHandler {
 
   private static Teacher teacher(JobContext context, Device device) throws JobFailure, IOException {
     try {
-      return Teacher.load(
-          ModelSource.forSpec(context.source(), context.sourceModel())
-              .optFiles(context.sourceFiles())
-              .optDevice(device)
-              .build());
+      return Teacher.load(context.modelSource(device));
     } catch (ModelException e) {
       throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
     }

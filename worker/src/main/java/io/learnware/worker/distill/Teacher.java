@@ -7,7 +7,6 @@ import io.learnware.worker.model.ModelRuntime;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
@@ -35,7 +34,7 @@ public final class Teacher implements AutoCloseable {
    */
   public static Teacher load(ModelSource source) throws IOException, ModelException {
     int classes = source.requireOutputDimension();
-    long bytes = Files.size(source.artifact());
+    long bytes = source.artifactBytes();
     RunnableModel model = ModelRuntime.load(source);
     try {
       int outputs = model.predict(new float[source.inputShape().size()], 1).length;

@@ -17,7 +17,6 @@ import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelRuntime;
-import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,12 +130,7 @@ public final class EvaluateHandler implements JobHandler {
     }
 
     EvaluationReport report;
-    try (RunnableModel model =
-        ModelRuntime.load(
-            ModelSource.forSpec(source, context.sourceModel())
-                .optFiles(context.sourceFiles())
-                .optDevice(device)
-                .build())) {
+    try (RunnableModel model = ModelRuntime.load(context.modelSource(device))) {
       progress.report(0.1, "running the model on %d rows".formatted(rows));
       report =
           evaluation

@@ -23,7 +23,8 @@ public final class DerivedSpecs {
   /**
    * @param tag added to the tags unless present (or the tags are full), e.g. {@code distilled}
    * @param format the new model's format
-   * @param architecture the new model's {@code model.architecture}
+   * @param architecture the new model's {@code model.architecture}, or null for formats that take
+   *     none
    */
   public static ObjectNode derive(
       JsonNode sourceDocument,
@@ -46,7 +47,9 @@ public final class DerivedSpecs {
     }
     ObjectNode model = SpecDocuments.mapper().createObjectNode();
     model.put("format", format.jsonName());
-    model.set("architecture", architecture);
+    if (architecture != null) {
+      model.set("architecture", architecture);
+    }
     spec.set("model", model);
     spec.set("statistical", SpecDocuments.mapper().valueToTree(rkme));
     return spec;

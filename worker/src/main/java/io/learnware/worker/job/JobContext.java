@@ -1,7 +1,10 @@
 package io.learnware.worker.job;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.LearnwareSpec;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,8 @@ import java.util.Optional;
  * @param progress where to report progress; also tells whether the job was cancelled
  * @param sources for {@code reuse} jobs, every learnware combined: the source first, then the
  *     others in the order requested; empty for other types
+ * @param sourceMembers when the source is a published ensemble ({@code model.format} {@code
+ *     ensemble}), the versions it pins, downloaded, in its manifest's order; empty otherwise
  */
 public record JobContext(
     String jobId,
@@ -37,10 +42,42 @@ public record JobContext(
     Path workDir,
     String device,
     JobProgress progress,
-    List<SourceInputs> sources) {
+    List<SourceInputs> sources,
+    List<SourceInputs> sourceMembers) {
 
   public JobContext {
     sources = sources == null ? List.of() : List.copyOf(sources);
+    sourceMembers = sourceMembers == null ? List.of() : List.copyOf(sourceMembers);
+  }
+
+  /** A job whose source is not a published ensemble. */
+  public JobContext(
+      String jobId,
+      JsonNode params,
+      LearnwareSpec source,
+      JsonNode sourceSpecDocument,
+      Path sourceModel,
+      Map<String, Path> sourceFiles,
+      Optional<Path> dataset,
+      Optional<Path> datasetLabels,
+      Path workDir,
+      String device,
+      JobProgress progress,
+      List<SourceInputs> sources) {
+    this(
+        jobId,
+        params,
+        source,
+        sourceSpecDocument,
+        sourceModel,
+        sourceFiles,
+        dataset,
+        datasetLabels,
+        workDir,
+        device,
+        progress,
+        sources,
+        List.of());
   }
 
   /** A job on one source (every type but {@code reuse}). */
@@ -69,5 +106,25 @@ public record JobContext(
         device,
         progress,
         List.of());
+  }
+
+  /**
+   * The source's model as {@link io.learnware.worker.model.ModelRuntime} loads it: what its
+   * specification says, its files and, for a published ensemble, its members, on {@code device}.
+   *
+   * @throws ModelException when the specification declares no format or no input shape this worker
+   *     runs
+   */
+  public ModelSource modelSource(Device device) throws ModelException {
+    return ModelSource.forSpec(source, sourceModel)
+        .optFiles(sourceFiles)
+        .optDevice(device)
+        .optMembers(memberSources(device))
+        .build();
+  }
+
+  /** The source's members as {@link #modelSource} gives them; empty unless it is an ensemble. */
+  public List<ModelSource> memberSources(Device device) throws ModelException {
+    return SourceInputs.modelSources(sourceMembers, device);
   }
 }

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.FeatureExtractorSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
+import io.learnware.spec.Task;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -21,6 +25,9 @@ import java.util.OptionalInt;
  *     .build();
  * }</pre>
  *
+ * <p>Jobs build theirs from their downloaded inputs with {@code JobContext.modelSource(device)} and
+ * {@code SourceInputs.modelSource(device)}, which add a published ensemble's members.
+ *
  * @param artifact the model file
  * @param format how it is serialised ({@code model.format})
  * @param architecture what to rebuild before loading parameters ({@code model.architecture}), or
@@ -31,6 +38,11 @@ import java.util.OptionalInt;
  * @param featureExtractor a declared feature extractor ({@code model.featureExtractor}), or null
  * @param files the version's other files by name, where a declared feature extractor is found
  * @param device where the model runs; formats that run on the CPU only ignore it
+ * @param task what the outputs mean ({@code task}), or null when not known
+ * @param learnware the version this is, {@code owner/name@version}, or null when not known; a
+ *     published ensemble checks its members by it
+ * @param members a published ensemble's members ({@code model.format} {@code ensemble}), in the
+ *     order of its manifest, each loadable on its own; empty for every other format
  */
 public record ModelSource(
     Path artifact,
@@ -40,10 +52,14 @@ public record ModelSource(
     OptionalInt outputDimension,
     FeatureExtractorSpec featureExtractor,
     Map<String, Path> files,
-    Device device) {
+    Device device,
+    Task task,
+    String learnware,
+    List<ModelSource> members) {
 
   public ModelSource {
     files = Map.copyOf(files);
+    members = List.copyOf(members);
   }
 
   public static Builder builder() {
@@ -52,7 +68,7 @@ public record ModelSource(
 
   /**
    * A builder with everything a specification says: format, architecture, input shape, output
-   * dimension and feature extractor.
+   * dimension, task and feature extractor.
    *
    * @throws ModelException when the specification has no model format or no input shape this worker
    *     can run (e.g. text)
@@ -67,11 +83,24 @@ public record ModelSource(
             .setFormat(spec.model().format())
             .setInputShape(InputShape.of(spec))
             .optArchitecture(spec.model().architecture())
-            .optFeatureExtractor(spec.model().featureExtractor());
+            .optFeatureExtractor(spec.model().featureExtractor())
+            .optTask(spec.task());
     if (spec.output() != null && spec.output().dimension() > 0) {
       builder.optOutputDimension(spec.output().dimension());
     }
     return builder;
+  }
+
+  /**
+   * The model's size on disk: its artifact and, for a published ensemble, its members' artifacts
+   * (the ensemble's own file only names them).
+   */
+  public long artifactBytes() throws IOException {
+    long bytes = Files.size(artifact);
+    for (ModelSource member : members) {
+      bytes += member.artifactBytes();
+    }
+    return bytes;
   }
 
   /** The output dimension, for formats that cannot be loaded without it. */
@@ -93,6 +122,9 @@ public record ModelSource(
     private FeatureExtractorSpec featureExtractor;
     private Map<String, Path> files = Map.of();
     private Device device = Device.cpu();
+    private Task task;
+    private String learnware;
+    private List<ModelSource> members = List.of();
 
     private Builder() {}
 
@@ -142,6 +174,24 @@ public record ModelSource(
       return this;
     }
 
+    /** {@code task}; null is not known. */
+    public Builder optTask(Task task) {
+      this.task = task;
+      return this;
+    }
+
+    /** {@code owner/name@version}; null is not known. */
+    public Builder optLearnware(String learnware) {
+      this.learnware = learnware;
+      return this;
+    }
+
+    /** A published ensemble's members, in its manifest's order. */
+    public Builder optMembers(List<ModelSource> members) {
+      this.members = Objects.requireNonNull(members, "members");
+      return this;
+    }
+
     /**
      * @throws IllegalStateException when the artifact, format or input shape is missing
      */
@@ -157,7 +207,10 @@ public record ModelSource(
           outputDimension,
           featureExtractor,
           files,
-          device);
+          device,
+          task,
+          learnware,
+          members);
     }
   }
 }

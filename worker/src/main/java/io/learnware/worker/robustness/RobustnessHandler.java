@@ -24,7 +24,6 @@ import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelRuntime;
-import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -218,12 +217,7 @@ public final class RobustnessHandler implements JobHandler {
       evaluated.put("benchmark", params.get("benchmark").asText());
     }
     evaluated.put("rows", x.rows());
-    try (RunnableModel model =
-        ModelRuntime.load(
-            ModelSource.forSpec(source, context.sourceModel())
-                .optFiles(context.sourceFiles())
-                .optDevice(device)
-                .build())) {
+    try (RunnableModel model = ModelRuntime.load(context.modelSource(device))) {
       // White-box attacks where the format has gradients; the black-box one where it has not.
       Attacks attacks = null;
       String noGradients = null;

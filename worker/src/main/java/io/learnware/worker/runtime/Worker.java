@@ -368,10 +368,14 @@ public final class Worker {
         workDir,
         device,
         progress,
-        members);
+        members,
+        source.members());
   }
 
-  /** A version's model and files, by SHA-256 through the cache. */
+  /**
+   * A version's model and files, by SHA-256 through the cache; for a published ensemble, its
+   * members' too (the claim lists them in the manifest's order).
+   */
   private SourceInputs download(JsonNode source, String lease)
       throws IOException, InterruptedException {
     JsonNode specDocument = source.path("spec");
@@ -386,12 +390,17 @@ public final class Worker {
           file.path("filename").asText(),
           client.artifact(file.path("url").asText(), file.path("sha256").asText(), lease));
     }
+    List<SourceInputs> members = new ArrayList<>();
+    for (JsonNode member : source.path("members")) {
+      members.add(download(member, lease));
+    }
     return new SourceInputs(
         source.path("learnware").asText(),
         SpecDocuments.parse(specDocument),
         specDocument,
         model,
-        files);
+        files,
+        members);
   }
 
   /** Progress a handler reports, sent with each heartbeat; a refused heartbeat means lost. */

@@ -110,7 +110,8 @@ public final class SandboxChild {
         Path.of(request.workDir()),
         request.device(),
         new Progress(),
-        sources);
+        sources,
+        source.members());
   }
 
   private SourceInputs inputs(Input input) {
@@ -121,7 +122,8 @@ public final class SandboxChild {
         SpecDocuments.parse(input.spec()),
         input.spec(),
         Path.of(input.model()),
-        files);
+        files,
+        input.members() == null ? List.of() : input.members().stream().map(this::inputs).toList());
   }
 
   /** The outcome with its files inside the scratch folder, named relative to it. */

@@ -171,7 +171,7 @@ public final class SandboxExecutor implements JobExecutor {
     List<Input> members = new ArrayList<>();
     for (int i = 0; i < context.sources().size(); i++) {
       SourceInputs member = context.sources().get(i);
-      members.add(inputs.member("member" + i, member.learnware(), member.specDocument(), member));
+      members.add(inputs.member("member" + i, member));
     }
     Request request =
         new Request(
@@ -401,15 +401,29 @@ public final class SandboxExecutor implements JobExecutor {
           null,
           context.sourceSpecDocument(),
           file(model, name + "/" + safe(model.getFileName().toString())),
-          files(name, files));
+          files(name, files),
+          members(name, context.sourceMembers()));
     }
 
-    Input member(String name, String learnware, JsonNode spec, SourceInputs member) {
+    Input member(String name, SourceInputs member) {
       return new Input(
-          learnware,
-          spec,
+          member.learnware(),
+          member.specDocument(),
           file(member.model(), name + "/" + safe(member.model().getFileName().toString())),
-          files(name, member.files()));
+          files(name, member.files()),
+          members(name, member.members()));
+    }
+
+    /** A published ensemble's members, each under its own folder; null for other formats. */
+    private List<Input> members(String name, List<SourceInputs> members) {
+      if (members.isEmpty()) {
+        return null;
+      }
+      List<Input> inside = new ArrayList<>();
+      for (int i = 0; i < members.size(); i++) {
+        inside.add(member(name + "/member" + i, members.get(i)));
+      }
+      return inside;
     }
 
     private Map<String, String> files(String name, Map<String, Path> files) {

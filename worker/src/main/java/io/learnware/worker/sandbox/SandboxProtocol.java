@@ -25,8 +25,17 @@ final class SandboxProtocol {
 
   private SandboxProtocol() {}
 
-  /** A learnware version the job reads: its spec, and its model and files as sandbox paths. */
-  record Input(String learnware, JsonNode spec, String model, Map<String, String> files) {}
+  /**
+   * A learnware version the job reads: its spec, and its model and files as sandbox paths.
+   *
+   * @param members a published ensemble's members, in its manifest's order; null for other formats
+   */
+  record Input(
+      String learnware,
+      JsonNode spec,
+      String model,
+      Map<String, String> files,
+      List<Input> members) {}
 
   /**
    * The job to run.

@@ -24,7 +24,6 @@ import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelRuntime;
-import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,11 +161,7 @@ public final class TransferHandler implements JobHandler {
 
   private static RunnableModel load(JobContext context, Device device) throws JobFailure {
     try {
-      return ModelRuntime.load(
-          ModelSource.forSpec(context.source(), context.sourceModel())
-              .optFiles(context.sourceFiles())
-              .optDevice(device)
-              .build());
+      return ModelRuntime.load(context.modelSource(device));
     } catch (ModelException e) {
       throw new JobFailure("the source's model does not load: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.learnware.worker.validate;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.worker.job.JobContext;
@@ -7,6 +8,9 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.ModelException;
+import io.learnware.worker.model.ModelSource;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,11 +39,13 @@ public final class ValidateHandler implements JobHandler {
       throw new JobFailure(unsupported.get());
     }
     JsonNode params = context.params();
+    Device device = Devices.select(context.device());
     Validation.Builder validation =
         Validation.builder()
             .setModel(context.sourceModel())
             .setSpec(context.source())
-            .optDevice(Devices.select(context.device()))
+            .optDevice(device)
+            .optMembers(members(context, device))
             .optSeed(longParam(params, "seed", 0))
             .optListener(
                 (stage, fraction) -> {
@@ -53,6 +59,15 @@ public final class ValidateHandler implements JobHandler {
     }
     ValidationReport report = validation.build().run();
     return JobOutcome.verdict(JSON.valueToTree(report), report.usable());
+  }
+
+  /** A published ensemble's members; a member the worker cannot run fails the job. */
+  private static List<ModelSource> members(JobContext context, Device device) throws JobFailure {
+    try {
+      return context.memberSources(device);
+    } catch (ModelException e) {
+      throw new JobFailure("a member of the ensemble cannot be run: " + e.getMessage(), e);
+    }
   }
 
   private static int intParam(JsonNode params, String name, int fallback) throws JobFailure {

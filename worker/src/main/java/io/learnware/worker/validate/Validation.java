@@ -73,6 +73,7 @@ public final class Validation {
   record Probe(String name, Matrix samples) {}
 
   private final Path model;
+  private final List<ModelSource> members;
   private final LearnwareSpec spec;
   private final boolean regressor;
   private final ModelFormat format;
@@ -84,6 +85,7 @@ public final class Validation {
 
   private Validation(Builder builder, InputShape inputShape) {
     this.model = builder.model;
+    this.members = builder.members;
     this.spec = builder.spec;
     this.regressor = builder.spec.task() == Task.REGRESSION;
     this.format = builder.spec.model().format();
@@ -143,7 +145,8 @@ public final class Validation {
                 device.isGpu() ? "gpu " + device.getDeviceId() : "cpu"));
     listener.progress("loading the model", 0);
     try (RunnableModel loaded =
-        ModelRuntime.load(ModelSource.forSpec(spec, model).optDevice(device).build())) {
+        ModelRuntime.load(
+            ModelSource.forSpec(spec, model).optDevice(device).optMembers(members).build())) {
       run.loads = true;
       OptionalLong parameters = loaded.parameterCount();
       run.parameters = parameters.isPresent() ? parameters.getAsLong() : null;
@@ -397,6 +400,7 @@ public final class Validation {
   /** Settings of a {@link Validation}. */
   public static final class Builder {
     private Path model;
+    private List<ModelSource> members = List.of();
     private LearnwareSpec spec;
     private Device device;
     private long seed;
@@ -408,6 +412,12 @@ public final class Validation {
     /** The model artifact, in the specification's model.format. */
     public Builder setModel(Path model) {
       this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /** A published ensemble's members, downloaded, in its manifest's order. */
+    public Builder optMembers(List<ModelSource> members) {
+      this.members = List.copyOf(members);
       return this;
     }
 

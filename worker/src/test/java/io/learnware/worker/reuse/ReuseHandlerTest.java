@@ -96,8 +96,11 @@ class ReuseHandlerTest {
     // Each half only ever predicts its own digits.
     assertThat(report.at("/single/0/predicted/5").asInt()).isZero();
     assertThat(report.at("/single/1/predicted/0").asInt()).isZero();
-    assertThat(report.at("/mean/accuracy").asDouble())
-        .isEqualTo(report.at("/vote/accuracy").asDouble());
+    // The combinations are measured as a published ensemble answers them, in float32: then one
+    // row's tie of two votes, whose mean probabilities differ by less than 1e-4, goes to the
+    // lower class (the right one here), so vote is one row ahead of the mean it equals in doubles.
+    assertThat(report.at("/mean/accuracy").asDouble()).isEqualTo(298 / 360.0);
+    assertThat(report.at("/vote/accuracy").asDouble()).isEqualTo(299 / 360.0);
     assertThat(report.at("/selector/accuracy").asDouble())
         .isGreaterThan(report.at("/mean/accuracy").asDouble())
         .isGreaterThan(0.85);
@@ -134,7 +137,7 @@ class ReuseHandlerTest {
   void badRequestsFailWithTheirReason() throws Exception {
     fails(
         "{\"sources\": [], \"votes\": 3}",
-        "unknown parameter \"votes\"; reuse takes methods, selector, sources");
+        "unknown parameter \"votes\"; reuse takes methods, publish, selector, sources");
     fails(
         "{\"methods\": [\"median\"]}",
         "unknown method \"median\"; reuse offers [mean, vote, selector]");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.reuse.EnsembleManifest;
+import io.learnware.worker.EnsembleFixtures;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.job.JobCancelledException;
@@ -12,12 +14,15 @@ import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.SourceInputs;
 import io.learnware.worker.runtime.Worker;
 import io.learnware.worker.validate.ValidateHandler;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -260,6 +265,54 @@ class SandboxExecutorTest {
     assertThatThrownBy(() -> executor(limits).execute("hostile", context("{\"fill\": 20}")))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("output size limit (8 MiB");
+  }
+
+  @Test
+  void aPublishedEnsembleRunsInTheSandboxWithItsMembersBoundIn() throws Exception {
+    List<SourceInputs> halves = new ArrayList<>();
+    for (String which : List.of("low", "high")) {
+      SourceInputs half = EnsembleFixtures.digitsHalf(which);
+      Path model = Files.copy(half.model(), host.resolve("digits-" + which + ".pt"));
+      halves.add(
+          new SourceInputs(half.learnware(), half.spec(), half.specDocument(), model, Map.of()));
+    }
+    EnsembleFixtures.Published ensemble =
+        EnsembleFixtures.publish(host, EnsembleManifest.Method.SELECTOR, halves);
+    Path scratch = Files.createDirectories(workDir.resolve("validate"));
+    JobOutcome sandboxed =
+        executor(SandboxLimits.defaults())
+            .execute("validate", ensemble.context("{}", null, scratch, new RecordingProgress()));
+    JobOutcome inProcess =
+        new ValidateHandler().run(ensemble.context("{}", null, scratch, new RecordingProgress()));
+
+    assertThat(sandboxed.usable()).contains(true);
+    assertThat(sandboxed.report().get("parameters").asLong()).isEqualTo(2 * 2410);
+    assertThat(lines(sandboxed)).isEqualTo(lines(inProcess));
+
+    // A reuse job whose second member is the ensemble: its members are bound in as well.
+    SourceInputs digits =
+        new SourceInputs(
+            "demo/digits@1",
+            EnsembleFixtures.digitsMlp(false).spec(),
+            EnsembleFixtures.digitsMlp(false).specDocument(),
+            copy(Fixtures.path("digits-mlp/model.pt")),
+            Map.of());
+    JobContext reuse =
+        new JobContext(
+            "test",
+            SpecDocuments.mapper().readTree("{\"methods\": [\"mean\"]}"),
+            digits.spec(),
+            digits.specDocument(),
+            digits.model(),
+            Map.of(),
+            Optional.of(copy(EnsembleFixtures.DIGITS_TEST)),
+            Optional.empty(),
+            Files.createDirectories(workDir.resolve("reuse")),
+            "cpu",
+            new RecordingProgress(),
+            List.of(digits, ensemble.inputs("demo/digits-ensemble@1")));
+    JsonNode report = executor(SandboxLimits.defaults()).execute("reuse", reuse).report();
+    assertThat(report.at("/single/1/accuracy").asDouble()).isEqualTo(321 / 360.0);
   }
 
   private JobContext context(String params) throws Exception {
