@@ -35,6 +35,7 @@ import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.OutputScaling;
 import io.learnware.worker.model.ParameterCounts;
 import io.learnware.worker.model.RunnableModel;
 import java.io.EOFException;
@@ -349,8 +350,8 @@ public final class DjlStudent implements RunnableModel {
     SplittableRandom random = new SplittableRandom(hp.seed());
     try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
       model.setBlock(block(spec, input, train.outputs()));
-      Scaling scaling =
-          hp.regression() ? Scaling.of(train.teacherOutputs(), train.outputs()) : null;
+      OutputScaling scaling =
+          hp.regression() ? OutputScaling.of(train.teacherOutputs(), train.outputs()) : null;
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(
                   scaling != null
@@ -370,7 +371,7 @@ public final class DjlStudent implements RunnableModel {
                 : classifierEpochs(trainer, train, heldOut, input, hp, random, listener);
       }
       if (scaling != null) {
-        scaling.foldInto(lastLinear(model.getBlock()));
+        scaling.foldInto(model.getBlock());
       }
       model.save(outputDir, MODEL_NAME);
       return history;
@@ -441,7 +442,7 @@ public final class DjlStudent implements RunnableModel {
       TransferSet heldOut,
       InputShape input,
       Hyperparameters hp,
-      Scaling scaling,
+      OutputScaling scaling,
       SplittableRandom random,
       Distillation.Listener listener) {
     int d = train.inputDimension();
@@ -480,7 +481,13 @@ public final class DjlStudent implements RunnableModel {
    * @return the batch's mean squared error in the teacher's units
    */
   private static double regressionStep(
-      Trainer trainer, float[] x, float[] targets, int rows, InputShape input, int k, Scaling s) {
+      Trainer trainer,
+      float[] x,
+      float[] targets,
+      int rows,
+      InputShape input,
+      int k,
+      OutputScaling s) {
     try (NDManager scope = trainer.getManager().newSubManager()) {
       NDArray labels = scope.create(FloatBuffer.wrap(targets, 0, rows * k), shape(rows, k));
       NDArray batch = scope.create(FloatBuffer.wrap(x, 0, rows * input.size()), input.batch(rows));
@@ -491,7 +498,7 @@ public final class DjlStudent implements RunnableModel {
       }
       float[] perOutput = predicted.sub(labels).square().mean(new int[] {0}).toFloatArray();
       trainer.step();
-      return s.unstandardisedSquaredError(perOutput);
+      return s.restoreSquaredError(perOutput);
     }
   }
 
@@ -503,91 +510,6 @@ public final class DjlStudent implements RunnableModel {
       sum += e * e;
     }
     return sum / a.length;
-  }
-
-  /** The network's last layer, which maps to the outputs. */
-  private static Linear lastLinear(Block block) {
-    List<Block> layers = block.getChildren().values();
-    return (Linear) layers.get(layers.size() - 1);
-  }
-
-  /**
-   * Each output's mean and standard deviation over the training rows. A regressor's student learns
-   * {@code (z − mean) / sd}; folding {@code sd} and {@code mean} into its last layer afterwards
-   * makes the saved network output the teacher's units with no extra layer.
-   */
-  record Scaling(double[] mean, double[] sd) {
-
-    static Scaling of(float[] outputs, int k) {
-      int rows = outputs.length / k;
-      double[] mean = new double[k];
-      double[] sd = new double[k];
-      for (int row = 0; row < rows; row++) {
-        for (int c = 0; c < k; c++) {
-          mean[c] += outputs[row * k + c];
-        }
-      }
-      for (int c = 0; c < k; c++) {
-        mean[c] /= rows;
-      }
-      for (int row = 0; row < rows; row++) {
-        for (int c = 0; c < k; c++) {
-          double v = outputs[row * k + c] - mean[c];
-          sd[c] += v * v;
-        }
-      }
-      for (int c = 0; c < k; c++) {
-        double deviation = Math.sqrt(sd[c] / rows);
-        // A constant output is only centred: its student learns zeros, then the constant.
-        sd[c] = deviation > 1e-12 * Math.max(1, Math.abs(mean[c])) ? deviation : 1;
-      }
-      return new Scaling(mean, sd);
-    }
-
-    float[] standardise(float[] outputs) {
-      int k = mean.length;
-      float[] out = new float[outputs.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) ((outputs[i] - mean[i % k]) / sd[i % k]);
-      }
-      return out;
-    }
-
-    float[] restore(float[] standardised) {
-      int k = mean.length;
-      float[] out = new float[standardised.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (standardised[i] * sd[i % k] + mean[i % k]);
-      }
-      return out;
-    }
-
-    /** Per-output mean squared errors in standardised units, as one mean in the teacher's. */
-    double unstandardisedSquaredError(float[] perOutput) {
-      double sum = 0;
-      for (int c = 0; c < perOutput.length; c++) {
-        sum += perOutput[c] * sd[c] * sd[c];
-      }
-      return sum / perOutput.length;
-    }
-
-    /** {@code W ← diag(sd)·W}, {@code b ← sd ⊙ b + mean} in the layer's own parameters. */
-    void foldInto(Linear layer) {
-      int k = mean.length;
-      NDArray weight = layer.getParameters().get("weight").getArray();
-      NDArray bias = layer.getParameters().get("bias").getArray();
-      float[] w = weight.toFloatArray();
-      float[] b = bias.toFloatArray();
-      int inputs = w.length / k;
-      for (int c = 0; c < k; c++) {
-        for (int j = 0; j < inputs; j++) {
-          w[c * inputs + j] = (float) (w[c * inputs + j] * sd[c]);
-        }
-        b[c] = (float) (b[c] * sd[c] + mean[c]);
-      }
-      weight.set(FloatBuffer.wrap(w));
-      bias.set(FloatBuffer.wrap(b));
-    }
   }
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
