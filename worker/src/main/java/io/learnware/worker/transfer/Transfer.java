@@ -631,7 +631,11 @@ public final class Transfer {
       return this;
     }
 
-    /** The share of each class held out for validation (default 0.2). */
+    /**
+     * The share of each class held out for validation (default 0.2); for a regression task, of all
+     * rows at random. A solved head uses it only for classes, from {@value
+     * #CROSS_VALIDATION_MAX_ROWS} rows on.
+     */
     public Builder optValidationSplit(double split) {
       this.validationSplit = split;
       return this;
