@@ -76,6 +76,29 @@ describe("job parameters from the form", () => {
     });
   });
 
+  it("leaves a regressor's distillation without temperature and α", () => {
+    expect(
+      jobParams(
+        "distill",
+        { student: "gbdt", trees: "100", maxDepth: "2", temperature: "4", alpha: "0.9", data: "upload" },
+        "regression",
+      ),
+    ).toEqual({ student: { type: "gbdt", trees: 100, maxDepth: 2, dart: false } });
+  });
+
+  it("asks for a regression transfer with the target's name", () => {
+    expect(jobParams("transfer", { newTask: "regression", targetName: " progression ", headHidden: "0" })).toEqual({
+      task: "regression",
+      labels: ["progression"],
+      head: { hidden: 0 },
+      freezeBackbone: false,
+    });
+    expect(jobParams("transfer", { newTask: "regression", targetName: "", headHidden: "0" })).toMatchObject({
+      task: "regression",
+    });
+    expect(jobParams("transfer", { newTask: "classification", headHidden: "0" })).not.toHaveProperty("task");
+  });
+
   it("builds evaluate params: bins for classifiers, quantiles for regressors, a benchmark set", () => {
     const fields = { bins: "10", quantiles: "0.1, 0.5 0.9", benchmark: "digits-test" };
     expect(jobParams("evaluate", { ...fields, data: "upload" })).toEqual({ bins: 10 });

@@ -121,6 +121,43 @@ describe("report data shaping", () => {
     ]);
   });
 
+  it("shows a regressor's distillation and transfer by their errors, not accuracies", () => {
+    const distilled = {
+      task: "regression",
+      vsTeacher: { mae: 5.39, rmse: 7.14, r2: 0.9854 },
+      vsTarget: { mae: 42.1, rmse: 53.1, r2: 0.5608 },
+      teacherVsTarget: { mae: 41.2, rmse: 52.1, r2: 0.577 },
+      parameterRatio: 0.252,
+      history: [{ epoch: 1, loss: 120.5, heldOutLoss: 130.2 }],
+    };
+    expect(headline(distilled)).toEqual([
+      { label: "R² vs teacher", value: "0.985" },
+      { label: "RMSE vs teacher", value: "7.14" },
+      { label: "R² vs targets", value: "0.561" },
+      { label: "teacher R² vs targets", value: "0.577" },
+      { label: "parameters vs teacher", value: "0.252×" },
+    ]);
+    const transferred = {
+      task: "regression",
+      mae: 41.6,
+      rmse: 51.02,
+      r2: 0.5523,
+      baselineMae: 44.3,
+      baselineRmse: 55.61,
+      baselineR2: 0.4671,
+      gain: 0.0844,
+      history: [{ epoch: 1, loss: 3000, validationMse: 3100 }],
+    };
+    expect(headline(transferred)).toEqual([
+      { label: "MAE", value: "41.6" },
+      { label: "RMSE", value: "51.0" },
+      { label: "R²", value: "0.552" },
+      { label: "baseline RMSE", value: "55.6" },
+      { label: "baseline R²", value: "0.467" },
+    ]);
+    expect(historySeries(transferred)?.lines.map((line) => line.label)).toEqual(["training loss", "validation MSE"]);
+  });
+
   it("orders a version's reports newest first", () => {
     const plots = plotsOf([
       { type: "validate", createdAt: "2026-01-01T00:00:00Z", report: { parameters: 10 } },

@@ -159,6 +159,7 @@ export function historySeries(report: Row): Series | null {
     heldOutLoss: "held-out loss",
     accuracy: "accuracy",
     validationAccuracy: "validation accuracy",
+    validationMse: "validation MSE",
   };
   return {
     title: "Training history",
@@ -177,6 +178,10 @@ export function headline(report: Row): { label: string; value: string }[] {
   const ratio = (value: unknown) => (num(value) === null ? null : `${(value as number).toFixed(3)}×`);
   const plain = (value: unknown) => (num(value) === null ? null : (value as number).toPrecision(3));
   const clean = (report.clean ?? {}) as Row;
+  // A regressor's distillation measures the student against the teacher and the data's targets.
+  const vsTeacher = (report.vsTeacher ?? {}) as Row;
+  const vsTarget = (report.vsTarget ?? {}) as Row;
+  const teacherVsTarget = (report.teacherVsTarget ?? {}) as Row;
   const candidates: [string, string | null][] = [
     ["clean accuracy", percent(clean.accuracy)],
     ["calibration error (ECE)", plain(clean.ece)],
@@ -191,8 +196,15 @@ export function headline(report: Row): { label: string; value: string }[] {
     ["MAE", plain(report.mae)],
     ["RMSE", plain(report.rmse)],
     ["R²", plain(report.r2)],
+    ["R² vs teacher", plain(vsTeacher.r2)],
+    ["RMSE vs teacher", plain(vsTeacher.rmse)],
+    ["R² vs targets", plain(vsTarget.r2)],
+    ["teacher R² vs targets", plain(teacherVsTarget.r2)],
     ["teacher accuracy", percent(report.teacherAccuracy)],
     ["baseline accuracy", percent(report.baselineAccuracy)],
+    // Transfer to a regression task: the same head on raw inputs.
+    ["baseline RMSE", plain(report.baselineRmse)],
+    ["baseline R²", plain(report.baselineR2)],
     ["KL to teacher", plain(report.kl)],
     ["parameters vs teacher", ratio(report.parameterRatio)],
     ["size vs teacher", ratio(report.sizeRatio)],

@@ -17,7 +17,8 @@ const numberList = (text: string) =>
 
 /**
  * The `params` of a job request from the form's fields (api-contract "Jobs: parameters"); `task` is
- * the learnware's (evaluate takes bins for classifiers, quantiles for regressors).
+ * the learnware's (evaluate takes bins for classifiers, quantiles for regressors; a regressor's
+ * distillation has no temperature or α).
  */
 export function jobParams(
   type: JobType,
@@ -37,12 +38,19 @@ export function jobParams(
           ? { type: "gbdt", trees: n("trees"), maxDepth: n("maxDepth"), dart: !!f.dart }
           : { type: f.student };
     set("student", student);
-    set("temperature", n("temperature"));
-    set("alpha", n("alpha"));
+    if (task !== "regression") {
+      set("temperature", n("temperature"));
+      set("alpha", n("alpha"));
+    }
     set("epochs", n("epochs"));
     set("seed", n("seed"));
     if (f.data === "free") set("transferSize", n("transferSize"));
   } else if (type === "transfer") {
+    if (f.newTask === "regression") {
+      set("task", "regression");
+      const target = String(f.targetName ?? "").trim();
+      if (target) set("labels", [target]);
+    }
     set("head", { hidden: n("headHidden") ?? 0 });
     set("freezeBackbone", !!f.freezeBackbone);
     set("epochs", n("epochs"));
@@ -86,6 +94,8 @@ const DEFAULTS: Record<string, string | boolean> = {
   data: "free",
   dataset: "",
   target: "",
+  newTask: "classification",
+  targetName: "",
   headHidden: "0",
   freezeBackbone: true,
   batchSize: "64",
@@ -225,14 +235,24 @@ export function JobForm({ version }: { version: VersionView }) {
           {fields.student === "gbdt" && text("trees", "Trees", { type: "number", min: 1 })}
           {fields.student === "gbdt" && text("maxDepth", "Max depth", { type: "number", min: 1 })}
           {fields.student === "gbdt" && check("dart", "DART")}
-          {text("temperature", "Temperature T", { type: "number", min: 0.1, step: "any" })}
-          {text("alpha", "α (weight of the soft term)", { type: "number", min: 0, max: 1, step: "any" })}
+          {version.spec.task !== "regression" &&
+            text("temperature", "Temperature T", { type: "number", min: 0.1, step: "any" })}
+          {version.spec.task !== "regression" &&
+            text("alpha", "α (weight of the soft term)", { type: "number", min: 0, max: 1, step: "any" })}
           {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}
           {text("seed", "Seed", { type: "number" })}
         </div>
       )}
       {type === "transfer" && (
         <div class="form-grid">
+          <div class="field">
+            <label for="job-newTask">New task</label>
+            <select id="job-newTask" value={String(fields.newTask)} onChange={set("newTask")}>
+              <option value="classification">Classes (the label column names them)</option>
+              <option value="regression">A number (regression on a numeric label column)</option>
+            </select>
+          </div>
+          {fields.newTask === "regression" && text("targetName", "Target name", { placeholder: "label" })}
           {text("headHidden", "Head hidden units (0 = linear)", { type: "number", min: 0 })}
           {check("freezeBackbone", "Freeze the backbone")}
           {text("epochs", "Epochs", { type: "number", min: 1, max: 10000 })}

@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
       "Ask the market for a smaller student of a learnware (knowledge distillation, a job run by a"
           + " worker). The student becomes a new version of --target.",
       "Without --dataset the teacher's spec must carry an RKME, from which training points are"
-          + " herded. Prints the queued job; --wait follows it to its end."
+          + " herded. A regressor's students fit its outputs by squared error (no --temperature"
+          + " or --alpha); a data set's numeric label column is then only measured against."
+          + " Prints the queued job; --wait follows it to its end."
     },
     sortOptions = false)
 final class DistillCommand implements Callable<Integer> {
@@ -59,10 +61,16 @@ final class DistillCommand implements Callable<Integer> {
   @Option(names = "--dart", description = "a gbdt student with DART (dropout) boosting")
   Boolean dart;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "softmax temperature")
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description = "softmax temperature (classifiers)")
   Double temperature;
 
-  @Option(names = "--alpha", paramLabel = "A", description = "weight of the soft term, 0..1")
+  @Option(
+      names = "--alpha",
+      paramLabel = "A",
+      description = "weight of the soft term, 0..1 (classifiers)")
   Double alpha;
 
   @Option(names = "--epochs", paramLabel = "N")

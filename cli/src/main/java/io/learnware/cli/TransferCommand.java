@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Spec;
       "Ask the market to adapt a learnware to your labelled data set (transfer learning, a job run"
           + " by a worker): a new head on the learnware's feature extractor. The result becomes a"
           + " new version of --target.",
+      "The data set's label column names classes, or with --task regression holds the numbers to"
+          + " predict (a head with one output; a linear head on a frozen backbone is then ridge"
+          + " regression in closed form).",
       "Prints the queued job; --wait follows it to its end."
     },
     sortOptions = false)
@@ -32,6 +36,21 @@ final class TransferCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "OWNER/NAME[@REF]", description = "the learnware to adapt")
   String source;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description = "the new task: classification (the default) or regression")
+  String task;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "names for the classes, in the order of the sorted label values; for regression the"
+              + " target's one name (the new model's output label)")
+  List<String> labels;
 
   @Option(
       names = "--head-hidden",
@@ -61,8 +80,9 @@ final class TransferCommand implements Callable<Integer> {
       names = "--validation-split",
       paramLabel = "F",
       description =
-          "the share of your rows held out to measure accuracy (a linear head on a frozen backbone"
-              + " is solved and cross-validated on all rows when there are fewer than 2,000)")
+          "the share of your rows held out to measure the head (a linear head on a frozen"
+              + " backbone is solved and cross-validated on all rows: below 2,000 rows for"
+              + " classes, always for regression)")
   Double validationSplit;
 
   @Option(names = "--seed", paramLabel = "S")
@@ -72,6 +92,8 @@ final class TransferCommand implements Callable<Integer> {
   public Integer call() throws IOException, LearnwareApiException {
     var ref = Arguments.learnware(spec, source, true);
     ObjectNode params = job.baseParams();
+    Params.put(params, "task", task);
+    Params.put(params, "labels", labels);
     if (headHidden != null) {
       params.putObject("head").put("hidden", headHidden);
     }

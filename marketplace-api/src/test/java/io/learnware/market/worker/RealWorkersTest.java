@@ -27,8 +27,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The market with real worker nodes (DJL, PyTorch): uploads validated, a learnware distilled, and a
- * worker killed with SIGKILL mid-job whose job another worker finishes exactly once.
+ * The market with real worker nodes (DJL, PyTorch): uploads validated, a learnware distilled, a
+ * regressor distilled and transferred, and a worker killed with SIGKILL mid-job whose job another
+ * worker finishes exactly once.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -473,6 +474,112 @@ class RealWorkersTest {
       assertThat(failed.getString("error"))
           .startsWith("the job went past its wall time limit (2s, --max-job-time)");
       given().get("/api/v1/learnwares/{owner}/never", owner).then().statusCode(404);
+    }
+  }
+
+  @Test
+  void aRegressorIsDistilledAndTransferredByARealWorker() throws Exception {
+    String token = Market.newUser("regression");
+    String owner = Market.usernameOf(token);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "spec", "spec.json", Fixtures.bytes("diabetes-mlp/spec.json"), "application/json")
+        .multiPart(
+            "model",
+            "model.pt",
+            Fixtures.bytes("diabetes-mlp/model.pt"),
+            "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes("diabetes-mlp/features.pt"),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/diabetes/versions", owner)
+        .then()
+        .statusCode(201);
+    // The 353 training rows, their target in the "label" column, as the fixture ships them.
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "data",
+            "diabetes-train.csv.gz",
+            Fixtures.bytes("data/diabetes-train.csv.gz"),
+            "application/octet-stream")
+        .post("/api/v1/datasets/{owner}/diabetes-train", owner)
+        .then()
+        .statusCode(201);
+    try (Running worker = start("regression", List.of("validate", "distill", "transfer"))) {
+      awaitVersion(owner, "diabetes", 1, v -> "USABLE".equals(v.getString("state")));
+      String distill =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "dataset",
+                      owner + "/diabetes-train",
+                      "student",
+                      Map.of("type", "gbdt", "trees", 100, "maxDepth", 2),
+                      "learningRate",
+                      0.1))
+              .post("/api/v1/learnwares/{owner}/diabetes/versions/1/distillations", owner)
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath distilled = awaitJob(token, distill, Duration.ofMinutes(3));
+      assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(distilled.getString("result.report.task")).isEqualTo("regression");
+      assertThat(distilled.getDouble("result.report.vsTeacher.r2")).isGreaterThan(0.85);
+      assertThat(distilled.getDouble("result.report.teacherVsTarget.rmse")).isPositive();
+      given()
+          .get("/api/v1/learnwares/{owner}/diabetes-distilled/versions/1", owner)
+          .then()
+          .body("state", equalTo("USABLE"))
+          .body("spec.task", equalTo("regression"))
+          .body("spec.output.labels", equalTo(List.of("progression")))
+          .body("spec.model.format", equalTo("xgboost"))
+          .body("lineage.parents[0].relation", equalTo("distilled"));
+
+      String transfer =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "type",
+                      "transfer",
+                      "source",
+                      owner + "/diabetes@1",
+                      "dataset",
+                      owner + "/diabetes-train",
+                      "params",
+                      Map.of("task", "regression", "labels", List.of("progression"))))
+              .post("/api/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath transferred = awaitJob(token, transfer, Duration.ofMinutes(3));
+      assertThat(transferred.getString("state")).as(transferred.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(transferred.getString("result.report.solver")).isEqualTo("ridge");
+      assertThat(transferred.getDouble("result.report.ridge.alpha")).isEqualTo(3.16228);
+      assertThat(transferred.getDouble("result.report.r2"))
+          .isGreaterThan(transferred.getDouble("result.report.baselineR2"));
+      given()
+          .get("/api/v1/learnwares/{owner}/diabetes-transferred/versions/1", owner)
+          .then()
+          .body("state", equalTo("USABLE"))
+          .body("spec.task", equalTo("regression"))
+          .body("spec.output.dimension", equalTo(1))
+          .body("spec.output.labels", equalTo(List.of("progression")))
+          .body("spec.model.architecture.type", equalTo("transfer"))
+          .body("lineage.parents[0].relation", equalTo("transferred"));
     }
   }
 

@@ -8,6 +8,7 @@ import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Task;
+import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.job.DataSummaries;
 import io.learnware.worker.job.Datasets;
@@ -18,10 +19,13 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,15 +33,17 @@ import java.util.TreeSet;
 
 /**
  * The {@code distill} job: trains a student on a transfer set labelled by the source learnware (the
- * teacher) and offers it as a new learnware with the teacher's input and output.
+ * teacher) and offers it as a new learnware with the teacher's input and output. A classifier's
+ * students learn its soft targets; a regressor's fit its outputs by squared error.
  *
  * <p>The transfer set is the job's data set (a CSV with a header; a column named {@code label},
- * when present, holds labels) or, without one, {@code transferSize} points herded from the
- * teacher's RKME. Image teachers take a CSV of one column per pixel (channels × height × width, in
- * that order, scaled as the teacher expects) and cannot be distilled without one: their RKME lives
- * behind a feature map no images can be herded from. Their default student is a cnn; the student's
- * RKME is computed behind the same feature map. Parameters are the contract's, plus {@code
- * validationSplit}; see {@code docs/distillation.md}.
+ * when present, holds labels, or a regressor's numeric targets that the report measures against)
+ * or, without one, {@code transferSize} points herded from the teacher's RKME. Image teachers take
+ * a CSV of one column per pixel (channels × height × width, in that order, scaled as the teacher
+ * expects) and cannot be distilled without one: their RKME lives behind a feature map no images can
+ * be herded from. Their default student is a cnn; the student's RKME is computed behind the same
+ * feature map. Parameters are the contract's, plus {@code validationSplit}; see {@code
+ * docs/distillation.md}.
  */
 public final class DistillHandler implements JobHandler {
 
@@ -78,6 +84,10 @@ public final class DistillHandler implements JobHandler {
     LearnwareSpec source = context.source();
     checkTeacher(source);
     JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
+    boolean regression = source.task() == Task.REGRESSION;
+    if (regression) {
+      checkRegressionParams(params);
+    }
     InputShape shape;
     try {
       shape = InputShape.of(source);
@@ -122,7 +132,7 @@ public final class DistillHandler implements JobHandler {
       if (context.dataset().isEmpty()) {
         builder.setDataFree(rkme(source), transferSize(params));
       } else {
-        readTransferSet(context, source, shape.size(), builder);
+        readTransferSet(context, source, shape.size(), regression, builder);
       }
     } catch (IllegalArgumentException e) {
       throw new JobFailure(e.getMessage(), e);
@@ -131,7 +141,11 @@ public final class DistillHandler implements JobHandler {
     try (Teacher teacher = teacher(context, device)) {
       DistillationResult result;
       try {
-        progress.report(TRAINING_START / 2, "computing the teacher's soft targets");
+        progress.report(
+            TRAINING_START / 2,
+            regression
+                ? "computing the teacher's outputs"
+                : "computing the teacher's soft targets");
         result = builder.setTeacher(teacher).build().run();
       } catch (IllegalArgumentException e) {
         throw new JobFailure(e.getMessage(), e);
@@ -152,9 +166,10 @@ public final class DistillHandler implements JobHandler {
   }
 
   private static void checkTeacher(LearnwareSpec source) throws JobFailure {
-    if (source.task() != Task.CLASSIFICATION) {
+    if (source.task() != Task.CLASSIFICATION && source.task() != Task.REGRESSION) {
       throw new JobFailure(
-          "only classifiers can be distilled (soft targets are class probabilities); this learnware's task is "
+          "only classifiers and regressors can be distilled (students learn class probabilities or"
+              + " fit predicted values); this learnware's task is "
               + source.task().jsonName());
     }
     if (source.dataType() != DataType.TABLE && source.dataType() != DataType.IMAGE) {
@@ -164,9 +179,24 @@ public final class DistillHandler implements JobHandler {
     }
   }
 
+  /** Parameters of a classifier's soft targets mean nothing for a regressor: say so. */
+  private static void checkRegressionParams(JobParams params) throws JobFailure {
+    if (params.has("temperature")) {
+      throw new JobFailure(
+          "temperature is for classifiers (it softens their class probabilities); a regressor's"
+              + " students fit its outputs by squared error: leave temperature out");
+    }
+    if (params.has("alpha")) {
+      throw new JobFailure(
+          "alpha is for classifiers (it weighs soft targets against labels); a regressor's students"
+              + " fit its outputs alone, and a data set's targets are only measured against: leave"
+              + " alpha out");
+    }
+  }
+
   private static Teacher teacher(JobContext context, Device device) throws JobFailure, IOException {
     try {
-      return Teacher.load(context.modelSource(device));
+      return Teacher.load(context.modelSource(device), context.source().task());
     } catch (ModelException e) {
       throw new JobFailure("the teacher's model does not load: " + e.getMessage(), e);
     }
@@ -190,10 +220,41 @@ public final class DistillHandler implements JobHandler {
     return params.has("transferSize") ? params.clampedInt("transferSize") : DEFAULT_TRANSFER_SIZE;
   }
 
-  /** The job's data set through the worker's shared reader ({@link Datasets}). */
+  /**
+   * The job's data set through the worker's shared reader ({@link Datasets}): a classifier's labels
+   * or a regressor's numeric targets, both optional.
+   */
   private static void readTransferSet(
-      JobContext context, LearnwareSpec source, int inputs, Distillation.Builder builder)
+      JobContext context,
+      LearnwareSpec source,
+      int inputs,
+      boolean regression,
+      Distillation.Builder builder)
       throws JobFailure, IOException {
+    ProgressListener reading =
+        (read, total) ->
+            context.progress().report(0.02 * read / Math.max(1, total), "reading the data set");
+    if (regression) {
+      if (context.datasetLabels().isPresent()) {
+        throw new JobFailure(
+            "IDX labels are class indices; a regressor's data set is a CSV, with its numeric"
+                + " targets (if any) in a \"%s\" column".formatted(LABEL_COLUMN));
+      }
+      Datasets.Targets data =
+          Datasets.readOptionalTargets(
+              context.dataset().orElseThrow(), source, inputs, "the teacher", reading);
+      builder.setTransferSet(data.features(), null);
+      if (data.targets() != null) {
+        if (source.output().dimension() != 1) {
+          throw new JobFailure(
+              "the data set's \"%s\" column holds one target per row, but the teacher has %d"
+                      .formatted(LABEL_COLUMN, source.output().dimension())
+                  + " outputs; leave the column out to distil on the inputs alone");
+        }
+        builder.optTargets(data.targets());
+      }
+      return;
+    }
     Datasets.Labelled data =
         Datasets.read(
             context.dataset().orElseThrow(),
@@ -201,10 +262,7 @@ public final class DistillHandler implements JobHandler {
             source,
             inputs,
             "the teacher",
-            (read, total) ->
-                context
-                    .progress()
-                    .report(0.02 * read / Math.max(1, total), "reading the data set"));
+            reading);
     builder.setTransferSet(data.features(), data.labels());
   }
 
@@ -231,9 +289,9 @@ public final class DistillHandler implements JobHandler {
   }
 
   /**
-   * The student's specification: the teacher's document (input, output, labels, licence, tags,
-   * extensions) with the student's model, an RKME of the transfer set, and a name and description
-   * that say where it came from.
+   * The student's specification: the teacher's document (task, input, output, labels, licence,
+   * tags, extensions) with the student's model, an RKME of the transfer set, and a name and
+   * description that say where it came from.
    */
   static JsonNode studentSpec(
       JsonNode teacherDocument,
@@ -242,23 +300,48 @@ public final class DistillHandler implements JobHandler {
       DistillationResult result,
       RkmeSpec rkme) {
     DistillationReport report = result.report();
+    String how =
+        report.task() == Task.REGRESSION
+            ? "fitted by squared error to the regressor's outputs"
+            : "by knowledge distillation (Hinton et al. 2015) at temperature "
+                + report.temperature();
+    String measured;
+    if (report.task() == Task.REGRESSION) {
+      measured =
+          "its outputs are within %s of the teacher's (RMSE; R² %s against the teacher's)%s"
+              .formatted(
+                  plain(report.vsTeacher().rmse()),
+                  r2(report.vsTeacher()),
+                  report.vsTarget() != null
+                      ? "; against the rows' targets its RMSE is %s, R² %s (the teacher: %s, R² %s)"
+                          .formatted(
+                              plain(report.vsTarget().rmse()),
+                              r2(report.vsTarget()),
+                              plain(report.teacherVsTarget().rmse()),
+                              r2(report.teacherVsTarget()))
+                      : "");
+    } else {
+      measured =
+          "the student picks the teacher's class for %.1f%% of them%s"
+              .formatted(
+                  100 * report.fidelity(),
+                  report.accuracy() != null
+                      ? " and is right for %.1f%% (the teacher: %.1f%%)"
+                          .formatted(100 * report.accuracy(), 100 * report.teacherAccuracy())
+                      : "");
+    }
     String description =
-        ("Distilled from the learnware \"%s\" (%s) into a smaller %s by knowledge distillation"
-                + " (Hinton et al. 2015) at temperature %s, on %d %s. On %d held-out transfer rows"
-                + " the student picks the teacher's class for %.1f%% of them%s.\n\nThe teacher: %s")
+        ("Distilled from the learnware \"%s\" (%s) into a smaller %s %s, on %d %s. On %d"
+                + " held-out transfer rows %s.\n\nThe teacher: %s")
             .formatted(
                 teacher.name(),
                 teacher.model().format().jsonName(),
                 student.describe(),
-                report.temperature(),
+                how,
                 report.trainRows() + report.heldOutRows(),
                 report.dataFree() ? "points herded from the teacher's RKME" : "rows of a data set",
                 report.heldOutRows(),
-                100 * report.fidelity(),
-                report.accuracy() != null
-                    ? " and is right for %.1f%% (the teacher: %.1f%%)"
-                        .formatted(100 * report.accuracy(), 100 * report.teacherAccuracy())
-                    : "",
+                measured,
                 teacher.description());
     return DerivedSpecs.derive(
         teacherDocument,
@@ -268,5 +351,14 @@ public final class DistillHandler implements JobHandler {
         result.format(),
         result.architecture(),
         rkme);
+  }
+
+  /** Four significant digits, for descriptions. */
+  private static String plain(double value) {
+    return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+  }
+
+  private static String r2(RegressionMetrics metrics) {
+    return metrics.r2() == null ? "undefined" : "%.3f".formatted(metrics.r2());
   }
 }

@@ -2,8 +2,10 @@ package io.learnware.worker.distill;
 
 import ai.djl.Device;
 import io.learnware.spec.ModelFormat;
+import io.learnware.spec.Task;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
@@ -22,7 +24,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 /**
  * Knowledge distillation (Hinton, Vinyals &amp; Dean 2015, "Distilling the Knowledge in a Neural
  * Network"): trains a small student to reproduce a teacher's soft targets, {@code softmax(z/T)}, on
- * a transfer set, and measures how closely it does on a held-out part of that set.
+ * a transfer set, and measures how closely it does on a held-out part of that set. A regression
+ * teacher's students fit its outputs by squared error instead (no temperature, no labels mixed in;
+ * {@link Builder#optTargets} only measure), and are measured by MAE, RMSE and R².
  *
  * <pre>{@code
  * DistillationResult result = Distillation.builder()
@@ -99,12 +103,14 @@ public final class Distillation {
             ? settings.rkme.herd(settings.transferSize, settings.seed)
             : settings.transferSet;
     float[] inputs = x.toFloatArray();
-    float[] logits = teacher.logits(inputs, x.rows());
-    for (int i = 0; i < logits.length; i++) {
-      if (!Float.isFinite(logits[i])) {
+    float[] outputs = teacher.outputs(inputs, x.rows());
+    for (int i = 0; i < outputs.length; i++) {
+      if (!Float.isFinite(outputs[i])) {
         throw new IllegalArgumentException(
-            "the teacher's logits are not finite for transfer row %d"
-                .formatted(i / teacher.outputDimension() + 1));
+            "the teacher's %s not finite for transfer row %d"
+                .formatted(
+                    teacher.task() == Task.REGRESSION ? "outputs are" : "logits are",
+                    i / teacher.outputDimension() + 1));
       }
     }
     TransferSet all =
@@ -113,8 +119,9 @@ public final class Distillation {
             x.columns(),
             teacher.outputDimension(),
             inputs,
-            logits,
-            settings.rkme != null ? null : settings.labels);
+            outputs,
+            settings.rkme != null ? null : settings.labels,
+            settings.rkme != null ? null : settings.targets);
     int[] order = permutation(all.rows(), new SplittableRandom(settings.seed));
     int heldOutRows =
         (int) Math.max(1, Math.min(all.rows() - 1, Math.round(settings.split * all.rows())));
@@ -182,6 +189,7 @@ public final class Distillation {
   }
 
   private Hyperparameters hyperparameters(boolean labelled) {
+    Task task = settings.teacher.task();
     double learningRate =
         settings.learningRate != null
             ? settings.learningRate
@@ -190,9 +198,11 @@ public final class Distillation {
                 : DEFAULT_LEARNING_RATE;
     // Without labels there is no hard term; trees fit the teacher's logits only.
     boolean hardTerm = labelled && !(settings.student instanceof StudentSpec.Gbdt);
+    double alpha = settings.alpha != null ? settings.alpha : DEFAULT_ALPHA;
     return new Hyperparameters(
-        settings.temperature,
-        hardTerm ? settings.alpha : 1,
+        task,
+        settings.temperature != null ? settings.temperature : DEFAULT_TEMPERATURE,
+        hardTerm ? alpha : 1,
         settings.epochs,
         settings.batchSize,
         learningRate,
@@ -208,15 +218,30 @@ public final class Distillation {
       int trainRows,
       Hyperparameters hp)
       throws IOException, ModelException {
-    int k = heldOut.classes();
-    float[] studentLogits = student.predict(heldOut.inputs(), heldOut.rows());
-    int[] studentTop = SoftTargets.argmax(studentLogits, k);
-    int[] teacherTop = SoftTargets.argmax(heldOut.teacherLogits(), k);
+    int k = heldOut.outputs();
+    float[] studentOutputs = student.predict(heldOut.inputs(), heldOut.rows());
+    Double fidelity = null;
     Double accuracy = null;
     Double teacherAccuracy = null;
-    if (heldOut.labelled()) {
-      accuracy = SoftTargets.agreement(studentTop, heldOut.labels());
-      teacherAccuracy = SoftTargets.agreement(teacherTop, heldOut.labels());
+    Double kl = null;
+    RegressionMetrics vsTeacher = null;
+    RegressionMetrics vsTarget = null;
+    RegressionMetrics teacherVsTarget = null;
+    if (hp.regression()) {
+      vsTeacher = RegressionMetrics.of(studentOutputs, heldOut.teacherOutputs(), k);
+      if (heldOut.targets() != null) {
+        vsTarget = RegressionMetrics.of(studentOutputs, heldOut.targets(), k);
+        teacherVsTarget = RegressionMetrics.of(heldOut.teacherOutputs(), heldOut.targets(), k);
+      }
+    } else {
+      int[] studentTop = SoftTargets.argmax(studentOutputs, k);
+      int[] teacherTop = SoftTargets.argmax(heldOut.teacherOutputs(), k);
+      fidelity = SoftTargets.agreement(studentTop, teacherTop);
+      kl = SoftTargets.meanKl(heldOut.teacherOutputs(), studentOutputs, k, hp.temperature());
+      if (heldOut.labelled()) {
+        accuracy = SoftTargets.agreement(studentTop, heldOut.labels());
+        teacherAccuracy = SoftTargets.agreement(teacherTop, heldOut.labels());
+      }
     }
     int timedRows = Math.min(LATENCY_ROWS, heldOut.rows());
     float[] timedInputs = Arrays.copyOf(heldOut.inputs(), timedRows * heldOut.inputDimension());
@@ -230,15 +255,19 @@ public final class Distillation {
     double teacherMicros =
         IntraOpThreads.one(
             true,
-            () -> microsPerSample(rows -> teacher.logits(rows, timedRows), timedInputs, timedRows));
+            () ->
+                microsPerSample(rows -> teacher.outputs(rows, timedRows), timedInputs, timedRows));
     long studentParameters = student.parameterCount().orElseThrow(); // the market's own formats
     OptionalLong teacherParameters = teacher.parameterCount();
     long studentBytes = Files.size(trained.artifact());
     return new DistillationReport(
-        SoftTargets.agreement(studentTop, teacherTop),
+        fidelity,
         accuracy,
         teacherAccuracy,
-        SoftTargets.meanKl(heldOut.teacherLogits(), studentLogits, k, hp.temperature()),
+        kl,
+        vsTeacher,
+        vsTarget,
+        teacherVsTarget,
         teacherParameters.isPresent()
             ? (double) studentParameters / teacherParameters.getAsLong()
             : null,
@@ -246,9 +275,10 @@ public final class Distillation {
         studentMicros / teacherMicros,
         trained.history(),
         settings.student.architecture(),
+        hp.task(),
         settings.rkme != null,
-        hp.temperature(),
-        hp.alpha(),
+        hp.regression() ? null : hp.temperature(),
+        hp.regression() ? null : hp.alpha(),
         trainRows,
         heldOut.rows(),
         studentParameters,
@@ -296,12 +326,14 @@ public final class Distillation {
     private Teacher teacher;
     private Matrix transferSet;
     private int[] labels;
+    private double[] targets;
     private Rkme rkme;
     private int transferSize;
     private StudentSpec student;
     private Path outputDirectory;
-    private double temperature = DEFAULT_TEMPERATURE;
-    private double alpha = DEFAULT_ALPHA;
+    // Null until set: a regression teacher refuses them, a classifier takes the defaults.
+    private Double temperature;
+    private Double alpha;
     private int epochs = DEFAULT_EPOCHS;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Double learningRate;
@@ -321,8 +353,9 @@ public final class Distillation {
      * Distils on these rows.
      *
      * @param x one row per sample, as many columns as the teacher takes
-     * @param labels one class index per row, or {@code null}; with labels the hard term (weight 1 −
-     *     α) joins the soft one and the report has accuracies
+     * @param labels a classifier's: one class index per row, or {@code null}; with labels the hard
+     *     term (weight 1 − α) joins the soft one and the report has accuracies. A regression
+     *     teacher's rows take {@link #optTargets} instead
      */
     public Builder setTransferSet(Matrix x, int[] labels) {
       Objects.requireNonNull(x, "x");
@@ -344,6 +377,25 @@ public final class Distillation {
     }
 
     /**
+     * The transfer rows' targets, for a regression teacher of one output: the student still fits
+     * the teacher's outputs alone, and the report measures the student and the teacher against
+     * these ({@code vsTarget}, {@code teacherVsTarget}).
+     *
+     * @param targets one finite number per row of {@link #setTransferSet}
+     */
+    public Builder optTargets(double[] targets) {
+      Objects.requireNonNull(targets, "targets");
+      for (int i = 0; i < targets.length; i++) {
+        if (!Double.isFinite(targets[i])) {
+          throw new IllegalArgumentException(
+              "the target of transfer row %d is not a finite number".formatted(i + 1));
+        }
+      }
+      this.targets = targets.clone();
+      return this;
+    }
+
+    /**
      * Distils without data: herds {@code transferSize} points from the teacher's RKME (kernel
      * herding, {@link Rkme#herd}) and lets the teacher label them.
      */
@@ -357,6 +409,7 @@ public final class Distillation {
       this.transferSize = transferSize;
       this.transferSet = null;
       this.labels = null;
+      this.targets = null;
       return this;
     }
 
@@ -371,7 +424,10 @@ public final class Distillation {
       return this;
     }
 
-    /** T of the soft targets {@code softmax(z/T)}; default {@value #DEFAULT_TEMPERATURE}. */
+    /**
+     * T of the soft targets {@code softmax(z/T)}; default {@value #DEFAULT_TEMPERATURE}.
+     * Classifiers only.
+     */
     public Builder optTemperature(double temperature) {
       if (!(temperature > 0) || temperature > 1000) {
         throw new IllegalArgumentException(
@@ -383,7 +439,7 @@ public final class Distillation {
 
     /**
      * The weight of the soft term, {@code α·T²·KL + (1 − α)·CE}; default {@value #DEFAULT_ALPHA}.
-     * Without labels the soft term is all there is (α is taken as 1).
+     * Without labels the soft term is all there is (α is taken as 1). Classifiers only.
      */
     public Builder optAlpha(double alpha) {
       if (!(alpha >= 0 && alpha <= 1)) {
@@ -461,6 +517,7 @@ public final class Distillation {
       if (transferSet == null && rkme == null) {
         throw new IllegalStateException("setTransferSet or setDataFree is required");
       }
+      checkTask();
       if (student instanceof StudentSpec.Cnn && teacher.inputShape().dims().size() != 3) {
         throw new IllegalArgumentException(
             "a cnn student needs an image teacher (channels × height × width inputs); this"
@@ -491,6 +548,44 @@ public final class Distillation {
         }
       }
       return new Distillation(this);
+    }
+
+    /** What applies to one task and not the other. */
+    private void checkTask() {
+      if (teacher.task() == Task.CLASSIFICATION) {
+        if (targets != null) {
+          throw new IllegalArgumentException(
+              "numeric targets are for a regression teacher; a classifier's rows take labels");
+        }
+        return;
+      }
+      if (temperature != null) {
+        throw new IllegalArgumentException(
+            "temperature applies to a classifier's soft targets; a regressor's students fit its"
+                + " outputs by squared error");
+      }
+      if (alpha != null) {
+        throw new IllegalArgumentException(
+            "alpha weighs soft targets against labels for a classifier; a regressor's students fit"
+                + " its outputs alone (a data set's targets are only measured against)");
+      }
+      if (labels != null) {
+        throw new IllegalArgumentException(
+            "class labels are for a classifier; a regression teacher's rows take numeric targets");
+      }
+      if (targets != null && transferSet == null) {
+        throw new IllegalArgumentException("targets need transfer rows (setTransferSet)");
+      }
+      if (targets != null && teacher.outputDimension() != 1) {
+        throw new IllegalArgumentException(
+            "the data set has one target per row, but the teacher has %d outputs; leave out the"
+                    .formatted(teacher.outputDimension())
+                + " \"label\" column to distil on the inputs alone");
+      }
+      if (targets != null && targets.length != transferSet.rows()) {
+        throw new IllegalArgumentException(
+            "%d targets for %d transfer rows".formatted(targets.length, transferSet.rows()));
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
@@ -34,6 +35,7 @@ import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
+import io.learnware.worker.model.OutputScaling;
 import io.learnware.worker.model.ParameterCounts;
 import io.learnware.worker.model.RunnableModel;
 import java.io.EOFException;
@@ -55,9 +57,10 @@ import java.util.SplittableRandom;
  * A neural student built with DJL: an MLP ({@link StudentSpec.Mlp}, {@link Linear} layers with ReLU
  * between them) or a CNN ({@link StudentSpec.Cnn}, 3×3 {@link Conv2d} layers with ReLU and 2×2 max
  * pooling, then a {@link Linear} layer), trained with the PyTorch engine by one distillation loop
- * and saved with {@link Model#save} (a {@code .params} file that starts with {@code DJL@}; format
- * {@code djl}). Loaded, it is a {@link RunnableModel} with gradients and, when it has layers before
- * its last, a backbone.
+ * (a regressor's students by squared error on its standardised outputs, the standardisation folded
+ * into the last layer) and saved with {@link Model#save} (a {@code .params} file that starts with
+ * {@code DJL@}; format {@code djl}). Loaded, it is a {@link RunnableModel} with gradients and, when
+ * it has layers before its last, a backbone.
  */
 public final class DjlStudent implements RunnableModel {
 
@@ -319,7 +322,7 @@ public final class DjlStudent implements RunnableModel {
       throws IOException {
     InputShape shape = spec instanceof StudentSpec.Mlp ? InputShape.table(input.size()) : input;
     long work =
-        (long) Math.min(hp.batchSize(), train.rows()) * multiplyAdds(spec, shape, train.classes());
+        (long) Math.min(hp.batchSize(), train.rows()) * multiplyAdds(spec, shape, train.outputs());
     List<DistillationReport.Epoch> history =
         IntraOpThreads.one(
             !hp.device().isGpu() && work < ONE_THREAD_WORK,
@@ -342,65 +345,171 @@ public final class DjlStudent implements RunnableModel {
       Path outputDir,
       Distillation.Listener listener)
       throws IOException {
-    int d = train.inputDimension();
-    int k = train.classes();
-    float t = (float) hp.temperature();
-    double[] soft = SoftTargets.softmax(train.teacherLogits(), k, hp.temperature());
-    double[] negativeEntropy = negativeEntropies(soft, k);
     // Parameter initialisation draws from the engine's generator, shuffling from ours.
     Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(hp.seed()));
     SplittableRandom random = new SplittableRandom(hp.seed());
-    List<DistillationReport.Epoch> history = new ArrayList<>();
     try (Model model = Model.newInstance(MODEL_NAME, hp.device(), ENGINE)) {
-      model.setBlock(block(spec, input, k));
+      model.setBlock(block(spec, input, train.outputs()));
+      OutputScaling scaling =
+          hp.regression() ? OutputScaling.of(train.teacherOutputs(), train.outputs()) : null;
       DefaultTrainingConfig config =
-          new DefaultTrainingConfig(new DistillationLoss(t))
+          new DefaultTrainingConfig(
+                  scaling != null
+                      ? Loss.l2Loss("squared error", 1)
+                      : new DistillationLoss((float) hp.temperature()))
               .optOptimizer(
                   Adam.builder()
                       .optLearningRateTracker(Tracker.fixed((float) hp.learningRate()))
                       .build())
               .optDevices(new Device[] {hp.device()});
+      List<DistillationReport.Epoch> history;
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(input.batch(1));
-        int batch = Math.min(hp.batchSize(), train.rows());
-        int batches = (train.rows() + batch - 1) / batch;
-        float[] x = new float[batch * d];
-        float[] softWeights = new float[batch * k];
-        float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
-        int[] order = identity(train.rows());
-        for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
-          shuffle(order, random);
-          double lossSum = 0;
-          for (int b = 0; b < batches; b++) {
-            int start = b * batch;
-            int rows = Math.min(batch, train.rows() - start);
-            double softScale = hp.alpha() * t * t / rows;
-            double constant = 0;
-            if (hardWeights != null) {
-              Arrays.fill(hardWeights, 0, rows * k, 0f);
-            }
-            for (int i = 0; i < rows; i++) {
-              int row = order[start + i];
-              System.arraycopy(train.inputs(), row * d, x, i * d, d);
-              for (int c = 0; c < k; c++) {
-                softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
-              }
-              constant += softScale * negativeEntropy[row];
-              if (hardWeights != null) {
-                hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
-              }
-            }
-            float loss = step(trainer, x, softWeights, hardWeights, rows, input, k);
-            lossSum += (loss + constant) * rows;
-            listener.batchDone(epoch, hp.epochs(), b + 1, batches);
-          }
-          double heldOutLoss = objective(heldOut, logits(trainer, heldOut, input), hp);
-          history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
-        }
+        history =
+            scaling != null
+                ? regressionEpochs(trainer, train, heldOut, input, hp, scaling, random, listener)
+                : classifierEpochs(trainer, train, heldOut, input, hp, random, listener);
+      }
+      if (scaling != null) {
+        scaling.foldInto(model.getBlock());
       }
       model.save(outputDir, MODEL_NAME);
+      return history;
+    }
+  }
+
+  /** A classifier's students: soft targets at T, and the labels' hard term when there are any. */
+  private static List<DistillationReport.Epoch> classifierEpochs(
+      Trainer trainer,
+      TransferSet train,
+      TransferSet heldOut,
+      InputShape input,
+      Hyperparameters hp,
+      SplittableRandom random,
+      Distillation.Listener listener) {
+    int d = train.inputDimension();
+    int k = train.outputs();
+    float t = (float) hp.temperature();
+    double[] soft = SoftTargets.softmax(train.teacherOutputs(), k, hp.temperature());
+    double[] negativeEntropy = negativeEntropies(soft, k);
+    List<DistillationReport.Epoch> history = new ArrayList<>();
+    int batch = Math.min(hp.batchSize(), train.rows());
+    int batches = (train.rows() + batch - 1) / batch;
+    float[] x = new float[batch * d];
+    float[] softWeights = new float[batch * k];
+    float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
+    int[] order = identity(train.rows());
+    for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+      shuffle(order, random);
+      double lossSum = 0;
+      for (int b = 0; b < batches; b++) {
+        int start = b * batch;
+        int rows = Math.min(batch, train.rows() - start);
+        double softScale = hp.alpha() * t * t / rows;
+        double constant = 0;
+        if (hardWeights != null) {
+          Arrays.fill(hardWeights, 0, rows * k, 0f);
+        }
+        for (int i = 0; i < rows; i++) {
+          int row = order[start + i];
+          System.arraycopy(train.inputs(), row * d, x, i * d, d);
+          for (int c = 0; c < k; c++) {
+            softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
+          }
+          constant += softScale * negativeEntropy[row];
+          if (hardWeights != null) {
+            hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+          }
+        }
+        float loss = step(trainer, x, softWeights, hardWeights, rows, input, k);
+        lossSum += (loss + constant) * rows;
+        listener.batchDone(epoch, hp.epochs(), b + 1, batches);
+      }
+      double heldOutLoss = objective(heldOut, outputs(trainer, heldOut, input), hp);
+      history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
     }
     return history;
+  }
+
+  /**
+   * A regressor's students: squared error against the teacher's outputs standardised with their
+   * training mean and standard deviation (so that Adam's steps suit any scale), reported in the
+   * teacher's units.
+   */
+  private static List<DistillationReport.Epoch> regressionEpochs(
+      Trainer trainer,
+      TransferSet train,
+      TransferSet heldOut,
+      InputShape input,
+      Hyperparameters hp,
+      OutputScaling scaling,
+      SplittableRandom random,
+      Distillation.Listener listener) {
+    int d = train.inputDimension();
+    int k = train.outputs();
+    float[] standardised = scaling.standardise(train.teacherOutputs());
+    List<DistillationReport.Epoch> history = new ArrayList<>();
+    int batch = Math.min(hp.batchSize(), train.rows());
+    int batches = (train.rows() + batch - 1) / batch;
+    float[] x = new float[batch * d];
+    float[] targets = new float[batch * k];
+    int[] order = identity(train.rows());
+    for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
+      shuffle(order, random);
+      double lossSum = 0;
+      for (int b = 0; b < batches; b++) {
+        int start = b * batch;
+        int rows = Math.min(batch, train.rows() - start);
+        for (int i = 0; i < rows; i++) {
+          int row = order[start + i];
+          System.arraycopy(train.inputs(), row * d, x, i * d, d);
+          System.arraycopy(standardised, row * k, targets, i * k, k);
+        }
+        lossSum += regressionStep(trainer, x, targets, rows, input, k, scaling) * rows;
+        listener.batchDone(epoch, hp.epochs(), b + 1, batches);
+      }
+      float[] predicted = scaling.restore(outputs(trainer, heldOut, input));
+      double heldOutLoss = meanSquaredError(predicted, heldOut.teacherOutputs());
+      history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
+    }
+    return history;
+  }
+
+  /**
+   * One optimiser step on standardised targets.
+   *
+   * @return the batch's mean squared error in the teacher's units
+   */
+  private static double regressionStep(
+      Trainer trainer,
+      float[] x,
+      float[] targets,
+      int rows,
+      InputShape input,
+      int k,
+      OutputScaling s) {
+    try (NDManager scope = trainer.getManager().newSubManager()) {
+      NDArray labels = scope.create(FloatBuffer.wrap(targets, 0, rows * k), shape(rows, k));
+      NDArray batch = scope.create(FloatBuffer.wrap(x, 0, rows * input.size()), input.batch(rows));
+      NDArray predicted;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        predicted = trainer.forward(new NDList(batch)).singletonOrThrow();
+        collector.backward(trainer.getLoss().evaluate(new NDList(labels), new NDList(predicted)));
+      }
+      float[] perOutput = predicted.sub(labels).square().mean(new int[] {0}).toFloatArray();
+      trainer.step();
+      return s.restoreSquaredError(perOutput);
+    }
+  }
+
+  /** The mean of {@code (a − b)²} over every number. */
+  static double meanSquaredError(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      double e = (double) a[i] - b[i];
+      sum += e * e;
+    }
+    return sum / a.length;
   }
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
@@ -424,14 +533,17 @@ public final class DjlStudent implements RunnableModel {
     }
   }
 
-  /** Student logits in evaluation mode, e.g. on the held-out rows after an epoch. */
-  private static float[] logits(Trainer trainer, TransferSet rows, InputShape input) {
+  /**
+   * Student outputs (a classifier's logits) in evaluation mode, e.g. on the held-out rows after an
+   * epoch.
+   */
+  private static float[] outputs(Trainer trainer, TransferSet rows, InputShape input) {
     return Batches.forward(
         trainer.getManager(),
         rows.inputs(),
         rows.rows(),
         input,
-        rows.classes(),
+        rows.outputs(),
         INFERENCE_ROWS,
         x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
   }
@@ -503,10 +615,10 @@ public final class DjlStudent implements RunnableModel {
 
   /** The training objective on rows the student did not train on (same terms and weights). */
   static double objective(TransferSet rows, float[] studentLogits, Hyperparameters hp) {
-    int k = rows.classes();
+    int k = rows.outputs();
     double t = hp.temperature();
     double loss =
-        hp.alpha() * t * t * SoftTargets.meanKl(rows.teacherLogits(), studentLogits, k, t);
+        hp.alpha() * t * t * SoftTargets.meanKl(rows.teacherOutputs(), studentLogits, k, t);
     if (rows.labelled() && hp.alpha() < 1) {
       loss += (1 - hp.alpha()) * SoftTargets.meanCrossEntropy(studentLogits, rows.labels(), k);
     }

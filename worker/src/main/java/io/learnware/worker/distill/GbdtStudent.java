@@ -27,7 +27,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * A boosted-trees student (XGBoost): one squared-error regression ensemble per class, fitted to the
- * teacher's logits with each row's mean subtracted.
+ * teacher's logits with each row's mean subtracted; for a regression teacher, one per output,
+ * fitted to its outputs as they are (squared error, the regressor's own loss).
  *
  * <p>Why logits and not soft probabilities: in the high-temperature limit distillation amounts to
  * matching zero-meaned logits with squared error (Hinton et al. 2015, section 2.1), and logits keep
@@ -115,7 +116,7 @@ public final class GbdtStudent implements RunnableModel {
       int outputs = booster.inplace_predict(new float[features], 1, features, Float.NaN)[0].length;
       if (outputs != classes) {
         throw new MalformedModelException(
-            "%s predicts %d values per row, expected %d classes".formatted(file, outputs, classes));
+            "%s predicts %d values per row, expected %d".formatted(file, outputs, classes));
       }
       return student;
     } catch (XGBoostError | MalformedModelException | RuntimeException e) {
@@ -142,8 +143,8 @@ public final class GbdtStudent implements RunnableModel {
       Distillation.Listener listener)
       throws IOException, XGBoostError {
     List<DistillationReport.Epoch> history = new ArrayList<>();
-    DMatrix trainMatrix = matrix(train);
-    DMatrix heldOutMatrix = matrix(heldOut);
+    DMatrix trainMatrix = matrix(train, hp.regression());
+    DMatrix heldOutMatrix = matrix(heldOut, hp.regression());
     try {
       Booster booster = XGBoost.train(trainMatrix, params(spec, hp), 0, Map.of(), null, null);
       try {
@@ -186,18 +187,21 @@ public final class GbdtStudent implements RunnableModel {
     return params;
   }
 
-  /** The rows with their zero-meaned teacher logits as a {@code rows × classes} label matrix. */
-  private static DMatrix matrix(TransferSet rows) throws XGBoostError {
-    int k = rows.classes();
-    float[] targets = new float[rows.rows() * k];
-    for (int row = 0; row < rows.rows(); row++) {
+  /**
+   * The rows with the teacher's outputs as a {@code rows × outputs} label matrix: a classifier's
+   * logits zero-meaned per row (softmax ignores the mean), a regressor's outputs as they are.
+   */
+  private static DMatrix matrix(TransferSet rows, boolean regression) throws XGBoostError {
+    int k = rows.outputs();
+    float[] targets = regression ? rows.teacherOutputs() : new float[rows.rows() * k];
+    for (int row = 0; row < rows.rows() && !regression; row++) {
       double mean = 0;
       for (int c = 0; c < k; c++) {
-        mean += rows.teacherLogits()[row * k + c];
+        mean += rows.teacherOutputs()[row * k + c];
       }
       mean /= k;
       for (int c = 0; c < k; c++) {
-        targets[row * k + c] = (float) (rows.teacherLogits()[row * k + c] - mean);
+        targets[row * k + c] = (float) (rows.teacherOutputs()[row * k + c] - mean);
       }
     }
     DMatrix matrix = new DMatrix(rows.inputs(), rows.rows(), rows.inputDimension(), Float.NaN);

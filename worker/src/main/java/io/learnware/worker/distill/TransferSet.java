@@ -1,26 +1,29 @@
 package io.learnware.worker.distill;
 
 /**
- * Rows a student learns from or is judged on, with the teacher's logits for them.
+ * Rows a student learns from or is judged on, with the teacher's outputs for them: a classifier's
+ * logits, or a regressor's predictions.
  *
  * @param inputs {@code rows × inputDimension} numbers, row after row
- * @param teacherLogits {@code rows × classes} logits, row after row
- * @param labels one class index per row, or {@code null} when the rows have no labels
+ * @param teacherOutputs {@code rows × outputs} numbers, row after row
+ * @param labels a classifier's rows: one class index per row, or {@code null} without labels
+ * @param targets a regressor's rows (one output): the data set's target per row, or {@code null}
  */
 record TransferSet(
     int rows,
     int inputDimension,
-    int classes,
+    int outputs,
     float[] inputs,
-    float[] teacherLogits,
-    int[] labels) {
+    float[] teacherOutputs,
+    int[] labels,
+    double[] targets) {
 
   TransferSet {
-    if (inputs.length != rows * inputDimension || teacherLogits.length != rows * classes) {
-      throw new IllegalArgumentException("inputs or logits do not match " + rows + " rows");
+    if (inputs.length != rows * inputDimension || teacherOutputs.length != rows * outputs) {
+      throw new IllegalArgumentException("inputs or outputs do not match " + rows + " rows");
     }
-    if (labels != null && labels.length != rows) {
-      throw new IllegalArgumentException("need one label per row");
+    if (labels != null && labels.length != rows || targets != null && targets.length != rows) {
+      throw new IllegalArgumentException("need one label or target per row");
     }
   }
 
@@ -31,16 +34,20 @@ record TransferSet(
   /** The rows at {@code indices}, in that order. */
   TransferSet select(int[] indices) {
     float[] x = new float[indices.length * inputDimension];
-    float[] z = new float[indices.length * classes];
+    float[] z = new float[indices.length * outputs];
     int[] y = labels == null ? null : new int[indices.length];
+    double[] t = targets == null ? null : new double[indices.length];
     for (int i = 0; i < indices.length; i++) {
       int row = indices[i];
       System.arraycopy(inputs, row * inputDimension, x, i * inputDimension, inputDimension);
-      System.arraycopy(teacherLogits, row * classes, z, i * classes, classes);
+      System.arraycopy(teacherOutputs, row * outputs, z, i * outputs, outputs);
       if (y != null) {
         y[i] = labels[row];
       }
+      if (t != null) {
+        t[i] = targets[row];
+      }
     }
-    return new TransferSet(indices.length, inputDimension, classes, x, z, y);
+    return new TransferSet(indices.length, inputDimension, outputs, x, z, y, t);
   }
 }

@@ -126,7 +126,7 @@ public final class Datasets {
     return new NewTask(raw.features(), labels, classes);
   }
 
-  /** Inputs and numeric targets, for a regressor. */
+  /** Inputs and numeric targets, for a regressor ({@code targets} {@code null} when optional). */
   public record Targets(Matrix features, double[] targets) {}
 
   /**
@@ -143,11 +143,27 @@ public final class Datasets {
           "the data set holds IDX images, whose labels are classes; a regressor needs a CSV data"
               + " set with a numeric \"%s\" column".formatted(LABEL_COLUMN));
     }
-    Raw raw = readRaw(file, null, source, inputs, role, progress);
-    if (raw.cells() == null) {
+    Targets read = readOptionalTargets(file, source, inputs, role, progress);
+    if (read.targets() == null) {
       throw new JobFailure(
           "the data set has no targets: give the CSV a numeric column named \"%s\""
               .formatted(LABEL_COLUMN));
+    }
+    return read;
+  }
+
+  /**
+   * Reads a data set for a regressor whose targets are optional: a CSV's numeric {@code label}
+   * column when it has one ({@code targets} {@code null} otherwise), or IDX images alone.
+   *
+   * @throws JobFailure when a label is not a finite number
+   */
+  public static Targets readOptionalTargets(
+      Path file, LearnwareSpec source, int inputs, String role, ProgressListener progress)
+      throws JobFailure, IOException {
+    Raw raw = readRaw(file, null, source, inputs, role, progress);
+    if (raw.cells() == null) {
+      return new Targets(raw.features(), null);
     }
     double[] targets = new double[raw.cells().size()];
     for (int row = 0; row < targets.length; row++) {

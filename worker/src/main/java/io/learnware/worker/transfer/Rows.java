@@ -1,9 +1,19 @@
 package io.learnware.worker.transfer;
 
 /**
- * Labelled rows in memory: {@code count × width} numbers, row after row, and one class index each.
+ * Rows in memory: {@code count × width} numbers, row after row, and one value each to learn: a
+ * class index, or a regressor's (standardised) target.
  */
-record Rows(float[] x, int[] y, int width) {
+record Rows(float[] x, float[] y, int width) {
+
+  /** Rows with class indices. */
+  static Rows classes(float[] x, int[] labels, int width) {
+    float[] y = new float[labels.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels[i];
+    }
+    return new Rows(x, y, width);
+  }
 
   int count() {
     return y.length;
@@ -12,7 +22,7 @@ record Rows(float[] x, int[] y, int width) {
   /** The rows at {@code indices}, in that order. */
   Rows select(int[] indices) {
     float[] xs = new float[indices.length * width];
-    int[] ys = new int[indices.length];
+    float[] ys = new float[indices.length];
     for (int i = 0; i < indices.length; i++) {
       System.arraycopy(x, indices[i] * width, xs, i * width, width);
       ys[i] = y[indices[i]];
@@ -20,7 +30,7 @@ record Rows(float[] x, int[] y, int width) {
     return new Rows(xs, ys, width);
   }
 
-  /** The same labels with other inputs of {@code newWidth} numbers per row (e.g. features). */
+  /** The same values to learn with other inputs of {@code newWidth} numbers per row. */
   Rows withInputs(float[] inputs, int newWidth) {
     return new Rows(inputs, y, newWidth);
   }

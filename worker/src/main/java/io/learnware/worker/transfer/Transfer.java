@@ -12,9 +12,12 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.OutputScaling;
 import io.learnware.worker.model.ParameterCounts;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +44,11 @@ import java.util.SplittableRandom;
  * trained by Adam on the rows outside a stratified hold-out, stopping early when validation
  * accuracy stalls and keeping the best epoch. The baseline is always fitted the same way as the
  * transfer, on the same rows.
+ *
+ * <p>A regression task (numeric targets, {@link Builder#setData(Matrix, double[], String)}) gets a
+ * head with one output: a linear head on a frozen backbone is ridge regression solved in closed
+ * form, its α chosen by 5-fold cross-validation ({@link RidgeRegression}); other heads are trained
+ * by squared error on standardised targets, the standardisation folded into the head's last layer.
  *
  * <p>Built with {@link #builder()}: {@code setX} are required, {@code optX} optional.
  */
@@ -66,6 +75,10 @@ public final class Transfer {
   public static final int CROSS_VALIDATION_MAX_ROWS = 2000;
 
   public static final int DEFAULT_PATIENCE = 10;
+
+  /** A regression head is cross-validated over 5 folds: two rows a fold at least. */
+  public static final int MIN_REGRESSION_ROWS = 2 * RidgeRegression.FOLDS;
+
   public static final int MAX_CLASSES = 1000;
 
   private static final String ENGINE = "PyTorch";
@@ -103,7 +116,10 @@ public final class Transfer {
    */
   public TransferResult run() throws IOException {
     Files.createDirectories(b.outputDirectory);
-    return solves(b.head, b.freezeBackbone) ? solve() : train();
+    if (!solves(b.head, b.freezeBackbone)) {
+      return train();
+    }
+    return b.targets != null ? solveRidge() : solve();
   }
 
   /**
@@ -143,16 +159,7 @@ public final class Transfer {
                 Lbfgs.Settings.PRECISE,
                 monitor(Phase.TRANSFER, "the new head"));
 
-    SequentialBlock head = b.head.block(k);
-    SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
-    try (Model saved = Model.newInstance(TransferredModel.MODEL_NAME, b.device, ENGINE)) {
-      saved.setBlock(composite);
-      saved.setProperty("Epoch", "0");
-      composite.initialize(saved.getNDManager(), DataType.FLOAT32, input.batch(1));
-      setLinear(head, transfer.weights(), transfer.bias());
-      saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
-    }
-    Path artifact = moveArtifact();
+    Path artifact = saveSolved(k, transfer.weights(), transfer.bias());
 
     SoftmaxRegression.Solution baseline =
         new SoftmaxRegression(inputs, input.size(), b.labels, k)
@@ -162,29 +169,79 @@ public final class Transfer {
                 Lbfgs.Settings.PRECISE,
                 monitor(Phase.BASELINE, "the baseline head on raw inputs"));
     TransferReport report =
-        new TransferReport(
-            transfer.accuracy(),
-            baseline.accuracy(),
-            transfer.accuracy() - baseline.accuracy(),
-            b.classes,
-            b.head.describe(),
-            true,
-            TransferReport.LBFGS,
-            validation.name(),
-            null,
-            null,
-            n,
-            validation.rows(),
-            backbone.dimension(),
-            b.head.parameterCount(backbone.dimension(), k),
-            TransferReport.Solve.of(transfer),
-            TransferReport.Solve.of(baseline),
-            null,
-            null,
-            null,
-            null,
-            null);
+        TransferReport.classifier(
+                transfer.accuracy(),
+                baseline.accuracy(),
+                b.classes,
+                b.head.describe(),
+                true,
+                TransferReport.LBFGS,
+                validation.name(),
+                null,
+                null,
+                n,
+                validation.rows(),
+                backbone.dimension(),
+                b.head.parameterCount(backbone.dimension(), k))
+            .withSolves(TransferReport.Solve.of(transfer), TransferReport.Solve.of(baseline));
     return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
+  }
+
+  /**
+   * The regression case: ridge regression on the frozen backbone's features (computed once), its α
+   * chosen by {@value RidgeRegression#FOLDS}-fold cross-validation over contiguous folds, then
+   * refitted on all rows in closed form; the baseline the same on the raw inputs. The reported
+   * figures are the out-of-fold predictions' at the chosen α.
+   */
+  private TransferResult solveRidge() throws IOException {
+    int n = b.targets.length;
+    Backbone backbone = b.backbone;
+    InputShape input = backbone.input();
+    float[] inputs = b.inputs.toFloatArray();
+    String how = "ridge regression, α by %d-fold cross-validation".formatted(RidgeRegression.FOLDS);
+
+    b.listener.progress(Phase.TRANSFER, 0, "computing the backbone's features");
+    float[] features = backbone.features(inputs, n);
+    b.listener.progress(Phase.TRANSFER, 0.5, "solving the new head (%s)".formatted(how));
+    RidgeRegression.Solution transfer =
+        new RidgeRegression(features, backbone.dimension(), b.targets).solve();
+    Path artifact = saveSolved(1, transfer.weights(), new float[] {transfer.bias()});
+
+    b.listener.progress(
+        Phase.BASELINE, 0, "solving the baseline head on raw inputs (%s)".formatted(how));
+    RidgeRegression.Solution baseline =
+        new RidgeRegression(inputs, input.size(), b.targets).solve();
+    TransferReport report =
+        TransferReport.regressor(
+                RegressionMetrics.of(transfer.outOfFold(), b.targets, 1),
+                RegressionMetrics.of(baseline.outOfFold(), b.targets, 1),
+                b.target,
+                b.head.describe(),
+                true,
+                TransferReport.RIDGE,
+                RidgeRegression.FOLDS + "-fold cross-validation",
+                null,
+                null,
+                n,
+                n,
+                backbone.dimension(),
+                b.head.parameterCount(backbone.dimension(), 1))
+            .withRidges(TransferReport.Ridge.of(transfer), TransferReport.Ridge.of(baseline));
+    return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
+  }
+
+  /** Saves the backbone with a linear head holding solved weights; returns the artifact. */
+  private Path saveSolved(int outputs, float[] weights, float[] bias) throws IOException {
+    SequentialBlock head = b.head.block(outputs);
+    SequentialBlock composite = new SequentialBlock().add(b.backbone.block()).add(head);
+    try (Model saved = Model.newInstance(TransferredModel.MODEL_NAME, b.device, ENGINE)) {
+      saved.setBlock(composite);
+      saved.setProperty("Epoch", "0");
+      composite.initialize(saved.getNDManager(), DataType.FLOAT32, b.backbone.input().batch(1));
+      setLinear(head, weights, bias);
+      saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
+    }
+    return moveArtifact();
   }
 
   private SoftmaxRegression.Monitor monitor(Phase phase, String what) {
@@ -218,18 +275,37 @@ public final class Transfer {
 
   /**
    * Every other case: the head (and, when fine-tuning, the backbone) trained by Adam on the rows
-   * outside a stratified hold-out, stopping early on its accuracy and keeping the best epoch; the
-   * baseline the same on the raw inputs.
+   * outside a hold-out (stratified for classes), stopping early on its validation measure and
+   * keeping the best epoch; the baseline the same on the raw inputs. A regressor's targets are
+   * standardised with the training rows' mean and deviation, which are folded into the saved head.
    */
   private TransferResult train() throws IOException {
-    int k = b.classes.size();
-    int[][] split = split(b.labels, k, b.validationSplit, b.seed);
-    Rows all = new Rows(b.inputs.toFloatArray(), b.labels, b.inputs.columns());
+    boolean regression = b.targets != null;
+    int k = regression ? 1 : b.classes.size();
+    int[][] split =
+        regression
+            ? randomSplit(b.targets.length, b.validationSplit, b.seed)
+            : split(b.labels, k, b.validationSplit, b.seed);
+    float[] x = b.inputs.toFloatArray();
+    OutputScaling scaling = null;
+    Rows all;
+    if (regression) {
+      float[] targets = new float[b.targets.length];
+      for (int i = 0; i < targets.length; i++) {
+        targets[i] = (float) b.targets[i];
+      }
+      Rows raw = new Rows(x, targets, b.inputs.columns());
+      scaling = OutputScaling.of(raw.select(split[0]).y(), 1);
+      all = new Rows(x, scaling.standardise(targets), b.inputs.columns());
+    } else {
+      all = Rows.classes(x, b.labels, b.inputs.columns());
+    }
     Rows train = all.select(split[0]);
     Rows validation = all.select(split[1]);
     Backbone backbone = b.backbone;
     InputShape input = backbone.input();
-    Fit.Settings settings = new Fit.Settings(b.epochs, b.batchSize, b.patience, b.seed, b.device);
+    Fit.Settings settings =
+        new Fit.Settings(b.epochs, b.batchSize, b.patience, b.seed, b.device, regression);
 
     SequentialBlock head = b.head.block(k);
     SequentialBlock composite = new SequentialBlock().add(backbone.block()).add(head);
@@ -242,7 +318,13 @@ public final class Transfer {
       // The head's initial weights come from the engine's generator.
       Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(b.seed));
       composite.initialize(saved.getNDManager(), DataType.FLOAT32, input.batch(1));
-      Fit.Checkpoint checkpoint = () -> saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
+      // A regressor's best epoch is kept in memory, and saved once in the targets' units.
+      ParameterSnapshot best =
+          scaling != null ? new ParameterSnapshot(b.freezeBackbone ? head : composite) : null;
+      Fit.Checkpoint checkpoint =
+          best != null
+              ? best::take
+              : () -> saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
       if (b.freezeBackbone) {
         // A frozen backbone's features do not change: compute them once, train the head alone.
         InputShape features = InputShape.table(backbone.dimension());
@@ -259,6 +341,7 @@ public final class Transfer {
                   settings,
                   listener(Phase.TRANSFER),
                   checkpoint);
+          saveBest(best, scaling, head, saved);
         }
         trainable = ParameterCounts.of(head, Parameter::requiresGradient);
       } else {
@@ -277,10 +360,12 @@ public final class Transfer {
                 settings,
                 listener(Phase.TRANSFER),
                 checkpoint);
+        saveBest(best, scaling, head, saved);
         trainable = ParameterCounts.of(composite, Parameter::requiresGradient);
       }
     }
     Path artifact = moveArtifact();
+    ObjectNode architecture = TransferredModel.architecture(backbone, b.head);
 
     Fit.Outcome baseline;
     try (Model raw = Model.newInstance("baseline", b.device, ENGINE)) {
@@ -297,30 +382,104 @@ public final class Transfer {
               listener(Phase.BASELINE),
               () -> {});
     }
-    TransferReport report =
-        new TransferReport(
-            transfer.bestAccuracy(),
-            baseline.bestAccuracy(),
-            transfer.bestAccuracy() - baseline.bestAccuracy(),
-            b.classes,
-            b.head.describe(),
-            b.freezeBackbone,
-            TransferReport.ADAM,
-            "hold-out",
-            b.learningRate,
-            b.freezeBackbone ? null : b.backboneLearningRate,
-            train.count(),
-            validation.count(),
-            backbone.dimension(),
-            trainable,
-            null,
-            null,
+    TransferReport report;
+    if (scaling != null) {
+      double[] targets = new double[split[1].length];
+      for (int i = 0; i < targets.length; i++) {
+        targets[i] = b.targets[split[1][i]];
+      }
+      report =
+          TransferReport.regressor(
+              RegressionMetrics.of(scaling.restore(transfer.bestOutputs()), targets, 1),
+              RegressionMetrics.of(scaling.restore(baseline.bestOutputs()), targets, 1),
+              b.target,
+              b.head.describe(),
+              b.freezeBackbone,
+              TransferReport.ADAM,
+              "hold-out",
+              b.learningRate,
+              b.freezeBackbone ? null : b.backboneLearningRate,
+              train.count(),
+              validation.count(),
+              backbone.dimension(),
+              trainable);
+    } else {
+      report =
+          TransferReport.classifier(
+              transfer.best().validationAccuracy(),
+              baseline.best().validationAccuracy(),
+              b.classes,
+              b.head.describe(),
+              b.freezeBackbone,
+              TransferReport.ADAM,
+              "hold-out",
+              b.learningRate,
+              b.freezeBackbone ? null : b.backboneLearningRate,
+              train.count(),
+              validation.count(),
+              backbone.dimension(),
+              trainable);
+    }
+    report =
+        report.withEpochs(
             transfer.bestEpoch(),
             baseline.bestEpoch(),
             transfer.stoppedEarly(),
-            transfer.history(),
-            baseline.history());
-    return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
+            inTargetUnits(transfer.history(), scaling),
+            inTargetUnits(baseline.history(), scaling));
+    return new TransferResult(artifact, architecture, report);
+  }
+
+  /**
+   * A regressor's best epoch, put back and saved with its standardisation folded into the head's
+   * last layer, so that the model predicts in the targets' units; nothing for a classifier, whose
+   * checkpoints are saved as they happen.
+   */
+  private void saveBest(ParameterSnapshot best, OutputScaling scaling, Block head, Model saved)
+      throws IOException {
+    if (best == null) {
+      return;
+    }
+    best.restore();
+    scaling.foldInto(head);
+    saved.save(b.outputDirectory, TransferredModel.MODEL_NAME);
+  }
+
+  /** A regressor's epochs, trained on standardised targets, with errors in the targets' units. */
+  private static List<TransferReport.Epoch> inTargetUnits(
+      List<TransferReport.Epoch> history, OutputScaling scaling) {
+    if (scaling == null) {
+      return history;
+    }
+    double variance = scaling.sd()[0] * scaling.sd()[0];
+    return history.stream()
+        .map(
+            e ->
+                new TransferReport.Epoch(
+                    e.epoch(), e.loss() * variance, null, e.validationMse() * variance))
+        .toList();
+  }
+
+  /**
+   * A seeded random split of {@code n} rows: {@code fraction} of them (at least one) validate, the
+   * rest (at least one) train.
+   *
+   * @return training indices, then validation indices
+   */
+  static int[][] randomSplit(int n, double fraction, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    int held = Math.max(1, Math.min(n - 1, (int) Math.round(fraction * n)));
+    return new int[][] {Arrays.copyOfRange(order, held, n), Arrays.copyOfRange(order, 0, held)};
   }
 
   private Fit.Listener listener(Phase phase) {
@@ -378,6 +537,8 @@ public final class Transfer {
     private Matrix inputs;
     private int[] labels;
     private List<String> classes;
+    private double[] targets;
+    private String target;
     private Path outputDirectory;
     private HeadSpec head = HeadSpec.LINEAR;
     private boolean freezeBackbone = true;
@@ -410,6 +571,24 @@ public final class Transfer {
       this.inputs = Objects.requireNonNull(inputs);
       this.labels = labels.clone();
       this.classes = List.copyOf(classes);
+      this.targets = null;
+      this.target = null;
+      return this;
+    }
+
+    /**
+     * The data set of a new regression task: the head has one output.
+     *
+     * @param inputs one row per sample, shaped as the backbone's input
+     * @param targets one finite number per row
+     * @param target the target's name, the new model's output label
+     */
+    public Builder setData(Matrix inputs, double[] targets, String target) {
+      this.inputs = Objects.requireNonNull(inputs);
+      this.targets = targets.clone();
+      this.target = Objects.requireNonNull(target);
+      this.labels = null;
+      this.classes = null;
       return this;
     }
 
@@ -452,7 +631,11 @@ public final class Transfer {
       return this;
     }
 
-    /** The share of each class held out for validation (default 0.2). */
+    /**
+     * The share of each class held out for validation (default 0.2); for a regression task, of all
+     * rows at random. A solved head uses it only for classes, from {@value
+     * #CROSS_VALIDATION_MAX_ROWS} rows on.
+     */
     public Builder optValidationSplit(double split) {
       this.validationSplit = split;
       return this;
@@ -511,16 +694,20 @@ public final class Transfer {
           "validationSplit must be between 0 and 1 (exclusive), got %s",
           validationSplit);
       require(patience >= 1, "patience must be at least 1, got %d", patience);
-      int k = classes.size();
-      require(k >= 2 && k <= MAX_CLASSES, "a transfer needs 2..%d classes, got %d", MAX_CLASSES, k);
-      require(
-          inputs.rows() == labels.length, "%d rows but %d labels", inputs.rows(), labels.length);
       require(
           inputs.columns() == backbone.input().size(),
           "the data set has %d inputs per sample; the source takes %d (%s)",
           inputs.columns(),
           backbone.input().size(),
           backbone.input().describeBatch());
+      if (targets != null) {
+        checkTargets();
+        return new Transfer(this);
+      }
+      int k = classes.size();
+      require(k >= 2 && k <= MAX_CLASSES, "a transfer needs 2..%d classes, got %d", MAX_CLASSES, k);
+      require(
+          inputs.rows() == labels.length, "%d rows but %d labels", inputs.rows(), labels.length);
       int[] counts = new int[k];
       for (int label : labels) {
         require(label >= 0 && label < k, "label index %d is not one of %d classes", label, k);
@@ -536,6 +723,31 @@ public final class Transfer {
             counts[c] == 1 ? "" : "s");
       }
       return new Transfer(this);
+    }
+
+    /** A regression task's rows: enough to cross-validate, finite targets that vary. */
+    private void checkTargets() {
+      require(
+          inputs.rows() == targets.length, "%d rows but %d targets", inputs.rows(), targets.length);
+      require(
+          targets.length >= MIN_REGRESSION_ROWS,
+          "a regression head needs at least %d rows (%d-fold cross-validation); the data set has"
+              + " %d",
+          MIN_REGRESSION_ROWS,
+          RidgeRegression.FOLDS,
+          targets.length);
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < targets.length; i++) {
+        require(Double.isFinite(targets[i]), "the target of row %d is not a finite number", i + 1);
+        min = Math.min(min, targets[i]);
+        max = Math.max(max, targets[i]);
+      }
+      require(
+          max > min,
+          "every target in the data set is %s; a regression head needs targets that vary",
+          min);
+      require(!target.isBlank(), "the target's name must not be blank");
     }
 
     private static void require(boolean condition, String format, Object... args) {

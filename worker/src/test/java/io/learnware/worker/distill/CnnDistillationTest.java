@@ -40,7 +40,7 @@ class CnnDistillationTest {
     teacher = Teacher.load(CNN_TEACHER, ModelFormat.TORCHSCRIPT, IMAGE, Digits.CLASSES);
     train = Digits.train();
     test = Digits.test();
-    teacherTestLogits = teacher.logits(test.floats(), test.size());
+    teacherTestLogits = teacher.outputs(test.floats(), test.size());
     result =
         Distillation.builder()
             .setTeacher(teacher)

@@ -2,13 +2,18 @@ package io.learnware.worker.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.ModelFormat;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
+import io.learnware.spec.Task;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.worker.Diabetes;
+import io.learnware.worker.Fixtures;
 import io.learnware.worker.Models;
 import io.learnware.worker.RecordingProgress;
 import io.learnware.worker.job.JobCancelledException;
@@ -17,6 +22,9 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.RegressionMetrics;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +38,10 @@ import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The distill job end to end on the digits fixture: parameters, data sets, spec and report. */
+/**
+ * The distill job end to end on the digits fixtures (classifiers) and the diabetes fixture (a
+ * regressor): parameters, data sets, spec and report.
+ */
 class DistillHandlerTest {
 
   @TempDir Path dir;
@@ -428,14 +439,14 @@ class DistillHandlerTest {
 
   @Test
   void teachersThatCannotBeDistilled() throws Exception {
-    ObjectNode regression = teacherSpec();
-    regression.put("task", "regression");
+    ObjectNode embedding = teacherSpec();
+    embedding.put("task", "feature-extraction");
     fails(
         "{}",
-        regression,
+        embedding,
         null,
-        "only classifiers can be distilled (soft targets are class probabilities); this"
-            + " learnware's task is regression");
+        "only classifiers and regressors can be distilled (students learn class probabilities or"
+            + " fit predicted values); this learnware's task is feature-extraction");
     assertThatThrownBy(
             () ->
                 new DistillHandler()
@@ -448,6 +459,222 @@ class DistillHandlerTest {
                             new RecordingProgress())))
         .isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("the teacher's model does not load: ");
+  }
+
+  /** The diabetes regressor's spec, optionally with an RKME of its training rows. */
+  private static ObjectNode diabetesSpec(boolean rkme) {
+    ObjectNode spec = (ObjectNode) Fixtures.json("diabetes-mlp/spec.json");
+    if (rkme) {
+      Rkme summary = Rkme.builder().setData(Diabetes.train().x()).optSeed(3).build();
+      spec.set("statistical", SpecDocuments.mapper().valueToTree(summary.toSpec()));
+    }
+    return spec;
+  }
+
+  private JobOutcome runDiabetes(String params, JsonNode spec, Path model, Path dataset)
+      throws Exception {
+    return new DistillHandler().run(context(params, spec, model, dataset, new RecordingProgress()));
+  }
+
+  /** The saved student, loaded from its spec as the market loads it. */
+  private static RunnableModel load(JobOutcome outcome) throws Exception {
+    LearnwareSpec parsed = SpecDocuments.parse(outcome.resultSpec().orElseThrow());
+    return ModelRuntime.load(
+        ModelSource.forSpec(parsed, outcome.resultModel().orElseThrow()).build());
+  }
+
+  @Test
+  void distilsARegressorOnItsTrainingRowsIntoANewLearnware() throws Exception {
+    RecordingProgress progress = new RecordingProgress();
+    JobOutcome outcome =
+        new DistillHandler()
+            .run(
+                context(
+                    "{\"student\": {\"type\": \"mlp\", \"hidden\": [8]}, \"epochs\": 200,"
+                        + " \"learningRate\": 0.003, \"seed\": 1}",
+                    diabetesSpec(false),
+                    Diabetes.MODEL,
+                    Diabetes.TRAIN,
+                    progress));
+
+    JsonNode report = outcome.report();
+    assertThat(report.get("task").asText()).isEqualTo("regression");
+    for (String classifierOnly :
+        List.of("fidelity", "accuracy", "teacherAccuracy", "kl", "temperature", "alpha")) {
+      assertThat(report.has(classifierOnly)).as(classifierOnly).isFalse();
+    }
+    assertThat(report.get("vsTeacher").fieldNames())
+        .toIterable()
+        .containsExactly("mae", "rmse", "r2");
+    assertThat(report.at("/vsTeacher/r2").asDouble()).isGreaterThanOrEqualTo(0.95);
+    // The teacher's own error on the held-out rows, next to the student's.
+    assertThat(report.at("/teacherVsTarget/rmse").asDouble()).isBetween(30.0, 80.0);
+    assertThat(report.at("/vsTarget/rmse").asDouble()).isBetween(30.0, 80.0);
+    assertThat(report.get("trainRows").asInt() + report.get("heldOutRows").asInt())
+        .isEqualTo(Diabetes.TRAIN_ROWS);
+    assertThat(progress.messages).contains("computing the teacher's outputs");
+
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("task").asText()).isEqualTo("regression");
+    assertThat(spec.get("output")).isEqualTo(diabetesSpec(false).get("output"));
+    assertThat(spec.get("name").asText())
+        .isEqualTo("Diabetes progression MLP (distilled: mlp [8])");
+    assertThat(spec.get("description").asText())
+        .startsWith(
+            "Distilled from the learnware \"Diabetes progression MLP\" (torchscript) into a smaller"
+                + " mlp [8] fitted by squared error to the regressor's outputs, on 353 rows of a data"
+                + " set. On 71 held-out transfer rows its outputs are within ");
+    assertThat(spec.at("/statistical/numPoints").asInt()).isEqualTo(Diabetes.TRAIN_ROWS);
+
+    // Reloaded from its spec, it gives the report's figures on the held-out rows again.
+    Diabetes.Rows train = Diabetes.train();
+    int[] order = Distillation.permutation(train.size(), new java.util.SplittableRandom(1));
+    int heldOut = report.get("heldOutRows").asInt();
+    float[] rows = new float[heldOut * Diabetes.INPUTS];
+    double[] targets = new double[heldOut];
+    float[] x = train.floats();
+    for (int i = 0; i < heldOut; i++) {
+      System.arraycopy(x, order[i] * Diabetes.INPUTS, rows, i * Diabetes.INPUTS, Diabetes.INPUTS);
+      targets[i] = train.y()[order[i]];
+    }
+    try (RunnableModel student = load(outcome);
+        Teacher teacher =
+            Teacher.load(
+                Diabetes.MODEL, ModelFormat.TORCHSCRIPT, Diabetes.SHAPE, 1, Task.REGRESSION)) {
+      float[] predicted = student.predict(rows, heldOut);
+      RegressionMetrics vsTeacher =
+          RegressionMetrics.of(predicted, teacher.outputs(rows, heldOut), 1);
+      RegressionMetrics vsTarget = RegressionMetrics.of(predicted, targets, 1);
+      assertThat(vsTeacher.rmse()).isCloseTo(report.at("/vsTeacher/rmse").asDouble(), within(1e-6));
+      assertThat(vsTeacher.r2()).isCloseTo(report.at("/vsTeacher/r2").asDouble(), within(1e-9));
+      assertThat(vsTarget.mae()).isCloseTo(report.at("/vsTarget/mae").asDouble(), within(1e-6));
+      Diabetes.Rows test = Diabetes.test();
+      RegressionMetrics onTest =
+          RegressionMetrics.of(
+              student.predict(test.floats(), test.size()),
+              teacher.outputs(test.floats(), test.size()),
+              1);
+      System.out.printf(
+          "diabetes mlp [8] through the job: held-out R² vs teacher %.4f, test R² vs teacher %.4f%n",
+          report.at("/vsTeacher/r2").asDouble(), onTest.r2());
+      assertThat(onTest.r2()).isGreaterThanOrEqualTo(0.95);
+    }
+  }
+
+  @Test
+  void distilsAnOnnxRegressorIntoTreesWithoutItsTargets() throws Exception {
+    ObjectNode spec = diabetesSpec(false);
+    ((ObjectNode) spec.get("model")).put("format", "onnx").remove("featureExtractor");
+    Diabetes.Rows train = Diabetes.train();
+    JobOutcome outcome =
+        runDiabetes(
+            "{\"student\": {\"type\": \"gbdt\", \"trees\": 100, \"maxDepth\": 2},"
+                + " \"learningRate\": 0.1, \"validationSplit\": 0.01}",
+            spec,
+            Diabetes.ONNX,
+            csv(train, Diabetes.INPUTS));
+    JsonNode report = outcome.report();
+    assertThat(report.has("vsTarget")).isFalse();
+    assertThat(report.get("heldOutRows").asInt()).isEqualTo(4);
+    JsonNode derived = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(derived)).isEmpty();
+    assertThat(derived.get("model").toString())
+        .isEqualTo(
+            "{\"format\":\"xgboost\",\"architecture\":{\"type\":\"gbdt\",\"trees\":100,"
+                + "\"maxDepth\":2,\"dart\":false}}");
+    Diabetes.Rows test = Diabetes.test();
+    try (RunnableModel student = load(outcome);
+        Teacher teacher =
+            Teacher.load(Diabetes.ONNX, ModelFormat.ONNX, Diabetes.SHAPE, 1, Task.REGRESSION)) {
+      double r2 =
+          RegressionMetrics.of(
+                  student.predict(test.floats(), test.size()),
+                  teacher.outputs(test.floats(), test.size()),
+                  1)
+              .r2();
+      System.out.printf("diabetes onnx → gbdt through the job: test R² vs teacher %.4f%n", r2);
+      // scikit-learn's GradientBoostingRegressor with the same settings: 0.929.
+      assertThat(r2)
+          .isCloseTo(
+              Diabetes.expected().at("/references/students/gbdt/vsTeacher/r2").asDouble(),
+              within(0.02));
+    }
+  }
+
+  @Test
+  void distilsARegressorWithoutDataFromItsRkme() throws Exception {
+    JobOutcome outcome =
+        runDiabetes(
+            "{\"student\": {\"type\": \"mlp\", \"hidden\": [8]}, \"epochs\": 100,"
+                + " \"learningRate\": 0.003}",
+            diabetesSpec(true),
+            Diabetes.MODEL,
+            null);
+    JsonNode report = outcome.report();
+    assertThat(report.get("dataFree").asBoolean()).isTrue();
+    assertThat(report.has("vsTarget")).isFalse();
+    assertThat(report.at("/vsTeacher/r2").asDouble()).isGreaterThanOrEqualTo(0.95);
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(spec.at("/statistical/numPoints").asInt())
+        .isEqualTo(DistillHandler.DEFAULT_TRANSFER_SIZE);
+    assertThat(spec.get("description").asText()).contains("points herded from the teacher's RKME");
+    Diabetes.Rows test = Diabetes.test();
+    try (RunnableModel student = load(outcome);
+        Teacher teacher =
+            Teacher.load(
+                Diabetes.MODEL, ModelFormat.TORCHSCRIPT, Diabetes.SHAPE, 1, Task.REGRESSION)) {
+      double r2 =
+          RegressionMetrics.of(
+                  student.predict(test.floats(), test.size()),
+                  teacher.outputs(test.floats(), test.size()),
+                  1)
+              .r2();
+      System.out.printf(
+          "diabetes data-free mlp [8] through the job: test R² vs teacher %.4f%n", r2);
+      assertThat(r2).isGreaterThanOrEqualTo(0.9);
+    }
+  }
+
+  @Test
+  void aRegressorRefusesClassifierSettings() throws Exception {
+    ObjectNode spec = diabetesSpec(false);
+    fails(
+        "{\"temperature\": 2}",
+        spec,
+        Diabetes.TRAIN,
+        "temperature is for classifiers (it softens their class probabilities); a regressor's"
+            + " students fit its outputs by squared error: leave temperature out");
+    fails(
+        "{\"alpha\": 0.5}",
+        spec,
+        Diabetes.TRAIN,
+        "alpha is for classifiers (it weighs soft targets against labels); a regressor's students"
+            + " fit its outputs alone, and a data set's targets are only measured against: leave"
+            + " alpha out");
+    Path words = dir.resolve("words.csv");
+    Files.writeString(words, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,label\n0,0,0,0,0,0,0,0,0,0,high\n");
+    fails("{}", spec, words, "data row 1: the target \"high\" is not a finite number");
+  }
+
+  /** Diabetes rows as a CSV of their inputs only. */
+  private Path csv(Diabetes.Rows rows, int columns) throws IOException {
+    StringBuilder out = new StringBuilder();
+    StringJoiner header = new StringJoiner(",");
+    for (int c = 0; c < columns; c++) {
+      header.add("x" + c);
+    }
+    out.append(header).append('\n');
+    for (int i = 0; i < rows.size(); i++) {
+      StringJoiner line = new StringJoiner(",");
+      for (int c = 0; c < columns; c++) {
+        line.add(Double.toString(rows.x().get(i, c)));
+      }
+      out.append(line).append('\n');
+    }
+    Path file = Files.createTempFile(dir, "inputs", ".csv");
+    Files.writeString(file, out);
+    return file;
   }
 
   @Test

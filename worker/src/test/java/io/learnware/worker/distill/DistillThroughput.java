@@ -3,6 +3,7 @@ package io.learnware.worker.distill;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.learnware.spec.Task;
 import io.learnware.worker.model.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,9 @@ class DistillThroughput {
               Digits.PIXELS,
               Digits.CLASSES,
               x,
-              teacher.logits(x, rows.size()),
-              rows.labels());
+              teacher.outputs(x, rows.size()),
+              rows.labels(),
+              null);
     }
     int[] order = Distillation.permutation(rows.size(), new SplittableRandom(0));
     int heldOutRows = (int) Math.round(0.2 * rows.size());
@@ -59,7 +61,8 @@ class DistillThroughput {
         JniUtils.getNumInteropThreads(),
         Engine.getEngine("PyTorch").getVersion());
     for (int batch : batches) {
-      Hyperparameters hp = new Hyperparameters(4, 0.9, epochs, batch, 0.01, 0, Device.cpu());
+      Hyperparameters hp =
+          new Hyperparameters(Task.CLASSIFICATION, 4, 0.9, epochs, batch, 0.01, 0, Device.cpu());
       double[] samplesPerSecond = new double[runs + 1];
       for (int run = 0; run <= runs; run++) {
         long start = System.nanoTime();

@@ -45,7 +45,7 @@ class DistillationTest {
     teacher = Digits.teacher();
     train = Digits.train();
     test = Digits.test();
-    teacherTestLogits = teacher.logits(test.floats(), test.size());
+    teacherTestLogits = teacher.outputs(test.floats(), test.size());
   }
 
   @AfterAll

@@ -61,7 +61,7 @@ class HintonOmittedClass {
     List<Run> runs = new ArrayList<>();
     Errors teacherErrors;
     try (Teacher teacher = Digits.teacher()) {
-      teacherErrors = errors(teacher.logits(test.floats(), test.size()), test.labels(), 0);
+      teacherErrors = errors(teacher.outputs(test.floats(), test.size()), test.labels(), 0);
       Path dir = Files.createTempDirectory("hinton");
       for (long seed : SEEDS) {
         int[] order = permutation(train.size(), new SplittableRandom(seed));

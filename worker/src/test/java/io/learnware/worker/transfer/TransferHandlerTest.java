@@ -2,6 +2,7 @@ package io.learnware.worker.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.rkme.RealData;
+import io.learnware.worker.Diabetes;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.Models;
 import io.learnware.worker.RecordingProgress;
@@ -19,6 +21,7 @@ import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelRuntime;
 import io.learnware.worker.model.ModelSource;
@@ -27,6 +30,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -319,6 +323,160 @@ class TransferHandlerTest {
         .isInstanceOf(JobFailure.class)
         .hasMessage(
             "the data set has 64 feature columns besides \"label\", the source takes 784 inputs");
+  }
+
+  /** The diabetes regressor with its declared feature extractor. */
+  private JobOutcome runDiabetes(String params, JsonNode spec, Path model, Path dataset)
+      throws Exception {
+    return new TransferHandler()
+        .run(
+            context(
+                params,
+                spec,
+                model,
+                Map.of("features.pt", Diabetes.FEATURES),
+                dataset,
+                null,
+                new RecordingProgress()));
+  }
+
+  @Test
+  void transfersToARegressionTaskWithARidgeHead() throws Exception {
+    JobOutcome outcome =
+        runDiabetes(
+            "{\"task\": \"regression\", \"labels\": [\"progression\"]}",
+            Fixtures.json("diabetes-mlp/spec.json"),
+            Diabetes.MODEL,
+            Diabetes.TRAIN);
+    JsonNode report = outcome.report();
+    assertThat(report.get("task").asText()).isEqualTo("regression");
+    assertThat(report.get("solver").asText()).isEqualTo("ridge");
+    assertThat(report.get("target").asText()).isEqualTo("progression");
+    assertThat(report.has("accuracy")).isFalse();
+    assertThat(report.has("classes")).isFalse();
+    assertThat(report.at("/ridge/alpha").asDouble()).isEqualTo(3.16228);
+    assertThat(report.at("/baselineRidge/alpha").asDouble()).isEqualTo(31.6228);
+    assertThat(report.get("gain").asDouble())
+        .isCloseTo(
+            report.get("r2").asDouble() - report.get("baselineR2").asDouble(), within(1e-12));
+
+    JsonNode spec = outcome.resultSpec().orElseThrow();
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(spec.get("task").asText()).isEqualTo("regression");
+    assertThat(spec.get("output").toString())
+        .isEqualTo("{\"dimension\":1,\"labels\":[\"progression\"]}");
+    assertThat(spec.get("name").asText())
+        .isEqualTo("Diabetes progression MLP (transferred: progression)");
+    assertThat(spec.get("description").asText())
+        .startsWith(
+            "Transfer learning from the learnware \"Diabetes progression MLP\": its feature"
+                + " extractor, kept frozen, with a new linear head solved (ridge regression in"
+                + " closed form, its penalty chosen by 5-fold cross-validation) on 353 labelled rows"
+                + " of a new regression task (target progression). Cross-validated on them, its R²"
+                + " is 0.551 (RMSE ");
+    assertThat(spec.at("/model/architecture/backbone/type").asText()).isEqualTo("torchscript");
+    assertThat(spec.at("/statistical/numPoints").asInt()).isEqualTo(Diabetes.TRAIN_ROWS);
+
+    // Loaded from its spec as the market loads it: scikit-learn's test R² (0.560232).
+    LearnwareSpec parsed = SpecDocuments.parse(spec);
+    Diabetes.Rows test = Diabetes.test();
+    try (RunnableModel model =
+        ModelRuntime.load(
+            ModelSource.forSpec(parsed, outcome.resultModel().orElseThrow()).build())) {
+      RegressionMetrics onTest =
+          RegressionMetrics.of(model.predict(test.floats(), test.size()), test.y(), 1);
+      assertThat(onTest.r2())
+          .isCloseTo(Diabetes.expected().at("/transfer/features/testR2").asDouble(), within(0.005));
+    }
+  }
+
+  @Test
+  void aRegressorTheMarketBuiltIsTransferredToARegressionTask() throws Exception {
+    // The diabetes MLP distilled by the market into a DJL mlp, whose hidden layer is the backbone.
+    JobOutcome distilled =
+        new DistillHandler()
+            .run(
+                context(
+                    "{\"student\": {\"type\": \"mlp\", \"hidden\": [16]}, \"epochs\": 100,"
+                        + " \"learningRate\": 0.003}",
+                    Fixtures.json("diabetes-mlp/spec.json"),
+                    Diabetes.MODEL,
+                    Map.of(),
+                    Diabetes.TRAIN,
+                    null,
+                    new RecordingProgress()));
+    JsonNode studentSpec = distilled.resultSpec().orElseThrow();
+    for (String params :
+        List.of(
+            "{\"task\": \"regression\"}",
+            "{\"task\": \"regression\", \"head\": {\"hidden\": 8}, \"seed\": 2}")) {
+      JobOutcome outcome =
+          runDiabetes(params, studentSpec, distilled.resultModel().orElseThrow(), Diabetes.TRAIN);
+      JsonNode report = outcome.report();
+      assertThat(report.get("featureDimension").asInt()).isEqualTo(16);
+      JsonNode spec = outcome.resultSpec().orElseThrow();
+      assertThat(new SpecValidator().validate(spec)).isEmpty();
+      // Without a name for the target, the output is named after the data set's column.
+      assertThat(spec.at("/output/labels/0").asText()).isEqualTo("label");
+      assertThat(spec.at("/model/architecture/backbone").toString())
+          .isEqualTo("{\"type\":\"mlp\",\"hidden\":[16]}");
+      LearnwareSpec parsed = SpecDocuments.parse(spec);
+      Diabetes.Rows test = Diabetes.test();
+      try (RunnableModel model =
+          ModelRuntime.load(
+              ModelSource.forSpec(parsed, outcome.resultModel().orElseThrow()).build())) {
+        double r2 =
+            RegressionMetrics.of(model.predict(test.floats(), test.size()), test.y(), 1).r2();
+        System.out.printf(
+            "diabetes mlp [16] student transferred, %s: %s R² %.4f (raw inputs %.4f), test R²"
+                + " %.4f%n",
+            params,
+            report.get("validation").asText(),
+            report.get("r2").asDouble(),
+            report.get("baselineR2").asDouble(),
+            r2);
+        // Measured: 0.527 solved, 0.443 for the trained hidden head (validated on 71 rows).
+        assertThat(r2).isGreaterThan(0.4);
+      }
+    }
+  }
+
+  @Test
+  void regressionJobsThatCannotRunFailWithReasons() throws Exception {
+    JsonNode spec = Fixtures.json("diabetes-mlp/spec.json");
+    assertThatThrownBy(
+            () -> runDiabetes("{\"task\": \"clustering\"}", spec, Diabetes.MODEL, Diabetes.TRAIN))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "task must be \"classification\" or \"regression\" (the new task's), got"
+                + " \"clustering\"");
+    assertThatThrownBy(
+            () ->
+                runDiabetes(
+                    "{\"task\": \"regression\", \"labels\": [\"a\", \"b\"]}",
+                    spec,
+                    Diabetes.MODEL,
+                    Diabetes.TRAIN))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "labels of a regression task must be a list of one name, the target's (e.g."
+                + " [\"progression\"]), got [\"a\",\"b\"]");
+    Path words = dir.resolve("words.csv");
+    Files.writeString(words, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,label\n0,0,0,0,0,0,0,0,0,0,high\n");
+    assertThatThrownBy(() -> runDiabetes("{\"task\": \"regression\"}", spec, Diabetes.MODEL, words))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("data row 1: the target \"high\" is not a finite number");
+    Path few = dir.resolve("few.csv");
+    Files.writeString(
+        few,
+        "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,label\n"
+            + "0,0,0,0,0,0,0,0,0,0,1\n".repeat(4)
+            + "1,0,0,0,0,0,0,0,0,0,2\n".repeat(4));
+    assertThatThrownBy(() -> runDiabetes("{\"task\": \"regression\"}", spec, Diabetes.MODEL, few))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage(
+            "a regression head needs at least 10 rows (5-fold cross-validation); the data set has"
+                + " 8");
   }
 
   @Test

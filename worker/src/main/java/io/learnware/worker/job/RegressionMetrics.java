@@ -1,0 +1,71 @@
+package io.learnware.worker.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * How close a regressor's outputs are to reference values (a data set's targets, or a teacher's
+ * outputs), as scikit-learn's {@code mean_absolute_error}, {@code root_mean_squared_error} and
+ * {@code r2_score} compute them. With several outputs MAE and RMSE run over every number and R² is
+ * the mean of the outputs' R² (scikit-learn's {@code uniform_average}).
+ *
+ * @param r2 {@code 1 − SS_res / SS_tot}, the total about the reference values' own mean; {@code
+ *     null} when an output's reference values are all the same (no variance to explain)
+ */
+public record RegressionMetrics(
+    double mae, double rmse, @JsonInclude(JsonInclude.Include.ALWAYS) Double r2) {
+
+  /**
+   * @param predicted {@code rows × outputs} numbers, row after row
+   * @param reference as many, in the same order
+   */
+  public static RegressionMetrics of(float[] predicted, float[] reference, int outputs) {
+    double[] r = new double[reference.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = reference[i];
+    }
+    return of(predicted, r, outputs);
+  }
+
+  /**
+   * @param predicted {@code rows × outputs} numbers, row after row
+   * @param reference as many, in the same order
+   */
+  public static RegressionMetrics of(float[] predicted, double[] reference, int outputs) {
+    if (predicted.length != reference.length || outputs < 1 || reference.length % outputs != 0) {
+      throw new IllegalArgumentException(
+          "%d predictions for %d reference values of %d outputs"
+              .formatted(predicted.length, reference.length, outputs));
+    }
+    int rows = reference.length / outputs;
+    if (rows == 0) {
+      throw new IllegalArgumentException("no rows to measure");
+    }
+    double absolute = 0;
+    double squares = 0;
+    double r2 = 0;
+    boolean defined = true;
+    for (int c = 0; c < outputs; c++) {
+      double mean = 0;
+      for (int row = 0; row < rows; row++) {
+        mean += reference[row * outputs + c];
+      }
+      mean /= rows;
+      double residual = 0;
+      double total = 0;
+      for (int row = 0; row < rows; row++) {
+        double y = reference[row * outputs + c];
+        double e = y - predicted[row * outputs + c];
+        absolute += Math.abs(e);
+        residual += e * e;
+        total += (y - mean) * (y - mean);
+      }
+      squares += residual;
+      defined &= total > 0;
+      r2 += total > 0 ? 1 - residual / total : 0;
+    }
+    return new RegressionMetrics(
+        absolute / reference.length,
+        Math.sqrt(squares / reference.length),
+        defined ? r2 / outputs : null);
+  }
+}
