@@ -2,6 +2,7 @@ package io.learnware.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -243,6 +244,46 @@ class EnsembleJobsTest {
     }
     assertThat(withData.report().get("dataFree").asBoolean()).isFalse();
     assertThat(dataFree.report().get("dataFree").asBoolean()).isTrue();
+  }
+
+  @Test
+  void theRegressionEnsembleIsDistilledAndAttackedOnItsSquaredError() throws Exception {
+    JobOutcome distilled =
+        run(
+            new DistillHandler(),
+            diabetesMean,
+            "{\"student\": {\"type\": \"mlp\", \"hidden\": [8]}, \"epochs\": 200, \"seed\": 1}",
+            Fixtures.path("data/diabetes-train.csv.gz"));
+    JsonNode report = distilled.report();
+    assertThat(VALIDATOR.validate(distilled.resultSpec().orElseThrow())).isEmpty();
+    assertThat(distilled.resultSpec().orElseThrow().get("task").asText()).isEqualTo("regression");
+    assertThat(report.get("teacherParameters").asLong()).isEqualTo(2 * 385);
+    assertThat(report.get("studentParameters").asLong()).isEqualTo(10 * 8 + 8 + 8 + 1);
+    System.out.printf(
+        "distil the diabetes mean ensemble (mlp [8]): vs the ensemble R² %.4f RMSE %.3f; vs the"
+            + " targets R² %.4f (the ensemble's %.4f)%n",
+        report.at("/vsTeacher/r2").asDouble(),
+        report.at("/vsTeacher/rmse").asDouble(),
+        report.at("/vsTarget/r2").asDouble(),
+        report.at("/teacherVsTarget/r2").asDouble());
+    assertThat(report.at("/vsTeacher/r2").asDouble()).isGreaterThan(0.9);
+
+    JsonNode robustness =
+        run(
+                new RobustnessHandler(),
+                diabetesMean,
+                "{\"noise\": [], \"epsilons\": [0.1], \"squareQueries\": 100}",
+                EnsembleFixtures.DIABETES_TEST)
+            .report();
+    assertThat(VALIDATOR.validateRobustnessReport(robustness)).isEmpty();
+    double clean = robustness.at("/clean/rmse").asDouble();
+    double attacked = robustness.at("/blackBox/0/rmse").asDouble();
+    System.out.printf(
+        "robustness of the diabetes mean ensemble: clean RMSE %.3f, Square Attack ε 0.1 (100"
+            + " queries) %.3f%n",
+        clean, attacked);
+    assertThat(clean).isEqualTo(diabetesReport.at("/mean/rmse").asDouble(), within(1e-3));
+    assertThat(attacked).isGreaterThan(clean);
   }
 
   @Test
