@@ -3,17 +3,21 @@ package io.learnware.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.reuse.EnsembleManifest;
 import io.learnware.worker.distill.DistillHandler;
+import io.learnware.worker.evaluate.EvaluateHandler;
 import io.learnware.worker.job.JobContext;
 import io.learnware.worker.job.JobFailure;
 import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.SourceInputs;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.RunnableModel;
 import io.learnware.worker.reuse.ReuseHandler;
 import io.learnware.worker.robustness.RobustnessHandler;
 import io.learnware.worker.transfer.TransferHandler;
@@ -30,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every job on every format (docs/formats.md): validate, distill (as the teacher), transfer (as the
- * source of the backbone), robustness and reuse (as a member), each run by its handler on the
- * digits fixtures, the market's own formats made from them and two published ensembles of them.
+ * source of the backbone), robustness, evaluate and reuse (as a member), each run by its handler on
+ * the digits fixtures, the market's own formats made from them and two published ensembles of them.
  * Each cell either works, with its numbers checked, or fails with the technical reason the table
  * gives.
  */
@@ -299,6 +303,43 @@ class FormatsTest {
       assertThat(attacked).as(cell.name()).isLessThan(clean - 0.15);
       // Corruptions are image operations: only the image learnware gets them.
       assertThat(report.get("corruptions")).hasSize(cell.name().equals("djl cnn") ? 1 : 0);
+    }
+  }
+
+  @Test
+  void everyFormatIsEvaluated() throws Exception {
+    Fixtures.Digits test =
+        Fixtures.digits(Fixtures.DIGITS_TRAIN_ROWS, Fixtures.DIGITS_TRAIN_ROWS + 360);
+    for (Cell cell : cells.values()) {
+      JsonNode report = run(new EvaluateHandler(), cell, "{}", testCsv).report();
+      assertThat(new SpecValidator().validateEvaluateReport(report)).isEmpty();
+      // The job's figures are the model's own answers, loaded directly, counted here.
+      int right = 0;
+      try (RunnableModel model = ModelRuntime.load(member(cell).modelSource(Device.cpu()))) {
+        float[][] outputs = model.predict(test.pixels());
+        for (int r = 0; r < outputs.length; r++) {
+          int best = 0;
+          for (int c = 1; c < outputs[r].length; c++) {
+            best = outputs[r][c] > outputs[r][best] ? c : best;
+          }
+          right += best == test.labels()[r] ? 1 : 0;
+        }
+      }
+      long counted = 0;
+      for (JsonNode row : report.get("confusion")) {
+        for (JsonNode count : row) {
+          counted += count.asLong();
+        }
+      }
+      System.out.printf(
+          "evaluate %s: accuracy %.4f, macro F1 %.4f, ECE %.4f%n",
+          cell.name(),
+          report.get("accuracy").asDouble(),
+          report.at("/macro/f1").asDouble(),
+          report.get("ece").asDouble());
+      assertThat(report.get("accuracy").asDouble()).as(cell.name()).isEqualTo(right / 360.0);
+      assertThat(counted).isEqualTo(360);
+      assertThat(report.get("accuracy").asDouble()).as(cell.name()).isGreaterThan(0.8);
     }
   }
 
