@@ -523,8 +523,11 @@ public final class LearnwareClient implements AutoCloseable {
     }
   }
 
-  /** The pulled model's file name: {@code model.pt}, {@code model.onnx}, … by format. */
-  static String modelFileName(String format) {
+  /**
+   * The file name {@link #pull} writes a model of {@code format} under: {@code model.pt}, {@code
+   * model.onnx}, {@code model.params}, {@code ensemble.json}.
+   */
+  public static String modelFileName(String format) {
     return switch (format == null ? "" : format) {
       case "torchscript" -> "model.pt";
       case "onnx" -> "model.onnx";
