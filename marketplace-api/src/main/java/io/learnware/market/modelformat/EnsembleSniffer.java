@@ -7,6 +7,7 @@ import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +27,14 @@ public class EnsembleSniffer implements ModelFormatSniffer {
   private final SpecValidator validator;
   private final long maxBytes;
 
+  @Inject
   public EnsembleSniffer(SpecValidator validator, MarketConfig config) {
+    this(validator, config.upload().maxEnsembleSize().asLongValue());
+  }
+
+  EnsembleSniffer(SpecValidator validator, long maxBytes) {
     this.validator = validator;
-    this.maxBytes = config.upload().maxEnsembleSize().asLongValue();
+    this.maxBytes = maxBytes;
   }
 
   @Override
