@@ -134,6 +134,11 @@ public class LearnwareService {
     JsonNode spec = validSpec(command.spec());
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
+    if (format.equals(EnsemblePins.FORMAT)) {
+      // Ensembles are recorded with their pins checked (recordPublished), never as a derivation.
+      throw new MarketException.InvalidInput(
+          "/spec/model/format", "a " + command.relation() + " model cannot be an ensemble");
+    }
     requireSafe(format, command.model(), command.files());
     LearnwareVersion version =
         record(

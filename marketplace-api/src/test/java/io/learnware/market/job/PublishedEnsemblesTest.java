@@ -280,6 +280,33 @@ class PublishedEnsemblesTest {
   }
 
   @Test
+  void onlyAPublishingReuseJobRecordsAnEnsemble() {
+    String token = Market.newUser("not-distilled");
+    String owner = Market.usernameOf(token);
+    halves(token, owner);
+    TestWorker.validateAll();
+    String job =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType("application/json")
+            .body(Map.of("type", "distill", "source", owner + "/digits-low"))
+            .post("/api/v1/jobs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    Response claim = claimJob("distill", job);
+
+    // A distillation's result bypassing the pin checks as an ensemble is refused.
+    result(claim, "{\"fidelity\": 0.9}", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
+        .statusCode(400)
+        .body("violations[0].pointer", equalTo("/spec/model/format"))
+        .body("detail", containsString("a distilled model cannot be an ensemble"));
+    fail(claim, "done with it");
+  }
+
+  @Test
   void uploadedEnsemblesHaveTheirPinsChecked() {
     String token = Market.newUser("upload-ens");
     String owner = Market.usernameOf(token);
