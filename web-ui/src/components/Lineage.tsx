@@ -8,6 +8,35 @@ const GAP_Y = 16;
 /** Below this width the graph is drawn as a tree, top to bottom, so that its labels stay legible. */
 const NARROW = 560;
 
+/** How each relation reads from the version's side: [from its parents, into its children]. */
+const RELATIONS: Record<string, [string, string]> = {
+  distilled: ["distilled from", "distilled into"],
+  transferred: ["transferred from", "transferred into"],
+  combined: ["combined from", "combined into"],
+};
+
+/**
+ * The lineage as sentences, one per relation and direction: "combined from a@1, b@1", "distilled into
+ * c@1". Parents first, in the order the market lists them.
+ */
+export function lineageSummary(
+  parents: LineageEdge[],
+  children: LineageEdge[],
+): { label: string; versions: string[] }[] {
+  const lines: { label: string; versions: string[] }[] = [];
+  const add = (edges: LineageEdge[], side: 0 | 1) => {
+    for (const edge of edges) {
+      const label = RELATIONS[edge.relation]?.[side] ?? `${edge.relation} ${side === 0 ? "from" : "into"}`;
+      const line = lines.find((l) => l.label === label);
+      if (line) line.versions.push(edge.learnware);
+      else lines.push({ label, versions: [edge.learnware] });
+    }
+  };
+  add(parents, 0);
+  add(children, 1);
+  return lines;
+}
+
 interface Node {
   edge: LineageEdge;
   role: "parent" | "self" | "child";
@@ -16,7 +45,7 @@ interface Node {
 /**
  * Parents, this version and its children as a graph (SVG): three columns on wide screens, an indented
  * tree on narrow ones. Each node is a link to its version; edges carry the relation (distilled,
- * transferred).
+ * transferred, combined: an ensemble and the members it pins).
  */
 export function LineageGraph({
   self,
@@ -41,11 +70,29 @@ export function LineageGraph({
     { edge: { learnware: self, relation: "" }, role: "self" as const },
     ...children.map((edge) => ({ edge, role: "child" as const })),
   ];
+  const summary = lineageSummary(parents, children);
   return (
     <div class="lineage" ref={box}>
+      {summary.length > 0 && (
+        <ul class="lineage-summary">
+          {summary.map((line) => (
+            <li key={line.label}>
+              <span class="muted">{line.label}</span>{" "}
+              {line.versions.map((learnware, i) => (
+                <span key={learnware}>
+                  {i > 0 && ", "}
+                  <a href={href.ref(learnware)}>{learnware}</a>
+                </span>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
       {width < NARROW ? <Tree nodes={nodes} self={self} width={width - 34} /> : <Columns nodes={nodes} self={self} />}
       {parents.length + children.length === 0 ? (
-        <p class="muted">No parents or children yet: distil or transfer this version to make some.</p>
+        <p class="muted">
+          No parents or children yet: distil or transfer this version, or publish an ensemble with it, to make some.
+        </p>
       ) : null}
     </div>
   );

@@ -95,7 +95,16 @@ export interface VersionView {
   /** The model's own error text (cleaned); the API sends it to the version's owner and admins only. */
   modelError?: string;
   lineage: { parents: LineageEdge[]; children: LineageEdge[] };
+  /** Present for a published ensemble (model format "ensemble"): what it pins, from its ensemble.json. */
+  ensemble?: EnsembleView;
   reports: ReportView[];
+}
+
+export interface EnsembleView {
+  method: "mean" | "vote" | "selector";
+  task: string;
+  /** In the ensemble's order; `learnware` is owner/name@version, `sha256` the pinned model's. */
+  members: { learnware: string; sha256: string }[];
 }
 
 /** A learnware specification (spec-schema's learnware-spec-v1); only what the UI reads is typed. */

@@ -115,6 +115,19 @@ describe("job parameters from the form", () => {
   });
 });
 
+describe("reuse job parameters from the form", () => {
+  it("lists the other learnwares and publishes only when asked, by the chosen method", () => {
+    const fields = { sources: "demo/digits-high, demo/digits-mid@2  demo/x", publishMethod: "vote" };
+    expect(jobParams("reuse", { ...fields, publish: false })).toEqual({
+      sources: ["demo/digits-high", "demo/digits-mid@2", "demo/x"],
+    });
+    expect(jobParams("reuse", { ...fields, publish: true })).toEqual({
+      sources: ["demo/digits-high", "demo/digits-mid@2", "demo/x"],
+      publish: "vote",
+    });
+  });
+});
+
 describe("routes", () => {
   it("reads pages, versions and tabs from the fragment", () => {
     expect(parseHash("#/l/demo/digits/3?tab=lineage")).toEqual({
@@ -159,6 +172,40 @@ describe("reuse snippets", () => {
     expect(java.code).toContain('.optEngine("OnnxRuntime")');
     expect(java.code).toContain("new Shape(1, 1, 8, 8)");
     expect(java.code).toContain('String[] labels = {"a", "b", "c"};');
+  });
+});
+
+describe("reuse snippets of a published ensemble", () => {
+  it("pulls its ensemble.json and loads it with LearnwareModel, which loads and checks the members", () => {
+    const ensemble = {
+      owner: "demo",
+      name: "both",
+      version: 1,
+      model: { format: "ensemble", sha256: "ef".repeat(32), size: 10 },
+      files: [],
+      ensemble: {
+        method: "mean",
+        task: "classification",
+        members: [
+          { learnware: "demo/digits-low@1", sha256: "1f".repeat(32) },
+          { learnware: "demo/digits-high@1", sha256: "a3".repeat(32) },
+        ],
+      },
+      spec: {
+        name: "Both halves",
+        dataType: "table",
+        input: { dimension: 64 },
+        output: { dimension: 10 },
+        model: { format: "ensemble" },
+      },
+    } as unknown as VersionView;
+    const [curl, , java] = snippets(ensemble, "https://market.example");
+    expect(curl.code).toContain(
+      "curl -fo ensemble.json https://market.example/api/v1/learnwares/demo/both/versions/1/artifact",
+    );
+    expect(java.code).toContain('LearnwareModel.load("learnwares://market.example/demo/both@1")');
+    expect(java.code).toContain("the mean of demo/digits-low@1, demo/digits-high@1");
+    expect(java.code).toContain("new double[1][64]");
   });
 });
 

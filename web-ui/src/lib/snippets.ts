@@ -1,7 +1,12 @@
 // Copy-paste code that reuses a version: curl, the learnware CLI, and Java with DJL.
 import type { VersionView } from "./api";
 
-const MODEL_FILE: Record<string, string> = { torchscript: "model.pt", onnx: "model.onnx", djl: "model.params" };
+const MODEL_FILE: Record<string, string> = {
+  torchscript: "model.pt",
+  onnx: "model.onnx",
+  djl: "model.params",
+  ensemble: "ensemble.json",
+};
 const ENGINE: Record<string, string> = { torchscript: "PyTorch", onnx: "OnnxRuntime", djl: "PyTorch" };
 
 export interface Snippet {
@@ -16,6 +21,13 @@ function inputShape(version: VersionView): string {
   const input = version.spec.input ?? {};
   if (version.spec.dataType === "image") return `1, ${input.channels ?? 1}, ${input.height ?? 1}, ${input.width ?? 1}`;
   return `1, ${input.dimension ?? 1}`;
+}
+
+/** Numbers per row: a table's features, an image's channels × height × width. */
+function inputSize(version: VersionView): number {
+  const input = version.spec.input ?? {};
+  if (version.spec.dataType === "image") return (input.channels ?? 1) * (input.height ?? 1) * (input.width ?? 1);
+  return input.dimension ?? 1;
 }
 
 function predictLines(version: VersionView): string[] {
@@ -100,6 +112,26 @@ function djlJava(version: VersionView, ref: string): string {
   ].join("\n");
 }
 
+/**
+ * A published ensemble is no single model: the djl module's LearnwareModel loads each pinned member
+ * by its learnware:// URL, checks its SHA-256 against the pin, and combines them.
+ */
+function ensembleJava(version: VersionView, ref: string, origin: string): string {
+  const url = origin.replace(/^https:/, "learnwares:").replace(/^http:/, "learnware:");
+  const members = version.ensemble?.members.map((m) => m.learnware).join(", ") ?? "its members";
+  return [
+    "import io.learnware.djl.LearnwareModel;",
+    "import io.learnware.spec.rkme.Matrix;",
+    "",
+    `// ${version.spec.name}: the ${version.ensemble?.method ?? "combination"} of ${members}`,
+    `try (LearnwareModel ensemble = LearnwareModel.load("${url}/${ref}")) {`,
+    `  double[][] rows = new double[1][${inputSize(version)}]; // your input here, one row per sample`,
+    "  double[][] probabilities = ensemble.probabilities(Matrix.of(rows));",
+    "  int[] predicted = ensemble.predict(Matrix.of(rows));",
+    "}",
+  ].join("\n");
+}
+
 export function snippets(version: VersionView, origin: string): Snippet[] {
   const ref = `${version.owner}/${version.name}@${version.version}`;
   const base = `${origin}/api/v1/learnwares/${version.owner}/${version.name}/versions/${version.version}`;
@@ -115,7 +147,12 @@ export function snippets(version: VersionView, origin: string): Snippet[] {
     `# Downloads spec.json, ${modelFile}${version.files.length ? " and its files" : ""}, checking every SHA-256`,
     `bin/learnware pull ${ref} --server ${origin} --out ${version.name}`,
   ].join("\n");
-  const java = format === "djl" ? djlJava(version, ref) : engineJava(version, ref, format, modelFile);
+  const java =
+    format === "djl"
+      ? djlJava(version, ref)
+      : format === "ensemble"
+        ? ensembleJava(version, ref, origin)
+        : engineJava(version, ref, format, modelFile);
   return [
     { id: "curl", label: "curl", language: "shell", code: curl },
     { id: "cli", label: "CLI", language: "shell", code: cli },

@@ -4,7 +4,7 @@ import { api, useSession } from "../lib/session";
 import { href, navigate } from "../lib/router";
 import { ErrorBox } from "../components/common";
 
-type JobType = "distill" | "transfer" | "robustness" | "evaluate";
+type JobType = "distill" | "transfer" | "robustness" | "evaluate" | "reuse";
 
 /** The labelled sets bundled with the workers (worker BenchmarkSets), for robustness and evaluate. */
 export const BENCHMARKS = ["digits-test", "fashion-mnist-test"];
@@ -58,6 +58,14 @@ export function jobParams(
     set("learningRate", n("learningRate"));
     set("validationSplit", n("validationSplit"));
     set("seed", n("seed"));
+  } else if (type === "reuse") {
+    set(
+      "sources",
+      String(f.sources ?? "")
+        .split(/[,\s]+/)
+        .filter(Boolean),
+    );
+    if (f.publish) set("publish", f.publishMethod);
   } else if (type === "evaluate") {
     if (f.data === "benchmark") set("benchmark", f.benchmark);
     if (task === "regression") {
@@ -79,6 +87,13 @@ export function jobParams(
   }
   return params;
 }
+
+/** The default result name's suffix after the source's name, per job that creates a version. */
+const TARGET_SUFFIX: Partial<Record<JobType, string>> = {
+  distill: "distilled",
+  transfer: "transferred",
+  reuse: "ensemble",
+};
 
 const DEFAULTS: Record<string, string | boolean> = {
   student: "mlp",
@@ -109,6 +124,9 @@ const DEFAULTS: Record<string, string | boolean> = {
   severities: "1, 3, 5",
   benchmark: BENCHMARKS[0],
   bins: "15",
+  sources: "",
+  publish: false,
+  publishMethod: "mean",
   quantiles: "0.05, 0.25, 0.5, 0.75, 0.95",
 };
 
@@ -136,7 +154,7 @@ export function JobForm({ version }: { version: VersionView }) {
   if (!user) {
     return (
       <p>
-        <a href={href.signin()}>Sign in</a> to distil, transfer or evaluate this learnware.
+        <a href={href.signin()}>Sign in</a> to distil, transfer, evaluate or combine this learnware.
       </p>
     );
   }
@@ -179,7 +197,7 @@ export function JobForm({ version }: { version: VersionView }) {
         source: version.learnware,
         dataset,
         params: jobParams(type, fields, version.spec.task),
-        target: String(fields.target).trim() || undefined,
+        target: (type !== "reuse" || fields.publish ? String(fields.target).trim() : "") || undefined,
       };
       const job = await api.requestJob(request);
       navigate(href.jobs(job.id));
@@ -201,6 +219,7 @@ export function JobForm({ version }: { version: VersionView }) {
             ["transfer", "Transfer to my data"],
             ["evaluate", "Evaluate on my data"],
             ["robustness", "Evaluate robustness"],
+            ["reuse", "Combine with others"],
           ] as [JobType, string][]
         ).map(([value, label]) => (
           <label key={value} class={type === value ? "selected" : ""}>
@@ -267,6 +286,27 @@ export function JobForm({ version }: { version: VersionView }) {
           {version.spec.task === "regression"
             ? text("quantiles", "Residual quantiles")
             : text("bins", "Calibration bins (ECE)", { type: "number", min: 1, max: 1000 })}
+        </div>
+      )}
+      {type === "reuse" && (
+        <div class="form-grid">
+          {text("sources", "Other learnwares to combine (owner/name[@ref], comma-separated)", {
+            placeholder: `${version.owner}/another-learnware`,
+            required: true,
+          })}
+          {check("publish", "Publish the ensemble as a learnware")}
+          {fields.publish && (
+            <div class="field">
+              <label for="job-publishMethod">Combined by</label>
+              <select id="job-publishMethod" value={String(fields.publishMethod)} onChange={set("publishMethod")}>
+                <option value="mean">
+                  mean ({version.spec.task === "regression" ? "of outputs" : "of probabilities"})
+                </option>
+                {version.spec.task !== "regression" && <option value="vote">vote</option>}
+                <option value="selector">job selector (needs an RKME in every learnware)</option>
+              </select>
+            </div>
+          )}
         </div>
       )}
       {type === "robustness" && (
@@ -366,9 +406,9 @@ export function JobForm({ version }: { version: VersionView }) {
         {fields.data === "existing" &&
           text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
       </fieldset>
-      {(type === "distill" || type === "transfer") &&
+      {(type === "distill" || type === "transfer" || (type === "reuse" && fields.publish)) &&
         text("target", "Result learnware (optional)", {
-          placeholder: `${user.username}/${version.name}-${type === "distill" ? "distilled" : "transferred"}`,
+          placeholder: `${user.username}/${version.name}-${TARGET_SUFFIX[type]}`,
         })}
       <ErrorBox error={error} />
       <button class="button primary" type="submit" disabled={busy}>
@@ -380,7 +420,11 @@ export function JobForm({ version }: { version: VersionView }) {
               ? "Request transfer"
               : type === "evaluate"
                 ? "Request evaluation"
-                : "Request robustness evaluation"}
+                : type === "reuse"
+                  ? fields.publish
+                    ? "Request and publish the ensemble"
+                    : "Request reuse"
+                  : "Request robustness evaluation"}
       </button>
     </form>
   );

@@ -7,6 +7,7 @@ import { snippets } from "../lib/snippets";
 import { CopyButton, ErrorBox, formatBytes, formatDate, Loading, StateBadge, Tabs, Tag } from "../components/common";
 import { CorruptionTable, LinePlot } from "../components/Plot";
 import { LineageGraph } from "../components/Lineage";
+import { EnsembleMembers } from "../components/Ensemble";
 import { Evaluations } from "../components/Evaluation";
 import { JobForm } from "./JobForm";
 
@@ -155,6 +156,7 @@ function Overview({ version }: { version: VersionView }) {
         <p class="description">{spec.description}</p>
       </section>
       <div class="spec-grid">
+        {version.ensemble && <EnsembleMembers ensemble={version.ensemble} />}
         <section class="spec-card">
           <h3>Input</h3>
           {spec.dataType === "image" ? (

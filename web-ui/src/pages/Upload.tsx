@@ -293,7 +293,7 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
       <fieldset>
         <legend>Model</legend>
         <div class="form-grid">
-          {select("format", "Format", ["torchscript", "onnx", "djl", "xgboost"])}
+          {select("format", "Format", ["torchscript", "onnx", "djl", "xgboost", "ensemble"])}
           {text("framework", "Framework", "e.g. pytorch-2.3")}
           {text("extractorFile", "Feature extractor file", "optional, one of the extra files")}
           {text("extractorDimension", "Feature extractor dimension", undefined, { type: "number", min: 1 })}

@@ -26,6 +26,7 @@ import picocli.CommandLine.ParseResult;
       UploadCommand.class,
       SearchCommand.class,
       PullCommand.class,
+      ShowCommand.class,
       DatasetCommand.class,
       DistillCommand.class,
       TransferCommand.class,

@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
           + " alone, the mean of their probabilities, their vote, and the job selector that sends"
           + " each row to the learnware whose RKME fits it best. With labels, every method's"
           + " accuracy is reported.",
-      "Prints the queued job; --wait follows it to its end."
+      "With --publish (or --target) the job also publishes the combination as a new learnware of"
+          + " format ensemble, pinning the exact versions combined; it is validated like an"
+          + " upload and can then be evaluated, distilled or loaded like any learnware.",
+      "Prints the queued job; --wait follows it to its end (and names the learnware it created)."
     },
     sortOptions = false)
 final class ReuseCommand implements Callable<Integer> {
@@ -77,6 +80,15 @@ final class ReuseCommand implements Callable<Integer> {
 
   @Option(names = "--seed", paramLabel = "S", description = "seeds the selector")
   Long seed;
+
+  @Option(
+      names = "--publish",
+      paramLabel = "METHOD",
+      description =
+          "publish the combination as a learnware: mean, vote (classifiers only) or selector"
+              + " (every learnware needs an RKME); it goes to --target (default: <you>/<first"
+              + " learnware's name>-ensemble). --target alone publishes the mean")
+  String publish;
 
   @Override
   public Integer call() throws CliFailure, IOException, LearnwareApiException {
@@ -139,6 +151,7 @@ final class ReuseCommand implements Callable<Integer> {
       sources.add(other.toString());
     }
     Params.put(params, "methods", methods);
+    Params.put(params, "publish", publish);
     if (selectorPoints != null || seed != null) {
       ObjectNode selector =
           params.has("selector") && params.get("selector").isObject()

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.learnware.client.PullResult.PulledFile;
 import io.learnware.client.VersionInfo.Artifact;
+import io.learnware.spec.reuse.EnsembleManifest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,10 +191,10 @@ public final class LearnwareClient implements AutoCloseable {
 
   /**
    * Downloads a version into {@code directory}: its specification as {@code spec.json}, the model
-   * as {@code model.pt}, {@code model.onnx} or {@code model.params} (by format) and every extra
-   * file under its own name, the layout an upload starts from. Each artifact's SHA-256 is checked
-   * against the one the market lists; artifacts already in the cache are copied from there instead
-   * of downloaded. Files are replaced atomically.
+   * as {@code model.pt}, {@code model.onnx}, {@code model.params} or {@code ensemble.json} (by
+   * format) and every extra file under its own name, the layout an upload starts from. Each
+   * artifact's SHA-256 is checked against the one the market lists; artifacts already in the cache
+   * are copied from there instead of downloaded. Files are replaced atomically.
    *
    * @param progress hears the bytes received, under the name of the file being written
    */
@@ -210,7 +211,7 @@ public final class LearnwareClient implements AutoCloseable {
     Files.createDirectories(directory);
 
     Set<String> names = new HashSet<>();
-    String modelName = "model" + extension(version.model().format());
+    String modelName = modelFileName(version.model().format());
     names.add(SPEC_FILE);
     names.add(modelName);
     for (Artifact file : version.files()) {
@@ -522,12 +523,18 @@ public final class LearnwareClient implements AutoCloseable {
     }
   }
 
-  private static String extension(String format) {
+  /**
+   * The file name {@link #pull} writes a model of {@code format} under: {@code model.pt}, {@code
+   * model.onnx}, {@code model.params}, {@code ensemble.json}.
+   */
+  public static String modelFileName(String format) {
     return switch (format == null ? "" : format) {
-      case "torchscript" -> ".pt";
-      case "onnx" -> ".onnx";
-      case "djl" -> ".params";
-      default -> ".bin";
+      case "torchscript" -> "model.pt";
+      case "onnx" -> "model.onnx";
+      case "djl" -> "model.params";
+      // A published ensemble's artifact keeps the name its loaders know it by.
+      case "ensemble" -> EnsembleManifest.FILE_NAME;
+      default -> "model.bin";
     };
   }
 

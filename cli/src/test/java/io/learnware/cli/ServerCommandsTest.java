@@ -221,6 +221,57 @@ class ServerCommandsTest {
   }
 
   @Test
+  void aPublishedEnsembleIsPulledAsEnsembleJsonAndShownWithItsMembers() throws IOException {
+    byte[] manifest = "{\"ensembleVersion\": 1}".getBytes(StandardCharsets.UTF_8);
+    String low = "a".repeat(64);
+    String high = "b".repeat(64);
+    String ensemble =
+        version(sha256(manifest))
+            .replace("\"onnx\"", "\"ensemble\"")
+            .replace(
+                "\"spec\": {\"specVersion\": 1}",
+                """
+                "spec": {"specVersion": 1, "name": "Both halves", "dataType": "table",
+                         "task": "classification", "input": {"dimension": 64},
+                         "output": {"dimension": 10}, "model": {"format": "ensemble"}},
+                "lineage": {"parents": [
+                    {"learnware": "demo/low@1", "relation": "combined", "job": "j1"},
+                    {"learnware": "demo/high@2", "relation": "combined", "job": "j1"}],
+                  "children": [{"learnware": "demo/student@1", "relation": "distilled"}]},
+                "ensemble": {"method": "selector", "task": "classification", "members": [
+                    {"learnware": "demo/low@1", "sha256": "%s"},
+                    {"learnware": "demo/high@2", "sha256": "%s"}]},
+                "reports": [{"type": "validate", "report": {"usable": true}}]"""
+                    .formatted(low, high));
+    market
+        .on("GET", VERSION + "latest", Answer.json(200, ensemble))
+        .on("GET", VERSION + "4/artifact", new Answer(200, Map.of(), manifest));
+    Path out = tmp.resolve("out");
+
+    CliRun pull = run("pull", "demo/digits", "--out", out + "", "--cache", tmp.resolve("c") + "");
+    CliRun show = run("show", "demo/digits");
+
+    assertThat(pull.exitCode()).as(pull.err()).isZero();
+    assertThat(out.resolve("ensemble.json")).hasBinaryContent(manifest);
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out())
+        .isEqualTo(
+            String.join(
+                NL,
+                "demo/digits@4 (USABLE): Both halves",
+                "  table classification, 64 inputs, 10 outputs",
+                "  model: ensemble, 14 bytes, sha256 " + sha256(manifest),
+                "  aliases: latest, prod",
+                "  ensemble: selector of 2 members (classification)",
+                "    1. demo/low@1   sha256 " + low,
+                "    2. demo/high@2  sha256 " + high,
+                "  combined from: demo/low@1, demo/high@2",
+                "  distilled into: demo/student@1",
+                "  reports: validate",
+                ""));
+  }
+
+  @Test
   void serverErrorsAreExitCode4WithTheProblemOrTheBodysFirstLine() {
     market
         .on(

@@ -11,22 +11,43 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
+import io.learnware.client.LearnwareApiException;
+import io.learnware.client.LearnwareClient;
+import io.learnware.client.LearnwareRef;
+import io.learnware.client.TransferListener;
+import io.learnware.client.VersionInfo;
 import io.learnware.spec.DataType;
 import io.learnware.spec.InputSpec;
 import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.SpecValidator;
+import io.learnware.spec.Task;
+import io.learnware.spec.reuse.EnsembleManifest;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
+import io.learnware.spec.reuse.PublishedEnsemble;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A stored classifier learnware loaded with DJL from its {@code learnware://} URL, with its
  * specification: it answers class probabilities (the softmax of the model's logits) for rows on the
  * model's input scale, and offers its RKME for {@link io.learnware.spec.reuse.JobSelector}.
+ *
+ * <p>A published ensemble (model format {@code ensemble}) loads each member it pins by its own
+ * {@code learnware://host/owner/name@N} URL, checks that the member's model file has the pinned
+ * SHA-256, and answers the combination of the members ({@link PublishedEnsemble}: the mean or vote
+ * of their probabilities, or the member its selector routes each row to), like any classifier.
  *
  * <pre>{@code
  * try (LearnwareModel low = LearnwareModel.load("learnware://localhost:8080/demo/digits-low");
@@ -38,23 +59,56 @@ import java.util.Optional;
  */
 public final class LearnwareModel implements ProbabilisticClassifier, AutoCloseable {
 
+  private static final String ENSEMBLE = "ensemble";
+
   private final String url;
   private final LearnwareSpec spec;
+
+  /** The DJL model; null for a published ensemble. */
   private final ZooModel<Batch, double[][]> model;
 
-  private LearnwareModel(String url, LearnwareSpec spec, ZooModel<Batch, double[][]> model) {
+  /** A published ensemble's members, in its order, and their combination; empty and null else. */
+  private final List<LearnwareModel> members;
+
+  private final PublishedEnsemble ensemble;
+
+  private LearnwareModel(
+      String url,
+      LearnwareSpec spec,
+      ZooModel<Batch, double[][]> model,
+      List<LearnwareModel> members,
+      PublishedEnsemble ensemble) {
     this.url = url;
     this.spec = spec;
     this.model = model;
+    this.members = List.copyOf(members);
+    this.ensemble = ensemble;
   }
 
   /**
    * Downloads (checksum-verified, cached) and loads a learnware; DJL picks the engine by the model
-   * file (TorchScript: PyTorch, ONNX: OnnxRuntime), which must be on the class path.
+   * file (TorchScript: PyTorch, ONNX: OnnxRuntime), which must be on the class path. A published
+   * ensemble loads its members so.
    *
    * @param url {@code learnware://host[:port]/owner/name[@ref]}
+   * @throws IOException when the learnware cannot be had, or an ensemble's member is not the
+   *     version it pins (its model has another SHA-256)
    */
   public static LearnwareModel load(String url) throws IOException {
+    LearnwareUrl parsed = LearnwareUrl.parse(URI.create(url));
+    Settings settings = Settings.fromEnvironment();
+    try (LearnwareClient client = settings.client(parsed.server())) {
+      VersionInfo version = client.version(parsed.ref());
+      if (version.model() != null && ENSEMBLE.equals(version.model().format())) {
+        return loadEnsemble(url, parsed, settings, client, version);
+      }
+    } catch (LearnwareApiException e) {
+      throw new IOException(url + ": " + e.getMessage(), e);
+    }
+    return loadModel(url);
+  }
+
+  private static LearnwareModel loadModel(String url) throws IOException {
     ZooModel<Batch, double[][]> model;
     try {
       model =
@@ -71,11 +125,83 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
       Path specFile = model.getModelPath().resolve("spec.json");
       LearnwareSpec spec =
           SpecDocuments.parse(SpecDocuments.mapper().readTree(Files.readAllBytes(specFile)));
-      return new LearnwareModel(url, spec, model);
+      return new LearnwareModel(url, spec, model, List.of(), null);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
     }
+  }
+
+  /** Pulls the ensemble's version, then loads and checks every member it pins. */
+  private static LearnwareModel loadEnsemble(
+      String url,
+      LearnwareUrl parsed,
+      Settings settings,
+      LearnwareClient client,
+      VersionInfo version)
+      throws IOException, LearnwareApiException {
+    Path directory = settings.modelDirectory(parsed);
+    client.pull(
+        parsed.ref().at(Integer.toString(version.version())), directory, TransferListener.none());
+    LearnwareSpec spec =
+        SpecDocuments.parse(
+            SpecDocuments.mapper().readTree(Files.readAllBytes(directory.resolve("spec.json"))));
+    EnsembleManifest manifest;
+    try {
+      manifest =
+          EnsembleManifest.parse(
+              SpecDocuments.mapper()
+                  .readTree(Files.readAllBytes(directory.resolve(EnsembleManifest.FILE_NAME))),
+              Schemas.VALIDATOR);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(url + ": " + e.getMessage(), e);
+    }
+    if (manifest.task() != Task.CLASSIFICATION) {
+      throw new IOException(
+          url
+              + " is a "
+              + manifest.task().jsonName()
+              + " ensemble; LearnwareModel answers class probabilities");
+    }
+    List<LearnwareModel> members = new ArrayList<>();
+    try {
+      for (EnsembleManifest.Member pin : manifest.members()) {
+        LearnwareModel member =
+            loadModel(new LearnwareUrl(parsed.server(), LearnwareRef.parse(pin.ref())).toString());
+        members.add(member);
+        String sha256 = member.modelSha256();
+        if (!sha256.equals(pin.sha256())) {
+          throw new IOException(
+              "%s: its member %s has a model of SHA-256 %s, but the ensemble pins %s; it is not the version the ensemble was made of"
+                  .formatted(url, pin.ref(), sha256, pin.sha256()));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      members.forEach(LearnwareModel::close);
+      throw e;
+    }
+    return new LearnwareModel(url, spec, null, members, new PublishedEnsemble(manifest));
+  }
+
+  /** The SHA-256 of the model file DJL loaded, as lower-case hex. */
+  private String modelSha256() throws IOException {
+    Path file =
+        model
+            .getModelPath()
+            .resolve(LearnwareClient.modelFileName(spec.model().format().jsonName()));
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The URL it was loaded from. */
@@ -92,13 +218,41 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
     return Optional.ofNullable(spec.statistical()).map(Rkme::fromSpec);
   }
 
-  /** The DJL model, e.g. for predictors with other translators. */
+  /**
+   * The DJL model, e.g. for predictors with other translators.
+   *
+   * @throws IllegalStateException for a published ensemble, which has one per member ({@link
+   *     #members()})
+   */
   public ai.djl.Model model() {
+    if (model == null) {
+      throw new IllegalStateException(
+          url + " is a published ensemble: it has no single DJL model; see members()");
+    }
     return model;
+  }
+
+  /** A published ensemble's members, loaded, in its order; empty for other learnwares. */
+  public List<LearnwareModel> members() {
+    return members;
+  }
+
+  /** What a published ensemble pins and how it combines them; empty for other learnwares. */
+  public Optional<EnsembleManifest> ensemble() {
+    return Optional.ofNullable(ensemble).map(PublishedEnsemble::manifest);
   }
 
   @Override
   public double[][] probabilities(Matrix rows) throws TranslateException {
+    if (ensemble != null) {
+      // The members' probabilities as logits (their logarithm; a softmax gives them back), which
+      // PublishedEnsemble combines into log-probabilities.
+      List<double[][]> outputs = new ArrayList<>();
+      for (LearnwareModel member : members) {
+        outputs.add(log(member.probabilities(rows)));
+      }
+      return softmax(ensemble.combine(rows, outputs));
+    }
     try (Predictor<Batch, double[][]> predictor = model.newPredictor()) {
       return predictor.predict(shaped(rows));
     }
@@ -106,7 +260,10 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
 
   @Override
   public void close() {
-    model.close();
+    if (model != null) {
+      model.close();
+    }
+    members.forEach(LearnwareModel::close);
   }
 
   @Override
@@ -130,6 +287,42 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
             ? new Shape(rows.rows(), input.channels(), input.height(), input.width())
             : new Shape(rows.rows(), rows.columns());
     return new Batch(rows, shape);
+  }
+
+  private static double[][] log(double[][] probabilities) {
+    double[][] out = new double[probabilities.length][];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = new double[probabilities[r].length];
+      for (int c = 0; c < out[r].length; c++) {
+        out[r][c] = Math.log(Math.max(Double.MIN_NORMAL, probabilities[r][c]));
+      }
+    }
+    return out;
+  }
+
+  private static double[][] softmax(double[][] logits) {
+    double[][] out = new double[logits.length][];
+    for (int r = 0; r < logits.length; r++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double v : logits[r]) {
+        max = Math.max(max, v);
+      }
+      out[r] = new double[logits[r].length];
+      double total = 0;
+      for (int c = 0; c < out[r].length; c++) {
+        out[r][c] = Math.exp(logits[r][c] - max);
+        total += out[r][c];
+      }
+      for (int c = 0; c < out[r].length; c++) {
+        out[r][c] /= total;
+      }
+    }
+    return out;
+  }
+
+  /** Compiled on first use: only ensembles need the schemas. */
+  private static final class Schemas {
+    static final SpecValidator VALIDATOR = new SpecValidator();
   }
 
   /** Rows and the shape of the tensor they become. */

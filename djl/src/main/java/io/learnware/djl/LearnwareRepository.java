@@ -9,6 +9,7 @@ import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.PullResult;
 import io.learnware.client.TransferListener;
+import io.learnware.spec.reuse.EnsembleManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,15 +44,23 @@ final class LearnwareRepository extends SimpleRepository {
   synchronized PullResult pulled() throws IOException {
     if (pulled == null) {
       try (LearnwareClient client = settings.client(url.server())) {
-        pulled = client.pull(url.ref(), settings.modelDirectory(url), TransferListener.none());
+        PullResult result =
+            client.pull(url.ref(), settings.modelDirectory(url), TransferListener.none());
         // DJL takes the engine from the criteria, else from the artifact's arguments (which the
         // metadata copies from this repository's): name the one the model's format needs.
-        for (PullResult.PulledFile file : pulled.files()) {
+        for (PullResult.PulledFile file : result.files()) {
           String name = file.path().getFileName().toString();
+          if (file.role().equals("model") && name.equals(EnsembleManifest.FILE_NAME)) {
+            throw new IOException(
+                url
+                    + " is a published ensemble, not one model: load it with"
+                    + " LearnwareModel.load, which loads and combines its members");
+          }
           if (file.role().equals("model") && ENGINES.containsKey(extension(name))) {
             arguments.putIfAbsent("engine", ENGINES.get(extension(name)));
           }
         }
+        pulled = result;
       } catch (LearnwareApiException e) {
         throw new IOException(url + ": " + e.getMessage(), e);
       }

@@ -63,6 +63,13 @@ public interface MarketConfig {
     MemorySize maxSpecSize();
 
     /**
+     * Largest {@code ensemble.json} (the model of a published ensemble, read whole to check its
+     * pins); a selector's router on wide inputs is the large part.
+     */
+    @WithDefault("16M")
+    MemorySize maxEnsembleSize();
+
+    /**
      * Largest request body of the other endpoints: data sets and job results (multipart, staged to
      * disk, not held in memory).
      */

@@ -69,9 +69,20 @@ public final class JobModels {
       DatasetRef dataset,
       List<Source> sources) {}
 
-  /** The source version: its spec and where to download its artifacts. */
+  /**
+   * A version a job reads: its spec and where to download its artifacts.
+   *
+   * @param members for a published ensemble (model.format {@code ensemble}), its pinned member
+   *     versions in the order of its {@code ensemble.json}, each with its own artifacts; absent for
+   *     other formats
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(
-      String learnware, @JsonRawValue String spec, Artifact model, List<Artifact> files) {}
+      String learnware,
+      @JsonRawValue String spec,
+      Artifact model,
+      List<Artifact> files,
+      List<Source> members) {}
 
   /** A downloadable artifact; the worker checks the bytes against {@code sha256}. */
   public record Artifact(String filename, String url, String sha256, long size) {}

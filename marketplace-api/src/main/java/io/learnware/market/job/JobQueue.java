@@ -18,13 +18,16 @@ import io.learnware.market.job.JobModels.JobView;
 import io.learnware.market.job.JobModels.Lease;
 import io.learnware.market.job.JobModels.Source;
 import io.learnware.market.learnware.DerivedCommand;
+import io.learnware.market.learnware.EnsemblePins;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;
+import io.learnware.market.learnware.PublishedCommand;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.Violation;
+import io.learnware.spec.reuse.EnsembleManifest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -58,6 +61,7 @@ public class JobQueue {
   private final SpecValidator validator;
   private final LimitsConfig limits;
   private final WorkerText text;
+  private final EnsemblePins pins;
 
   /**
    * Queued jobs of the requested types whose requester is under the running-jobs quota (admins and
@@ -82,8 +86,10 @@ public class JobQueue {
       ObjectMapper mapper,
       SpecValidator validator,
       LimitsConfig limits,
-      WorkerText text) {
+      WorkerText text,
+      EnsemblePins pins) {
     this.em = em;
+    this.pins = pins;
     this.config = config;
     this.changed = changed;
     this.events = events;
@@ -195,28 +201,40 @@ public class JobQueue {
       failNow(job, "the source version was deleted", false);
       return Optional.empty();
     }
-    List<Source> others = null;
-    if (job.type.equals(JobTypes.REUSE)) {
-      others = new ArrayList<>();
-      for (LearnwareVersion other : ReuseSources.others(job.params)) {
-        if (other == null) {
-          failNow(job, "a learnware to combine was deleted", false);
-          return Optional.empty();
+    try {
+      List<Source> others = null;
+      if (job.type.equals(JobTypes.REUSE)) {
+        others = new ArrayList<>();
+        for (LearnwareVersion other : ReuseSources.others(job.params)) {
+          if (other == null) {
+            failNow(job, "a learnware to combine was deleted", false);
+            return Optional.empty();
+          }
+          others.add(sourceOf(job.id, other, ReuseSources.refOf(other), true));
         }
-        others.add(sourceOf(job.id, other, ReuseSources.refOf(other)));
       }
+      return Optional.of(
+          new ClaimedJob(
+              job.id,
+              job.leaseId,
+              job.leaseExpiresAt,
+              job.attempts,
+              job.type,
+              job.params,
+              sourceOf(job.id, source, job.sourceRef, true),
+              datasetRef(job.id, job.dataset),
+              others));
+    } catch (MemberGone gone) {
+      failNow(job, "a member of the ensemble was deleted (" + gone.getMessage() + ")", false);
+      return Optional.empty();
     }
-    return Optional.of(
-        new ClaimedJob(
-            job.id,
-            job.leaseId,
-            job.leaseExpiresAt,
-            job.attempts,
-            job.type,
-            job.params,
-            sourceOf(job.id, source, job.sourceRef),
-            datasetRef(job.id, job.dataset),
-            others));
+  }
+
+  /** A published ensemble's pinned member is gone (or changed): its job cannot run. */
+  private static final class MemberGone extends RuntimeException {
+    MemberGone(String ref) {
+      super(ref, null, false, false);
+    }
   }
 
   /**
@@ -233,12 +251,12 @@ public class JobQueue {
     LearnwareVersion source =
         job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
     if (source != null) {
-      addArtifacts(inputs, sourceOf(job.id, source, job.sourceRef));
+      addArtifacts(inputs, sourceOf(job.id, source, job.sourceRef, false));
     }
     if (job.type.equals(JobTypes.REUSE)) {
       for (LearnwareVersion other : ReuseSources.others(job.params)) {
         if (other != null) {
-          addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other)));
+          addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other), false));
         }
       }
     }
@@ -258,6 +276,9 @@ public class JobQueue {
   private static void addArtifacts(List<Artifact> inputs, Source source) {
     inputs.add(source.model());
     inputs.addAll(source.files());
+    if (source.members() != null) {
+      source.members().forEach(member -> addArtifacts(inputs, member));
+    }
   }
 
   /**
@@ -269,8 +290,34 @@ public class JobQueue {
     return "/api/v1/worker/jobs/" + job + "/inputs/" + sha256;
   }
 
-  /** A version as workers download it: its spec and its artifacts' URLs and SHA-256. */
-  private static Source sourceOf(UUID job, LearnwareVersion version, String ref) {
+  /**
+   * A version as workers download it: its spec and its artifacts' URLs and SHA-256, and for a
+   * published ensemble each pinned member likewise, in the order of its {@code ensemble.json}.
+   *
+   * @param strict whether a missing member throws {@link MemberGone} (a claim) or is left out (the
+   *     inputs a lease may still download)
+   */
+  private Source sourceOf(UUID job, LearnwareVersion version, String ref, boolean strict) {
+    List<Source> members = null;
+    if (EnsemblePins.isEnsemble(version)) {
+      members = new ArrayList<>();
+      for (EnsembleManifest.Member pin : pins.of(version).members()) {
+        // Versions are immutable, so a pinned member is that version or gone; the SHA-256 is
+        // compared all the same, should a member ever be replaced under its number.
+        Optional<LearnwareVersion> member =
+            EnsemblePins.find(pin).filter(found -> found.modelSha256.equals(pin.sha256()));
+        if (member.isPresent()) {
+          members.add(artifactsOf(job, member.get(), pin.ref(), null));
+        } else if (strict) {
+          throw new MemberGone(pin.ref());
+        }
+      }
+    }
+    return artifactsOf(job, version, ref, members);
+  }
+
+  private static Source artifactsOf(
+      UUID job, LearnwareVersion version, String ref, List<Source> members) {
     return new Source(
         ref,
         version.spec,
@@ -278,7 +325,8 @@ public class JobQueue {
             null, inputUrl(job, version.modelSha256), version.modelSha256, version.modelSize),
         version.files.stream()
             .map(f -> new Artifact(f.filename, inputUrl(job, f.sha256), f.sha256, f.size))
-            .toList());
+            .toList(),
+        members);
   }
 
   private static DatasetRef datasetRef(UUID job, String key) {
@@ -374,6 +422,7 @@ public class JobQueue {
    */
   @Transactional
   public JobView complete(UUID id, UUID lease, CompleteCommand command) {
+    lockPublishedLearnwares(id);
     Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     JsonNode report = json(command.report(), "/report");
     if (!(report instanceof ObjectNode reportObject)) {
@@ -398,7 +447,41 @@ public class JobQueue {
               modelError == null || !modelError.isTextual() ? null : modelError.textValue())) {
         learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
       }
-    } else if (JobTypes.CREATE_VERSIONS.contains(job.type)) {
+    } else if (job.type.equals(JobTypes.REUSE)) {
+      // The report measures a combination on the requester's own data: it belongs to the job
+      // (and to the ensemble the job publishes, if it does), not to any one of the versions
+      // combined.
+      if (!report.path("rows").isInt() || !report.path("learnwares").isArray()) {
+        throw new MarketException.InvalidInput(
+            "/report", "a reuse report needs rows and learnwares (docs/reuse.md)");
+      }
+      if (ReuseSources.publishes(job.params)) {
+        if (command.spec() == null || command.model() == null) {
+          throw new MarketException.InvalidInput(
+              "/model", "a publishing reuse result needs the parts spec and model (ensemble.json)");
+        }
+        LearnwareVersion version;
+        try {
+          version =
+              learnwares.recordPublished(
+                  new PublishedCommand(
+                      job.requestedBy,
+                      job.targetOwner,
+                      job.targetName,
+                      command.spec(),
+                      command.model(),
+                      command.files(),
+                      ReuseSources.learnwares(job.sourceRef, job.params),
+                      job.id));
+        } catch (MarketException.EnsembleRefused refused) {
+          // A member was deleted (or changed state) since the claim: the job cannot publish.
+          failNow(job, refused.getMessage(), false);
+          return JobService.viewOf(job);
+        }
+        learnwares.addReport(version.id, job.id, job.type, report.toString());
+        job.resultVersionId = version.id;
+      }
+    } else if (JobTypes.DERIVE.contains(job.type)) {
       if (command.spec() == null || command.model() == null) {
         throw new MarketException.InvalidInput(
             "/model", "a " + job.type + " result needs the parts spec and model");
@@ -417,13 +500,6 @@ public class JobQueue {
                   job.id));
       learnwares.addReport(version.id, job.id, job.type, report.toString());
       job.resultVersionId = version.id;
-    } else if (job.type.equals(JobTypes.REUSE)) {
-      // The report measures a combination on the requester's own data: it belongs to the job,
-      // not to any one of the versions combined.
-      if (!report.path("rows").isInt() || !report.path("learnwares").isArray()) {
-        throw new MarketException.InvalidInput(
-            "/report", "a reuse report needs rows and learnwares (docs/reuse.md)");
-      }
     } else if (job.type.equals(JobTypes.EVALUATE)) {
       // Which data set the figures belong to is the market's to say, not the worker's.
       if (report.get("data") instanceof ObjectNode data) {
@@ -539,6 +615,29 @@ public class JobQueue {
       if (job.type.equals(JobTypes.VALIDATE)) {
         learnwares.lockLearnwareOf(job.sourceVersionId);
       }
+    }
+  }
+
+  /**
+   * A publishing reuse job's result records a version that pins its members: their learnwares and
+   * the target's are locked before the job's row, the market's lock order (see {@link
+   * EnsemblePins}).
+   */
+  private void lockPublishedLearnwares(UUID id) {
+    Job job = em.find(Job.class, id);
+    if (job == null) {
+      return;
+    }
+    em.detach(job);
+    if (job.type.equals(JobTypes.REUSE)
+        && job.targetOwner != null
+        && ReuseSources.publishes(job.params)) {
+      List<String> keys = new ArrayList<>();
+      for (String ref : ReuseSources.learnwares(job.sourceRef, job.params)) {
+        keys.add(ref.substring(0, ref.indexOf('@')));
+      }
+      keys.add(job.targetOwner + "/" + job.targetName);
+      EnsemblePins.lockLearnwares(keys);
     }
   }
 

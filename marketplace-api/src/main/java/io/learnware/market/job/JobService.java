@@ -115,17 +115,17 @@ public class JobService {
     quotas.requireQueueSlot(principal);
     JsonNode params =
         request.type().equals(JobTypes.REUSE)
-            ? ReuseSources.resolve(request.params(), version)
+            ? ReuseSources.resolve(request.params(), version, target != null)
             : request.params();
     String targetOwner = null;
     String targetName = null;
-    if (JobTypes.CREATE_VERSIONS.contains(request.type())) {
+    if (JobTypes.createsVersion(request.type(), params)) {
       if (target != null) {
         targetOwner = target.group(1);
         targetName = target.group(2);
       } else {
         targetOwner = principal.username();
-        targetName = defaultName(version.learnware.name, JobTypes.relation(request.type()));
+        targetName = defaultName(version.learnware.name, JobTypes.suffix(request.type()));
       }
       principal.requireWriteAccess(targetOwner);
     }
@@ -279,8 +279,8 @@ public class JobService {
     return job;
   }
 
-  private static String defaultName(String source, String relation) {
-    String name = source + "-" + relation;
+  private static String defaultName(String source, String suffix) {
+    String name = source + "-" + suffix;
     return name.length() <= 63 ? name : name.substring(0, 63);
   }
 

@@ -77,7 +77,23 @@ public final class LearnwareModels {
       String validationLog,
       String modelError,
       Lineage lineage,
+      EnsembleView ensemble,
       List<ReportView> reports) {}
+
+  /**
+   * What a published ensemble (model format {@code ensemble}) pins, from its {@code ensemble.json}:
+   * absent for other formats.
+   *
+   * @param method {@code mean}, {@code vote} or {@code selector}
+   * @param members in the ensemble's order (the selector's candidates)
+   */
+  public record EnsembleView(String method, String task, List<EnsembleMember> members) {}
+
+  /**
+   * @param learnware {@code owner/name@version}
+   * @param sha256 the SHA-256 of the member's model artifact that the ensemble pins
+   */
+  public record EnsembleMember(String learnware, String sha256) {}
 
   /** Versions this one was derived from, and versions derived from it. */
   public record Lineage(List<LineageEdge> parents, List<LineageEdge> children) {}

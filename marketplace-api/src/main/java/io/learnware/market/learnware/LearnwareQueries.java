@@ -2,6 +2,8 @@ package io.learnware.market.learnware;
 
 import io.learnware.market.learnware.LearnwareModels.ArtifactView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
+import io.learnware.market.learnware.LearnwareModels.EnsembleMember;
+import io.learnware.market.learnware.LearnwareModels.EnsembleView;
 import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
 import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Lineage;
@@ -11,6 +13,7 @@ import io.learnware.market.learnware.LearnwareModels.ReportView;
 import io.learnware.market.learnware.LearnwareModels.VersionSummary;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
 import io.learnware.market.problem.MarketException;
+import io.learnware.spec.reuse.EnsembleManifest;
 import io.quarkus.cache.CacheResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -32,9 +35,11 @@ import java.util.Map;
 public class LearnwareQueries {
 
   private final EntityManager em;
+  private final EnsemblePins pins;
 
-  public LearnwareQueries(EntityManager em) {
+  public LearnwareQueries(EntityManager em, EnsemblePins pins) {
     this.em = em;
+    this.pins = pins;
   }
 
   /**
@@ -102,8 +107,19 @@ public class LearnwareQueries {
             VersionLineage.listChildren(v).stream()
                 .map(e -> new LineageEdge(keyOf(e.version), e.relation, e.jobId))
                 .toList()),
+        EnsemblePins.isEnsemble(v) ? ensembleOf(v) : null,
         VersionReport.listByVersion(v).stream()
             .map(r -> new ReportView(r.type, r.jobId, r.createdAt, r.report))
+            .toList());
+  }
+
+  private EnsembleView ensembleOf(LearnwareVersion version) {
+    EnsembleManifest manifest = pins.of(version);
+    return new EnsembleView(
+        manifest.method().jsonName(),
+        manifest.task().jsonName(),
+        manifest.members().stream()
+            .map(member -> new EnsembleMember(member.ref(), member.sha256()))
             .toList());
   }
 
@@ -246,6 +262,7 @@ public class LearnwareQueries {
     return switch (format) {
       case "torchscript" -> ".pt";
       case "onnx" -> ".onnx";
+      case "ensemble" -> "-" + EnsembleManifest.FILE_NAME;
       default -> ".params";
     };
   }

@@ -151,10 +151,27 @@ public class LearnwareResource {
   @DELETE
   @Path("/{owner}/{name}/versions/{ref}")
   @Authenticated
-  @Operation(summary = "Delete a version (owner or admin); refused while an alias points at it")
+  @Operation(
+      summary = "Delete a version (owner or admin)",
+      description =
+          "Refused with 409 while an alias points at it, or while a published ensemble pins it"
+              + " (the problem names the ensembles, owner/name@N: delete them first).")
   public RestResponse<Void> delete(
       @RestPath String owner, @RestPath String name, @RestPath String ref) {
     service.deleteVersion(owner, name, ref);
+    return RestResponse.noContent();
+  }
+
+  @DELETE
+  @Path("/{owner}/{name}")
+  @Authenticated
+  @Operation(
+      summary = "Delete a learnware: all its versions and aliases (owner or admin)",
+      description =
+          "Refused with 409 while a published ensemble of another learnware pins one of its"
+              + " versions (the problem names the ensembles, owner/name@N).")
+  public RestResponse<Void> deleteLearnware(@RestPath String owner, @RestPath String name) {
+    service.deleteLearnware(owner, name);
     return RestResponse.noContent();
   }
 

@@ -20,6 +20,7 @@ import io.learnware.market.storage.StorageService;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
+import io.learnware.spec.reuse.EnsembleManifest;
 import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +55,7 @@ public class LearnwareService {
   private final Event<StatisticalSpecRecorded> statisticalRecorded;
   private final Event<LearnwareChanged> changed;
   private final Event<VersionUploaded> uploaded;
+  private final EnsemblePins pins;
 
   public LearnwareService(
       Caller caller,
@@ -64,8 +66,10 @@ public class LearnwareService {
       Quotas quotas,
       Event<StatisticalSpecRecorded> statisticalRecorded,
       Event<LearnwareChanged> changed,
-      Event<VersionUploaded> uploaded) {
+      Event<VersionUploaded> uploaded,
+      EnsemblePins pins) {
     this.caller = caller;
+    this.pins = pins;
     this.artifacts = artifacts;
     this.storage = storage;
     this.mapper = mapper;
@@ -98,10 +102,19 @@ public class LearnwareService {
     QuarkusTransaction.requiringNew()
         .run(() -> quotas.requireStorage(command.uploader(), command.owner(), stored));
 
+    EnsembleManifest manifest =
+        format.equals(EnsemblePins.FORMAT) ? pins.read(command.model().path()) : null;
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
+              List<LearnwareVersion> members = List.of();
+              if (manifest != null) {
+                EnsemblePins.lockLearnwares(
+                    EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
+                members = pins.requirePinned(manifest, spec);
+              }
               LearnwareVersion version = record(command, spec, format, VersionState.PENDING);
+              addLineage(version, members, EnsemblePins.RELATION, null);
               uploaded.fire(new VersionUploaded(version.id, command.uploader().username()));
               return resultOf(version);
             });
@@ -121,6 +134,11 @@ public class LearnwareService {
     JsonNode spec = validSpec(command.spec());
     requireFiles(spec, command.files());
     String format = spec.path("model").path("format").asText();
+    if (format.equals(EnsemblePins.FORMAT)) {
+      // Ensembles are recorded with their pins checked (recordPublished), never as a derivation.
+      throw new MarketException.InvalidInput(
+          "/spec/model/format", "a " + command.relation() + " model cannot be an ensemble");
+    }
     requireSafe(format, command.model(), command.files());
     LearnwareVersion version =
         record(
@@ -134,13 +152,82 @@ public class LearnwareService {
             spec,
             format,
             VersionState.USABLE);
-    VersionLineage lineage = new VersionLineage();
-    lineage.version = version;
-    lineage.parent = LearnwareVersion.findById(command.parentVersionId());
-    lineage.relation = command.relation();
-    lineage.jobId = command.jobId();
-    lineage.persist();
+    addLineage(
+        version,
+        List.of(LearnwareVersion.findById(command.parentVersionId())),
+        command.relation(),
+        command.jobId());
     return version;
+  }
+
+  /**
+   * Records the published ensemble a reuse job made: like an upload under the job's target, checked
+   * the same way, pins included, with a lineage edge {@code combined} to each member; it is {@code
+   * PENDING} until its own validation (queued here, as for an upload) has loaded it. Runs in the
+   * caller's transaction, which must hold the learnware locks of {@link EnsemblePins#lockSet} taken
+   * before the job's.
+   *
+   * @throws MarketException.EnsembleRefused when a pin does not hold; the transaction is not marked
+   *     for rollback (nothing was written yet), so that the caller can fail the job instead
+   */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional(
+      value = Transactional.TxType.MANDATORY,
+      dontRollbackOn = MarketException.EnsembleRefused.class)
+  public LearnwareVersion recordPublished(PublishedCommand command) {
+    requireName(command.owner(), "/target");
+    requireName(command.name(), "/target");
+    JsonNode spec = validSpec(command.spec());
+    requireFiles(spec, command.files());
+    String format = spec.path("model").path("format").asText();
+    if (!format.equals(EnsemblePins.FORMAT)) {
+      throw new MarketException.InvalidInput(
+          "/spec/model/format", "a published ensemble's model format is 'ensemble'");
+    }
+    requireSafe(format, command.model(), command.files());
+    EnsembleManifest manifest = pins.read(command.model().path());
+    List<String> pinned = manifest.members().stream().map(EnsembleManifest.Member::ref).toList();
+    if (!pinned.equals(command.learnwares())) {
+      throw new MarketException.InvalidInput(
+          "/model/members",
+          "the ensemble pins "
+              + pinned
+              + ", not the learnwares the job combined "
+              + command.learnwares());
+    }
+    EnsemblePins.lockLearnwares(
+        EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
+    List<LearnwareVersion> members = pins.requirePinned(manifest, spec);
+    LearnwareVersion version =
+        record(
+            new UploadCommand(
+                new Principal(command.requestedBy(), false),
+                command.owner(),
+                command.name(),
+                command.spec(),
+                command.model(),
+                command.files()),
+            spec,
+            format,
+            VersionState.PENDING);
+    addLineage(version, members, EnsemblePins.RELATION, command.jobId());
+    uploaded.fire(new VersionUploaded(version.id, command.requestedBy()));
+    return version;
+  }
+
+  private static void addLineage(
+      LearnwareVersion version,
+      List<LearnwareVersion> parents,
+      String relation,
+      java.util.UUID jobId) {
+    for (LearnwareVersion parent : parents) {
+      VersionLineage lineage = new VersionLineage();
+      lineage.version = version;
+      lineage.parent = parent;
+      lineage.relation = relation;
+      lineage.jobId = jobId;
+      lineage.persist();
+    }
   }
 
   /**
@@ -309,7 +396,9 @@ public class LearnwareService {
   }
 
   /**
-   * Deletes one version. Refused while an alias points at it, so that no alias silently dangles.
+   * Deletes one version. Refused while an alias points at it, so that no alias silently dangles,
+   * and while a published ensemble pins it (the lock on its learnware, held from before the check,
+   * keeps a new ensemble from pinning it meanwhile: see {@link EnsemblePins}).
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
@@ -328,18 +417,72 @@ public class LearnwareService {
               + aliases.getFirst().name
               + "'; point the alias elsewhere first.");
     }
-    List<String> blobs = new ArrayList<>();
-    blobs.add(version.modelSha256);
-    version.files.forEach(file -> blobs.add(file.sha256));
+    requireUnpinned(List.of(version), List.of());
     Learnware learnware = version.learnware;
-    if (learnware.currentVersion == version) {
-      learnware.currentVersion = null;
-    }
-    version.delete();
+    List<String> blobs = remove(version);
     // The rows that reference the blobs go first: the last release deletes a blob's row.
     learnware.refreshCurrentVersion();
     blobs.forEach(storage::release);
     changed.fire(new LearnwareChanged(learnware.id));
+  }
+
+  /**
+   * Deletes a learnware: every version, its aliases and its name (a learnware created later under
+   * the name starts again at version 1). Refused while a published ensemble of another learnware
+   * pins one of its versions.
+   */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional
+  public void deleteLearnware(String owner, String name) {
+    caller.requireWriteAccess(owner);
+    Learnware learnware = VersionRefs.learnware(owner, name);
+    learnware.lockForWrite();
+    List<LearnwareVersion> versions = LearnwareVersion.listByLearnware(learnware);
+    requireUnpinned(versions, versions);
+    Alias.delete("learnware", learnware);
+    learnware.currentVersion = null;
+    List<String> blobs = new ArrayList<>();
+    for (LearnwareVersion version : versions) {
+      blobs.addAll(remove(version));
+    }
+    long id = learnware.id;
+    learnware.delete();
+    Learnware.getEntityManager().flush();
+    blobs.forEach(storage::release);
+    changed.fire(new LearnwareChanged(id));
+  }
+
+  /**
+   * 409 naming the published ensembles (other than {@code except}) that pin any of {@code
+   * versions}.
+   */
+  private static void requireUnpinned(
+      List<LearnwareVersion> versions, List<LearnwareVersion> except) {
+    List<String> ensembles = EnsemblePins.pinning(versions, except);
+    if (!ensembles.isEmpty()) {
+      throw new MarketException.Conflict(
+          (versions.size() == 1
+                  ? versions.getFirst().learnware.key() + "@" + versions.getFirst().version + " is"
+                  : versions.getFirst().learnware.key() + " has versions")
+              + " pinned by the published ensemble"
+              + (ensembles.size() == 1 ? " " : "s ")
+              + String.join(", ", ensembles)
+              + "; delete "
+              + (ensembles.size() == 1 ? "it" : "them")
+              + " first.");
+    }
+  }
+
+  /** Deletes a version's rows; returns the blobs to release once they are gone. */
+  private static List<String> remove(LearnwareVersion version) {
+    List<String> blobs = new ArrayList<>();
+    blobs.add(version.modelSha256);
+    version.files.forEach(file -> blobs.add(file.sha256));
+    if (version.learnware.currentVersion == version) {
+      version.learnware.currentVersion = null;
+    }
+    version.delete();
+    return blobs;
   }
 
   @Transactional

@@ -187,6 +187,18 @@ public abstract class MarketException extends RuntimeException {
   }
 
   /**
+   * A published ensemble's pins do not hold: 409 when a member version is missing or not USABLE
+   * (the market's state; it may change), 422 when the {@code ensemble.json} itself is wrong (a
+   * member's model has another SHA-256, a member is itself an ensemble, or the members' inputs,
+   * outputs or task differ from the ensemble's). Violations point at the offending member.
+   */
+  public static class EnsembleRefused extends MarketException {
+    public EnsembleRefused(int status, String detail, List<Problem.Violation> violations) {
+      super(status, "ensemble-refused", "Ensemble refused", detail, violations);
+    }
+  }
+
+  /**
    * 422: an artifact is refused before any model code runs: a zip archive past the configured
    * limits or with unsafe entry names, or an ONNX model whose weights point outside the upload.
    */

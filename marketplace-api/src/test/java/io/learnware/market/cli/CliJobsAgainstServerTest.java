@@ -10,13 +10,16 @@ import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.TokenInfo;
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Ensembles;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.reuse.EnsembleManifest.Method;
 import io.learnware.worker.runtime.Worker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -451,6 +454,117 @@ class CliJobsAgainstServerTest {
     assertThat(both.err).contains("name two or more learnwares, or give --stat (not both)");
     assertThat(one.exitCode).isEqualTo(2);
     cli("jobs", "cancel", job.get("id").asText(), "--token", token);
+  }
+
+  @Test
+  @Order(2)
+  void reusePublishesAnEnsembleAndShowListsItsMembers() throws Exception {
+    String token = Market.newUser("publish");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    TestWorker.validateAll();
+    cli(
+        "dataset",
+        "upload",
+        owner + "/mine",
+        "--token",
+        token,
+        "--quiet",
+        "--data",
+        Fixtures.path("data/digits-test.csv.gz").toString());
+    // The worker's part, played by hand: the job's result is the ensemble of the two halves.
+    Thread worker =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    Response claim = TestWorker.claim("reuse");
+                    if (claim.statusCode() != 200) {
+                      continue;
+                    }
+                    var result =
+                        given()
+                            .auth()
+                            .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+                            .header("Lease-Id", claim.<String>path("leaseId"));
+                    if (!claim.<String>path("source.learnware").equals(owner + "/digits-low@1")) {
+                      result
+                          .contentType("application/json")
+                          .body("{\"error\": \"not this test's\", \"retryable\": false}")
+                          .post("/api/v1/worker/jobs/{id}/fail", claim.<String>path("id"));
+                      continue;
+                    }
+                    result
+                        .multiPart(
+                            "report",
+                            "{\"rows\": 360, \"learnwares\": [\"%1$s/digits-low@1\", \"%1$s/digits-high@1\"]}"
+                                .formatted(owner))
+                        .multiPart("spec", Ensembles.spec("Vote of the digits halves"))
+                        .multiPart(
+                            "model",
+                            "ensemble.json",
+                            Ensembles.manifest(Method.VOTE, Ensembles.halves(owner)),
+                            "application/json")
+                        .post("/api/v1/worker/jobs/{id}/complete", claim.<String>path("id"))
+                        .then()
+                        .statusCode(200);
+                    return;
+                  }
+                });
+
+    Run reuse =
+        cli(
+            "reuse",
+            owner + "/digits-low",
+            owner + "/digits-high",
+            "--token",
+            token,
+            "--dataset",
+            owner + "/mine",
+            "--publish",
+            "vote",
+            "--target",
+            owner + "/both",
+            "--wait",
+            "--quiet");
+    worker.join();
+
+    assertThat(reuse.exitCode).as(reuse.err + reuse.out).isZero();
+    assertThat(reuse.out).contains("reuse SUCCEEDED", "created " + owner + "/both@1");
+    Run show = cli("show", owner + "/both", "--token", token);
+    assertThat(show.exitCode).as(show.err).isZero();
+    String lowSha = Ensembles.halves(owner).get(0).sha256();
+    assertThat(show.out)
+        .startsWith(owner + "/both@1 (PENDING): Vote of the digits halves")
+        .contains(
+            "table classification, 64 inputs, 10 outputs",
+            "model: ensemble,",
+            "ensemble: vote of 2 members (classification)",
+            "1. " + owner + "/digits-low@1   sha256 " + lowSha,
+            "2. " + owner + "/digits-high@1  sha256 ",
+            "combined from: " + owner + "/digits-low@1, " + owner + "/digits-high@1",
+            "reports: reuse");
+    Run member = cli("show", owner + "/digits-low@1");
+    assertThat(member.out)
+        .contains("combined into: " + owner + "/both@1")
+        .doesNotContain("ensemble:");
+    Run json = cli("show", owner + "/both@1", "--json");
+    assertThat(json(json.out).at("/ensemble/members/1/learnware").asText())
+        .isEqualTo(owner + "/digits-high@1");
+    Run wrong =
+        cli(
+            "reuse",
+            owner + "/digits-low",
+            owner + "/digits-high",
+            "--token",
+            token,
+            "--dataset",
+            owner + "/mine",
+            "--publish",
+            "median");
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.err).contains("/params/publish: must be mean, vote or selector");
   }
 
   @Test

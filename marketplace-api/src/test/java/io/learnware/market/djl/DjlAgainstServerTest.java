@@ -13,14 +13,19 @@ import io.learnware.djl.examples.DigitsExample;
 import io.learnware.djl.examples.ReuseExample;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.market.support.Ensembles;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
+import io.learnware.spec.reuse.EnsembleManifest.Method;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,6 +50,8 @@ class DjlAgainstServerTest {
   private static final Path TEST_ROWS = Fixtures.path("data/digits-test.csv.gz");
 
   @TempDir Path cache;
+
+  @Inject EntityManager em;
 
   @BeforeEach
   void privateCache() {
@@ -150,6 +157,92 @@ class DjlAgainstServerTest {
     assertThat(m.selector()).isGreaterThan(0.85).isGreaterThan(m.bestSingle() + 0.3);
     assertThat(m.mean()).isGreaterThan(m.bestSingle());
     assertThat(m.vote()).isGreaterThan(m.bestSingle());
+  }
+
+  @Test
+  void aPublishedEnsembleLoadsItsPinnedMembersAndAnswersTheirMean() throws Exception {
+    String token = Market.newUser("ensemble");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    TestWorker.validateAll();
+    Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
+        .then()
+        .statusCode(201);
+    CsvTables.Table test = CsvTables.read(TEST_ROWS, "label", ProgressListener.none());
+    int[] labels = test.labels().stream().mapToInt(Integer::parseInt).toArray();
+
+    try (LearnwareModel both = LearnwareModel.load(url(owner + "/both"));
+        LearnwareModel low = LearnwareModel.load(url(owner + "/digits-low@1"));
+        LearnwareModel high = LearnwareModel.load(url(owner + "/digits-high@1"))) {
+      double[][] p = both.probabilities(test.features());
+      double[][] pLow = low.probabilities(test.features());
+      double[][] pHigh = high.probabilities(test.features());
+
+      assertThat(both.ensemble()).get().extracting(m -> m.method()).isEqualTo(Method.MEAN);
+      assertThat(both.members())
+          .extracting(LearnwareModel::url)
+          .containsExactly(url(owner + "/digits-low@1"), url(owner + "/digits-high@1"));
+      assertThat(p).hasNumberOfRows(360);
+      for (int r = 0; r < p.length; r++) {
+        for (int c = 0; c < 10; c++) {
+          assertThat(p[r][c]).isCloseTo((pLow[r][c] + pHigh[r][c]) / 2, within(1e-12));
+        }
+      }
+      // docs/reuse.md: the mean of the two halves is right on 0.8278 of the 360 test rows.
+      assertThat(ProbabilisticClassifier.accuracy(p, labels)).isEqualTo(298 / 360.0);
+    }
+    // DJL's own criteria cannot load an ensemble as one model, and say what can.
+    assertThatExceptionOfType(UncheckedIOException.class)
+        .isThrownBy(
+            () ->
+                Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelUrls(url(owner + "/both"))
+                    .build()
+                    .loadModel())
+        .withMessageContaining(
+            "is a published ensemble, not one model: load it with" + " LearnwareModel.load");
+  }
+
+  @Test
+  void anEnsembleWhoseMemberIsNotThePinnedVersionIsRefused() throws Exception {
+    String token = Market.newUser("tampered");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    TestWorker.validateAll();
+    Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
+        .then()
+        .statusCode(201);
+    String pinned = Ensembles.halves(owner).get(1).sha256();
+    String other = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    // A market that serves other bytes for a pinned version than those pinned (the API never
+    // lets this happen: it is simulated by rewriting the version's row).
+    serveAsDigitsHigh(owner, other);
+    try {
+      assertThatExceptionOfType(IOException.class)
+          .isThrownBy(() -> LearnwareModel.load(url(owner + "/both")))
+          .withMessageContaining(
+              "its member %s/digits-high@1 has a model of SHA-256 %s, but the ensemble pins %s"
+                  .formatted(owner, other, pinned));
+    } finally {
+      serveAsDigitsHigh(owner, pinned);
+    }
+  }
+
+  private void serveAsDigitsHigh(String owner, String sha256) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "UPDATE learnware_version v SET model_sha256 = ?1 FROM learnware l"
+                            + " WHERE l.id = v.learnware_id AND l.owner = ?2"
+                            + " AND l.name = 'digits-high' AND v.version = 1")
+                    .setParameter(1, sha256)
+                    .setParameter(2, owner)
+                    .executeUpdate());
   }
 
   private static String url(String ref) {

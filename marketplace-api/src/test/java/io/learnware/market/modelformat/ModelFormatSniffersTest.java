@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
 import io.learnware.market.support.Fixtures;
+import io.learnware.spec.SpecValidator;
+import io.learnware.spec.Task;
+import io.learnware.spec.reuse.EnsembleManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -221,6 +224,47 @@ class ModelFormatSniffersTest {
     assertThat(djl.mismatch(lowerCase)).contains(expected);
     assertThat(djl.mismatch(tooShort)).contains(expected);
     assertThat(djl.mismatch(empty)).contains(expected);
+  }
+
+  // --- Ensemble ---
+
+  private final EnsembleSniffer ensemble = new EnsembleSniffer(new SpecValidator(), 4096);
+
+  @Test
+  void ensembleAcceptsAValidManifestAndRefusesOtherFiles() throws IOException {
+    byte[] manifest =
+        new EnsembleManifest(
+                EnsembleManifest.Method.MEAN,
+                Task.CLASSIFICATION,
+                64,
+                10,
+                List.of(
+                    new EnsembleManifest.Member("demo/low", 1, "ab".repeat(32)),
+                    new EnsembleManifest.Member("demo/high", 2, "cd".repeat(32))),
+                null)
+            .toJson()
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
+    Path good = Files.write(tmp.resolve("ensemble.json"), manifest);
+    Path big = Files.write(tmp.resolve("big.json"), new byte[4097]);
+    Path oneMember =
+        Files.writeString(
+            tmp.resolve("one.json"),
+            new String(manifest, StandardCharsets.UTF_8)
+                .replaceFirst(",\\{\"learnware\":\"demo/high\"[^}]*}", ""));
+
+    assertThat(ensemble.format()).isEqualTo("ensemble");
+    assertThat(ensemble.mismatch(good)).isEmpty();
+    assertThat(ensemble.mismatch(Fixtures.path(TEXT_FILE)))
+        .get()
+        .asString()
+        .startsWith("the file is not an ensemble.json (not JSON: ");
+    assertThat(ensemble.mismatch(big))
+        .contains("an ensemble.json is at most 4096 bytes; this one has 4097");
+    assertThat(ensemble.mismatch(oneMember))
+        .get()
+        .asString()
+        .startsWith("the ensemble.json is invalid (/members: ");
   }
 
   // --- Formats ---
