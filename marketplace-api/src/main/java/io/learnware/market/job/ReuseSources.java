@@ -107,9 +107,9 @@ final class ReuseSources {
 
   /**
    * What a published ensemble needs of the learnwares it pins (docs/reuse.md "Publishing"): a known
-   * method, members that are no ensembles, of one data type, input size, output dimension and task
-   * (classification or regression), no vote on regressors, and an RKME of one space in every member
-   * for the selector.
+   * method, members that are no ensembles, of one data type, input size, output dimension, task
+   * (classification or regression) and licence, no vote on regressors, and an RKME of one space in
+   * every member for the selector.
    */
   private static void requirePublishable(JsonNode publish, List<LearnwareVersion> members) {
     EnsembleManifest.Method method;
@@ -151,6 +151,13 @@ final class ReuseSources {
             pointer,
             "%s (%s) does not fit %s (%s): a published ensemble's members share data type, input size, output dimension and task"
                 .formatted(refOf(member), shape(member), refOf(first), shape(first)));
+      }
+      if (!Objects.equals(member.license, first.license)) {
+        throw new MarketException.InvalidInput(
+            pointer,
+            "%s is licensed %s, %s %s: a published ensemble carries its members' terms and its"
+                    .formatted(refOf(member), member.license, refOf(first), first.license)
+                + " specification names one licence, so its members share it");
       }
       if (method == EnsembleManifest.Method.SELECTOR) {
         JsonNode rkme = rkmeOf(member);

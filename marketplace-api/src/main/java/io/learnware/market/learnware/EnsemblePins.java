@@ -105,7 +105,7 @@ public class EnsemblePins {
   /**
    * The member versions, in the manifest's order, once every pin holds: each exists and is USABLE,
    * its model's SHA-256 is the pinned one, it is not an ensemble itself, and its data type, input
-   * size, output dimension and task are the ensemble's, as are those of {@code spec} (the
+   * size, output dimension, task and licence are the ensemble's, as are those of {@code spec} (the
    * ensemble's own specification, normalised). Call with the learnwares of {@link #lockSet} locked.
    *
    * @throws MarketException.EnsembleRefused 409 for a missing or unusable member, 422 otherwise;
@@ -163,6 +163,13 @@ public class EnsemblePins {
                     + " is itself a published ensemble; the members of an ensemble are never"
                     + " ensembles (pin its members instead)"));
         continue;
+      }
+      if (!Objects.equals(version.license, spec.path("license").asText(null))) {
+        document.add(
+            new Violation(
+                "/spec/license",
+                "%s is licensed %s; an ensemble carries its members' terms, so its licence is theirs"
+                    .formatted(member.ref(), version.license)));
       }
       Integer size = inputSize(version);
       if (!dataType.equals(version.dataType)

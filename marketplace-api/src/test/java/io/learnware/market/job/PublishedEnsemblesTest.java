@@ -106,6 +106,18 @@ class PublishedEnsemblesTest {
         400,
         "/params/sources/1",
         "publishes no RKME");
+    // Members share their licence: a specification names one.
+    ObjectNode apache = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    apache.put("license", "Apache-2.0");
+    Market.upload(token, owner, "apache", apache.toString(), Market.DIGITS_MODEL)
+        .then()
+        .statusCode(201);
+    TestWorker.validateAll();
+    refused(
+        reuse(token, owner + "/digits-low", List.of(owner + "/apache"), "mean", null),
+        400,
+        "/params/sources/0",
+        owner + "/apache@1 is licensed Apache-2.0, " + owner + "/digits-low@1 MIT");
     // Only in one's own namespace.
     String stranger = Market.usernameOf(Market.newUser("publish-other"));
     reuse(
@@ -378,6 +390,14 @@ class PublishedEnsemblesTest {
         422,
         "/spec/output/dimension",
         "the ensemble.json says output dimension 10, the specification 12");
+    ObjectNode relicensed = Market.json(Ensembles.spec("Relicensed"));
+    relicensed.put("license", "Apache-2.0");
+    refused(
+        Ensembles.upload(
+            token, owner, "bad", relicensed.toString(), Ensembles.manifest(Method.MEAN, halves)),
+        422,
+        "/spec/license",
+        owner + "/digits-low@1 is licensed MIT; an ensemble carries its members' terms");
     // A model part that is no ensemble.json is refused by its format check.
     Ensembles.upload(token, owner, "bad", "{\"members\": []}".getBytes(StandardCharsets.UTF_8))
         .then()
