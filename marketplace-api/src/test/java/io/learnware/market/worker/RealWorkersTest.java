@@ -2,16 +2,21 @@ package io.learnware.market.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.djl.LearnwareModel;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.FashionExample;
 import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.Market;
 import io.learnware.market.support.RealWorker;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.ProgressListener;
+import io.learnware.spec.reuse.ProbabilisticClassifier;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.runtime.Worker;
@@ -24,7 +29,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The market with real worker nodes (DJL, PyTorch): uploads validated, a learnware distilled, a
@@ -581,6 +588,162 @@ class RealWorkersTest {
           .body("spec.model.architecture.type", equalTo("transfer"))
           .body("lineage.parents[0].relation", equalTo("transferred"));
     }
+  }
+
+  @Test
+  void aPublishedEnsembleIsValidatedEvaluatedDistilledAndLoadedFromJava(@TempDir Path cache)
+      throws Exception {
+    String token = Market.newUser("published");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "data",
+            "digits-test.csv.gz",
+            Fixtures.bytes("data/digits-test.csv.gz"),
+            "application/gzip")
+        .post("/api/v1/datasets/{owner}/digits-test", owner)
+        .then()
+        .statusCode(201);
+    try (Running worker =
+        start("ensembles", List.of("validate", "reuse", "evaluate", "distill", "robustness"))) {
+      awaitVersion(owner, "digits-low", 1, v -> "USABLE".equals(v.getString("state")));
+      awaitVersion(owner, "digits-high", 1, v -> "USABLE".equals(v.getString("state")));
+
+      // Publish the job selector's combination of the two halves.
+      JsonPath reuse =
+          awaitJob(
+              token,
+              job(
+                  token,
+                  Map.of(
+                      "type", "reuse",
+                      "source", owner + "/digits-low",
+                      "dataset", owner + "/digits-test",
+                      "target", owner + "/both",
+                      "params",
+                          Map.of(
+                              "sources", List.of(owner + "/digits-high"), "publish", "selector"))),
+              Duration.ofMinutes(3));
+      assertThat(reuse.getString("state")).as(reuse.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(reuse.getString("result.learnware")).isEqualTo(owner + "/both@1");
+      // docs/reuse.md: the selector is right on 321 of the 360 test rows.
+      assertThat(reuse.getDouble("result.report.selector.accuracy"))
+          .isCloseTo(321 / 360.0, within(1e-7));
+      JsonPath both = awaitVersion(owner, "both", 1, v -> !"PENDING".equals(v.getString("state")));
+      assertThat(both.getString("state")).as(both.getString("validationLog")).isEqualTo("USABLE");
+      assertThat(both.getString("spec.model.format")).isEqualTo("ensemble");
+      assertThat(both.getString("ensemble.method")).isEqualTo("selector");
+      assertThat(both.getList("lineage.parents.learnware"))
+          .containsExactly(owner + "/digits-low@1", owner + "/digits-high@1");
+      assertThat(both.getList("lineage.parents.relation")).containsOnly("combined");
+      assertThat(both.getInt("reports.find { it.type == 'validate' }.report.parameters"))
+          .isEqualTo(2 * 2410);
+
+      // Evaluated: exactly what the reuse job measured for the selector.
+      JsonPath evaluated =
+          awaitJob(
+              token,
+              job(
+                  token,
+                  Map.of(
+                      "type", "evaluate",
+                      "source", owner + "/both@1",
+                      "dataset", owner + "/digits-test")),
+              Duration.ofMinutes(3));
+      assertThat(evaluated.getString("state")).as(evaluated.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(evaluated.getDouble("result.report.accuracy"))
+          .isCloseTo(321 / 360.0, within(1e-7));
+
+      // Attacked without gradients: Square Attack, and the report says why.
+      JsonPath attacked =
+          awaitJob(
+              token,
+              job(
+                  token,
+                  Map.of(
+                      "type",
+                      "robustness",
+                      "source",
+                      owner + "/both@1",
+                      "dataset",
+                      owner + "/digits-test",
+                      "params",
+                      Map.of("noise", List.of(), "epsilons", List.of(0.1), "squareQueries", 20))),
+              Duration.ofMinutes(3));
+      assertThat(attacked.getString("state")).as(attacked.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(attacked.getString("result.report.attacks[2].name")).isEqualTo("square");
+      assertThat(attacked.getBoolean("result.report.attacks[2].ran")).isTrue();
+      assertThat(attacked.getString("result.report.attacks[1].reason"))
+          .startsWith("no gradients through a published ensemble");
+
+      // Distilled into one small student from the ensemble's RKME ("distil the ensemble").
+      String distillation =
+          given()
+              .auth()
+              .oauth2(token)
+              .contentType("application/json")
+              .body(
+                  Map.of(
+                      "student", Map.of("type", "mlp", "hidden", List.of(32)),
+                      "epochs", 30,
+                      "seed", 1))
+              .post("/api/v1/learnwares/{owner}/both/versions/1/distillations", owner)
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      JsonPath distilled = awaitJob(token, distillation, Duration.ofMinutes(5));
+      assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
+      assertThat(distilled.getString("result.learnware")).isEqualTo(owner + "/both-distilled@1");
+      assertThat(distilled.getBoolean("result.report.dataFree")).isTrue();
+      assertThat(distilled.getLong("result.report.teacherParameters")).isEqualTo(2 * 2410);
+      assertThat(distilled.getDouble("result.report.fidelity")).isGreaterThan(0.85);
+      JsonPath student =
+          awaitVersion(owner, "both-distilled", 1, v -> !"PENDING".equals(v.getString("state")));
+      assertThat(student.getString("state")).isEqualTo("USABLE");
+      assertThat(student.getString("lineage.parents[0].learnware")).isEqualTo(owner + "/both@1");
+      assertThat(student.getString("lineage.parents[0].relation")).isEqualTo("distilled");
+    }
+
+    // Loaded from Java through learnware://, pinned members and all.
+    System.setProperty("learnware.cache", cache.toString());
+    CsvTables.Table test =
+        CsvTables.read(Fixtures.path("data/digits-test.csv.gz"), "label", ProgressListener.none());
+    int[] labels = test.labels().stream().mapToInt(Integer::parseInt).toArray();
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    try (LearnwareModel both =
+        LearnwareModel.load("learnware://localhost:" + port + "/" + owner + "/both")) {
+      assertThat(ProbabilisticClassifier.accuracy(both.probabilities(test.features()), labels))
+          .isEqualTo(321 / 360.0);
+    } finally {
+      System.clearProperty("learnware.cache");
+    }
+
+    // A member the ensemble pins cannot go while the ensemble stays.
+    given()
+        .auth()
+        .oauth2(token)
+        .delete("/api/v1/learnwares/{owner}/digits-high/versions/1", owner)
+        .then()
+        .statusCode(409)
+        .body("detail", containsString(owner + "/both@1"));
+  }
+
+  private static String job(String token, Map<String, Object> request) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(request)
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {
