@@ -15,6 +15,8 @@ import io.learnware.market.support.Market;
 import io.learnware.market.support.TestWorker;
 import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.RealData.Labelled;
@@ -313,6 +315,66 @@ class SearchTest {
         .statusCode(400)
         .contentType("application/problem+json")
         .body("status", equalTo(400));
+  }
+
+  @Test
+  void regressorsAreFoundByMeaningAndByTheirDataAsClassifiersAre() throws Exception {
+    String token = Market.newUser("search-reg");
+    String owner = Market.usernameOf(token);
+    // diabetes-sex1 and diabetes-sex2: each trained on the patients of one sex (the standardised
+    // sex column is negative for sex 1), published with the RKME of those training rows.
+    Matrix train =
+        CsvTables.read(
+                Fixtures.path("data/diabetes-train.csv.gz"), "label", ProgressListener.none())
+            .features();
+    Matrix test =
+        CsvTables.read(Fixtures.path("data/diabetes-test.csv.gz"), "label", ProgressListener.none())
+            .features();
+    for (int sex = 1; sex <= 2; sex++) {
+      ObjectNode spec = Market.json(Fixtures.text("diabetes-sex" + sex + "/spec.json"));
+      spec.set("statistical", rkme(ofSex(train, sex)));
+      Market.upload(
+              token,
+              owner,
+              "diabetes-sex" + sex,
+              spec.toString(),
+              "diabetes-sex" + sex + "/model.pt")
+          .then()
+          .statusCode(201);
+    }
+    TestWorker.validateAll();
+
+    JsonPath byMeaning = search(Map.of("filters", Map.of("owner", owner, "task", "regression")));
+    assertThat(byMeaning.getList("single.learnware"))
+        .containsExactlyInAnyOrder(owner + "/diabetes-sex1@1", owner + "/diabetes-sex2@1");
+    assertThat(
+            search(Map.of("filters", Map.of("owner", owner, "task", "classification")))
+                .getInt("total"))
+        .isZero();
+    for (int sex = 1; sex <= 2; sex++) {
+      JsonPath found =
+          search(
+              Map.of(
+                  "statistical",
+                  rkme(ofSex(test, sex)),
+                  "filters",
+                  Map.of("owner", owner, "task", "regression")));
+      assertThat(found.getString("single[0].learnware"))
+          .isEqualTo(owner + "/diabetes-sex" + sex + "@1");
+      assertThat(found.getFloat("single[0].mmd")).isLessThan(found.getFloat("single[1].mmd"));
+    }
+    // All test patients span both: the mixture names both learnwares.
+    JsonPath both = search(Map.of("statistical", rkme(test), "filters", Map.of("owner", owner)));
+    assertThat(both.getList("mixture.items.learnware"))
+        .containsExactlyInAnyOrder(owner + "/diabetes-sex1@1", owner + "/diabetes-sex2@1");
+  }
+
+  /** The rows of one sex: its standardised column (index 1) is negative for sex 1. */
+  private static Matrix ofSex(Matrix rows, int sex) {
+    return Matrix.of(
+        java.util.Arrays.stream(rows.toArrays())
+            .filter(row -> (row[1] < 0) == (sex == 1))
+            .toArray(double[][]::new));
   }
 
   private static JsonPath statisticalSearch(Catalogue c, ObjectNode rkme, String dataType) {
