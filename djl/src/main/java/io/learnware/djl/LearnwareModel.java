@@ -249,9 +249,9 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
       // PublishedEnsemble combines into log-probabilities.
       List<double[][]> outputs = new ArrayList<>();
       for (LearnwareModel member : members) {
-        outputs.add(log(member.probabilities(rows)));
+        outputs.add(PublishedEnsemble.log(member.probabilities(rows)));
       }
-      return softmax(ensemble.combine(rows, outputs));
+      return PublishedEnsemble.softmax(ensemble.combine(rows, outputs));
     }
     try (Predictor<Batch, double[][]> predictor = model.newPredictor()) {
       return predictor.predict(shaped(rows));
@@ -287,37 +287,6 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
             ? new Shape(rows.rows(), input.channels(), input.height(), input.width())
             : new Shape(rows.rows(), rows.columns());
     return new Batch(rows, shape);
-  }
-
-  private static double[][] log(double[][] probabilities) {
-    double[][] out = new double[probabilities.length][];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = new double[probabilities[r].length];
-      for (int c = 0; c < out[r].length; c++) {
-        out[r][c] = Math.log(Math.max(Double.MIN_NORMAL, probabilities[r][c]));
-      }
-    }
-    return out;
-  }
-
-  private static double[][] softmax(double[][] logits) {
-    double[][] out = new double[logits.length][];
-    for (int r = 0; r < logits.length; r++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : logits[r]) {
-        max = Math.max(max, v);
-      }
-      out[r] = new double[logits[r].length];
-      double total = 0;
-      for (int c = 0; c < out[r].length; c++) {
-        out[r][c] = Math.exp(logits[r][c] - max);
-        total += out[r][c];
-      }
-      for (int c = 0; c < out[r].length; c++) {
-        out[r][c] /= total;
-      }
-    }
-    return out;
   }
 
   /** Compiled on first use: only ensembles need the schemas. */

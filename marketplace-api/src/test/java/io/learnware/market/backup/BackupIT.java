@@ -337,23 +337,15 @@ class BackupIT {
   }
 
   private static String requestDistill(String token, String source) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(
-            Map.of(
-                "type",
-                "distill",
-                "source",
-                source,
-                "dataset",
-                source.substring(0, source.indexOf('/')) + "/train"))
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
+    return Market.requestJob(
+        token,
+        Map.of(
+            "type",
+            "distill",
+            "source",
+            source,
+            "dataset",
+            source.substring(0, source.indexOf('/')) + "/train"));
   }
 
   private static Path blobFile(Path dataDir, String sha256) {

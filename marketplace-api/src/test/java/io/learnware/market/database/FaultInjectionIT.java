@@ -123,16 +123,7 @@ class FaultInjectionIT {
         .then()
         .statusCode(200);
     String job =
-        given()
-            .auth()
-            .oauth2(token)
-            .contentType("application/json")
-            .body(Map.of("type", "distill", "source", owner + "/teacher@1"))
-            .post("/api/v1/jobs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+        Market.requestJob(token, Map.of("type", "distill", "source", owner + "/teacher@1"));
     Response first = claim("distill");
     assertThat(first.<String>path("id")).isEqualTo(job);
 

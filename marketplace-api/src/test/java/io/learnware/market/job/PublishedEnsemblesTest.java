@@ -298,16 +298,7 @@ class PublishedEnsemblesTest {
     halves(token, owner);
     TestWorker.validateAll();
     String job =
-        given()
-            .auth()
-            .oauth2(token)
-            .contentType("application/json")
-            .body(Map.of("type", "distill", "source", owner + "/digits-low"))
-            .post("/api/v1/jobs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+        Market.requestJob(token, Map.of("type", "distill", "source", owner + "/digits-low"));
     Response claim = claimJob("distill", job);
 
     // A distillation's result bypassing the pin checks as an ensemble is refused.
@@ -484,17 +475,7 @@ class PublishedEnsemblesTest {
   }
 
   private static void uploadData(String token, String owner) {
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "data",
-            "digits-test.csv.gz",
-            Fixtures.bytes("data/digits-test.csv.gz"),
-            "application/gzip")
-        .post("/api/v1/datasets/{owner}/digits-test", owner)
-        .then()
-        .statusCode(201);
+    Market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
   }
 
   private static Response reuse(

@@ -204,16 +204,9 @@ class ScopedWorkerCredentialsTest {
   }
 
   private static String requestDistillation(String token, String owner) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(Map.of("type", "distill", "source", owner + "/digits@1", "dataset", owner + "/train"))
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
+    return Market.requestJob(
+        token,
+        Map.of("type", "distill", "source", owner + "/digits@1", "dataset", owner + "/train"));
   }
 
   /** Claims as {@code worker} until {@code job} comes up; other jobs of the type are failed. */

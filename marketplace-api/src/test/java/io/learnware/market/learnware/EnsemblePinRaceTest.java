@@ -156,36 +156,18 @@ class EnsemblePinRaceTest {
   }
 
   private static String requestPublishing(String token, String owner) {
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "data",
-            "digits-test.csv.gz",
-            Fixtures.bytes("data/digits-test.csv.gz"),
-            "application/gzip")
-        .post("/api/v1/datasets/{owner}/rows", owner)
-        .then()
-        .statusCode(201);
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(
-            Map.of(
-                "type",
-                "reuse",
-                "source",
-                owner + "/digits-low",
-                "dataset",
-                owner + "/rows",
-                "params",
-                Map.of("sources", List.of(owner + "/digits-high"), "publish", "mean")))
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
+    Market.uploadDataset(token, owner, "rows", "data/digits-test.csv.gz");
+    return Market.requestJob(
+        token,
+        Map.of(
+            "type",
+            "reuse",
+            "source",
+            owner + "/digits-low",
+            "dataset",
+            owner + "/rows",
+            "params",
+            Map.of("sources", List.of(owner + "/digits-high"), "publish", "mean")));
   }
 
   private static Response claim(String job) {

@@ -145,17 +145,7 @@ class HostileArtifactsTest {
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "digits").then().statusCode(201);
     TestWorker.validateAll();
-    String job =
-        given()
-            .auth()
-            .oauth2(token)
-            .contentType("application/json")
-            .body(Map.of("type", "distill", "source", owner + "/digits@1"))
-            .post("/api/v1/jobs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+    String job = Market.requestJob(token, Map.of("type", "distill", "source", owner + "/digits@1"));
     Response claim = TestWorker.claim("distill");
     assertThat(claim.<String>path("id")).isEqualTo(job);
     given()

@@ -150,16 +150,8 @@ class RobustnessFilterTest {
   }
 
   private static String request(String token, String owner, String name) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(Map.of("type", "robustness", "source", owner + "/" + name + "@1"))
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
+    return Market.requestJob(
+        token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
   }
 
   private static Response complete(String job, Response claim, String report) {
@@ -175,16 +167,7 @@ class RobustnessFilterTest {
   private static void evaluate(
       String token, String owner, String name, double clean, double pgdAt01) {
     String job =
-        given()
-            .auth()
-            .oauth2(token)
-            .contentType("application/json")
-            .body(Map.of("type", "robustness", "source", owner + "/" + name + "@1"))
-            .post("/api/v1/jobs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+        Market.requestJob(token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
     Response claim = claimJob(job);
     String report =
         """

@@ -10,6 +10,8 @@ import io.learnware.spec.rkme.Rkme;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -118,5 +120,34 @@ public final class Market {
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
         .then()
         .statusCode(201);
+  }
+
+  /** Uploads a gzipped CSV of {@code fixtures/} as the data set {@code owner/name}. */
+  public static void uploadDataset(String token, String owner, String name, String fixture) {
+    given()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "data",
+            Path.of(fixture).getFileName().toString(),
+            Fixtures.bytes(fixture),
+            "application/gzip")
+        .post("/api/v1/datasets/{owner}/{name}", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  /** {@code POST /jobs}: the id of the job queued (202). */
+  public static String requestJob(String token, Map<String, ?> request) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(request)
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
   }
 }

@@ -67,16 +67,7 @@ class JobOverheadBenchmark {
       for (int i = 0; i < jobs; i++) {
         Thread.sleep(300); // the worker is back in its claim
         String id =
-            given()
-                .auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body(Map.of("type", "validate", "source", owner + "/digits@1"))
-                .post("/api/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+            Market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1"));
         JsonPath done;
         do {
           Thread.sleep(20);

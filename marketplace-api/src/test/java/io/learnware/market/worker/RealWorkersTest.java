@@ -156,17 +156,7 @@ class RealWorkersTest {
     upload(token, owner, "digits", Fixtures.text(Market.DIGITS_SPEC), Market.DIGITS_MODEL);
     List<String> jobs = new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      jobs.add(
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(Map.of("type", "validate", "source", owner + "/digits@1"))
-              .post("/api/v1/jobs")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id"));
+      jobs.add(Market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1")));
     }
     List<Running> workers = new java.util.ArrayList<>();
     try {
@@ -212,31 +202,23 @@ class RealWorkersTest {
     try (Running worker = start("evaluator", List.of("validate", "robustness"))) {
       awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
+          Market.requestJob(
+              token,
+              Map.of(
+                  "type",
+                  "robustness",
+                  "source",
+                  owner + "/digits@1",
+                  "dataset",
+                  owner + "/train",
+                  "params",
                   Map.of(
-                      "type",
-                      "robustness",
-                      "source",
-                      owner + "/digits@1",
-                      "dataset",
-                      owner + "/train",
-                      "params",
-                      Map.of(
-                          "noise",
-                          List.of(0.1),
-                          "epsilons",
-                          List.of(0.1),
-                          "fooling",
-                          Map.of("generations", 100, "population", 50))))
-              .post("/api/v1/jobs")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+                      "noise",
+                      List.of(0.1),
+                      "epsilons",
+                      List.of(0.1),
+                      "fooling",
+                      Map.of("generations", 100, "population", 50))));
       JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       double clean = done.getDouble("result.report.clean.accuracy");
@@ -401,31 +383,23 @@ class RealWorkersTest {
     try (Running worker = start("transfer", List.of("validate", "transfer"))) {
       awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
+          Market.requestJob(
+              token,
+              Map.of(
+                  "type",
+                  "transfer",
+                  "source",
+                  owner + "/fashion@1",
+                  "dataset",
+                  owner + "/shoes-and-more",
+                  "params",
                   Map.of(
-                      "type",
-                      "transfer",
-                      "source",
-                      owner + "/fashion@1",
-                      "dataset",
-                      owner + "/shoes-and-more",
-                      "params",
-                      Map.of(
-                          "validationSplit",
-                          0.5,
-                          "seed",
-                          7,
-                          "labels",
-                          List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"))))
-              .post("/api/v1/jobs")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+                      "validationSplit",
+                      0.5,
+                      "seed",
+                      7,
+                      "labels",
+                      List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"))));
       JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       assertThat(done.getString("result.learnware")).isEqualTo(owner + "/fashion-transferred@1");
@@ -455,27 +429,19 @@ class RealWorkersTest {
             .build();
     try (Running worker = new Running(limited, Thread.ofPlatform().start(limited::run))) {
       String job =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
-                  Map.of(
-                      "type",
-                      "transfer",
-                      "source",
-                      owner + "/fashion@1",
-                      "dataset",
-                      owner + "/shoes-and-more",
-                      "target",
-                      owner + "/never",
-                      "params",
-                      Map.of("head", Map.of("hidden", 64), "epochs", 1000, "patience", 1000)))
-              .post("/api/v1/jobs")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+          Market.requestJob(
+              token,
+              Map.of(
+                  "type",
+                  "transfer",
+                  "source",
+                  owner + "/fashion@1",
+                  "dataset",
+                  owner + "/shoes-and-more",
+                  "target",
+                  owner + "/never",
+                  "params",
+                  Map.of("head", Map.of("hidden", 64), "epochs", 1000, "patience", 1000)));
       JsonPath failed = awaitJob(token, job, Duration.ofMinutes(2));
       assertThat(failed.getString("state")).as(failed.prettify()).isEqualTo("FAILED");
       assertThat(failed.getString("error"))
@@ -553,25 +519,17 @@ class RealWorkersTest {
           .body("lineage.parents[0].relation", equalTo("distilled"));
 
       String transfer =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
-                  Map.of(
-                      "type",
-                      "transfer",
-                      "source",
-                      owner + "/diabetes@1",
-                      "dataset",
-                      owner + "/diabetes-train",
-                      "params",
-                      Map.of("task", "regression", "labels", List.of("progression"))))
-              .post("/api/v1/jobs")
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+          Market.requestJob(
+              token,
+              Map.of(
+                  "type",
+                  "transfer",
+                  "source",
+                  owner + "/diabetes@1",
+                  "dataset",
+                  owner + "/diabetes-train",
+                  "params",
+                  Map.of("task", "regression", "labels", List.of("progression"))));
       JsonPath transferred = awaitJob(token, transfer, Duration.ofMinutes(3));
       assertThat(transferred.getString("state")).as(transferred.prettify()).isEqualTo("SUCCEEDED");
       assertThat(transferred.getString("result.report.solver")).isEqualTo("ridge");
@@ -597,17 +555,7 @@ class RealWorkersTest {
     String owner = Market.usernameOf(token);
     Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
     Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "data",
-            "digits-test.csv.gz",
-            Fixtures.bytes("data/digits-test.csv.gz"),
-            "application/gzip")
-        .post("/api/v1/datasets/{owner}/digits-test", owner)
-        .then()
-        .statusCode(201);
+    Market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
     try (Running worker =
         start("ensembles", List.of("validate", "reuse", "evaluate", "distill", "robustness"))) {
       awaitVersion(owner, "digits-low", 1, v -> "USABLE".equals(v.getString("state")));
@@ -617,7 +565,7 @@ class RealWorkersTest {
       JsonPath reuse =
           awaitJob(
               token,
-              job(
+              Market.requestJob(
                   token,
                   Map.of(
                       "type", "reuse",
@@ -647,7 +595,7 @@ class RealWorkersTest {
       JsonPath evaluated =
           awaitJob(
               token,
-              job(
+              Market.requestJob(
                   token,
                   Map.of(
                       "type", "evaluate",
@@ -662,7 +610,7 @@ class RealWorkersTest {
       JsonPath attacked =
           awaitJob(
               token,
-              job(
+              Market.requestJob(
                   token,
                   Map.of(
                       "type",
@@ -731,19 +679,6 @@ class RealWorkersTest {
         .then()
         .statusCode(409)
         .body("detail", containsString(owner + "/both@1"));
-  }
-
-  private static String job(String token, Map<String, Object> request) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(request)
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {

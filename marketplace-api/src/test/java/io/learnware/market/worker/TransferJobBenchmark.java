@@ -56,24 +56,15 @@ class TransferJobBenchmark {
         for (int run = 1; run <= runs; run++) {
           Thread.sleep(300); // the worker is back in its claim
           String id =
-              given()
-                  .auth()
-                  .oauth2(token)
-                  .contentType("application/json")
-                  .body(
-                      Map.of(
-                          "type", "transfer",
-                          "source", owner + "/fashion@1",
-                          "dataset", owner + "/new-classes",
-                          "target", owner + "/run-" + frozen + "-" + run,
-                          "params",
-                              Map.of(
-                                  "validationSplit", 0.5, "seed", run, "freezeBackbone", frozen)))
-                  .post("/api/v1/jobs")
-                  .then()
-                  .statusCode(202)
-                  .extract()
-                  .path("id");
+              Market.requestJob(
+                  token,
+                  Map.of(
+                      "type", "transfer",
+                      "source", owner + "/fashion@1",
+                      "dataset", owner + "/new-classes",
+                      "target", owner + "/run-" + frozen + "-" + run,
+                      "params",
+                          Map.of("validationSplit", 0.5, "seed", run, "freezeBackbone", frozen)));
           JsonPath done;
           do {
             Thread.sleep(50);

@@ -114,8 +114,8 @@ public final class PublishedEnsemble {
     return sum;
   }
 
-  /** Row-wise softmax of logits. */
-  static double[][] softmax(double[][] logits) {
+  /** Row-wise softmax of logits: what a classifier's outputs, or an ensemble's, mean. */
+  public static double[][] softmax(double[][] logits) {
     double[][] out = new double[logits.length][];
     for (int r = 0; r < logits.length; r++) {
       double max = Double.NEGATIVE_INFINITY;
@@ -135,7 +135,11 @@ public final class PublishedEnsemble {
     return out;
   }
 
-  private static double[][] log(double[][] probabilities) {
+  /**
+   * Row-wise logarithms of probabilities, as logits whose softmax gives them back; below {@link
+   * Double#MIN_NORMAL} they are answered as its logarithm, so every output stays finite.
+   */
+  public static double[][] log(double[][] probabilities) {
     double[][] out = new double[probabilities.length][];
     for (int r = 0; r < out.length; r++) {
       out[r] = new double[probabilities[r].length];
