@@ -422,7 +422,7 @@ public class JobQueue {
    */
   @Transactional
   public JobView complete(UUID id, UUID lease, CompleteCommand command) {
-    lockPublishedLearnwares(id);
+    lockResultLearnwares(id);
     Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
     JsonNode report = json(command.report(), "/report");
     if (!(report instanceof ObjectNode reportObject)) {
@@ -619,26 +619,34 @@ public class JobQueue {
   }
 
   /**
-   * A publishing reuse job's result records a version that pins its members: their learnwares and
-   * the target's are locked before the job's row, the market's lock order (see {@link
-   * EnsemblePins}).
+   * A result that records a version writes to learnwares other than the job's row: a distillation
+   * or transfer to its source's (the lineage edge) and its target's, a publishing reuse job to its
+   * members' (the pins) and its target's. They are locked before the job's row, in id order: the
+   * market's lock order (learnwares, then jobs; see {@link EnsemblePins#lockLearnwares}).
    */
-  private void lockPublishedLearnwares(UUID id) {
+  private void lockResultLearnwares(UUID id) {
     Job job = em.find(Job.class, id);
     if (job == null) {
       return;
     }
     em.detach(job);
-    if (job.type.equals(JobTypes.REUSE)
-        && job.targetOwner != null
-        && ReuseSources.publishes(job.params)) {
-      List<String> keys = new ArrayList<>();
-      for (String ref : ReuseSources.learnwares(job.sourceRef, job.params)) {
-        keys.add(ref.substring(0, ref.indexOf('@')));
-      }
-      keys.add(job.targetOwner + "/" + job.targetName);
-      EnsemblePins.lockLearnwares(keys);
+    if (job.targetOwner == null) {
+      return;
     }
+    List<String> refs;
+    if (JobTypes.DERIVE.contains(job.type) && job.sourceRef != null) {
+      refs = List.of(job.sourceRef);
+    } else if (job.type.equals(JobTypes.REUSE) && ReuseSources.publishes(job.params)) {
+      refs = ReuseSources.learnwares(job.sourceRef, job.params);
+    } else {
+      return;
+    }
+    List<String> keys = new ArrayList<>();
+    for (String ref : refs) {
+      keys.add(ref.substring(0, ref.indexOf('@')));
+    }
+    keys.add(job.targetOwner + "/" + job.targetName);
+    EnsemblePins.lockLearnwares(keys);
   }
 
   /** The job, locked as asked, if {@code lease} is its current lease; 409 otherwise. */
