@@ -39,7 +39,12 @@ class MaliciousModelsTest {
 
   private static final Path PWNED = Path.of("/tmp/learnware-pwned");
   private static final String SECRET = "canary-" + UUID.randomUUID();
-  private static final Duration VALIDATION_LIMIT = Duration.ofSeconds(10);
+
+  /**
+   * Long enough that a model which only starts many threads meets the thread limit first even on a
+   * loaded machine (at 10 s one CI run under load ended it by the wall clock instead).
+   */
+  private static final Duration VALIDATION_LIMIT = Duration.ofSeconds(30);
 
   private static Worker worker;
   private static Thread thread;
@@ -124,7 +129,8 @@ class MaliciousModelsTest {
     // The public log says the checks could not finish; the owner sees which limit ended them.
     assertThat(verdict.getString("validationLog")).contains("could not finish the checks");
     assertThat(verdict.getString("modelError"))
-        .contains("wall time limit (10s, --max-validation-time)");
+        .contains(
+            "wall time limit (%ds, --max-validation-time)".formatted(VALIDATION_LIMIT.toSeconds()));
   }
 
   @Test
