@@ -17,7 +17,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
@@ -27,16 +26,14 @@ import io.learnware.spec.ModelFormat;
 import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.BlockBackbone;
-import io.learnware.worker.model.BlockGradients;
 import io.learnware.worker.model.CapabilityException;
-import io.learnware.worker.model.Differentiable;
+import io.learnware.worker.model.DjlBlockModel;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.OutputScaling;
-import io.learnware.worker.model.ParameterCounts;
 import io.learnware.worker.model.RunnableModel;
 import java.io.EOFException;
 import java.io.IOException;
@@ -49,7 +46,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -62,7 +58,7 @@ import java.util.SplittableRandom;
  * {@code DJL@}; format {@code djl}). Loaded, it is a {@link RunnableModel} with gradients and, when
  * it has layers before its last, a backbone.
  */
-public final class DjlStudent implements RunnableModel {
+public final class DjlStudent extends DjlBlockModel {
 
   /** The artifact's file name in the output directory. */
   static final String FILE_NAME = "student.params";
@@ -87,20 +83,12 @@ public final class DjlStudent implements RunnableModel {
    */
   static final long ONE_THREAD_WORK = 1L << 27;
 
-  private final Model model;
-  private final ParameterStore parameterStore;
   private final StudentSpec spec;
-  private final InputShape input;
-  private final int classes;
   private Backbone backbone;
-  private Differentiable differentiable;
 
   private DjlStudent(Model model, StudentSpec spec, InputShape input, int classes) {
-    this.model = model;
-    this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    super(model, input, classes, INFERENCE_ROWS);
     this.spec = spec;
-    this.input = input;
-    this.classes = classes;
   }
 
   /** Loads the market's DJL networks of type {@code mlp} and {@code cnn}. */
@@ -216,14 +204,10 @@ public final class DjlStudent implements RunnableModel {
         throw new MalformedModelException(params + " is not a DJL parameter file (no DJL@ header)");
       }
     }
-    // Model.load finds parameters by DJL's naming scheme, so give the artifact that name.
-    Path dir = Files.createTempDirectory("djl-student");
-    Path named = dir.resolve(MODEL_NAME + "-0000.params");
     Model model = Model.newInstance(MODEL_NAME, device, ENGINE);
     try {
-      Files.createSymbolicLink(named, params.toAbsolutePath());
       model.setBlock(block);
-      model.load(dir, MODEL_NAME);
+      loadParameters(model, params);
       checkLayers(model.getBlock(), spec, shape, classes, params);
       return new DjlStudent(model, spec, shape, classes);
     } catch (EOFException e) {
@@ -236,9 +220,6 @@ public final class DjlStudent implements RunnableModel {
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
-    } finally {
-      Files.deleteIfExists(named);
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -548,38 +529,6 @@ public final class DjlStudent implements RunnableModel {
         x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
   }
 
-  @Override
-  public float[] predict(float[] inputs, int rows) {
-    return Batches.forward(
-        model.getNDManager(),
-        inputs,
-        rows,
-        input,
-        classes,
-        INFERENCE_ROWS,
-        x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
-  }
-
-  @Override
-  public ModelFormat format() {
-    return ModelFormat.DJL;
-  }
-
-  @Override
-  public InputShape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Device device() {
-    return model.getNDManager().getDevice();
-  }
-
-  @Override
-  public OptionalLong parameterCount() {
-    return OptionalLong.of(ParameterCounts.of(model.getBlock()));
-  }
-
   /**
    * The network without its last layer, sharing its parameters; the network itself is unchanged.
    *
@@ -598,19 +547,6 @@ public final class DjlStudent implements RunnableModel {
       backbone = new BlockBackbone(model.getNDManager(), trunk, input, spec.architecture());
     }
     return backbone;
-  }
-
-  @Override
-  public Differentiable differentiable() {
-    if (differentiable == null) {
-      differentiable = new BlockGradients(model.getNDManager(), model.getBlock(), input);
-    }
-    return differentiable;
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 
   /** The training objective on rows the student did not train on (same terms and weights). */
