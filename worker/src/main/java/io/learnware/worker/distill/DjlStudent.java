@@ -17,7 +17,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
@@ -27,17 +26,16 @@ import io.learnware.spec.ModelFormat;
 import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.BlockBackbone;
-import io.learnware.worker.model.BlockGradients;
 import io.learnware.worker.model.CapabilityException;
-import io.learnware.worker.model.Differentiable;
+import io.learnware.worker.model.DjlBlockModel;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.IntraOpThreads;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.OutputScaling;
-import io.learnware.worker.model.ParameterCounts;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.model.Training;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,9 +47,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * A neural student built with DJL: an MLP ({@link StudentSpec.Mlp}, {@link Linear} layers with ReLU
@@ -62,7 +60,7 @@ import java.util.SplittableRandom;
  * {@code DJL@}; format {@code djl}). Loaded, it is a {@link RunnableModel} with gradients and, when
  * it has layers before its last, a backbone.
  */
-public final class DjlStudent implements RunnableModel {
+public final class DjlStudent extends DjlBlockModel {
 
   /** The artifact's file name in the output directory. */
   static final String FILE_NAME = "student.params";
@@ -87,20 +85,12 @@ public final class DjlStudent implements RunnableModel {
    */
   static final long ONE_THREAD_WORK = 1L << 27;
 
-  private final Model model;
-  private final ParameterStore parameterStore;
   private final StudentSpec spec;
-  private final InputShape input;
-  private final int classes;
   private Backbone backbone;
-  private Differentiable differentiable;
 
   private DjlStudent(Model model, StudentSpec spec, InputShape input, int classes) {
-    this.model = model;
-    this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    super(model, input, classes, INFERENCE_ROWS);
     this.spec = spec;
-    this.input = input;
-    this.classes = classes;
   }
 
   /** Loads the market's DJL networks of type {@code mlp} and {@code cnn}. */
@@ -216,14 +206,10 @@ public final class DjlStudent implements RunnableModel {
         throw new MalformedModelException(params + " is not a DJL parameter file (no DJL@ header)");
       }
     }
-    // Model.load finds parameters by DJL's naming scheme, so give the artifact that name.
-    Path dir = Files.createTempDirectory("djl-student");
-    Path named = dir.resolve(MODEL_NAME + "-0000.params");
     Model model = Model.newInstance(MODEL_NAME, device, ENGINE);
     try {
-      Files.createSymbolicLink(named, params.toAbsolutePath());
       model.setBlock(block);
-      model.load(dir, MODEL_NAME);
+      loadParameters(model, params);
       checkLayers(model.getBlock(), spec, shape, classes, params);
       return new DjlStudent(model, spec, shape, classes);
     } catch (EOFException e) {
@@ -236,9 +222,6 @@ public final class DjlStudent implements RunnableModel {
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
-    } finally {
-      Files.deleteIfExists(named);
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -392,43 +375,37 @@ public final class DjlStudent implements RunnableModel {
     float t = (float) hp.temperature();
     double[] soft = SoftTargets.softmax(train.teacherOutputs(), k, hp.temperature());
     double[] negativeEntropy = negativeEntropies(soft, k);
-    List<DistillationReport.Epoch> history = new ArrayList<>();
     int batch = Math.min(hp.batchSize(), train.rows());
-    int batches = (train.rows() + batch - 1) / batch;
     float[] x = new float[batch * d];
     float[] softWeights = new float[batch * k];
     float[] hardWeights = train.labelled() && hp.alpha() < 1 ? new float[batch * k] : null;
-    int[] order = identity(train.rows());
-    for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
-      shuffle(order, random);
-      double lossSum = 0;
-      for (int b = 0; b < batches; b++) {
-        int start = b * batch;
-        int rows = Math.min(batch, train.rows() - start);
-        double softScale = hp.alpha() * t * t / rows;
-        double constant = 0;
-        if (hardWeights != null) {
-          Arrays.fill(hardWeights, 0, rows * k, 0f);
-        }
-        for (int i = 0; i < rows; i++) {
-          int row = order[start + i];
-          System.arraycopy(train.inputs(), row * d, x, i * d, d);
-          for (int c = 0; c < k; c++) {
-            softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
-          }
-          constant += softScale * negativeEntropy[row];
+    return epochs(
+        train,
+        batch,
+        hp,
+        random,
+        listener,
+        (order, start, rows) -> {
+          double softScale = hp.alpha() * t * t / rows;
+          double constant = 0;
           if (hardWeights != null) {
-            hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+            Arrays.fill(hardWeights, 0, rows * k, 0f);
           }
-        }
-        float loss = step(trainer, x, softWeights, hardWeights, rows, input, k);
-        lossSum += (loss + constant) * rows;
-        listener.batchDone(epoch, hp.epochs(), b + 1, batches);
-      }
-      double heldOutLoss = objective(heldOut, outputs(trainer, heldOut, input), hp);
-      history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
-    }
-    return history;
+          for (int i = 0; i < rows; i++) {
+            int row = order[start + i];
+            System.arraycopy(train.inputs(), row * d, x, i * d, d);
+            for (int c = 0; c < k; c++) {
+              softWeights[i * k + c] = (float) (-softScale * soft[row * k + c]);
+            }
+            constant += softScale * negativeEntropy[row];
+            if (hardWeights != null) {
+              hardWeights[i * k + train.labels()[row]] = (float) (-(1 - hp.alpha()) / rows);
+            }
+          }
+          float loss = step(trainer, x, softWeights, hardWeights, rows, input, k);
+          return loss + constant;
+        },
+        () -> objective(heldOut, outputs(trainer, heldOut, input), hp));
   }
 
   /**
@@ -448,29 +425,61 @@ public final class DjlStudent implements RunnableModel {
     int d = train.inputDimension();
     int k = train.outputs();
     float[] standardised = scaling.standardise(train.teacherOutputs());
-    List<DistillationReport.Epoch> history = new ArrayList<>();
     int batch = Math.min(hp.batchSize(), train.rows());
-    int batches = (train.rows() + batch - 1) / batch;
     float[] x = new float[batch * d];
     float[] targets = new float[batch * k];
-    int[] order = identity(train.rows());
+    return epochs(
+        train,
+        batch,
+        hp,
+        random,
+        listener,
+        (order, start, rows) -> {
+          for (int i = 0; i < rows; i++) {
+            int row = order[start + i];
+            System.arraycopy(train.inputs(), row * d, x, i * d, d);
+            System.arraycopy(standardised, row * k, targets, i * k, k);
+          }
+          return regressionStep(trainer, x, targets, rows, input, k, scaling);
+        },
+        () ->
+            Training.meanSquaredError(
+                scaling.restore(outputs(trainer, heldOut, input)), heldOut.teacherOutputs()));
+  }
+
+  /** Fills a batch with the rows {@code order[start, start + rows)} and takes one step on it. */
+  @FunctionalInterface
+  private interface BatchStep {
+    /** The batch's mean loss. */
+    double take(int[] order, int start, int rows);
+  }
+
+  /**
+   * The epochs of both kinds of student: a shuffle from {@code random}, a step a batch, then the
+   * held-out loss; only what a batch is fitted to and the losses differ.
+   */
+  private static List<DistillationReport.Epoch> epochs(
+      TransferSet train,
+      int batch,
+      Hyperparameters hp,
+      SplittableRandom random,
+      Distillation.Listener listener,
+      BatchStep step,
+      DoubleSupplier heldOutLoss) {
+    List<DistillationReport.Epoch> history = new ArrayList<>();
+    int batches = (train.rows() + batch - 1) / batch;
+    int[] order = Training.identity(train.rows());
     for (int epoch = 1; epoch <= hp.epochs(); epoch++) {
-      shuffle(order, random);
+      Training.shuffle(order, random);
       double lossSum = 0;
       for (int b = 0; b < batches; b++) {
         int start = b * batch;
         int rows = Math.min(batch, train.rows() - start);
-        for (int i = 0; i < rows; i++) {
-          int row = order[start + i];
-          System.arraycopy(train.inputs(), row * d, x, i * d, d);
-          System.arraycopy(standardised, row * k, targets, i * k, k);
-        }
-        lossSum += regressionStep(trainer, x, targets, rows, input, k, scaling) * rows;
+        lossSum += step.take(order, start, rows) * rows;
         listener.batchDone(epoch, hp.epochs(), b + 1, batches);
       }
-      float[] predicted = scaling.restore(outputs(trainer, heldOut, input));
-      double heldOutLoss = meanSquaredError(predicted, heldOut.teacherOutputs());
-      history.add(new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss));
+      history.add(
+          new DistillationReport.Epoch(epoch, lossSum / train.rows(), heldOutLoss.getAsDouble()));
     }
     return history;
   }
@@ -500,16 +509,6 @@ public final class DjlStudent implements RunnableModel {
       trainer.step();
       return s.restoreSquaredError(perOutput);
     }
-  }
-
-  /** The mean of {@code (a − b)²} over every number. */
-  static double meanSquaredError(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double e = (double) a[i] - b[i];
-      sum += e * e;
-    }
-    return sum / a.length;
   }
 
   /** One optimiser step on a batch; every array it creates is closed with the batch's scope. */
@@ -548,38 +547,6 @@ public final class DjlStudent implements RunnableModel {
         x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
   }
 
-  @Override
-  public float[] predict(float[] inputs, int rows) {
-    return Batches.forward(
-        model.getNDManager(),
-        inputs,
-        rows,
-        input,
-        classes,
-        INFERENCE_ROWS,
-        x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
-  }
-
-  @Override
-  public ModelFormat format() {
-    return ModelFormat.DJL;
-  }
-
-  @Override
-  public InputShape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Device device() {
-    return model.getNDManager().getDevice();
-  }
-
-  @Override
-  public OptionalLong parameterCount() {
-    return OptionalLong.of(ParameterCounts.of(model.getBlock()));
-  }
-
   /**
    * The network without its last layer, sharing its parameters; the network itself is unchanged.
    *
@@ -598,19 +565,6 @@ public final class DjlStudent implements RunnableModel {
       backbone = new BlockBackbone(model.getNDManager(), trunk, input, spec.architecture());
     }
     return backbone;
-  }
-
-  @Override
-  public Differentiable differentiable() {
-    if (differentiable == null) {
-      differentiable = new BlockGradients(model.getNDManager(), model.getBlock(), input);
-    }
-    return differentiable;
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 
   /** The training objective on rows the student did not train on (same terms and weights). */
@@ -660,23 +614,5 @@ public final class DjlStudent implements RunnableModel {
 
   private static Shape shape(long rows, long columns) {
     return new Shape(rows, columns);
-  }
-
-  private static int[] identity(int n) {
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = i;
-    }
-    return out;
-  }
-
-  /** Fisher–Yates, so that the order depends on the seed alone. */
-  private static void shuffle(int[] a, SplittableRandom random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
-    }
   }
 }

@@ -7,6 +7,7 @@ import io.learnware.worker.evaluate.EvaluationReport.Classification;
 import io.learnware.worker.evaluate.EvaluationReport.Data;
 import io.learnware.worker.evaluate.EvaluationReport.Quantile;
 import io.learnware.worker.evaluate.EvaluationReport.Regression;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.robustness.Calibration;
 import java.util.ArrayList;
@@ -212,26 +213,19 @@ public final class Evaluation {
 
   /** A single-output regressor's figures from its outputs and the rows' targets. */
   static Regression regression(float[][] outputs, double[] targets, List<Double> quantiles) {
+    RegressionMetrics metrics = RegressionMetrics.of(outputs, targets);
     int n = targets.length;
     double[] residuals = new double[n];
-    double absolute = 0;
-    double squared = 0;
     double sum = 0;
-    double mean = Arrays.stream(targets).average().orElseThrow();
-    double total = 0;
     for (int i = 0; i < n; i++) {
       double r = targets[i] - (double) outputs[i][0];
       residuals[i] = r;
-      absolute += Math.abs(r);
-      squared += r * r;
       sum += r;
-      total += (targets[i] - mean) * (targets[i] - mean);
     }
     double[] sorted = residuals.clone();
     Arrays.sort(sorted);
     List<Quantile> q = quantiles.stream().map(p -> new Quantile(p, quantile(sorted, p))).toList();
-    return new Regression(
-        absolute / n, Math.sqrt(squared / n), total > 0 ? 1 - squared / total : null, sum / n, q);
+    return new Regression(metrics.mae(), metrics.rmse(), metrics.r2(), sum / n, q);
   }
 
   /**

@@ -1,12 +1,14 @@
 package io.learnware.worker.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * How close a regressor's outputs are to reference values (a data set's targets, or a teacher's
  * outputs), as scikit-learn's {@code mean_absolute_error}, {@code root_mean_squared_error} and
  * {@code r2_score} compute them. With several outputs MAE and RMSE run over every number and R² is
- * the mean of the outputs' R² (scikit-learn's {@code uniform_average}).
+ * the mean of the outputs' R² (scikit-learn's {@code uniform_average}). The one implementation of
+ * these figures: evaluation, robustness, distillation and transfer reports all use it.
  *
  * @param r2 {@code 1 − SS_res / SS_tot}, the total about the reference values' own mean; {@code
  *     null} when an output's reference values are all the same (no variance to explain)
@@ -24,6 +26,20 @@ public record RegressionMetrics(
       r[i] = reference[i];
     }
     return of(predicted, r, outputs);
+  }
+
+  /**
+   * A single-output regressor's figures.
+   *
+   * @param outputs one prediction per row ({@code [n, 1]}, as a model's {@code predict} gives them)
+   * @param targets each row's target
+   */
+  public static RegressionMetrics of(float[][] outputs, double[] targets) {
+    float[] predicted = new float[outputs.length];
+    for (int i = 0; i < predicted.length; i++) {
+      predicted[i] = outputs[i][0];
+    }
+    return of(predicted, targets, 1);
   }
 
   /**
@@ -67,5 +83,19 @@ public record RegressionMetrics(
         absolute / reference.length,
         Math.sqrt(squares / reference.length),
         defined ? r2 / outputs : null);
+  }
+
+  /**
+   * Writes {@code mae}, {@code rmse} and {@code r2} (JSON null when undefined) into {@code node},
+   * for reports built as JSON trees.
+   */
+  public ObjectNode putInto(ObjectNode node) {
+    node.put("mae", mae).put("rmse", rmse);
+    if (r2 == null) {
+      node.putNull("r2");
+    } else {
+      node.put("r2", r2);
+    }
+    return node;
   }
 }

@@ -19,6 +19,7 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.CapabilityException;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
@@ -416,18 +417,9 @@ public final class RobustnessHandler implements JobHandler {
         step();
       }
 
-      ArrayNode fgsm = report.putArray("fgsm");
-      ArrayNode pgd = report.putArray("pgd");
-      if (attacks != null) {
-        for (double eps : settings.epsilons()) {
-          stage("FGSM ε=" + eps);
-          double acc = attacks.accuracy(attacks.fgsm(x, labels, eps, low, high), labels);
-          fgsm.addObject().put("epsilon", eps).put("accuracy", acc);
-          step();
-        }
-        for (double eps : settings.epsilons()) {
-          stage("PGD ε=" + eps);
-          Matrix adv =
+      whiteBox(
+          eps -> attacks.fgsm(x, labels, eps, low, high),
+          eps ->
               attacks.pgd(
                   x,
                   labels,
@@ -437,14 +429,8 @@ public final class RobustnessHandler implements JobHandler {
                   settings.randomStart(),
                   SEED,
                   low,
-                  high);
-          pgd.addObject()
-              .put("epsilon", eps)
-              .put("steps", settings.steps())
-              .put("accuracy", attacks.accuracy(adv, labels));
-          step();
-        }
-      }
+                  high),
+          (adversarial, row) -> row.put("accuracy", attacks.accuracy(adversarial, labels)));
 
       ArrayNode square = report.putArray("blackBox");
       if (blackBox) {
@@ -504,7 +490,7 @@ public final class RobustnessHandler implements JobHandler {
      */
     void regressor(double[] targets, ArrayNode attacksRun, boolean image) throws ModelException {
       progress.report(0.05, "clean error");
-      ErrorMetrics.of(model.predict(x), targets).putInto(report.putObject("clean"));
+      RegressionMetrics.of(model.predict(x), targets).putInto(report.putObject("clean"));
       step();
 
       // σ in input units, like ε (a fraction of a standardised feature's standard deviation);
@@ -525,25 +511,15 @@ public final class RobustnessHandler implements JobHandler {
           float[][] outputs = model.predict(Noise.gaussian(x, sigma, seed, low, high));
           System.arraycopy(outputs, 0, pooled, draw * n, n);
         }
-        ErrorMetrics.of(pooled, pooledTargets)
+        RegressionMetrics.of(pooled, pooledTargets)
             .putInto(noiseReport.addObject().put("sigma", sigma))
             .put("draws", REGRESSION_NOISE_DRAWS);
         step();
       }
 
-      ArrayNode fgsm = report.putArray("fgsm");
-      ArrayNode pgd = report.putArray("pgd");
-      if (attacks != null) {
-        for (double eps : settings.epsilons()) {
-          stage("FGSM ε=" + eps);
-          Matrix adv = attacks.fgsm(x, targets, eps, low, high);
-          ErrorMetrics.of(model.predict(adv), targets)
-              .putInto(fgsm.addObject().put("epsilon", eps));
-          step();
-        }
-        for (double eps : settings.epsilons()) {
-          stage("PGD ε=" + eps);
-          Matrix adv =
+      whiteBox(
+          eps -> attacks.fgsm(x, targets, eps, low, high),
+          eps ->
               attacks.pgd(
                   x,
                   targets,
@@ -553,18 +529,15 @@ public final class RobustnessHandler implements JobHandler {
                   settings.randomStart(),
                   SEED,
                   low,
-                  high);
-          ErrorMetrics.of(model.predict(adv), targets)
-              .putInto(pgd.addObject().put("epsilon", eps).put("steps", settings.steps()));
-          step();
-        }
-      }
+                  high),
+          (adversarial, row) ->
+              RegressionMetrics.of(model.predict(adversarial), targets).putInto(row));
 
       ArrayNode square = report.putArray("blackBox");
       if (blackBox) {
         for (double eps : settings.epsilons()) {
           SquareAttack.RegressionResult result = squareAttack(eps).run(x, targets);
-          ErrorMetrics.of(model.predict(result.adversarial()), targets)
+          RegressionMetrics.of(model.predict(result.adversarial()), targets)
               .putInto(square.addObject().put("attack", "square").put("epsilon", eps))
               .put("queries", result.queries())
               .put("meanQueries", (double) result.queries())
@@ -577,7 +550,7 @@ public final class RobustnessHandler implements JobHandler {
       ArrayNode corrupted = report.putArray("corruptions");
       corrupt(
           (name, severity, outputs) ->
-              ErrorMetrics.of(outputs, targets)
+              RegressionMetrics.of(outputs, targets)
                   .putInto(corrupted.addObject().put("name", name).put("severity", severity)));
 
       ArrayNode skipped = report.putArray("skipped");
@@ -604,6 +577,43 @@ public final class RobustnessHandler implements JobHandler {
               "reason",
               "the fooling test searches for inputs a class gets with 99% confidence; a"
                   + " regressor has no classes");
+    }
+
+    /** Adversarial inputs at ε, against a classifier's labels or a regressor's targets. */
+    @FunctionalInterface
+    private interface Attack {
+      Matrix at(double eps) throws ModelException;
+    }
+
+    /** Puts the model's figures on adversarial inputs into a report row: accuracy, or the error. */
+    @FunctionalInterface
+    private interface Score {
+      void put(Matrix adversarial, ObjectNode row) throws ModelException;
+    }
+
+    /**
+     * The {@code fgsm} and {@code pgd} tables, one row per ε when the model has gradients: the same
+     * stages for both tasks, only the attacks' labels or targets and the score differ.
+     */
+    private void whiteBox(Attack fgsm, Attack pgd, Score score) throws ModelException {
+      ArrayNode fgsmRows = report.putArray("fgsm");
+      ArrayNode pgdRows = report.putArray("pgd");
+      if (attacks == null) {
+        return;
+      }
+      for (double eps : settings.epsilons()) {
+        stage("FGSM ε=" + eps);
+        Matrix adversarial = fgsm.at(eps);
+        score.put(adversarial, fgsmRows.addObject().put("epsilon", eps));
+        step();
+      }
+      for (double eps : settings.epsilons()) {
+        stage("PGD ε=" + eps);
+        Matrix adversarial = pgd.at(eps);
+        score.put(
+            adversarial, pgdRows.addObject().put("epsilon", eps).put("steps", settings.steps()));
+        step();
+      }
     }
 
     private double stepSize(double eps) {

@@ -13,6 +13,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.Training;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -99,14 +100,11 @@ final class Fit {
       trainer.initialize(shape.batch(1));
       int batch = Math.min(settings.batchSize(), train.count());
       int batches = (train.count() + batch - 1) / batch;
-      int[] order = new int[train.count()];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
+      int[] order = Training.identity(train.count());
       float[] x = new float[batch * train.width()];
       float[] y = new float[batch];
       for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-        shuffle(order, random);
+        Training.shuffle(order, random);
         double lossSum = 0;
         for (int b = 0; b < batches; b++) {
           int start = b * batch;
@@ -122,7 +120,7 @@ final class Fit {
         float[] outputs = outputs(trainer, validation, shape, settings.regression() ? 1 : 0);
         double score;
         if (settings.regression()) {
-          double mse = meanSquaredError(outputs, validation.y());
+          double mse = Training.meanSquaredError(outputs, validation.y());
           history.add(new TransferReport.Epoch(epoch, lossSum / train.count(), null, mse));
           score = -mse;
         } else {
@@ -193,25 +191,5 @@ final class Fit {
       right += predicted[i] == labels[i] ? 1 : 0;
     }
     return (double) right / labels.length;
-  }
-
-  /** The mean of {@code (a − b)²}. */
-  static double meanSquaredError(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double e = (double) a[i] - b[i];
-      sum += e * e;
-    }
-    return sum / a.length;
-  }
-
-  /** Fisher–Yates, so that the order depends on the seed alone. */
-  private static void shuffle(int[] a, SplittableRandom random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
-    }
   }
 }

@@ -173,16 +173,17 @@ public final class Transfer {
                 transfer.accuracy(),
                 baseline.accuracy(),
                 b.classes,
-                b.head.describe(),
-                true,
-                TransferReport.LBFGS,
-                validation.name(),
-                null,
-                null,
-                n,
-                validation.rows(),
-                backbone.dimension(),
-                b.head.parameterCount(backbone.dimension(), k))
+                new TransferReport.Setup(
+                    b.head.describe(),
+                    true,
+                    TransferReport.LBFGS,
+                    validation.name(),
+                    null,
+                    null,
+                    n,
+                    validation.rows(),
+                    backbone.dimension(),
+                    b.head.parameterCount(backbone.dimension(), k)))
             .withSolves(TransferReport.Solve.of(transfer), TransferReport.Solve.of(baseline));
     return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
   }
@@ -216,16 +217,17 @@ public final class Transfer {
                 RegressionMetrics.of(transfer.outOfFold(), b.targets, 1),
                 RegressionMetrics.of(baseline.outOfFold(), b.targets, 1),
                 b.target,
-                b.head.describe(),
-                true,
-                TransferReport.RIDGE,
-                RidgeRegression.FOLDS + "-fold cross-validation",
-                null,
-                null,
-                n,
-                n,
-                backbone.dimension(),
-                b.head.parameterCount(backbone.dimension(), 1))
+                new TransferReport.Setup(
+                    b.head.describe(),
+                    true,
+                    TransferReport.RIDGE,
+                    RidgeRegression.FOLDS + "-fold cross-validation",
+                    null,
+                    null,
+                    n,
+                    n,
+                    backbone.dimension(),
+                    b.head.parameterCount(backbone.dimension(), 1)))
             .withRidges(TransferReport.Ridge.of(transfer), TransferReport.Ridge.of(baseline));
     return new TransferResult(artifact, TransferredModel.architecture(backbone, b.head), report);
   }
@@ -382,6 +384,18 @@ public final class Transfer {
               listener(Phase.BASELINE),
               () -> {});
     }
+    TransferReport.Setup setup =
+        new TransferReport.Setup(
+            b.head.describe(),
+            b.freezeBackbone,
+            TransferReport.ADAM,
+            "hold-out",
+            b.learningRate,
+            b.freezeBackbone ? null : b.backboneLearningRate,
+            train.count(),
+            validation.count(),
+            backbone.dimension(),
+            trainable);
     TransferReport report;
     if (scaling != null) {
       double[] targets = new double[split[1].length];
@@ -393,32 +407,14 @@ public final class Transfer {
               RegressionMetrics.of(scaling.restore(transfer.bestOutputs()), targets, 1),
               RegressionMetrics.of(scaling.restore(baseline.bestOutputs()), targets, 1),
               b.target,
-              b.head.describe(),
-              b.freezeBackbone,
-              TransferReport.ADAM,
-              "hold-out",
-              b.learningRate,
-              b.freezeBackbone ? null : b.backboneLearningRate,
-              train.count(),
-              validation.count(),
-              backbone.dimension(),
-              trainable);
+              setup);
     } else {
       report =
           TransferReport.classifier(
               transfer.best().validationAccuracy(),
               baseline.best().validationAccuracy(),
               b.classes,
-              b.head.describe(),
-              b.freezeBackbone,
-              TransferReport.ADAM,
-              "hold-out",
-              b.learningRate,
-              b.freezeBackbone ? null : b.backboneLearningRate,
-              train.count(),
-              validation.count(),
-              backbone.dimension(),
-              trainable);
+              setup);
     }
     report =
         report.withEpochs(

@@ -92,11 +92,11 @@ public record TransferReport(
     List<Epoch> history,
     List<Epoch> baselineHistory) {
 
-  /** A classifier's figures and the fields every report has; the regression ones left out. */
-  static TransferReport classifier(
-      double accuracy,
-      double baselineAccuracy,
-      List<String> classes,
+  /**
+   * How the heads were fitted: the fields every report has whatever the task, given once to the
+   * classifier's or the regressor's factory.
+   */
+  record Setup(
       String head,
       boolean freezeBackbone,
       String solver,
@@ -106,7 +106,11 @@ public record TransferReport(
       int trainRows,
       int validationRows,
       int featureDimension,
-      long trainableParameters) {
+      long trainableParameters) {}
+
+  /** A classifier's figures and the fields every report has; the regression ones left out. */
+  static TransferReport classifier(
+      double accuracy, double baselineAccuracy, List<String> classes, Setup setup) {
     return new TransferReport(
         accuracy,
         baselineAccuracy,
@@ -120,16 +124,16 @@ public record TransferReport(
         Task.CLASSIFICATION,
         classes,
         null,
-        head,
-        freezeBackbone,
-        solver,
-        validation,
-        learningRate,
-        backboneLearningRate,
-        trainRows,
-        validationRows,
-        featureDimension,
-        trainableParameters,
+        setup.head(),
+        setup.freezeBackbone(),
+        setup.solver(),
+        setup.validation(),
+        setup.learningRate(),
+        setup.backboneLearningRate(),
+        setup.trainRows(),
+        setup.validationRows(),
+        setup.featureDimension(),
+        setup.trainableParameters(),
         null,
         null,
         null,
@@ -143,19 +147,7 @@ public record TransferReport(
 
   /** A regressor's figures and the fields every report has; the classifier ones left out. */
   static TransferReport regressor(
-      RegressionMetrics transfer,
-      RegressionMetrics baseline,
-      String target,
-      String head,
-      boolean freezeBackbone,
-      String solver,
-      String validation,
-      Double learningRate,
-      Double backboneLearningRate,
-      int trainRows,
-      int validationRows,
-      int featureDimension,
-      long trainableParameters) {
+      RegressionMetrics transfer, RegressionMetrics baseline, String target, Setup setup) {
     return new TransferReport(
         null,
         null,
@@ -169,16 +161,16 @@ public record TransferReport(
         Task.REGRESSION,
         null,
         target,
-        head,
-        freezeBackbone,
-        solver,
-        validation,
-        learningRate,
-        backboneLearningRate,
-        trainRows,
-        validationRows,
-        featureDimension,
-        trainableParameters,
+        setup.head(),
+        setup.freezeBackbone(),
+        setup.solver(),
+        setup.validation(),
+        setup.learningRate(),
+        setup.backboneLearningRate(),
+        setup.trainRows(),
+        setup.validationRows(),
+        setup.featureDimension(),
+        setup.trainableParameters(),
         null,
         null,
         null,

@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,22 +16,17 @@ import io.learnware.spec.ModelFormat;
 import io.learnware.worker.distill.DjlStudent;
 import io.learnware.worker.distill.StudentSpec;
 import io.learnware.worker.model.Backbone;
-import io.learnware.worker.model.Batches;
 import io.learnware.worker.model.BlockBackbone;
-import io.learnware.worker.model.BlockGradients;
-import io.learnware.worker.model.Differentiable;
+import io.learnware.worker.model.DjlBlockModel;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
-import io.learnware.worker.model.ParameterCounts;
 import io.learnware.worker.model.RunnableModel;
 import io.learnware.worker.model.TorchScriptBackbone;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -42,7 +36,7 @@ import java.util.function.Function;
  * backbone is stored inside that file as its TorchScript module, so one artifact is all it needs.
  * Loaded, it has gradients, and its backbone can be transferred again.
  */
-public final class TransferredModel implements RunnableModel {
+public final class TransferredModel extends DjlBlockModel {
 
   /** The architecture's {@code type}. */
   public static final String TYPE = "transfer";
@@ -50,21 +44,13 @@ public final class TransferredModel implements RunnableModel {
   static final String MODEL_NAME = "transfer";
   private static final int INFERENCE_ROWS = 1024;
 
-  private final Model model;
-  private final ParameterStore parameterStore;
   private final ObjectNode backboneArchitecture;
-  private final InputShape input;
-  private final int classes;
   private Backbone backbone;
-  private Differentiable differentiable;
 
   private TransferredModel(
       Model model, ObjectNode backboneArchitecture, InputShape input, int classes) {
-    this.model = model;
-    this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    super(model, input, classes, INFERENCE_ROWS);
     this.backboneArchitecture = backboneArchitecture;
-    this.input = input;
-    this.classes = classes;
   }
 
   /** Loads transferred models ({@code djl}, type {@value #TYPE}). */
@@ -171,14 +157,11 @@ public final class TransferredModel implements RunnableModel {
       int classes,
       Device device)
       throws IOException, MalformedModelException {
-    Path dir = Files.createTempDirectory("transferred");
-    Path named = dir.resolve(MODEL_NAME + "-0000.params");
     Model model = Model.newInstance(MODEL_NAME, device, "PyTorch");
     try {
       model.setBlock(
           new SequentialBlock().add(trunk.apply(model.getNDManager())).add(head.block(classes)));
-      Files.createSymbolicLink(named, artifact.toAbsolutePath());
-      model.load(dir, MODEL_NAME);
+      loadParameters(model, artifact);
       TransferredModel loaded = new TransferredModel(model, backboneArchitecture, input, classes);
       loaded.checkOutputs(artifact);
       return loaded;
@@ -190,9 +173,6 @@ public final class TransferredModel implements RunnableModel {
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
-    } finally {
-      Files.deleteIfExists(named);
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -214,38 +194,6 @@ public final class TransferredModel implements RunnableModel {
     }
   }
 
-  @Override
-  public float[] predict(float[] inputs, int rows) {
-    return Batches.forward(
-        model.getNDManager(),
-        inputs,
-        rows,
-        input,
-        classes,
-        INFERENCE_ROWS,
-        x -> model.getBlock().forward(parameterStore, new NDList(x), false).singletonOrThrow());
-  }
-
-  @Override
-  public ModelFormat format() {
-    return ModelFormat.DJL;
-  }
-
-  @Override
-  public InputShape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Device device() {
-    return model.getNDManager().getDevice();
-  }
-
-  @Override
-  public OptionalLong parameterCount() {
-    return OptionalLong.of(ParameterCounts.of(model.getBlock()));
-  }
-
   /** The backbone the head was trained on, sharing its parameters. */
   @Override
   public Backbone backbone() {
@@ -254,18 +202,5 @@ public final class TransferredModel implements RunnableModel {
       backbone = new BlockBackbone(model.getNDManager(), trunk, input, backboneArchitecture);
     }
     return backbone;
-  }
-
-  @Override
-  public Differentiable differentiable() {
-    if (differentiable == null) {
-      differentiable = new BlockGradients(model.getNDManager(), model.getBlock(), input);
-    }
-    return differentiable;
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }

@@ -10,6 +10,7 @@ import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.Fixtures;
 import io.learnware.worker.Models;
 import io.learnware.worker.job.Datasets;
+import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.RunnableModel;
 import java.util.Arrays;
@@ -65,7 +66,7 @@ class RegressionAttacksTest {
   void cleanErrorsAreTheReferencesInBothFormats() throws Exception {
     JsonNode expected = Fixtures.json("diabetes-mlp/expected.json").get("test");
     for (RunnableModel model : new RunnableModel[] {torchScript, onnx}) {
-      ErrorMetrics clean = ErrorMetrics.of(model.predict(x), y);
+      RegressionMetrics clean = RegressionMetrics.of(model.predict(x), y);
       assertThat(clean.mae()).isCloseTo(expected.get("mae").asDouble(), within(1e-5));
       assertThat(clean.rmse()).isCloseTo(expected.get("rmse").asDouble(), within(1e-5));
       assertThat(clean.r2()).isCloseTo(expected.get("r2").asDouble(), within(1e-6));
@@ -78,15 +79,15 @@ class RegressionAttacksTest {
     assertThat(ref.get("range").get(0).asDouble()).isCloseTo(low, within(1e-6));
     assertThat(ref.get("range").get(1).asDouble()).isCloseTo(high, within(1e-6));
     Attacks attacks = Attacks.of(torchScript);
-    double clean = ErrorMetrics.of(torchScript.predict(x), y).rmse();
+    double clean = RegressionMetrics.of(torchScript.predict(x), y).rmse();
     for (int i = 0; i < ref.get("fgsm").size(); i++) {
       JsonNode f = ref.get("fgsm").get(i);
       JsonNode p = ref.get("pgd").get(i);
       double eps = f.get("epsilon").asDouble();
-      ErrorMetrics fgsm =
-          ErrorMetrics.of(torchScript.predict(attacks.fgsm(x, y, eps, low, high)), y);
-      ErrorMetrics pgd =
-          ErrorMetrics.of(
+      RegressionMetrics fgsm =
+          RegressionMetrics.of(torchScript.predict(attacks.fgsm(x, y, eps, low, high)), y);
+      RegressionMetrics pgd =
+          RegressionMetrics.of(
               torchScript.predict(attacks.pgd(x, y, eps, 10, eps / 4, false, 0, low, high)), y);
       System.out.printf(
           "diabetes ε %.2f: FGSM RMSE ours %.6f PyTorch %s; PGD ours %.6f PyTorch %s%n",
@@ -128,15 +129,15 @@ class RegressionAttacksTest {
 
   @Test
   void squareAttackRaisesTheErrorAlikeInBothFormats() throws Exception {
-    double clean = ErrorMetrics.of(onnx.predict(x), y).rmse();
+    double clean = RegressionMetrics.of(onnx.predict(x), y).rmse();
     SquareAttack.RegressionResult onOnnx = square(onnx, 0.1, 0);
     SquareAttack.RegressionResult onTorchScript = square(torchScript, 0.1, 0);
     assertThat(onOnnx.queries()).isEqualTo(SquareAttack.DEFAULT_QUERIES);
-    double rmse = ErrorMetrics.of(onnx.predict(onOnnx.adversarial()), y).rmse();
+    double rmse = RegressionMetrics.of(onnx.predict(onOnnx.adversarial()), y).rmse();
     // No gradients, and still within 0.1 of PGD's 61.732 (10 steps, PyTorch reference).
     assertThat(rmse).isGreaterThan(clean + 9).isCloseTo(61.7325, within(0.1));
     // The same search: the two formats' outputs agree to float32 rounding.
-    assertThat(ErrorMetrics.of(torchScript.predict(onTorchScript.adversarial()), y).rmse())
+    assertThat(RegressionMetrics.of(torchScript.predict(onTorchScript.adversarial()), y).rmse())
         .isCloseTo(rmse, within(1e-3));
     // Deterministic for a seed, another seed another search.
     assertThat(square(onnx, 0.1, 0).adversarial()).isEqualTo(onOnnx.adversarial());
@@ -178,7 +179,7 @@ class RegressionAttacksTest {
         .run(x, y);
   }
 
-  private static double value(ErrorMetrics metrics, String name) {
+  private static double value(RegressionMetrics metrics, String name) {
     return switch (name) {
       case "mae" -> metrics.mae();
       case "rmse" -> metrics.rmse();
