@@ -1,7 +1,8 @@
 // End to end through the web UI in a real browser (Debian's Chromium driven by playwright-core), against a
 // started market with a worker (e2e/run.sh starts one): sign in, upload a learnware with the form, find it
 // by text and by a statistical spec, open its page, request a distillation and watch its progress to the
-// end, open the new version and see its lineage; a robustness evaluation fills the report plots.
+// end, open the new version and see its lineage; a robustness evaluation fills the report plots; two
+// learnwares are combined and published as an ensemble whose page lists its pinned members.
 // Screenshots of the main pages at 1280 px and 390 px go to --screenshots.
 //
 //   node web-ui/e2e/flow.mjs --base URL --admin-token TOKEN --rkme my-rkme.json --screenshots docs/screenshots
@@ -283,6 +284,64 @@ try {
   await page.getByRole("heading", { level: 1, name: /transferred/ }).waitFor();
   await page.getByRole("tab", { name: "Lineage" }).click();
   await page.locator(".lineage svg").getByText("transferred", { exact: true }).waitFor();
+
+  step("combine two learnwares trained on halves of the digits and publish the ensemble; its page shows the members");
+  for (const half of ["digits-low", "digits-high"]) {
+    const upload = new FormData();
+    upload.append(
+      "spec",
+      new Blob([readFileSync(`${fixtures}/${half}/spec.json`)], { type: "application/json" }),
+      "spec.json",
+    );
+    upload.append("model", new Blob([readFileSync(`${fixtures}/${half}/model.pt`)]), "model.pt");
+    const uploaded = await fetch(`${base}/api/v1/learnwares/${username}/${half}/versions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: upload,
+    });
+    check(uploaded.status === 201, `${half} uploaded (${uploaded.status})`);
+  }
+  // A reuse job combines USABLE versions: wait for both validations (through the API, which a page that
+  // still shows the previous version cannot confuse).
+  for (const half of ["digits-low", "digits-high"]) {
+    for (let tries = 0; ; tries++) {
+      const v = await (await fetch(`${base}/api/v1/learnwares/${username}/${half}/versions/1`)).json();
+      if (v.state === "USABLE") break;
+      check(v.state === "PENDING" && tries < 300, `${half} validated (${v.state})`);
+      await page.waitForTimeout(200);
+    }
+  }
+  await page.goto(`${base}/#/l/${username}/digits-low/1?tab=jobs`);
+  await page.getByRole("heading", { name: `Run a job on ${username}/digits-low@1` }).waitFor();
+  await page.getByText("Combine with others").click();
+  await page.getByLabel(/Other learnwares to combine/).fill(`${username}/digits-high`);
+  await page.getByLabel("Publish the ensemble as a learnware").check();
+  await page.getByLabel("Combined by").selectOption("mean");
+  await page.getByLabel("CSV file").setInputFiles(`${fixtures}/data/digits-test.csv.gz`);
+  await page.getByLabel("Result learnware (optional)").fill(`${username}/digits-both`);
+  await page.getByRole("button", { name: "Request and publish the ensemble" }).click();
+  // The request is refused with an error box, or accepted and the job's card shown.
+  await page.locator(".card.job.highlighted, .job-form .error-box").first().waitFor();
+  const refused = page.locator(".job-form .error-box");
+  check((await refused.count()) === 0, `the reuse job was requested: ${await refused.allTextContents()}`);
+  const combined = page.locator(".card.job.highlighted");
+  await combined.locator(".badge-succeeded").waitFor({ timeout: 180_000 });
+  await combined.getByRole("link", { name: `Open ${username}/digits-both@1` }).click();
+  await page.getByRole("heading", { name: "Published ensemble" }).waitFor();
+  const members = page.locator(".ensemble-members li a");
+  check((await members.count()) === 2, "the ensemble lists its two pinned members");
+  check(
+    (await members.allTextContents()).join(" ") === `${username}/digits-low@1 ${username}/digits-high@1`,
+    "the members in the order they were combined",
+  );
+  // It is validated like an upload: the worker loads it with its members.
+  await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
+  await page.getByRole("tab", { name: "Lineage" }).click();
+  await page
+    .getByText(/combined from/)
+    .first()
+    .waitFor();
+  await shoot("ensemble");
 
   step("narrow screens (390 px)");
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
