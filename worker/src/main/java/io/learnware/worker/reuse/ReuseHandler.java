@@ -534,9 +534,9 @@ public final class ReuseHandler implements JobHandler {
   }
 
   /**
-   * The published ensemble's specification: the source's (input, output, task, licence) with the
-   * ensemble's model, a name and description saying what it combines, how, and what it scored on
-   * the job's rows, and the RKME of those rows.
+   * The published ensemble's specification: the source's (input, output, task, licence; the tags
+   * every member has) with the ensemble's model, a name and description saying what it combines,
+   * how, and what it scored on the job's rows, and the RKME of those rows.
    */
   static JsonNode resultSpec(
       JsonNode sourceDocument,
@@ -593,8 +593,18 @@ public final class ReuseHandler implements JobHandler {
                 scored,
                 members.getFirst().learnware(),
                 first.description());
+    // The ensemble answers for every member's data: of the source's tags, keep those all share
+    // (digits-low's "digits-0-4" would mislabel an ensemble that also knows 5-9).
+    ObjectNode document = sourceDocument.deepCopy();
+    ArrayNode shared = document.putArray("tags");
+    for (JsonNode tag : sourceDocument.path("tags")) {
+      if (members.stream()
+          .allMatch(m -> m.spec().tags() != null && m.spec().tags().contains(tag.asText()))) {
+        shared.add(tag.asText());
+      }
+    }
     return DerivedSpecs.derive(
-        sourceDocument,
+        document,
         "Ensemble (%s) of %s".formatted(method, refs),
         description,
         TAG,
