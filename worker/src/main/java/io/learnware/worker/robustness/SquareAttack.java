@@ -231,7 +231,9 @@ public final class SquareAttack {
     float[] losses = losses(model.predict(best, n), n, objective);
     int[] queries = new int[n];
     Arrays.fill(queries, 1);
-    int iterations = settings.queries - 1;
+    // At ε = 0 every proposal is the clean input: the first query already answers, and searching
+    // would only redraw empty windows (up to REDRAWS each) for the whole budget.
+    int iterations = eps == 0 ? 0 : settings.queries - 1;
     int[] active = new int[n];
     float[] candidates = new float[n * d];
     for (int iteration = 1; iteration <= iterations; iteration++) {

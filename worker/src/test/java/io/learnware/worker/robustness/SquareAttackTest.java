@@ -114,6 +114,8 @@ class SquareAttackTest {
     SquareAttack.Result none = attack(mlp, 0, 5, 0);
     assertThat(none.adversarial()).isEqualTo(new Matrix(360, 64, toFloatPrecision(x.data())));
     assertThat(none.correct()).isEqualTo(330);
+    // ... and the search stops at its first query instead of redrawing empty windows.
+    assertThat(none.meanQueries()).isEqualTo(1.0);
   }
 
   @Test
