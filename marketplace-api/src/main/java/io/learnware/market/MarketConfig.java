@@ -32,6 +32,13 @@ public interface MarketConfig {
    */
   Optional<String> workerToken();
 
+  /**
+   * Visibility of a new learnware when its uploader does not choose one: {@code public} or {@code
+   * private}.
+   */
+  @WithDefault("public")
+  String defaultVisibility();
+
   Storage storage();
 
   Upload upload();

@@ -1,6 +1,6 @@
 package io.learnware.market.abuse;
 
-import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.account.Principal;
 import io.learnware.market.job.Job;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;

@@ -17,8 +17,21 @@ public final class AccountModels {
 
   private AccountModels() {}
 
-  /** The caller, as {@code GET /me} shows it. */
-  public record Me(String username, List<String> roles) {}
+  /**
+   * The caller, as {@code GET /me} shows it: site roles, the namespaces it belongs to, and what the
+   * token presented may do.
+   *
+   * @param tokenNamespaces the only namespaces the token acts in; null for all
+   */
+  public record Me(
+      String username,
+      List<String> roles,
+      List<Membership> namespaces,
+      List<String> scopes,
+      List<String> tokenNamespaces) {}
+
+  /** A namespace the caller belongs to, with its role there. */
+  public record Membership(String namespace, String kind, String role) {}
 
   public record NewUser(
       @NotNull(message = "is required")
@@ -38,15 +51,66 @@ public final class AccountModels {
           @Pattern(regexp = NAME_PATTERN, message = "must match " + NAME_PATTERN)
           String name) {}
 
+  /**
+   * @param scopes read, write, jobs, admin; default: those of the token creating it
+   * @param namespaces the only namespaces the new token acts in; default: those of the token
+   *     creating it (all, for an unrestricted one)
+   * @param expiresAt when the token stops working; default never
+   */
   public record NewToken(
       @Size(max = 100, message = "must be at most 100 characters")
           @Pattern(
               regexp = "^[^" + SafeText.FORBIDDEN + "]*$",
               message = "must not contain control, bidi or invisible characters")
-          String name) {}
+          String name,
+      List<@NotNull(message = "must not be null") String> scopes,
+      List<
+              @NotNull(message = "must not be null")
+              @Pattern(regexp = NAME_PATTERN, message = "must match " + NAME_PATTERN) String>
+          namespaces,
+      Instant expiresAt) {}
 
-  /** A token as listed; {@code token} is present only in the response that created it. */
+  /**
+   * A token as listed; {@code token} (the secret) is present only in the response that created it.
+   *
+   * @param namespaces null when the token acts in every namespace its user belongs to
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TokenView(
-      UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, String token) {}
+      UUID id,
+      String name,
+      String prefix,
+      List<String> scopes,
+      List<String> namespaces,
+      Instant createdAt,
+      Instant lastUsedAt,
+      Instant expiresAt,
+      String token) {}
+
+  /** A new organisation; its creator becomes its first admin. */
+  public record NewOrganisation(
+      @NotNull(message = "is required")
+          @Pattern(regexp = NAME_PATTERN, message = "must match " + NAME_PATTERN)
+          String name) {}
+
+  /** A namespace: a user's own or an organisation's. Members are listed to members only. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NamespaceView(
+      String name, String kind, Instant createdAt, List<MemberView> members) {}
+
+  public record MemberView(String username, String role) {}
+
+  /** Adds a member or changes a member's role. */
+  public record MemberRequest(
+      @NotNull(message = "is required (read, write or admin)") String role) {}
+
+  /** One entry of a namespace's audit log. */
+  public record AuditView(
+      long id,
+      Instant at,
+      String actor,
+      String namespace,
+      String learnware,
+      String action,
+      com.fasterxml.jackson.databind.JsonNode detail) {}
 }

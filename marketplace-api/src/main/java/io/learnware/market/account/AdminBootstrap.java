@@ -45,10 +45,7 @@ public class AdminBootstrap {
     if (Account.count() > 0) {
       return;
     }
-    Account admin = new Account();
-    admin.username = ADMIN;
-    admin.admin = true;
-    admin.persist();
+    accounts.createAccount(ADMIN, true);
     if (config.adminToken().isPresent()) {
       accounts.issueToken(ADMIN, "admin", config.adminToken().get());
       LOG.info("Created user 'admin' with the token from learnware.admin-token");

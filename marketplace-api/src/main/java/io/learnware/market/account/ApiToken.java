@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * An API token of an account. Only the SHA-256 of the secret is kept; the prefix helps people tell
@@ -39,6 +41,20 @@ public class ApiToken extends PanacheEntityBase {
 
   @Column(name = "last_used_at")
   public Instant lastUsedAt;
+
+  /** Names of {@link Scope}s, lower case. */
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  @Column(nullable = false)
+  public String[] scopes;
+
+  /** The only namespaces the token acts in; null for all. */
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  @Column
+  public String[] namespaces;
+
+  /** After this instant the token is refused; null for never. */
+  @Column(name = "expires_at")
+  public Instant expiresAt;
 
   public static Optional<ApiToken> findByHash(byte[] tokenHash) {
     return find("tokenHash", tokenHash).firstResultOptional();

@@ -55,13 +55,15 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
             accounts
                 .authenticate(secret)
                 .map(TokenIdentityProvider::identityOf)
-                .orElseThrow(() -> new AuthenticationFailedException("unknown or revoked token")));
+                .orElseThrow(
+                    () -> new AuthenticationFailedException("unknown, expired or revoked token")));
   }
 
-  private static SecurityIdentity identityOf(AccountService.Principal principal) {
+  private static SecurityIdentity identityOf(Principal principal) {
     QuarkusSecurityIdentity.Builder builder =
         QuarkusSecurityIdentity.builder()
             .setPrincipal(new QuarkusPrincipal(principal.username()))
+            .addAttribute(Principal.ATTRIBUTE, principal)
             .addRole(ROLE_USER);
     if (principal.admin()) {
       builder.addRole(ROLE_ADMIN);

@@ -2,6 +2,8 @@ package io.learnware.market.dataset;
 
 import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Caller;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.StorageService;
@@ -45,7 +47,7 @@ public class DatasetService {
    */
   @Transactional
   public DatasetView upload(String owner, String name, StagedFile data, StagedFile labels) {
-    caller.requireWriteAccess(owner);
+    caller.require(owner, Role.WRITE, Scope.WRITE);
     if (!NAME.matcher(name).matches()) {
       throw new MarketException.InvalidInput("/name", "must match " + NAME.pattern());
     }
@@ -83,14 +85,17 @@ public class DatasetService {
   }
 
   /**
-   * The data set, if the caller owns it (or is an admin); 404 for everyone else, workers included,
-   * so that private data sets do not show that they exist.
+   * The data set, if the caller may read its namespace; 404 for everyone else, workers included, so
+   * that data sets do not show that they exist; 403 naming the scope when the user may read it but
+   * the token may not.
    */
   @Transactional
   public Dataset readable(String owner, String name) {
-    return Dataset.findByKey(owner, name)
-        .filter(dataset -> caller.mayWrite(owner))
-        .orElseThrow(() -> new MarketException.NotFound("No data set " + owner + "/" + name + "."));
+    java.util.function.Supplier<MarketException> notFound =
+        () -> new MarketException.NotFound("No data set " + owner + "/" + name + ".");
+    Dataset dataset = Dataset.findByKey(owner, name).orElseThrow(notFound);
+    caller.requireRead(owner, true, notFound);
+    return dataset;
   }
 
   public static DatasetView viewOf(Dataset dataset) {

@@ -35,20 +35,28 @@ public class DistillationResource {
       summary = "Distil a learnware into a smaller student",
       description =
           "The body is the distill job's params (student, temperature, alpha, epochs, batchSize,"
-              + " learningRate, seed, transferSize), plus optional `dataset` and `target`.")
+              + " learningRate, seed, transferSize), plus optional `dataset`, `target` and"
+              + " `visibility`.")
   public RestResponse<JobView> distill(
       @RestPath String owner, @RestPath String name, @RestPath String ref, JsonNode body) {
     JsonNode params = body == null ? null : body.deepCopy();
     String dataset = null;
     String target = null;
+    String visibility = null;
     if (params instanceof ObjectNode object) {
       dataset = textOrNull(object.remove("dataset"));
       target = textOrNull(object.remove("target"));
+      visibility = textOrNull(object.remove("visibility"));
     }
     return JobResource.accepted(
         jobs.request(
             new JobRequest(
-                JobTypes.DISTILL, owner + "/" + name + "@" + ref, dataset, params, target)));
+                JobTypes.DISTILL,
+                owner + "/" + name + "@" + ref,
+                dataset,
+                params,
+                target,
+                visibility)));
   }
 
   private static String textOrNull(JsonNode node) {

@@ -48,6 +48,10 @@ public class Job extends PanacheEntityBase {
   @Column(name = "target_name", updatable = false)
   public String targetName;
 
+  /** Visibility of the target learnware if this job creates it; null for the default. */
+  @Column(name = "target_visibility", updatable = false)
+  public String targetVisibility;
+
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
   public String params;

@@ -19,9 +19,16 @@ public final class JobModels {
    * @param dataset {@code owner/name} of one of the caller's data sets
    * @param target {@code owner/name} receiving the result (default: the source's name with a
    *     suffix, in the caller's namespace)
+   * @param visibility of the target learnware if the job creates it: {@code public} or {@code
+   *     private}; default private when a source is private, else the market's default
    */
   public record JobRequest(
-      String type, String source, String dataset, JsonNode params, String target) {}
+      String type,
+      String source,
+      String dataset,
+      JsonNode params,
+      String target,
+      String visibility) {}
 
   /** A job as users see it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -472,7 +472,8 @@ public class JobQueue {
                       command.model(),
                       command.files(),
                       ReuseSources.learnwares(job.sourceRef, job.params),
-                      job.id));
+                      job.id,
+                      job.targetVisibility));
         } catch (MarketException.EnsembleRefused refused) {
           // A member was deleted (or changed state) since the claim: the job cannot publish.
           failNow(job, refused.getMessage(), false);
@@ -497,7 +498,8 @@ public class JobQueue {
                   command.files(),
                   job.sourceVersionId,
                   JobTypes.relation(job.type),
-                  job.id));
+                  job.id,
+                  job.targetVisibility));
       learnwares.addReport(version.id, job.id, job.type, report.toString());
       job.resultVersionId = version.id;
     } else if (job.type.equals(JobTypes.EVALUATE)) {

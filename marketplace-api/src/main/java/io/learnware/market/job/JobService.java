@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
-import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.account.Access;
 import io.learnware.market.account.Caller;
-import io.learnware.market.dataset.Dataset;
+import io.learnware.market.account.Principal;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
+import io.learnware.market.dataset.DatasetService;
 import io.learnware.market.job.JobEvents.JobChanged;
 import io.learnware.market.job.JobModels.JobRequest;
 import io.learnware.market.job.JobModels.JobResult;
 import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.learnware.Learnware;
 import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;
@@ -45,14 +49,17 @@ public class JobService {
   private final Quotas quotas;
   private final Event<JobChanged> changed;
   private final LearnwareService learnwares;
+  private final DatasetService datasets;
 
   public JobService(
       Caller caller,
       MarketConfig config,
       Quotas quotas,
       Event<JobChanged> changed,
-      LearnwareService learnwares) {
+      LearnwareService learnwares,
+      DatasetService datasets) {
     this.learnwares = learnwares;
+    this.datasets = datasets;
     this.caller = caller;
     this.config = config;
     this.quotas = quotas;
@@ -62,6 +69,7 @@ public class JobService {
   @Transactional
   public JobView request(JobRequest request) {
     Principal principal = caller.principal();
+    Access.requireScope(principal, Scope.JOBS);
     if (request == null) {
       throw new MarketException.InvalidInput("/", "a job request (JSON object) is required");
     }
@@ -86,15 +94,23 @@ public class JobService {
       violations.add(
           new Problem.Violation("/dataset", "must be owner/name of one of your data sets"));
     }
+    if (request.visibility() != null
+        && !request.visibility().equals(Learnware.PUBLIC)
+        && !request.visibility().equals(Learnware.PRIVATE)) {
+      violations.add(new Problem.Violation("/visibility", "must be public or private"));
+    }
     if (!violations.isEmpty()) {
       throw new MarketException.InvalidInput(
           "The job request is invalid: " + violations.getFirst().message(), violations);
     }
     LearnwareVersion version =
-        VersionRefs.resolve(
-            source.group(1), source.group(2), source.group(3) == null ? "latest" : source.group(3));
+        VersionRefs.resolveReadable(
+            caller,
+            source.group(1),
+            source.group(2),
+            source.group(3) == null ? "latest" : source.group(3));
     if (request.type().equals(JobTypes.VALIDATE)) {
-      principal.requireWriteAccess(version.learnware.owner);
+      caller.require(version.learnware.owner, Role.WRITE, Scope.WRITE);
     } else if (version.state != VersionState.USABLE) {
       throw new MarketException.Conflict(
           version.learnware.key()
@@ -106,16 +122,13 @@ public class JobService {
     }
     if (request.dataset() != null) {
       String[] dataset = request.dataset().split("/", 2);
-      principal.requireWriteAccess(dataset[0]);
-      Dataset.findByKey(dataset[0], dataset[1])
-          .orElseThrow(
-              () -> new MarketException.NotFound("No data set " + request.dataset() + "."));
+      datasets.readable(dataset[0], dataset[1]);
     }
     checkInputs(request, version);
     quotas.requireQueueSlot(principal);
     JsonNode params =
         request.type().equals(JobTypes.REUSE)
-            ? ReuseSources.resolve(request.params(), version, target != null)
+            ? ReuseSources.resolve(caller, request.params(), version, target != null)
             : request.params();
     String targetOwner = null;
     String targetName = null;
@@ -127,7 +140,7 @@ public class JobService {
         targetOwner = principal.username();
         targetName = defaultName(version.learnware.name, JobTypes.suffix(request.type()));
       }
-      principal.requireWriteAccess(targetOwner);
+      caller.require(targetOwner, Role.WRITE, Scope.WRITE);
     }
     Job job =
         newJob(
@@ -138,7 +151,27 @@ public class JobService {
             request.dataset(),
             targetOwner,
             targetName);
+    if (targetOwner != null) {
+      job.targetVisibility = targetVisibility(request.visibility(), version, params);
+    }
     return viewOf(job);
+  }
+
+  /**
+   * What a target learnware the job creates will be: as asked, else private when any source is (a
+   * result of private learnwares is not published by accident), else the market's default.
+   */
+  private String targetVisibility(String asked, LearnwareVersion source, JsonNode params) {
+    if (asked != null) {
+      return asked;
+    }
+    boolean privateSource = source.learnware.isPrivate();
+    if (params != null && params.has("sources")) {
+      privateSource |=
+          ReuseSources.others(params.toString()).stream()
+              .anyMatch(v -> v != null && v.learnware.isPrivate());
+    }
+    return privateSource ? Learnware.PRIVATE : config.defaultVisibility();
   }
 
   /**
@@ -206,11 +239,13 @@ public class JobService {
 
   @Transactional
   public JobView view(UUID id) {
+    caller.requireScope(Scope.JOBS);
     return viewOf(visible(id));
   }
 
   @Transactional
   public List<JobView> mine() {
+    caller.requireScope(Scope.JOBS);
     return Job.listByRequester(caller.username(), LIST_LIMIT).stream()
         .map(JobService::viewOf)
         .toList();
@@ -219,6 +254,7 @@ public class JobService {
   /** Cancels a queued or running job; a running job's worker loses its lease. */
   @Transactional
   public JobView cancel(UUID id) {
+    caller.requireScope(Scope.JOBS);
     Job job = visible(id);
     if (job.type.equals(JobTypes.VALIDATE)) {
       // The market's lock order: the source learnware, then the job (see JobQueue).

@@ -3,6 +3,7 @@ package io.learnware.market.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.EnsemblePins;
 import io.learnware.market.learnware.LearnwareVersion;
 import io.learnware.market.learnware.VersionRefs;
@@ -47,10 +48,12 @@ final class ReuseSources {
    *
    * @param target whether the request names a target learnware
    * @throws MarketException.InvalidInput for a missing or malformed list
-   * @throws MarketException.NotFound for a learnware or version that does not exist
+   * @throws MarketException.NotFound for a learnware or version that does not exist, or that the
+   *     caller may not read
    * @throws MarketException.Conflict for a version that is not usable
    */
-  static ObjectNode resolve(JsonNode params, LearnwareVersion source, boolean target) {
+  static ObjectNode resolve(
+      Caller caller, JsonNode params, LearnwareVersion source, boolean target) {
     ObjectNode resolved =
         params == null ? SpecDocuments.mapper().createObjectNode() : (ObjectNode) params.deepCopy();
     JsonNode sources = resolved.get("sources");
@@ -74,8 +77,8 @@ final class ReuseSources {
         throw new MarketException.InvalidInput(pointer, "must be owner/name or owner/name@ref");
       }
       LearnwareVersion version =
-          VersionRefs.resolve(
-              ref.group(1), ref.group(2), ref.group(3) == null ? "latest" : ref.group(3));
+          VersionRefs.resolveReadable(
+              caller, ref.group(1), ref.group(2), ref.group(3) == null ? "latest" : ref.group(3));
       if (version.state != VersionState.USABLE) {
         throw new MarketException.Conflict(
             refOf(version) + " is " + version.state + "; a reuse job needs USABLE versions.");

@@ -8,6 +8,7 @@ import java.util.UUID;
  * A version a job made from another.
  *
  * @param relation how it was derived from its parent, e.g. {@code distilled}
+ * @param visibility of the target learnware if the job creates it; null for the default
  */
 public record DerivedCommand(
     String requestedBy,
@@ -18,4 +19,5 @@ public record DerivedCommand(
     List<StagedFile> files,
     long parentVersionId,
     String relation,
-    UUID jobId) {}
+    UUID jobId,
+    String visibility) {}

@@ -204,10 +204,10 @@ public class EnsemblePins {
   }
 
   /**
-   * The ensembles (other than {@code except}) that pin any of {@code versions}, as {@code
-   * owner/name@N}, sorted. Versions are deleted outright, so every lineage edge is a live pin.
+   * The ensemble versions (other than {@code except}) that pin any of {@code versions}. Versions
+   * are deleted outright, so every lineage edge is a live pin.
    */
-  public static List<String> pinning(
+  public static List<LearnwareVersion> pinningVersions(
       Collection<LearnwareVersion> versions, Collection<LearnwareVersion> except) {
     if (versions.isEmpty()) {
       return List.of();
@@ -219,9 +219,7 @@ public class EnsemblePins {
         .stream()
         .map(edge -> edge.version)
         .filter(ensemble -> !excluded.contains(ensemble.id))
-        .map(ensemble -> ensemble.learnware.key() + "@" + ensemble.version)
         .distinct()
-        .sorted()
         .toList();
   }
 

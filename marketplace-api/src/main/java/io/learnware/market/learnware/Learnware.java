@@ -26,6 +26,9 @@ import org.hibernate.annotations.DynamicUpdate;
 @DynamicUpdate
 public class Learnware extends PanacheEntityBase {
 
+  public static final String PUBLIC = "public";
+  public static final String PRIVATE = "private";
+
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)
   public Long id;
@@ -35,6 +38,12 @@ public class Learnware extends PanacheEntityBase {
 
   @Column(nullable = false, updatable = false)
   public String name;
+
+  /**
+   * {@link #PUBLIC} or {@link #PRIVATE}: private ones are seen by readers of the namespace only.
+   */
+  @Column(nullable = false)
+  public String visibility;
 
   /** The highest version number ever given out; deleted numbers are not reused. */
   @Column(name = "last_version", nullable = false)
@@ -56,16 +65,18 @@ public class Learnware extends PanacheEntityBase {
   }
 
   /**
-   * The learnware, created if needed, locked for the rest of the transaction: concurrent uploads to
-   * one learnware queue here, so each gets the next version number exactly once.
+   * The learnware, created with {@code visibility} if needed, locked for the rest of the
+   * transaction: concurrent uploads to one learnware queue here, so each gets the next version
+   * number exactly once.
    */
-  public static Learnware lockOrCreate(String owner, String name) {
+  public static Learnware lockOrCreate(String owner, String name, String visibility) {
     getEntityManager()
         .createNativeQuery(
-            "INSERT INTO learnware (owner, name) VALUES (?1, ?2) ON CONFLICT ON CONSTRAINT"
-                + " learnware_owner_name_key DO NOTHING")
+            "INSERT INTO learnware (owner, name, visibility) VALUES (?1, ?2, ?3) ON CONFLICT ON"
+                + " CONSTRAINT learnware_owner_name_key DO NOTHING")
         .setParameter(1, owner)
         .setParameter(2, name)
+        .setParameter(3, visibility)
         .executeUpdate();
     return find("owner = ?1 and name = ?2", owner, name)
         .withLock(LockModeType.PESSIMISTIC_WRITE)
@@ -88,6 +99,10 @@ public class Learnware extends PanacheEntityBase {
   public void refreshCurrentVersion() {
     getEntityManager().flush();
     currentVersion = LearnwareVersion.findLatest(this).orElse(null);
+  }
+
+  public boolean isPrivate() {
+    return PRIVATE.equals(visibility);
   }
 
   public String key() {

@@ -39,13 +39,15 @@ public final class LearnwareModels {
       String task,
       String license,
       List<String> tags,
-      Instant createdAt) {}
+      Instant createdAt,
+      String visibility) {}
 
   /** A learnware with all its versions and aliases ({@code latest} included, when there is one). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LearnwareView(
       String owner,
       String name,
+      String visibility,
       Instant createdAt,
       Integer latest,
       Map<String, Integer> aliases,
@@ -66,6 +68,7 @@ public final class LearnwareModels {
       String learnware,
       String owner,
       String name,
+      String visibility,
       int version,
       VersionState state,
       List<String> aliases,
@@ -99,11 +102,20 @@ public final class LearnwareModels {
   public record Lineage(List<LineageEdge> parents, List<LineageEdge> children) {}
 
   /**
-   * @param learnware the other version, {@code owner/name@version}
+   * @param learnware the other version, {@code owner/name@version}; null when it is a private
+   *     learnware the caller may not read (shown as "a private learnware")
    * @param relation e.g. {@code distilled}
+   * @param job the job that made the edge; null with a hidden learnware
+   * @param visibility of the other learnware
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record LineageEdge(String learnware, String relation, UUID job) {}
+  public record LineageEdge(String learnware, String relation, UUID job, String visibility) {}
+
+  /** Body of {@code PUT …/visibility}. */
+  public record VisibilityRequest(
+      @NotNull(message = "is required: public or private") String visibility) {}
+
+  public record VisibilityView(String learnware, String visibility) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ReportView(String type, UUID job, Instant createdAt, @JsonRawValue String report) {}
@@ -118,7 +130,12 @@ public final class LearnwareModels {
 
   public record AliasView(String alias, int version) {}
 
-  /** The browse filters of {@code GET /learnwares}; null means "any". */
+  /**
+   * The browse filters of {@code GET /learnwares}; null means "any".
+   *
+   * @param readable the namespaces whose private learnwares the caller may see (sorted, part of the
+   *     cache key); null for all
+   */
   public record BrowseQuery(
       String q,
       String dataType,
@@ -128,5 +145,6 @@ public final class LearnwareModels {
       String owner,
       VersionState state,
       int page,
-      int size) {}
+      int size,
+      List<String> readable) {}
 }

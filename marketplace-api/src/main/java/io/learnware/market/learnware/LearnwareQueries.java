@@ -1,5 +1,6 @@
 package io.learnware.market.learnware;
 
+import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.LearnwareModels.ArtifactView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
 import io.learnware.market.learnware.LearnwareModels.EnsembleMember;
@@ -36,10 +37,12 @@ public class LearnwareQueries {
 
   private final EntityManager em;
   private final EnsemblePins pins;
+  private final Caller caller;
 
-  public LearnwareQueries(EntityManager em, EnsemblePins pins) {
+  public LearnwareQueries(EntityManager em, EnsemblePins pins, Caller caller) {
     this.em = em;
     this.pins = pins;
+    this.caller = caller;
   }
 
   /**
@@ -54,7 +57,7 @@ public class LearnwareQueries {
 
   @Transactional
   public LearnwareView learnware(String owner, String name) {
-    Learnware learnware = VersionRefs.learnware(owner, name);
+    Learnware learnware = VersionRefs.readable(caller, owner, name);
     Map<String, Integer> aliases = new LinkedHashMap<>();
     LearnwareVersion.findLatest(learnware)
         .ifPresent(v -> aliases.put(LearnwareService.LATEST, v.version));
@@ -68,6 +71,7 @@ public class LearnwareQueries {
     return new LearnwareView(
         learnware.owner,
         learnware.name,
+        learnware.visibility,
         learnware.createdAt,
         aliases.get(LearnwareService.LATEST),
         aliases,
@@ -80,7 +84,7 @@ public class LearnwareQueries {
    */
   @Transactional
   public VersionView version(String owner, String name, String ref, boolean privileged) {
-    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    LearnwareVersion v = VersionRefs.resolveReadable(caller, owner, name, ref);
     List<String> aliases = new ArrayList<>();
     LearnwareVersion.findLatest(v.learnware)
         .filter(latest -> latest.id.equals(v.id))
@@ -90,6 +94,7 @@ public class LearnwareQueries {
         v.learnware.key() + "@" + v.version,
         v.learnware.owner,
         v.learnware.name,
+        v.learnware.visibility,
         v.version,
         v.state,
         aliases,
@@ -101,12 +106,8 @@ public class LearnwareQueries {
         v.validationLog,
         privileged ? v.modelError : null,
         new Lineage(
-            VersionLineage.listParents(v).stream()
-                .map(e -> new LineageEdge(keyOf(e.parent), e.relation, e.jobId))
-                .toList(),
-            VersionLineage.listChildren(v).stream()
-                .map(e -> new LineageEdge(keyOf(e.version), e.relation, e.jobId))
-                .toList()),
+            VersionLineage.listParents(v).stream().map(e -> edge(e.parent, e)).toList(),
+            VersionLineage.listChildren(v).stream().map(e -> edge(e.version, e)).toList()),
         EnsemblePins.isEnsemble(v) ? ensembleOf(v) : null,
         VersionReport.listByVersion(v).stream()
             .map(r -> new ReportView(r.type, r.jobId, r.createdAt, r.report))
@@ -123,18 +124,27 @@ public class LearnwareQueries {
             .toList());
   }
 
-  private static String keyOf(LearnwareVersion version) {
-    return version.learnware.key() + "@" + version.version;
+  /** A lineage edge to {@code other}, unnamed when the caller may not read it. */
+  private LineageEdge edge(LearnwareVersion other, VersionLineage lineage) {
+    Learnware learnware = other.learnware;
+    if (!caller.canRead(learnware.owner, learnware.isPrivate())) {
+      return new LineageEdge(null, lineage.relation, null, Learnware.PRIVATE);
+    }
+    return new LineageEdge(
+        learnware.key() + "@" + other.version,
+        lineage.relation,
+        lineage.jobId,
+        learnware.visibility);
   }
 
   @Transactional
   public String spec(String owner, String name, String ref) {
-    return VersionRefs.resolve(owner, name, ref).spec;
+    return VersionRefs.resolveReadable(caller, owner, name, ref).spec;
   }
 
   @Transactional
   public Artifact model(String owner, String name, String ref) {
-    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    LearnwareVersion v = VersionRefs.resolveReadable(caller, owner, name, ref);
     return new Artifact(
         v.modelSha256,
         v.modelSize,
@@ -143,7 +153,7 @@ public class LearnwareQueries {
 
   @Transactional
   public Artifact file(String owner, String name, String ref, String filename) {
-    LearnwareVersion v = VersionRefs.resolve(owner, name, ref);
+    LearnwareVersion v = VersionRefs.resolveReadable(caller, owner, name, ref);
     VersionFile file =
         v.file(filename)
             .orElseThrow(
@@ -177,6 +187,10 @@ public class LearnwareQueries {
       where.add("c.tags @> string_to_array(:tags, ',')");
       params.put("tags", String.join(",", query.tags()));
     }
+    if (query.readable() != null) {
+      where.add("(l.visibility = 'public' OR l.owner = ANY(CAST(:readable AS text[])))");
+      params.put("readable", query.readable().toArray(String[]::new));
+    }
     // Without a state filter a learnware is listed by its current version (kept on the learnware);
     // with one, by its newest version in that state.
     String current;
@@ -196,14 +210,14 @@ public class LearnwareQueries {
         """
         WITH matched AS (
           SELECT l.owner, l.name, c.version, c.state, c.title, c.description, c.data_type, c.task,
-                 c.license, c.tags, c.created_at, %s AS rank, c.id
+                 c.license, c.tags, c.created_at, %s AS rank, c.id, l.visibility
           FROM (%s) cur
           JOIN learnware_version c ON c.id = cur.id
           JOIN learnware l ON l.id = c.learnware_id
           %s
         )
         SELECT t.total, m.owner, m.name, m.version, m.state, m.title, m.description, m.data_type,
-               m.task, m.license, m.tags, m.created_at
+               m.task, m.license, m.tags, m.created_at, m.visibility
         FROM (SELECT count(*) AS total FROM matched) t
         LEFT JOIN LATERAL (
           SELECT * FROM matched ORDER BY rank DESC, created_at DESC, id DESC LIMIT :limit OFFSET :offset
@@ -246,7 +260,8 @@ public class LearnwareQueries {
         (String) row[8],
         (String) row[9],
         row[10] instanceof String[] tags ? Arrays.asList(tags) : List.of(),
-        instant(row[11]));
+        instant(row[11]),
+        (String) row[12]);
   }
 
   private static Instant instant(Object value) {

@@ -1,6 +1,9 @@
 package io.learnware.market.learnware;
 
+import io.learnware.market.account.Access;
 import io.learnware.market.account.Caller;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
 import io.learnware.market.learnware.LearnwareModels.AliasRequest;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
@@ -8,6 +11,8 @@ import io.learnware.market.learnware.LearnwareModels.LearnwareSummary;
 import io.learnware.market.learnware.LearnwareModels.LearnwareView;
 import io.learnware.market.learnware.LearnwareModels.Page;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
+import io.learnware.market.learnware.LearnwareModels.VisibilityRequest;
+import io.learnware.market.learnware.LearnwareModels.VisibilityView;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
@@ -78,10 +83,21 @@ public class LearnwareResource {
         throw new MarketException.InvalidInput(
             "/owner", "is required with state " + wanted + " (your own username)");
       }
-      caller.requireWriteAccess(owner);
+      caller.require(owner, Role.READ, Scope.READ);
     }
+    Access.Readable readable = caller.readable();
     return queries.browse(
-        new BrowseQuery(q, dataType, task, license, tags, owner, wanted, pageNumber, pageSize));
+        new BrowseQuery(
+            q,
+            dataType,
+            task,
+            license,
+            tags,
+            owner,
+            wanted,
+            pageNumber,
+            pageSize,
+            readable.all() ? null : List.of(readable.asArray())));
   }
 
   /**
@@ -173,6 +189,21 @@ public class LearnwareResource {
   public RestResponse<Void> deleteLearnware(@RestPath String owner, @RestPath String name) {
     service.deleteLearnware(owner, name);
     return RestResponse.noContent();
+  }
+
+  @PUT
+  @Path("/{owner}/{name}/visibility")
+  @Authenticated
+  @Operation(
+      summary = "Make a learnware public or private (admins of its namespace, scope admin)",
+      description =
+          "A private learnware, its versions, files, reports, lineage and jobs are seen only by"
+              + " those who may read its namespace; others get 404. 409 when an ensemble's rule"
+              + " would break: a public ensemble pins public learnwares only, and an ensemble pins"
+              + " private learnwares of its own namespace only.")
+  public VisibilityView setVisibility(
+      @RestPath String owner, @RestPath String name, @Valid @NotNull VisibilityRequest request) {
+    return service.setVisibility(owner, name, request.visibility());
   }
 
   @PUT

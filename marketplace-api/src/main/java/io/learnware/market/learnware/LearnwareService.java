@@ -3,10 +3,15 @@ package io.learnware.market.learnware;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
+import io.learnware.market.account.Access;
 import io.learnware.market.account.AccountModels;
-import io.learnware.market.account.AccountService.Principal;
 import io.learnware.market.account.Caller;
+import io.learnware.market.account.Principal;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
+import io.learnware.market.audit.AuditLog;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
@@ -29,6 +34,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -56,6 +62,9 @@ public class LearnwareService {
   private final Event<LearnwareChanged> changed;
   private final Event<VersionUploaded> uploaded;
   private final EnsemblePins pins;
+  private final Access access;
+  private final AuditLog audit;
+  private final MarketConfig config;
 
   public LearnwareService(
       Caller caller,
@@ -67,8 +76,14 @@ public class LearnwareService {
       Event<StatisticalSpecRecorded> statisticalRecorded,
       Event<LearnwareChanged> changed,
       Event<VersionUploaded> uploaded,
-      EnsemblePins pins) {
+      EnsemblePins pins,
+      Access access,
+      AuditLog audit,
+      MarketConfig config) {
     this.caller = caller;
+    this.access = access;
+    this.audit = audit;
+    this.config = config;
     this.pins = pins;
     this.artifacts = artifacts;
     this.storage = storage;
@@ -87,9 +102,10 @@ public class LearnwareService {
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
-    command.uploader().requireWriteAccess(command.owner());
+    access.require(command.uploader(), command.owner(), Role.WRITE, Scope.WRITE);
     requireName(command.owner(), "/owner");
     requireName(command.name(), "/name");
+    requireVisibility(command.visibility(), "/visibility");
     JsonNode spec = validSpec(command.spec());
     if (command.model() == null) {
       throw new MarketException.InvalidInput("/model", "the form part 'model' is required");
@@ -111,9 +127,13 @@ public class LearnwareService {
               if (manifest != null) {
                 EnsemblePins.lockLearnwares(
                     EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
+                requireReadableMembers(command.uploader(), manifest);
                 members = pins.requirePinned(manifest, spec);
               }
               LearnwareVersion version = record(command, spec, format, VersionState.PENDING);
+              if (manifest != null) {
+                requireVisibleMembers(version.learnware, members);
+              }
               addLineage(version, members, EnsemblePins.RELATION, null);
               uploaded.fire(new VersionUploaded(version.id, command.uploader().username()));
               return resultOf(version);
@@ -143,12 +163,13 @@ public class LearnwareService {
     LearnwareVersion version =
         record(
             new UploadCommand(
-                new Principal(command.requestedBy(), false),
+                Principal.full(command.requestedBy(), false),
                 command.owner(),
                 command.name(),
                 command.spec(),
                 command.model(),
-                command.files()),
+                command.files(),
+                command.visibility()),
             spec,
             format,
             VersionState.USABLE);
@@ -201,15 +222,17 @@ public class LearnwareService {
     LearnwareVersion version =
         record(
             new UploadCommand(
-                new Principal(command.requestedBy(), false),
+                Principal.full(command.requestedBy(), false),
                 command.owner(),
                 command.name(),
                 command.spec(),
                 command.model(),
-                command.files()),
+                command.files(),
+                command.visibility()),
             spec,
             format,
             VersionState.PENDING);
+    requireVisibleMembers(version.learnware, members);
     addLineage(version, members, EnsemblePins.RELATION, command.jobId());
     uploaded.fire(new VersionUploaded(version.id, command.requestedBy()));
     return version;
@@ -343,7 +366,18 @@ public class LearnwareService {
   private LearnwareVersion record(
       UploadCommand command, JsonNode spec, String format, VersionState state) {
     String modelSha = command.model().sha256();
-    Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name());
+    String visibility =
+        command.visibility() == null ? config.defaultVisibility() : command.visibility();
+    Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name(), visibility);
+    if (command.visibility() != null && !learnware.visibility.equals(command.visibility())) {
+      throw new MarketException.Conflict(
+          learnware.key()
+              + " is "
+              + learnware.visibility
+              + "; its admins change that with PUT /api/v1/learnwares/"
+              + learnware.key()
+              + "/visibility, not with an upload.");
+    }
     learnware.lastVersion++;
     // Blob rows first: the version's rows reference them.
     storage.acquire(modelSha, command.model().size(), command.model().path());
@@ -391,7 +425,14 @@ public class LearnwareService {
       statisticalRecorded.fire(new StatisticalSpecRecorded(version.id, statistical));
     }
     changed.fire(new LearnwareChanged(learnware.id));
-
+    audit.record(
+        command.uploader().username(),
+        learnware.owner,
+        learnware.name,
+        state == VersionState.USABLE
+            ? AuditLog.Action.VERSION_DERIVED
+            : AuditLog.Action.VERSION_UPLOADED,
+        Map.of("version", version.version, "sha256", modelSha, "format", format));
     return version;
   }
 
@@ -403,9 +444,10 @@ public class LearnwareService {
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteVersion(String owner, String name, String ref) {
-    caller.requireWriteAccess(owner);
+    Learnware visible = VersionRefs.visible(caller, owner, name);
+    caller.require(owner, Role.WRITE, Scope.WRITE);
     LearnwareVersion version =
-        lockedVersion(VersionRefs.resolve(owner, name, ref).id)
+        lockedVersion(VersionRefs.resolve(visible, ref).id)
             .orElseThrow(
                 () -> new MarketException.NotFound(owner + "/" + name + " has no version " + ref));
     List<Alias> aliases = Alias.listByVersion(version);
@@ -419,6 +461,12 @@ public class LearnwareService {
     }
     requireUnpinned(List.of(version), List.of());
     Learnware learnware = version.learnware;
+    audit.record(
+        caller.username(),
+        owner,
+        name,
+        AuditLog.Action.VERSION_DELETED,
+        Map.of("version", version.version, "sha256", version.modelSha256));
     List<String> blobs = remove(version);
     // The rows that reference the blobs go first: the last release deletes a blob's row.
     learnware.refreshCurrentVersion();
@@ -434,11 +482,17 @@ public class LearnwareService {
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteLearnware(String owner, String name) {
-    caller.requireWriteAccess(owner);
-    Learnware learnware = VersionRefs.learnware(owner, name);
+    Learnware learnware = VersionRefs.visible(caller, owner, name);
+    caller.require(owner, Role.ADMIN, Scope.ADMIN);
     learnware.lockForWrite();
     List<LearnwareVersion> versions = LearnwareVersion.listByLearnware(learnware);
     requireUnpinned(versions, versions);
+    audit.record(
+        caller.username(),
+        owner,
+        name,
+        AuditLog.Action.LEARNWARE_DELETED,
+        Map.of("versions", versions.stream().map(v -> v.version).toList()));
     Alias.delete("learnware", learnware);
     learnware.currentVersion = null;
     List<String> blobs = new ArrayList<>();
@@ -456,9 +510,13 @@ public class LearnwareService {
    * 409 naming the published ensembles (other than {@code except}) that pin any of {@code
    * versions}.
    */
-  private static void requireUnpinned(
-      List<LearnwareVersion> versions, List<LearnwareVersion> except) {
-    List<String> ensembles = EnsemblePins.pinning(versions, except);
+  private void requireUnpinned(List<LearnwareVersion> versions, List<LearnwareVersion> except) {
+    List<String> ensembles =
+        EnsemblePins.pinningVersions(versions, except).stream()
+            .map(this::refFor)
+            .distinct()
+            .sorted()
+            .toList();
     if (!ensembles.isEmpty()) {
       throw new MarketException.Conflict(
           (versions.size() == 1
@@ -487,7 +545,8 @@ public class LearnwareService {
 
   @Transactional
   public AliasView setAlias(String owner, String name, String alias, int versionNumber) {
-    caller.requireWriteAccess(owner);
+    Learnware learnware = VersionRefs.visible(caller, owner, name);
+    caller.require(owner, Role.WRITE, Scope.WRITE);
     if (LATEST.equals(alias)) {
       throw new MarketException.InvalidInput(
           "/alias", "'latest' is maintained by the market and cannot be set");
@@ -495,7 +554,6 @@ public class LearnwareService {
     if (!ALIAS.matcher(alias).matches()) {
       throw new MarketException.InvalidInput("/alias", "must match " + ALIAS.pattern());
     }
-    Learnware learnware = VersionRefs.learnware(owner, name);
     learnware.lockForWrite();
     LearnwareVersion version =
         LearnwareVersion.findByNumber(learnware, versionNumber)
@@ -512,9 +570,140 @@ public class LearnwareService {
                   created.name = alias;
                   return created;
                 });
+    Integer before = row.version == null ? null : row.version.version;
     row.version = version;
     row.persist();
+    Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    detail.put("alias", alias);
+    detail.put("version", version.version);
+    if (before != null) {
+      detail.put("from", before);
+    }
+    audit.record(caller.username(), owner, name, AuditLog.Action.ALIAS_SET, detail);
     return new AliasView(alias, version.version);
+  }
+
+  /**
+   * Makes a learnware public or private (its namespace's admins). Refused while the change would
+   * break an ensemble's rule: a public ensemble pins public learnwares only, and an ensemble pins
+   * private learnwares of its own namespace only.
+   */
+  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
+  @Transactional
+  public LearnwareModels.VisibilityView setVisibility(
+      String owner, String name, String visibility) {
+    Learnware learnware = VersionRefs.visible(caller, owner, name);
+    caller.require(owner, Role.ADMIN, Scope.ADMIN);
+    requireVisibility(visibility, "/visibility");
+    if (visibility == null) {
+      throw new MarketException.InvalidInput("/visibility", "is required: public or private");
+    }
+    learnware.lockForWrite();
+    String before = learnware.visibility;
+    if (!before.equals(visibility)) {
+      List<LearnwareVersion> versions = LearnwareVersion.listByLearnware(learnware);
+      if (visibility.equals(Learnware.PRIVATE)) {
+        List<String> blocking =
+            EnsemblePins.pinningVersions(versions, versions).stream()
+                .filter(e -> !e.learnware.isPrivate() || !e.learnware.owner.equals(owner))
+                .map(this::refFor)
+                .distinct()
+                .sorted()
+                .toList();
+        if (!blocking.isEmpty()) {
+          throw new MarketException.Conflict(
+              learnware.key()
+                  + " cannot become private: it is pinned by "
+                  + String.join(", ", blocking)
+                  + ", and an ensemble pins only public learnwares or private ones of its own"
+                  + " namespace.");
+        }
+      } else {
+        List<String> privateMembers =
+            versions.stream()
+                .flatMap(v -> VersionLineage.listParents(v).stream())
+                .filter(edge -> EnsemblePins.RELATION.equals(edge.relation))
+                .map(edge -> edge.parent.learnware)
+                .filter(Learnware::isPrivate)
+                .map(Learnware::key)
+                .distinct()
+                .sorted()
+                .toList();
+        if (!privateMembers.isEmpty()) {
+          throw new MarketException.Conflict(
+              learnware.key()
+                  + " cannot become public: it pins the private "
+                  + String.join(", ", privateMembers)
+                  + "; a public ensemble pins public learnwares only.");
+        }
+      }
+      learnware.visibility = visibility;
+      audit.record(
+          caller.username(),
+          owner,
+          name,
+          AuditLog.Action.VISIBILITY_CHANGED,
+          Map.of("from", before, "to", visibility));
+      changed.fire(new LearnwareChanged(learnware.id));
+    }
+    return new LearnwareModels.VisibilityView(learnware.key(), learnware.visibility);
+  }
+
+  /** A version's reference as the caller may see it: private ones of others stay unnamed. */
+  private String refFor(LearnwareVersion version) {
+    Learnware learnware = version.learnware;
+    return caller.canRead(learnware.owner, learnware.isPrivate())
+        ? learnware.key() + "@" + version.version
+        : "a private learnware";
+  }
+
+  private static void requireVisibility(String visibility, String pointer) {
+    if (visibility != null
+        && !visibility.equals(Learnware.PUBLIC)
+        && !visibility.equals(Learnware.PRIVATE)) {
+      throw new MarketException.InvalidInput(pointer, "must be public or private");
+    }
+  }
+
+  /**
+   * 404 for a pinned learnware the uploader may not read, exactly as if it did not exist: an
+   * ensemble must not tell strangers that a private learnware is there.
+   */
+  private void requireReadableMembers(Principal uploader, EnsembleManifest manifest) {
+    for (EnsembleManifest.Member member : manifest.members()) {
+      int slash = member.learnware().indexOf('/');
+      String owner = member.learnware().substring(0, slash);
+      Learnware.findByKey(owner, member.learnware().substring(slash + 1))
+          .ifPresent(
+              found ->
+                  access.requireRead(
+                      uploader,
+                      owner,
+                      found.isPrivate(),
+                      () -> new MarketException.NotFound("No learnware " + found.key() + ".")));
+    }
+  }
+
+  /**
+   * An ensemble pins public learnwares, or private ones of its own namespace if it is private
+   * itself: whoever may read the ensemble may read every member.
+   */
+  private static void requireVisibleMembers(Learnware ensemble, List<LearnwareVersion> members) {
+    for (LearnwareVersion member : members) {
+      Learnware learnware = member.learnware;
+      if (learnware.isPrivate()
+          && (!ensemble.isPrivate() || !learnware.owner.equals(ensemble.owner))) {
+        throw new MarketException.Conflict(
+            "The ensemble "
+                + ensemble.key()
+                + " ("
+                + ensemble.visibility
+                + ") cannot pin the private "
+                + learnware.key()
+                + ": an ensemble pins public learnwares, or private ones of its own namespace"
+                + " when it is private itself.");
+      }
+    }
   }
 
   private static Integer optionalInt(JsonNode parent, String member) {

@@ -18,4 +18,5 @@ public record PublishedCommand(
     StagedFile model,
     List<StagedFile> files,
     List<String> learnwares,
-    UUID jobId) {}
+    UUID jobId,
+    String visibility) {}

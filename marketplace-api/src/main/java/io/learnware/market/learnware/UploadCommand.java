@@ -1,6 +1,6 @@
 package io.learnware.market.learnware;
 
-import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.account.Principal;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,6 +9,8 @@ import java.util.List;
  * (and hashed) by the HTTP layer.
  *
  * @param model null when the request had no {@code model} part
+ * @param visibility for a new learnware, {@code public} or {@code private}; null for the market's
+ *     default. An existing learnware keeps its own (a different one is refused).
  */
 public record UploadCommand(
     Principal uploader,
@@ -16,7 +18,8 @@ public record UploadCommand(
     String name,
     String spec,
     StagedFile model,
-    List<StagedFile> files) {
+    List<StagedFile> files,
+    String visibility) {
 
   /** A form part written to a local temporary file, with the SHA-256 of its bytes. */
   public record StagedFile(String filename, Path path, long size, String sha256) {}

@@ -1,8 +1,11 @@
 package io.learnware.market.learnware;
 
 import io.learnware.market.MarketConfig;
+import io.learnware.market.account.Access;
 import io.learnware.market.account.AccountService;
-import io.learnware.market.account.AccountService.Principal;
+import io.learnware.market.account.Principal;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
@@ -54,6 +57,7 @@ public class UploadRoute {
 
   private final LearnwareService service;
   private final AccountService accounts;
+  private final Access access;
   private final Vertx vertx;
   private final long maxBytes;
   private final long maxSpecBytes;
@@ -63,6 +67,7 @@ public class UploadRoute {
   public UploadRoute(
       LearnwareService service,
       AccountService accounts,
+      Access access,
       Vertx vertx,
       MarketConfig config,
       DiskReserve disk,
@@ -70,6 +75,7 @@ public class UploadRoute {
     this.disk = disk;
     this.service = service;
     this.accounts = accounts;
+    this.access = access;
     this.vertx = vertx;
     this.maxBytes = config.upload().maxSize().asLongValue();
     this.maxSpecBytes = config.upload().maxSpecSize().asLongValue();
@@ -99,6 +105,11 @@ public class UploadRoute {
               "Upload a version as multipart/form-data with parts 'spec', 'model' and optional 'file'."));
       return;
     }
+    String visibility = context.queryParams().get("visibility");
+    if (visibility != null && !visibility.equals("public") && !visibility.equals("private")) {
+      fail(context, new MarketException.InvalidInput("/visibility", "must be public or private"));
+      return;
+    }
     String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
     vertx
         .executeBlocking(
@@ -111,13 +122,13 @@ public class UploadRoute {
                               new MarketException.Unauthorized(
                                   "A valid API token is required: send 'Authorization: Bearer"
                                       + " <token>'."));
-              principal.requireWriteAccess(owner);
+              access.require(principal, owner, Role.WRITE, Scope.WRITE);
               disk.requireRoom(length == null ? 0 : parseLength(length));
               Files.createDirectories(staging);
               return principal;
             },
             false)
-        .onSuccess(principal -> new Receipt(context, principal, owner, name).start())
+        .onSuccess(principal -> new Receipt(context, principal, owner, name, visibility).start())
         .onFailure(e -> fail(context, e));
   }
 
@@ -127,6 +138,7 @@ public class UploadRoute {
   private final class Receipt {
     private final RoutingContext context;
     private final Principal principal;
+    private final String visibility;
     private final String owner;
     private final String name;
     private final List<Future<StagedFile>> files = new ArrayList<>();
@@ -141,7 +153,9 @@ public class UploadRoute {
     private long received;
     private boolean failed;
 
-    Receipt(RoutingContext context, Principal principal, String owner, String name) {
+    Receipt(
+        RoutingContext context, Principal principal, String owner, String name, String visibility) {
+      this.visibility = visibility;
       this.context = context;
       this.principal = principal;
       this.owner = owner;
@@ -311,7 +325,8 @@ public class UploadRoute {
                                   name,
                                   spec,
                                   model == null ? null : model.result(),
-                                  files.stream().map(Future::result).toList())),
+                                  files.stream().map(Future::result).toList(),
+                                  visibility)),
                       false))
           .onComplete(
               result -> {

@@ -70,6 +70,16 @@ public abstract class MarketException extends RuntimeException {
     }
   }
 
+  /**
+   * 403: the user may do this, but the token presented may not: it lacks a scope, or it is limited
+   * to other namespaces. The detail names the scope or the namespaces.
+   */
+  public static class MissingScope extends MarketException {
+    public MissingScope(String detail) {
+      super(403, "missing-scope", "Missing scope", detail, null);
+    }
+  }
+
   /** 403: authenticated, but not allowed to touch this resource. */
   public static class Forbidden extends MarketException {
     public Forbidden(String detail) {

@@ -1,5 +1,6 @@
 package io.learnware.market.search;
 
+import io.learnware.market.account.Access;
 import io.learnware.market.search.SearchModels.Filters;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
 import jakarta.persistence.Query;
@@ -15,7 +16,12 @@ import java.util.Map;
 record CurrentVersionSql(
     String where, Map<String, Object> params, boolean hasText, boolean filtersBeyondState) {
 
-  static CurrentVersionSql of(String q, Filters filters, StateFilter states) {
+  /**
+   * @param readable namespaces whose private learnwares the caller may see: others' private ones
+   *     never match
+   */
+  static CurrentVersionSql of(
+      String q, Filters filters, StateFilter states, Access.Readable readable) {
     List<String> where = new ArrayList<>();
     Map<String, Object> params = new LinkedHashMap<>();
     boolean hasText = q != null && !q.isBlank();
@@ -44,6 +50,10 @@ record CurrentVersionSql(
       robust(where, params, filters.robustness());
     }
     boolean beyondState = !where.isEmpty();
+    if (!readable.all()) {
+      where.add("(l.visibility = 'public' OR l.owner = ANY(CAST(:readable AS text[])))");
+      params.put("readable", readable.asArray());
+    }
     where.add(
         switch (states) {
           case USABLE -> "c.state = 'USABLE'";

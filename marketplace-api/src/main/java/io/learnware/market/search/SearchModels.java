@@ -80,6 +80,7 @@ public final class SearchModels {
       String dataType,
       String task,
       String state,
+      String visibility,
       double score,
       Double mmd) {}
 

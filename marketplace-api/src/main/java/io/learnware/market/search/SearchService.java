@@ -2,7 +2,10 @@ package io.learnware.market.search;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.market.account.Access;
 import io.learnware.market.account.Caller;
+import io.learnware.market.account.Role;
+import io.learnware.market.account.Scope;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
 import io.learnware.market.search.SearchModels.Filters;
@@ -108,10 +111,11 @@ public class SearchService {
       throw new MarketException.InvalidInput(
           "The search request is invalid: " + violations.getFirst().message(), violations);
     }
-    CurrentVersionSql sql = CurrentVersionSql.of(request.q(), filters, states);
+    Access.Readable readable = caller.readable();
+    CurrentVersionSql sql = CurrentVersionSql.of(request.q(), filters, states, readable);
     return query == null
         ? semantic(sql, limit, offset)
-        : statistical(query, RkmeSpace.of(querySpec), sql, states, limit, offset);
+        : statistical(query, RkmeSpace.of(querySpec), sql, readable, states, limit, offset);
   }
 
   private SearchResult semantic(CurrentVersionSql sql, int limit, int offset) {
@@ -158,10 +162,11 @@ public class SearchService {
       Rkme query,
       RkmeSpace space,
       CurrentVersionSql sql,
+      Access.Readable readable,
       StateFilter states,
       int limit,
       int offset) {
-    LongPredicate accept = learnwareFilter(sql);
+    LongPredicate accept = learnwareFilter(sql, readable);
     int total = index.count(space, accept, states);
     int wanted = offset + limit;
     List<Candidate> candidates =
@@ -281,10 +286,27 @@ public class SearchService {
     return distances[wanted - 1] <= frontier.estimatedMmdSquared() - 1.5 * largestError;
   }
 
-  /** Learnwares passing the semantic filters, or all when there are none. */
-  private LongPredicate learnwareFilter(CurrentVersionSql sql) {
+  /**
+   * Learnwares passing the semantic filters and visible to the caller. Without filters, the private
+   * learnwares the caller may not read are looked up instead (a partial index holds them), so that
+   * they are left out before anything is compared: counts, scores and mixtures are those of a
+   * market without them.
+   */
+  private LongPredicate learnwareFilter(CurrentVersionSql sql, Access.Readable readable) {
     if (!sql.filtersBeyondState()) {
-      return id -> true;
+      if (readable.all()) {
+        return id -> true;
+      }
+      Set<Long> hidden = new HashSet<>();
+      for (Object id :
+          em.createNativeQuery(
+                  "SELECT id FROM learnware WHERE visibility = 'private'"
+                      + " AND NOT owner = ANY(CAST(:readable AS text[]))")
+              .setParameter("readable", readable.asArray())
+              .getResultList()) {
+        hidden.add(((Number) id).longValue());
+      }
+      return id -> !hidden.contains(id);
     }
     Query query =
         sql.bind(
@@ -308,7 +330,8 @@ public class SearchService {
     List<Object[]> rows =
         em.createNativeQuery(
                 """
-                SELECT v.id, l.owner, l.name, v.version, v.title, v.data_type, v.task, v.state
+                SELECT v.id, l.owner, l.name, v.version, v.title, v.data_type, v.task, v.state,
+                       l.visibility
                 FROM learnware_version v JOIN learnware l ON l.id = v.learnware_id
                 WHERE v.id = ANY(:ids)
                 """)
@@ -330,6 +353,7 @@ public class SearchService {
               (String) row[5],
               (String) row[6],
               (String) row[7],
+              (String) row[8],
               0,
               null));
     }
@@ -346,6 +370,7 @@ public class SearchService {
         m.dataType(),
         m.task(),
         m.state(),
+        m.visibility(),
         score,
         mmd);
   }
@@ -412,7 +437,7 @@ public class SearchService {
               new Problem.Violation(
                   "/filters/owner", "is required with state PENDING (your own username)"));
         } else {
-          caller.requireWriteAccess(filters.owner());
+          caller.require(filters.owner(), Role.READ, Scope.READ);
         }
         yield StateFilter.PENDING;
       }

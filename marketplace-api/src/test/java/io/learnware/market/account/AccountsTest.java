@@ -123,7 +123,7 @@ class AccountsTest {
         .post("/api/v1/users")
         .then()
         .statusCode(409)
-        .body("detail", equalTo("The username 'admin' is taken."));
+        .body("detail", equalTo("The name 'admin' is taken (by a user or an organisation)."));
     given()
         .auth()
         .oauth2(EmbeddedPostgresResource.ADMIN_TOKEN)
