@@ -129,11 +129,9 @@ public class LearnwareService {
                     EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
                 requireReadableMembers(command.uploader(), manifest);
                 members = pins.requirePinned(manifest, spec);
+                requireVisibleMembers(command, members);
               }
               LearnwareVersion version = record(command, spec, format, VersionState.PENDING);
-              if (manifest != null) {
-                requireVisibleMembers(version.learnware, members);
-              }
               addLineage(version, members, EnsemblePins.RELATION, null);
               uploaded.fire(new VersionUploaded(version.id, command.uploader().username()));
               return resultOf(version);
@@ -219,20 +217,17 @@ public class LearnwareService {
     EnsemblePins.lockLearnwares(
         EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
     List<LearnwareVersion> members = pins.requirePinned(manifest, spec);
-    LearnwareVersion version =
-        record(
-            new UploadCommand(
-                Principal.full(command.requestedBy(), false),
-                command.owner(),
-                command.name(),
-                command.spec(),
-                command.model(),
-                command.files(),
-                command.visibility()),
-            spec,
-            format,
-            VersionState.PENDING);
-    requireVisibleMembers(version.learnware, members);
+    UploadCommand upload =
+        new UploadCommand(
+            Principal.full(command.requestedBy(), false),
+            command.owner(),
+            command.name(),
+            command.spec(),
+            command.model(),
+            command.files(),
+            command.visibility());
+    requireVisibleMembers(upload, members);
+    LearnwareVersion version = record(upload, spec, format, VersionState.PENDING);
     addLineage(version, members, EnsemblePins.RELATION, command.jobId());
     uploaded.fire(new VersionUploaded(version.id, command.requestedBy()));
     return version;
@@ -688,20 +683,30 @@ public class LearnwareService {
    * An ensemble pins public learnwares, or private ones of its own namespace if it is private
    * itself: whoever may read the ensemble may read every member.
    */
-  private static void requireVisibleMembers(Learnware ensemble, List<LearnwareVersion> members) {
+  private void requireVisibleMembers(UploadCommand ensemble, List<LearnwareVersion> members) {
+    // Checked before anything is recorded; the ensemble's learnware is locked (lockSet).
+    String visibility =
+        Learnware.findByKey(ensemble.owner(), ensemble.name())
+            .map(existing -> existing.visibility)
+            .orElse(
+                ensemble.visibility() == null ? config.defaultVisibility() : ensemble.visibility());
     for (LearnwareVersion member : members) {
       Learnware learnware = member.learnware;
       if (learnware.isPrivate()
-          && (!ensemble.isPrivate() || !learnware.owner.equals(ensemble.owner))) {
-        throw new MarketException.Conflict(
+          && (visibility.equals(Learnware.PUBLIC) || !learnware.owner.equals(ensemble.owner()))) {
+        String detail =
             "The ensemble "
-                + ensemble.key()
+                + ensemble.owner()
+                + "/"
+                + ensemble.name()
                 + " ("
-                + ensemble.visibility
+                + visibility
                 + ") cannot pin the private "
                 + learnware.key()
                 + ": an ensemble pins public learnwares, or private ones of its own namespace"
-                + " when it is private itself.");
+                + " when it is private itself.";
+        throw new MarketException.EnsembleRefused(
+            409, detail, List.of(new Violation("/model/members", detail)));
       }
     }
   }
