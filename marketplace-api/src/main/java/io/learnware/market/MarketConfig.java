@@ -37,7 +37,17 @@ public interface MarketConfig {
    * private}.
    */
   @WithDefault("public")
-  String defaultVisibility();
+  Visibility defaultVisibility();
+
+  /** A learnware's visibility, as the configuration names it. */
+  enum Visibility {
+    PUBLIC,
+    PRIVATE;
+
+    public String jsonName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   Storage storage();
 

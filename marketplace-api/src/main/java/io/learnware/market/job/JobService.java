@@ -169,7 +169,7 @@ public class JobService {
           ReuseSources.others(params.toString()).stream()
               .anyMatch(v -> v != null && v.learnware.isPrivate());
     }
-    return privateSource ? Learnware.PRIVATE : config.defaultVisibility();
+    return privateSource ? Learnware.PRIVATE : config.defaultVisibility().jsonName();
   }
 
   /**

@@ -362,7 +362,7 @@ public class LearnwareService {
       UploadCommand command, JsonNode spec, String format, VersionState state) {
     String modelSha = command.model().sha256();
     String visibility =
-        command.visibility() == null ? config.defaultVisibility() : command.visibility();
+        command.visibility() == null ? config.defaultVisibility().jsonName() : command.visibility();
     Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name(), visibility);
     if (command.visibility() != null && !learnware.visibility.equals(command.visibility())) {
       throw new MarketException.Conflict(
@@ -689,7 +689,9 @@ public class LearnwareService {
         Learnware.findByKey(ensemble.owner(), ensemble.name())
             .map(existing -> existing.visibility)
             .orElse(
-                ensemble.visibility() == null ? config.defaultVisibility() : ensemble.visibility());
+                ensemble.visibility() == null
+                    ? config.defaultVisibility().jsonName()
+                    : ensemble.visibility());
     for (LearnwareVersion member : members) {
       Learnware learnware = member.learnware;
       if (learnware.isPrivate()
