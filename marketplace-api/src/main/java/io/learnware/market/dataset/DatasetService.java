@@ -4,6 +4,7 @@ import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Caller;
 import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
+import io.learnware.market.audit.AuditLog;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.StorageService;
@@ -35,7 +36,10 @@ public class DatasetService {
   private final StorageService storage;
   private final Quotas quotas;
 
-  public DatasetService(Caller caller, StorageService storage, Quotas quotas) {
+  private final AuditLog audit;
+
+  public DatasetService(Caller caller, StorageService storage, Quotas quotas, AuditLog audit) {
+    this.audit = audit;
     this.caller = caller;
     this.storage = storage;
     this.quotas = quotas;
@@ -81,6 +85,12 @@ public class DatasetService {
       dataset.labelsSize = labels.size();
     }
     dataset.persist();
+    audit.record(
+        caller.username(),
+        owner,
+        null,
+        AuditLog.Action.DATASET_UPLOADED,
+        java.util.Map.of("dataset", name, "format", format, "sha256", data.sha256()));
     return viewOf(dataset);
   }
 

@@ -252,6 +252,20 @@ class PrivateLearnwaresTest {
         .put("/api/v1/learnwares/{org}/shared/aliases/prod", org)
         .then()
         .statusCode(200);
+    Market.uploadDataset(writer, org, "digits-test", "data/digits-test.csv.gz");
+    // A member's data set is the namespace's: its readers read it, strangers do not see it.
+    given()
+        .auth()
+        .oauth2(admin)
+        .get("/api/v1/datasets/{org}/digits-test", org)
+        .then()
+        .statusCode(200);
+    given()
+        .auth()
+        .oauth2(Market.newUser("stranger"))
+        .get("/api/v1/datasets/{org}/digits-test", org)
+        .then()
+        .statusCode(404);
     // The last admin stays; a user's own namespace has its user as its only member.
     given()
         .auth()
@@ -309,6 +323,7 @@ class PrivateLearnwaresTest {
     assertThat(audit.jsonPath().getList("action"))
         .containsExactly(
             "member.removed",
+            "dataset.uploaded",
             "alias.set",
             "visibility.changed",
             "version.uploaded",
@@ -317,12 +332,19 @@ class PrivateLearnwaresTest {
             "organisation.created");
     assertThat(audit.jsonPath().getList("actor"))
         .containsExactly(
-            adminName, writerName, adminName, writerName, adminName, adminName, adminName);
-    assertThat(audit.jsonPath().getMap("[2].detail"))
+            adminName,
+            writerName,
+            writerName,
+            adminName,
+            writerName,
+            adminName,
+            adminName,
+            adminName);
+    assertThat(audit.jsonPath().getMap("[3].detail"))
         .isEqualTo(Map.of("from", "public", "to", "private"));
-    assertThat(audit.jsonPath().getMap("[4].detail"))
+    assertThat(audit.jsonPath().getMap("[5].detail"))
         .isEqualTo(Map.of("member", writerName, "from", "read", "to", "write"));
-    assertThat(audit.jsonPath().getString("[3].learnware")).isEqualTo("shared");
+    assertThat(audit.jsonPath().getString("[4].learnware")).isEqualTo("shared");
     given().auth().oauth2(writer).get("/api/v1/namespaces/{org}/audit", org).then().statusCode(403);
   }
 
