@@ -66,6 +66,9 @@ class SearchBenchmark {
             .toArray();
     int queries = Integer.getInteger("bench.queries", 40);
     int bruteQueries = Integer.getInteger("bench.bruteQueries", 5);
+    // With a fraction of the learnwares private, anonymous searches leave them out first.
+    double privateFraction = Double.parseDouble(System.getProperty("bench.privateFraction", "0"));
+    List<String> privateRows = new ArrayList<>();
     String token = Market.newUser("bench");
     String owner = Market.usernameOf(token);
     Market.uploadDigits(token, owner, "model-holder").then().statusCode(201);
@@ -137,10 +140,66 @@ class SearchBenchmark {
           percentile(bruteMs, 50) / percentile(serviceMs, 50),
           recall / bruteQueries);
       System.err.printf("worst sketch rank of a true top-10 member: %d%n", worstRank);
+      if (privateFraction > 0) {
+        privateRows.add(hiddenCost(owner, size, privateFraction, bodies));
+      }
+    }
+    if (!privateRows.isEmpty()) {
+      System.out.println();
+      System.out.println(
+          "| stored | private | anonymous HTTP p50 ms | p99 ms | site admin HTTP p50 ms | p99 ms |"
+              + " anonymous / admin |");
+      System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+      privateRows.forEach(System.out::println);
     }
     System.out.printf(
         "(%d queries per size, %d of them also brute-forced for recall; K = %d, d = %d)%n",
         queries, bruteQueries, K, D);
+  }
+
+  /**
+   * Makes every n-th bench learnware private (n = 1 / fraction), then times the same queries over
+   * HTTP anonymously (private ones are looked up and left out) and as the site admin (who sees
+   * all), alternating so that both meet the same machine load; puts them public again after.
+   */
+  private String hiddenCost(String owner, int size, double fraction, List<String> bodies)
+      throws Exception {
+    int every = (int) Math.round(1 / fraction);
+    int hidden;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE learnware SET visibility = 'private' WHERE owner = ? AND name LIKE"
+                    + " 'bench-%' AND substr(name, 7)::int % ? = 0")) {
+      update.setString(1, owner);
+      update.setInt(2, every);
+      hidden = update.executeUpdate();
+    }
+    http(bodies.subList(0, Math.min(10, bodies.size())), null);
+    http(bodies.subList(0, Math.min(10, bodies.size())), EmbeddedPostgresResource.ADMIN_TOKEN);
+    double[] anonymous = new double[bodies.size()];
+    double[] admin = new double[bodies.size()];
+    for (int q = 0; q < bodies.size(); q++) {
+      anonymous[q] = http(bodies.subList(q, q + 1), null)[0];
+      admin[q] = http(bodies.subList(q, q + 1), EmbeddedPostgresResource.ADMIN_TOKEN)[0];
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE learnware SET visibility = 'public' WHERE owner = ? AND name LIKE"
+                    + " 'bench-%'")) {
+      update.setString(1, owner);
+      update.executeUpdate();
+    }
+    return String.format(
+        "| %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.2f |",
+        size,
+        hidden,
+        percentile(anonymous, 50),
+        percentile(anonymous, 99),
+        percentile(admin, 50),
+        percentile(admin, 99),
+        percentile(anonymous, 50) / percentile(admin, 50));
   }
 
   private static SearchRequest request(Rkme query) {
@@ -149,15 +208,23 @@ class SearchBenchmark {
   }
 
   private static double[] http(List<String> bodies) throws Exception {
+    return http(bodies, null);
+  }
+
+  /** Times each body's search over HTTP, with {@code token} when it is not null. */
+  private static double[] http(List<String> bodies, String token) throws Exception {
     int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     HttpClient client = HttpClient.newHttpClient();
     double[] ms = new double[bodies.size()];
     for (int q = 0; q < bodies.size(); q++) {
-      HttpRequest request =
+      HttpRequest.Builder builder =
           HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/search"))
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(bodies.get(q)))
-              .build();
+              .POST(HttpRequest.BodyPublishers.ofString(bodies.get(q)));
+      if (token != null) {
+        builder.header("Authorization", "Bearer " + token);
+      }
+      HttpRequest request = builder.build();
       long t0 = System.nanoTime();
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       ms[q] = (System.nanoTime() - t0) / 1e6;
