@@ -178,7 +178,9 @@ class UploadErrorsTest {
         .then()
         .statusCode(403)
         .contentType("application/problem+json")
-        .body("detail", containsString("'" + aliceName + "' is not your namespace"));
+        .body(
+            "detail",
+            equalTo("You are not a member of '" + aliceName + "'; this needs the role write."));
     // Admins may write anywhere.
     Market.uploadDigits(EmbeddedPostgresResource.ADMIN_TOKEN, aliceName, "by-admin")
         .then()
