@@ -150,10 +150,8 @@ public class JobService {
             params == null ? "{}" : params.toString(),
             request.dataset(),
             targetOwner,
-            targetName);
-    if (targetOwner != null) {
-      job.targetVisibility = targetVisibility(request.visibility(), version, params);
-    }
+            targetName,
+            targetOwner == null ? null : targetVisibility(request.visibility(), version, params));
     return viewOf(job);
   }
 
@@ -234,6 +232,7 @@ public class JobService {
         "{}",
         null,
         null,
+        null,
         null);
   }
 
@@ -294,7 +293,8 @@ public class JobService {
       String params,
       String dataset,
       String targetOwner,
-      String targetName) {
+      String targetName,
+      String targetVisibility) {
     Job job = new Job();
     job.id = UUID.randomUUID();
     job.type = type;
@@ -305,6 +305,9 @@ public class JobService {
     job.dataset = dataset;
     job.targetOwner = targetOwner;
     job.targetName = targetName;
+    // Set before persist: the column is not updatable, so a later assignment is lost whenever
+    // the insert has been flushed by then.
+    job.targetVisibility = targetVisibility;
     job.params = params;
     job.maxAttempts = config.jobs().maxAttempts();
     job.createdAt = Instant.now();
