@@ -25,4 +25,31 @@ final class Arguments {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
+
+  /**
+   * A namespace, user or learnware name (they share one rule).
+   *
+   * @param what names it in the message, e.g. {@code "organisation"}
+   * @throws ParameterException if malformed (exit code 2)
+   */
+  static String name(CommandSpec spec, String text, String what) {
+    try {
+      return LearnwareRef.requireName(text, what);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /**
+   * {@code public} or {@code private}.
+   *
+   * @throws ParameterException otherwise (exit code 2)
+   */
+  static String visibility(CommandSpec spec, String text, String option) {
+    if (!text.equals("public") && !text.equals("private")) {
+      throw new ParameterException(
+          spec.commandLine(), option + ": expected public or private, got '" + text + "'");
+    }
+    return text;
+  }
 }

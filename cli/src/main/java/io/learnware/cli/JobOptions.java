@@ -17,8 +17,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What every job-requesting command shares: the data set, the target, raw parameters, whether to
- * wait for the job, and how to print it.
+ * What every job-requesting command shares: the data set, the target and its visibility, raw
+ * parameters, whether to wait for the job, and how to print it.
  */
 final class JobOptions {
 
@@ -36,6 +36,14 @@ final class JobOptions {
       paramLabel = "OWNER/NAME",
       description = "where a created version goes (default: the source's name with a suffix)")
   String target;
+
+  @Option(
+      names = "--visibility",
+      paramLabel = "public|private",
+      description =
+          "of the learnware the job creates, if it creates one (default: private when a source is"
+              + " private, else the market's default); an existing target keeps its own")
+  String visibility;
 
   @Option(
       names = "--params",
@@ -84,8 +92,12 @@ final class JobOptions {
     if (target != null) {
       Arguments.learnware(spec, target, false);
     }
+    if (visibility != null) {
+      Arguments.visibility(spec, visibility, "--visibility");
+    }
     JobInfo job =
-        client.submit(new JobRequest(type, source.toString(), dataset, jobParams, target));
+        client.submit(
+            new JobRequest(type, source.toString(), dataset, jobParams, target, visibility));
     PrintWriter out = spec.commandLine().getOut();
     if (!wait) {
       if (json) {

@@ -33,7 +33,12 @@ import picocli.CommandLine.ParseResult;
       EvaluateCommand.class,
       RobustnessCommand.class,
       ReuseCommand.class,
-      JobsCommand.class
+      JobsCommand.class,
+      WhoamiCommand.class,
+      OrgCommand.class,
+      VisibilityCommand.class,
+      TokenCommand.class,
+      AuditCommand.class
     })
 public final class LearnwareCli {
 

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Find learnwares by words, filters and, with --stat, by how close their training data are to"
           + " yours (compute that file with 'learnware spec rkme'; your data stay here).",
-      "Prints the matches best first and, for a statistical search, the mixture of learnwares that"
-          + " fits your data best when the market finds one."
+      "Prints the matches best first (private learnwares, which only members of their namespace"
+          + " find, marked '(private)') and, for a statistical search, the mixture of learnwares"
+          + " that fits your data best when the market finds one."
     },
     sortOptions = false)
 final class SearchCommand implements Callable<Integer> {
@@ -131,7 +132,7 @@ final class SearchCommand implements Callable<Integer> {
       int width =
           Math.max(
               "LEARNWARE".length(),
-              result.single().stream().mapToInt(m -> text(m.learnware()).length()).max().orElse(0));
+              result.single().stream().mapToInt(m -> learnware(m).length()).max().orElse(0));
       String row = "%4s  %-" + width + "s  %7s  %9s  %s%n";
       out.printf(row, "RANK", "LEARNWARE", "SCORE", "MMD", "TITLE");
       int rank = 0;
@@ -139,7 +140,7 @@ final class SearchCommand implements Callable<Integer> {
         out.printf(
             row,
             ++rank,
-            text(match.learnware()),
+            learnware(match),
             number(match.score(), "%.4f"),
             number(match.mmd(), "%.6f"),
             match.title() == null ? "" : match.title());
@@ -157,6 +158,11 @@ final class SearchCommand implements Callable<Integer> {
         out.printf("  %s  weight %s%n", text(item.learnware()), number(item.weight(), "%.4f"));
       }
     }
+  }
+
+  /** {@code owner/name@version}, marked {@code (private)} when only some may see it. */
+  private static String learnware(SearchResult.Match match) {
+    return text(match.learnware()) + ("private".equals(match.visibility()) ? " (private)" : "");
   }
 
   private static String text(String value) {

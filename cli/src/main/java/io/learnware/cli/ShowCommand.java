@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     description = {
-      "Describe a version of a learnware: its state, task and shapes, model, aliases, lineage and"
-          + " reports; for a published ensemble, its method and the member versions it pins with"
-          + " their SHA-256."
+      "Describe a version of a learnware: its state (and 'private' if it is), task and shapes,"
+          + " model, aliases, lineage and reports; for a published ensemble, its method and the"
+          + " member versions it pins with their SHA-256. Lineage names a private learnware you"
+          + " may not read as 'a private learnware'."
     },
     sortOptions = false)
 final class ShowCommand implements Callable<Integer> {
@@ -57,7 +58,12 @@ final class ShowCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     JsonNode s = version.spec();
-    out.printf("%s (%s): %s%n", version.learnware(), version.state(), s.path("name").asText());
+    out.printf(
+        "%s (%s%s): %s%n",
+        version.learnware(),
+        version.state(),
+        "private".equals(version.visibility()) ? ", private" : "",
+        s.path("name").asText());
     out.printf(
         "  %s %s, %s inputs, %s outputs%n",
         s.path("dataType").asText(),
@@ -99,11 +105,16 @@ final class ShowCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** One line per relation: "combined from: a@1, b@1", "distilled into: c@1". */
+  /**
+   * One line per relation: "combined from: a@1, b@1", "distilled into: c@1"; a private learnware
+   * the market does not name is "a private learnware".
+   */
   private static void edges(PrintWriter out, List<Edge> edges, boolean parents) {
     Map<String, List<String>> byRelation = new LinkedHashMap<>();
     for (Edge edge : edges) {
-      byRelation.computeIfAbsent(edge.relation(), r -> new ArrayList<>()).add(edge.learnware());
+      byRelation
+          .computeIfAbsent(edge.relation(), r -> new ArrayList<>())
+          .add(edge.hidden() ? "a private learnware" : edge.learnware());
     }
     byRelation.forEach(
         (relation, versions) ->

@@ -131,6 +131,21 @@ final class UploadCommand implements Callable<Integer> {
           "sets model.format (default from the model's extension: .pt torchscript, .onnx onnx)")
   String format;
 
+  @Option(
+      names = "--private",
+      description =
+          "the learnware is private: only members of OWNER see it. Chosen with the first"
+              + " version; for an existing learnware of the other visibility the market refuses"
+              + " the upload (change it with 'learnware visibility')")
+  boolean makePrivate;
+
+  @Option(
+      names = "--public",
+      description =
+          "the learnware is public (default: the market's default for a new learnware, usually"
+              + " public)")
+  boolean makePublic;
+
   @Option(names = "--json", description = "print the market's answer as JSON")
   boolean json;
 
@@ -140,6 +155,10 @@ final class UploadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws CliFailure, IOException, LearnwareApiException {
     LearnwareRef key = Arguments.learnware(spec, learnware, false);
+    if (makePrivate && makePublic) {
+      throw new ParameterException(spec.commandLine(), "give --private or --public, not both");
+    }
+    String visibility = makePrivate ? "private" : makePublic ? "public" : null;
     List<Path> all = new ArrayList<>(List.of(model));
     if (specFile != null) {
       all.add(specFile);
@@ -177,6 +196,7 @@ final class UploadCommand implements Callable<Integer> {
                 sent,
                 model,
                 files,
+                visibility,
                 (name, bytes, total) -> progress.bytes("uploading " + name, bytes, total));
       }
     } finally {

@@ -152,6 +152,25 @@ public final class LearnwareClient implements AutoCloseable {
   public UploadResult upload(
       String owner, String name, Path spec, Path model, List<Path> files, TransferListener progress)
       throws IOException, LearnwareApiException {
+    return upload(owner, name, spec, model, files, null, progress);
+  }
+
+  /**
+   * Uploads a new version as {@link #upload(String, String, Path, Path, List, TransferListener)},
+   * choosing the visibility of a learnware this first version creates.
+   *
+   * @param visibility {@code public} or {@code private}; null for the market's default. A learnware
+   *     that exists keeps its own (change it with {@link #setVisibility}).
+   */
+  public UploadResult upload(
+      String owner,
+      String name,
+      Path spec,
+      Path model,
+      List<Path> files,
+      String visibility,
+      TransferListener progress)
+      throws IOException, LearnwareApiException {
     LearnwareRef key = new LearnwareRef(owner, name, LearnwareRef.LATEST);
     MultipartBody body =
         new MultipartBody()
@@ -161,7 +180,12 @@ public final class LearnwareClient implements AutoCloseable {
       body.file("file", file, "application/octet-stream");
     }
     HttpRequest request =
-        request(API + "/learnwares/" + key.key() + "/versions")
+        request(
+                API
+                    + "/learnwares/"
+                    + key.key()
+                    + "/versions"
+                    + (visibility == null ? "" : "?visibility=" + visibility(visibility)))
             .header("Content-Type", body.contentType())
             .POST(body.publisher(key.key(), progress))
             .build();
@@ -258,10 +282,20 @@ public final class LearnwareClient implements AutoCloseable {
         CreatedUser.class);
   }
 
-  /** {@code POST /tokens}: a new API token of the caller; its secret is in this answer only. */
+  /**
+   * {@code POST /tokens}: a new API token of the caller, with the scopes and namespaces of the
+   * token making the request; its secret is in this answer only.
+   */
   public TokenInfo createToken(String name) throws IOException, LearnwareApiException {
-    return json(
-        send(post(API + "/tokens", mapper.createObjectNode().put("name", name))), TokenInfo.class);
+    return createToken(NewToken.named(name));
+  }
+
+  /**
+   * {@code POST /tokens} (scope {@code admin}): a new API token of the caller, limited as {@code
+   * token} says; its secret is in this answer only.
+   */
+  public TokenInfo createToken(NewToken token) throws IOException, LearnwareApiException {
+    return json(send(post(API + "/tokens", token)), TokenInfo.class);
   }
 
   /** {@code GET /tokens}: the caller's API tokens (without their secrets). */
@@ -269,15 +303,103 @@ public final class LearnwareClient implements AutoCloseable {
     return List.of(json(send(get(API + "/tokens")), TokenInfo[].class));
   }
 
-  /** {@code DELETE /tokens/{id}}: revokes one of the caller's tokens. */
+  /**
+   * {@code DELETE /tokens/{id}}: revokes one of the caller's tokens.
+   *
+   * @throws IllegalArgumentException if {@code id} is not a UUID
+   */
   public void revokeToken(String id) throws IOException, LearnwareApiException {
-    HttpResponse<InputStream> response =
-        send(
-            request(API + "/tokens/" + UUID.fromString(id)).timeout(CALL_TIMEOUT).DELETE().build());
-    if (response.statusCode() >= 300) {
-      throw problem(response);
+    noContent(
+        request(API + "/tokens/" + UUID.fromString(id)).timeout(CALL_TIMEOUT).DELETE().build());
+  }
+
+  /** {@code POST /organisations}: a new organisation, with the caller as its first admin. */
+  public NamespaceInfo createOrganisation(String name) throws IOException, LearnwareApiException {
+    LearnwareRef.requireName(name, "organisation");
+    return json(
+        send(post(API + "/organisations", mapper.createObjectNode().put("name", name))),
+        NamespaceInfo.class);
+  }
+
+  /**
+   * {@code GET /namespaces/{name}}: a user's namespace or an organisation; members only for those
+   * who may read it.
+   */
+  public NamespaceInfo namespace(String name) throws IOException, LearnwareApiException {
+    return json(send(get(namespacePath(name))), NamespaceInfo.class);
+  }
+
+  /**
+   * {@code PUT /namespaces/{name}/members/{username}} (the organisation's admins): adds a member or
+   * changes a member's role; the answer lists the members.
+   *
+   * @param role {@code read}, {@code write} or {@code admin}
+   */
+  public NamespaceInfo putMember(String namespace, String username, String role)
+      throws IOException, LearnwareApiException {
+    HttpRequest request =
+        request(namespacePath(namespace) + "/members/" + LearnwareRef.requireName(username, "user"))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(jsonBody(mapper.createObjectNode().put("role", role)))
+            .build();
+    return json(send(request), NamespaceInfo.class);
+  }
+
+  /** {@code DELETE /namespaces/{name}/members/{username}} (the organisation's admins). */
+  public void removeMember(String namespace, String username)
+      throws IOException, LearnwareApiException {
+    noContent(
+        request(namespacePath(namespace) + "/members/" + LearnwareRef.requireName(username, "user"))
+            .timeout(CALL_TIMEOUT)
+            .DELETE()
+            .build());
+  }
+
+  /**
+   * {@code GET /namespaces/{name}/audit} (the namespace's admins, scope {@code admin}): its audit
+   * log, newest first.
+   *
+   * @param learnware a learnware's name in the namespace, or null for every entry
+   * @param before an entry's id: only older entries; null for the newest
+   * @param limit at most this many (1 to 200); null for the market's default, 50
+   */
+  public List<AuditEntry> audit(String namespace, String learnware, Long before, Integer limit)
+      throws IOException, LearnwareApiException {
+    List<String> query = new ArrayList<>();
+    if (learnware != null) {
+      query.add("learnware=" + LearnwareRef.requireName(learnware, "learnware"));
     }
-    response.body().close();
+    if (before != null) {
+      query.add("before=" + before);
+    }
+    if (limit != null) {
+      query.add("limit=" + limit);
+    }
+    String path =
+        namespacePath(namespace)
+            + "/audit"
+            + (query.isEmpty() ? "" : "?" + String.join("&", query));
+    return List.of(json(send(get(path)), AuditEntry[].class));
+  }
+
+  /**
+   * {@code PUT /learnwares/{owner}/{name}/visibility} (the namespace's admins): makes a learnware
+   * {@code public} or {@code private}; the answer is {@code {learnware, visibility}}.
+   */
+  public JsonNode setVisibility(String owner, String name, String visibility)
+      throws IOException, LearnwareApiException {
+    HttpRequest request =
+        request(
+                API
+                    + "/learnwares/"
+                    + new LearnwareRef(owner, name, LearnwareRef.LATEST).key()
+                    + "/visibility")
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(jsonBody(mapper.createObjectNode().put("visibility", visibility(visibility))))
+            .build();
+    return json(send(request), JsonNode.class);
   }
 
   /**
@@ -310,12 +432,7 @@ public final class LearnwareClient implements AutoCloseable {
 
   /** {@code DELETE …/versions/{ref}} (owner or admin). */
   public void delete(LearnwareRef ref) throws IOException, LearnwareApiException {
-    HttpResponse<InputStream> response =
-        send(request(versionPath(ref)).timeout(CALL_TIMEOUT).DELETE().build());
-    if (response.statusCode() >= 300) {
-      throw problem(response);
-    }
-    response.body().close();
+    noContent(request(versionPath(ref)).timeout(CALL_TIMEOUT).DELETE().build());
   }
 
   /**
@@ -444,6 +561,27 @@ public final class LearnwareClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while watching a job");
     }
+  }
+
+  private static String namespacePath(String name) {
+    return API + "/namespaces/" + LearnwareRef.requireName(name, "namespace");
+  }
+
+  private static String visibility(String visibility) {
+    if (!"public".equals(visibility) && !"private".equals(visibility)) {
+      throw new IllegalArgumentException(
+          "visibility must be public or private, got '" + visibility + "'");
+    }
+    return visibility;
+  }
+
+  /** Sends a request whose success has no body (204). */
+  private void noContent(HttpRequest request) throws IOException, LearnwareApiException {
+    HttpResponse<InputStream> response = send(request);
+    if (response.statusCode() >= 300) {
+      throw problem(response);
+    }
+    response.body().close();
   }
 
   private static String jobPath(String id) {

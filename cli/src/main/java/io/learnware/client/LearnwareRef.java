@@ -41,6 +41,17 @@ public record LearnwareRef(String owner, String name, String version) {
         at < 0 ? LATEST : text.substring(at + 1));
   }
 
+  /**
+   * {@code value} if it is a valid owner, learnware, namespace or user name (they share one rule).
+   *
+   * @param what names the value in the message, e.g. {@code "namespace"}
+   * @throws IllegalArgumentException with a message fit for the user
+   */
+  public static String requireName(String value, String what) {
+    require(NAME, value, what, "lowercase letters, digits and '-', 2 to 63 characters");
+    return value;
+  }
+
   /** The same learnware at another version. */
   public LearnwareRef at(String otherVersion) {
     return new LearnwareRef(owner, name, otherVersion);

@@ -37,6 +37,8 @@ public record SearchResult(
    * @param title the name its specification gives it
    * @param score higher is better, in [0, 1]
    * @param mmd the maximum mean discrepancy to the statistical query, when there was one
+   * @param visibility {@code public} or {@code private} (only those who may read it find a private
+   *     learnware)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Match(
@@ -44,6 +46,7 @@ public record SearchResult(
       String title,
       Double score,
       Double mmd,
+      String visibility,
       @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
     public Match {

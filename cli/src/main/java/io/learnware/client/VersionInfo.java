@@ -10,6 +10,7 @@ import java.util.List;
  * it.
  *
  * @param learnware {@code owner/name@version}
+ * @param visibility the learnware's: {@code public} or {@code private}
  * @param model the model artifact ({@code format} set)
  * @param files the extra artifacts ({@code filename} set)
  * @param spec the specification document
@@ -23,6 +24,7 @@ public record VersionInfo(
     String learnware,
     String owner,
     String name,
+    String visibility,
     int version,
     String state,
     List<String> aliases,
@@ -57,13 +59,21 @@ public record VersionInfo(
   }
 
   /**
-   * @param learnware the other version, {@code owner/name@version}
+   * @param learnware the other version, {@code owner/name@version}; null for a private learnware
+   *     the caller may not read, which the market does not name
    * @param relation e.g. {@code distilled}, or {@code combined} (an ensemble and its members)
-   * @param job the job that made the child, when a job did
+   * @param job the job that made the child, when a job did (and the other side is readable)
+   * @param visibility the other learnware's: {@code public} or {@code private}
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Edge(String learnware, String relation, String job) {}
+  public record Edge(String learnware, String relation, String job, String visibility) {
+
+    /** Whether the market hides the other learnware from the caller. */
+    public boolean hidden() {
+      return learnware == null;
+    }
+  }
 
   /**
    * What a published ensemble pins.

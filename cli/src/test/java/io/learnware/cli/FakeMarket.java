@@ -30,8 +30,13 @@ final class FakeMarket implements AutoCloseable {
     }
   }
 
-  /** A request as received; header names are case-insensitive. */
-  record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {}
+  /**
+   * A request as received; header names are case-insensitive.
+   *
+   * @param query the raw query string, or null
+   */
+  record Received(
+      String method, String path, String query, Map<String, List<String>> headers, byte[] body) {}
 
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -66,7 +71,13 @@ final class FakeMarket implements AutoCloseable {
     synchronized (this) {
       Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       headers.putAll(exchange.getRequestHeaders());
-      received.add(new Received(exchange.getRequestMethod(), path, headers, body));
+      received.add(
+          new Received(
+              exchange.getRequestMethod(),
+              path,
+              exchange.getRequestURI().getRawQuery(),
+              headers,
+              body));
     }
     Answer answer =
         answers.getOrDefault(

@@ -139,6 +139,51 @@ class DjlAgainstServerTest {
   }
 
   @Test
+  void aPrivateLearnwareLoadsWithATokenThatMayReadItAndIsNotFoundWithout() throws Exception {
+    String token = Market.newUser("private");
+    String owner = Market.usernameOf(token);
+    String outsider = Market.newUser("outsider");
+    Market.digitsUpload(token)
+        .queryParam("visibility", "private")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, "digits")
+        .then()
+        .statusCode(201);
+    TestWorker.validateAll();
+    String url = url(owner + "/digits");
+
+    try {
+      // docs/access.md: without a token that may read it, a private learnware is not found, the
+      // same answer as for one that does not exist; nothing is pulled.
+      assertThatExceptionOfType(IOException.class)
+          .isThrownBy(() -> LearnwareModel.load(url))
+          .withMessage(url + ": Not found (HTTP 404): No learnware " + owner + "/digits.");
+      System.setProperty("learnware.token", outsider);
+      assertThatExceptionOfType(UncheckedIOException.class)
+          .isThrownBy(
+              () ->
+                  Criteria.builder()
+                      .setTypes(NDList.class, NDList.class)
+                      .optModelUrls(url)
+                      .build()
+                      .loadModel())
+          .withMessageContaining("Not found (HTTP 404): No learnware " + owner + "/digits.");
+      assertThat(cache.resolve("djl")).doesNotExist();
+
+      System.setProperty("learnware.token", token);
+      assertThat(DigitsExample.accuracy(url, TEST_ROWS)).isEqualTo(330 / 360.0);
+
+      // The pulled copy in the cache does not let a caller without the token in: the market is
+      // asked each time.
+      System.clearProperty("learnware.token");
+      assertThatExceptionOfType(IOException.class)
+          .isThrownBy(() -> LearnwareModel.load(url))
+          .withMessageContaining("Not found (HTTP 404)");
+    } finally {
+      System.clearProperty("learnware.token");
+    }
+  }
+
+  @Test
   void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
     String token = Market.newUser("reuse");
     String owner = Market.usernameOf(token);
