@@ -210,7 +210,11 @@ final class UploadCommand implements Callable<Integer> {
       Json.print(out, result);
     } else {
       out.printf(
-          "uploaded %s (%s), model sha256 %s%n", result.ref(), result.state(), result.sha256());
+          "uploaded %s (%s%s), model sha256 %s%n",
+          result.ref(),
+          result.state(),
+          "private".equals(result.visibility()) ? ", private" : "",
+          result.sha256());
     }
     return ExitCodes.OK;
   }

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param state {@code PENDING} until the market has checked the version
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record UploadResult(String owner, String name, int version, String sha256, String state) {
+public record UploadResult(
+    String owner, String name, int version, String sha256, String state, String visibility) {
 
   /** The new version's reference, {@code owner/name@version}. */
   public LearnwareRef ref() {

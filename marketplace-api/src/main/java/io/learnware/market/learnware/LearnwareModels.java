@@ -18,7 +18,12 @@ public final class LearnwareModels {
 
   /** {@code 201} answer to an upload. */
   public record UploadResult(
-      String owner, String name, int version, String sha256, VersionState state) {}
+      String owner,
+      String name,
+      int version,
+      String sha256,
+      VersionState state,
+      String visibility) {}
 
   /** One page of a listing; {@code total} counts all matches, {@code page} starts at 0. */
   public record Page<T>(List<T> items, long total, int page, int size) {}

@@ -355,7 +355,8 @@ public class LearnwareService {
         version.learnware.name,
         version.version,
         version.modelSha256,
-        version.state);
+        version.state,
+        version.learnware.visibility);
   }
 
   private LearnwareVersion record(

@@ -59,7 +59,7 @@ class CliAccessAgainstServerTest {
 
     Run upload = uploadDigits(alice, org + "/digits", "--private");
     assertThat(upload.exitCode).as(upload.err).isZero();
-    assertThat(upload.out).startsWith("uploaded " + org + "/digits@1 (PENDING)");
+    assertThat(upload.out).startsWith("uploaded " + org + "/digits@1 (PENDING, private)");
     TestWorker.validateAll();
 
     // Before bob joins, the private learnware is exactly as absent as one that never existed.
