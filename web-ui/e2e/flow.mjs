@@ -384,14 +384,14 @@ try {
 
   step("its admins change its visibility on the Access tab; the audit log records it");
   await page.getByRole("tab", { name: "Access" }).click();
-  const audit = page.locator(".audit-table");
-  await audit.getByText("version.uploaded").waitFor();
+  const auditLog = page.locator(".audit-table");
+  await auditLog.getByText("version.uploaded").waitFor();
   await page.getByRole("button", { name: "Make public" }).click();
   await page.getByRole("button", { name: "Make private" }).waitFor();
   check((await page.locator(".lw-head .badge-private").count()) === 0, "a public learnware has no private badge");
   await page.getByRole("button", { name: "Make private" }).click();
   await page.locator(".lw-head .badge-private").waitFor();
-  await audit.getByText("public → private").waitFor();
+  await auditLog.getByText("public → private").waitFor();
   await shoot("access");
 
   step("a user outside the organisation neither finds it nor opens it");

@@ -254,12 +254,7 @@ function Organisation({ name }: { name: string }) {
         )}
         <ErrorBox error={actionError} />
         <dl class="roles">
-          {ROLES.map((r) => (
-            <div key={r}>
-              <dt>{r}</dt>
-              <dd>{ROLE_MEANS[r]}</dd>
-            </div>
-          ))}
+          {ROLES.flatMap((r) => [<dt key={`${r}-role`}>{r}</dt>, <dd key={`${r}-means`}>{ROLE_MEANS[r]}</dd>])}
         </dl>
         {!organisation && (
           <p class="muted">

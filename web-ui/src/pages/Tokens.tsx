@@ -48,6 +48,7 @@ export function TokensPage() {
     setError(null);
     try {
       await api.revokeToken(token.id);
+      if (created?.id === token.id) setCreated(null);
       // This browser's own token no longer works.
       if (isCurrentToken(token, storedToken())) signOut();
       else setReload((n) => n + 1);

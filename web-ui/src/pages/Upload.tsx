@@ -287,7 +287,7 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
                 checked={visibility === "private"}
                 onChange={() => setVisibility("private")}
               />
-              Private: only members of {owner} see it
+              Private: only {owner === user.username ? "you" : `members of ${owner}`} see it
             </label>
           </fieldset>
         )}
