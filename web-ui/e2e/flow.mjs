@@ -410,6 +410,24 @@ try {
   await other.goto(`${base}/#/l/${org}/secret-digits`);
   await other.getByRole("heading", { level: 1, name: "Learnware not found" }).waitFor();
   check((await other.locator(".error-box").count()) === 0, "a hidden learnware is 'not found', not an error");
+  // A public learnware's lineage keeps the edge to a private parent without naming it.
+  const setVisibility = async (visibility) => {
+    const answer = await fetch(`${base}/api/v1/learnwares/${username}/digits/visibility`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ visibility }),
+    });
+    check(answer.status === 200, `${username}/digits made ${visibility} (${answer.status})`);
+  };
+  await setVisibility("private");
+  await other.goto(`${base}/#/l/${username}/digits-distilled/1?tab=lineage`);
+  await other.locator(".lineage-summary").getByText("distilled from a private learnware").waitFor();
+  await other.locator(".lineage svg .node.private").waitFor();
+  check(
+    (await other.locator(`.lineage a[href*="/${username}/digits/"]`).count()) === 0,
+    "no link to the private parent",
+  );
+  await setVisibility("public");
 
   step("an admin adds them as a read member; now they see it, badged private");
   await page.goto(`${base}/#/orgs/${org}`);

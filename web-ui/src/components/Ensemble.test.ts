@@ -65,13 +65,15 @@ describe("private learnwares", () => {
     expect(
       lineageSummary(
         [hidden, { learnware: "demo/digits@1", relation: "distilled" }],
-        [{ ...hidden, relation: "combined" }],
+        [{ relation: "combined", visibility: "private" }],
       ),
     ).toEqual([
       { label: "distilled from", versions: [null, "demo/digits@1"] },
       { label: "combined into", versions: [null] },
     ]);
     expect(edgeLabel(hidden)).toBe("a private learnware");
+    // The market leaves the null out of its JSON.
+    expect(edgeLabel({ relation: "distilled", visibility: "private" })).toBe("a private learnware");
     expect(edgeLabel({ learnware: "demo/digits@1", relation: "distilled" })).toBe("demo/digits@1");
   });
 

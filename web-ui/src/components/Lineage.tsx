@@ -15,11 +15,11 @@ const RELATIONS: Record<string, [string, string]> = {
   combined: ["combined from", "combined into"],
 };
 
-/** What an edge to a learnware the caller may not read (`learnware: null`) is called. */
+/** What an edge to a learnware the caller may not read (no `learnware`) is called. */
 export const PRIVATE_LEARNWARE = "a private learnware";
 
 /** A node's label: the version it names, or "a private learnware". */
-export const edgeLabel = (edge: LineageEdge) => edge.learnware ?? PRIVATE_LEARNWARE;
+export const edgeLabel = (edge: LineageEdge) => edge.learnware || PRIVATE_LEARNWARE;
 
 /**
  * The lineage as sentences, one per relation and direction: "combined from a@1, b@1", "distilled into
@@ -34,8 +34,8 @@ export function lineageSummary(
     for (const edge of edges) {
       const label = RELATIONS[edge.relation]?.[side] ?? `${edge.relation} ${side === 0 ? "from" : "into"}`;
       const line = lines.find((l) => l.label === label);
-      if (line) line.versions.push(edge.learnware);
-      else lines.push({ label, versions: [edge.learnware] });
+      if (line) line.versions.push(edge.learnware || null);
+      else lines.push({ label, versions: [edge.learnware || null] });
     }
   };
   add(parents, 0);
@@ -126,7 +126,7 @@ function NodeBox({
   subtitle?: string;
 }) {
   const isSelf = node.role === "self";
-  const hidden = node.edge.learnware === null;
+  const hidden = !node.edge.learnware;
   return (
     <a
       href={isSelf || hidden ? undefined : href.ref(node.edge.learnware!)}

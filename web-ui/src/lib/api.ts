@@ -77,9 +77,12 @@ export interface Artifact {
   size: number;
 }
 
-/** An edge to a learnware the caller may not read has `learnware: null` and `visibility: "private"`. */
+/**
+ * An edge to a learnware the caller may not read has no `learnware` (null, left out of the JSON) and
+ * `visibility: "private"`.
+ */
 export interface LineageEdge {
-  learnware: string | null;
+  learnware?: string | null;
   relation: string;
   job?: string;
   visibility?: Visibility;
