@@ -2,7 +2,9 @@
 // started market with a worker (e2e/run.sh starts one): sign in, upload a learnware with the form, find it
 // by text and by a statistical spec, open its page, request a distillation and watch its progress to the
 // end, open the new version and see its lineage; a robustness evaluation fills the report plots; two
-// learnwares are combined and published as an ensemble whose page lists its pinned members.
+// learnwares are combined and published as an ensemble whose page lists its pinned members; an organisation
+// gets a private learnware that a second user sees only once they are a member; a read-only token is made
+// and revoked on the tokens page.
 // Screenshots of the main pages at 1280 px and 390 px go to --screenshots.
 //
 //   node web-ui/e2e/flow.mjs --base URL --admin-token TOKEN --rkme my-rkme.json --screenshots docs/screenshots
@@ -53,6 +55,17 @@ const created = await fetch(`${base}/api/v1/users`, {
 });
 check(created.status === 201, `user created (${created.status})`);
 const { token } = await created.json();
+
+/** Another user, through the API as an operator would; returns their first token. */
+async function createUser(name) {
+  const answer = await fetch(`${base}/api/v1/users`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${args["admin-token"]}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ username: name }),
+  });
+  check(answer.status === 201, `user ${name} created (${answer.status})`);
+  return (await answer.json()).token;
+}
 
 const browser = await chromium.launch({
   executablePath: args.chromium,
@@ -343,6 +356,120 @@ try {
     .waitFor();
   await shoot("ensemble");
 
+  step("create an organisation and upload a private learnware into it with the form");
+  const org = `${username}-lab`;
+  await page.getByRole("link", { name: "Organisations" }).click();
+  await page.getByLabel("New organisation").fill(org);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await page.getByRole("heading", { level: 1, name: org }).waitFor();
+  check(
+    (await page.getByLabel(`Role of ${username}`).inputValue()) === "admin",
+    "the organisation's creator is its first admin",
+  );
+  await page.getByRole("link", { name: "Upload", exact: true }).click();
+  await page.getByRole("heading", { name: "Upload a learnware" }).waitFor();
+  await page.locator("input[type=file]").first().setInputFiles(`${fixtures}/digits-mlp/spec.json`);
+  await page.getByText("Filled in from spec.json").waitFor();
+  await page.getByLabel("Owner", { exact: true }).selectOption(org);
+  await page.getByRole("radio", { name: /^Private/ }).check();
+  await page.getByLabel("Name (in the URL)").fill("secret-digits");
+  await page.getByLabel("Model file").setInputFiles(`${fixtures}/digits-mlp/model.pt`);
+  await page.getByLabel("Extra files (optional)").setInputFiles(`${fixtures}/digits-mlp/features.pt`);
+  await page.getByText("Ready to upload").waitFor();
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  await page.getByRole("heading", { name: `Uploaded ${org}/secret-digits@1` }).waitFor();
+  await page.getByRole("link", { name: "Open the learnware" }).click();
+  await page.locator(".lw-head .badge-usable").waitFor({ timeout: 60_000 });
+  await page.locator(".lw-head .badge-private").waitFor();
+
+  step("its admins change its visibility on the Access tab; the audit log records it");
+  await page.getByRole("tab", { name: "Access" }).click();
+  const auditLog = page.locator(".audit-table");
+  await auditLog.getByText("version.uploaded").waitFor();
+  await page.getByRole("button", { name: "Make public" }).click();
+  await page.getByRole("button", { name: "Make private" }).waitFor();
+  check((await page.locator(".lw-head .badge-private").count()) === 0, "a public learnware has no private badge");
+  await page.getByRole("button", { name: "Make private" }).click();
+  await page.locator(".lw-head .badge-private").waitFor();
+  await auditLog.getByText("public → private").waitFor();
+  await shoot("access");
+
+  step("a user outside the organisation neither finds it nor opens it");
+  const outsider = `${username}-b`;
+  const outsiderToken = await createUser(outsider);
+  const second = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const other = await second.newPage();
+  other.setDefaultTimeout(30_000);
+  other.on("pageerror", (error) => problems.push(`page error (second user): ${error.message}`));
+  await other.goto(`${base}/`);
+  await other.evaluate((value) => localStorage.setItem("learnware.token", value), outsiderToken);
+  await other.reload();
+  await other.getByText(outsider, { exact: true }).waitFor();
+  await other.goto(`${base}/#/?owner=${org}`);
+  await other.getByRole("heading", { name: "0 learnwares" }).waitFor();
+  await other.goto(`${base}/#/l/${org}/secret-digits`);
+  await other.getByRole("heading", { level: 1, name: "Learnware not found" }).waitFor();
+  check((await other.locator(".error-box").count()) === 0, "a hidden learnware is 'not found', not an error");
+  // A public learnware's lineage keeps the edge to a private parent without naming it.
+  const setVisibility = async (visibility) => {
+    const answer = await fetch(`${base}/api/v1/learnwares/${username}/digits/visibility`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ visibility }),
+    });
+    check(answer.status === 200, `${username}/digits made ${visibility} (${answer.status})`);
+  };
+  await setVisibility("private");
+  await other.goto(`${base}/#/l/${username}/digits-distilled/1?tab=lineage`);
+  await other.locator(".lineage-summary").getByText("distilled from a private learnware").waitFor();
+  await other.locator(".lineage svg .node.private").waitFor();
+  check(
+    (await other.locator(`.lineage a[href*="/${username}/digits/"]`).count()) === 0,
+    "no link to the private parent",
+  );
+  await setVisibility("public");
+
+  step("an admin adds them as a read member; now they see it, badged private");
+  await page.goto(`${base}/#/orgs/${org}`);
+  await page.getByLabel("Add a member").fill(outsider);
+  await page.getByLabel("Role of the new member").selectOption("read");
+  await page.getByRole("button", { name: "Add member" }).click();
+  check((await page.getByLabel(`Role of ${outsider}`).inputValue()) === "read", "the new member has the read role");
+  await page.locator(".audit-table").getByText(`${outsider} as read`).waitFor();
+  await shoot("organisation");
+  await other.goto(`${base}/#/?owner=${org}`);
+  const shared = other.locator(".cards .card", { hasText: `${org}/secret-digits` });
+  await shared.waitFor();
+  await shared.locator(".badge-private").waitFor();
+  await shared.getByRole("link").click();
+  await other.getByRole("heading", { level: 1, name: "Handwritten digits MLP" }).waitFor();
+  await other.locator(".lw-head .badge-private").waitFor();
+  check((await other.getByRole("tab", { name: "Access" }).count()) === 0, "a read member gets no Access tab");
+  await second.close();
+
+  step("make a read-only token on the tokens page, see it listed, revoke it");
+  await page.getByRole("link", { name: "Tokens" }).click();
+  await page.getByRole("heading", { level: 1, name: "API tokens" }).waitFor();
+  await page.locator(".token-table").getByText("this browser").waitFor();
+  await page.getByLabel("Name", { exact: true }).fill("e2e-read");
+  for (const scope of ["write", "jobs", "admin"]) {
+    check(!(await page.getByRole("checkbox", { name: new RegExp(`^${scope} `) }).isChecked()), `${scope} unticked`);
+  }
+  check(await page.getByRole("checkbox", { name: /^read / }).isChecked(), "read ticked by default");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = (await page.locator(".secret code").textContent()).trim();
+  check(secret.startsWith("lw_"), "the new token's secret is shown once");
+  const row = page.locator(".token-table tr", { hasText: "e2e-read" });
+  await row.waitFor();
+  check((await row.locator("td").nth(2).textContent()) === "read", "the new token has the read scope only");
+  const me = await (await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })).json();
+  check(JSON.stringify(me.scopes) === '["read"]', `the new token is read-only (${JSON.stringify(me.scopes)})`);
+  await row.getByRole("button", { name: "Revoke e2e-read" }).click();
+  await row.waitFor({ state: "detached" });
+  const revoked = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+  check(revoked.status === 401, `a revoked token is refused (${revoked.status})`);
+  await shoot("tokens");
+
   step("narrow screens (390 px)");
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
@@ -358,6 +485,8 @@ try {
     ["lineage", `#/l/${username}/digits-distilled/1?tab=lineage`, ".lineage svg"],
     ["jobs", "#/jobs", ".card.job"],
     ["upload", "#/upload", "form.upload"],
+    ["organisation", `#/orgs/${username}-lab`, ".members"],
+    ["tokens", "#/tokens", ".token-table"],
   ]) {
     await small.goto(`${base}/${path}`);
     await small.locator(ready).first().waitFor();

@@ -6,6 +6,8 @@ import { LearnwarePage } from "./pages/Learnware";
 import { UploadPage } from "./pages/Upload";
 import { JobsPage } from "./pages/Jobs";
 import { SignIn } from "./pages/SignIn";
+import { OrganisationsPage } from "./pages/Organisations";
+import { TokensPage } from "./pages/Tokens";
 
 export function App() {
   const route = useRoute();
@@ -38,6 +40,9 @@ export function App() {
     signOut() {
       storeToken(null);
       setUser(null);
+    },
+    async refresh() {
+      setUser(await api.me());
     },
   };
   const current = route.page;
@@ -79,6 +84,8 @@ export function App() {
           {link(href.browse(), "Browse", "browse")}
           {link(href.upload(), "Upload", "upload")}
           {link(href.jobs(), "Jobs", "jobs")}
+          {user && link(href.orgs(), "Organisations", "orgs")}
+          {user && link(href.tokens(), "Tokens", "tokens")}
           {user ? (
             <span class="user">
               <span class="avatar" aria-hidden="true">
@@ -101,6 +108,8 @@ export function App() {
         )}
         {route.page === "upload" && <UploadPage owner={route.owner} name={route.name} />}
         {route.page === "jobs" && <JobsPage id={route.id} />}
+        {route.page === "orgs" && <OrganisationsPage name={route.name} />}
+        {route.page === "tokens" && <TokensPage />}
         {route.page === "signin" && <SignIn />}
         {route.page === "notfound" && (
           <section>

@@ -2,7 +2,8 @@ import { h } from "preact";
 import { describe, expect, it } from "vitest";
 import type { EnsembleView } from "../lib/api";
 import { EnsembleMembers, ensembleMethod } from "./Ensemble";
-import { lineageSummary } from "./Lineage";
+import { edgeLabel, lineageSummary } from "./Lineage";
+import { PrivateBadge } from "./common";
 import { render } from "./testRender";
 
 const ensemble: EnsembleView = {
@@ -55,5 +56,32 @@ describe("lineage in words", () => {
     expect(lineageSummary([], [{ learnware: "demo/both@1", relation: "combined" }])).toEqual([
       { label: "combined into", versions: ["demo/both@1"] },
     ]);
+  });
+});
+
+describe("private learnwares", () => {
+  it("names a lineage edge to a learnware the caller may not read 'a private learnware'", () => {
+    const hidden = { learnware: null, relation: "distilled", visibility: "private" as const };
+    expect(
+      lineageSummary(
+        [hidden, { learnware: "demo/digits@1", relation: "distilled" }],
+        [{ relation: "combined", visibility: "private" }],
+      ),
+    ).toEqual([
+      { label: "distilled from", versions: [null, "demo/digits@1"] },
+      { label: "combined into", versions: [null] },
+    ]);
+    expect(edgeLabel(hidden)).toBe("a private learnware");
+    // The market leaves the null out of its JSON.
+    expect(edgeLabel({ relation: "distilled", visibility: "private" })).toBe("a private learnware");
+    expect(edgeLabel({ learnware: "demo/digits@1", relation: "distilled" })).toBe("demo/digits@1");
+  });
+
+  it("badges private learnwares, and only them", () => {
+    expect(render(h(PrivateBadge, { visibility: "private" }))).toBe(
+      '<span class="badge badge-private" title="Only members of its namespace see it">private</span>',
+    );
+    expect(render(h(PrivateBadge, { visibility: "public" }))).toBe("");
+    expect(render(h(PrivateBadge, { visibility: undefined }))).toBe("");
   });
 });

@@ -15,21 +15,27 @@ const RELATIONS: Record<string, [string, string]> = {
   combined: ["combined from", "combined into"],
 };
 
+/** What an edge to a learnware the caller may not read (no `learnware`) is called. */
+export const PRIVATE_LEARNWARE = "a private learnware";
+
+/** A node's label: the version it names, or "a private learnware". */
+export const edgeLabel = (edge: LineageEdge) => edge.learnware || PRIVATE_LEARNWARE;
+
 /**
  * The lineage as sentences, one per relation and direction: "combined from a@1, b@1", "distilled into
- * c@1". Parents first, in the order the market lists them.
+ * c@1". Parents first, in the order the market lists them. A version the caller may not read is null.
  */
 export function lineageSummary(
   parents: LineageEdge[],
   children: LineageEdge[],
-): { label: string; versions: string[] }[] {
-  const lines: { label: string; versions: string[] }[] = [];
+): { label: string; versions: (string | null)[] }[] {
+  const lines: { label: string; versions: (string | null)[] }[] = [];
   const add = (edges: LineageEdge[], side: 0 | 1) => {
     for (const edge of edges) {
       const label = RELATIONS[edge.relation]?.[side] ?? `${edge.relation} ${side === 0 ? "from" : "into"}`;
       const line = lines.find((l) => l.label === label);
-      if (line) line.versions.push(edge.learnware);
-      else lines.push({ label, versions: [edge.learnware] });
+      if (line) line.versions.push(edge.learnware || null);
+      else lines.push({ label, versions: [edge.learnware || null] });
     }
   };
   add(parents, 0);
@@ -79,9 +85,9 @@ export function LineageGraph({
             <li key={line.label}>
               <span class="muted">{line.label}</span>{" "}
               {line.versions.map((learnware, i) => (
-                <span key={learnware}>
+                <span key={i}>
                   {i > 0 && ", "}
-                  <a href={href.ref(learnware)}>{learnware}</a>
+                  {learnware ? <a href={href.ref(learnware)}>{learnware}</a> : PRIVATE_LEARNWARE}
                 </span>
               ))}
             </li>
@@ -120,11 +126,15 @@ function NodeBox({
   subtitle?: string;
 }) {
   const isSelf = node.role === "self";
+  const hidden = !node.edge.learnware;
   return (
-    <a href={isSelf ? undefined : href.ref(node.edge.learnware)} class={isSelf ? "node self" : "node"}>
+    <a
+      href={isSelf || hidden ? undefined : href.ref(node.edge.learnware!)}
+      class={isSelf ? "node self" : hidden ? "node private" : "node"}
+    >
       <rect x={x} y={y} width={w} height={h} rx="10" />
       <text x={x + w / 2} y={subtitle ? y + h / 2 - 2 : y + h / 2 + 5} text-anchor="middle">
-        {node.edge.learnware}
+        {edgeLabel(node.edge)}
       </text>
       {subtitle && (
         <text x={x + w / 2} y={y + h / 2 + 15} text-anchor="middle" class="node-subtitle">
@@ -136,7 +146,7 @@ function NodeBox({
 }
 
 function Columns({ nodes, self }: { nodes: Node[]; self: string }) {
-  const longest = Math.max(...nodes.map((n) => n.edge.learnware.length));
+  const longest = Math.max(...nodes.map((n) => edgeLabel(n.edge).length));
   const nodeW = Math.min(420, Math.max(180, longest * 8 + 28));
   const columns = (["parent", "self", "child"] as const)
     .map((role) => nodes.filter((n) => n.role === role))
@@ -171,7 +181,7 @@ function Columns({ nodes, self }: { nodes: Node[]; self: string }) {
           const to = before ? { x: center.x, y: center.y + NODE_H / 2 } : { x: at.x, y: at.y + NODE_H / 2 };
           const mid = (from.x + to.x) / 2;
           return (
-            <g key={`${node.role}-${node.edge.learnware}`}>
+            <g key={`${node.role}-${row}`}>
               {node.role !== "self" && (
                 <g class="edge">
                   <path
@@ -233,7 +243,7 @@ function Tree({ nodes, self, width }: { nodes: Node[]; self: string; width: numb
         const [from, to] = node.role === "parent" ? [p, selfAt] : [selfAt, p];
         const rail = from.x - 8;
         return (
-          <g key={`${node.role}-${node.edge.learnware}`}>
+          <g key={`${node.role}-${index}`}>
             {node.role !== "self" && (
               <path
                 class="edge"

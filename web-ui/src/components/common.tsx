@@ -6,6 +6,15 @@ export function StateBadge({ state }: { state: string }) {
   return <span class={`badge badge-${state.toLowerCase()}`}>{state.toLowerCase()}</span>;
 }
 
+/** A "private" badge for learnwares only their namespace's members see; nothing for public ones. */
+export function PrivateBadge({ visibility }: { visibility?: string }) {
+  return visibility === "private" ? (
+    <span class="badge badge-private" title="Only members of its namespace see it">
+      private
+    </span>
+  ) : null;
+}
+
 export function Tag({ children }: { children: ComponentChildren }) {
   return <span class="tag">{children}</span>;
 }

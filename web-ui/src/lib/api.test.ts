@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Api, ApiError, browseQueryString, parseSse, type Job } from "./api";
+import { Api, ApiError, browseQueryString, isNotFound, parseSse, type Job } from "./api";
 
 /** A fetch that answers from a table and records the requests. */
 function fakeFetch(answers: Record<string, () => Response>) {
@@ -47,6 +47,52 @@ describe("the API client", () => {
       detail: "1 violation",
       violations: [{ pointer: "/q", message: "bad" }],
     });
+  });
+
+  it("keeps the problem type: a missing scope is told apart, and a 404 is not-found", async () => {
+    const problem = {
+      type: "urn:learnware:problem:missing-scope",
+      title: "Missing scope",
+      status: 403,
+      detail: "this token lacks the scope 'admin'",
+    };
+    const { fetcher } = fakeFetch({
+      "PUT /api/v1/learnwares/lab/digits/visibility": () => json(problem, 403, "application/problem+json"),
+    });
+    const error = await new Api("/api/v1", () => "t", fetcher)
+      .setVisibility("lab", "digits", "private")
+      .catch((e) => e);
+    expect(error).toMatchObject({ status: 403, type: "urn:learnware:problem:missing-scope" });
+    expect(isNotFound(error)).toBe(false);
+    const missing = await new Api("/api/v1", () => "t", fetcher).learnware("lab", "secret").catch((e) => e);
+    expect(isNotFound(missing)).toBe(true);
+  });
+
+  it("sends visibility, member and token changes with the right methods and bodies", async () => {
+    const { fetcher, requests } = fakeFetch({
+      "PUT /api/v1/learnwares/lab/digits/visibility": () => json({ learnware: "lab/digits", visibility: "public" }),
+      "PUT /api/v1/namespaces/lab/members/bob": () => json({ name: "lab", kind: "organisation", members: [] }),
+      "DELETE /api/v1/namespaces/lab/members/bob": () => new Response(null, { status: 204 }),
+      "GET /api/v1/namespaces/lab/audit?learnware=digits&before=17&limit=50": () => json([]),
+      "POST /api/v1/tokens": () =>
+        json({ id: "t1", prefix: "lw_abcdef", scopes: ["read"], token: "lw_abcdefxyz" }, 201),
+      "DELETE /api/v1/tokens/t1": () => new Response(null, { status: 204 }),
+    });
+    const api = new Api("/api/v1", () => "t", fetcher);
+    await api.setVisibility("lab", "digits", "public");
+    await api.putMember("lab", "bob", "write");
+    await api.removeMember("lab", "bob");
+    expect(await api.audit("lab", { learnware: "digits", before: 17, limit: 50 })).toEqual([]);
+    expect((await api.createToken({ name: "ci", scopes: ["read"] })).token).toBe("lw_abcdefxyz");
+    await api.revokeToken("t1");
+    expect(requests.map((r) => `${r.init?.method ?? "GET"} ${r.url} ${r.init?.body ?? ""}`.trim())).toEqual([
+      'PUT /api/v1/learnwares/lab/digits/visibility {"visibility":"public"}',
+      'PUT /api/v1/namespaces/lab/members/bob {"role":"write"}',
+      "DELETE /api/v1/namespaces/lab/members/bob",
+      "GET /api/v1/namespaces/lab/audit?learnware=digits&before=17&limit=50",
+      'POST /api/v1/tokens {"name":"ci","scopes":["read"]}',
+      "DELETE /api/v1/tokens/t1",
+    ]);
   });
 
   it("follows a job's event stream, split across chunks, to its terminal event", async () => {

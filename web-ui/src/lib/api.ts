@@ -2,6 +2,10 @@
 
 export type VersionState = "PENDING" | "USABLE" | "INVALID";
 export type JobState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+/** Who sees a learnware: everyone, or those who may read its namespace (docs/access.md). */
+export type Visibility = "public" | "private";
+export type Role = "read" | "write" | "admin";
+export type Scope = "read" | "write" | "jobs" | "admin";
 
 export interface Violation {
   pointer: string;
@@ -15,10 +19,15 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     readonly violations: Violation[],
+    /** The problem's type, e.g. `urn:learnware:problem:missing-scope`. */
+    readonly type?: string,
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
 }
+
+/** A 404: what the market answers for what does not exist and for private things one may not see. */
+export const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
 
 export interface Page<T> {
   items: T[];
@@ -40,6 +49,7 @@ export interface LearnwareSummary {
   license: string;
   tags: string[];
   createdAt: string;
+  visibility?: Visibility;
 }
 
 export interface VersionSummary {
@@ -53,6 +63,7 @@ export interface VersionSummary {
 export interface LearnwareView {
   owner: string;
   name: string;
+  visibility?: Visibility;
   createdAt: string;
   latest?: number;
   aliases: Record<string, number>;
@@ -66,10 +77,15 @@ export interface Artifact {
   size: number;
 }
 
+/**
+ * An edge to a learnware the caller may not read has no `learnware` (null, left out of the JSON) and
+ * `visibility: "private"`.
+ */
 export interface LineageEdge {
-  learnware: string;
+  learnware?: string | null;
   relation: string;
   job?: string;
+  visibility?: Visibility;
 }
 
 export interface ReportView {
@@ -83,6 +99,7 @@ export interface VersionView {
   learnware: string;
   owner: string;
   name: string;
+  visibility?: Visibility;
   version: number;
   state: VersionState;
   aliases: string[];
@@ -165,6 +182,7 @@ export interface Match {
   state: string;
   score: number;
   mmd?: number;
+  visibility?: Visibility;
 }
 
 export interface SearchResult {
@@ -200,6 +218,64 @@ export interface JobRequest {
   dataset?: string;
   params?: Record<string, unknown>;
   target?: string;
+  /** Of the target learnware if the job creates it; left out: private when a source is, else the default. */
+  visibility?: Visibility;
+}
+
+/** A namespace the signed-in user belongs to. */
+export interface Membership {
+  namespace: string;
+  kind: "user" | "organisation";
+  role: Role;
+}
+
+/** `GET /me`: the user, its namespaces, and what the token in use may do. */
+export interface Me {
+  username: string;
+  roles: string[];
+  namespaces?: Membership[];
+  scopes?: Scope[];
+  /** The only namespaces the token acts in; null (or absent) for all. */
+  tokenNamespaces?: string[] | null;
+}
+
+export interface NamespaceView {
+  name: string;
+  kind: "user" | "organisation";
+  createdAt: string;
+  /** Listed to those who may read the namespace only. */
+  members?: { username: string; role: Role }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  namespace: string;
+  learnware?: string | null;
+  action: string;
+  detail: Record<string, unknown> | null;
+}
+
+export interface TokenView {
+  id: string;
+  name?: string;
+  prefix: string;
+  scopes: Scope[];
+  /** null (absent) when the token acts in every namespace of its user. */
+  namespaces?: string[] | null;
+  createdAt: string;
+  lastUsedAt?: string;
+  expiresAt?: string;
+  /** The secret: only in the answer that created the token. */
+  token?: string;
+}
+
+export interface NewToken {
+  name?: string;
+  scopes?: Scope[];
+  namespaces?: string[];
+  expiresAt?: string;
 }
 
 export interface BrowseQuery {
@@ -216,8 +292,8 @@ export interface BrowseQuery {
 
 export const TERMINAL: ReadonlySet<JobState> = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
-/** Query string of a browse request; empty members are left out. */
-export function browseQueryString(query: BrowseQuery): string {
+/** Query string of a browse (or audit) request; empty members are left out. */
+export function browseQueryString(query: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === "") continue;
@@ -231,7 +307,7 @@ export function browseQueryString(query: BrowseQuery): string {
 
 /** Reads a problem+json (or any error) answer into an ApiError. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let body: { title?: string; detail?: string; violations?: Violation[] } = {};
+  let body: { type?: string; title?: string; detail?: string; violations?: Violation[] } = {};
   try {
     body = await response.json();
   } catch {
@@ -242,6 +318,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
     body.title ?? response.statusText ?? `HTTP ${response.status}`,
     body.detail,
     body.violations ?? [],
+    body.type,
   );
 }
 
@@ -293,7 +370,15 @@ export class Api {
     });
   }
 
-  me(): Promise<{ username: string; roles: string[] }> {
+  private put<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>(path, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  me(): Promise<Me> {
     return this.call("/me");
   }
 
@@ -314,11 +399,49 @@ export class Api {
   }
 
   setAlias(owner: string, name: string, alias: string, version: number): Promise<unknown> {
-    return this.call(`/learnwares/${owner}/${name}/aliases/${encodeURIComponent(alias)}`, {
-      method: "PUT",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ version }),
+    return this.put(`/learnwares/${owner}/${name}/aliases/${encodeURIComponent(alias)}`, { version });
+  }
+
+  setVisibility(owner: string, name: string, visibility: Visibility): Promise<{ visibility: Visibility }> {
+    return this.put(`/learnwares/${owner}/${name}/visibility`, { visibility });
+  }
+
+  createOrganisation(name: string): Promise<NamespaceView> {
+    return this.post("/organisations", { name });
+  }
+
+  namespace(name: string): Promise<NamespaceView> {
+    return this.call(`/namespaces/${encodeURIComponent(name)}`);
+  }
+
+  /** Adds a member to an organisation or changes a member's role. */
+  putMember(namespace: string, username: string, role: Role): Promise<NamespaceView> {
+    return this.put(`/namespaces/${encodeURIComponent(namespace)}/members/${encodeURIComponent(username)}`, {
+      role,
     });
+  }
+
+  removeMember(namespace: string, username: string): Promise<void> {
+    return this.call(`/namespaces/${encodeURIComponent(namespace)}/members/${encodeURIComponent(username)}`, {
+      method: "DELETE",
+    });
+  }
+
+  /** The namespace's audit log, newest first; `before` (an entry id) pages back. */
+  audit(namespace: string, query: { learnware?: string; before?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+    return this.call(`/namespaces/${encodeURIComponent(namespace)}/audit${browseQueryString(query)}`);
+  }
+
+  tokens(): Promise<TokenView[]> {
+    return this.call("/tokens");
+  }
+
+  createToken(request: NewToken): Promise<TokenView> {
+    return this.post("/tokens", request);
+  }
+
+  revokeToken(id: string): Promise<void> {
+    return this.call(`/tokens/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 
   jobs(): Promise<Job[]> {
@@ -387,6 +510,7 @@ export function uploadVersion(
   name: string,
   parts: UploadParts,
   onProgress: (fraction: number) => void,
+  visibility?: Visibility,
 ): Promise<{ owner: string; name: string; version: number; sha256: string; state: VersionState }> {
   const form = new FormData();
   form.append("spec", new Blob([JSON.stringify(parts.spec)], { type: "application/json" }), "spec.json");
@@ -394,7 +518,10 @@ export function uploadVersion(
   for (const file of parts.files) form.append("file", file, file.name);
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", `${base}/learnwares/${owner}/${name}/versions`);
+    request.open(
+      "POST",
+      `${base}/learnwares/${owner}/${name}/versions${visibility ? `?visibility=${visibility}` : ""}`,
+    );
     if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
@@ -417,6 +544,7 @@ export function uploadVersion(
             (body.title as string) ?? request.statusText,
             body.detail as string | undefined,
             (body.violations as Violation[]) ?? [],
+            body.type as string | undefined,
           ),
         );
       }

@@ -138,6 +138,10 @@ describe("routes", () => {
       tab: "lineage",
     });
     expect(parseHash("#/jobs/abc")).toEqual({ page: "jobs", id: "abc" });
+    expect(parseHash("#/orgs")).toEqual({ page: "orgs", name: undefined });
+    expect(parseHash("#/orgs/my-lab")).toEqual({ page: "orgs", name: "my-lab" });
+    expect(parseHash("#/tokens")).toEqual({ page: "tokens" });
+    expect(href.orgs("my-lab")).toBe("#/orgs/my-lab");
     expect(parseHash("").page).toBe("browse");
     expect(parseHash("#/nowhere").page).toBe("notfound");
     expect(href.ref("demo/digits-distilled@1")).toBe("#/l/demo/digits-distilled/1");

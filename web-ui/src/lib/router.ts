@@ -6,6 +6,8 @@ export type Route =
   | { page: "learnware"; owner: string; name: string; version?: string; tab?: string }
   | { page: "upload"; owner?: string; name?: string }
   | { page: "jobs"; id?: string }
+  | { page: "orgs"; name?: string }
+  | { page: "tokens" }
   | { page: "signin" }
   | { page: "notfound" };
 
@@ -25,6 +27,8 @@ export function parseHash(hash: string): Route {
   }
   if (parts[0] === "upload") return { page: "upload", owner: parts[1], name: parts[2] };
   if (parts[0] === "jobs") return { page: "jobs", id: parts[1] };
+  if (parts[0] === "orgs") return { page: "orgs", name: parts[1] };
+  if (parts[0] === "tokens") return { page: "tokens" };
   if (parts[0] === "signin") return { page: "signin" };
   return { page: "notfound" };
 }
@@ -41,6 +45,8 @@ export const href = {
   },
   upload: (owner?: string, name?: string) => (owner && name ? `#/upload/${owner}/${name}` : "#/upload"),
   jobs: (id?: string) => (id ? `#/jobs/${id}` : "#/jobs"),
+  orgs: (name?: string) => (name ? `#/orgs/${name}` : "#/orgs"),
+  tokens: () => "#/tokens",
   signin: () => "#/signin",
 };
 

@@ -1,7 +1,7 @@
 // Who is signed in: a bearer token kept in localStorage, and the user it belongs to.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import { Api } from "./api";
+import { Api, type Me } from "./api";
 
 const KEY = "learnware.token";
 
@@ -23,15 +23,19 @@ export function storeToken(token: string | null) {
 export const api = new Api(API_BASE, storedToken);
 
 export interface Session {
-  user: { username: string; roles: string[] } | null;
+  /** The signed-in user with their namespaces and the token's scopes (GET /me). */
+  user: Me | null;
   signIn(token: string): Promise<void>;
   signOut(): void;
+  /** Reads /me again, after a change of memberships. */
+  refresh(): Promise<void>;
 }
 
 export const SessionContext = createContext<Session>({
   user: null,
   signIn: async () => {},
   signOut: () => {},
+  refresh: async () => {},
 });
 
 export const useSession = () => useContext(SessionContext);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { LearnwareSummary, Match, SearchFilters, SearchResult } from "../lib/api";
 import { api, useSession } from "../lib/session";
 import { href, navigate } from "../lib/router";
-import { ErrorBox, Loading, StateBadge, Tag } from "../components/common";
+import { ErrorBox, Loading, PrivateBadge, StateBadge, Tag } from "../components/common";
 
 const DATA_TYPES = ["table", "image", "text"];
 const TASKS = [
@@ -546,7 +546,10 @@ function SummaryCard({ item }: { item: LearnwareSummary }) {
         <h3>
           <a href={href.learnware(item.owner, item.name)}>{item.title}</a>
         </h3>
-        {item.state !== "USABLE" && <StateBadge state={item.state} />}
+        <span class="card-badges">
+          <PrivateBadge visibility={item.visibility} />
+          {item.state !== "USABLE" && <StateBadge state={item.state} />}
+        </span>
       </div>
       <p class="ref">
         {item.owner}/{item.name} <span class="muted">v{item.version}</span>
@@ -571,7 +574,10 @@ function MatchCard({ match, rank, statistical }: { match: Match; rank: number; s
         <h3>
           <span class="rank">#{rank}</span> <a href={href.ref(match.learnware)}>{match.title}</a>
         </h3>
-        {match.state !== "USABLE" && <StateBadge state={match.state} />}
+        <span class="card-badges">
+          <PrivateBadge visibility={match.visibility} />
+          {match.state !== "USABLE" && <StateBadge state={match.state} />}
+        </span>
       </div>
       <p class="ref">{match.learnware}</p>
       <div class="score" title={statistical ? "1 − MMD² / (‖μ_query‖² + ‖μ_learnware‖²)" : "relevance"}>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { JobRequest, VersionView } from "../lib/api";
+import type { JobRequest, Visibility, VersionView } from "../lib/api";
 import { api, useSession } from "../lib/session";
 import { href, navigate } from "../lib/router";
 import { ErrorBox } from "../components/common";
@@ -128,6 +128,8 @@ const DEFAULTS: Record<string, string | boolean> = {
   publish: false,
   publishMethod: "mean",
   quantiles: "0.05, 0.25, 0.5, 0.75, 0.95",
+  /** Of a learnware the job creates; "" leaves it out: private when a source is, else the market's default. */
+  visibility: "",
 };
 
 /**
@@ -158,11 +160,19 @@ export function JobForm({ version }: { version: VersionView }) {
       </p>
     );
   }
+  if (user.scopes && !user.scopes.includes("jobs")) {
+    return (
+      <p>
+        Your token cannot run jobs: it lacks the <code>jobs</code> scope. <a href={href.tokens()}>Tokens</a>
+      </p>
+    );
+  }
   const set = (key: string) => (event: Event) => {
     const target = event.currentTarget as HTMLInputElement;
     setFields({ ...fields, [key]: target.type === "checkbox" ? target.checked : target.value });
   };
   const needsData = (type !== "distill" || fields.data !== "free") && fields.data !== "benchmark";
+  const createsLearnware = type === "distill" || type === "transfer" || (type === "reuse" && !!fields.publish);
   const canBenchmark = type === "robustness" || type === "evaluate";
   const canDataFree = !!version.spec.statistical;
   const text = (key: string, label: string, props: Record<string, unknown> = {}) => (
@@ -198,6 +208,7 @@ export function JobForm({ version }: { version: VersionView }) {
         dataset,
         params: jobParams(type, fields, version.spec.task),
         target: (type !== "reuse" || fields.publish ? String(fields.target).trim() : "") || undefined,
+        visibility: createsLearnware && fields.visibility ? (fields.visibility as Visibility) : undefined,
       };
       const job = await api.requestJob(request);
       navigate(href.jobs(job.id));
@@ -406,10 +417,21 @@ export function JobForm({ version }: { version: VersionView }) {
         {fields.data === "existing" &&
           text("dataset", "Data set (owner/name)", { placeholder: `${user.username}/my-data`, required: true })}
       </fieldset>
-      {(type === "distill" || type === "transfer" || (type === "reuse" && fields.publish)) &&
-        text("target", "Result learnware (optional)", {
-          placeholder: `${user.username}/${version.name}-${TARGET_SUFFIX[type]}`,
-        })}
+      {createsLearnware && (
+        <div class="form-grid">
+          {text("target", "Result learnware (optional)", {
+            placeholder: `${user.username}/${version.name}-${TARGET_SUFFIX[type]}`,
+          })}
+          <div class="field">
+            <label for="job-visibility">Visibility of a new result learnware</label>
+            <select id="job-visibility" value={String(fields.visibility)} onChange={set("visibility")}>
+              <option value="">Same as the source (private if any source is)</option>
+              <option value="public">Public</option>
+              <option value="private">Private</option>
+            </select>
+          </div>
+        </div>
+      )}
       <ErrorBox error={error} />
       <button class="button primary" type="submit" disabled={busy}>
         {busy

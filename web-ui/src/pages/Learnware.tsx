@@ -1,10 +1,22 @@
 import { useEffect, useState } from "preact/hooks";
-import type { LearnwareView, VersionView } from "../lib/api";
+import { isNotFound, type LearnwareView, type VersionView } from "../lib/api";
 import { api, API_BASE, useSession } from "../lib/session";
+import { can } from "../lib/access";
 import { href, navigate } from "../lib/router";
 import { plotsOf } from "../lib/reports";
 import { snippets } from "../lib/snippets";
-import { CopyButton, ErrorBox, formatBytes, formatDate, Loading, StateBadge, Tabs, Tag } from "../components/common";
+import {
+  CopyButton,
+  ErrorBox,
+  formatBytes,
+  formatDate,
+  Loading,
+  PrivateBadge,
+  StateBadge,
+  Tabs,
+  Tag,
+} from "../components/common";
+import { AuditLog } from "../components/AuditLog";
 import { CorruptionTable, LinePlot } from "../components/Plot";
 import { LineageGraph } from "../components/Lineage";
 import { EnsembleMembers } from "../components/Ensemble";
@@ -20,6 +32,8 @@ const TABS = [
   { id: "validation", label: "Validation" },
   { id: "jobs", label: "Run a job" },
 ];
+/** For admins of the learnware's namespace: its visibility and audit log. */
+const ACCESS_TAB = { id: "access", label: "Access" };
 
 const REPORT_TITLES: Record<string, string> = {
   robustness: "Robustness",
@@ -45,7 +59,9 @@ export function LearnwarePage({
   const [current, setCurrent] = useState<VersionView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
-  const active = TABS.some((t) => t.id === tab) ? tab! : "overview";
+  const { user } = useSession();
+  const tabs = can(user, owner, "admin") ? [...TABS, ACCESS_TAB] : TABS;
+  const active = tabs.some((t) => t.id === tab) ? tab! : "overview";
 
   useEffect(() => {
     let cancelled = false;
@@ -72,6 +88,7 @@ export function LearnwarePage({
     return () => clearTimeout(timer);
   }, [current]);
 
+  if (isNotFound(error)) return <NotFound owner={owner} name={name} version={version} signedIn={!!user} />;
   if (error) return <ErrorBox error={error} />;
   if (!learnware || !current) return <Loading />;
   const spec = current.spec;
@@ -95,6 +112,7 @@ export function LearnwarePage({
               </span>
             ))}
             <StateBadge state={current.state} />
+            <PrivateBadge visibility={current.visibility ?? learnware.visibility} />
           </p>
           <p class="meta">
             <span class="chip">{spec.dataType}</span>
@@ -119,7 +137,7 @@ export function LearnwarePage({
         </div>
       </header>
 
-      <Tabs tabs={TABS} active={active} onSelect={select} label="Learnware sections" />
+      <Tabs tabs={tabs} active={active} onSelect={select} label="Learnware sections" />
       <div class="panel" role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`} tabIndex={0}>
         {active === "overview" && <Overview version={current} />}
         {active === "reuse" && <Reuse version={current} />}
@@ -140,8 +158,84 @@ export function LearnwarePage({
         )}
         {active === "validation" && <Validation version={current} />}
         {active === "jobs" && <JobForm version={current} />}
+        {active === "access" && <Access learnware={learnware} onChange={() => setReload((n) => n + 1)} />}
       </div>
     </article>
+  );
+}
+
+/** The market answers 404 for learnwares that do not exist and for private ones the caller may not see. */
+function NotFound({
+  owner,
+  name,
+  version,
+  signedIn,
+}: {
+  owner: string;
+  name: string;
+  version?: string;
+  signedIn: boolean;
+}) {
+  return (
+    <section class="not-found">
+      <h1>Learnware not found</h1>
+      <p>
+        There is no learnware{" "}
+        <code>
+          {owner}/{name}
+          {version ? `@${version}` : ""}
+        </code>{" "}
+        that you can see.
+        {signedIn ? "" : " If it is private, sign in as a member of its namespace."}
+      </p>
+      <p>
+        <a href={href.browse()}>Back to the learnwares</a>
+        {!signedIn && (
+          <>
+            {" · "}
+            <a href={href.signin()}>Sign in</a>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+/** Visibility and audit log, for admins of the namespace. */
+function Access({ learnware, onChange }: { learnware: LearnwareView; onChange: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const visibility = learnware.visibility ?? "public";
+  const next = visibility === "private" ? "public" : "private";
+  const change = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.setVisibility(learnware.owner, learnware.name, next);
+      onChange();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="access">
+      <section>
+        <h2>Visibility</h2>
+        <p>
+          This learnware is <strong>{visibility}</strong>:{" "}
+          {visibility === "private"
+            ? `only members of ${learnware.owner} see it, its versions, reports and lineage; everyone else gets “not found”.`
+            : "everyone can find it, open it and download it."}
+        </p>
+        <button type="button" class="button" disabled={busy} onClick={change}>
+          {next === "public" ? "Make public" : "Make private"}
+        </button>
+        <ErrorBox error={error} />
+      </section>
+      <AuditLog namespace={learnware.owner} learnware={learnware.name} refresh={learnware} />
+    </div>
   );
 }
 
@@ -396,7 +490,7 @@ function Versions({
   onChange: () => void;
 }) {
   const { user } = useSession();
-  const owns = user && (user.username === learnware.owner || user.roles.includes("admin"));
+  const owns = can(user, learnware.owner, "write");
   const [alias, setAlias] = useState("");
   const [error, setError] = useState<unknown>(null);
   return (

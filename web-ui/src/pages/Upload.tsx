@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { ApiError, uploadVersion } from "../lib/api";
+import { ApiError, uploadVersion, type Visibility } from "../lib/api";
+import { can, writableNamespaces } from "../lib/access";
 import { api, API_BASE, storedToken, useSession } from "../lib/session";
 import { href } from "../lib/router";
 import { byField, EMPTY_FORM, fromSpec, toSpec, validateSpec, type SpecForm } from "../lib/specForm";
@@ -12,6 +13,8 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
   const { user } = useSession();
   const [form, setForm] = useState<SpecForm>(EMPTY_FORM);
   const [name, setName] = useState(givenName ?? "");
+  const [chosenOwner, setChosenOwner] = useState("");
+  const [visibility, setVisibility] = useState<Visibility>("public");
   const [model, setModel] = useState<File | null>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -37,7 +40,8 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
   const violations = useMemo(() => validateSpec(spec), [spec]);
   const local = byField(violations);
   const remote = byField(serverError?.violations ?? []);
-  const owner = givenOwner ?? user?.username ?? "";
+  const writable = writableNamespaces(user);
+  const owner = givenOwner ?? (writable.includes(chosenOwner) ? chosenOwner : (writable[0] ?? ""));
 
   if (!user) {
     return (
@@ -45,6 +49,19 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         <h1>Upload a learnware</h1>
         <p>
           <a href={href.signin()}>Sign in</a> with your token to upload.
+        </p>
+      </section>
+    );
+  }
+  if (givenOwner ? !can(user, givenOwner, "write") : !writable.length) {
+    return (
+      <section>
+        <h1>Upload a learnware</h1>
+        <p>
+          {givenOwner
+            ? `You cannot upload to ${givenOwner}: that needs the write role there, and a token with the write scope.`
+            : "Your token cannot upload: it lacks the write scope."}{" "}
+          <a href={href.tokens()}>Tokens</a>
         </p>
       </section>
     );
@@ -141,7 +158,16 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
     if (violations.length || !NAME.test(name) || !model) return;
     setProgress(0);
     try {
-      const result = await uploadVersion(API_BASE, storedToken(), owner, name, { spec, model, files }, setProgress);
+      // A new version keeps its learnware's visibility: only the first upload chooses one.
+      const result = await uploadVersion(
+        API_BASE,
+        storedToken(),
+        owner,
+        name,
+        { spec, model, files },
+        setProgress,
+        givenName ? undefined : visibility,
+      );
       setDone(result);
     } catch (e) {
       setServerError(e instanceof ApiError ? e : new ApiError(0, "Upload failed", String(e), []));
@@ -215,7 +241,17 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
         <div class="form-grid">
           <div class="field">
             <label for="lw-owner">Owner</label>
-            <input id="lw-owner" value={owner} disabled />
+            {givenOwner || writable.length < 2 ? (
+              <input id="lw-owner" value={owner} disabled />
+            ) : (
+              <select id="lw-owner" value={owner} onChange={(e) => setChosenOwner(e.currentTarget.value)}>
+                {writable.map((namespace) => (
+                  <option key={namespace} value={namespace}>
+                    {namespace}
+                  </option>
+                ))}
+              </select>
+            )}
           </div>
           <div class={`field ${nameError ? "invalid" : ""}`}>
             <label for="lw-name">Name (in the URL)</label>
@@ -230,6 +266,31 @@ export function UploadPage({ owner: givenOwner, name: givenName }: { owner?: str
             {nameError && <p class="field-error">{nameError}</p>}
           </div>
         </div>
+        {!givenName && (
+          <fieldset class="visibility-choice">
+            <legend>Visibility</legend>
+            <label class="radio">
+              <input
+                type="radio"
+                name="lw-visibility"
+                value="public"
+                checked={visibility === "public"}
+                onChange={() => setVisibility("public")}
+              />
+              Public: everyone can find and download it
+            </label>
+            <label class="radio">
+              <input
+                type="radio"
+                name="lw-visibility"
+                value="private"
+                checked={visibility === "private"}
+                onChange={() => setVisibility("private")}
+              />
+              Private: only {owner === user.username ? "you" : `members of ${owner}`} see it
+            </label>
+          </fieldset>
+        )}
         {text("title", "Title", "What people see in search results")}
         {field(
           "description",
