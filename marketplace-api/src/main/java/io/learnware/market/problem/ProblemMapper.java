@@ -161,6 +161,17 @@ public class ProblemMapper {
         return new MarketException.Unavailable(
             "The database cannot be reached; nothing was changed. Try again shortly.");
       }
+      // A commit cut off by a dying server fails with a RollbackException whose reason is only
+      // in its suppressed XAException's cause.
+      for (Throwable suppressed : cause.getSuppressed()) {
+        for (Throwable inner = suppressed; inner != null; inner = inner.getCause()) {
+          if (databaseUnreachable(inner)) {
+            LOG.warnf("The database is unreachable: %s", inner.getMessage());
+            return new MarketException.Unavailable(
+                "The database cannot be reached; nothing was changed. Try again shortly.");
+          }
+        }
+      }
     }
     return null;
   }
