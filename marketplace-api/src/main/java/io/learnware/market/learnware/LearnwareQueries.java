@@ -1,5 +1,8 @@
 package io.learnware.market.learnware;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.account.Caller;
 import io.learnware.market.learnware.LearnwareModels.ArtifactView;
 import io.learnware.market.learnware.LearnwareModels.BrowseQuery;
@@ -14,6 +17,7 @@ import io.learnware.market.learnware.LearnwareModels.ReportView;
 import io.learnware.market.learnware.LearnwareModels.VersionSummary;
 import io.learnware.market.learnware.LearnwareModels.VersionView;
 import io.learnware.market.problem.MarketException;
+import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.reuse.EnsembleManifest;
 import io.quarkus.cache.CacheResult;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,9 +114,34 @@ public class LearnwareQueries {
             VersionLineage.listChildren(v).stream().map(e -> edge(e.version, e)).toList()),
         EnsemblePins.isEnsemble(v) ? ensembleOf(v) : null,
         VersionReport.listByVersion(v).stream()
-            .map(r -> new ReportView(r.type, r.jobId, r.createdAt, r.report))
+            .map(r -> new ReportView(r.type, r.jobId, r.createdAt, readableReport(r.report)))
             .toList());
   }
+
+  /**
+   * A report as the caller may read it: an evaluation on a data set of a namespace the caller may
+   * not read names it "a private data set" (data sets are never public).
+   */
+  private String readableReport(String report) {
+    if (!report.contains("\"dataset\"")) {
+      return report;
+    }
+    try {
+      JsonNode tree = SpecDocuments.mapper().readTree(report);
+      if (tree.path("data") instanceof ObjectNode data
+          && data.path("dataset").isTextual()
+          && !caller.canRead(data.get("dataset").textValue().split("/", 2)[0], true)) {
+        data.put("dataset", PRIVATE_DATASET);
+        return tree.toString();
+      }
+      return report;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored report is not JSON", e);
+    }
+  }
+
+  /** How a data set the caller may not read is named in reports. */
+  static final String PRIVATE_DATASET = "a private data set";
 
   private EnsembleView ensembleOf(LearnwareVersion version) {
     EnsembleManifest manifest = pins.of(version);

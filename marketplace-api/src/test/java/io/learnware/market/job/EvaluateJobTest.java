@@ -122,7 +122,15 @@ class EvaluateJobTest {
                 Map.of("benchmark", "digits-test")));
     complete(onBenchmark, claimJob(onBenchmark), CLASSIFIER_REPORT).then().statusCode(200);
 
+    // Data sets are never public: others read that an evaluation ran on a private one.
     given()
+        .get("/api/v1/learnwares/{owner}/scored/versions/1", owner)
+        .then()
+        .statusCode(200)
+        .body("reports[1].report.data.dataset", equalTo("a private data set"));
+    given()
+        .auth()
+        .oauth2(token)
         .get("/api/v1/learnwares/{owner}/scored/versions/1", owner)
         .then()
         .statusCode(200)
