@@ -113,10 +113,6 @@ public class Job extends PanacheEntityBase {
         JobTypes.VALIDATE);
   }
 
-  public static List<Job> listBySourceVersion(long versionId) {
-    return list("sourceVersionId = ?1 order by createdAt", versionId);
-  }
-
   /** Whether {@code leaseId} is the current lease of a running job. */
   boolean holds(UUID lease) {
     return state == JobState.RUNNING && lease != null && lease.equals(leaseId);

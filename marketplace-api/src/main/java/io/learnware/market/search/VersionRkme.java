@@ -11,7 +11,6 @@ import jakarta.persistence.Table;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /** The binary form of a version's statistical specification, for search. */
 @Entity
@@ -48,10 +47,6 @@ public class VersionRkme extends PanacheEntityBase {
   /** {@code points} float64 values, big-endian. */
   @Column(nullable = false)
   public byte[] beta;
-
-  public static Optional<VersionRkme> findByVersion(long versionId) {
-    return findByIdOptional(versionId);
-  }
 
   public static List<VersionRkme> listByVersions(Collection<Long> versionIds) {
     return list("versionId in ?1", versionIds);
