@@ -517,25 +517,7 @@ class PrivateLearnwaresTest {
 
   private static void upload(
       String token, String owner, String name, String spec, String visibility) {
-    var request =
-        given()
-            .auth()
-            .oauth2(token)
-            .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
-            .multiPart(
-                "model",
-                "model.pt",
-                Fixtures.bytes(Market.DIGITS_MODEL),
-                "application/octet-stream")
-            .multiPart(
-                "file",
-                "features.pt",
-                Fixtures.bytes(Market.DIGITS_FEATURES),
-                "application/octet-stream");
-    if (visibility != null) {
-      request = request.queryParam("visibility", visibility);
-    }
-    request.post("/api/v1/learnwares/{owner}/{name}/versions", owner, name).then().statusCode(201);
+    Market.upload(token, owner, name, spec, Market.DIGITS_MODEL, visibility).then().statusCode(201);
   }
 
   private static String tableSpec(String title, Matrix x) {

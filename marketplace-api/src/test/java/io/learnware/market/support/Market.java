@@ -81,7 +81,22 @@ public final class Market {
    */
   public static Response upload(
       String token, String owner, String name, String spec, String modelFixture) {
-    return given()
+    return upload(token, owner, name, spec, modelFixture, null);
+  }
+
+  /** As above, creating the learnware with {@code visibility} (null for the market's default). */
+  public static Response upload(
+      String token,
+      String owner,
+      String name,
+      String spec,
+      String modelFixture,
+      String visibility) {
+    RequestSpecification request = given();
+    if (visibility != null) {
+      request = request.queryParam("visibility", visibility);
+    }
+    return request
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
