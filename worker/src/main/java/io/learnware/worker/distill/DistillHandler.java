@@ -23,6 +23,7 @@ import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
+import io.learnware.worker.network.StudentSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;

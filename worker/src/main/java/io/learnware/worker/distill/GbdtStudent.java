@@ -11,6 +11,7 @@ import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.network.StudentSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

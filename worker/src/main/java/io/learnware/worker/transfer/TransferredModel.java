@@ -13,8 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.spec.ModelFormat;
-import io.learnware.worker.distill.DjlStudent;
-import io.learnware.worker.distill.StudentSpec;
 import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.BlockBackbone;
 import io.learnware.worker.model.DjlBlockModel;
@@ -24,6 +22,8 @@ import io.learnware.worker.model.ModelLoader;
 import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import io.learnware.worker.model.TorchScriptBackbone;
+import io.learnware.worker.network.DjlNetwork;
+import io.learnware.worker.network.StudentSpec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,7 +122,7 @@ public final class TransferredModel extends DjlBlockModel {
       trunk = manager -> new PtSymbolBlock((PtNDManager) manager);
     } else {
       StudentSpec network = network(backbone);
-      trunk = manager -> DjlStudent.trunk(network, input);
+      trunk = manager -> DjlNetwork.trunk(network, input);
     }
     return load(artifact, trunk, backbone, head, input, classes, device);
   }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.Task;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.network.StudentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -14,6 +14,7 @@ import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.network.StudentSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

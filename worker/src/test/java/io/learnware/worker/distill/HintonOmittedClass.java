@@ -3,6 +3,7 @@ package io.learnware.worker.distill;
 import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.network.StudentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import io.learnware.worker.Diabetes;
 import io.learnware.worker.Models;
 import io.learnware.worker.job.RegressionMetrics;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.network.StudentSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -8,6 +8,7 @@ import io.learnware.worker.Models;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.RunnableModel;
+import io.learnware.worker.network.StudentSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

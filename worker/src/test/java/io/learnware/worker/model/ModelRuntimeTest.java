@@ -17,9 +17,9 @@ import io.learnware.worker.Fixtures;
 import io.learnware.worker.MarketModels;
 import io.learnware.worker.Models;
 import io.learnware.worker.distill.DistillationResult;
-import io.learnware.worker.distill.DjlStudent;
 import io.learnware.worker.distill.GbdtStudent;
-import io.learnware.worker.distill.StudentSpec;
+import io.learnware.worker.network.DjlNetwork;
+import io.learnware.worker.network.StudentSpec;
 import io.learnware.worker.transfer.TransferResult;
 import io.learnware.worker.transfer.TransferredModel;
 import java.nio.file.Path;
@@ -96,16 +96,16 @@ class ModelRuntimeTest {
   void theMarketsFormatsPredictAsTheirOwnLoaders() throws Exception {
     float[] rows = test.pixels().toFloatArray();
     try (RunnableModel runtime = load(mlp, TABLE);
-        DjlStudent own =
-            DjlStudent.load(
+        DjlNetwork own =
+            DjlNetwork.load(
                 mlp.artifact(), new StudentSpec.Mlp(List.of(16)), TABLE, 10, Device.cpu())) {
-      assertThat(runtime).isInstanceOf(DjlStudent.class);
+      assertThat(runtime).isInstanceOf(DjlNetwork.class);
       assertThat(runtime.predict(rows, 360)).containsExactly(own.predict(rows, 360));
       assertThat(runtime.parameterCount()).hasValue(64 * 16 + 16 + 16 * 10 + 10);
     }
     try (RunnableModel runtime = load(cnn, IMAGE);
-        DjlStudent own =
-            DjlStudent.load(
+        DjlNetwork own =
+            DjlNetwork.load(
                 cnn.artifact(), new StudentSpec.Cnn(List.of(4, 8)), IMAGE, 10, Device.cpu())) {
       assertThat(runtime.predict(rows, 360)).containsExactly(own.predict(rows, 360));
     }

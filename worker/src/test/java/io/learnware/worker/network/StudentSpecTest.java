@@ -1,4 +1,4 @@
-package io.learnware.worker.distill;
+package io.learnware.worker.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.learnware.worker.distill;
+package io.learnware.worker.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The kind and size of the model a distillation trains. Its {@link #architecture()} is the
- * specification's {@code model.architecture}, from which {@link Students#load} rebuilds it.
+ * The kind and size of a model the market builds: a distillation's student, or the network a
+ * transferred model's backbone came from. Its {@link #architecture()} is the specification's {@code
+ * model.architecture}, from which {@link DjlNetwork#load} (mlp, cnn) or the distiller's tree loader
+ * (gbdt) rebuilds it.
  */
 public sealed interface StudentSpec {
 
