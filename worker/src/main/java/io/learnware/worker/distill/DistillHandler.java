@@ -20,7 +20,6 @@ import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.job.RegressionMetrics;
-import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.network.StudentSpec;
@@ -89,12 +88,7 @@ public final class DistillHandler implements JobHandler {
     if (regression) {
       checkRegressionParams(params);
     }
-    InputShape shape;
-    try {
-      shape = InputShape.of(source);
-    } catch (ModelException e) {
-      throw new JobFailure(e.getMessage(), e);
-    }
+    InputShape shape = context.inputShape();
     boolean image = source.dataType() == DataType.IMAGE;
     StudentSpec student;
     try {
@@ -106,12 +100,7 @@ public final class DistillHandler implements JobHandler {
       throw new JobFailure(e.getMessage(), e);
     }
     long seed = params.integer("seed", 0);
-    Device device;
-    try {
-      device = Devices.select(context.device());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
-    }
+    Device device = context.engineDevice();
     JobProgress progress = context.progress();
     Distillation.Builder builder =
         Distillation.builder()
@@ -269,24 +258,12 @@ public final class DistillHandler implements JobHandler {
 
   private static void applyOptions(JobParams params, Distillation.Builder builder)
       throws JobFailure {
-    if (params.has("temperature")) {
-      builder.optTemperature(params.number("temperature"));
-    }
-    if (params.has("alpha")) {
-      builder.optAlpha(params.number("alpha"));
-    }
-    if (params.has("epochs")) {
-      builder.optEpochs(params.clampedInt("epochs"));
-    }
-    if (params.has("batchSize")) {
-      builder.optBatchSize(params.clampedInt("batchSize"));
-    }
-    if (params.has("learningRate")) {
-      builder.optLearningRate(params.number("learningRate"));
-    }
-    if (params.has("validationSplit")) {
-      builder.optValidationSplit(params.number("validationSplit"));
-    }
+    params.ifNumber("temperature", builder::optTemperature);
+    params.ifNumber("alpha", builder::optAlpha);
+    params.ifInt("epochs", builder::optEpochs);
+    params.ifInt("batchSize", builder::optBatchSize);
+    params.ifNumber("learningRate", builder::optLearningRate);
+    params.ifNumber("validationSplit", builder::optValidationSplit);
   }
 
   /**

@@ -13,14 +13,11 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
-import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelRuntime;
 import io.learnware.worker.model.RunnableModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,17 +43,7 @@ public final class EvaluateHandler implements JobHandler {
   @Override
   public JobOutcome run(JobContext context) throws Exception {
     LearnwareSpec source = context.source();
-    boolean classifier = source.task() == Task.CLASSIFICATION;
-    if (!classifier && source.task() != Task.REGRESSION) {
-      throw new JobFailure(
-          "evaluate measures classifiers and regressors; this learnware's task is "
-              + source.task().jsonName());
-    }
-    if (!classifier && source.output().dimension() != 1) {
-      throw new JobFailure(
-          "evaluate measures regressors with one output; this one has "
-              + source.output().dimension());
-    }
+    boolean classifier = context.measuredTask("evaluate measures", "") == Task.CLASSIFICATION;
     JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
     Evaluation.Builder evaluation = Evaluation.builder();
     try {
@@ -66,23 +53,13 @@ public final class EvaluateHandler implements JobHandler {
       }
       if (params.has("quantiles")) {
         only(!classifier, "quantiles", "regressors");
-        evaluation.optQuantiles(numbers(params.get("quantiles"), "quantiles"));
+        evaluation.optQuantiles(params.numbers("quantiles"));
       }
     } catch (IllegalArgumentException e) {
       throw new JobFailure(e.getMessage(), e);
     }
-    InputShape shape;
-    try {
-      shape = InputShape.of(source);
-    } catch (ModelException e) {
-      throw new JobFailure(e.getMessage(), e);
-    }
-    Device device;
-    try {
-      device = Devices.select(context.device());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
-    }
+    InputShape shape = context.inputShape();
+    Device device = context.engineDevice();
 
     JobProgress progress = context.progress();
     ProgressListener reading =
@@ -185,19 +162,5 @@ public final class EvaluateHandler implements JobHandler {
     if (!applies) {
       throw new JobFailure("%s is a parameter for %s only".formatted(parameter, kind));
     }
-  }
-
-  private static List<Double> numbers(JsonNode value, String name) throws JobFailure {
-    if (!value.isArray()) {
-      throw new JobFailure(name + " must be a list of numbers, got " + value);
-    }
-    List<Double> out = new ArrayList<>();
-    for (JsonNode item : value) {
-      if (!item.isNumber()) {
-        throw new JobFailure(name + " must be numbers, got " + item);
-      }
-      out.add(item.doubleValue());
-    }
-    return out;
   }
 }

@@ -3,6 +3,9 @@ package io.learnware.worker.job;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.Task;
+import io.learnware.worker.model.Devices;
+import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelSource;
 import java.nio.file.Path;
@@ -106,6 +109,57 @@ public record JobContext(
         device,
         progress,
         List.of());
+  }
+
+  /**
+   * The DJL device this job's models run on: {@link #device()} as {@link Devices#select} reads it.
+   *
+   * @throws IllegalStateException when this machine has no such device: the worker's fault, not the
+   *     job's, so the job may be retried elsewhere
+   */
+  public Device engineDevice() {
+    try {
+      return Devices.select(device);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The shape of one input sample of the source, as its specification declares it.
+   *
+   * @throws JobFailure when the specification declares no input shape this worker runs
+   */
+  public InputShape inputShape() throws JobFailure {
+    try {
+      return InputShape.of(source);
+    } catch (ModelException e) {
+      throw new JobFailure(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The source's task when it is a classifier or a regressor of one output: what the jobs that
+   * measure a learnware against a data set's one label column take.
+   *
+   * @param measures how the messages begin, e.g. {@code "evaluate measures"}
+   * @param why said after "regressors with one output", e.g. {@code " (a data set has one target
+   *     column)"}, or empty
+   * @throws JobFailure for any other task, or a regressor of several outputs
+   */
+  public Task measuredTask(String measures, String why) throws JobFailure {
+    if (source.task() != Task.CLASSIFICATION && source.task() != Task.REGRESSION) {
+      throw new JobFailure(
+          measures
+              + " classifiers and regressors; this learnware's task is "
+              + source.task().jsonName());
+    }
+    if (source.task() == Task.REGRESSION && source.output().dimension() != 1) {
+      throw new JobFailure(
+          "%s regressors with one output%s; this one has %d"
+              .formatted(measures, why, source.output().dimension()));
+    }
+    return source.task();
   }
 
   /**

@@ -29,7 +29,6 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.job.SourceInputs;
-import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.EnsembleLoader;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
@@ -151,12 +150,7 @@ public final class ReuseHandler implements JobHandler {
     // The members run on float32; the selector routes those very numbers, as a published one does.
     Matrix rows = asFloats(x);
 
-    Device device;
-    try {
-      device = Devices.select(context.device());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
-    }
+    Device device = context.engineDevice();
     // Each learnware predicts every row once; the combinations reuse those outputs.
     List<double[][]> answers = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {

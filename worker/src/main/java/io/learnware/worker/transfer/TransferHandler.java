@@ -22,7 +22,6 @@ import io.learnware.worker.job.JobParams;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.model.Backbone;
 import io.learnware.worker.model.CapabilityException;
-import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.model.ModelException;
 import io.learnware.worker.model.ModelRuntime;
@@ -85,19 +84,9 @@ public final class TransferHandler implements JobHandler {
   public JobOutcome run(JobContext context) throws Exception {
     LearnwareSpec source = context.source();
     JobParams params = JobParams.of(context.params(), TYPE, PARAMETERS);
-    InputShape shape;
-    try {
-      shape = InputShape.of(source);
-    } catch (ModelException e) {
-      throw new JobFailure(e.getMessage(), e);
-    }
+    InputShape shape = context.inputShape();
     long seed = params.integer("seed", 0);
-    Device device;
-    try {
-      device = Devices.select(context.device());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("this worker's device: " + e.getMessage(), e);
-    }
+    Device device = context.engineDevice();
     JobProgress progress = context.progress();
     Transfer.Builder builder =
         Transfer.builder()
@@ -252,27 +241,13 @@ public final class TransferHandler implements JobHandler {
   }
 
   private static void applyOptions(JobParams params, Transfer.Builder builder) throws JobFailure {
-    if (params.has("freezeBackbone")) {
-      builder.optFreezeBackbone(params.bool("freezeBackbone"));
-    }
-    if (params.has("epochs")) {
-      builder.optEpochs(params.clampedInt("epochs"));
-    }
-    if (params.has("batchSize")) {
-      builder.optBatchSize(params.clampedInt("batchSize"));
-    }
-    if (params.has("patience")) {
-      builder.optPatience(params.clampedInt("patience"));
-    }
-    if (params.has("learningRate")) {
-      builder.optLearningRate(params.number("learningRate"));
-    }
-    if (params.has("backboneLearningRate")) {
-      builder.optBackboneLearningRate(params.number("backboneLearningRate"));
-    }
-    if (params.has("validationSplit")) {
-      builder.optValidationSplit(params.number("validationSplit"));
-    }
+    params.ifBool("freezeBackbone", builder::optFreezeBackbone);
+    params.ifInt("epochs", builder::optEpochs);
+    params.ifInt("batchSize", builder::optBatchSize);
+    params.ifInt("patience", builder::optPatience);
+    params.ifNumber("learningRate", builder::optLearningRate);
+    params.ifNumber("backboneLearningRate", builder::optBackboneLearningRate);
+    params.ifNumber("validationSplit", builder::optValidationSplit);
   }
 
   /**
