@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.spec.LearnwareSpec;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
@@ -516,24 +515,6 @@ class RobustnessHandlerTest {
     assertThat(trees.get("attacks").get(2).get("ran").asBoolean()).isTrue();
     assertThat(trees.get("blackBox").get(0).get("accuracy").asDouble())
         .isLessThan(treesClean - 0.1);
-  }
-
-  @Test
-  void foolingSearchesTheNormalisedRangeAnImageSpecDeclares() throws Exception {
-    ObjectNode spec = (ObjectNode) Fixtures.json("digits-cnn/spec.json");
-    ((ObjectNode) spec.get("input"))
-        .set(
-            "normalization", SpecDocuments.mapper().readTree("{\"mean\": [0.5], \"std\": [0.25]}"));
-    LearnwareSpec normalised = SpecDocuments.parse(spec);
-    InputShape shape = InputShape.of(normalised);
-    double[][] bounds = RobustnessHandler.bounds(normalised, shape, 0, 1);
-    // (0 − 0.5)/0.25 and (1 − 0.5)/0.25 for every pixel of the one channel.
-    assertThat(bounds[0]).hasSize(64).containsOnly(-2.0);
-    assertThat(bounds[1]).hasSize(64).containsOnly(2.0);
-    double[][] plain =
-        RobustnessHandler.bounds(Fixtures.spec("digits-mlp/spec.json"), InputShape.table(64), 0, 1);
-    assertThat(plain[0]).containsOnly(0.0);
-    assertThat(plain[1]).containsOnly(1.0);
   }
 
   static final Path DIABETES_TEST = Fixtures.path("data/diabetes-test.csv.gz");

@@ -50,7 +50,7 @@ class SquareVsPgd {
         } catch (CapabilityException e) {
           attacks = null;
         }
-        double clean = RobustnessHandler.accuracy(model.predict(test.pixels()), test.labels());
+        double clean = Robustness.accuracy(model.predict(test.pixels()), test.labels());
         for (double eps : epsilons) {
           String pgd = "-";
           double pgdSeconds = 0;
