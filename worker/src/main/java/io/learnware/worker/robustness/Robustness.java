@@ -668,11 +668,7 @@ public final class Robustness {
      * @param labels each row's class
      */
     public Builder setData(Matrix x, int[] labels) {
-      checkRows(x, labels.length);
-      this.x = x;
-      this.labels = labels.clone();
-      this.targets = null;
-      return this;
+      return data(x, labels.clone(), null, labels.length);
     }
 
     /**
@@ -682,14 +678,10 @@ public final class Robustness {
      * @param targets each row's target
      */
     public Builder setData(Matrix x, double[] targets) {
-      checkRows(x, targets.length);
-      this.x = x;
-      this.targets = targets.clone();
-      this.labels = null;
-      return this;
+      return data(x, null, targets.clone(), targets.length);
     }
 
-    private static void checkRows(Matrix x, int answers) {
+    private Builder data(Matrix x, int[] labels, double[] targets, int answers) {
       Objects.requireNonNull(x, "x");
       if (x.rows() == 0) {
         throw new IllegalArgumentException("the data set has no rows");
@@ -698,6 +690,10 @@ public final class Robustness {
         throw new IllegalArgumentException(
             "%d labels or targets for %d rows".formatted(answers, x.rows()));
       }
+      this.x = x;
+      this.labels = labels;
+      this.targets = targets;
+      return this;
     }
 
     /**

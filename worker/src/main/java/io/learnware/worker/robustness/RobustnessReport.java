@@ -240,9 +240,7 @@ public record RobustnessReport(
     out.put("target", fooling.target());
     out.put("generationsRun", fooling.generationsRun());
     out.put("evaluations", fooling.evaluations());
-    if (fooling.typicalNearestDistance() != null) {
-      out.put("typicalNearestDistance", fooling.typicalNearestDistance());
-    }
+    putPresent(out, "typicalNearestDistance", fooling.typicalNearestDistance());
     ArrayNode perClass = out.putArray("perClass");
     for (FooledClass c : fooling.perClass()) {
       ObjectNode entry = perClass.addObject();
@@ -250,13 +248,16 @@ public record RobustnessReport(
       entry.put("fooled", c.fooled());
       entry.put("bestConfidence", c.bestConfidence());
       entry.put("generations", c.generations());
-      if (c.nearestDistance() != null) {
-        entry.put("nearestDistance", c.nearestDistance());
-      }
-      if (c.distanceRatio() != null) {
-        entry.put("distanceRatio", c.distanceRatio());
-      }
+      putPresent(entry, "nearestDistance", c.nearestDistance());
+      putPresent(entry, "distanceRatio", c.distanceRatio());
     }
     return out;
+  }
+
+  /** Leaves out what is unknown rather than writing null. */
+  private static void putPresent(ObjectNode node, String name, Double value) {
+    if (value != null) {
+      node.put(name, value);
+    }
   }
 }

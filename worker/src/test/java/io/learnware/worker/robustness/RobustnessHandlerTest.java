@@ -613,6 +613,8 @@ class RobustnessHandlerTest {
     assertThat(progress.messages)
         .contains("clean error", "PGD ε=0.2")
         .anyMatch(m -> m.equals("Square Attack ε=0.1: query 300 of 300 on 89 rows"));
+    // The job reads the rows from the CSV and reports what the engine finds on them.
+    assertThat(report).isEqualTo(RobustnessTest.diabetes((done, stages, message) -> {}).toJson());
   }
 
   @Test
