@@ -188,11 +188,13 @@ public final class Robustness {
             noGradients,
             blackBox,
             regressor ? "the squared error" : "the cross-entropy");
-    Run run = new Run(model, attacks, blackBox, stages);
-    return regressor ? run.regressor(attacksRun) : run.classifier(attacksRun);
+    return new Run(model, attacks, blackBox, stages).measure(attacksRun);
   }
 
-  /** One run's measurements of a loaded model: the stages and their progress. */
+  /**
+   * One run's measurements of a loaded model: the stages and their progress. Both tasks go through
+   * the same stages; a classifier is scored by accuracy, a regressor by its error.
+   */
   private final class Run {
     private final RunnableModel model;
     private final Attacks attacks;
@@ -216,66 +218,66 @@ public final class Robustness {
       listener.progress(done, stages, message);
     }
 
-    /** The classifier's report: accuracies, calibration, corruptions, fooling when asked. */
-    RobustnessReport classifier(List<AttackRun> attacksRun) throws ModelException {
-      double width = high - low;
-      stage("clean accuracy and calibration");
-      float[][] logits = model.predict(x);
-      List<Calibration.Bin> bins =
-          Calibration.reliability(Calibration.softmax(logits), labels, ECE_BINS);
-      Clean clean =
-          new Clean(
-              Score.accuracy(accuracy(logits, labels)),
-              Calibration.expectedCalibrationError(bins, labels.length),
-              bins);
+    /**
+     * Clean, noise, FGSM and PGD, Square Attack, corruptions; then a classifier's fooling search
+     * when asked, or what does not apply to a regressor.
+     */
+    RobustnessReport measure(List<AttackRun> attacksRun) throws ModelException {
+      Clean clean = regressor ? cleanError() : cleanAccuracy();
       step();
 
       List<NoiseRow> noiseRows = new ArrayList<>();
+      double[] pooledTargets = regressor ? pooled(targets) : null;
       for (int i = 0; i < noise.size(); i++) {
         double sigma = noise.get(i);
         stage("Gaussian noise σ=" + sigma);
-        Matrix noisy = Noise.gaussian(x, sigma * width, SEED + i, low, high);
         noiseRows.add(
-            new NoiseRow(sigma, Score.accuracy(accuracy(model.predict(noisy), labels)), null));
+            regressor
+                ? pooledNoise(i, sigma, pooledTargets)
+                : new NoiseRow(
+                    sigma,
+                    score(
+                        model.predict(
+                            Noise.gaussian(x, sigma * (high - low), SEED + i, low, high))),
+                    null));
         step();
       }
 
       List<AttackRow> fgsm = new ArrayList<>();
       List<AttackRow> pgd = new ArrayList<>();
-      whiteBox(
-          fgsm,
-          pgd,
-          eps -> attacks.fgsm(x, labels, eps, low, high),
-          eps -> attacks.pgd(x, labels, eps, steps, stepSize(eps), randomStart, SEED, low, high),
-          adversarial -> Score.accuracy(attacks.accuracy(adversarial, labels)));
-
-      List<SquareRow> square = new ArrayList<>();
-      if (blackBox) {
+      if (attacks != null) {
         for (double eps : epsilons) {
-          SquareAttack.Result result = squareAttack(eps).run(x, labels);
-          square.add(
-              new SquareRow(
-                  eps,
-                  Score.accuracy(result.accuracy()),
-                  result.queries(),
-                  result.meanQueries(),
-                  squareP));
+          stage("FGSM ε=" + eps);
+          Matrix adversarial =
+              regressor
+                  ? attacks.fgsm(x, targets, eps, low, high)
+                  : attacks.fgsm(x, labels, eps, low, high);
+          fgsm.add(new AttackRow(eps, null, attacked(adversarial)));
+          step();
+        }
+        for (double eps : epsilons) {
+          stage("PGD ε=" + eps);
+          double size = stepSize != null ? stepSize : eps / 4;
+          Matrix adversarial =
+              regressor
+                  ? attacks.pgd(x, targets, eps, steps, size, randomStart, SEED, low, high)
+                  : attacks.pgd(x, labels, eps, steps, size, randomStart, SEED, low, high);
+          pgd.add(new AttackRow(eps, steps, attacked(adversarial)));
           step();
         }
       }
 
-      List<CorruptionRow> corrupted = new ArrayList<>();
-      corrupt(
-          (name, severity, outputs) ->
-              corrupted.add(
-                  new CorruptionRow(name, severity, Score.accuracy(accuracy(outputs, labels)))));
-
-      FoolingSummary fooling = null;
-      if (foolingGenerations != null) {
-        fooling = fooling();
+      List<SquareRow> square = new ArrayList<>();
+      if (blackBox) {
+        for (double eps : epsilons) {
+          square.add(squareAttack(eps));
+          step();
+        }
       }
+
+      List<CorruptionRow> corrupted = corrupt();
       return new RobustnessReport(
-          Task.CLASSIFICATION,
+          regressor ? Task.REGRESSION : Task.CLASSIFICATION,
           new RobustnessReport.Data(null, x.rows()),
           clean,
           noiseRows,
@@ -284,8 +286,124 @@ public final class Robustness {
           square,
           attacksRun,
           corrupted,
-          fooling,
-          List.of());
+          foolingGenerations != null ? fooling() : null,
+          regressor ? skipped() : List.of());
+    }
+
+    /** A classifier's outputs scored by accuracy, a regressor's by its error. */
+    private Score score(float[][] outputs) {
+      return regressor
+          ? Score.error(RegressionMetrics.of(outputs, targets))
+          : Score.accuracy(accuracy(outputs, labels));
+    }
+
+    /** The model on adversarial inputs. */
+    private Score attacked(Matrix adversarial) throws ModelException {
+      return regressor
+          ? score(model.predict(adversarial))
+          : Score.accuracy(attacks.accuracy(adversarial, labels));
+    }
+
+    private Clean cleanAccuracy() throws ModelException {
+      stage("clean accuracy and calibration");
+      float[][] logits = model.predict(x);
+      List<Calibration.Bin> bins =
+          Calibration.reliability(Calibration.softmax(logits), labels, ECE_BINS);
+      return new Clean(
+          score(logits), Calibration.expectedCalibrationError(bins, labels.length), bins);
+    }
+
+    private Clean cleanError() throws ModelException {
+      stage("clean error");
+      return new Clean(score(model.predict(x)), null, null);
+    }
+
+    /** The targets once per noise draw, as the pooled table of draws × rows. */
+    private double[] pooled(double[] values) {
+      int n = values.length;
+      double[] out = new double[REGRESSION_NOISE_DRAWS * n];
+      for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
+        System.arraycopy(values, 0, out, draw * n, n);
+      }
+      return out;
+    }
+
+    /**
+     * A regressor's error under noise σ in input units, like ε (a fraction of a standardised
+     * feature's standard deviation): the errors of several draws pooled.
+     */
+    private NoiseRow pooledNoise(int i, double sigma, double[] pooledTargets)
+        throws ModelException {
+      int n = x.rows();
+      float[][] pooled = new float[REGRESSION_NOISE_DRAWS * n][];
+      for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
+        long seed = SEED + (long) i * REGRESSION_NOISE_DRAWS + draw;
+        float[][] outputs = model.predict(Noise.gaussian(x, sigma, seed, low, high));
+        System.arraycopy(outputs, 0, pooled, draw * n, n);
+      }
+      return new NoiseRow(
+          sigma, Score.error(RegressionMetrics.of(pooled, pooledTargets)), REGRESSION_NOISE_DRAWS);
+    }
+
+    /** Square Attack at ε: a classifier's accuracy, or a regressor's error on what it found. */
+    private SquareRow squareAttack(double eps) throws ModelException {
+      double from = done;
+      SquareAttack attack =
+          SquareAttack.builder()
+              .setModel(model)
+              .setEpsilon(eps)
+              .optQueries(squareQueries)
+              .optP(squareP)
+              .optSeed(SEED)
+              .optRange(low, high)
+              .optListener(
+                  (iteration, iterations, fooled, rows) -> {
+                    listener.checkpoint();
+                    listener.progress(
+                        from + (double) iteration / iterations,
+                        stages,
+                        regressor
+                            ? "Square Attack ε=%s: query %d of %d on %d rows"
+                                .formatted(eps, iteration + 1, iterations + 1, rows)
+                            : "Square Attack ε=%s: query %d of %d, %d of %d rows fooled"
+                                .formatted(eps, iteration + 1, iterations + 1, fooled, rows));
+                  })
+              .build();
+      if (regressor) {
+        SquareAttack.RegressionResult result = attack.run(x, targets);
+        return new SquareRow(
+            eps,
+            score(model.predict(result.adversarial())),
+            result.queries(),
+            result.queries(),
+            squareP);
+      }
+      SquareAttack.Result result = attack.run(x, labels);
+      return new SquareRow(
+          eps, Score.accuracy(result.accuracy()), result.queries(), result.meanQueries(), squareP);
+    }
+
+    /** The model on each corruption at each severity; images are mapped to [0, 1] and back. */
+    private List<CorruptionRow> corrupt() throws ModelException {
+      List<CorruptionRow> out = new ArrayList<>();
+      if (corruptions.isEmpty()) {
+        return out;
+      }
+      int channels = spec.input().channels();
+      int height = spec.input().height();
+      int imageWidth = spec.input().width();
+      Matrix unit = rescale(x, low, high, 0, 1);
+      for (Corruption corruption : corruptions) {
+        String name = corruption.name().toLowerCase(Locale.ROOT);
+        for (int severity : severities) {
+          stage("corruption %s, severity %d".formatted(name, severity));
+          Matrix c = corruption.apply(unit, channels, height, imageWidth, severity, SEED);
+          out.add(
+              new CorruptionRow(name, severity, score(model.predict(rescale(c, 0, 1, low, high)))));
+          step();
+        }
+      }
+      return out;
     }
 
     /** The fooling search, the last stage; it may stop early, and progress must not go back. */
@@ -317,194 +435,29 @@ public final class Robustness {
       step();
       return summary;
     }
+  }
 
-    /**
-     * The regressor's report: the error (MAE, RMSE, R²) clean and under each perturbation, the
-     * attacks raising the squared error; what does not apply to a regressor under {@code skipped}.
-     */
-    RobustnessReport regressor(List<AttackRun> attacksRun) throws ModelException {
-      stage("clean error");
-      Clean clean =
-          new Clean(Score.error(RegressionMetrics.of(model.predict(x), targets)), null, null);
-      step();
-
-      // σ in input units, like ε (a fraction of a standardised feature's standard deviation);
-      // the errors of several draws pooled, as one table of draws × rows.
-      List<NoiseRow> noiseRows = new ArrayList<>();
-      int n = x.rows();
-      double[] pooledTargets = new double[REGRESSION_NOISE_DRAWS * n];
-      for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
-        System.arraycopy(targets, 0, pooledTargets, draw * n, n);
-      }
-      for (int i = 0; i < noise.size(); i++) {
-        double sigma = noise.get(i);
-        stage("Gaussian noise σ=" + sigma);
-        float[][] pooled = new float[REGRESSION_NOISE_DRAWS * n][];
-        for (int draw = 0; draw < REGRESSION_NOISE_DRAWS; draw++) {
-          long seed = SEED + (long) i * REGRESSION_NOISE_DRAWS + draw;
-          float[][] outputs = model.predict(Noise.gaussian(x, sigma, seed, low, high));
-          System.arraycopy(outputs, 0, pooled, draw * n, n);
-        }
-        noiseRows.add(
-            new NoiseRow(
-                sigma,
-                Score.error(RegressionMetrics.of(pooled, pooledTargets)),
-                REGRESSION_NOISE_DRAWS));
-        step();
-      }
-
-      List<AttackRow> fgsm = new ArrayList<>();
-      List<AttackRow> pgd = new ArrayList<>();
-      whiteBox(
-          fgsm,
-          pgd,
-          eps -> attacks.fgsm(x, targets, eps, low, high),
-          eps -> attacks.pgd(x, targets, eps, steps, stepSize(eps), randomStart, SEED, low, high),
-          adversarial -> Score.error(RegressionMetrics.of(model.predict(adversarial), targets)));
-
-      List<SquareRow> square = new ArrayList<>();
-      if (blackBox) {
-        for (double eps : epsilons) {
-          SquareAttack.RegressionResult result = squareAttack(eps).run(x, targets);
-          square.add(
-              new SquareRow(
-                  eps,
-                  Score.error(RegressionMetrics.of(model.predict(result.adversarial()), targets)),
-                  result.queries(),
-                  result.queries(),
-                  squareP));
-          step();
-        }
-      }
-
-      List<CorruptionRow> corrupted = new ArrayList<>();
-      corrupt(
-          (name, severity, outputs) ->
-              corrupted.add(
-                  new CorruptionRow(
-                      name, severity, Score.error(RegressionMetrics.of(outputs, targets)))));
-
-      List<Skipped> skipped = new ArrayList<>();
-      if (spec.dataType() != DataType.IMAGE) {
-        skipped.add(
-            new Skipped(
-                "corruptions",
-                "the corruptions (noise, blur, contrast, brightness, pixelation, JPEG) are"
-                    + " image operations; this learnware's inputs are a table"));
-      }
-      skipped.add(
+  /** What does not apply to a regressor, and why. */
+  private List<Skipped> skipped() {
+    List<Skipped> out = new ArrayList<>();
+    if (spec.dataType() != DataType.IMAGE) {
+      out.add(
           new Skipped(
-              "calibration",
-              "calibration compares a classifier's confidence with its accuracy; a regressor"
-                  + " predicts values, not class probabilities"));
-      skipped.add(
-          new Skipped(
-              "fooling",
-              "the fooling test searches for inputs a class gets with 99% confidence; a"
-                  + " regressor has no classes"));
-      return new RobustnessReport(
-          Task.REGRESSION,
-          new RobustnessReport.Data(null, x.rows()),
-          clean,
-          noiseRows,
-          fgsm,
-          pgd,
-          square,
-          attacksRun,
-          corrupted,
-          null,
-          skipped);
+              "corruptions",
+              "the corruptions (noise, blur, contrast, brightness, pixelation, JPEG) are"
+                  + " image operations; this learnware's inputs are a table"));
     }
-
-    /** Adversarial inputs at ε, against a classifier's labels or a regressor's targets. */
-    @FunctionalInterface
-    private interface Attack {
-      Matrix at(double eps) throws ModelException;
-    }
-
-    /** The model's figures on adversarial inputs: accuracy, or the error. */
-    @FunctionalInterface
-    private interface Scorer {
-      Score score(Matrix adversarial) throws ModelException;
-    }
-
-    /**
-     * The {@code fgsm} and {@code pgd} rows, one per ε when the model has gradients: the same
-     * stages for both tasks, only the attacks' labels or targets and the score differ.
-     */
-    private void whiteBox(
-        List<AttackRow> fgsmRows, List<AttackRow> pgdRows, Attack fgsm, Attack pgd, Scorer score)
-        throws ModelException {
-      if (attacks == null) {
-        return;
-      }
-      for (double eps : epsilons) {
-        stage("FGSM ε=" + eps);
-        Matrix adversarial = fgsm.at(eps);
-        fgsmRows.add(new AttackRow(eps, null, score.score(adversarial)));
-        step();
-      }
-      for (double eps : epsilons) {
-        stage("PGD ε=" + eps);
-        Matrix adversarial = pgd.at(eps);
-        pgdRows.add(new AttackRow(eps, steps, score.score(adversarial)));
-        step();
-      }
-    }
-
-    private double stepSize(double eps) {
-      return stepSize != null ? stepSize : eps / 4;
-    }
-
-    private SquareAttack squareAttack(double eps) {
-      double from = done;
-      return SquareAttack.builder()
-          .setModel(model)
-          .setEpsilon(eps)
-          .optQueries(squareQueries)
-          .optP(squareP)
-          .optSeed(SEED)
-          .optRange(low, high)
-          .optListener(
-              (iteration, iterations, fooled, rows) -> {
-                listener.checkpoint();
-                listener.progress(
-                    from + (double) iteration / iterations,
-                    stages,
-                    regressor
-                        ? "Square Attack ε=%s: query %d of %d on %d rows"
-                            .formatted(eps, iteration + 1, iterations + 1, rows)
-                        : "Square Attack ε=%s: query %d of %d, %d of %d rows fooled"
-                            .formatted(eps, iteration + 1, iterations + 1, fooled, rows));
-              })
-          .build();
-    }
-
-    /** Hears the model's outputs on each corruption and severity. */
-    @FunctionalInterface
-    private interface CorruptionResult {
-      void accept(String name, int severity, float[][] outputs);
-    }
-
-    /** Runs the model on each corruption at each severity; images are mapped to [0, 1] and back. */
-    private void corrupt(CorruptionResult result) throws ModelException {
-      if (corruptions.isEmpty()) {
-        return;
-      }
-      int channels = spec.input().channels();
-      int height = spec.input().height();
-      int imageWidth = spec.input().width();
-      Matrix unit = rescale(x, low, high, 0, 1);
-      for (Corruption corruption : corruptions) {
-        String name = corruption.name().toLowerCase(Locale.ROOT);
-        for (int severity : severities) {
-          stage("corruption %s, severity %d".formatted(name, severity));
-          Matrix c = corruption.apply(unit, channels, height, imageWidth, severity, SEED);
-          result.accept(name, severity, model.predict(rescale(c, 0, 1, low, high)));
-          step();
-        }
-      }
-    }
+    out.add(
+        new Skipped(
+            "calibration",
+            "calibration compares a classifier's confidence with its accuracy; a regressor"
+                + " predicts values, not class probabilities"));
+    out.add(
+        new Skipped(
+            "fooling",
+            "the fooling test searches for inputs a class gets with 99% confidence; a"
+                + " regressor has no classes"));
+    return out;
   }
 
   /** Which attacks ran and why: fgsm, pgd and square. */
@@ -801,6 +754,7 @@ public final class Robustness {
      *     evaluations
      */
     public Builder optFooling(int generations, int population) {
+      // Fooling's own checks and messages, before anything is read; run() builds the search.
       Fooling.builder().optGenerations(generations).optPopulation(population);
       Fooling.checkBudget(population, generations);
       this.foolingGenerations = generations;
