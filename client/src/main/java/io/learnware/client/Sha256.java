@@ -1,18 +1,24 @@
 package io.learnware.client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** SHA-256 digests in the market's notation: 64 lowercase hexadecimal digits. */
-final class Sha256 {
+public final class Sha256 {
 
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
   private Sha256() {}
 
-  static MessageDigest newDigest() {
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -20,15 +26,24 @@ final class Sha256 {
     }
   }
 
-  static String hex(byte[] digest) {
+  public static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }
 
-  static String of(byte[] bytes) {
+  public static String of(byte[] bytes) {
     return hex(newDigest().digest(bytes));
   }
 
-  static boolean isValid(String value) {
+  /** The digest of a file's content, read as a stream. */
+  public static String of(Path file) throws IOException {
+    MessageDigest digest = newDigest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return hex(digest.digest());
+  }
+
+  public static boolean isValid(String value) {
     return value != null && HEX.matcher(value).matches();
   }
 }
