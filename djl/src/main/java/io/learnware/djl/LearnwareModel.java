@@ -14,6 +14,7 @@ import ai.djl.translate.TranslatorContext;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
+import io.learnware.client.Sha256;
 import io.learnware.client.TransferListener;
 import io.learnware.client.VersionInfo;
 import io.learnware.spec.DataType;
@@ -28,14 +29,10 @@ import io.learnware.spec.reuse.PublishedEnsemble;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -189,19 +186,7 @@ public final class LearnwareModel implements ProbabilisticClassifier, AutoClosea
         model
             .getModelPath()
             .resolve(LearnwareClient.modelFileName(spec.model().format().jsonName()));
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.of(file);
   }
 
   /** The URL it was loaded from. */

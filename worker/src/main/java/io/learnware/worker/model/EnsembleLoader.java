@@ -1,21 +1,16 @@
 package io.learnware.worker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.client.Sha256;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.reuse.EnsembleManifest;
 import io.learnware.spec.reuse.PublishedEnsemble;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -181,18 +176,11 @@ public final class EnsembleLoader implements ModelLoader {
    * @throws ModelException when it cannot be read
    */
   public static String sha256(Path file) throws ModelException {
-    MessageDigest digest;
     try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(OutputStream.nullOutputStream());
+      return Sha256.of(file);
     } catch (IOException e) {
       throw new ModelException("cannot read %s: %s".formatted(file, e.getMessage()), e);
     }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Loading the schemas takes a moment; one validator serves every load. */

@@ -2,6 +2,13 @@ package io.learnware.worker.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.learnware.client.BlobCache;
+import io.learnware.client.MultipartBody;
+import io.learnware.client.Sha256;
+import io.learnware.client.worker.Claim;
+import io.learnware.client.worker.ClaimRequest;
+import io.learnware.client.worker.Failure;
+import io.learnware.client.worker.Heartbeat;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,20 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The worker protocol over HTTP (see the API contract): claim, heartbeat, complete, fail, and
@@ -37,29 +37,32 @@ final class ProtocolClient {
 
   private final URI server;
   private final String token;
-  private final Path cache;
+  private final BlobCache cache;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+  /**
+   * @param cache the directory whose {@code blobs/} holds the inputs, by SHA-256
+   */
   ProtocolClient(URI server, String token, Path cache) {
     this.server = server;
     this.token = token;
-    this.cache = cache;
+    this.cache = new BlobCache(cache);
   }
 
-  /** A claimed job (the claim's JSON), or empty when none came within the server's wait. */
-  Optional<JsonNode> claim(String workerId, List<String> types, String device)
+  /** A claimed job, or empty when none came within the server's wait. */
+  Optional<Claim> claim(String workerId, List<String> types, String device)
       throws IOException, InterruptedException {
     HttpResponse<String> response =
         send(
             "/api/v1/worker/claim",
             null,
-            json(Map.of("workerId", workerId, "types", types, "device", device)),
+            json(new ClaimRequest(workerId, types, device)),
             "application/json");
     if (response.statusCode() == 204) {
       return Optional.empty();
     }
-    return Optional.of(JSON.readTree(expect(response, 200).body()));
+    return Optional.of(JSON.readValue(expect(response, 200).body(), Claim.class));
   }
 
   /** Renews the lease; false when the lease was lost (409: expired, cancelled, taken over). */
@@ -69,7 +72,7 @@ final class ProtocolClient {
         send(
             "/api/v1/worker/jobs/" + job + "/heartbeat",
             lease,
-            json(Map.of("progress", progress, "message", capped(message))),
+            json(new Heartbeat(progress, capped(message))),
             "application/json");
     if (response.statusCode() == 409) {
       return false;
@@ -82,25 +85,22 @@ final class ProtocolClient {
   boolean complete(
       String job, String lease, JsonNode report, JsonNode spec, Path model, Map<String, Path> files)
       throws IOException, InterruptedException {
-    String boundary = "lw-" + UUID.randomUUID();
-    List<BodyPublisher> parts = new ArrayList<>();
-    parts.add(textPart(boundary, "report", report.toString()));
+    MultipartBody body = new MultipartBody().text("report", report.toString(), "application/json");
     if (spec != null) {
-      parts.add(textPart(boundary, "spec", spec.toString()));
+      body.text("spec", spec.toString(), "application/json");
     }
     if (model != null) {
-      parts.addAll(filePart(boundary, "model", model.getFileName().toString(), model));
+      body.file("model", model, "application/octet-stream");
     }
     for (Map.Entry<String, Path> file : files.entrySet()) {
-      parts.addAll(filePart(boundary, "file", file.getKey(), file.getValue()));
+      body.file("file", file.getKey(), file.getValue(), "application/octet-stream");
     }
-    parts.add(BodyPublishers.ofString("--" + boundary + "--\r\n"));
     HttpResponse<String> response =
         send(
             "/api/v1/worker/jobs/" + job + "/complete",
             lease,
-            BodyPublishers.concat(parts.toArray(BodyPublisher[]::new)),
-            "multipart/form-data; boundary=" + boundary);
+            body.publisher(),
+            body.contentType());
     if (response.statusCode() == 409) {
       return false;
     }
@@ -115,7 +115,7 @@ final class ProtocolClient {
         send(
             "/api/v1/worker/jobs/" + job + "/fail",
             lease,
-            json(Map.of("error", capped(error), "retryable", retryable)),
+            json(new Failure(capped(error), retryable)),
             "application/json");
     if (response.statusCode() == 409) {
       return false;
@@ -125,35 +125,33 @@ final class ProtocolClient {
   }
 
   /**
-   * The artifact at {@code url}, from the cache when a file with its SHA-256 is there, otherwise
+   * The input {@code artifact}, from the cache when a file with its SHA-256 is there, otherwise
    * downloaded (under the job's {@code lease}: the market serves a worker only its jobs' inputs),
    * checked and added to the cache atomically.
    */
-  Path artifact(String url, String sha256, String lease) throws IOException, InterruptedException {
-    Path cached = cache.resolve(sha256);
-    if (Files.exists(cached)) {
-      return cached;
+  Path artifact(Claim.Artifact artifact, String lease) throws IOException, InterruptedException {
+    String url = artifact.url();
+    String sha256 = artifact.sha256();
+    Optional<Path> cached = cache.find(sha256);
+    if (cached.isPresent()) {
+      return cached.get();
     }
-    Files.createDirectories(cache);
-    Path partial = Files.createTempFile(cache, ".partial-", "");
+    Path partial = cache.newPartial();
     try {
       HttpResponse<Path> response =
           http.send(
               request(url, lease).GET().build(),
               HttpResponse.BodyHandlers.ofFile(
-                  partial,
-                  java.nio.file.StandardOpenOption.WRITE,
-                  java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+                  partial, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
       if (response.statusCode() != 200) {
         throw new IOException("GET " + url + " answered " + response.statusCode());
       }
-      String actual = sha256(partial);
+      String actual = Sha256.of(partial);
       if (!actual.equals(sha256)) {
         throw new IOException(
             "GET " + url + " gave bytes with SHA-256 " + actual + ", expected " + sha256);
       }
-      Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE);
-      return cached;
+      return cache.add(partial, sha256);
     } finally {
       Files.deleteIfExists(partial);
     }
@@ -204,42 +202,5 @@ final class ProtocolClient {
 
   private static BodyPublisher json(Object value) throws IOException {
     return BodyPublishers.ofString(JSON.writeValueAsString(value));
-  }
-
-  private static BodyPublisher textPart(String boundary, String name, String value) {
-    return BodyPublishers.ofString(
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\""
-            + name
-            + "\"\r\nContent-Type: application/json\r\n\r\n"
-            + value
-            + "\r\n",
-        StandardCharsets.UTF_8);
-  }
-
-  private static List<BodyPublisher> filePart(
-      String boundary, String name, String filename, Path file) throws IOException {
-    return List.of(
-        BodyPublishers.ofString(
-            "--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\""
-                + name
-                + "\"; filename=\""
-                + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"),
-        BodyPublishers.ofFile(file),
-        BodyPublishers.ofString("\r\n"));
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (DigestInputStream in =
-        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.learnware.worker.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.client.worker.Claim;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.worker.job.JobCancelledException;
 import io.learnware.worker.job.JobContext;
@@ -102,7 +103,7 @@ public final class Worker {
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare the cache " + builder.cache, e);
     }
-    this.client = new ProtocolClient(builder.server, builder.token, builder.cache.resolve("blobs"));
+    this.client = new ProtocolClient(builder.server, builder.token, builder.cache);
     this.scratch = builder.cache.resolve("jobs");
     Map<String, JobHandler> installed = new HashMap<>();
     ServiceLoader.load(JobHandler.class).forEach(h -> installed.put(h.type(), h));
@@ -179,7 +180,7 @@ public final class Worker {
       }
       while (!stopping) {
         try {
-          Optional<JsonNode> job = client.claim(workerId, types(), device);
+          Optional<Claim> job = client.claim(workerId, types(), device);
           if (job.isPresent()) {
             runJob(job.get());
           }
@@ -242,15 +243,14 @@ public final class Worker {
     }
   }
 
-  private void runJob(JsonNode claim) throws InterruptedException {
-    String id = claim.path("id").asText();
-    String lease = claim.path("leaseId").asText();
-    String type = claim.path("type").asText();
+  private void runJob(Claim claim) throws InterruptedException {
+    String id = claim.id();
+    String lease = claim.leaseId();
+    String type = claim.type();
     running = new Running(id, lease);
     Duration timeLimit = timeLimit(type);
     Progress progress = new Progress(id, lease, Instant.now().plus(timeLimit));
-    Duration leaseLeft =
-        Duration.between(Instant.now(), Instant.parse(claim.path("leaseExpiresAt").asText()));
+    Duration leaseLeft = Duration.between(Instant.now(), Instant.parse(claim.leaseExpiresAt()));
     long every =
         Math.clamp(leaseLeft.toMillis() / 3, MIN_HEARTBEAT.toMillis(), MAX_HEARTBEAT.toMillis());
     ScheduledFuture<?> beat =
@@ -259,8 +259,7 @@ public final class Worker {
     try {
       workDir = Files.createDirectories(scratch).resolve(id);
       Files.createDirectories(workDir);
-      LOG.info(
-          "job {} ({}) on {}: started", id, type, claim.path("source").path("learnware").asText());
+      LOG.info("job {} ({}) on {}: started", id, type, claim.source().learnware());
       JobOutcome outcome = executor.execute(type, context(claim, workDir, progress));
       beat.cancel(false);
       if (progress.lost) {
@@ -324,41 +323,31 @@ public final class Worker {
     return type.equals("validate") ? maxValidationTime : maxJobTime;
   }
 
-  private JobContext context(JsonNode claim, Path workDir, JobProgress progress)
+  private JobContext context(Claim claim, Path workDir, JobProgress progress)
       throws IOException, InterruptedException {
-    String lease = claim.path("leaseId").asText();
-    SourceInputs source = download(claim.path("source"), lease);
+    String lease = claim.leaseId();
+    SourceInputs source = download(claim.source(), lease);
     // A reuse job's members: the source, then the learnwares combined with it.
     List<SourceInputs> members = new ArrayList<>();
-    if (claim.path("sources").isArray()) {
+    if (claim.sources() != null) {
       members.add(source);
-      for (JsonNode other : claim.path("sources")) {
+      for (Claim.Source other : claim.sources()) {
         members.add(download(other, lease));
       }
     }
-    JsonNode dataset = claim.path("dataset");
+    Claim.Dataset dataset = claim.dataset();
     Optional<Path> data = Optional.empty();
     Optional<Path> labels = Optional.empty();
-    if (dataset.isObject()) {
-      data =
-          Optional.of(
-              client.artifact(
-                  dataset.path("data").path("url").asText(),
-                  dataset.path("data").path("sha256").asText(),
-                  lease));
-      if (dataset.path("labels").isObject()) {
-        labels =
-            Optional.of(
-                client.artifact(
-                    dataset.path("labels").path("url").asText(),
-                    dataset.path("labels").path("sha256").asText(),
-                    lease));
+    if (dataset != null) {
+      data = Optional.of(client.artifact(dataset.data(), lease));
+      if (dataset.labels() != null) {
+        labels = Optional.of(client.artifact(dataset.labels(), lease));
       }
     }
-    JsonNode params = claim.path("params");
+    JsonNode params = claim.params();
     return new JobContext(
-        claim.path("id").asText(),
-        params.isObject() ? params : SpecDocuments.mapper().createObjectNode(),
+        claim.id(),
+        params != null && params.isObject() ? params : SpecDocuments.mapper().createObjectNode(),
         source.spec(),
         source.specDocument(),
         source.model(),
@@ -376,28 +365,21 @@ public final class Worker {
    * A version's model and files, by SHA-256 through the cache; for a published ensemble, its
    * members' too (the claim lists them in the manifest's order).
    */
-  private SourceInputs download(JsonNode source, String lease)
+  private SourceInputs download(Claim.Source source, String lease)
       throws IOException, InterruptedException {
-    JsonNode specDocument = source.path("spec");
-    Path model =
-        client.artifact(
-            source.path("model").path("url").asText(),
-            source.path("model").path("sha256").asText(),
-            lease);
+    Path model = client.artifact(source.model(), lease);
     Map<String, Path> files = new HashMap<>();
-    for (JsonNode file : source.path("files")) {
-      files.put(
-          file.path("filename").asText(),
-          client.artifact(file.path("url").asText(), file.path("sha256").asText(), lease));
+    for (Claim.Artifact file : source.files()) {
+      files.put(file.filename(), client.artifact(file, lease));
     }
     List<SourceInputs> members = new ArrayList<>();
-    for (JsonNode member : source.path("members")) {
+    for (Claim.Source member : source.members()) {
       members.add(download(member, lease));
     }
     return new SourceInputs(
-        source.path("learnware").asText(),
-        SpecDocuments.parse(specDocument),
-        specDocument,
+        source.learnware(),
+        SpecDocuments.parse(source.spec()),
+        source.spec(),
         model,
         files,
         members);

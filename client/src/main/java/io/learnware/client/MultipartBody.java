@@ -18,36 +18,58 @@ import java.util.concurrent.Flow;
  * A {@code multipart/form-data} body (RFC 7578) whose file parts are streamed from disk as the
  * request is sent, so that memory stays flat whatever the size of the model. The length is known in
  * advance, so the request carries a {@code Content-Length} and the server can refuse an oversized
- * upload before it starts.
+ * upload before it starts. Uploads, data sets and workers' results are all written by it.
  */
-final class MultipartBody {
+public final class MultipartBody {
 
   private final String boundary = "learnware-" + HexFormat.of().formatHex(randomBytes());
   private final List<BodyPublisher> parts = new ArrayList<>();
 
   /** Adds a part with the content of {@code file}, named by its file name. */
-  MultipartBody file(String name, Path file, String contentType) throws IOException {
+  public MultipartBody file(String name, Path file, String contentType) throws IOException {
+    return file(name, file.getFileName().toString(), file, contentType);
+  }
+
+  /** Adds a part with the content of {@code file}, sent as {@code filename}. */
+  public MultipartBody file(String name, String filename, Path file, String contentType)
+      throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new FileNotFoundException(file + ": no such file");
     }
     String header =
         "--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
-            .formatted(boundary, name, quoted(file.getFileName().toString()), contentType);
+            .formatted(boundary, name, quoted(filename), contentType);
     parts.add(BodyPublishers.ofString(header, StandardCharsets.UTF_8));
     parts.add(BodyPublishers.ofFile(file));
     parts.add(BodyPublishers.ofString("\r\n"));
     return this;
   }
 
-  String contentType() {
+  /** Adds a part without a file name whose content is {@code value} in UTF-8. */
+  public MultipartBody text(String name, String value, String contentType) {
+    parts.add(
+        BodyPublishers.ofString(
+            "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\nContent-Type: %s\r\n\r\n%s\r\n"
+                .formatted(boundary, name, contentType, value),
+            StandardCharsets.UTF_8));
+    return this;
+  }
+
+  /** The request's {@code Content-Type}, with the boundary. */
+  public String contentType() {
     return "multipart/form-data; boundary=" + boundary;
   }
 
-  /** The body, reporting the bytes handed to the connection under {@code label}. */
-  BodyPublisher publisher(String label, TransferListener listener) {
+  /** The body. */
+  public BodyPublisher publisher() {
     List<BodyPublisher> all = new ArrayList<>(parts);
     all.add(BodyPublishers.ofString("--" + boundary + "--\r\n"));
-    return new Counting(BodyPublishers.concat(all.toArray(BodyPublisher[]::new)), label, listener);
+    return BodyPublishers.concat(all.toArray(BodyPublisher[]::new));
+  }
+
+  /** The body, reporting the bytes handed to the connection under {@code label}. */
+  public BodyPublisher publisher(String label, TransferListener listener) {
+    return new Counting(publisher(), label, listener);
   }
 
   /**

@@ -11,15 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Downloaded artifacts by SHA-256, under {@code <dir>/blobs/<sha256>}. Entries are only ever added
- * complete and verified (downloads land in a temporary file first); a copy out of the cache checks
- * the hash again, so a damaged entry is noticed and replaced rather than handed on.
+ * Downloaded artifacts by SHA-256, under {@code <dir>/blobs/<sha256>}: the client's pulls and the
+ * worker's job inputs. Entries are only ever added complete and verified (downloads land in a
+ * temporary file first and are checked against their SHA-256 before {@link #add}); a copy out of
+ * the cache checks the hash again, so a damaged entry is noticed and replaced rather than handed
+ * on.
  */
-final class BlobCache {
+public final class BlobCache {
 
   private final Path blobs;
 
-  BlobCache(Path directory) {
+  public BlobCache(Path directory) {
     this.blobs = directory.resolve("blobs");
   }
 
@@ -39,19 +41,21 @@ final class BlobCache {
     return Path.of(userHome, ".cache", "learnware");
   }
 
-  Optional<Path> find(String sha256) {
+  public Optional<Path> find(String sha256) {
     Path blob = blobs.resolve(sha256);
     return Files.isRegularFile(blob) ? Optional.of(blob) : Optional.empty();
   }
 
   /** A new temporary file in the cache for a download in progress. */
-  Path newPartial() throws IOException {
+  public Path newPartial() throws IOException {
     Files.createDirectories(blobs);
     return Files.createTempFile(blobs, ".partial-", "");
   }
 
-  /** Makes a complete, verified download an entry. */
-  Path add(Path partial, String sha256) throws IOException {
+  /**
+   * Makes a complete download from {@link #newPartial}, verified against {@code sha256}, an entry.
+   */
+  public Path add(Path partial, String sha256) throws IOException {
     Path blob = blobs.resolve(sha256);
     AtomicFiles.replace(partial, blob);
     return blob;
