@@ -11,5 +11,6 @@ cd "$(dirname "$0")/.."
 . bin/lib/common.sh
 lw_select_jdk
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/Model name: *//p' | head -1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-QUARKUS_HTTP_TEST_PORT=0 bin/mvn -B -q -pl marketplace-api -am test -DskipITs -Dtest=ReuseBenchmark \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dquarkus.log.level=WARN "$@" 2>&1 | grep -E '^\||^\[ERROR\]|FAIL'
+# The it module's ReuseBenchmark, against the packaged market (its own process); no other test runs.
+bin/mvn -B -q -pl it -am verify -Dit.test=ReuseBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false "$@" 2>&1 | grep -E '^\||^\[ERROR\]|FAIL'

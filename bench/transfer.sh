@@ -8,7 +8,7 @@
 #  1. accuracy on all other test images of those classes: transferred model vs the same head on raw
 #     pixels, three settings, a few seeds (worker, FashionTransferAccuracy);
 #  2. the transfer job end to end with a real worker against the API (queued -> claimed -> done),
-#     frozen and fine-tuned (marketplace-api, TransferJobBenchmark).
+#     frozen and fine-tuned (it, TransferJobBenchmark, against the packaged market).
 # Prints Markdown tables.
 #
 #   bench/transfer.sh [PER_CLASS_LIST] [SEEDS] [JOB_RUNS]
@@ -25,7 +25,7 @@ echo
 bin/mvn -B -q -o -pl worker -am test -Dtest=FashionTransferAccuracy -Dsurefire.failIfNoSpecifiedTests=false \
   -Dspotless.check.skip=true -Dbench.perClass="${1:-40,200}" -Dbench.seeds="${2:-3}" 2>&1 | grep -E '^\||ERROR|FAIL'
 echo
-QUARKUS_HTTP_TEST_PORT=0 QUARKUS_MANAGEMENT_TEST_PORT=0 bin/mvn -B -q -o -pl marketplace-api -am test -DskipITs -Dtest=TransferJobBenchmark \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dbench.runs="${3:-3}" \
-  -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||ERROR|FAIL'
+bin/mvn -B -q -o -pl it -am verify -Dit.test=TransferJobBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true -Dbench.runs="${3:-3}" 2>&1 \
+  | grep -E '^\||ERROR|FAIL'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The access commands and options against {@link FakeMarket}: what they send and how they print the
- * market's answers (CliAccessAgainstServerTest in marketplace-api runs them on the real one).
+ * market's answers (CliAccessAgainstServerTest in the it module runs them on the real one).
  */
 class AccessCommandsTest {
 

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JDK's own HTTP server, answering fixed responses by method and path: for what the real market
- * (tested in marketplace-api's CliAgainstServerTest) should never do, like serving bytes that do
- * not match their hash. Records every request it receives.
+ * (tested in the it module's CliAgainstServerTest) should never do, like serving bytes that do not
+ * match their hash. Records every request it receives.
  */
 final class FakeMarket implements AutoCloseable {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Market;
-import io.learnware.market.support.RealWorker;
 import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +43,7 @@ class AbandonedClaimTest {
                 () -> {
                   try (HttpClient http = HttpClient.newHttpClient()) {
                     http.send(
-                        HttpRequest.newBuilder(RealWorker.server().resolve("/api/v1/worker/claim"))
+                        HttpRequest.newBuilder(Market.server().resolve("/api/v1/worker/claim"))
                             .header(
                                 "Authorization", "Bearer " + EmbeddedPostgresResource.WORKER_TOKEN)
                             .header("Content-Type", "application/json")

@@ -16,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** The job queue over real HTTP: leases, expiry, exactly-once results, cancel, events, races. */
@@ -282,13 +280,7 @@ class JobsTest {
         .post("/api/v1/learnwares/{owner}/cnn/versions", owner)
         .then()
         .statusCode(201);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("data", "train.csv.gz", Fixtures.bytes("data/digits-train.csv.gz"))
-        .post("/api/v1/datasets/{owner}/train", owner)
-        .then()
-        .statusCode(201);
+    Market.uploadDataset(token, owner, "train", "data/digits-train.csv.gz");
     TestWorker.validateAll();
 
     given()
@@ -394,11 +386,9 @@ class JobsTest {
     String token = Market.newUser("events");
     String owner = Market.usernameOf(token);
     String job = requestValidation(token, owner);
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v1/jobs/" + job + "/events"))
+        HttpRequest.newBuilder(Market.server().resolve("/api/v1/jobs/" + job + "/events"))
             .header("Authorization", "Bearer " + token)
             .header("Accept", "text/event-stream")
             .build();

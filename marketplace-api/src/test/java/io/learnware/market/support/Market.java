@@ -9,12 +9,14 @@ import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Helpers that drive the API over real HTTP, as a client would. */
 public final class Market {
@@ -24,6 +26,12 @@ public final class Market {
   public static final String DIGITS_FEATURES = "digits-mlp/features.pt";
 
   private Market() {}
+
+  /** The test market's URL, as a client outside REST Assured reaches it. */
+  public static URI server() {
+    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    return URI.create("http://localhost:" + port);
+  }
 
   /** Creates a fresh user through the admin and returns its token. */
   public static String newUser(String prefix) {

@@ -1,16 +1,14 @@
-package io.learnware.market.security;
+package io.learnware.it.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.RealWorker;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
+import io.learnware.it.support.RealWorker.Running;
 import io.learnware.worker.runtime.Worker;
 import io.learnware.worker.sandbox.SandboxLimits;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The malicious-model corpus ({@code fixtures/malicious/}, made by {@code
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.Test;
  * its documented outcome, no byte of a canary file outside the sandbox appears in any answer, and a
  * valid upload queued behind each hostile one becomes USABLE on the same worker.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class MaliciousModelsTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   /** The file {@code read-file.pt} reads; {@code writes-file.pt} writes the other one. */
   private static final Path CANARY = Path.of("/tmp/learnware-canary.txt");
@@ -46,8 +45,7 @@ class MaliciousModelsTest {
    */
   private static final Duration VALIDATION_LIMIT = Duration.ofSeconds(30);
 
-  private static Worker worker;
-  private static Thread thread;
+  private static Running worker;
   private static final List<String> answers = new ArrayList<>();
 
   @BeforeAll
@@ -55,28 +53,27 @@ class MaliciousModelsTest {
     // 64 bytes, as the model reads them.
     Files.writeString(CANARY, (SECRET + "x".repeat(64)).substring(0, 64));
     Files.deleteIfExists(PWNED);
-    worker =
-        RealWorker.builder("sandboxed", List.of("validate"))
+    Worker sandboxed =
+        RealWorker.builder(market, "sandboxed", List.of("validate"))
             .optMaxValidationTime(VALIDATION_LIMIT)
             .optSandbox(new SandboxLimits(4L << 30, Duration.ofMinutes(2), 256, 256L << 20))
             .build();
-    assertThat(worker.sandboxed()).isTrue();
-    thread = Thread.ofPlatform().name("worker-sandboxed").start(worker::run);
+    assertThat(sandboxed.sandboxed()).isTrue();
+    worker = RealWorker.start("sandboxed", sandboxed);
   }
 
   @AfterAll
   static void stopTheWorker() throws Exception {
-    worker.stop();
-    thread.join(30_000);
+    worker.close();
     Files.deleteIfExists(CANARY);
   }
 
   @Test
   void archivesThatWouldHarmAWorkerAreRefusedAtUpload() {
-    String token = Market.newUser("archives");
-    String owner = Market.usernameOf(token);
-    String onnxSpec = Fixtures.text(Market.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
-    refused(token, owner, "bomb", Fixtures.text(Market.DIGITS_SPEC), "malicious/zip-bomb.pt")
+    String token = market.newUser("archives");
+    String owner = market.usernameOf(token);
+    String onnxSpec = Fixtures.text(Fixtures.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
+    refused(token, owner, "bomb", Fixtures.text(Fixtures.DIGITS_SPEC), "malicious/zip-bomb.pt")
         .contains("uncompressed");
     refused(token, owner, "onnx-up", onnxSpec, "malicious/onnx-external-data.onnx").contains("../");
     refused(token, owner, "onnx-abs", onnxSpec, "malicious/onnx-external-absolute.onnx")
@@ -86,7 +83,8 @@ class MaliciousModelsTest {
   private static org.assertj.core.api.AbstractStringAssert<?> refused(
       String token, String owner, String name, String spec, String model) {
     JsonPath problem =
-        Market.upload(token, owner, name, spec, model)
+        market
+            .upload(token, owner, name, spec, model)
             .then()
             .statusCode(422)
             .contentType("application/problem+json")
@@ -164,12 +162,13 @@ class MaliciousModelsTest {
    * one within 30 s of the hostile one's) and returns the hostile version's view.
    */
   private JsonPath hostile(String name, String model) throws Exception {
-    String token = Market.newUser(name);
-    String owner = Market.usernameOf(token);
-    Market.upload(token, owner, name, Fixtures.text(Market.DIGITS_SPEC), model)
+    String token = market.newUser(name);
+    String owner = market.usernameOf(token);
+    market
+        .upload(token, owner, name, Fixtures.text(Fixtures.DIGITS_SPEC), model)
         .then()
         .statusCode(201);
-    Market.uploadDigits(token, owner, name + "-after").then().statusCode(201);
+    market.uploadDigits(token, owner, name + "-after").then().statusCode(201);
 
     JsonPath verdict = awaitVerdict(owner, name, token, Duration.ofMinutes(2));
     JsonPath after = awaitVerdict(owner, name + "-after", token, Duration.ofSeconds(30));

@@ -1,4 +1,4 @@
-package io.learnware.market.djl;
+package io.learnware.it.djl;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,31 +11,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.djl.LearnwareModel;
 import io.learnware.djl.examples.DigitsExample;
 import io.learnware.djl.examples.ReuseExample;
-import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Ensembles;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.Ensembles;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.Arrays;
 import java.util.List;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,15 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * (downloaded, checked, cached), the example program measures it, and two learnwares trained on
  * halves of the digits are reused at once by ensembles and the RKME job selector.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class DjlAgainstServerTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   private static final Path TEST_ROWS = Fixtures.path("data/digits-test.csv.gz");
 
   @TempDir Path cache;
-
-  @Inject EntityManager em;
 
   @BeforeEach
   void privateCache() {
@@ -65,21 +57,24 @@ class DjlAgainstServerTest {
 
   @Test
   void theExampleProgramLoadsALearnwareByUrlAndMeasuresIt() throws Exception {
-    String token = Market.newUser("djl");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
-    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String token = market.newUser("djl");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    market.validateAll();
+    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
 
     double accuracy = DigitsExample.accuracy(url(owner + "/digits@latest"), TEST_ROWS);
 
     // fixtures/README.md: the digits MLP's test accuracy is 0.9167 (330 / 360).
     assertThat(accuracy).isEqualTo(330 / 360.0);
     assertThat(cache.resolve("blobs").resolve(modelSha))
-        .hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+        .hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     Path pulled =
-        cache.resolve("djl").resolve("localhost_" + port()).resolve(owner + "/digits/latest");
-    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+        cache
+            .resolve("djl")
+            .resolve("localhost_" + market.port())
+            .resolve(owner + "/digits/latest");
+    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     assertThat(pulled.resolve("spec.json")).exists();
 
     // Loaded again by version number: the bytes come from the cache, checked again.
@@ -89,9 +84,9 @@ class DjlAgainstServerTest {
 
   @Test
   void anOnnxLearnwareLoadsOnOnnxRuntimeAndAnswersProbabilities() throws Exception {
-    String token = Market.newUser("onnx");
-    String owner = Market.usernameOf(token);
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    String token = market.newUser("onnx");
+    String owner = market.usernameOf(token);
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     ((ObjectNode) spec.get("model")).put("format", "onnx").remove("featureExtractor");
     given()
         .auth()
@@ -122,7 +117,7 @@ class DjlAgainstServerTest {
 
   @Test
   void anUnknownLearnwareFailsTheLoadWithTheMarketsReason() {
-    String owner = Market.usernameOf(Market.newUser("missing"));
+    String owner = market.usernameOf(market.newUser("missing"));
 
     // DJL asks the repository for its resources while building the criteria, where it cannot
     // throw IOException: the pull's failure comes out unchecked, with the market's problem.
@@ -140,15 +135,16 @@ class DjlAgainstServerTest {
 
   @Test
   void aPrivateLearnwareLoadsWithATokenThatMayReadItAndIsNotFoundWithout() throws Exception {
-    String token = Market.newUser("private");
-    String owner = Market.usernameOf(token);
-    String outsider = Market.newUser("outsider");
-    Market.digitsUpload(token)
+    String token = market.newUser("private");
+    String owner = market.usernameOf(token);
+    String outsider = market.newUser("outsider");
+    market
+        .digitsUpload(token)
         .queryParam("visibility", "private")
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, "digits")
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    market.validateAll();
     String url = url(owner + "/digits");
 
     try {
@@ -185,11 +181,11 @@ class DjlAgainstServerTest {
 
   @Test
   void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
-    String token = Market.newUser("reuse");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("reuse");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.validateAll();
 
     ReuseExample.Measurement m =
         ReuseExample.measure(
@@ -206,11 +202,11 @@ class DjlAgainstServerTest {
 
   @Test
   void aPublishedEnsembleLoadsItsPinnedMembersAndAnswersTheirMean() throws Exception {
-    String token = Market.newUser("ensemble");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("ensemble");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.validateAll();
     Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
@@ -252,17 +248,17 @@ class DjlAgainstServerTest {
 
   @Test
   void anEnsembleWhoseMemberIsNotThePinnedVersionIsRefused() throws Exception {
-    String token = Market.newUser("tampered");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = market.newUser("tampered");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    market.validateAll();
     Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
     String pinned = Ensembles.halves(owner).get(1).sha256();
-    String other = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String other = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     // A market that serves other bytes for a pinned version than those pinned (the API never
     // lets this happen: it is simulated by rewriting the version's row).
     serveAsDigitsHigh(owner, other);
@@ -277,24 +273,20 @@ class DjlAgainstServerTest {
     }
   }
 
-  private void serveAsDigitsHigh(String owner, String sha256) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                em.createNativeQuery(
-                        "UPDATE learnware_version v SET model_sha256 = ?1 FROM learnware l"
-                            + " WHERE l.id = v.learnware_id AND l.owner = ?2"
-                            + " AND l.name = 'digits-high' AND v.version = 1")
-                    .setParameter(1, sha256)
-                    .setParameter(2, owner)
-                    .executeUpdate());
+  private static void serveAsDigitsHigh(String owner, String sha256) throws Exception {
+    try (Connection db = market.database();
+        PreparedStatement update =
+            db.prepareStatement(
+                "UPDATE learnware_version v SET model_sha256 = ? FROM learnware l"
+                    + " WHERE l.id = v.learnware_id AND l.owner = ?"
+                    + " AND l.name = 'digits-high' AND v.version = 1")) {
+      update.setString(1, sha256);
+      update.setString(2, owner);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
   }
 
   private static String url(String ref) {
-    return "learnware://localhost:" + port() + "/" + ref;
-  }
-
-  private static int port() {
-    return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    return market.learnwareUrl(ref);
   }
 }

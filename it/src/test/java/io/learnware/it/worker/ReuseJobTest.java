@@ -1,4 +1,4 @@
-package io.learnware.market.worker;
+package io.learnware.it.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,55 +6,48 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.learnware.cli.LearnwareCli;
 import io.learnware.client.JobInfo;
 import io.learnware.client.JobListener;
 import io.learnware.client.JobRequest;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.TransferListener;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.Cli;
+import io.learnware.it.support.Cli.Run;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
+import io.learnware.it.support.RealWorker.Running;
 import io.learnware.spec.SpecDocuments;
-import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code reuse} job end to end: requested with the CLI and the client library, run by a real
  * DJL worker on two learnwares trained on halves of the digits, for a user whose data spans both.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 // The real worker's test last: a claim it left waiting on the server could take the others' jobs.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReuseJobTest {
 
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
+
   @Test
   @Order(1)
   void requestsAreCheckedAndPinnedToExactVersions() {
-    String token = Market.newUser("reuse-check");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
-    TestWorker.validateAll();
-    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
+    String token = market.newUser("reuse-check");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigits(token, owner, "pending").then().statusCode(201);
+    market.validateAll();
+    market.uploadDigits(token, owner, "pending").then().statusCode(201);
     uploadTestRows(token, owner);
 
     request(
@@ -102,46 +95,29 @@ class ReuseJobTest {
   @Test
   @Order(2)
   void aRealWorkerCombinesTwoHalvesBetterThanEitherAlone() throws Exception {
-    String token = Market.newUser("reuse");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("reuse");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.validateAll();
     uploadTestRows(token, owner);
 
-    Worker worker =
-        Worker.builder()
-            .setServer(URI.create(server()))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("reuse"))
-            .optDevice("cpu")
-            .optWorkerId("reuse-worker")
-            .optCache(Files.createTempDirectory("worker-reuse"))
-            .optShutdownGrace(Duration.ofSeconds(5))
-            .build();
-    Thread thread = Thread.ofPlatform().name("worker-reuse").start(worker::run);
-    try {
+    try (Running worker = RealWorker.start(market, "reuse-worker", List.of("reuse"))) {
       // The command line...
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int exit =
-          LearnwareCli.commandLine()
-              .setOut(new PrintWriter(out, true))
-              .setErr(new PrintWriter(err, true))
-              .execute(
-                  "reuse",
-                  "--server=" + server(),
-                  "--token",
-                  token,
-                  owner + "/digits-low",
-                  owner + "/digits-high",
-                  "--dataset",
-                  owner + "/user",
-                  "--wait",
-                  "--json",
-                  "--quiet");
-      assertThat(exit).as(err.toString()).isZero();
-      JsonNode job = SpecDocuments.mapper().readTree(out.toString());
+      Run run =
+          Cli.run(
+              market,
+              token,
+              "reuse",
+              owner + "/digits-low",
+              owner + "/digits-high",
+              "--dataset",
+              owner + "/user",
+              "--wait",
+              "--json",
+              "--quiet");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode job = SpecDocuments.mapper().readTree(run.out());
       JsonNode report = job.at("/result/report");
       assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
       assertThat(report.get("rows").asInt()).isEqualTo(360);
@@ -168,8 +144,7 @@ class ReuseJobTest {
       assertThat(predicted).isEqualTo(360);
 
       // ...and the client library give the same report.
-      try (LearnwareClient client =
-          LearnwareClient.builder(URI.create(server())).token(token).build()) {
+      try (LearnwareClient client = LearnwareClient.builder(market.uri()).token(token).build()) {
         JobInfo queued =
             client.submit(
                 JobRequest.reuse(
@@ -181,9 +156,6 @@ class ReuseJobTest {
         assertThat(done.succeeded()).as(done.error()).isTrue();
         assertThat(done.result().report()).isEqualTo(report);
       }
-    } finally {
-      worker.stop();
-      thread.join(30_000);
     }
   }
 
@@ -209,17 +181,11 @@ class ReuseJobTest {
   }
 
   private static void uploadTestRows(String token, String owner) {
-    try (LearnwareClient client =
-        LearnwareClient.builder(URI.create(server())).token(token).build()) {
+    try (LearnwareClient client = LearnwareClient.builder(market.uri()).token(token).build()) {
       client.uploadDataset(
           owner, "user", Fixtures.path("data/digits-test.csv.gz"), null, TransferListener.none());
     } catch (IOException | io.learnware.client.LearnwareApiException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static String server() {
-    return "http://localhost:"
-        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
   }
 }

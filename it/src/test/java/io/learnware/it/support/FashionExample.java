@@ -1,4 +1,4 @@
-package io.learnware.market.support;
+package io.learnware.it.support;
 
 import static io.restassured.RestAssured.given;
 

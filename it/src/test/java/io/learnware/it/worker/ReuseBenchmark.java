@@ -1,4 +1,4 @@
-package io.learnware.market.worker;
+package io.learnware.it.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,20 +11,16 @@ import io.learnware.client.LearnwareRef;
 import io.learnware.client.TransferListener;
 import io.learnware.djl.LearnwareModel;
 import io.learnware.djl.Reuse;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.reuse.JobSelector;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
 import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,29 +33,29 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import java.util.zip.GZIPInputStream;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reuse of two learnwares trained on halves of the digits (fixtures/digits-low, digits-high) by
  * users whose data span both halves, or one: accuracy of each learnware alone, of the ensembles and
  * of the RKME job selector, as the market's {@code reuse} job (a real DJL worker) reports it, with
  * the selector's routing checked by the client library (DJL, {@code learnware://} URLs). Not a test
- * (surefire skips the name); {@code bench/reuse.sh} runs it and prints Markdown tables.
+ * (failsafe skips the name); {@code bench/reuse.sh} runs it and prints Markdown tables.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class ReuseBenchmark {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   private record User(String name, String description, IntPredicate rows) {}
 
   @Test
   void run() throws Exception {
-    String token = Market.newUser("bench");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("bench");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.validateAll();
     List<String> lines = testRows();
     SplittableRandom random = new SplittableRandom(7);
     boolean[] sampled = new boolean[lines.size()];
@@ -72,19 +68,7 @@ class ReuseBenchmark {
             new User("mostly-low", "the test 0-4s and a fifth of the 5-9s", label -> label < 5),
             new User("high", "the test 5-9s only", label -> label >= 5));
 
-    String server =
-        "http://localhost"
-            + ":"
-            + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-    Worker worker =
-        Worker.builder()
-            .setServer(URI.create(server))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("reuse"))
-            .optDevice("cpu")
-            .optWorkerId("bench")
-            .optCache(Files.createTempDirectory("reuse-bench"))
-            .build();
+    Worker worker = RealWorker.builder(market, "bench", List.of("reuse")).build();
     Thread thread = Thread.ofPlatform().start(worker::run);
     StringBuilder table =
         new StringBuilder(
@@ -92,13 +76,9 @@ class ReuseBenchmark {
                 + " | rows routed right | job time |\n"
                 + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     System.setProperty("learnware.cache", Files.createTempDirectory("reuse-cache").toString());
-    try (LearnwareClient client = LearnwareClient.builder(URI.create(server)).token(token).build();
-        LearnwareModel low =
-            LearnwareModel.load(
-                "learnware://localhost" + server.substring(16) + "/" + owner + "/digits-low");
-        LearnwareModel high =
-            LearnwareModel.load(
-                "learnware://localhost" + server.substring(16) + "/" + owner + "/digits-high")) {
+    try (LearnwareClient client = LearnwareClient.builder(market.uri()).token(token).build();
+        LearnwareModel low = LearnwareModel.load(market.learnwareUrl(owner + "/digits-low"));
+        LearnwareModel high = LearnwareModel.load(market.learnwareUrl(owner + "/digits-high"))) {
       for (int u = 0; u < users.size(); u++) {
         User user = users.get(u);
         Path csv = Files.createTempFile("reuse-" + user.name(), ".csv");

@@ -1,40 +1,43 @@
-package io.learnware.market.security;
+package io.learnware.it.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.RealWorker;
-import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
+import io.learnware.it.support.RealWorker.Running;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A model that spins for ever, on a worker whose validation time limit (10 minutes) is far away:
  * cancelling its validation kills the sandboxed process, the version becomes INVALID instead of
  * PENDING for good, and the worker validates the next upload.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class SandboxedCancelTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   @Test
   void cancellingASpinningValidationFreesTheWorker() throws Exception {
-    String token = Market.newUser("cancel");
-    String owner = Market.usernameOf(token);
-    Worker worker = RealWorker.builder("cancelled", List.of("validate")).build();
-    Thread thread = Thread.ofPlatform().name("worker-cancelled").start(worker::run);
-    try {
-      Market.upload(
-              token, owner, "spin", Fixtures.text(Market.DIGITS_SPEC), "malicious/endless-loop.pt")
+    String token = market.newUser("cancel");
+    String owner = market.usernameOf(token);
+    try (Running worker =
+        RealWorker.start(
+            "cancelled", RealWorker.builder(market, "cancelled", List.of("validate")).build())) {
+      market
+          .upload(
+              token,
+              owner,
+              "spin",
+              Fixtures.text(Fixtures.DIGITS_SPEC),
+              "malicious/endless-loop.pt")
           .then()
           .statusCode(201);
       String job =
@@ -45,7 +48,7 @@ class SandboxedCancelTest {
               .getString("find { it.type == 'validate' }.id");
 
       given().auth().oauth2(token).post("/api/v1/jobs/{id}/cancel", job).then().statusCode(200);
-      Market.uploadDigits(token, owner, "after").then().statusCode(201);
+      market.uploadDigits(token, owner, "after").then().statusCode(201);
 
       // Without the kill the worker would spin for ten minutes and never reach this upload.
       JsonPath after =
@@ -70,7 +73,7 @@ class SandboxedCancelTest {
                   .jsonPath()
                   .getString("state"))
           .isEqualTo("CANCELLED");
-      // The spinning job process is gone (the embedded PostgreSQL is this JVM's child too).
+      // The spinning job process is gone (the market and its PostgreSQL are this JVM's children).
       assertThat(
               ProcessHandle.current()
                   .descendants()
@@ -78,9 +81,6 @@ class SandboxedCancelTest {
                   .map(p -> p.info().commandLine().orElse(""))
                   .filter(c -> c.contains("bwrap") || c.contains("SandboxChild")))
           .isEmpty();
-    } finally {
-      worker.stop();
-      thread.join(30_000);
     }
   }
 

@@ -1,50 +1,36 @@
-package io.learnware.market.worker;
+package io.learnware.it.worker;
 
 import static io.restassured.RestAssured.given;
 
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.FashionExample;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.FashionExample;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
 import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The transfer job end to end on the Fashion-MNIST example: one real worker, jobs requested one
  * after another over HTTP, timed from queued to claimed and to done (the job's own timestamps). Not
- * a test (surefire skips the name); {@code bench/transfer.sh} runs it.
+ * a test (failsafe skips the name); {@code bench/transfer.sh} runs it.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class TransferJobBenchmark {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   @Test
   void run() throws Exception {
-    String token = Market.newUser("transferbench");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("transferbench");
+    String owner = market.usernameOf(token);
     FashionExample.uploadSource(token, owner, "fashion");
     FashionExample.uploadDataset(token, owner, "new-classes", 200);
-    TestWorker.validateAll();
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-    Worker worker =
-        Worker.builder()
-            .setServer(URI.create("http://localhost:" + port))
-            .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-            .optTypes(List.of("transfer"))
-            .optDevice("cpu")
-            .optWorkerId("bench")
-            .optCache(Files.createTempDirectory("transfer-bench"))
-            .build();
+    market.validateAll();
+    Worker worker = RealWorker.builder(market, "bench", List.of("transfer")).build();
     Thread thread = Thread.ofPlatform().start(worker::run);
     int runs = Integer.getInteger("bench.runs", 3);
     System.out.println(
@@ -56,7 +42,7 @@ class TransferJobBenchmark {
         for (int run = 1; run <= runs; run++) {
           Thread.sleep(300); // the worker is back in its claim
           String id =
-              Market.requestJob(
+              market.requestJob(
                   token,
                   Map.of(
                       "type", "transfer",

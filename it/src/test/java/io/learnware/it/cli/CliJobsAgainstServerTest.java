@@ -1,40 +1,34 @@
-package io.learnware.market.cli;
+package io.learnware.it.cli;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.learnware.cli.LearnwareCli;
 import io.learnware.client.CreatedUser;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.TokenInfo;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Ensembles;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.Cli;
+import io.learnware.it.support.Cli.Run;
+import io.learnware.it.support.Ensembles;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
+import io.learnware.it.support.RealWorker.Running;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
-import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,24 +36,25 @@ import org.junit.jupiter.api.io.TempDir;
  * robustness}, {@code evaluate}, {@code transfer}, {@code jobs list|show|watch|cancel}) in-process
  * against the real market, with a real DJL worker where a job has to run.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 // The real worker's test last: a claim it left waiting on the server could take the others' jobs.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliJobsAgainstServerTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   @TempDir Path tmp;
 
   @Test
   @Order(3)
   void distillRobustnessAndEvaluateAreFollowedToTheirReports() throws Exception {
-    String token = Market.newUser("jobs");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = market.newUser("jobs");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
     Path narrow = Files.writeString(tmp.resolve("narrow.csv"), "a,b,label\n0.1,0.2,1\n0.3,0.4,0\n");
 
-    try (RunningWorker worker =
-        RunningWorker.start(List.of("validate", "distill", "robustness", "evaluate"))) {
+    try (Running worker =
+        RealWorker.start(
+            market, "cli-jobs", List.of("validate", "distill", "robustness", "evaluate"))) {
       awaitUsable(owner + "/digits");
       Run dataset =
           cli(
@@ -71,8 +66,8 @@ class CliJobsAgainstServerTest {
               "--quiet",
               "--data",
               Fixtures.path("data/digits-train.csv.gz").toString());
-      assertThat(dataset.exitCode).as(dataset.err).isZero();
-      assertThat(dataset.out).startsWith("uploaded data set " + owner + "/digits-train (csv, ");
+      assertThat(dataset.exitCode()).as(dataset.err()).isZero();
+      assertThat(dataset.out()).startsWith("uploaded data set " + owner + "/digits-train (csv, ");
 
       Run distill =
           cli(
@@ -92,8 +87,8 @@ class CliJobsAgainstServerTest {
               "--json",
               "--quiet");
 
-      assertThat(distill.exitCode).as(distill.err + distill.out).isZero();
-      JsonNode job = json(distill.out);
+      assertThat(distill.exitCode()).as(distill.err() + distill.out()).isZero();
+      JsonNode job = json(distill.out());
       assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
       assertThat(job.at("/params/student/hidden/0").asInt()).isEqualTo(16);
       assertThat(job.at("/params/student/type").asText()).isEqualTo("mlp");
@@ -119,12 +114,12 @@ class CliJobsAgainstServerTest {
               "--wait",
               "--quiet");
 
-      assertThat(robustness.exitCode).as(robustness.err + robustness.out).isZero();
-      List<String> lines = robustness.out.lines().toList();
+      assertThat(robustness.exitCode()).as(robustness.err() + robustness.out()).isZero();
+      List<String> lines = robustness.out().lines().toList();
       assertThat(lines.getFirst())
           .matches("job \\S+: robustness SUCCEEDED on " + owner + "/digits@1, .*");
       assertThat(lines).contains("report:");
-      JsonNode report = json(robustness.out.substring(robustness.out.indexOf("report:") + 7));
+      JsonNode report = json(robustness.out().substring(robustness.out().indexOf("report:") + 7));
       assertThat(report.at("/clean/accuracy").asDouble()).isGreaterThan(0.9);
       assertThat(report.at("/noise/0/sigma").asDouble()).isEqualTo(0.1);
       assertThat(report.at("/pgd/0/steps").asInt()).isEqualTo(3);
@@ -141,8 +136,8 @@ class CliJobsAgainstServerTest {
               "--wait",
               "--quiet");
 
-      assertThat(evaluate.exitCode).as(evaluate.err + evaluate.out).isZero();
-      List<String> figures = evaluate.out.lines().toList();
+      assertThat(evaluate.exitCode()).as(evaluate.err() + evaluate.out()).isZero();
+      List<String> figures = evaluate.out().lines().toList();
       assertThat(figures.getFirst())
           .matches("job \\S+: evaluate SUCCEEDED on " + owner + "/digits@1, .*");
       assertThat(figures.get(1)).isEqualTo("evaluated on the benchmark set digits-test: 360 rows");
@@ -167,7 +162,7 @@ class CliJobsAgainstServerTest {
               "--quiet",
               "--data",
               narrow.toString());
-      assertThat(upload.exitCode).as(upload.err).isZero();
+      assertThat(upload.exitCode()).as(upload.err()).isZero();
       Run failing =
           cli(
               "distill",
@@ -178,16 +173,16 @@ class CliJobsAgainstServerTest {
               owner + "/narrow",
               "--wait",
               "--quiet");
-      assertThat(failing.exitCode).as(failing.err + failing.out).isEqualTo(5);
-      assertThat(failing.out).contains(" distill FAILED on " + owner + "/digits@1");
-      assertThat(failing.out.lines())
+      assertThat(failing.exitCode()).as(failing.err() + failing.out()).isEqualTo(5);
+      assertThat(failing.out()).contains(" distill FAILED on " + owner + "/digits@1");
+      assertThat(failing.out().lines())
           .anyMatch(line -> line.startsWith("error: ") && line.contains("2 feature columns"));
     }
 
     Run list = cli("jobs", "list", "--token", token, "--json");
-    assertThat(list.exitCode).as(list.err).isZero();
+    assertThat(list.exitCode()).as(list.err()).isZero();
     List<String> types = new ArrayList<>();
-    json(list.out).forEach(j -> types.add(j.get("type").asText()));
+    json(list.out()).forEach(j -> types.add(j.get("type").asText()));
     // Newest first; the validation was requested by the upload.
     assertThat(types).containsExactly("distill", "evaluate", "robustness", "distill", "validate");
   }
@@ -195,10 +190,10 @@ class CliJobsAgainstServerTest {
   @Test
   @Order(1)
   void aTransferIsQueuedWithItsParametersThenCancelled() throws IOException {
-    String token = Market.newUser("transfer");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = market.newUser("transfer");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    market.validateAll();
     cli(
         "dataset",
         "upload",
@@ -230,8 +225,8 @@ class CliJobsAgainstServerTest {
             "{\"seed\": 11, \"epochs\": 99}",
             "--json");
 
-    assertThat(transfer.exitCode).as(transfer.err).isZero();
-    JsonNode queued = json(transfer.out);
+    assertThat(transfer.exitCode()).as(transfer.err()).isZero();
+    JsonNode queued = json(transfer.out());
     assertThat(queued.get("type").asText()).isEqualTo("transfer");
     assertThat(queued.get("state").asText()).isEqualTo("QUEUED");
     assertThat(queued.get("source").asText()).isEqualTo(owner + "/digits@1");
@@ -246,41 +241,41 @@ class CliJobsAgainstServerTest {
     String id = queued.get("id").asText();
 
     Run show = cli("jobs", "show", id, "--token", token);
-    assertThat(show.out).startsWith("job " + id + ": transfer QUEUED on " + owner + "/digits@1");
+    assertThat(show.out()).startsWith("job " + id + ": transfer QUEUED on " + owner + "/digits@1");
     Run cancel = cli("jobs", "cancel", id, "--token", token, "--json");
-    assertThat(cancel.exitCode).as(cancel.err).isZero();
-    assertThat(json(cancel.out).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    assertThat(json(cancel.out()).get("state").asText()).isEqualTo("CANCELLED");
     Run watch = cli("jobs", "watch", id, "--token", token, "--quiet");
-    assertThat(watch.exitCode).isEqualTo(5);
-    assertThat(watch.out).startsWith("job " + id + ": transfer CANCELLED");
+    assertThat(watch.exitCode()).isEqualTo(5);
+    assertThat(watch.out()).startsWith("job " + id + ": transfer CANCELLED");
     Run again = cli("jobs", "cancel", id, "--token", token);
-    assertThat(again.exitCode).isEqualTo(1);
-    assertThat(again.err)
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err())
         .startsWith("error: Conflict (HTTP 409): Job " + id + " has already finished");
   }
 
   @Test
   @Order(2)
   void malformedArgumentsAreUsageErrorsAndStrangersSeeNoJobs() {
-    String token = Market.newUser("usage");
-    String stranger = Market.newUser("stranger");
+    String token = market.newUser("usage");
+    String stranger = market.newUser("stranger");
     Run badId = cli("jobs", "watch", "not-a-job", "--token", token);
     Run badParams = cli("distill", "demo/digits", "--token", token, "--params", "[1]");
     Run unknown = cli("jobs", "show", "00000000-0000-0000-0000-000000000000", "--token", stranger);
 
-    assertThat(badId.exitCode).isEqualTo(2);
-    assertThat(badId.err).contains("'not-a-job' is not a job id (a UUID)");
-    assertThat(badParams.exitCode).isEqualTo(2);
-    assertThat(badParams.err).contains("--params: must be a JSON object");
-    assertThat(unknown.exitCode).isEqualTo(1);
-    assertThat(unknown.err).startsWith("error: Not found (HTTP 404)");
+    assertThat(badId.exitCode()).isEqualTo(2);
+    assertThat(badId.err()).contains("'not-a-job' is not a job id (a UUID)");
+    assertThat(badParams.exitCode()).isEqualTo(2);
+    assertThat(badParams.err()).contains("--params: must be a JSON object");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("error: Not found (HTTP 404)");
   }
 
   @Test
   @Order(2)
   void uploadTakesTheSpecFromTheFileAndFlags() throws IOException {
-    String token = Market.newUser("flags");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("flags");
+    String owner = market.usernameOf(token);
     Path rkme = tmp.resolve("low-rkme.json");
     Run computed =
         cli(
@@ -295,7 +290,7 @@ class CliJobsAgainstServerTest {
             "--quiet",
             "--out",
             rkme.toString());
-    assertThat(computed.exitCode).as(computed.err).isZero();
+    assertThat(computed.exitCode()).as(computed.err()).isZero();
 
     Run upload =
         cli(
@@ -318,8 +313,8 @@ class CliJobsAgainstServerTest {
             "low",
             "--json");
 
-    assertThat(upload.exitCode).as(upload.err).isZero();
-    assertThat(json(upload.out).get("version").asInt()).isEqualTo(1);
+    assertThat(upload.exitCode()).as(upload.err()).isZero();
+    assertThat(json(upload.out()).get("version").asInt()).isEqualTo(1);
     JsonNode spec =
         json(
             given()
@@ -345,16 +340,16 @@ class CliJobsAgainstServerTest {
             Fixtures.path("digits-low/model.pt").toString(),
             "--stat",
             Fixtures.path("digits-low/model.pt").toString());
-    assertThat(notJson.exitCode).isEqualTo(1);
-    assertThat(notJson.err)
+    assertThat(notJson.exitCode()).isEqualTo(1);
+    assertThat(notJson.err())
         .startsWith("error: " + Fixtures.path("digits-low/model.pt") + ": not JSON");
   }
 
   @Test
   @Order(2)
   void uploadBuildsTheSpecFromFlagsAlone() throws IOException {
-    String token = Market.newUser("noflags");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("noflags");
+    String owner = market.usernameOf(token);
     List<String> flags =
         new ArrayList<>(
             List.of(
@@ -382,10 +377,10 @@ class CliJobsAgainstServerTest {
     flags.addAll(List.of("--license", "MIT", "--json"));
     Run upload = cli(flags.toArray(String[]::new));
 
-    assertThat(incomplete.exitCode).isEqualTo(1);
-    assertThat(incomplete.err).startsWith("error: the specification has 1 problem(s)");
-    assertThat(incomplete.err).contains("license");
-    assertThat(upload.exitCode).as(upload.err).isZero();
+    assertThat(incomplete.exitCode()).isEqualTo(1);
+    assertThat(incomplete.err()).startsWith("error: the specification has 1 problem(s)");
+    assertThat(incomplete.err()).contains("license");
+    assertThat(upload.exitCode()).as(upload.err()).isZero();
     JsonNode spec =
         json(
             given()
@@ -403,11 +398,11 @@ class CliJobsAgainstServerTest {
   @Test
   @Order(2)
   void reuseTakesTheMixtureTheMarketRecommends() throws IOException {
-    String token = Market.newUser("mixture");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("mixture");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    market.validateAll();
     cli(
         "dataset",
         "upload",
@@ -444,26 +439,26 @@ class CliJobsAgainstServerTest {
     Run both = cli("reuse", owner + "/digits-low", "--stat", rkme.toString(), "--token", token);
     Run one = cli("reuse", owner + "/digits-low", "--token", token);
 
-    assertThat(reuse.exitCode).as(reuse.err).isZero();
-    JsonNode job = json(reuse.out);
+    assertThat(reuse.exitCode()).as(reuse.err()).isZero();
+    JsonNode job = json(reuse.out());
     assertThat(job.get("type").asText()).isEqualTo("reuse");
     // The mixture's heavier member is the source; the other is pinned to its version.
     assertThat(List.of(job.get("source").asText(), job.at("/params/sources/0").asText()))
         .containsExactlyInAnyOrder(owner + "/digits-low@1", owner + "/digits-high@1");
-    assertThat(both.exitCode).isEqualTo(2);
-    assertThat(both.err).contains("name two or more learnwares, or give --stat (not both)");
-    assertThat(one.exitCode).isEqualTo(2);
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("name two or more learnwares, or give --stat (not both)");
+    assertThat(one.exitCode()).isEqualTo(2);
     cli("jobs", "cancel", job.get("id").asText(), "--token", token);
   }
 
   @Test
   @Order(2)
   void reusePublishesAnEnsembleAndShowListsItsMembers() throws Exception {
-    String token = Market.newUser("publish");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
-    TestWorker.validateAll();
+    String token = market.newUser("publish");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    market.validateAll();
     cli(
         "dataset",
         "upload",
@@ -479,14 +474,14 @@ class CliJobsAgainstServerTest {
             .start(
                 () -> {
                   for (int i = 0; i < 200; i++) {
-                    Response claim = TestWorker.claim("reuse");
+                    Response claim = market.claim("reuse");
                     if (claim.statusCode() != 200) {
                       continue;
                     }
                     var result =
                         given()
                             .auth()
-                            .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+                            .oauth2(market.workerToken())
                             .header("Lease-Id", claim.<String>path("leaseId"));
                     if (!claim.<String>path("source.learnware").equals(owner + "/digits-low@1")) {
                       result
@@ -530,12 +525,12 @@ class CliJobsAgainstServerTest {
             "--quiet");
     worker.join();
 
-    assertThat(reuse.exitCode).as(reuse.err + reuse.out).isZero();
-    assertThat(reuse.out).contains("reuse SUCCEEDED", "created " + owner + "/both@1");
+    assertThat(reuse.exitCode()).as(reuse.err() + reuse.out()).isZero();
+    assertThat(reuse.out()).contains("reuse SUCCEEDED", "created " + owner + "/both@1");
     Run show = cli("show", owner + "/both", "--token", token);
-    assertThat(show.exitCode).as(show.err).isZero();
+    assertThat(show.exitCode()).as(show.err()).isZero();
     String lowSha = Ensembles.halves(owner).get(0).sha256();
-    assertThat(show.out)
+    assertThat(show.out())
         .startsWith(owner + "/both@1 (PENDING): Vote of the digits halves")
         .contains(
             "table classification, 64 inputs, 10 outputs",
@@ -546,11 +541,11 @@ class CliJobsAgainstServerTest {
             "combined from: " + owner + "/digits-low@1, " + owner + "/digits-high@1",
             "reports: reuse");
     Run member = cli("show", owner + "/digits-low@1");
-    assertThat(member.out)
+    assertThat(member.out())
         .contains("combined into: " + owner + "/both@1")
         .doesNotContain("ensemble:");
     Run json = cli("show", owner + "/both@1", "--json");
-    assertThat(json(json.out).at("/ensemble/members/1/learnware").asText())
+    assertThat(json(json.out()).at("/ensemble/members/1/learnware").asText())
         .isEqualTo(owner + "/digits-high@1");
     Run wrong =
         cli(
@@ -563,8 +558,8 @@ class CliJobsAgainstServerTest {
             owner + "/mine",
             "--publish",
             "median");
-    assertThat(wrong.exitCode).isEqualTo(1);
-    assertThat(wrong.err).contains("/params/publish: must be mean, vote or selector");
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.err()).contains("/params/publish: must be mean, vote or selector");
   }
 
   @Test
@@ -572,15 +567,13 @@ class CliJobsAgainstServerTest {
   void theClientLibraryCoversAccountsTokensAliasesAndDeletion() throws Exception {
     String name = "lib-" + UUID.randomUUID().toString().substring(0, 8);
     try (LearnwareClient admin =
-        LearnwareClient.builder(URI.create(server()))
-            .token(EmbeddedPostgresResource.ADMIN_TOKEN)
-            .build()) {
+        LearnwareClient.builder(market.uri()).token(market.adminToken()).build()) {
       CreatedUser user = admin.createUser(name);
       assertThat(user.username()).isEqualTo(name);
       assertThat(admin.me().roles()).contains("admin");
 
       try (LearnwareClient client =
-          LearnwareClient.builder(URI.create(server())).token(user.token()).build()) {
+          LearnwareClient.builder(market.uri()).token(user.token()).build()) {
         assertThat(client.me().username()).isEqualTo(name);
         TokenInfo laptop = client.createToken("laptop");
         assertThat(laptop.token()).isNotBlank();
@@ -588,8 +581,8 @@ class CliJobsAgainstServerTest {
         client.revokeToken(laptop.id());
         assertThat(client.tokens()).extracting(TokenInfo::name).doesNotContain("laptop");
 
-        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
-        Market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
+        market.uploadDigits(user.token(), name, "digits").then().statusCode(201);
         var ref = LearnwareRef.parse(name + "/digits");
         client.setAlias(ref, "prod", 1);
         assertThat(client.version(ref.at("prod")).version()).isEqualTo(1);
@@ -603,40 +596,12 @@ class CliJobsAgainstServerTest {
   private static void awaitUsable(String learnware) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       Run pulled = cli("search", "--owner", learnware.split("/")[0], "--json");
-      if (pulled.out.contains(learnware + "@")) {
+      if (pulled.out().contains(learnware + "@")) {
         return;
       }
       Thread.sleep(200);
     }
     throw new AssertionError(learnware + " was never validated");
-  }
-
-  /** An in-process worker node with real DJL handlers. */
-  private record RunningWorker(Worker worker, Thread thread) implements AutoCloseable {
-    static RunningWorker start(List<String> types) throws IOException {
-      Worker worker =
-          Worker.builder()
-              .setServer(URI.create(server()))
-              .setToken(EmbeddedPostgresResource.WORKER_TOKEN)
-              .optTypes(types)
-              .optDevice("cpu")
-              .optWorkerId("cli-jobs")
-              .optCache(Files.createTempDirectory("worker-cli-jobs"))
-              .optShutdownGrace(Duration.ofSeconds(5))
-              .build();
-      return new RunningWorker(worker, Thread.ofPlatform().name("worker-cli").start(worker::run));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      worker.stop();
-      thread.join();
-    }
-  }
-
-  private static String server() {
-    return "http://localhost:"
-        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
   }
 
   private static JsonNode json(String text) {
@@ -648,19 +613,6 @@ class CliJobsAgainstServerTest {
   }
 
   private static Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (!all.getFirst().equals("spec")) {
-      all.add(List.of("jobs", "dataset").contains(all.getFirst()) ? 2 : 1, "--server=" + server());
-    }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        LearnwareCli.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    return new Run(exitCode, out.toString(), err.toString());
+    return Cli.run(market, null, args);
   }
-
-  private record Run(int exitCode, String out, String err) {}
 }

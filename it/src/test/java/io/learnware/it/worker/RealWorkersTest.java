@@ -1,4 +1,4 @@
-package io.learnware.market.worker;
+package io.learnware.it.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,11 +8,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.djl.LearnwareModel;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.FashionExample;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.RealWorker;
+import io.learnware.it.support.FashionExample;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
+import io.learnware.it.support.RealWorker.Running;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
@@ -20,17 +20,13 @@ import io.learnware.spec.reuse.ProbabilisticClassifier;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,46 +34,42 @@ import org.junit.jupiter.api.io.TempDir;
  * regressor distilled and transferred, and a worker killed with SIGKILL mid-job whose job another
  * worker finishes exactly once.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class RealWorkersTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   @Test
   void uploadsAreValidatedAndDistilledByRealWorkers() throws Exception {
-    String token = Market.newUser("real");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "digits", teacherSpec(), Market.DIGITS_MODEL);
-    upload(token, owner, "nan", Fixtures.text(Market.DIGITS_SPEC), "bad-models/nan-output.pt");
+    String token = market.newUser("real");
+    String owner = market.usernameOf(token);
+    upload(token, owner, "digits", teacherSpec(), Fixtures.DIGITS_MODEL);
+    upload(token, owner, "nan", Fixtures.text(Fixtures.DIGITS_SPEC), "bad-models/nan-output.pt");
 
-    try (Running worker = start("in-process", List.of("validate", "distill"))) {
+    try (Running worker = RealWorker.start(market, "in-process", List.of("validate", "distill"))) {
       JsonPath good =
-          awaitVersion(owner, "digits", 1, v -> !"PENDING".equals(v.getString("state")));
+          market.awaitVersion(owner, "digits", 1, v -> !"PENDING".equals(v.getString("state")));
       assertThat(good.getString("state")).isEqualTo("USABLE");
       assertThat(good.getInt("reports[0].report.parameters")).isEqualTo(2410);
       assertThat(good.getList("reports[0].report.outputShape", Integer.class))
           .containsExactly(64, 10);
       assertThat(good.getString("validationLog")).contains("verdict: usable");
-      JsonPath bad = awaitVersion(owner, "nan", 1, v -> !"PENDING".equals(v.getString("state")));
+      JsonPath bad =
+          market.awaitVersion(owner, "nan", 1, v -> !"PENDING".equals(v.getString("state")));
       assertThat(bad.getString("state")).isEqualTo("INVALID");
       assertThat(bad.getString("validationLog")).containsIgnoringCase("finite");
 
       String job =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
-                  Map.of(
-                      "student", Map.of("type", "mlp", "hidden", List.of(32)),
-                      "epochs", 30,
-                      "transferSize", 1000,
-                      "seed", 7))
-              .post("/api/v1/learnwares/{owner}/digits/versions/1/distillations", owner)
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
-      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+          distill(
+              token,
+              owner,
+              "digits",
+              Map.of(
+                  "student", Map.of("type", "mlp", "hidden", List.of(32)),
+                  "epochs", 30,
+                  "transferSize", 1000,
+                  "seed", 7),
+              null);
+      JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       assertThat(done.getString("result.learnware")).isEqualTo(owner + "/digits-distilled@1");
       assertThat(done.getDouble("result.report.fidelity")).isGreaterThan(0.8);
@@ -94,44 +86,37 @@ class RealWorkersTest {
 
   @Test
   void aWorkerKilledMidJobIsReplacedAndTheResultExistsOnce() throws Exception {
-    String token = Market.newUser("kill");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "teacher", teacherSpec(), Market.DIGITS_MODEL);
-    try (Running validator = start("validator", List.of("validate"))) {
-      awaitVersion(owner, "teacher", 1, v -> "USABLE".equals(v.getString("state")));
-    }
+    String token = market.newUser("kill");
+    String owner = market.usernameOf(token);
+    usableTeacher(token, owner);
     String job =
-        given()
-            .auth()
-            .oauth2(token)
-            .contentType("application/json")
-            .body(
-                Map.of(
-                    "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
-                    "epochs", 400,
-                    "transferSize", 2000,
-                    "seed", 1))
-            .post("/api/v1/learnwares/{owner}/teacher/versions/1/distillations", owner)
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+        distill(
+            token,
+            owner,
+            "teacher",
+            Map.of(
+                "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
+                "epochs", 400,
+                "transferSize", 2000,
+                "seed", 1),
+            null);
 
-    Process doomed = workerProcess("doomed");
+    Process doomed = RealWorker.process(market, "doomed", List.of("distill"));
     try {
-      awaitJobState(
+      market.awaitJob(
           token,
           job,
           // Only the doomed process runs distill jobs now; progress means it is training.
-          v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0);
+          v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0,
+          Duration.ofMinutes(3));
       doomed.destroyForcibly().waitFor(); // SIGKILL: no goodbye, the lease just stops being renewed
     } finally {
       doomed.destroyForcibly();
     }
     assertThat(doomed.exitValue()).isEqualTo(137);
 
-    try (Running rescuer = start("rescuer", List.of("distill"))) {
-      JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+    try (Running rescuer = RealWorker.start(market, "rescuer", List.of("distill"))) {
+      JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(5));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       assertThat(done.getInt("attempts")).isEqualTo(2);
     }
@@ -151,22 +136,29 @@ class RealWorkersTest {
 
   @Test
   void eightRealWorkersShare500JobsEachRunOnce() throws Exception {
-    String token = Market.newUser("eight");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "digits", Fixtures.text(Market.DIGITS_SPEC), Market.DIGITS_MODEL);
+    String token = market.newUser("eight");
+    String owner = market.usernameOf(token);
+    upload(token, owner, "digits", Fixtures.text(Fixtures.DIGITS_SPEC), Fixtures.DIGITS_MODEL);
     List<String> jobs = new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      jobs.add(Market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1")));
+      jobs.add(market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1")));
     }
     List<Running> workers = new java.util.ArrayList<>();
     try {
       // The race is for claims, so the racers run jobs in process: 500 sandboxed processes would
       // only make this slower (MaliciousModelsTest and SandboxExecutorTest cover the sandbox).
       for (int w = 0; w < 8; w++) {
-        workers.add(start("racer-" + w, List.of("validate"), Duration.ofSeconds(5), false));
+        String id = "racer-" + w;
+        workers.add(
+            RealWorker.start(
+                id,
+                RealWorker.builder(market, id, List.of("validate"))
+                    .optInsecureNoSandbox(true)
+                    .optShutdownGrace(Duration.ofSeconds(5))
+                    .build()));
       }
       for (String job : jobs) {
-        JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+        JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(5));
         assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
         assertThat(done.getInt("attempts")).isEqualTo(1);
       }
@@ -189,9 +181,9 @@ class RealWorkersTest {
 
   @Test
   void aRealRobustnessEvaluationIsRecordedAndSearchable() throws Exception {
-    String token = Market.newUser("evaluated");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "digits", Fixtures.text(Market.DIGITS_SPEC), Market.DIGITS_MODEL);
+    String token = market.newUser("evaluated");
+    String owner = market.usernameOf(token);
+    upload(token, owner, "digits", Fixtures.text(Fixtures.DIGITS_SPEC), Fixtures.DIGITS_MODEL);
     given()
         .auth()
         .oauth2(token)
@@ -199,10 +191,11 @@ class RealWorkersTest {
         .post("/api/v1/datasets/{owner}/train", owner)
         .then()
         .statusCode(201);
-    try (Running worker = start("evaluator", List.of("validate", "robustness"))) {
-      awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
+    try (Running worker =
+        RealWorker.start(market, "evaluator", List.of("validate", "robustness"))) {
+      market.awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
-          Market.requestJob(
+          market.requestJob(
               token,
               Map.of(
                   "type",
@@ -219,7 +212,7 @@ class RealWorkersTest {
                       List.of(0.1),
                       "fooling",
                       Map.of("generations", 100, "population", 50))));
-      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+      JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       double clean = done.getDouble("result.report.clean.accuracy");
       double pgd = done.getDouble("result.report.pgd[0].accuracy");
@@ -273,12 +266,9 @@ class RealWorkersTest {
 
   @Test
   void aStoppingWorkerHandsItsJobBackToTheQueue() throws Exception {
-    String token = Market.newUser("handback");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "teacher", teacherSpec(), Market.DIGITS_MODEL);
-    try (Running validator = start("validator-2", List.of("validate"))) {
-      awaitVersion(owner, "teacher", 1, v -> "USABLE".equals(v.getString("state")));
-    }
+    String token = market.newUser("handback");
+    String owner = market.usernameOf(token);
+    usableTeacher(token, owner);
     String job =
         distill(
             token,
@@ -289,17 +279,27 @@ class RealWorkersTest {
                 "epochs", 400,
                 "transferSize", 2000),
             null);
-    Running leaving = start("leaving", List.of("distill"), Duration.ofMillis(500));
-    awaitJobState(
-        token, job, v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0);
+    Running leaving =
+        RealWorker.start(
+            "leaving",
+            RealWorker.builder(market, "leaving", List.of("distill"))
+                .optShutdownGrace(Duration.ofMillis(500))
+                .build());
+    market.awaitJob(
+        token,
+        job,
+        v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0,
+        Duration.ofMinutes(3));
 
     leaving.close(); // SIGTERM's path: the grace period ends, the job is released
 
-    JsonPath released = awaitJobState(token, job, v -> !"RUNNING".equals(v.getString("state")));
+    JsonPath released =
+        market.awaitJob(
+            token, job, v -> !"RUNNING".equals(v.getString("state")), Duration.ofMinutes(3));
     assertThat(released.getString("state")).isEqualTo("QUEUED");
     assertThat(released.getString("message")).contains("the worker shut down; released");
-    try (Running next = start("next", List.of("distill"))) {
-      JsonPath done = awaitJob(token, job, Duration.ofMinutes(5));
+    try (Running next = RealWorker.start(market, "next", List.of("distill"))) {
+      JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(5));
       assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
       assertThat(done.getInt("attempts")).isEqualTo(2);
     }
@@ -307,9 +307,9 @@ class RealWorkersTest {
 
   @Test
   void badDistillationsFailWithClearReasonsAndLeaveNothingBehind() throws Exception {
-    String token = Market.newUser("baddistill");
-    String owner = Market.usernameOf(token);
-    upload(token, owner, "digits", teacherSpec(), Market.DIGITS_MODEL);
+    String token = market.newUser("baddistill");
+    String owner = market.usernameOf(token);
+    upload(token, owner, "digits", teacherSpec(), Fixtures.DIGITS_MODEL);
     given()
         .auth()
         .oauth2(token)
@@ -317,8 +317,8 @@ class RealWorkersTest {
         .post("/api/v1/datasets/{owner}/narrow", owner)
         .then()
         .statusCode(201);
-    try (Running worker = start("strict", List.of("validate", "distill"))) {
-      awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
+    try (Running worker = RealWorker.start(market, "strict", List.of("validate", "distill"))) {
+      market.awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
       String unknownStudent =
           distill(token, owner, "digits", Map.of("student", Map.of("type", "forest")), null);
       String narrowData =
@@ -329,8 +329,8 @@ class RealWorkersTest {
               Map.of("student", Map.of("type", "mlp", "hidden", List.of(8))),
               owner + "/narrow");
 
-      JsonPath unknown = awaitJob(token, unknownStudent, Duration.ofMinutes(2));
-      JsonPath narrow = awaitJob(token, narrowData, Duration.ofMinutes(2));
+      JsonPath unknown = market.awaitJob(token, unknownStudent, Duration.ofMinutes(2));
+      JsonPath narrow = market.awaitJob(token, narrowData, Duration.ofMinutes(2));
       assertThat(unknown.getString("state")).isEqualTo("FAILED");
       assertThat(unknown.getString("error")).contains("forest");
       assertThat(unknown.getInt("attempts")).isEqualTo(1);
@@ -359,9 +359,20 @@ class RealWorkersTest {
         .path("id");
   }
 
+  /**
+   * Uploads {@code owner/teacher}, the digits MLP with {@link #teacherSpec()}, and has a real
+   * worker validate it; the worker is gone when this returns.
+   */
+  private static void usableTeacher(String token, String owner) throws Exception {
+    upload(token, owner, "teacher", teacherSpec(), Fixtures.DIGITS_MODEL);
+    try (Running validator = RealWorker.start(market, "validator", List.of("validate"))) {
+      market.awaitVersion(owner, "teacher", 1, v -> "USABLE".equals(v.getString("state")));
+    }
+  }
+
   /** The digits fixture's spec with an RKME of its training rows, so students can be data-free. */
   private static String teacherSpec() {
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     int[] training = java.util.stream.IntStream.range(0, 1437).toArray();
     spec.set(
         "statistical",
@@ -373,17 +384,17 @@ class RealWorkersTest {
 
   @Test
   void aFashionCnnIsTransferredToClassesItNeverSawByARealWorker() throws Exception {
-    String token = Market.newUser("transfer");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("transfer");
+    String owner = market.usernameOf(token);
     FashionExample.uploadSource(token, owner, "fashion");
     // 200 test images of each class the CNN never saw (5–9). A linear head on the frozen trunk is
     // solved, its penalty cross-validated on all 1,000 rows (the validation split is for trained
     // heads and for 2,000 rows or more).
     FashionExample.uploadDataset(token, owner, "shoes-and-more", 200);
-    try (Running worker = start("transfer", List.of("validate", "transfer"))) {
-      awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
+    try (Running worker = RealWorker.start(market, "transfer", List.of("validate", "transfer"))) {
+      market.awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
-          Market.requestJob(
+          market.requestJob(
               token,
               Map.of(
                   "type",
@@ -400,7 +411,7 @@ class RealWorkersTest {
                       7,
                       "labels",
                       List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"))));
-      JsonPath done = awaitJob(token, job, Duration.ofMinutes(3));
+      JsonPath done = market.awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
       assertThat(done.getString("result.learnware")).isEqualTo(owner + "/fashion-transferred@1");
       assertThat(done.getDouble("result.report.accuracy"))
@@ -424,12 +435,12 @@ class RealWorkersTest {
     // A worker's time limit ends a job that would train for a thousand epochs (a head with a
     // hidden layer is trained by gradient steps, not solved), and nothing is kept.
     Worker limited =
-        RealWorker.builder("limited", List.of("transfer"))
+        RealWorker.builder(market, "limited", List.of("transfer"))
             .optMaxJobTime(Duration.ofSeconds(2))
             .build();
-    try (Running worker = new Running(limited, Thread.ofPlatform().start(limited::run))) {
+    try (Running worker = RealWorker.start("limited", limited)) {
       String job =
-          Market.requestJob(
+          market.requestJob(
               token,
               Map.of(
                   "type",
@@ -442,7 +453,7 @@ class RealWorkersTest {
                   owner + "/never",
                   "params",
                   Map.of("head", Map.of("hidden", 64), "epochs", 1000, "patience", 1000)));
-      JsonPath failed = awaitJob(token, job, Duration.ofMinutes(2));
+      JsonPath failed = market.awaitJob(token, job, Duration.ofMinutes(2));
       assertThat(failed.getString("state")).as(failed.prettify()).isEqualTo("FAILED");
       assertThat(failed.getString("error"))
           .startsWith("the job went past its wall time limit (2s, --max-job-time)");
@@ -452,8 +463,8 @@ class RealWorkersTest {
 
   @Test
   void aRegressorIsDistilledAndTransferredByARealWorker() throws Exception {
-    String token = Market.newUser("regression");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("regression");
+    String owner = market.usernameOf(token);
     given()
         .auth()
         .oauth2(token)
@@ -484,8 +495,9 @@ class RealWorkersTest {
         .post("/api/v1/datasets/{owner}/diabetes-train", owner)
         .then()
         .statusCode(201);
-    try (Running worker = start("regression", List.of("validate", "distill", "transfer"))) {
-      awaitVersion(owner, "diabetes", 1, v -> "USABLE".equals(v.getString("state")));
+    try (Running worker =
+        RealWorker.start(market, "regression", List.of("validate", "distill", "transfer"))) {
+      market.awaitVersion(owner, "diabetes", 1, v -> "USABLE".equals(v.getString("state")));
       String distill =
           given()
               .auth()
@@ -504,7 +516,7 @@ class RealWorkersTest {
               .statusCode(202)
               .extract()
               .path("id");
-      JsonPath distilled = awaitJob(token, distill, Duration.ofMinutes(3));
+      JsonPath distilled = market.awaitJob(token, distill, Duration.ofMinutes(3));
       assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
       assertThat(distilled.getString("result.report.task")).isEqualTo("regression");
       assertThat(distilled.getDouble("result.report.vsTeacher.r2")).isGreaterThan(0.85);
@@ -519,7 +531,7 @@ class RealWorkersTest {
           .body("lineage.parents[0].relation", equalTo("distilled"));
 
       String transfer =
-          Market.requestJob(
+          market.requestJob(
               token,
               Map.of(
                   "type",
@@ -530,7 +542,7 @@ class RealWorkersTest {
                   owner + "/diabetes-train",
                   "params",
                   Map.of("task", "regression", "labels", List.of("progression"))));
-      JsonPath transferred = awaitJob(token, transfer, Duration.ofMinutes(3));
+      JsonPath transferred = market.awaitJob(token, transfer, Duration.ofMinutes(3));
       assertThat(transferred.getString("state")).as(transferred.prettify()).isEqualTo("SUCCEEDED");
       assertThat(transferred.getString("result.report.solver")).isEqualTo("ridge");
       assertThat(transferred.getDouble("result.report.ridge.alpha")).isEqualTo(3.16228);
@@ -551,21 +563,24 @@ class RealWorkersTest {
   @Test
   void aPublishedEnsembleIsValidatedEvaluatedDistilledAndLoadedFromJava(@TempDir Path cache)
       throws Exception {
-    String token = Market.newUser("published");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-    Market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
+    String token = market.newUser("published");
+    String owner = market.usernameOf(token);
+    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
+    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
     try (Running worker =
-        start("ensembles", List.of("validate", "reuse", "evaluate", "distill", "robustness"))) {
-      awaitVersion(owner, "digits-low", 1, v -> "USABLE".equals(v.getString("state")));
-      awaitVersion(owner, "digits-high", 1, v -> "USABLE".equals(v.getString("state")));
+        RealWorker.start(
+            market,
+            "ensembles",
+            List.of("validate", "reuse", "evaluate", "distill", "robustness"))) {
+      market.awaitVersion(owner, "digits-low", 1, v -> "USABLE".equals(v.getString("state")));
+      market.awaitVersion(owner, "digits-high", 1, v -> "USABLE".equals(v.getString("state")));
 
       // Publish the job selector's combination of the two halves.
       JsonPath reuse =
-          awaitJob(
+          market.awaitJob(
               token,
-              Market.requestJob(
+              market.requestJob(
                   token,
                   Map.of(
                       "type", "reuse",
@@ -581,7 +596,8 @@ class RealWorkersTest {
       // docs/reuse.md: the selector is right on 321 of the 360 test rows.
       assertThat(reuse.getDouble("result.report.selector.accuracy"))
           .isCloseTo(321 / 360.0, within(1e-7));
-      JsonPath both = awaitVersion(owner, "both", 1, v -> !"PENDING".equals(v.getString("state")));
+      JsonPath both =
+          market.awaitVersion(owner, "both", 1, v -> !"PENDING".equals(v.getString("state")));
       assertThat(both.getString("state")).as(both.getString("validationLog")).isEqualTo("USABLE");
       assertThat(both.getString("spec.model.format")).isEqualTo("ensemble");
       assertThat(both.getString("ensemble.method")).isEqualTo("selector");
@@ -593,9 +609,9 @@ class RealWorkersTest {
 
       // Evaluated: exactly what the reuse job measured for the selector.
       JsonPath evaluated =
-          awaitJob(
+          market.awaitJob(
               token,
-              Market.requestJob(
+              market.requestJob(
                   token,
                   Map.of(
                       "type", "evaluate",
@@ -608,9 +624,9 @@ class RealWorkersTest {
 
       // Attacked without gradients: Square Attack, and the report says why.
       JsonPath attacked =
-          awaitJob(
+          market.awaitJob(
               token,
-              Market.requestJob(
+              market.requestJob(
                   token,
                   Map.of(
                       "type",
@@ -644,14 +660,15 @@ class RealWorkersTest {
               .statusCode(202)
               .extract()
               .path("id");
-      JsonPath distilled = awaitJob(token, distillation, Duration.ofMinutes(5));
+      JsonPath distilled = market.awaitJob(token, distillation, Duration.ofMinutes(5));
       assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
       assertThat(distilled.getString("result.learnware")).isEqualTo(owner + "/both-distilled@1");
       assertThat(distilled.getBoolean("result.report.dataFree")).isTrue();
       assertThat(distilled.getLong("result.report.teacherParameters")).isEqualTo(2 * 2410);
       assertThat(distilled.getDouble("result.report.fidelity")).isGreaterThan(0.85);
       JsonPath student =
-          awaitVersion(owner, "both-distilled", 1, v -> !"PENDING".equals(v.getString("state")));
+          market.awaitVersion(
+              owner, "both-distilled", 1, v -> !"PENDING".equals(v.getString("state")));
       assertThat(student.getString("state")).isEqualTo("USABLE");
       assertThat(student.getString("lineage.parents[0].learnware")).isEqualTo(owner + "/both@1");
       assertThat(student.getString("lineage.parents[0].relation")).isEqualTo("distilled");
@@ -662,9 +679,7 @@ class RealWorkersTest {
     CsvTables.Table test =
         CsvTables.read(Fixtures.path("data/digits-test.csv.gz"), "label", ProgressListener.none());
     int[] labels = test.labels().stream().mapToInt(Integer::parseInt).toArray();
-    int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-    try (LearnwareModel both =
-        LearnwareModel.load("learnware://localhost:" + port + "/" + owner + "/both")) {
+    try (LearnwareModel both = LearnwareModel.load(market.learnwareUrl(owner + "/both"))) {
       assertThat(ProbabilisticClassifier.accuracy(both.probabilities(test.features()), labels))
           .isEqualTo(321 / 360.0);
     } finally {
@@ -682,111 +697,6 @@ class RealWorkersTest {
   }
 
   private static void upload(String token, String owner, String name, String spec, String model) {
-    Market.upload(token, owner, name, spec, model).then().statusCode(201);
-  }
-
-  /** A worker in this JVM, stopped (gracefully) on close. */
-  private record Running(Worker worker, Thread thread) implements AutoCloseable {
-    @Override
-    public void close() throws InterruptedException {
-      worker.stop();
-      thread.join(30_000);
-    }
-  }
-
-  private static Running start(String id, List<String> types) throws Exception {
-    return start(id, types, Duration.ofSeconds(5));
-  }
-
-  private static Running start(String id, List<String> types, Duration grace) throws Exception {
-    return start(id, types, grace, true);
-  }
-
-  private static Running start(String id, List<String> types, Duration grace, boolean sandboxed)
-      throws Exception {
-    Worker worker =
-        RealWorker.builder(id, types)
-            .optInsecureNoSandbox(!sandboxed)
-            .optShutdownGrace(grace)
-            .build();
-    Thread thread = Thread.ofPlatform().name("worker-" + id).start(worker::run);
-    return new Running(worker, thread);
-  }
-
-  /** A worker in its own JVM (this test's class path), so that it can be killed. */
-  private static Process workerProcess(String id) throws Exception {
-    Path log = Files.createTempFile("worker-" + id, ".log");
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=1",
-            "-D" + Worker.NATIVES_PROPERTY + "=" + System.getProperty(Worker.NATIVES_PROPERTY),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.learnware.worker.runtime.WorkerMain",
-            "--server",
-            RealWorker.server().toString(),
-            "--token",
-            EmbeddedPostgresResource.WORKER_TOKEN,
-            "--types",
-            "distill",
-            "--device",
-            "cpu",
-            "--id",
-            id,
-            "--cache",
-            Files.createTempDirectory("worker-" + id).toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static JsonPath awaitVersion(
-      String owner, String name, int version, Predicate<JsonPath> done)
-      throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
-      JsonPath v =
-          given()
-              .get("/api/v1/learnwares/{owner}/{name}/versions/{v}", owner, name, version)
-              .then()
-              .statusCode(200)
-              .extract()
-              .jsonPath();
-      if (done.test(v)) {
-        return v;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        owner + "/" + name + "@" + version + " never reached the state wanted");
-  }
-
-  private static JsonPath awaitJob(String token, String job, Duration timeout)
-      throws InterruptedException {
-    return awaitJobState(
-        token,
-        job,
-        v -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(v.getString("state")),
-        timeout);
-  }
-
-  private static JsonPath awaitJobState(String token, String job, Predicate<JsonPath> done)
-      throws InterruptedException {
-    return awaitJobState(token, job, done, Duration.ofMinutes(3));
-  }
-
-  private static JsonPath awaitJobState(
-      String token, String job, Predicate<JsonPath> done, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonPath v =
-          given().auth().oauth2(token).get("/api/v1/jobs/{id}", job).then().extract().jsonPath();
-      if (done.test(v)) {
-        return v;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("job " + job + " did not get there in " + timeout);
+    market.upload(token, owner, name, spec, model).then().statusCode(201);
   }
 }

@@ -1,19 +1,13 @@
-package io.learnware.market.cli;
+package io.learnware.it.cli;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.cli.LearnwareCli;
-import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
+import io.learnware.it.support.Cli;
+import io.learnware.it.support.Cli.Run;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
 import io.restassured.response.Response;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,8 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * scoped tokens and the missing-scope refusal, the audit log, and the visibility of a job's result
  * with lineage to a learnware the reader may not see.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class CliAccessAgainstServerTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   private static final String NL = System.lineSeparator();
 
@@ -44,102 +38,103 @@ class CliAccessAgainstServerTest {
 
   @Test
   void membersOfAnOrganisationReadItsPrivateLearnwareAndOutsidersCannotFindIt() {
-    String alice = Market.newUser("alice");
-    String bob = Market.newUser("bob");
-    String carol = Market.newUser("carol");
-    String aliceName = Market.usernameOf(alice);
-    String bobName = Market.usernameOf(bob);
+    String alice = market.newUser("alice");
+    String bob = market.newUser("bob");
+    String carol = market.newUser("carol");
+    String aliceName = market.usernameOf(alice);
+    String bobName = market.usernameOf(bob);
     String org = "acme-" + UUID.randomUUID().toString().substring(0, 8);
 
     Run created = cli(alice, "org", "create", org);
-    assertThat(created.exitCode).as(created.err).isZero();
-    assertThat(created.out.lines().findFirst()).hasValue("created organisation " + org);
-    assertThat(columns(created.out).subList(1, 3))
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out().lines().findFirst()).hasValue("created organisation " + org);
+    assertThat(columns(created.out()).subList(1, 3))
         .containsExactly(new String[] {"MEMBER", "ROLE"}, new String[] {aliceName, "admin"});
 
     Run upload = uploadDigits(alice, org + "/digits", "--private");
-    assertThat(upload.exitCode).as(upload.err).isZero();
-    assertThat(upload.out).startsWith("uploaded " + org + "/digits@1 (PENDING, private)");
-    TestWorker.validateAll();
+    assertThat(upload.exitCode()).as(upload.err()).isZero();
+    assertThat(upload.out()).startsWith("uploaded " + org + "/digits@1 (PENDING, private)");
+    market.validateAll();
 
     // Before bob joins, the private learnware is exactly as absent as one that never existed.
     Run hidden = cli(bob, "show", org + "/digits");
     Run missing = cli(bob, "show", org + "/nothing");
-    assertThat(hidden.exitCode).isEqualTo(1);
-    assertThat(hidden.err)
+    assertThat(hidden.exitCode()).isEqualTo(1);
+    assertThat(hidden.err())
         .isEqualTo("error: Not found (HTTP 404): No learnware " + org + "/digits." + NL);
-    assertThat(missing.err).isEqualTo(hidden.err.replace("/digits", "/nothing"));
+    assertThat(missing.err()).isEqualTo(hidden.err().replace("/digits", "/nothing"));
 
     Run added = cli(alice, "org", "add-member", org, bobName, "--role", "read");
-    assertThat(added.exitCode).as(added.err).isZero();
-    assertThat(added.out.lines().toList()).first().isEqualTo(bobName + " is read in " + org);
-    assertThat(columns(added.out).subList(1, 4))
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    assertThat(added.out().lines().toList()).first().isEqualTo(bobName + " is read in " + org);
+    assertThat(columns(added.out()).subList(1, 4))
         .containsExactlyInAnyOrder(
             new String[] {"MEMBER", "ROLE"},
             new String[] {aliceName, "admin"},
             new String[] {bobName, "read"});
 
     Run shown = cli(bob, "show", org + "/digits");
-    assertThat(shown.exitCode).as(shown.err).isZero();
-    assertThat(shown.out.lines().findFirst())
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    assertThat(shown.out().lines().findFirst())
         .hasValue(org + "/digits@1 (USABLE, private): Handwritten digits MLP");
 
     Path pulled = tmp.resolve("pulled");
     Run pull = cli(bob, "pull", org + "/digits", "--out", pulled.toString(), "--quiet");
-    assertThat(pull.exitCode).as(pull.err).isZero();
-    assertThat(pull.out.lines().findFirst()).hasValue("pulled " + org + "/digits@1 into " + pulled);
-    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    assertThat(pull.exitCode()).as(pull.err()).isZero();
+    assertThat(pull.out().lines().findFirst())
+        .hasValue("pulled " + org + "/digits@1 into " + pulled);
+    assertThat(pulled.resolve("model.pt")).hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
 
     Run outsiderPull = cli(carol, "pull", org + "/digits", "--out", tmp.resolve("no") + "");
-    assertThat(outsiderPull.exitCode).isEqualTo(1);
-    assertThat(outsiderPull.err)
+    assertThat(outsiderPull.exitCode()).isEqualTo(1);
+    assertThat(outsiderPull.err())
         .isEqualTo("error: Not found (HTTP 404): No learnware " + org + "/digits." + NL);
     assertThat(tmp.resolve("no")).doesNotExist();
 
     // Members find it, marked; outsiders and anonymous callers find nothing.
     Run memberSearch = cli(bob, "search", "--owner", org);
-    assertThat(memberSearch.out.lines().skip(1).findFirst().orElseThrow())
+    assertThat(memberSearch.out().lines().skip(1).findFirst().orElseThrow())
         .matches(
             " +1  "
                 + Pattern.quote(org + "/digits@1 (private)")
                 + " +1\\.0000 +-  Handwritten digits MLP");
-    assertThat(cli(carol, "search", "--owner", org).out).isEqualTo("no matches" + NL);
-    assertThat(cli(null, "search", "--owner", org).out).isEqualTo("no matches" + NL);
+    assertThat(cli(carol, "search", "--owner", org).out()).isEqualTo("no matches" + NL);
+    assertThat(cli(null, "search", "--owner", org).out()).isEqualTo("no matches" + NL);
 
     // Members see each other; others see only the organisation.
-    assertThat(cli(carol, "org", "show", org).out)
+    assertThat(cli(carol, "org", "show", org).out())
         .matches(
             Pattern.quote(org)
                 + " \\(organisation\\), created \\S+Z"
                 + NL
                 + "members are listed to its members only"
                 + NL);
-    assertThat(cli(bob, "org", "show", org).out).contains(bobName).contains(aliceName);
+    assertThat(cli(bob, "org", "show", org).out()).contains(bobName).contains(aliceName);
 
     Run whoami = cli(bob, "whoami");
-    assertThat(whoami.exitCode).as(whoami.err).isZero();
-    assertThat(whoami.out.lines().limit(2))
+    assertThat(whoami.exitCode()).as(whoami.err()).isZero();
+    assertThat(whoami.out().lines().limit(2))
         .containsExactly(bobName, "token: scopes read, write, jobs, admin; namespaces all");
-    assertThat(columns(whoami.out).get(2)).containsExactly("NAMESPACE", "KIND", "ROLE");
-    assertThat(columns(whoami.out).subList(3, 5))
+    assertThat(columns(whoami.out()).get(2)).containsExactly("NAMESPACE", "KIND", "ROLE");
+    assertThat(columns(whoami.out()).subList(3, 5))
         .containsExactlyInAnyOrder(
             new String[] {bobName, "user", "admin"}, new String[] {org, "organisation", "read"});
 
     // A reader may not change the visibility; the admin may, and then everyone reads it.
     Run refused = cli(bob, "visibility", org + "/digits", "public");
-    assertThat(refused.exitCode).isEqualTo(1);
-    assertThat(refused.err)
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
         .isEqualTo(
             "error: Forbidden (HTTP 403): Your role in '"
                 + org
                 + "' is read; this needs the role admin."
                 + NL);
     Run published = cli(alice, "visibility", org + "/digits", "public");
-    assertThat(published.exitCode).as(published.err).isZero();
-    assertThat(published.out).isEqualTo(org + "/digits is public" + NL);
-    assertThat(cli(carol, "show", org + "/digits").out.lines().findFirst())
+    assertThat(published.exitCode()).as(published.err()).isZero();
+    assertThat(published.out()).isEqualTo(org + "/digits is public" + NL);
+    assertThat(cli(carol, "show", org + "/digits").out().lines().findFirst())
         .hasValue(org + "/digits@1 (USABLE): Handwritten digits MLP");
-    assertThat(cli(carol, "visibility", org + "/digits", "private").err)
+    assertThat(cli(carol, "visibility", org + "/digits", "private").err())
         .isEqualTo(
             "error: Forbidden (HTTP 403): You are not a member of '"
                 + org
@@ -147,13 +142,13 @@ class CliAccessAgainstServerTest {
                 + NL);
 
     Run promoted = cli(alice, "org", "add-member", org, bobName, "--role", "write");
-    assertThat(promoted.out.lines().findFirst()).hasValue(bobName + " is write in " + org);
+    assertThat(promoted.out().lines().findFirst()).hasValue(bobName + " is write in " + org);
     Run removed = cli(alice, "org", "remove-member", org, bobName);
-    assertThat(removed.exitCode).as(removed.err).isZero();
-    assertThat(removed.out).isEqualTo("removed " + bobName + " from " + org + NL);
+    assertThat(removed.exitCode()).as(removed.err()).isZero();
+    assertThat(removed.out()).isEqualTo("removed " + bobName + " from " + org + NL);
     Run lastAdmin = cli(alice, "org", "remove-member", org, aliceName);
-    assertThat(lastAdmin.exitCode).isEqualTo(1);
-    assertThat(lastAdmin.err)
+    assertThat(lastAdmin.exitCode()).isEqualTo(1);
+    assertThat(lastAdmin.err())
         .isEqualTo(
             "error: Conflict (HTTP 409): '"
                 + aliceName
@@ -164,8 +159,8 @@ class CliAccessAgainstServerTest {
 
     // The audit log, newest first, with what each change recorded.
     Run audit = cli(alice, "audit", org);
-    assertThat(audit.exitCode).as(audit.err).isZero();
-    List<String[]> entries = columns(audit.out);
+    assertThat(audit.exitCode()).as(audit.err()).isZero();
+    List<String[]> entries = columns(audit.out());
     assertThat(entries.getFirst())
         .containsExactly("ID", "AT", "ACTOR", "LEARNWARE", "ACTION", "DETAIL");
     assertThat(entries.subList(1, entries.size()))
@@ -177,16 +172,16 @@ class CliAccessAgainstServerTest {
             aliceName + " - member.added member=" + bobName + " role=read",
             aliceName
                 + " digits version.uploaded format=torchscript sha256="
-                + Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))
+                + Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL))
                 + " version=1",
             aliceName + " - organisation.created");
     Run oneLearnware = cli(alice, "audit", org, "--learnware", "digits", "--limit", "1");
-    assertThat(columns(oneLearnware.out))
+    assertThat(columns(oneLearnware.out()))
         .extracting(e -> e[4])
         .containsExactly("ACTION", "visibility.changed");
     Run notAdmin = cli(carol, "audit", org);
-    assertThat(notAdmin.exitCode).isEqualTo(1);
-    assertThat(notAdmin.err)
+    assertThat(notAdmin.exitCode()).isEqualTo(1);
+    assertThat(notAdmin.err())
         .isEqualTo(
             "error: Forbidden (HTTP 403): You are not a member of '"
                 + org
@@ -196,22 +191,22 @@ class CliAccessAgainstServerTest {
 
   @Test
   void aScopedTokenIsRefusedWhatItLacksWithTheMissingScopeUntilItIsRevoked() {
-    String alice = Market.newUser("scoped");
-    String owner = Market.usernameOf(alice);
+    String alice = market.newUser("scoped");
+    String owner = market.usernameOf(alice);
     String org = "team-" + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(cli(alice, "org", "create", org).exitCode).isZero();
+    assertThat(cli(alice, "org", "create", org).exitCode()).isZero();
 
     Run create =
         cli(alice, "token", "create", "--name", "reader", "--scope", "read", "--expires", "30d");
-    assertThat(create.exitCode).as(create.err).isZero();
-    Matcher secret = SECRET.matcher(create.out);
-    assertThat(secret.find()).as(create.out).isTrue();
+    assertThat(create.exitCode()).as(create.err()).isZero();
+    Matcher secret = SECRET.matcher(create.out());
+    assertThat(secret.find()).as(create.out()).isTrue();
     String reader = secret.group(1);
     Matcher summary =
         Pattern.compile(
                 "created token (\\S+) \\(reader\\): scopes read; namespaces all; expires (\\S+)")
-            .matcher(create.out.lines().findFirst().orElseThrow());
-    assertThat(summary.matches()).as(create.out).isTrue();
+            .matcher(create.out().lines().findFirst().orElseThrow());
+    assertThat(summary.matches()).as(create.out()).isTrue();
     String readerId = summary.group(1);
     Instant expires = Instant.parse(summary.group(2));
     assertThat(expires)
@@ -220,26 +215,26 @@ class CliAccessAgainstServerTest {
             Instant.now().plus(30, ChronoUnit.DAYS));
 
     Run whoami = cli(reader, "whoami");
-    assertThat(whoami.out.lines().skip(1).findFirst())
+    assertThat(whoami.out().lines().skip(1).findFirst())
         .hasValue("token: scopes read; namespaces all");
 
     // What the token lacks: the detail names the scope; exit code 1 like any refusal.
     Run upload = uploadDigits(reader, owner + "/digits");
-    assertThat(upload.exitCode).isEqualTo(1);
-    assertThat(upload.err)
+    assertThat(upload.exitCode()).isEqualTo(1);
+    assertThat(upload.err())
         .isEqualTo(
             "error: Missing scope (HTTP 403): This token lacks the scope 'write' (it has read);"
                 + " use a token with 'write'."
                 + NL);
     Run list = cli(reader, "token", "list");
-    assertThat(list.exitCode).isEqualTo(1);
-    assertThat(list.err)
+    assertThat(list.exitCode()).isEqualTo(1);
+    assertThat(list.err())
         .isEqualTo(
             "error: Missing scope (HTTP 403): This token lacks the scope 'admin' (it has read);"
                 + " use a token with 'admin'."
                 + NL);
     Run tooMuch = cli(reader, "token", "create", "--scope", "read,write");
-    assertThat(tooMuch.err)
+    assertThat(tooMuch.err())
         .isEqualTo(
             "error: Missing scope (HTTP 403): This token lacks the scope 'admin' (it has read);"
                 + " use a token with 'admin'."
@@ -259,14 +254,14 @@ class CliAccessAgainstServerTest {
             org,
             "--expires",
             "2099-01-01");
-    assertThat(limitedCreate.out.lines().findFirst().orElseThrow())
+    assertThat(limitedCreate.out().lines().findFirst().orElseThrow())
         .endsWith(
             " (team-ci): scopes read, write; namespaces " + org + "; expires 2099-01-01T00:00:00Z");
-    Matcher limitedSecret = SECRET.matcher(limitedCreate.out);
+    Matcher limitedSecret = SECRET.matcher(limitedCreate.out());
     assertThat(limitedSecret.find()).isTrue();
     String limited = limitedSecret.group(1);
     Run elsewhere = uploadDigits(limited, owner + "/digits");
-    assertThat(elsewhere.err)
+    assertThat(elsewhere.err())
         .isEqualTo(
             "error: Missing scope (HTTP 403): This token is limited to the namespaces ["
                 + org
@@ -274,11 +269,11 @@ class CliAccessAgainstServerTest {
                 + owner
                 + "' is not one of them."
                 + NL);
-    assertThat(uploadDigits(limited, org + "/digits").exitCode).isZero();
+    assertThat(uploadDigits(limited, org + "/digits").exitCode()).isZero();
 
     Run tokens = cli(alice, "token", "list");
-    assertThat(tokens.exitCode).as(tokens.err).isZero();
-    List<String[]> rows = columns(tokens.out);
+    assertThat(tokens.exitCode()).as(tokens.err()).isZero();
+    List<String[]> rows = columns(tokens.out());
     assertThat(rows.getFirst())
         .containsExactly("ID", "NAME", "PREFIX", "SCOPES", "NAMESPACES", "EXPIRES", "LAST", "USED");
     String[] readerRow = rows.stream().filter(r -> r[0].equals(readerId)).findFirst().orElseThrow();
@@ -297,15 +292,15 @@ class CliAccessAgainstServerTest {
                         r[0], "team-ci", r[2], "read,write", org, "2099-01-01T00:00:00Z", r[6]));
 
     Run revoke = cli(alice, "token", "revoke", readerId);
-    assertThat(revoke.exitCode).as(revoke.err).isZero();
-    assertThat(revoke.out).isEqualTo("revoked token " + readerId + NL);
+    assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+    assertThat(revoke.out()).isEqualTo("revoked token " + readerId + NL);
     Run afterwards = cli(reader, "whoami");
-    assertThat(afterwards.exitCode).isEqualTo(1);
-    assertThat(afterwards.err).startsWith("error: Unauthorized (HTTP 401)");
-    assertThat(cli(alice, "token", "revoke", "not-a-uuid").exitCode).isEqualTo(2);
+    assertThat(afterwards.exitCode()).isEqualTo(1);
+    assertThat(afterwards.err()).startsWith("error: Unauthorized (HTTP 401)");
+    assertThat(cli(alice, "token", "revoke", "not-a-uuid").exitCode()).isEqualTo(2);
 
     // Token changes are in the audit log of the user's own namespace.
-    List<String[]> audit = columns(cli(alice, "audit", owner).out);
+    List<String[]> audit = columns(cli(alice, "audit", owner).out());
     assertThat(audit.subList(1, audit.size()))
         .extracting(e -> e[4])
         .containsExactly("token.revoked", "token.created", "token.created");
@@ -323,49 +318,49 @@ class CliAccessAgainstServerTest {
 
   @Test
   void aJobsResultGetsTheVisibilityAskedForAndItsLineageHidesThePrivateSource() {
-    String alice = Market.newUser("lineage");
-    String owner = Market.usernameOf(alice);
-    String carol = Market.newUser("outsider");
+    String alice = market.newUser("lineage");
+    String owner = market.usernameOf(alice);
+    String carol = market.newUser("outsider");
     String org = "lab-" + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(cli(alice, "org", "create", org).exitCode).isZero();
-    assertThat(uploadDigits(alice, org + "/digits", "--private").exitCode).isZero();
-    TestWorker.validateAll();
-    Market.uploadDataset(alice, owner, "digits-train", "data/digits-train.csv.gz");
+    assertThat(cli(alice, "org", "create", org).exitCode()).isZero();
+    assertThat(uploadDigits(alice, org + "/digits", "--private").exitCode()).isZero();
+    market.validateAll();
+    market.uploadDataset(alice, owner, "digits-train", "data/digits-train.csv.gz");
 
     Run bad =
         cli(alice, "distill", org + "/digits", "--target", owner + "/xx", "--visibility", "secret");
-    assertThat(bad.exitCode).isEqualTo(2);
-    assertThat(bad.err).startsWith("--visibility: expected public or private, got 'secret'");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("--visibility: expected public or private, got 'secret'");
 
     distill(alice, org + "/digits", owner + "/student", "--visibility", "public");
     // Without --visibility a private source makes a private result.
     distill(alice, org + "/digits", owner + "/student-private");
 
     Run student = cli(carol, "show", owner + "/student");
-    assertThat(student.exitCode).as(student.err).isZero();
-    assertThat(student.out.lines().toList())
+    assertThat(student.exitCode()).as(student.err()).isZero();
+    assertThat(student.out().lines().toList())
         .startsWith(owner + "/student@1 (USABLE): Distilled digits")
         .contains("  distilled from: a private learnware");
-    assertThat(cli(carol, "show", owner + "/student-private").err)
+    assertThat(cli(carol, "show", owner + "/student-private").err())
         .isEqualTo("error: Not found (HTTP 404): No learnware " + owner + "/student-private." + NL);
 
     Run mine = cli(alice, "show", owner + "/student-private");
-    assertThat(mine.out.lines().toList())
+    assertThat(mine.out().lines().toList())
         .startsWith(owner + "/student-private@1 (USABLE, private): Distilled digits")
         .contains("  distilled from: " + org + "/digits@1");
     Run source = cli(alice, "show", org + "/digits");
-    assertThat(source.out.lines().filter(l -> l.startsWith("  distilled into: ")).toList())
+    assertThat(source.out().lines().filter(l -> l.startsWith("  distilled into: ")).toList())
         .singleElement()
         .satisfies(
             l ->
                 assertThat(l.substring("  distilled into: ".length()).split(", "))
                     .containsExactlyInAnyOrder(owner + "/student@1", owner + "/student-private@1"));
 
-    assertThat(columns(cli(alice, "search", "--owner", owner).out))
+    assertThat(columns(cli(alice, "search", "--owner", owner).out()))
         .extracting(r -> r[1] + (r[2].equals("(private)") ? " (private)" : ""))
         .containsExactlyInAnyOrder(
             "LEARNWARE", owner + "/student@1", owner + "/student-private@1 (private)");
-    assertThat(columns(cli(carol, "search", "--owner", owner).out))
+    assertThat(columns(cli(carol, "search", "--owner", owner).out()))
         .extracting(r -> r[1])
         .containsExactly("LEARNWARE", owner + "/student@1");
   }
@@ -378,30 +373,31 @@ class CliAccessAgainstServerTest {
                 "distill",
                 source,
                 "--dataset",
-                Market.usernameOf(token) + "/digits-train",
+                market.usernameOf(token) + "/digits-train",
                 "--target",
                 target));
     args.addAll(List.of(options));
     Run queued = cli(token, args.toArray(String[]::new));
-    assertThat(queued.exitCode).as(queued.err).isZero();
-    Matcher id = Pattern.compile("queued distill job (\\S+) on ").matcher(queued.out);
-    assertThat(id.find()).as(queued.out).isTrue();
-    Response claim = TestWorker.claim("distill");
+    assertThat(queued.exitCode()).as(queued.err()).isZero();
+    Matcher id = Pattern.compile("queued distill job (\\S+) on ").matcher(queued.out());
+    assertThat(id.find()).as(queued.out()).isTrue();
+    Response claim = market.claim("distill");
     assertThat(claim.<String>path("id")).isEqualTo(id.group(1));
     given()
         .auth()
-        .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
+        .oauth2(market.workerToken())
         .header("Lease-Id", claim.<String>path("leaseId"))
         .multiPart("report", "{\"fidelity\": 0.97}")
         .multiPart(
             "spec",
-            Fixtures.text(Market.DIGITS_SPEC).replace("Handwritten digits MLP", "Distilled digits"))
+            Fixtures.text(Fixtures.DIGITS_SPEC)
+                .replace("Handwritten digits MLP", "Distilled digits"))
         .multiPart(
-            "model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL), "application/octet-stream")
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file",
             "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
             "application/octet-stream")
         .post("/api/v1/worker/jobs/{id}/complete", id.group(1))
         .then()
@@ -416,11 +412,11 @@ class CliAccessAgainstServerTest {
                 learnware,
                 "--quiet",
                 "--spec",
-                Fixtures.path(Market.DIGITS_SPEC).toString(),
+                Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
                 "--model",
-                Fixtures.path(Market.DIGITS_MODEL).toString(),
+                Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
                 "--file",
-                Fixtures.path(Market.DIGITS_FEATURES).toString()));
+                Fixtures.path(Fixtures.DIGITS_FEATURES).toString()));
     args.addAll(List.of(options));
     return cli(token, args.toArray(String[]::new));
   }
@@ -437,26 +433,6 @@ class CliAccessAgainstServerTest {
 
   /** Runs the command line against the test market, with {@code token} unless null. */
   private static Run cli(String token, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    int options = args[0].equals("org") || args[0].equals("token") ? 2 : 1;
-    all.add(options, "--server=" + server());
-    if (token != null) {
-      all.add(options, "--token=" + token);
-    }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        LearnwareCli.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    return new Run(exitCode, out.toString(), err.toString());
+    return Cli.run(market, token, args);
   }
-
-  private static String server() {
-    return "http://localhost:"
-        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-  }
-
-  private record Run(int exitCode, String out, String err) {}
 }

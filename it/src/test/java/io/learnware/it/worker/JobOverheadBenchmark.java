@@ -1,14 +1,10 @@
-package io.learnware.market.worker;
+package io.learnware.it.worker;
 
 import static io.restassured.RestAssured.given;
 
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.RealWorker;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.MarketFixture;
+import io.learnware.it.support.RealWorker;
 import io.learnware.worker.runtime.Worker;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,25 +12,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Overhead from "job queued" to "a worker runs it" with an idle worker: {@code startedAt −
  * createdAt} of 30 validate jobs requested one after another, each waiting for the previous one to
  * finish, so that the worker is idle and waiting in its claim when each is queued; once with a
  * worker that runs them in its own process (the reference) and once with a sandboxed one, as every
- * worker is by default. Not a test (surefire skips the name); {@code bench/job-overhead.sh} runs
+ * worker is by default. Not a test (failsafe skips the name); {@code bench/job-overhead.sh} runs
  * it.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class JobOverheadBenchmark {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   @Test
   void run() throws Exception {
-    String token = Market.newUser("overhead");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = market.newUser("overhead");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    market.validateAll();
     int jobs = Integer.getInteger("bench.jobs", 30);
     double[][] inProcess = measure(token, owner, jobs, false);
     double[][] sandboxed = measure(token, owner, jobs, true);
@@ -57,7 +54,8 @@ class JobOverheadBenchmark {
   private static double[][] measure(String token, String owner, int jobs, boolean sandboxed)
       throws Exception {
     Worker worker =
-        RealWorker.builder(sandboxed ? "idle-sandboxed" : "idle-in-process", List.of("validate"))
+        RealWorker.builder(
+                market, sandboxed ? "idle-sandboxed" : "idle-in-process", List.of("validate"))
             .optInsecureNoSandbox(!sandboxed)
             .build();
     Thread thread = Thread.ofPlatform().start(worker::run);
@@ -67,7 +65,7 @@ class JobOverheadBenchmark {
       for (int i = 0; i < jobs; i++) {
         Thread.sleep(300); // the worker is back in its claim
         String id =
-            Market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1"));
+            market.requestJob(token, Map.of("type", "validate", "source", owner + "/digits@1"));
         JsonPath done;
         do {
           Thread.sleep(20);

@@ -1,4 +1,4 @@
-package io.learnware.market.cli;
+package io.learnware.it.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -6,26 +6,19 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.cli.LearnwareCli;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.TransferListener;
 import io.learnware.client.UploadResult;
 import io.learnware.client.VersionInfo;
-import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.it.support.Cli;
+import io.learnware.it.support.Cli.Run;
+import io.learnware.it.support.Fixtures;
+import io.learnware.it.support.MarketFixture;
 import io.learnware.spec.SpecDocuments;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,18 +29,18 @@ import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code learnware} command line, run in-process through its picocli entry point, against the
- * real market on its test port: upload, pull (verified and cached), search by text and by RKMEs
- * that the CLI computed itself.
+ * packaged market: upload, pull (verified and cached), search by text and by RKMEs that the CLI
+ * computed itself.
  */
-@QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
 class CliAgainstServerTest {
+
+  @RegisterExtension static final MarketFixture market = new MarketFixture();
 
   private static final String NL = System.lineSeparator();
 
@@ -55,70 +48,67 @@ class CliAgainstServerTest {
 
   @Test
   void uploadThenPullVerifiesTheBytesAndServesThemFromTheCacheNextTime() throws IOException {
-    String token = Market.newUser("cli");
-    String owner = Market.usernameOf(token);
-    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String token = market.newUser("cli");
+    String owner = market.usernameOf(token);
+    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     Path cache = tmp.resolve("cache");
 
     Run upload =
         cli(
-            withServer(
-                "upload",
-                owner + "/digits",
-                "--token",
-                token,
-                "--quiet",
-                "--spec",
-                Fixtures.path(Market.DIGITS_SPEC).toString(),
-                "--model",
-                Fixtures.path(Market.DIGITS_MODEL).toString(),
-                "--file",
-                Fixtures.path(Market.DIGITS_FEATURES).toString()));
+            "upload",
+            owner + "/digits",
+            "--token",
+            token,
+            "--quiet",
+            "--spec",
+            Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
+            "--model",
+            Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
+            "--file",
+            Fixtures.path(Fixtures.DIGITS_FEATURES).toString());
 
-    assertThat(upload.exitCode).as(upload.err).isZero();
-    assertThat(upload.out)
+    assertThat(upload.exitCode()).as(upload.err()).isZero();
+    assertThat(upload.out())
         .isEqualTo("uploaded " + owner + "/digits@1 (PENDING), model sha256 " + modelSha + NL);
-    assertThat(upload.err).isEmpty();
+    assertThat(upload.err()).isEmpty();
 
     Path first = tmp.resolve("first");
     Run pull =
-        cli(
-            withServer(
-                "pull", owner + "/digits", "--out", first.toString(), "--cache", cache.toString()));
+        cli("pull", owner + "/digits", "--out", first.toString(), "--cache", cache.toString());
 
-    assertThat(pull.exitCode).as(pull.err).isZero();
-    assertThat(pull.out.lines())
+    assertThat(pull.exitCode()).as(pull.err()).isZero();
+    assertThat(pull.out().lines())
         .hasSize(4)
         .first()
         .isEqualTo("pulled " + owner + "/digits@1 into " + first);
-    assertThat(pull.out).doesNotContain("from cache");
+    assertThat(pull.out()).doesNotContain("from cache");
     assertThat(sha256(first.resolve("model.pt"))).isEqualTo(modelSha);
     assertThat(first.resolve("features.pt"))
-        .hasBinaryContent(Fixtures.bytes(Market.DIGITS_FEATURES));
+        .hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_FEATURES));
     assertThat(SpecDocuments.mapper().readTree(first.resolve("spec.json").toFile()))
-        .isEqualTo(SpecDocuments.mapper().readTree(Fixtures.text(Market.DIGITS_SPEC)));
+        .isEqualTo(SpecDocuments.mapper().readTree(Fixtures.text(Fixtures.DIGITS_SPEC)));
     Path blob = cache.resolve("blobs").resolve(modelSha);
-    assertThat(blob).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    assertThat(blob).hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     try (var entries = Files.list(cache.resolve("blobs"))) {
       // The model and the feature extractor; no partial downloads left behind.
       assertThat(entries.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder(modelSha, Sha256.of(Fixtures.bytes(Market.DIGITS_FEATURES)));
+          .containsExactlyInAnyOrder(
+              modelSha, Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_FEATURES)));
     }
 
     Path second = tmp.resolve("second");
     Run again =
         cli(
-            withServer(
-                "pull",
-                owner + "/digits@latest",
-                "--out",
-                second.toString(),
-                "--cache",
-                cache.toString(),
-                "--json"));
+            "pull",
+            owner + "/digits@latest",
+            "--out",
+            second.toString(),
+            "--cache",
+            cache.toString(),
+            "--json");
 
-    assertThat(again.exitCode).as(again.err).isZero();
-    JsonNode result = SpecDocuments.mapper().readTree(again.out);
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    JsonNode result = SpecDocuments.mapper().readTree(again.out());
     assertThat(result.get("ref").asText()).isEqualTo(owner + "/digits@1");
     assertThat(result.get("directory").asText()).isEqualTo(second.toString());
     assertThat(result.at("/files/1/role").asText()).isEqualTo("model");
@@ -131,23 +121,23 @@ class CliAgainstServerTest {
 
   @Test
   void theClientLibraryReadsVersionsAndSpecs() throws Exception {
-    String token = Market.newUser("library");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("library");
+    String owner = market.usernameOf(token);
     Path cache = tmp.resolve("cache");
-    try (LearnwareClient market =
-        LearnwareClient.builder(URI.create(server())).token(token).cache(cache).build()) {
+    try (LearnwareClient client =
+        LearnwareClient.builder(market.uri()).token(token).cache(cache).build()) {
       UploadResult uploaded =
-          market.upload(
+          client.upload(
               owner,
               "digits",
-              Fixtures.path(Market.DIGITS_SPEC),
-              Fixtures.path(Market.DIGITS_MODEL),
-              List.of(Fixtures.path(Market.DIGITS_FEATURES)),
+              Fixtures.path(Fixtures.DIGITS_SPEC),
+              Fixtures.path(Fixtures.DIGITS_MODEL),
+              List.of(Fixtures.path(Fixtures.DIGITS_FEATURES)),
               TransferListener.none());
       LearnwareRef latest = LearnwareRef.parse(owner + "/digits");
 
-      VersionInfo version = market.version(latest);
-      JsonNode spec = market.spec(latest);
+      VersionInfo version = client.version(latest);
+      JsonNode spec = client.spec(latest);
 
       assertThat(uploaded.ref()).isEqualTo(latest.at("1"));
       assertThat(version.learnware()).isEqualTo(owner + "/digits@1");
@@ -158,12 +148,12 @@ class CliAgainstServerTest {
       assertThat(version.files())
           .extracting(VersionInfo.Artifact::filename, VersionInfo.Artifact::size)
           .containsExactly(
-              tuple("features.pt", (long) Fixtures.bytes(Market.DIGITS_FEATURES).length));
+              tuple("features.pt", (long) Fixtures.bytes(Fixtures.DIGITS_FEATURES).length));
       assertThat(spec)
           .isEqualTo(version.spec())
-          .isEqualTo(SpecDocuments.mapper().readTree(Fixtures.text(Market.DIGITS_SPEC)));
+          .isEqualTo(SpecDocuments.mapper().readTree(Fixtures.text(Fixtures.DIGITS_SPEC)));
       assertThatExceptionOfType(LearnwareApiException.class)
-          .isThrownBy(() -> market.spec(latest.at("2")))
+          .isThrownBy(() -> client.spec(latest.at("2")))
           .satisfies(
               missing -> {
                 assertThat(missing.status()).isEqualTo(404);
@@ -176,66 +166,52 @@ class CliAgainstServerTest {
 
   @Test
   void aDamagedCacheEntryIsDownloadedAgain() throws IOException {
-    String token = Market.newUser("cache");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String token = market.newUser("cache");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     Path cache = tmp.resolve("cache");
     assertThat(
-            cli(withServer(
-                    "pull",
-                    owner + "/digits",
-                    "--out",
-                    tmp.resolve("a") + "",
-                    "--cache",
-                    cache + ""))
-                .exitCode)
+            cli("pull", owner + "/digits", "--out", tmp.resolve("a") + "", "--cache", cache + "")
+                .exitCode())
         .isZero();
     Path blob = cache.resolve("blobs").resolve(modelSha);
     Files.writeString(blob, "damaged");
 
     Run pull =
-        cli(
-            withServer(
-                "pull",
-                owner + "/digits@1",
-                "--out",
-                tmp.resolve("b") + "",
-                "--cache",
-                cache + ""));
+        cli("pull", owner + "/digits@1", "--out", tmp.resolve("b") + "", "--cache", cache + "");
 
-    assertThat(pull.exitCode).as(pull.err).isZero();
-    assertThat(pull.out.lines().filter(line -> line.contains("model.pt")))
+    assertThat(pull.exitCode()).as(pull.err()).isZero();
+    assertThat(pull.out().lines().filter(line -> line.contains("model.pt")))
         .singleElement()
         .asString()
         .doesNotContain("from cache");
-    assertThat(pull.out.lines().filter(line -> line.contains("features.pt")))
+    assertThat(pull.out().lines().filter(line -> line.contains("features.pt")))
         .singleElement()
         .asString()
         .endsWith("(from cache)");
     assertThat(sha256(tmp.resolve("b/model.pt"))).isEqualTo(modelSha);
-    assertThat(blob).hasBinaryContent(Fixtures.bytes(Market.DIGITS_MODEL));
+    assertThat(blob).hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
   }
 
   @Test
   void aBadTokenIsRefusedWithTheProblemsTitle() {
-    String owner = Market.usernameOf(Market.newUser("refused"));
+    String owner = market.usernameOf(market.newUser("refused"));
 
     Run run =
         cli(
-            withServer(
-                "upload",
-                owner + "/digits",
-                "--token",
-                "lw_not-a-token",
-                "--spec",
-                Fixtures.path(Market.DIGITS_SPEC).toString(),
-                "--model",
-                Fixtures.path(Market.DIGITS_MODEL).toString()));
+            "upload",
+            owner + "/digits",
+            "--token",
+            "lw_not-a-token",
+            "--spec",
+            Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
+            "--model",
+            Fixtures.path(Fixtures.DIGITS_MODEL).toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
         .isEqualTo(
             "error: Unauthorized (HTTP 401): A valid API token is required: send 'Authorization:"
                 + " Bearer <token>'."
@@ -244,108 +220,105 @@ class CliAgainstServerTest {
 
   @Test
   void theServersViolationsArePrintedWithTheirPointers() throws IOException {
-    String token = Market.newUser("invalid");
-    String owner = Market.usernameOf(token);
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    String token = market.newUser("invalid");
+    String owner = market.usernameOf(token);
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("dataType", "audio");
     Path file = Files.writeString(tmp.resolve("spec.json"), spec.toString());
 
     Run run =
         cli(
-            withServer(
-                "upload",
-                owner + "/digits",
-                "--token",
-                token,
-                "--quiet",
-                "--spec",
-                file.toString(),
-                "--model",
-                Fixtures.path(Market.DIGITS_MODEL).toString()));
+            "upload",
+            owner + "/digits",
+            "--token",
+            token,
+            "--quiet",
+            "--spec",
+            file.toString(),
+            "--model",
+            Fixtures.path(Fixtures.DIGITS_MODEL).toString());
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err.lines().toList())
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines().toList())
         .first()
         .asString()
         .startsWith("error: Invalid input (HTTP 400)");
-    assertThat(run.err.lines()).anyMatch(line -> line.startsWith("  /spec/dataType: "));
+    assertThat(run.err().lines()).anyMatch(line -> line.startsWith("  /spec/dataType: "));
   }
 
   @Test
   void pullingWhatDoesNotExistIsInvalidInput() {
-    String owner = Market.usernameOf(Market.newUser("nothing"));
+    String owner = market.usernameOf(market.newUser("nothing"));
 
     Run run =
         cli(
-            withServer(
-                "pull",
-                owner + "/nothing-here",
-                "--out",
-                tmp + "",
-                "--cache",
-                tmp.resolve("cache") + ""));
+            "pull",
+            owner + "/nothing-here",
+            "--out",
+            tmp + "",
+            "--cache",
+            tmp.resolve("cache") + "");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
         .isEqualTo("error: Not found (HTTP 404): No learnware " + owner + "/nothing-here." + NL);
   }
 
   @Test
   void searchByText() {
-    String token = Market.newUser("words");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = market.newUser("words");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    market.validateAll();
 
-    Run found = cli(withServer("search", "--q", "handwritten", "--owner", owner));
-    Run tagged = cli(withServer("search", "--tag", "handwriting", "--owner", owner, "--json"));
-    Run none = cli(withServer("search", "--q", "sentiment", "--owner", owner));
+    Run found = cli("search", "--q", "handwritten", "--owner", owner);
+    Run tagged = cli("search", "--tag", "handwriting", "--owner", owner, "--json");
+    Run none = cli("search", "--q", "sentiment", "--owner", owner);
 
-    assertThat(found.exitCode).as(found.err).isZero();
-    List<String> lines = found.out.lines().toList();
+    assertThat(found.exitCode()).as(found.err()).isZero();
+    List<String> lines = found.out().lines().toList();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0).split("\\s+"))
         .containsExactly("RANK", "LEARNWARE", "SCORE", "MMD", "TITLE");
     assertThat(lines.get(1))
         .matches(" +1  " + owner + "/digits@1 +0\\.\\d{4} +-  Handwritten digits MLP");
-    assertThat(tagged.exitCode).as(tagged.err).isZero();
-    JsonNode json = readJson(tagged.out);
+    assertThat(tagged.exitCode()).as(tagged.err()).isZero();
+    JsonNode json = readJson(tagged.out());
     assertThat(json.at("/single/0/learnware").asText()).isEqualTo(owner + "/digits@1");
     assertThat(json.at("/single/0/score").asDouble()).isEqualTo(1.0);
     assertThat(json.get("total").asInt()).isEqualTo(1);
     // Members the client has no field for come through unchanged.
     assertThat(json.at("/single/0/dataType").asText()).isEqualTo("table");
     assertThat(json.at("/single/0/version").asInt()).isEqualTo(1);
-    assertThat(none.out).isEqualTo("no matches" + NL);
+    assertThat(none.out()).isEqualTo("no matches" + NL);
   }
 
   @Test
   void searchByTheRkmesTheCliComputes() throws IOException {
-    String token = Market.newUser("stats");
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("stats");
+    String owner = market.usernameOf(token);
     List<String> rows = digitsInModelScale();
     Path low = csv("low.csv", rows, label -> label < 5);
     Path high = csv("high.csv", rows, label -> label >= 5);
     Path all = csv("all.csv", rows, label -> true);
     upload(token, owner, "digits-low", "Digits 0-4", rkme(low, "0"));
     upload(token, owner, "digits-high", "Digits 5-9", rkme(high, "0"));
-    TestWorker.validateAll();
+    market.validateAll();
 
     // The same rows summarised from another k-means sample: close to digits-low, not equal.
-    Run lowQuery = cli(withServer("search", "--stat", rkme(low, "1").toString(), "--owner", owner));
-    Run allQuery =
-        cli(withServer("search", "--stat", rkme(all, "0").toString(), "--owner", owner, "--json"));
+    Run lowQuery = cli("search", "--stat", rkme(low, "1").toString(), "--owner", owner);
+    Run allQuery = cli("search", "--stat", rkme(all, "0").toString(), "--owner", owner, "--json");
 
-    assertThat(lowQuery.exitCode).as(lowQuery.err).isZero();
-    List<String> lines = lowQuery.out.lines().toList();
+    assertThat(lowQuery.exitCode()).as(lowQuery.err()).isZero();
+    List<String> lines = lowQuery.out().lines().toList();
     assertThat(lines.get(1)).contains(owner + "/digits-low@1", "Digits 0-4");
     assertThat(lines.get(2)).contains(owner + "/digits-high@1");
     double bestScore = Double.parseDouble(lines.get(1).trim().split("\\s+")[2]);
     double otherScore = Double.parseDouble(lines.get(2).trim().split("\\s+")[2]);
     assertThat(bestScore).isGreaterThan(0.9).isGreaterThan(otherScore);
 
-    assertThat(allQuery.exitCode).as(allQuery.err).isZero();
-    JsonNode result = readJson(allQuery.out);
+    assertThat(allQuery.exitCode()).as(allQuery.err()).isZero();
+    JsonNode result = readJson(allQuery.out());
     assertThat(result.get("total").asInt()).isEqualTo(2);
     List<String> mixed = new ArrayList<>();
     result.at("/mixture/items").forEach(item -> mixed.add(item.get("learnware").asText()));
@@ -400,43 +373,30 @@ class CliAgainstServerTest {
             "--quiet",
             "--out",
             out.toString());
-    assertThat(run.exitCode).as(run.err).isZero();
+    assertThat(run.exitCode()).as(run.err()).isZero();
     return out;
   }
 
   private void upload(String token, String owner, String name, String title, Path rkme)
       throws IOException {
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("name", title);
     spec.set("statistical", SpecDocuments.mapper().readTree(rkme.toFile()));
     Path file = Files.writeString(tmp.resolve(name + ".json"), spec.toString());
     Run run =
         cli(
-            withServer(
-                "upload",
-                owner + "/" + name,
-                "--token",
-                token,
-                "--quiet",
-                "--spec",
-                file.toString(),
-                "--model",
-                Fixtures.path(Market.DIGITS_MODEL).toString(),
-                "--file",
-                Fixtures.path(Market.DIGITS_FEATURES).toString()));
-    assertThat(run.exitCode).as(run.err).isZero();
-  }
-
-  private static String[] withServer(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add(1, "--server=" + server());
-    return all.toArray(String[]::new);
-  }
-
-  /** The test server; its port is chosen at start when {@code quarkus.http.test-port} is 0. */
-  private static String server() {
-    return "http://localhost:"
-        + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+            "upload",
+            owner + "/" + name,
+            "--token",
+            token,
+            "--quiet",
+            "--spec",
+            file.toString(),
+            "--model",
+            Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
+            "--file",
+            Fixtures.path(Fixtures.DIGITS_FEATURES).toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
   }
 
   private static JsonNode readJson(String text) {
@@ -448,19 +408,10 @@ class CliAgainstServerTest {
   }
 
   private static String sha256(Path file) throws IOException {
-    return Sha256.of(Files.readAllBytes(file));
+    return Fixtures.sha256(Files.readAllBytes(file));
   }
 
   private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        LearnwareCli.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+    return Cli.run(market, null, args);
   }
-
-  private record Run(int exitCode, String out, String err) {}
 }

@@ -1,0 +1,52 @@
+package io.learnware.it.support;
+
+import io.learnware.cli.LearnwareCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The {@code learnware} command line, run in this JVM through its picocli entry point (what {@code
+ * main} runs), with its output captured.
+ */
+public final class Cli {
+
+  private Cli() {}
+
+  /** What a command printed, and its exit code. */
+  public record Run(int exitCode, String out, String err) {}
+
+  /**
+   * {@code learnware ARGS…} against the market: {@code --server} (and {@code --token} unless it is
+   * null) follow the command's name, or its subcommand's ({@code org create}), when the command
+   * talks to a market; {@code spec …} runs as given.
+   */
+  public static Run run(MarketFixture market, String token, String... args) {
+    CommandLine commandLine = LearnwareCli.commandLine();
+    CommandLine command = commandLine.getSubcommands().get(args[0]);
+    int at = 1;
+    if (args.length > 1 && command.getSubcommands().containsKey(args[1])) {
+      command = command.getSubcommands().get(args[1]);
+      at = 2;
+    }
+    List<String> all = new ArrayList<>(List.of(args));
+    if (command.getCommandSpec().findOption("--server") != null) {
+      all.add(at, "--server=" + market.uri());
+      if (token != null) {
+        all.add(at, "--token=" + token);
+      }
+    } else if (token != null) {
+      throw new IllegalArgumentException(args[0] + " takes no token");
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        commandLine
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(all.toArray(String[]::new));
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,400 @@
+package io.learnware.it.support;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.RealData;
+import io.learnware.spec.rkme.Rkme;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The packaged market (marketplace-api's {@code quarkus-run.jar}, as {@code bin/market} runs it) in
+ * a process of its own, with its embedded PostgreSQL on a fresh data directory and free ports: one
+ * market per test class that registers the fixture,
+ *
+ * <pre>{@code @RegisterExtension static final MarketFixture market = new MarketFixture();}</pre>
+ *
+ * <p>It starts before the class's {@code @BeforeAll} methods and stops after its {@code @AfterAll}
+ * ones; meanwhile REST Assured's {@code given()} talks to it. It has the tokens of the admin and of
+ * the local worker (both generated at its first start), a connection to its database for what the
+ * API never lets happen, and helpers that drive the API as a client would: users, uploads of the
+ * fixtures, job requests, and a stand-in worker that claims jobs without running any model. Real
+ * workers: {@link RealWorker}. Failsafe sets {@code market.app.jar}; each market's log is kept in
+ * {@code market.logs} (it/target/market-logs/CLASS.log).
+ */
+public final class MarketFixture implements BeforeAllCallback, AfterAllCallback {
+
+  /** A claimed job's lease: short, so that a killed worker's job is claimable again in seconds. */
+  public static final Duration LEASE = Duration.ofSeconds(2);
+
+  private static final Map<String, String> SETTINGS =
+      Map.of(
+          // Test workers ask often; a short wait keeps an empty queue from stalling a test.
+          "LEARNWARE_JOBS_CLAIM_WAIT", "300MS",
+          "LEARNWARE_JOBS_LEASE", LEASE.toMillis() + "MS",
+          "LEARNWARE_JOBS_MAX_ATTEMPTS", "2",
+          // RealWorkersTest queues 500 validations with one token to race workers for them.
+          "LEARNWARE_LIMITS_RATE_JOBS_CAPACITY", "1000");
+
+  private Path dataDir;
+  private int port;
+  private Process process;
+  private String adminToken;
+  private String workerToken;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Path jar = Path.of(System.getProperty("market.app.jar", "market.app.jar is not set"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          "no packaged market at "
+              + jar
+              + ": `bin/mvn verify -pl it -am` packages it first (or `package -pl marketplace-api"
+              + " -am`)");
+    }
+    dataDir = Files.createTempDirectory("market-it-");
+    port = freePort();
+    int managementPort = freePort();
+    Path logs = Path.of(System.getProperty("market.logs", System.getProperty("java.io.tmpdir")));
+    Files.createDirectories(logs);
+    Path log = logs.resolve(context.getRequiredTestClass().getSimpleName() + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(name -> name.startsWith("LEARNWARE_") || name.startsWith("QUARKUS_"));
+    env.putAll(SETTINGS);
+    env.put("LEARNWARE_DATA_DIR", dataDir.toString());
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+    process = builder.start();
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .failFast("the market exited; see " + log, () -> !process.isAlive())
+        .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
+    adminToken = Files.readString(dataDir.resolve("admin-token")).strip();
+    workerToken = Files.readString(dataDir.resolve("worker-token")).strip();
+    RestAssured.baseURI = "http://localhost";
+    RestAssured.port = port;
+  }
+
+  /** Stops the market (SIGINT, as Ctrl-C: its PostgreSQL stops with it) and deletes its data. */
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    RestAssured.reset();
+    if (process == null) {
+      return;
+    }
+    signal("-INT", process.pid());
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    Path postmaster = dataDir.resolve("postgres/postmaster.pid");
+    if (Files.exists(postmaster)) {
+      long pid = Long.parseLong(Files.readAllLines(postmaster).getFirst().strip());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              postgres -> {
+                try {
+                  signal("-INT", pid); // PostgreSQL's fast shutdown
+                  postgres.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  postgres.destroyForcibly();
+                }
+              });
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** {@code http://localhost:PORT}, as clients and workers reach the market. */
+  public URI uri() {
+    return URI.create("http://localhost:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The DJL model URL of a learnware on this market, e.g. {@code owner/name@1}. */
+  public String learnwareUrl(String ref) {
+    return "learnware://localhost:" + port + "/" + ref;
+  }
+
+  /** The token of the site admin {@code admin}. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** The token workers claim jobs with (the one {@code bin/market} gives its local worker). */
+  public String workerToken() {
+    return workerToken;
+  }
+
+  /** A superuser connection to the market's PostgreSQL, for what the API never lets happen. */
+  public Connection database() throws IOException, SQLException {
+    List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+    String password = Files.readString(dataDir.resolve("postgres-password")).strip();
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/postgres", "postgres", password);
+  }
+
+  /** Creates a fresh user {@code prefix-XXXXXXXX} through the admin and returns its token. */
+  public String newUser(String prefix) {
+    String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return request()
+        .auth()
+        .oauth2(adminToken)
+        .contentType("application/json")
+        .body(Map.of("username", username))
+        .post("/api/v1/users")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("token");
+  }
+
+  public String usernameOf(String token) {
+    return request()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/me")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("username");
+  }
+
+  /** A multipart upload request with the digits fixture's spec, model and feature extractor. */
+  public RequestSpecification digitsUpload(String token) {
+    return request()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC), "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
+            "application/octet-stream");
+  }
+
+  public Response uploadDigits(String token, String owner, String name) {
+    return digitsUpload(token).post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
+  }
+
+  /**
+   * Uploads {@code owner/name} with the given spec text and model fixture, and the digits feature
+   * extractor as {@code features.pt} (the digits spec names it).
+   */
+  public Response upload(
+      String token, String owner, String name, String spec, String modelFixture) {
+    return request()
+        .auth()
+        .oauth2(token)
+        .multiPart("spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(modelFixture), "application/octet-stream")
+        .multiPart(
+            "file",
+            "features.pt",
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
+            "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
+  }
+
+  /**
+   * Uploads {@code fixtures/<name>} (digits-low or digits-high: an MLP trained on part of the
+   * digits) with the RKME of the training rows it was trained on, those whose label passes {@code
+   * part}.
+   */
+  public void uploadDigitsHalf(String token, String owner, String name, IntPredicate part) {
+    ObjectNode spec = Fixtures.json(Fixtures.text(name + "/spec.json"));
+    int[] training = IntStream.range(0, 1437).toArray();
+    spec.set(
+        "statistical",
+        SpecDocuments.mapper()
+            .valueToTree(
+                Rkme.builder()
+                    .setData(RealData.digits().rows(training).where(part).x())
+                    .build()
+                    .toSpec()));
+    request()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "spec",
+            "spec.json",
+            spec.toString().getBytes(StandardCharsets.UTF_8),
+            "application/json")
+        .multiPart(
+            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
+        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  /** Uploads a gzipped CSV of {@code fixtures/} as the data set {@code owner/name}. */
+  public void uploadDataset(String token, String owner, String name, String fixture) {
+    request()
+        .auth()
+        .oauth2(token)
+        .multiPart(
+            "data",
+            Path.of(fixture).getFileName().toString(),
+            Fixtures.bytes(fixture),
+            "application/gzip")
+        .post("/api/v1/datasets/{owner}/{name}", owner, name)
+        .then()
+        .statusCode(201);
+  }
+
+  /** {@code POST /jobs}: the id of the job queued (202). */
+  public String requestJob(String token, Map<String, ?> request) {
+    return request()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(request)
+        .post("/api/v1/jobs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
+
+  /**
+   * Plays a worker that runs no model: claims every queued validation and reports it usable, for
+   * tests that need USABLE versions without DJL. Returns the job ids.
+   */
+  public List<String> validateAll() {
+    List<String> done = new ArrayList<>();
+    for (Response claim = claim("validate"); claim.statusCode() == 200; claim = claim("validate")) {
+      String id = claim.path("id");
+      request()
+          .auth()
+          .oauth2(workerToken)
+          .header("Lease-Id", claim.<String>path("leaseId"))
+          .multiPart(
+              "report",
+              "{\"usable\": true, \"loads\": true, \"log\": [\"accepted by the test worker\"]}")
+          .post("/api/v1/worker/jobs/{id}/complete", id)
+          .then()
+          .statusCode(200);
+      done.add(id);
+    }
+    return done;
+  }
+
+  /** One claim of the given job types, as a stand-in worker named {@code test-worker}. */
+  public Response claim(String... types) {
+    return request()
+        .auth()
+        .oauth2(workerToken)
+        .contentType("application/json")
+        .body(Map.of("workerId", "test-worker", "types", List.of(types), "device", "cpu"))
+        .post("/api/v1/worker/claim");
+  }
+
+  /**
+   * Reads version {@code owner/name@version} anonymously every 200 ms, for up to 2 minutes, until
+   * {@code done} holds of it; returns it.
+   */
+  public JsonPath awaitVersion(String owner, String name, int version, Predicate<JsonPath> done)
+      throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      JsonPath v =
+          request()
+              .get("/api/v1/learnwares/{owner}/{name}/versions/{v}", owner, name, version)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      if (done.test(v)) {
+        return v;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        owner + "/" + name + "@" + version + " never reached the state wanted");
+  }
+
+  /** Waits up to {@code timeout} for the job to end (SUCCEEDED, FAILED or CANCELLED). */
+  public JsonPath awaitJob(String token, String job, Duration timeout) throws InterruptedException {
+    return awaitJob(
+        token,
+        job,
+        v -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(v.getString("state")),
+        timeout);
+  }
+
+  /**
+   * Reads the job as {@code token}'s user every 200 ms, for up to {@code timeout}, until {@code
+   * done} holds of it; returns it.
+   */
+  public JsonPath awaitJob(String token, String job, Predicate<JsonPath> done, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonPath v =
+          request().auth().oauth2(token).get("/api/v1/jobs/{id}", job).then().extract().jsonPath();
+      if (done.test(v)) {
+        return v;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("job " + job + " did not get there in " + timeout);
+  }
+
+  private RequestSpecification request() {
+    return given().baseUri("http://localhost").port(port);
+  }
+
+  private static void signal(String signal, long pid) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", signal, Long.toString(pid)).start().waitFor();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
