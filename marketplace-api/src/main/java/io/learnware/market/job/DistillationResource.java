@@ -51,7 +51,7 @@ public class DistillationResource {
     return JobResource.accepted(
         jobs.request(
             new JobRequest(
-                JobTypes.DISTILL,
+                DistillJobType.NAME,
                 owner + "/" + name + "@" + ref,
                 dataset,
                 params,

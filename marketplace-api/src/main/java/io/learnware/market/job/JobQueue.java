@@ -17,16 +17,13 @@ import io.learnware.market.job.JobModels.Heartbeat;
 import io.learnware.market.job.JobModels.JobView;
 import io.learnware.market.job.JobModels.Lease;
 import io.learnware.market.job.JobModels.Source;
-import io.learnware.market.learnware.DerivedCommand;
+import io.learnware.market.job.JobType.Completion;
 import io.learnware.market.learnware.EnsemblePins;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;
-import io.learnware.market.learnware.PublishedCommand;
 import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
-import io.learnware.spec.SpecValidator;
-import io.learnware.spec.Violation;
 import io.learnware.spec.reuse.EnsembleManifest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +31,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +40,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The workers' side of jobs: claim under a lease, heartbeat, complete, fail. A lease is identified
  * by a fresh id at every claim; any call with another id gets 409 and changes nothing. A lease that
- * is not renewed in time returns the job to the queue (or fails it after its last attempt).
+ * is not renewed in time returns the job to the queue (or fails it after its last attempt). What a
+ * result records is its {@link JobType}'s to say.
  */
 @ApplicationScoped
 public class JobQueue {
@@ -58,10 +55,10 @@ public class JobQueue {
   private final JobEvents events;
   private final LearnwareService learnwares;
   private final ObjectMapper mapper;
-  private final SpecValidator validator;
   private final LimitsConfig limits;
   private final WorkerText text;
   private final EnsemblePins pins;
+  private final JobTypes types;
 
   /**
    * Queued jobs of the requested types whose requester is under the running-jobs quota (admins and
@@ -71,11 +68,12 @@ public class JobQueue {
   private static final String CLAIMABLE =
       """
       SELECT * FROM job j WHERE j.state = 'QUEUED' AND j.type = ANY(:types) AND (
-          j.type = 'validate'
+          j.type = '%1$s'
           OR EXISTS (SELECT 1 FROM account a WHERE a.username = j.requested_by AND a.admin)
           OR (SELECT count(*) FROM job r WHERE r.requested_by = j.requested_by
-                  AND r.state = 'RUNNING' AND r.type <> 'validate') < :running)
-      """;
+                  AND r.state = 'RUNNING' AND r.type <> '%1$s') < :running)
+      """
+          .formatted(ValidateJobType.NAME);
 
   public JobQueue(
       EntityManager em,
@@ -84,10 +82,10 @@ public class JobQueue {
       JobEvents events,
       LearnwareService learnwares,
       ObjectMapper mapper,
-      SpecValidator validator,
       LimitsConfig limits,
       WorkerText text,
-      EnsemblePins pins) {
+      EnsemblePins pins,
+      JobTypes types) {
     this.em = em;
     this.pins = pins;
     this.config = config;
@@ -95,9 +93,9 @@ public class JobQueue {
     this.events = events;
     this.learnwares = learnwares;
     this.mapper = mapper;
-    this.validator = validator;
     this.limits = limits;
     this.text = text;
+    this.types = types;
   }
 
   /**
@@ -118,10 +116,8 @@ public class JobQueue {
     if (request == null
         || request.types() == null
         || request.types().isEmpty()
-        || !JobTypes.ALL.containsAll(request.types())) {
-      violations.add(
-          new Problem.Violation(
-              "/types", "must list job types among " + JobTypes.ALL.stream().sorted().toList()));
+        || !types.names().containsAll(request.types())) {
+      violations.add(new Problem.Violation("/types", "must list job types among " + types.names()));
     }
     if (!violations.isEmpty()) {
       throw new MarketException.InvalidInput(
@@ -147,14 +143,7 @@ public class JobQueue {
   /** Returns a job whose claim never reached its worker to the queue, without using an attempt. */
   private void unclaim(ClaimedJob claimed) {
     Job job = leased(claimed.id(), claimed.leaseId(), LockModeType.PESSIMISTIC_WRITE);
-    job.attempts--;
-    job.state = JobState.QUEUED;
-    job.message = "queued again: the worker went away before it received the job";
-    job.leaseId = null;
-    job.leaseExpiresAt = null;
-    job.workerId = null;
-    job.startedAt = job.attempts == 0 ? null : job.startedAt;
-    job.updatedAt = Instant.now();
+    job.unclaim();
     changed.fire(new JobChanged(job.id, job.state));
   }
 
@@ -185,15 +174,7 @@ public class JobQueue {
 
   /** Leases {@code job}, or fails it when what it needs was deleted. */
   private Optional<ClaimedJob> lease(Job job, ClaimRequest request) {
-    Instant now = Instant.now();
-    job.state = JobState.RUNNING;
-    job.attempts++;
-    job.leaseId = UUID.randomUUID();
-    job.workerId = request.workerId();
-    job.leaseExpiresAt = now.plus(config.jobs().lease());
-    job.startedAt = job.startedAt == null ? now : job.startedAt;
-    job.message = "running on " + request.workerId() + " (attempt " + job.attempts + ")";
-    job.updatedAt = now;
+    job.claim(request.workerId(), config.jobs().lease());
     changed.fire(new JobChanged(job.id, job.state));
     LearnwareVersion source =
         job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);
@@ -202,16 +183,13 @@ public class JobQueue {
       return Optional.empty();
     }
     try {
-      List<Source> others = null;
-      if (job.type.equals(JobTypes.REUSE)) {
-        others = new ArrayList<>();
-        for (LearnwareVersion other : ReuseSources.others(job.params)) {
-          if (other == null) {
-            failNow(job, "a learnware to combine was deleted", false);
-            return Optional.empty();
-          }
-          others.add(sourceOf(job.id, other, ReuseSources.refOf(other), true));
+      List<Source> others = new ArrayList<>();
+      for (LearnwareVersion other : types.of(job).otherSources(job)) {
+        if (other == null) {
+          failNow(job, "a learnware to combine was deleted", false);
+          return Optional.empty();
         }
+        others.add(sourceOf(job.id, other, ReuseSources.refOf(other), true));
       }
       return Optional.of(
           new ClaimedJob(
@@ -223,7 +201,7 @@ public class JobQueue {
               job.params,
               sourceOf(job.id, source, job.sourceRef, true),
               datasetRef(job.id, job.dataset),
-              others));
+              others.isEmpty() ? null : others));
     } catch (MemberGone gone) {
       failNow(job, "a member of the ensemble was deleted (" + gone.getMessage() + ")", false);
       return Optional.empty();
@@ -253,11 +231,9 @@ public class JobQueue {
     if (source != null) {
       addArtifacts(inputs, sourceOf(job.id, source, job.sourceRef, false));
     }
-    if (job.type.equals(JobTypes.REUSE)) {
-      for (LearnwareVersion other : ReuseSources.others(job.params)) {
-        if (other != null) {
-          addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other), false));
-        }
+    for (LearnwareVersion other : types.of(job).otherSources(job)) {
+      if (other != null) {
+        addArtifacts(inputs, sourceOf(job.id, other, ReuseSources.refOf(other), false));
       }
     }
     DatasetRef dataset = datasetRef(job.id, job.dataset);
@@ -386,16 +362,10 @@ public class JobQueue {
             .setParameter("id", id)
             .getResultList();
     for (Job job : rows) {
-      String lost = "the lease of " + job.workerId + " expired (attempt " + job.attempts + ")";
-      job.leaseId = null;
-      job.leaseExpiresAt = null;
-      job.workerId = null;
-      job.updatedAt = Instant.now();
-      if (job.attempts >= job.maxAttempts) {
-        failNow(job, lost + "; no attempts left", false);
+      job.expire();
+      if (job.state == JobState.FAILED) {
+        failed(job, false);
       } else {
-        job.state = JobState.QUEUED;
-        job.message = lost + "; queued again";
         changed.fire(new JobChanged(job.id, job.state));
       }
     }
@@ -404,14 +374,10 @@ public class JobQueue {
   @Transactional
   public Lease heartbeat(UUID id, UUID lease, Heartbeat heartbeat) {
     Job job = leased(id, lease, LockModeType.PESSIMISTIC_WRITE);
-    if (heartbeat != null && heartbeat.progress() != null) {
-      job.progress = (float) Math.clamp(heartbeat.progress(), 0, 1);
-    }
-    if (heartbeat != null && heartbeat.message() != null) {
-      job.message = text.clean(heartbeat.message());
-    }
-    job.leaseExpiresAt = Instant.now().plus(config.jobs().lease());
-    job.updatedAt = Instant.now();
+    job.heartbeat(
+        heartbeat == null ? null : heartbeat.progress(),
+        heartbeat == null ? null : text.clean(heartbeat.message()),
+        config.jobs().lease());
     changed.fire(new JobChanged(job.id, job.state));
     return new Lease(job.leaseExpiresAt);
   }
@@ -430,118 +396,13 @@ public class JobQueue {
     }
     // Reports are shown to users, some publicly, and may quote what a model printed.
     text.cleanStrings(report);
-    if (job.type.equals(JobTypes.VALIDATE)) {
-      JsonNode usable = report.get("usable");
-      if (usable == null || !usable.isBoolean()) {
-        throw new MarketException.InvalidInput(
-            "/report/usable", "a validation report needs usable");
+    switch (types.of(job).complete(job, reportObject, command)) {
+      case Completion.Refused(String reason) -> failNow(job, reason, false);
+      case Completion.Recorded(Long versionId) -> {
+        job.succeed(report.toString(), versionId);
+        changed.fire(new JobChanged(job.id, job.state));
       }
-      // The model's own words go to its owner only, never into the public report.
-      JsonNode modelError = reportObject.remove("modelError");
-      // A version deleted while it was validated has no verdict to keep; the job still ends.
-      if (job.sourceVersionId != null
-          && learnwares.recordValidation(
-              job.sourceVersionId,
-              usable.booleanValue(),
-              text.clean(logOf(report)),
-              modelError == null || !modelError.isTextual() ? null : modelError.textValue())) {
-        learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
-      }
-    } else if (job.type.equals(JobTypes.REUSE)) {
-      // The report measures a combination on the requester's own data: it belongs to the job
-      // (and to the ensemble the job publishes, if it does), not to any one of the versions
-      // combined.
-      if (!report.path("rows").isInt() || !report.path("learnwares").isArray()) {
-        throw new MarketException.InvalidInput(
-            "/report", "a reuse report needs rows and learnwares (docs/reuse.md)");
-      }
-      if (ReuseSources.publishes(job.params)) {
-        if (command.spec() == null || command.model() == null) {
-          throw new MarketException.InvalidInput(
-              "/model", "a publishing reuse result needs the parts spec and model (ensemble.json)");
-        }
-        LearnwareVersion version;
-        try {
-          version =
-              learnwares.recordPublished(
-                  new PublishedCommand(
-                      job.requestedBy,
-                      job.targetOwner,
-                      job.targetName,
-                      command.spec(),
-                      command.model(),
-                      command.files(),
-                      ReuseSources.learnwares(job.sourceRef, job.params),
-                      job.id,
-                      job.targetVisibility));
-        } catch (MarketException.EnsembleRefused refused) {
-          // A member was deleted (or changed state) since the claim: the job cannot publish.
-          failNow(job, refused.getMessage(), false);
-          return JobService.viewOf(job);
-        }
-        learnwares.addReport(version.id, job.id, job.type, report.toString());
-        job.resultVersionId = version.id;
-      }
-    } else if (JobTypes.DERIVE.contains(job.type)) {
-      if (command.spec() == null || command.model() == null) {
-        throw new MarketException.InvalidInput(
-            "/model", "a " + job.type + " result needs the parts spec and model");
-      }
-      LearnwareVersion version =
-          learnwares.recordDerived(
-              new DerivedCommand(
-                  job.requestedBy,
-                  job.targetOwner,
-                  job.targetName,
-                  command.spec(),
-                  command.model(),
-                  command.files(),
-                  job.sourceVersionId,
-                  JobTypes.relation(job.type),
-                  job.id,
-                  job.targetVisibility));
-      learnwares.addReport(version.id, job.id, job.type, report.toString());
-      job.resultVersionId = version.id;
-    } else if (job.type.equals(JobTypes.EVALUATE)) {
-      // Which data set the figures belong to is the market's to say, not the worker's.
-      if (report.get("data") instanceof ObjectNode data) {
-        data.remove(List.of("dataset", "benchmark"));
-        if (job.dataset != null) {
-          data.put("dataset", job.dataset);
-        }
-        JsonNode benchmark = json(job.params, "/params").get("benchmark");
-        if (benchmark != null && benchmark.isTextual()) {
-          data.put("benchmark", benchmark.textValue());
-        }
-      }
-      List<Violation> violations = validator.validateEvaluateReport(report);
-      if (!violations.isEmpty()) {
-        throw new MarketException.InvalidInput(
-            "The evaluation report is invalid: " + violations.getFirst().message(),
-            violations.stream()
-                .map(v -> new Problem.Violation("/report" + v.pointer(), v.message()))
-                .toList());
-      }
-      if (job.sourceVersionId != null) {
-        learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
-      }
-    } else {
-      List<Violation> violations = validator.validateRobustnessReport(report);
-      if (!violations.isEmpty()) {
-        throw new MarketException.InvalidInput(
-            "The robustness report is invalid: " + violations.getFirst().message(),
-            violations.stream()
-                .map(v -> new Problem.Violation("/report" + v.pointer(), v.message()))
-                .toList());
-      }
-      learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
     }
-    job.state = JobState.SUCCEEDED;
-    job.report = report.toString();
-    job.progress = 1;
-    job.message = "done";
-    endLease(job);
-    changed.fire(new JobChanged(job.id, job.state));
     return JobService.viewOf(job);
   }
 
@@ -554,16 +415,9 @@ public class JobQueue {
             ? "the worker reported a failure without a reason"
             : text.clean(failure.error());
     boolean retry =
-        failure != null
-            && Boolean.TRUE.equals(failure.retryable())
-            && job.attempts < job.maxAttempts;
+        failure != null && Boolean.TRUE.equals(failure.retryable()) && job.attemptsLeft();
     if (retry) {
-      job.state = JobState.QUEUED;
-      job.message = "attempt " + job.attempts + " failed (" + reason + "); queued again";
-      job.leaseId = null;
-      job.leaseExpiresAt = null;
-      job.workerId = null;
-      job.updatedAt = Instant.now();
+      job.requeue("attempt " + job.attempts + " failed (" + reason + "); queued again");
       changed.fire(new JobChanged(job.id, job.state));
     } else {
       failNow(job, reason, true);
@@ -576,55 +430,38 @@ public class JobQueue {
    *     the public validation log does not show it
    */
   private void failNow(Job job, String reason, boolean fromWorker) {
-    job.state = JobState.FAILED;
-    job.error = reason;
-    job.message = "failed";
-    endLease(job);
-    if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
-      // A version whose validation cannot run is not usable either; the log says why.
-      if (fromWorker) {
-        learnwares.recordValidation(
-            job.sourceVersionId,
-            false,
-            "validation failed: the worker could not finish the checks (its error is shown to the"
-                + " owner)",
-            reason);
-      } else {
-        learnwares.recordValidation(
-            job.sourceVersionId, false, "validation failed: " + reason, null);
-      }
-    }
+    job.fail(reason);
+    failed(job, fromWorker);
+  }
+
+  /** What a job's failure changes besides its row, and who hears of it. */
+  private void failed(Job job, boolean fromWorker) {
+    types.of(job).failed(job, fromWorker);
     changed.fire(new JobChanged(job.id, job.state));
   }
 
-  private static void endLease(Job job) {
-    job.leaseId = null;
-    job.leaseExpiresAt = null;
-    job.finishedAt = Instant.now();
-    job.updatedAt = job.finishedAt;
-  }
-
   /**
-   * A validation's verdict changes its source learnware, and deleting a version of that learnware
-   * changes the job's row (its source becomes null): both take the learnware's lock before the
-   * job's, so that the two never wait on each other.
+   * A validation's verdict changes its source learnware ({@link JobType#writesSource}), and
+   * deleting a version of that learnware changes the job's row (its source becomes null): both take
+   * the learnware's lock before the job's, so that the two never wait on each other.
    */
   private void lockSourceFirst(UUID id) {
     Job job = em.find(Job.class, id);
     if (job != null) {
       // Read again under its own lock: a deletion may have changed it in the meantime.
       em.detach(job);
-      if (job.type.equals(JobTypes.VALIDATE)) {
+      if (types.of(job).writesSource()) {
         learnwares.lockLearnwareOf(job.sourceVersionId);
       }
     }
   }
 
   /**
-   * A result that records a version writes to learnwares other than the job's row: a distillation
-   * or transfer to its source's (the lineage edge) and its target's, a publishing reuse job to its
-   * members' (the pins) and its target's. They are locked before the job's row, in id order: the
-   * market's lock order (learnwares, then jobs; see {@link EnsemblePins#lockLearnwares}).
+   * A result that records a version writes to learnwares other than the job's row: its target's,
+   * and those of {@link JobType#resultSources} (a distillation's or transfer's source for the
+   * lineage edge, a publishing reuse job's members for the pins). They are locked before the job's
+   * row, in id order: the market's lock order (learnwares, then jobs; see {@link
+   * EnsemblePins#lockLearnwares}).
    */
   private void lockResultLearnwares(UUID id) {
     Job job = em.find(Job.class, id);
@@ -635,12 +472,8 @@ public class JobQueue {
     if (job.targetOwner == null) {
       return;
     }
-    List<String> refs;
-    if (JobTypes.DERIVE.contains(job.type) && job.sourceRef != null) {
-      refs = List.of(job.sourceRef);
-    } else if (job.type.equals(JobTypes.REUSE) && ReuseSources.publishes(job.params)) {
-      refs = ReuseSources.learnwares(job.sourceRef, job.params);
-    } else {
+    List<String> refs = types.of(job).resultSources(job);
+    if (refs.isEmpty()) {
       return;
     }
     List<String> keys = new ArrayList<>();
@@ -680,17 +513,6 @@ public class JobQueue {
       throw new MarketException.InvalidInput(
           pointer, "is not valid JSON: " + e.getOriginalMessage());
     }
-  }
-
-  /** The validation log as text: the report's {@code log} lines, or its reason. */
-  private static String logOf(JsonNode report) {
-    JsonNode log = report.get("log");
-    if (log != null && log.isArray()) {
-      StringBuilder text = new StringBuilder();
-      log.forEach(line -> text.append(line.asText()).append('\n'));
-      return text.toString();
-    }
-    return report.path("reason").asText(null);
   }
 
   /** A worker's result: the report, and for jobs that create a version its spec and artifacts. */

@@ -1,6 +1,5 @@
 package io.learnware.market.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
@@ -19,15 +18,12 @@ import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;
 import io.learnware.market.learnware.VersionRefs;
-import io.learnware.market.learnware.VersionState;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
-import io.learnware.spec.SpecDocuments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -50,6 +46,7 @@ public class JobService {
   private final Event<JobChanged> changed;
   private final LearnwareService learnwares;
   private final DatasetService datasets;
+  private final JobTypes types;
 
   public JobService(
       Caller caller,
@@ -57,9 +54,11 @@ public class JobService {
       Quotas quotas,
       Event<JobChanged> changed,
       LearnwareService learnwares,
-      DatasetService datasets) {
+      DatasetService datasets,
+      JobTypes types) {
     this.learnwares = learnwares;
     this.datasets = datasets;
+    this.types = types;
     this.caller = caller;
     this.config = config;
     this.quotas = quotas;
@@ -74,10 +73,9 @@ public class JobService {
       throw new MarketException.InvalidInput("/", "a job request (JSON object) is required");
     }
     List<Problem.Violation> violations = new ArrayList<>();
-    if (request.type() == null || !JobTypes.ALL.contains(request.type())) {
-      violations.add(
-          new Problem.Violation(
-              "/type", "must be one of " + JobTypes.ALL.stream().sorted().toList()));
+    JobType type = types.find(request.type()).orElse(null);
+    if (type == null) {
+      violations.add(new Problem.Violation("/type", "must be one of " + types.names()));
     }
     var source = request.source() == null ? null : LEARNWARE_REF.matcher(request.source());
     if (source == null || !source.matches()) {
@@ -109,36 +107,23 @@ public class JobService {
             source.group(1),
             source.group(2),
             source.group(3) == null ? "latest" : source.group(3));
-    if (request.type().equals(JobTypes.VALIDATE)) {
-      caller.require(version.learnware.owner, Role.WRITE, Scope.WRITE);
-    } else if (version.state != VersionState.USABLE) {
-      throw new MarketException.Conflict(
-          version.learnware.key()
-              + "@"
-              + version.version
-              + " is "
-              + version.state
-              + "; jobs other than validate need a USABLE version.");
-    }
+    type.checkSource(caller, version);
     if (request.dataset() != null) {
       String[] dataset = request.dataset().split("/", 2);
       datasets.readable(dataset[0], dataset[1]);
     }
-    checkInputs(request, version);
+    type.checkRequest(request, version);
     quotas.requireQueueSlot(principal);
-    JsonNode params =
-        request.type().equals(JobTypes.REUSE)
-            ? ReuseSources.resolve(caller, request.params(), version, target != null)
-            : request.params();
+    JsonNode params = type.params(caller, request, version, target != null);
     String targetOwner = null;
     String targetName = null;
-    if (JobTypes.createsVersion(request.type(), params)) {
+    if (type.createsVersion(params)) {
       if (target != null) {
         targetOwner = target.group(1);
         targetName = target.group(2);
       } else {
         targetOwner = principal.username();
-        targetName = defaultName(version.learnware.name, JobTypes.suffix(request.type()));
+        targetName = defaultName(version.learnware.name, type.targetSuffix());
       }
       caller.require(targetOwner, Role.WRITE, Scope.WRITE);
     }
@@ -172,61 +157,10 @@ public class JobService {
     return privateSource ? Learnware.PRIVATE : config.defaultVisibility().jsonName();
   }
 
-  /**
-   * What a job type needs that the request or its source must have, checked now rather than by a
-   * worker later.
-   */
-  private static void checkInputs(JobRequest request, LearnwareVersion source) {
-    if (request.type().equals(JobTypes.REUSE) && request.dataset() == null) {
-      throw new MarketException.InvalidInput(
-          "/dataset", "a reuse job needs a data set to predict (labelled, to be measured)");
-    }
-    if (request.type().equals(JobTypes.EVALUATE)) {
-      boolean benchmark = request.params() != null && request.params().has("benchmark");
-      if (request.dataset() == null && !benchmark) {
-        throw new MarketException.InvalidInput(
-            "/dataset",
-            "an evaluate job needs a labelled data set (owner/name), or a bundled benchmark set"
-                + " in params.benchmark");
-      }
-      if (request.dataset() != null && benchmark) {
-        throw new MarketException.InvalidInput(
-            "/params/benchmark", "name a data set or a benchmark set, not both");
-      }
-      if (benchmark && !request.params().get("benchmark").isTextual()) {
-        throw new MarketException.InvalidInput(
-            "/params/benchmark", "must be the name of a bundled benchmark set");
-      }
-    }
-    if (request.type().equals(JobTypes.TRANSFER)) {
-      if (request.dataset() == null) {
-        throw new MarketException.InvalidInput(
-            "/dataset", "a transfer needs a labelled data set of the new task (owner/name)");
-      }
-      JsonNode model = modelOf(source);
-      boolean extractor = model.hasNonNull("featureExtractor");
-      boolean marketBuilt = "djl".equals(model.path("format").asText());
-      if (!extractor && !marketBuilt) {
-        throw new MarketException.InvalidInput(
-            "/source",
-            "has no feature extractor to transfer: its specification declares no"
-                + " model.featureExtractor, and it is not a network the market built (format djl)");
-      }
-    }
-  }
-
-  private static JsonNode modelOf(LearnwareVersion version) {
-    try {
-      return SpecDocuments.mapper().readTree(version.spec).path("model");
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a stored specification is not JSON", e);
-    }
-  }
-
   /** Every upload is validated by a worker before search and browse show it. */
   void validateUpload(@Observes VersionUploaded uploaded) {
     newJob(
-        JobTypes.VALIDATE,
+        ValidateJobType.NAME,
         LearnwareVersion.findById(uploaded.versionId()),
         uploaded.uploader(),
         "{}",
@@ -255,25 +189,18 @@ public class JobService {
   public JobView cancel(UUID id) {
     caller.requireScope(Scope.JOBS);
     Job job = visible(id);
-    if (job.type.equals(JobTypes.VALIDATE)) {
+    JobType type = types.of(job);
+    if (type.writesSource()) {
       // The market's lock order: the source learnware, then the job (see JobQueue).
       learnwares.lockLearnwareOf(job.sourceVersionId);
     }
     Job.getEntityManager().lock(job, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     Job.getEntityManager().refresh(job);
-    if (job.state.terminal()) {
+    if (!job.cancel(caller.username())) {
       throw new MarketException.Conflict(
           "Job " + id + " has already finished (" + job.state + ").");
     }
-    job.state = JobState.CANCELLED;
-    job.message = "cancelled by " + caller.username();
-    job.leaseId = null;
-    job.leaseExpiresAt = null;
-    job.finishedAt = Instant.now();
-    job.updatedAt = job.finishedAt;
-    if (job.type.equals(JobTypes.VALIDATE) && job.sourceVersionId != null) {
-      learnwares.recordCancelledValidation(job.sourceVersionId, caller.username());
-    }
+    type.cancelled(job, caller.username());
     changed.fire(new JobChanged(job.id, job.state));
     return viewOf(job);
   }
@@ -298,7 +225,6 @@ public class JobService {
     Job job = new Job();
     job.id = UUID.randomUUID();
     job.type = type;
-    job.state = JobState.QUEUED;
     job.requestedBy = requestedBy;
     job.sourceVersionId = version.id;
     job.sourceRef = version.learnware.key() + "@" + version.version;
@@ -308,9 +234,7 @@ public class JobService {
     job.targetVisibility = targetVisibility;
     job.params = params;
     job.maxAttempts = config.jobs().maxAttempts();
-    job.createdAt = Instant.now();
-    job.updatedAt = job.createdAt;
-    job.message = "queued";
+    job.queue();
     job.persist();
     changed.fire(new JobChanged(job.id, job.state));
     return job;

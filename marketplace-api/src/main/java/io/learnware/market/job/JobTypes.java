@@ -1,52 +1,51 @@
 package io.learnware.market.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.learnware.market.learnware.EnsemblePins;
-import java.util.Set;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
-/** The job types the market knows, and what each produces. */
-final class JobTypes {
+/** The job types the market knows: every {@link JobType} bean, by name. */
+@ApplicationScoped
+@Startup
+public class JobTypes {
 
-  static final String VALIDATE = "validate";
-  static final String DISTILL = "distill";
-  static final String TRANSFER = "transfer";
-  static final String ROBUSTNESS = "robustness";
-
-  /** A learnware measured on a labelled data set (docs/evaluate.md); reports per data set. */
-  static final String EVALUATE = "evaluate";
-
-  /** Several learnwares combined on the requester's data (ensembles, the job selector). */
-  static final String REUSE = "reuse";
-
-  static final Set<String> ALL = Set.of(VALIDATE, DISTILL, TRANSFER, ROBUSTNESS, REUSE, EVALUATE);
-
-  /** Types whose result is always a new version, derived from the job's source. */
-  static final Set<String> DERIVE = Set.of(DISTILL, TRANSFER);
-
-  private JobTypes() {}
+  private final Map<String, JobType> byName = new TreeMap<>();
 
   /**
-   * Whether a job's result is a new version: distillations and transfers always, reuse jobs when
-   * they publish their ensemble ({@code params.publish}); the others report on their source.
-   *
-   * @param params the job's params as requested (reuse: after {@link ReuseSources#resolve})
+   * @throws IllegalStateException when two beans claim one name (at startup)
    */
-  static boolean createsVersion(String type, JsonNode params) {
-    return DERIVE.contains(type) || (type.equals(REUSE) && ReuseSources.publishes(params));
+  public JobTypes(@All List<JobType> types) {
+    for (JobType type : types) {
+      JobType other = byName.putIfAbsent(type.name(), type);
+      if (other != null) {
+        throw new IllegalStateException(
+            "two job types are named "
+                + type.name()
+                + ": "
+                + other.getClass().getName()
+                + " and "
+                + type.getClass().getName());
+      }
+    }
   }
 
-  /** How a created version relates to its source (or, for an ensemble, to each member). */
-  static String relation(String type) {
-    return switch (type) {
-      case DISTILL -> "distilled";
-      case TRANSFER -> "transferred";
-      case REUSE -> EnsemblePins.RELATION;
-      default -> throw new IllegalArgumentException(type);
-    };
+  /** The type named {@code name}, if the market knows it. */
+  public Optional<JobType> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name));
   }
 
-  /** The suffix of a created version's default name, after the source's name. */
-  static String suffix(String type) {
-    return type.equals(REUSE) ? "ensemble" : relation(type);
+  /** The type of a stored job; its name was checked when the job was requested. */
+  JobType of(Job job) {
+    return find(job.type)
+        .orElseThrow(() -> new IllegalStateException("job " + job.id + " has type " + job.type));
+  }
+
+  /** Every name, sorted. */
+  public List<String> names() {
+    return List.copyOf(byName.keySet());
   }
 }
