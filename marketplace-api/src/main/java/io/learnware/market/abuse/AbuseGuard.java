@@ -1,14 +1,14 @@
 package io.learnware.market.abuse;
 
 import io.learnware.market.abuse.RateLimiter.Limit;
+import io.learnware.market.account.BearerToken;
 import io.learnware.market.problem.MarketException;
-import io.learnware.market.problem.Problem;
+import io.learnware.market.problem.ProblemResponse;
 import io.learnware.market.storage.Sha256;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.Json;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +62,7 @@ public class AbuseGuard {
   private void handle(RoutingContext context) {
     HttpServerRequest request = context.request();
     String address = clientAddress(request);
-    String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+    String token = BearerToken.of(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
     try {
       if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
         // Once an address has spent its failed attempts, no token from it is even looked up.
@@ -80,8 +80,7 @@ public class AbuseGuard {
         limiter.acquire(limit, anonymous ? "a:" + address : "t:" + tokenKey(token), anonymous);
       }
     } catch (MarketException.TooManyRequests e) {
-      context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-      refuse(context, e.toProblem());
+      refuse(context, e);
       return;
     }
     long cap = bodyCap(request, context.normalizedPath());
@@ -93,7 +92,7 @@ public class AbuseGuard {
     if (length != null) {
       // A declared length is what will arrive: refuse it now, or let the REST layer read it.
       if (parseLength(length) > cap) {
-        refuse(context, tooLarge(cap).toProblem());
+        refuse(context, tooLarge(cap));
       } else {
         context.next();
       }
@@ -114,7 +113,7 @@ public class AbuseGuard {
           }
           if (body.length() + chunk.length() > cap) {
             refused[0] = true;
-            refuse(context, tooLarge(cap).toProblem());
+            refuse(context, tooLarge(cap));
           } else {
             body.appendBuffer(chunk);
           }
@@ -170,12 +169,8 @@ public class AbuseGuard {
    * Answers at once. A body still on its way is read and dropped up to {@link #DRAIN_LIMIT}, then
    * the connection is closed.
    */
-  static void refuse(RoutingContext context, Problem problem) {
-    context
-        .response()
-        .setStatusCode(problem.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .end(Json.encode(problem));
+  static void refuse(RoutingContext context, MarketException refusal) {
+    ProblemResponse.of(refusal).send(context.response());
     drain(context.request(), true);
   }
 
@@ -218,14 +213,6 @@ public class AbuseGuard {
   /** Tokens are keyed by their hash, so that no secret is kept in memory. */
   private static String tokenKey(String token) {
     return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String bearerToken(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String token = header.substring(7).trim();
-    return token.isEmpty() ? null : token;
   }
 
   private static long parseLength(String value) {

@@ -54,8 +54,7 @@ public class MultipartLimits {
       AbuseGuard.refuse(
           context,
           new MarketException.PayloadTooLarge(
-                  "The request body is larger than the limit of " + maxBody + " bytes.")
-              .toProblem());
+              "The request body is larger than the limit of " + maxBody + " bytes."));
       return;
     }
     // The REST layer may answer before it has read the whole body (a bad token, a refused part):

@@ -2,8 +2,8 @@ package io.learnware.market.abuse;
 
 import io.learnware.market.account.Principal;
 import io.learnware.market.job.Job;
-import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
+import io.learnware.market.storage.StagedFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.util.HashMap;

@@ -1,13 +1,12 @@
 package io.learnware.market.abuse;
 
 import io.learnware.market.problem.MarketException;
-import io.learnware.market.problem.Problem;
+import io.learnware.market.problem.ProblemResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,9 +64,8 @@ public class RequestLimits {
       AbuseGuard.refuse(
           context,
           new MarketException.UriTooLong(
-                  "The request URI is %d characters long; the limit is %d."
-                      .formatted(request.uri().length(), maxUriLength))
-              .toProblem());
+              "The request URI is %d characters long; the limit is %d."
+                  .formatted(request.uri().length(), maxUriLength)));
       return;
     }
     long headerSize = 0;
@@ -79,9 +77,8 @@ public class RequestLimits {
       AbuseGuard.refuse(
           context,
           new MarketException.HeadersTooLarge(
-                  "The request headers take %d bytes; the limit is %d."
-                      .formatted(headerSize, maxHeaderSize))
-              .toProblem());
+              "The request headers take %d bytes; the limit is %d."
+                  .formatted(headerSize, maxHeaderSize)));
       return;
     }
     if (bodyExpected(request)) {
@@ -143,16 +140,12 @@ public class RequestLimits {
       request.connection().close();
       return;
     }
-    Problem problem =
-        new MarketException.RequestTimeout(
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    ProblemResponse.of(
+            new MarketException.RequestTimeout(
                 "No byte of the request body arrived for %d s (the limit); the connection is closed."
-                    .formatted(idleSeconds))
-            .toProblem();
-    response
-        .setStatusCode(problem.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .putHeader(HttpHeaders.CONNECTION, "close")
-        .end(Json.encode(problem))
+                    .formatted(idleSeconds)))
+        .send(response)
         .onComplete(done -> request.connection().close());
   }
 

@@ -95,8 +95,7 @@ public class Access {
    */
   public void require(Principal principal, String namespace, Role role, Scope scope) {
     if (principal == null) {
-      throw new MarketException.Unauthorized(
-          "A valid API token is required: send 'Authorization: Bearer <token>'.");
+      throw new MarketException.Unauthorized();
     }
     requireScope(principal, scope);
     if (!principal.reaches(namespace)) {

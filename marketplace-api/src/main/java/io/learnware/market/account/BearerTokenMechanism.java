@@ -11,33 +11,34 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.Set;
 
-/** Reads {@code Authorization: Bearer <token>}; requests without the header stay anonymous. */
+/**
+ * Reads {@code Authorization: Bearer <token>} ({@link BearerToken}); requests without the header
+ * stay anonymous, a header without a bearer token fails them.
+ */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
-
-  private static final String SCHEME = "Bearer ";
 
   @Override
   public Uni<SecurityIdentity> authenticate(
       RoutingContext context, IdentityProviderManager identityProviderManager) {
     String header = context.request().getHeader("Authorization");
     if (header == null) {
-      return Uni.createFrom().optional(java.util.Optional.empty());
+      return Uni.createFrom().optional(Optional.empty());
     }
-    if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
-        || header.length() == SCHEME.length()) {
+    Optional<String> token = BearerToken.of(header);
+    if (token.isEmpty()) {
       return Uni.createFrom().failure(new AuthenticationFailedException("not a bearer token"));
     }
-    String token = header.substring(SCHEME.length()).trim();
     return identityProviderManager.authenticate(
-        new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));
+        new TokenAuthenticationRequest(new TokenCredential(token.get(), "bearer")));
   }
 
   @Override
   public Uni<ChallengeData> getChallenge(RoutingContext context) {
-    return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+    return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", BearerToken.SCHEME));
   }
 
   @Override

@@ -19,11 +19,6 @@ public record Principal(String username, boolean admin, Set<Scope> scopes, Set<S
     namespaces = namespaces == null ? null : Set.copyOf(namespaces);
   }
 
-  /** A user acting with every scope in every namespace (jobs recording their results). */
-  public static Principal full(String username, boolean admin) {
-    return new Principal(username, admin, Scope.ALL, null);
-  }
-
   public boolean has(Scope scope) {
     return scopes.contains(scope);
   }

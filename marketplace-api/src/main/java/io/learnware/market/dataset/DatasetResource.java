@@ -1,12 +1,12 @@
 package io.learnware.market.dataset;
 
 import io.learnware.market.dataset.DatasetService.DatasetView;
-import io.learnware.market.learnware.ResultStaging;
-import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
 import io.learnware.market.storage.DiskReserve;
+import io.learnware.market.storage.ResultStaging;
+import io.learnware.market.storage.StagedFile;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

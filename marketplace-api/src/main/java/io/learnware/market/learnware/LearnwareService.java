@@ -17,10 +17,10 @@ import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
 import io.learnware.market.learnware.LearnwareModels.AliasView;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
-import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.modelformat.ArtifactChecks;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
+import io.learnware.market.storage.StagedFile;
 import io.learnware.market.storage.StorageService;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
@@ -120,6 +120,14 @@ public class LearnwareService {
 
     EnsembleManifest manifest =
         format.equals(EnsemblePins.FORMAT) ? pins.read(command.model().path()) : null;
+    NewVersion draft =
+        new NewVersion(
+            command.uploader().username(),
+            command.owner(),
+            command.name(),
+            command.visibility(),
+            command.model(),
+            command.files());
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
@@ -129,9 +137,9 @@ public class LearnwareService {
                     EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
                 requireReadableMembers(command.uploader(), manifest);
                 members = pins.requirePinned(manifest, spec);
-                requireVisibleMembers(command, members);
+                requireVisibleMembers(draft, members);
               }
-              LearnwareVersion version = record(command, spec, format, VersionState.PENDING);
+              LearnwareVersion version = record(draft, spec, format, VersionState.PENDING);
               addLineage(version, members, EnsemblePins.RELATION, null);
               uploaded.fire(new VersionUploaded(version.id, command.uploader().username()));
               return resultOf(version);
@@ -160,14 +168,13 @@ public class LearnwareService {
     requireSafe(format, command.model(), command.files());
     LearnwareVersion version =
         record(
-            new UploadCommand(
-                Principal.full(command.requestedBy(), false),
+            new NewVersion(
+                command.requestedBy(),
                 command.owner(),
                 command.name(),
-                command.spec(),
+                command.visibility(),
                 command.model(),
-                command.files(),
-                command.visibility()),
+                command.files()),
             spec,
             format,
             VersionState.USABLE);
@@ -217,17 +224,16 @@ public class LearnwareService {
     EnsemblePins.lockLearnwares(
         EnsemblePins.lockSet(manifest, command.owner() + "/" + command.name()));
     List<LearnwareVersion> members = pins.requirePinned(manifest, spec);
-    UploadCommand upload =
-        new UploadCommand(
-            Principal.full(command.requestedBy(), false),
+    NewVersion draft =
+        new NewVersion(
+            command.requestedBy(),
             command.owner(),
             command.name(),
-            command.spec(),
+            command.visibility(),
             command.model(),
-            command.files(),
-            command.visibility());
-    requireVisibleMembers(upload, members);
-    LearnwareVersion version = record(upload, spec, format, VersionState.PENDING);
+            command.files());
+    requireVisibleMembers(draft, members);
+    LearnwareVersion version = record(draft, spec, format, VersionState.PENDING);
     addLineage(version, members, EnsemblePins.RELATION, command.jobId());
     uploaded.fire(new VersionUploaded(version.id, command.requestedBy()));
     return version;
@@ -359,13 +365,33 @@ public class LearnwareService {
         version.learnware.visibility);
   }
 
+  /**
+   * What recording a version takes, whether a user uploaded it or a job made it.
+   *
+   * @param actor the user who uploaded it or requested the job: its {@code created_by} and the
+   *     audit entry's actor
+   * @param visibility of the learnware if this creates it; null for the market's default
+   */
+  private record NewVersion(
+      String actor,
+      String owner,
+      String name,
+      String visibility,
+      StagedFile model,
+      List<StagedFile> files) {}
+
+  /**
+   * Records a checked version under its learnware (locked, or created with its visibility), with
+   * its blobs acquired from staging, and the audit entry; a {@code USABLE} one is audited as
+   * derived, a {@code PENDING} one as uploaded.
+   */
   private LearnwareVersion record(
-      UploadCommand command, JsonNode spec, String format, VersionState state) {
-    String modelSha = command.model().sha256();
+      NewVersion draft, JsonNode spec, String format, VersionState state) {
+    String modelSha = draft.model().sha256();
     String visibility =
-        command.visibility() == null ? config.defaultVisibility().jsonName() : command.visibility();
-    Learnware learnware = Learnware.lockOrCreate(command.owner(), command.name(), visibility);
-    if (command.visibility() != null && !learnware.visibility.equals(command.visibility())) {
+        draft.visibility() == null ? config.defaultVisibility().jsonName() : draft.visibility();
+    Learnware learnware = Learnware.lockOrCreate(draft.owner(), draft.name(), visibility);
+    if (draft.visibility() != null && !learnware.visibility.equals(draft.visibility())) {
       throw new MarketException.Conflict(
           learnware.key()
               + " is "
@@ -376,8 +402,8 @@ public class LearnwareService {
     }
     learnware.lastVersion++;
     // Blob rows first: the version's rows reference them.
-    storage.acquire(modelSha, command.model().size(), command.model().path());
-    for (StagedFile staged : command.files()) {
+    storage.acquire(modelSha, draft.model().size(), draft.model().path());
+    for (StagedFile staged : draft.files()) {
       storage.acquire(staged.sha256(), staged.size(), staged.path());
     }
 
@@ -404,9 +430,9 @@ public class LearnwareService {
     version.outputDimension = optionalInt(spec.path("output"), "dimension");
     version.modelFormat = format;
     version.modelSha256 = modelSha;
-    version.modelSize = command.model().size();
-    version.createdBy = command.uploader().username();
-    for (StagedFile staged : command.files()) {
+    version.modelSize = draft.model().size();
+    version.createdBy = draft.actor();
+    for (StagedFile staged : draft.files()) {
       VersionFile file = new VersionFile();
       file.version = version;
       file.filename = staged.filename();
@@ -422,7 +448,7 @@ public class LearnwareService {
     }
     changed.fire(new LearnwareChanged(learnware.id));
     audit.record(
-        command.uploader().username(),
+        draft.actor(),
         learnware.owner,
         learnware.name,
         state == VersionState.USABLE
@@ -684,7 +710,7 @@ public class LearnwareService {
    * An ensemble pins public learnwares, or private ones of its own namespace if it is private
    * itself: whoever may read the ensemble may read every member.
    */
-  private void requireVisibleMembers(UploadCommand ensemble, List<LearnwareVersion> members) {
+  private void requireVisibleMembers(NewVersion ensemble, List<LearnwareVersion> members) {
     // Checked before anything is recorded; the ensemble's learnware is locked (lockSet).
     String visibility =
         Learnware.findByKey(ensemble.owner(), ensemble.name())

@@ -1,6 +1,6 @@
 package io.learnware.market.learnware;
 
-import io.learnware.market.learnware.UploadCommand.StagedFile;
+import io.learnware.market.storage.StagedFile;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,7 +1,7 @@
 package io.learnware.market.learnware;
 
 import io.learnware.market.account.Principal;
-import java.nio.file.Path;
+import io.learnware.market.storage.StagedFile;
 import java.util.List;
 
 /**
@@ -19,8 +19,4 @@ public record UploadCommand(
     String spec,
     StagedFile model,
     List<StagedFile> files,
-    String visibility) {
-
-  /** A form part written to a local temporary file, with the SHA-256 of its bytes. */
-  public record StagedFile(String filename, Path path, long size, String sha256) {}
-}
+    String visibility) {}

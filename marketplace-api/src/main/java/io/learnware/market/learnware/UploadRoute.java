@@ -3,16 +3,16 @@ package io.learnware.market.learnware;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.account.Access;
 import io.learnware.market.account.AccountService;
+import io.learnware.market.account.BearerToken;
 import io.learnware.market.account.Principal;
 import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
 import io.learnware.market.learnware.LearnwareModels.UploadResult;
-import io.learnware.market.learnware.UploadCommand.StagedFile;
 import io.learnware.market.problem.MarketException;
-import io.learnware.market.problem.Problem;
 import io.learnware.market.problem.ProblemMapper;
+import io.learnware.market.problem.ProblemResponse;
 import io.learnware.market.storage.DiskReserve;
-import io.learnware.market.storage.Sha256;
+import io.learnware.market.storage.StagedFile;
 import io.learnware.market.storage.StagingFile;
 import io.learnware.market.storage.TemporaryFiles;
 import io.vertx.core.Context;
@@ -34,7 +34,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -110,18 +109,13 @@ public class UploadRoute {
       fail(context, new MarketException.InvalidInput("/visibility", "must be public or private"));
       return;
     }
-    String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+    // No token, or one of another scheme, is as unknown as a wrong one.
+    String token = BearerToken.of(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse("");
     vertx
         .executeBlocking(
             () -> {
               Principal principal =
-                  accounts
-                      .authenticate(token)
-                      .orElseThrow(
-                          () ->
-                              new MarketException.Unauthorized(
-                                  "A valid API token is required: send 'Authorization: Bearer"
-                                      + " <token>'."));
+                  accounts.authenticate(token).orElseThrow(MarketException.Unauthorized::new);
               access.require(principal, owner, Role.WRITE, Scope.WRITE);
               disk.requireRoom(length == null ? 0 : parseLength(length));
               Files.createDirectories(staging);
@@ -231,11 +225,10 @@ public class UploadRoute {
           });
     }
 
-    /** Streams a part to a staging file while hashing it; completes with its size and SHA-256. */
+    /** Streams a part to a staging file, which hashes it; completes with its size and SHA-256. */
     private Future<StagedFile> stage(HttpServerFileUpload upload) {
       Path path = staging.resolve(UUID.randomUUID() + ".part");
       written.add(path);
-      MessageDigest digest = Sha256.newDigest();
       Context loop = vertx.getOrCreateContext();
       StagingFile file;
       try {
@@ -253,7 +246,6 @@ public class UploadRoute {
               return;
             }
             ByteBuffer bytes = chunk.getByteBuf().nioBuffer();
-            digest.update(bytes.duplicate());
             try {
               if (!file.write(bytes)) {
                 upload.pause();
@@ -279,8 +271,7 @@ public class UploadRoute {
                 .onSuccess(
                     size ->
                         staged.complete(
-                            new StagedFile(
-                                upload.filename(), path, size, Sha256.hex(digest.digest()))));
+                            new StagedFile(upload.filename(), path, size, file.sha256())));
           });
       return staged.future();
     }
@@ -379,38 +370,26 @@ public class UploadRoute {
       return;
     }
     MarketException known = ProblemMapper.translate(cause);
-    Problem problem;
+    ProblemResponse problem;
     if (known != null) {
-      problem = known.toProblem();
-      if (known.retryAfterSeconds() > 0) {
-        context
-            .response()
-            .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(known.retryAfterSeconds()));
-      }
+      problem = ProblemResponse.of(known);
     } else {
       LOG.error("Upload failed", cause);
       problem =
-          Problem.of(
-              500,
-              "internal-error",
-              "Internal error",
-              "The server failed to handle the upload; the error is logged.",
-              null);
+          ProblemResponse.internalError(
+              "The server failed to handle the upload; the error is logged.");
     }
     if (context.response().ended() || context.response().closed()) {
       return;
     }
     boolean bodyUnread = !context.request().isEnded();
-    if (problem.status() == 401) {
-      context.response().putHeader("WWW-Authenticate", "Bearer");
-    }
     String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean small =
         length == null || (length.matches("\\d{1,7}") && Long.parseLong(length) <= DRAIN_LIMIT);
     if (bodyUnread && small) {
       // A small body is cheaper to read to its end than a client that fails with a broken pipe
       // before it sees the answer. A chunked body is read up to the same limit, then cut off.
-      Problem drained = problem;
+      ProblemResponse drained = problem;
       long[] read = {0};
       context
           .request()
@@ -429,15 +408,12 @@ public class UploadRoute {
     respond(context, problem, bodyUnread);
   }
 
-  private static void respond(RoutingContext context, Problem problem, boolean bodyUnread) {
+  private static void respond(RoutingContext context, ProblemResponse problem, boolean bodyUnread) {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
-    context
-        .response()
-        .setStatusCode(problem.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .end(Json.encode(problem))
+    problem
+        .send(context.response())
         .onComplete(
             done -> {
               if (bodyUnread) {
@@ -452,13 +428,6 @@ public class UploadRoute {
   private MarketException tooLarge() {
     return new MarketException.PayloadTooLarge(
         "The upload is larger than the limit of " + maxBytes + " bytes.");
-  }
-
-  private static String bearerToken(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return "";
-    }
-    return header.substring(7).trim();
   }
 
   private static long parseLength(String value) {

@@ -4,8 +4,7 @@ import java.util.List;
 
 /**
  * A failure the caller can act on. Each subclass fixes the HTTP status and problem type, so
- * services throw domain exceptions and {@link ProblemMapper} (or the streaming upload route) alone
- * turns them into responses.
+ * services throw domain exceptions and {@link ProblemResponse} alone turns them into responses.
  */
 public abstract class MarketException extends RuntimeException {
 
@@ -65,8 +64,13 @@ public abstract class MarketException extends RuntimeException {
 
   /** 401: no valid token where one is needed. */
   public static class Unauthorized extends MarketException {
-    public Unauthorized(String detail) {
-      super(401, "unauthorized", "Unauthorized", detail, null);
+    public Unauthorized() {
+      super(
+          401,
+          "unauthorized",
+          "Unauthorized",
+          "A valid API token is required: send 'Authorization: Bearer <token>'.",
+          null);
     }
   }
 

@@ -9,7 +9,6 @@ import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpClosedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.Comparator;
@@ -19,7 +18,10 @@ import org.hibernate.exception.JDBCConnectionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The one place where exceptions become {@code application/problem+json} responses. */
+/**
+ * The one place where the REST layer's exceptions become {@code application/problem+json}
+ * responses; {@link ProblemResponse} writes them, as it does for the Vert.x routes.
+ */
 public class ProblemMapper {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -45,15 +47,7 @@ public class ProblemMapper {
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthorized(RuntimeException e) {
-    return Response.fromResponse(
-            respond(
-                401,
-                "unauthorized",
-                "Unauthorized",
-                "A valid API token is required: send 'Authorization: Bearer <token>'.",
-                null))
-        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .build();
+    return respond(new MarketException.Unauthorized());
   }
 
   @ServerExceptionMapper
@@ -91,10 +85,9 @@ public class ProblemMapper {
       // Only the REST layer's multipart parser throws this (MultipartLimits).
       return respond(
           new MarketException.PayloadTooLarge(
-                  ("The request body is larger than the limit of %d bytes, or one of its text parts"
-                          + " larger than %d bytes.")
-                      .formatted(maxBody, maxFormAttribute))
-              .toProblem());
+              ("The request body is larger than the limit of %d bytes, or one of its text parts"
+                      + " larger than %d bytes.")
+                  .formatted(maxBody, maxFormAttribute)));
     }
     if (status >= 500) {
       LOG.error("Request failed", e);
@@ -109,12 +102,11 @@ public class ProblemMapper {
     if (tooManyFormParts(e)) {
       return respond(
           new MarketException.InvalidInput(
-                  "/",
-                  ("too many form parts (the limit is %d): a data set has one 'data' and an optional"
-                          + " 'labels' part, a job result one 'report', one 'spec', one 'model' and a"
-                          + " few 'file' parts")
-                      .formatted(maxFormParts))
-              .toProblem());
+              "/",
+              ("too many form parts (the limit is %d): a data set has one 'data' and an optional"
+                      + " 'labels' part, a job result one 'report', one 'spec', one 'model' and a"
+                      + " few 'file' parts")
+                  .formatted(maxFormParts)));
     }
     MarketException known = translate(e);
     if (known != null) {
@@ -126,17 +118,14 @@ public class ProblemMapper {
       return respond(400, "aborted", "Request aborted", "The connection closed mid-request.", null);
     }
     LOG.error("Unexpected error", e);
-    return respond(
-        500,
-        "internal-error",
-        "Internal error",
-        "The server failed to handle the request; the error is logged.",
-        null);
+    return ProblemResponse.internalError(
+            "The server failed to handle the request; the error is logged.")
+        .toResponse();
   }
 
   private static Response respond(
       int status, String slug, String title, String detail, List<Problem.Violation> violations) {
-    return respond(Problem.of(status, slug, title, detail, violations));
+    return ProblemResponse.of(status, slug, title, detail, violations).toResponse();
   }
 
   /**
@@ -189,16 +178,7 @@ public class ProblemMapper {
   }
 
   private static Response respond(MarketException e) {
-    Response response = respond(e.toProblem());
-    return e.retryAfterSeconds() > 0
-        ? Response.fromResponse(response)
-            .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
-            .build()
-        : response;
-  }
-
-  private static Response respond(Problem problem) {
-    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    return ProblemResponse.of(e).toResponse();
   }
 
   /**

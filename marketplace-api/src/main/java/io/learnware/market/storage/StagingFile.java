@@ -9,21 +9,23 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A file being received, written from a thread of its own in large aligned blocks, with {@code
- * O_DIRECT} where the file system allows it. Direct writes skip the page cache: on the 2-core build
- * machine copying 1 GiB through the page cache and writing it back cost 1.7 s of CPU, a direct
- * write 0.15 s (docs/benchmarks.md), and that CPU is what a streaming upload competes for.
+ * A file being received and hashed, written from a thread of its own in large aligned blocks, with
+ * {@code O_DIRECT} where the file system allows it. Direct writes skip the page cache: on the
+ * 2-core build machine copying 1 GiB through the page cache and writing it back cost 1.7 s of CPU,
+ * a direct write 0.15 s (docs/benchmarks.md), and that CPU is what a streaming upload competes for.
  *
  * <p>{@link #write} is called by one thread (the event loop), in order; it copies the bytes into a
  * block and returns {@code false} once all blocks are waiting to be written, after which the caller
  * pauses its source until the {@code resume} callback runs. {@link #finish} writes the rest, trims
- * the padding, forces the data to the device and closes the file.
+ * the padding, forces the data to the device and closes the file; {@link #sha256} is known from
+ * then on.
  */
 public final class StagingFile {
 
@@ -40,6 +42,8 @@ public final class StagingFile {
   private final ExecutorService writer;
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private final Runnable resume;
+  private final MessageDigest digest = Sha256.newDigest();
+  private String sha256;
   private ByteBuffer current;
   private long position;
   private long size;
@@ -121,6 +125,7 @@ public final class StagingFile {
    */
   public boolean write(ByteBuffer bytes) throws IOException {
     rethrow();
+    digest.update(bytes.duplicate());
     while (bytes.hasRemaining()) {
       if (current == null) {
         current = take();
@@ -150,6 +155,7 @@ public final class StagingFile {
    * it; completes with the file's size.
    */
   public CompletableFuture<Long> finish() {
+    sha256 = Sha256.hex(digest.digest());
     ByteBuffer last = current;
     current = null;
     long at = position;
@@ -179,6 +185,11 @@ public final class StagingFile {
           }
         },
         writer);
+  }
+
+  /** The SHA-256 of the bytes written, in hex; null before {@link #finish}. */
+  public String sha256() {
+    return sha256;
   }
 
   /** Stops writing and deletes the file. */

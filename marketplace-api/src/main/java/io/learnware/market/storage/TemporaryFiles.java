@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * The data directory's {@code tmp}: parts of requests in progress (the upload staging of {@link
- * StagingFile} and {@code ResultStaging}, and the REST layer's multipart files). Whatever is there
+ * StagingFile} and {@link ResultStaging}, and the REST layer's multipart files). Whatever is there
  * at start was left by a crash mid-request and belongs to no request any more: nothing else would
  * remove it.
  */

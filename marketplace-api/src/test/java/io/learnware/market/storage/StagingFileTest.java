@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Staging files: what arrives in chunks of any size is what the file holds. */
+/** Staging files: what arrives in chunks of any size is what the file holds, and its hash. */
 class StagingFileTest {
 
   @TempDir Path dir;
@@ -35,6 +35,7 @@ class StagingFileTest {
     }
     assertThat(file.finish().get(30, TimeUnit.SECONDS)).isEqualTo(data.length);
     assertThat(Files.readAllBytes(path)).isEqualTo(data);
+    assertThat(file.sha256()).isEqualTo(Sha256.of(data));
   }
 
   @Test
@@ -59,13 +60,18 @@ class StagingFileTest {
   @Test
   void smallAndEmptyFiles() throws Exception {
     Path empty = dir.resolve("empty.part");
-    assertThat(StagingFile.create(empty, () -> {}).finish().get()).isZero();
+    StagingFile none = StagingFile.create(empty, () -> {});
+    assertThat(none.finish().get()).isZero();
     assertThat(Files.size(empty)).isZero();
+    // SHA-256 of no bytes.
+    assertThat(none.sha256())
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     Path small = dir.resolve("small.part");
     StagingFile file = StagingFile.create(small, () -> {});
     assertThat(file.write(ByteBuffer.wrap(new byte[] {1, 2, 3}))).isTrue();
     assertThat(file.finish().get()).isEqualTo(3);
     assertThat(Files.readAllBytes(small)).containsExactly(1, 2, 3);
+    assertThat(file.sha256()).isEqualTo(Sha256.of(new byte[] {1, 2, 3}));
   }
 
   @Test

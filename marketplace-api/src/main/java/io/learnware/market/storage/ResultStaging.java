@@ -1,8 +1,5 @@
-package io.learnware.market.learnware;
+package io.learnware.market.storage;
 
-import io.learnware.market.learnware.UploadCommand.StagedFile;
-import io.learnware.market.storage.Sha256;
-import io.learnware.market.storage.TemporaryFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
