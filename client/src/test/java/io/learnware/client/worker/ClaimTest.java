@@ -10,7 +10,7 @@ class ClaimTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A claim of a reuse job as the market writes it (JobModels.ClaimedJob: nulls left out). */
+  /** A claim of a reuse job as the market writes it (JobDtos.ClaimedJob: nulls left out). */
   @Test
   void aClaimReadsAsTheMarketWritesIt() throws Exception {
     String written =

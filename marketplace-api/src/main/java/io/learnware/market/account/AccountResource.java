@@ -1,12 +1,12 @@
 package io.learnware.market.account;
 
-import io.learnware.market.account.AccountModels.CreatedUser;
-import io.learnware.market.account.AccountModels.Me;
-import io.learnware.market.account.AccountModels.NewToken;
-import io.learnware.market.account.AccountModels.NewUser;
-import io.learnware.market.account.AccountModels.NewWorkerToken;
-import io.learnware.market.account.AccountModels.TokenView;
-import io.learnware.market.account.AccountModels.WorkerTokenView;
+import io.learnware.market.account.AccountDtos.CreatedUser;
+import io.learnware.market.account.AccountDtos.Me;
+import io.learnware.market.account.AccountDtos.NewToken;
+import io.learnware.market.account.AccountDtos.NewUser;
+import io.learnware.market.account.AccountDtos.NewWorkerToken;
+import io.learnware.market.account.AccountDtos.TokenView;
+import io.learnware.market.account.AccountDtos.WorkerTokenView;
 import io.learnware.market.problem.MarketException;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,8 +1,8 @@
 package io.learnware.market.account;
 
-import io.learnware.market.account.AccountModels.CreatedUser;
-import io.learnware.market.account.AccountModels.TokenView;
-import io.learnware.market.account.AccountModels.WorkerTokenView;
+import io.learnware.market.account.AccountDtos.CreatedUser;
+import io.learnware.market.account.AccountDtos.TokenView;
+import io.learnware.market.account.AccountDtos.WorkerTokenView;
 import io.learnware.market.audit.AuditLog;
 import io.learnware.market.problem.MarketException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package io.learnware.market.account;
 
-import io.learnware.market.account.AccountModels.AuditView;
-import io.learnware.market.account.AccountModels.MemberRequest;
-import io.learnware.market.account.AccountModels.NamespaceView;
-import io.learnware.market.account.AccountModels.NewOrganisation;
+import io.learnware.market.account.AccountDtos.AuditView;
+import io.learnware.market.account.AccountDtos.MemberRequest;
+import io.learnware.market.account.AccountDtos.NamespaceView;
+import io.learnware.market.account.AccountDtos.NewOrganisation;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

@@ -2,10 +2,10 @@ package io.learnware.market.account;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.learnware.market.account.AccountModels.AuditView;
-import io.learnware.market.account.AccountModels.MemberView;
-import io.learnware.market.account.AccountModels.Membership;
-import io.learnware.market.account.AccountModels.NamespaceView;
+import io.learnware.market.account.AccountDtos.AuditView;
+import io.learnware.market.account.AccountDtos.MemberView;
+import io.learnware.market.account.AccountDtos.Membership;
+import io.learnware.market.account.AccountDtos.NamespaceView;
 import io.learnware.market.audit.AuditEvent;
 import io.learnware.market.audit.AuditLog;
 import io.learnware.market.problem.MarketException;

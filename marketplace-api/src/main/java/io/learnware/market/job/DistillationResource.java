@@ -2,8 +2,8 @@ package io.learnware.market.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.market.job.JobModels.JobRequest;
-import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.job.JobDtos.JobRequest;
+import io.learnware.market.job.JobDtos.JobView;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.market.job.JobModels.JobRequest;
+import io.learnware.market.job.JobDtos.JobRequest;
 import io.learnware.market.job.JobQueue.CompleteCommand;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;

@@ -1,7 +1,7 @@
 package io.learnware.market.job;
 
-import io.learnware.market.job.JobModels.JobRequest;
-import io.learnware.market.job.JobModels.JobView;
+import io.learnware.market.job.JobDtos.JobRequest;
+import io.learnware.market.job.JobDtos.JobView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;

@@ -3,7 +3,7 @@ package io.learnware.market.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.account.Caller;
-import io.learnware.market.job.JobModels.JobRequest;
+import io.learnware.market.job.JobDtos.JobRequest;
 import io.learnware.market.job.JobQueue.CompleteCommand;
 import io.learnware.market.learnware.LearnwareService;
 import io.learnware.market.learnware.LearnwareVersion;

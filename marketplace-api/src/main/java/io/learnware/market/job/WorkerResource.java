@@ -1,13 +1,13 @@
 package io.learnware.market.job;
 
 import io.learnware.market.account.TokenIdentityProvider;
-import io.learnware.market.job.JobModels.Artifact;
-import io.learnware.market.job.JobModels.ClaimRequest;
-import io.learnware.market.job.JobModels.ClaimedJob;
-import io.learnware.market.job.JobModels.Failure;
-import io.learnware.market.job.JobModels.Heartbeat;
-import io.learnware.market.job.JobModels.JobView;
-import io.learnware.market.job.JobModels.Lease;
+import io.learnware.market.job.JobDtos.Artifact;
+import io.learnware.market.job.JobDtos.ClaimRequest;
+import io.learnware.market.job.JobDtos.ClaimedJob;
+import io.learnware.market.job.JobDtos.Failure;
+import io.learnware.market.job.JobDtos.Heartbeat;
+import io.learnware.market.job.JobDtos.JobView;
+import io.learnware.market.job.JobDtos.Lease;
 import io.learnware.market.job.JobQueue.CompleteCommand;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;

@@ -6,17 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Access;
-import io.learnware.market.account.AccountModels;
+import io.learnware.market.account.AccountDtos;
 import io.learnware.market.account.Caller;
 import io.learnware.market.account.Principal;
 import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
 import io.learnware.market.audit.AuditLog;
+import io.learnware.market.learnware.LearnwareDtos.AliasView;
+import io.learnware.market.learnware.LearnwareDtos.UploadResult;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.LearnwareEvents.VersionUploaded;
-import io.learnware.market.learnware.LearnwareModels.AliasView;
-import io.learnware.market.learnware.LearnwareModels.UploadResult;
 import io.learnware.market.modelformat.ArtifactChecks;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem.Violation;
@@ -44,7 +44,7 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class LearnwareService {
 
-  static final Pattern NAME = Pattern.compile(AccountModels.NAME_PATTERN);
+  static final Pattern NAME = Pattern.compile(AccountDtos.NAME_PATTERN);
 
   /** Aliases start with a letter so that they never read as version numbers. */
   static final Pattern ALIAS = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
@@ -612,8 +612,7 @@ public class LearnwareService {
    */
   @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
-  public LearnwareModels.VisibilityView setVisibility(
-      String owner, String name, String visibility) {
+  public LearnwareDtos.VisibilityView setVisibility(String owner, String name, String visibility) {
     Learnware learnware = VersionRefs.visible(caller, owner, name);
     caller.require(owner, Role.ADMIN, Scope.ADMIN);
     requireVisibility(visibility, "/visibility");
@@ -668,7 +667,7 @@ public class LearnwareService {
           Map.of("from", before, "to", visibility));
       changed.fire(new LearnwareChanged(learnware.id));
     }
-    return new LearnwareModels.VisibilityView(learnware.key(), learnware.visibility);
+    return new LearnwareDtos.VisibilityView(learnware.key(), learnware.visibility);
   }
 
   /** A version's reference as the caller may see it: private ones of others stay unnamed. */

@@ -7,7 +7,7 @@ import io.learnware.market.account.BearerToken;
 import io.learnware.market.account.Principal;
 import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
-import io.learnware.market.learnware.LearnwareModels.UploadResult;
+import io.learnware.market.learnware.LearnwareDtos.UploadResult;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.ProblemMapper;
 import io.learnware.market.problem.ProblemResponse;

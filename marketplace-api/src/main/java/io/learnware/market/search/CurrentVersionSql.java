@@ -1,7 +1,7 @@
 package io.learnware.market.search;
 
 import io.learnware.market.account.Access;
-import io.learnware.market.search.SearchModels.Filters;
+import io.learnware.market.search.SearchDtos.Filters;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
 import jakarta.persistence.Query;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ record CurrentVersionSql(
       java.util.Map.of("clean", "", "noise", "sigma", "fgsm", "epsilon", "pgd", "epsilon");
 
   private static void robust(
-      List<String> where, Map<String, Object> params, SearchModels.RobustnessFilter filter) {
+      List<String> where, Map<String, Object> params, SearchDtos.RobustnessFilter filter) {
     params.put("robustMin", filter.minAccuracy());
     if (filter.measure().equals("clean")) {
       where.add(

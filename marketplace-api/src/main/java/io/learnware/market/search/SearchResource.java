@@ -1,7 +1,7 @@
 package io.learnware.market.search;
 
-import io.learnware.market.search.SearchModels.SearchRequest;
-import io.learnware.market.search.SearchModels.SearchResult;
+import io.learnware.market.search.SearchDtos.SearchRequest;
+import io.learnware.market.search.SearchDtos.SearchResult;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -8,12 +8,12 @@ import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
-import io.learnware.market.search.SearchModels.Filters;
-import io.learnware.market.search.SearchModels.Match;
-import io.learnware.market.search.SearchModels.MixtureItem;
-import io.learnware.market.search.SearchModels.MixtureView;
-import io.learnware.market.search.SearchModels.SearchRequest;
-import io.learnware.market.search.SearchModels.SearchResult;
+import io.learnware.market.search.SearchDtos.Filters;
+import io.learnware.market.search.SearchDtos.Match;
+import io.learnware.market.search.SearchDtos.MixtureItem;
+import io.learnware.market.search.SearchDtos.MixtureView;
+import io.learnware.market.search.SearchDtos.SearchRequest;
+import io.learnware.market.search.SearchDtos.SearchResult;
 import io.learnware.market.search.StatisticalIndex.Candidate;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
 import io.learnware.spec.DataType;
@@ -408,7 +408,7 @@ public class SearchService {
               "must be one of " + Arrays.stream(Task.values()).map(Task::jsonName).toList()));
     }
     if (filters.robustness() != null) {
-      SearchModels.RobustnessFilter r = filters.robustness();
+      SearchDtos.RobustnessFilter r = filters.robustness();
       if (r.measure() == null || !CurrentVersionSql.ROBUSTNESS_MEASURES.containsKey(r.measure())) {
         out.add(
             new Problem.Violation(

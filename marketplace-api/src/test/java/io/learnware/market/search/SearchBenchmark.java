@@ -1,8 +1,8 @@
 package io.learnware.market.search;
 
-import io.learnware.market.search.SearchModels.Filters;
-import io.learnware.market.search.SearchModels.SearchRequest;
-import io.learnware.market.search.SearchModels.SearchResult;
+import io.learnware.market.search.SearchDtos.Filters;
+import io.learnware.market.search.SearchDtos.SearchRequest;
+import io.learnware.market.search.SearchDtos.SearchResult;
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.market.support.Market;
 import io.learnware.spec.RkmeSpec;

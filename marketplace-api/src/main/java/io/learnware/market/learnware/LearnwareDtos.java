@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Request and response bodies of the learnware endpoints; entities never leave the service layer.
+ * Data transfer objects: the request and response bodies of the learnware endpoints; entities never
+ * leave the service layer.
  */
-public final class LearnwareModels {
+public final class LearnwareDtos {
 
-  private LearnwareModels() {}
+  private LearnwareDtos() {}
 
   /** {@code 201} answer to an upload. */
   public record UploadResult(

@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Requests and answers of the job API and the worker protocol. */
-public final class JobModels {
+/** Data transfer objects: the requests and answers of the job API and the worker protocol. */
+public final class JobDtos {
 
-  private JobModels() {}
+  private JobDtos() {}
 
   /**
    * {@code POST /jobs}.

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** Request and response of {@code POST /api/v1/search}. */
-public final class SearchModels {
+/** Data transfer objects: the request and response of {@code POST /api/v1/search}. */
+public final class SearchDtos {
 
-  private SearchModels() {}
+  private SearchDtos() {}
 
   /**
    * @param q full-text query (PostgreSQL {@code websearch_to_tsquery} syntax)

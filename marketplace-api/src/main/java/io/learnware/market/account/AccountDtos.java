@@ -9,13 +9,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Request and response bodies of the account endpoints. */
-public final class AccountModels {
+/** Data transfer objects: the request and response bodies of the account endpoints. */
+public final class AccountDtos {
 
   /** Usernames and learnware names share this shape (the contract's identity rule). */
   public static final String NAME_PATTERN = "^[a-z0-9][a-z0-9-]{1,62}$";
 
-  private AccountModels() {}
+  private AccountDtos() {}
 
   /**
    * The caller, as {@code GET /me} shows it: site roles, the namespaces it belongs to, and what the
