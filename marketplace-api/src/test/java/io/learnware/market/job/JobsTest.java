@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -392,6 +394,10 @@ class JobsTest {
             .header("Authorization", "Bearer " + token)
             .header("Accept", "text/event-stream")
             .build();
+    // The stream's first event (QUEUED) and the heartbeat's event are awaited, not slept for: under
+    // load the stream may connect late.
+    CountDownLatch connected = new CountDownLatch(1);
+    CountDownLatch progressed = new CountDownLatch(1);
     ExecutorService reader = Executors.newSingleThreadExecutor();
     Future<List<String>> events =
         reader.submit(
@@ -405,18 +411,22 @@ class JobsTest {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                   if (line.startsWith("data:")) {
                     data.add(line.substring(5).trim());
+                    connected.countDown();
+                    if (line.contains("probing")) {
+                      progressed.countDown();
+                    }
                   }
                 }
               }
               return data;
             });
-    sleep(500);
+    assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
     Response claim = claimJob(job);
     heartbeat(job, claim.path("leaseId"), 0.25, "probing").statusCode(200);
-    sleep(300);
+    assertThat(progressed.await(30, TimeUnit.SECONDS)).isTrue();
     complete(claim, "{\"usable\": true}").statusCode(200);
 
-    List<String> data = events.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    List<String> data = events.get(30, TimeUnit.SECONDS);
     reader.shutdown();
     assertThat(data.getFirst()).contains("\"state\":\"QUEUED\"");
     assertThat(data).anyMatch(e -> e.contains("\"progress\":0.25") && e.contains("probing"));
