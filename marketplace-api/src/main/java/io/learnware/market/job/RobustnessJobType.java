@@ -29,7 +29,10 @@ public class RobustnessJobType implements JobType {
   @Override
   public Completion complete(Job job, ObjectNode report, CompleteCommand result) {
     JobType.requireValidReport("robustness", validator.validateRobustnessReport(report));
-    learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+    // A source deleted while it was measured leaves the report on the job alone.
+    if (job.sourceVersionId != null) {
+      learnwares.addReport(job.sourceVersionId, job.id, job.type, report.toString());
+    }
     return new Completion.Recorded(null);
   }
 }

@@ -149,6 +149,40 @@ class RobustnessFilterTest {
     assertThat(names(owner, Map.of("measure", "pgd", "at", 0.1, "minAccuracy", 0.0))).isEmpty();
   }
 
+  @Test
+  void aReportOnALearnwareDeletedWhileItWasMeasuredStaysOnTheJob() {
+    String token = Market.newUser("vanishing");
+    String owner = Market.usernameOf(token);
+    Market.uploadDigits(token, owner, "gone").then().statusCode(201);
+    TestWorker.validateAll();
+    String job = request(token, owner, "gone");
+    Response claim = claimJob(job);
+    given()
+        .auth()
+        .oauth2(token)
+        .delete("/api/v1/learnwares/{owner}/gone", owner)
+        .then()
+        .statusCode(204);
+    complete(
+            job,
+            claim,
+            """
+            {"clean": {"accuracy": 0.9}, "noise": [], "fgsm": [],
+             "pgd": [{"epsilon": 0.1, "steps": 10, "accuracy": 0.5}], "corruptions": []}""")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("SUCCEEDED"));
+    given().get("/api/v1/learnwares/{owner}/gone", owner).then().statusCode(404);
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/v1/jobs/{id}", job)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("SUCCEEDED"))
+        .body("result.report.pgd[0].accuracy", equalTo(0.5f));
+  }
+
   private static String request(String token, String owner, String name) {
     return Market.requestJob(
         token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
