@@ -3,10 +3,11 @@ package io.learnware.it.cli;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.learnware.client.Sha256;
 import io.learnware.it.support.Cli;
 import io.learnware.it.support.Cli.Run;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
+import io.learnware.testing.Fixtures;
 import io.restassured.response.Response;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,7 +52,7 @@ class CliAccessAgainstServerTest {
     assertThat(columns(created.out()).subList(1, 3))
         .containsExactly(new String[] {"MEMBER", "ROLE"}, new String[] {aliceName, "admin"});
 
-    Run upload = uploadDigits(alice, org + "/digits", "--private");
+    Run upload = Cli.uploadDigits(market, alice, org + "/digits", "--private");
     assertThat(upload.exitCode()).as(upload.err()).isZero();
     assertThat(upload.out()).startsWith("uploaded " + org + "/digits@1 (PENDING, private)");
     market.validateAll();
@@ -172,7 +173,7 @@ class CliAccessAgainstServerTest {
             aliceName + " - member.added member=" + bobName + " role=read",
             aliceName
                 + " digits version.uploaded format=torchscript sha256="
-                + Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL))
+                + Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL))
                 + " version=1",
             aliceName + " - organisation.created");
     Run oneLearnware = cli(alice, "audit", org, "--learnware", "digits", "--limit", "1");
@@ -219,7 +220,7 @@ class CliAccessAgainstServerTest {
         .hasValue("token: scopes read; namespaces all");
 
     // What the token lacks: the detail names the scope; exit code 1 like any refusal.
-    Run upload = uploadDigits(reader, owner + "/digits");
+    Run upload = Cli.uploadDigits(market, reader, owner + "/digits");
     assertThat(upload.exitCode()).isEqualTo(1);
     assertThat(upload.err())
         .isEqualTo(
@@ -260,7 +261,7 @@ class CliAccessAgainstServerTest {
     Matcher limitedSecret = SECRET.matcher(limitedCreate.out());
     assertThat(limitedSecret.find()).isTrue();
     String limited = limitedSecret.group(1);
-    Run elsewhere = uploadDigits(limited, owner + "/digits");
+    Run elsewhere = Cli.uploadDigits(market, limited, owner + "/digits");
     assertThat(elsewhere.err())
         .isEqualTo(
             "error: Missing scope (HTTP 403): This token is limited to the namespaces ["
@@ -269,7 +270,7 @@ class CliAccessAgainstServerTest {
                 + owner
                 + "' is not one of them."
                 + NL);
-    assertThat(uploadDigits(limited, org + "/digits").exitCode()).isZero();
+    assertThat(Cli.uploadDigits(market, limited, org + "/digits").exitCode()).isZero();
 
     Run tokens = cli(alice, "token", "list");
     assertThat(tokens.exitCode()).as(tokens.err()).isZero();
@@ -323,7 +324,7 @@ class CliAccessAgainstServerTest {
     String carol = market.newUser("outsider");
     String org = "lab-" + UUID.randomUUID().toString().substring(0, 8);
     assertThat(cli(alice, "org", "create", org).exitCode()).isZero();
-    assertThat(uploadDigits(alice, org + "/digits", "--private").exitCode()).isZero();
+    assertThat(Cli.uploadDigits(market, alice, org + "/digits", "--private").exitCode()).isZero();
     market.validateAll();
     market.uploadDataset(alice, owner, "digits-train", "data/digits-train.csv.gz");
 
@@ -402,23 +403,6 @@ class CliAccessAgainstServerTest {
         .post("/api/v1/worker/jobs/{id}/complete", id.group(1))
         .then()
         .statusCode(200);
-  }
-
-  private Run uploadDigits(String token, String learnware, String... options) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "upload",
-                learnware,
-                "--quiet",
-                "--spec",
-                Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
-                "--model",
-                Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
-                "--file",
-                Fixtures.path(Fixtures.DIGITS_FEATURES).toString()));
-    args.addAll(List.of(options));
-    return cli(token, args.toArray(String[]::new));
   }
 
   /** A table's rows split at runs of spaces. */

@@ -9,14 +9,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
+import io.learnware.client.Sha256;
 import io.learnware.client.TransferListener;
 import io.learnware.client.UploadResult;
 import io.learnware.client.VersionInfo;
 import io.learnware.it.support.Cli;
 import io.learnware.it.support.Cli.Run;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.testing.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,22 +51,10 @@ class CliAgainstServerTest {
   void uploadThenPullVerifiesTheBytesAndServesThemFromTheCacheNextTime() throws IOException {
     String token = market.newUser("cli");
     String owner = market.usernameOf(token);
-    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
+    String modelSha = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     Path cache = tmp.resolve("cache");
 
-    Run upload =
-        cli(
-            "upload",
-            owner + "/digits",
-            "--token",
-            token,
-            "--quiet",
-            "--spec",
-            Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
-            "--model",
-            Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
-            "--file",
-            Fixtures.path(Fixtures.DIGITS_FEATURES).toString());
+    Run upload = Cli.uploadDigits(market, token, owner + "/digits");
 
     assertThat(upload.exitCode()).as(upload.err()).isZero();
     assertThat(upload.out())
@@ -82,7 +71,7 @@ class CliAgainstServerTest {
         .first()
         .isEqualTo("pulled " + owner + "/digits@1 into " + first);
     assertThat(pull.out()).doesNotContain("from cache");
-    assertThat(sha256(first.resolve("model.pt"))).isEqualTo(modelSha);
+    assertThat(Sha256.of(first.resolve("model.pt"))).isEqualTo(modelSha);
     assertThat(first.resolve("features.pt"))
         .hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_FEATURES));
     assertThat(SpecDocuments.mapper().readTree(first.resolve("spec.json").toFile()))
@@ -92,8 +81,7 @@ class CliAgainstServerTest {
     try (var entries = Files.list(cache.resolve("blobs"))) {
       // The model and the feature extractor; no partial downloads left behind.
       assertThat(entries.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder(
-              modelSha, Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_FEATURES)));
+          .containsExactlyInAnyOrder(modelSha, Sha256.of(Fixtures.bytes(Fixtures.DIGITS_FEATURES)));
     }
 
     Path second = tmp.resolve("second");
@@ -116,7 +104,7 @@ class CliAgainstServerTest {
     assertThat(result.at("/files/1/sha256").asText()).isEqualTo(modelSha);
     assertThat(result.at("/files/1/fromCache").asBoolean()).isTrue();
     assertThat(result.at("/files/2/fromCache").asBoolean()).isTrue();
-    assertThat(sha256(second.resolve("model.pt"))).isEqualTo(modelSha);
+    assertThat(Sha256.of(second.resolve("model.pt"))).isEqualTo(modelSha);
   }
 
   @Test
@@ -169,7 +157,7 @@ class CliAgainstServerTest {
     String token = market.newUser("cache");
     String owner = market.usernameOf(token);
     market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
+    String modelSha = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     Path cache = tmp.resolve("cache");
     assertThat(
             cli("pull", owner + "/digits", "--out", tmp.resolve("a") + "", "--cache", cache + "")
@@ -190,7 +178,7 @@ class CliAgainstServerTest {
         .singleElement()
         .asString()
         .endsWith("(from cache)");
-    assertThat(sha256(tmp.resolve("b/model.pt"))).isEqualTo(modelSha);
+    assertThat(Sha256.of(tmp.resolve("b/model.pt"))).isEqualTo(modelSha);
     assertThat(blob).hasBinaryContent(Fixtures.bytes(Fixtures.DIGITS_MODEL));
   }
 
@@ -283,7 +271,7 @@ class CliAgainstServerTest {
     assertThat(lines.get(1))
         .matches(" +1  " + owner + "/digits@1 +0\\.\\d{4} +-  Handwritten digits MLP");
     assertThat(tagged.exitCode()).as(tagged.err()).isZero();
-    JsonNode json = readJson(tagged.out());
+    JsonNode json = Cli.json(tagged.out());
     assertThat(json.at("/single/0/learnware").asText()).isEqualTo(owner + "/digits@1");
     assertThat(json.at("/single/0/score").asDouble()).isEqualTo(1.0);
     assertThat(json.get("total").asInt()).isEqualTo(1);
@@ -318,7 +306,7 @@ class CliAgainstServerTest {
     assertThat(bestScore).isGreaterThan(0.9).isGreaterThan(otherScore);
 
     assertThat(allQuery.exitCode()).as(allQuery.err()).isZero();
-    JsonNode result = readJson(allQuery.out());
+    JsonNode result = Cli.json(allQuery.out());
     assertThat(result.get("total").asInt()).isEqualTo(2);
     List<String> mixed = new ArrayList<>();
     result.at("/mixture/items").forEach(item -> mixed.add(item.get("learnware").asText()));
@@ -397,18 +385,6 @@ class CliAgainstServerTest {
             "--file",
             Fixtures.path(Fixtures.DIGITS_FEATURES).toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-  }
-
-  private static JsonNode readJson(String text) {
-    try {
-      return SpecDocuments.mapper().readTree(text);
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + text, e);
-    }
-  }
-
-  private static String sha256(Path file) throws IOException {
-    return Fixtures.sha256(Files.readAllBytes(file));
   }
 
   private static Run cli(String... args) {

@@ -10,13 +10,12 @@ import io.learnware.client.LearnwareRef;
 import io.learnware.client.TokenInfo;
 import io.learnware.it.support.Cli;
 import io.learnware.it.support.Cli.Run;
-import io.learnware.it.support.Ensembles;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.it.support.RealWorker;
 import io.learnware.it.support.RealWorker.Running;
-import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
+import io.learnware.testing.Ensembles;
+import io.learnware.testing.Fixtures;
 import io.restassured.response.Response;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,15 +56,7 @@ class CliJobsAgainstServerTest {
             market, "cli-jobs", List.of("validate", "distill", "robustness", "evaluate"))) {
       awaitUsable(owner + "/digits");
       Run dataset =
-          cli(
-              "dataset",
-              "upload",
-              owner + "/digits-train",
-              "--token",
-              token,
-              "--quiet",
-              "--data",
-              Fixtures.path("data/digits-train.csv.gz").toString());
+          uploadDataset(token, owner + "/digits-train", Fixtures.path("data/digits-train.csv.gz"));
       assertThat(dataset.exitCode()).as(dataset.err()).isZero();
       assertThat(dataset.out()).startsWith("uploaded data set " + owner + "/digits-train (csv, ");
 
@@ -88,7 +79,7 @@ class CliJobsAgainstServerTest {
               "--quiet");
 
       assertThat(distill.exitCode()).as(distill.err() + distill.out()).isZero();
-      JsonNode job = json(distill.out());
+      JsonNode job = Cli.json(distill.out());
       assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
       assertThat(job.at("/params/student/hidden/0").asInt()).isEqualTo(16);
       assertThat(job.at("/params/student/type").asText()).isEqualTo("mlp");
@@ -114,12 +105,10 @@ class CliJobsAgainstServerTest {
               "--wait",
               "--quiet");
 
-      assertThat(robustness.exitCode()).as(robustness.err() + robustness.out()).isZero();
-      List<String> lines = robustness.out().lines().toList();
-      assertThat(lines.getFirst())
-          .matches("job \\S+: robustness SUCCEEDED on " + owner + "/digits@1, .*");
+      List<String> lines = succeeded(robustness, "robustness", owner + "/digits@1");
       assertThat(lines).contains("report:");
-      JsonNode report = json(robustness.out().substring(robustness.out().indexOf("report:") + 7));
+      JsonNode report =
+          Cli.json(robustness.out().substring(robustness.out().indexOf("report:") + 7));
       assertThat(report.at("/clean/accuracy").asDouble()).isGreaterThan(0.9);
       assertThat(report.at("/noise/0/sigma").asDouble()).isEqualTo(0.1);
       assertThat(report.at("/pgd/0/steps").asInt()).isEqualTo(3);
@@ -136,10 +125,7 @@ class CliJobsAgainstServerTest {
               "--wait",
               "--quiet");
 
-      assertThat(evaluate.exitCode()).as(evaluate.err() + evaluate.out()).isZero();
-      List<String> figures = evaluate.out().lines().toList();
-      assertThat(figures.getFirst())
-          .matches("job \\S+: evaluate SUCCEEDED on " + owner + "/digits@1, .*");
+      List<String> figures = succeeded(evaluate, "evaluate", owner + "/digits@1");
       assertThat(figures.get(1)).isEqualTo("evaluated on the benchmark set digits-test: 360 rows");
       assertThat(figures.get(2)).startsWith("accuracy 0.9167   macro precision ");
       assertThat(figures).contains("confusion matrix (rows: true class, columns: predicted class)");
@@ -152,16 +138,7 @@ class CliJobsAgainstServerTest {
       assertThat(evaluatedOn).isEqualTo("digits-test");
 
       // A job that fails: its error is printed and the exit code says so.
-      Run upload =
-          cli(
-              "dataset",
-              "upload",
-              owner + "/narrow",
-              "--token",
-              token,
-              "--quiet",
-              "--data",
-              narrow.toString());
+      Run upload = uploadDataset(token, owner + "/narrow", narrow);
       assertThat(upload.exitCode()).as(upload.err()).isZero();
       Run failing =
           cli(
@@ -182,7 +159,7 @@ class CliJobsAgainstServerTest {
     Run list = cli("jobs", "list", "--token", token, "--json");
     assertThat(list.exitCode()).as(list.err()).isZero();
     List<String> types = new ArrayList<>();
-    json(list.out()).forEach(j -> types.add(j.get("type").asText()));
+    Cli.json(list.out()).forEach(j -> types.add(j.get("type").asText()));
     // Newest first; the validation was requested by the upload.
     assertThat(types).containsExactly("distill", "evaluate", "robustness", "distill", "validate");
   }
@@ -194,15 +171,7 @@ class CliJobsAgainstServerTest {
     String owner = market.usernameOf(token);
     market.uploadDigits(token, owner, "digits").then().statusCode(201);
     market.validateAll();
-    cli(
-        "dataset",
-        "upload",
-        owner + "/few",
-        "--token",
-        token,
-        "--quiet",
-        "--data",
-        Fixtures.path("data/digits-train.csv.gz").toString());
+    uploadDataset(token, owner + "/few", Fixtures.path("data/digits-train.csv.gz"));
 
     Run transfer =
         cli(
@@ -226,7 +195,7 @@ class CliJobsAgainstServerTest {
             "--json");
 
     assertThat(transfer.exitCode()).as(transfer.err()).isZero();
-    JsonNode queued = json(transfer.out());
+    JsonNode queued = Cli.json(transfer.out());
     assertThat(queued.get("type").asText()).isEqualTo("transfer");
     assertThat(queued.get("state").asText()).isEqualTo("QUEUED");
     assertThat(queued.get("source").asText()).isEqualTo(owner + "/digits@1");
@@ -234,7 +203,7 @@ class CliJobsAgainstServerTest {
     assertThat(queued.get("target").asText()).isEqualTo(owner + "/digits-adapted");
     assertThat(queued.get("params"))
         .isEqualTo(
-            json(
+            Cli.json(
                 """
                 {"seed": 11, "epochs": 4, "head": {"hidden": 0}, "freezeBackbone": true,
                  "validationSplit": 0.25}"""));
@@ -244,7 +213,7 @@ class CliJobsAgainstServerTest {
     assertThat(show.out()).startsWith("job " + id + ": transfer QUEUED on " + owner + "/digits@1");
     Run cancel = cli("jobs", "cancel", id, "--token", token, "--json");
     assertThat(cancel.exitCode()).as(cancel.err()).isZero();
-    assertThat(json(cancel.out()).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(Cli.json(cancel.out()).get("state").asText()).isEqualTo("CANCELLED");
     Run watch = cli("jobs", "watch", id, "--token", token, "--quiet");
     assertThat(watch.exitCode()).isEqualTo(5);
     assertThat(watch.out()).startsWith("job " + id + ": transfer CANCELLED");
@@ -314,15 +283,8 @@ class CliJobsAgainstServerTest {
             "--json");
 
     assertThat(upload.exitCode()).as(upload.err()).isZero();
-    assertThat(json(upload.out()).get("version").asInt()).isEqualTo(1);
-    JsonNode spec =
-        json(
-            given()
-                .get("/api/v1/learnwares/{owner}/digits-low/versions/1/spec", owner)
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
+    assertThat(Cli.json(upload.out()).get("version").asInt()).isEqualTo(1);
+    JsonNode spec = storedSpec(owner, "digits-low");
     assertThat(spec.get("name").asText()).isEqualTo("Digits, the low half");
     assertThat(spec.get("tags")).extracting(JsonNode::asText).containsExactly("digits", "low");
     assertThat(spec.at("/statistical/type").asText()).isEqualTo("rkme-table");
@@ -381,14 +343,7 @@ class CliJobsAgainstServerTest {
     assertThat(incomplete.err()).startsWith("error: the specification has 1 problem(s)");
     assertThat(incomplete.err()).contains("license");
     assertThat(upload.exitCode()).as(upload.err()).isZero();
-    JsonNode spec =
-        json(
-            given()
-                .get("/api/v1/learnwares/{owner}/digits-high/versions/1/spec", owner)
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
+    JsonNode spec = storedSpec(owner, "digits-high");
     assertThat(spec.at("/model/format").asText()).isEqualTo("torchscript");
     assertThat(spec.at("/output/dimension").asInt()).isEqualTo(10);
     assertThat(spec.at("/input/dimension").asInt()).isEqualTo(64);
@@ -400,18 +355,9 @@ class CliJobsAgainstServerTest {
   void reuseTakesTheMixtureTheMarketRecommends() throws IOException {
     String token = market.newUser("mixture");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
-    cli(
-        "dataset",
-        "upload",
-        owner + "/mine",
-        "--token",
-        token,
-        "--quiet",
-        "--data",
-        Fixtures.path("data/digits-test.csv.gz").toString());
+    uploadDataset(token, owner + "/mine", Fixtures.path("data/digits-test.csv.gz"));
     Path rkme = tmp.resolve("mine.json");
     cli(
         "spec",
@@ -440,7 +386,7 @@ class CliJobsAgainstServerTest {
     Run one = cli("reuse", owner + "/digits-low", "--token", token);
 
     assertThat(reuse.exitCode()).as(reuse.err()).isZero();
-    JsonNode job = json(reuse.out());
+    JsonNode job = Cli.json(reuse.out());
     assertThat(job.get("type").asText()).isEqualTo("reuse");
     // The mixture's heavier member is the source; the other is pinned to its version.
     assertThat(List.of(job.get("source").asText(), job.at("/params/sources/0").asText()))
@@ -456,18 +402,9 @@ class CliJobsAgainstServerTest {
   void reusePublishesAnEnsembleAndShowListsItsMembers() throws Exception {
     String token = market.newUser("publish");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
-    cli(
-        "dataset",
-        "upload",
-        owner + "/mine",
-        "--token",
-        token,
-        "--quiet",
-        "--data",
-        Fixtures.path("data/digits-test.csv.gz").toString());
+    uploadDataset(token, owner + "/mine", Fixtures.path("data/digits-test.csv.gz"));
     // The worker's part, played by hand: the job's result is the ensemble of the two halves.
     Thread worker =
         Thread.ofPlatform()
@@ -545,7 +482,7 @@ class CliJobsAgainstServerTest {
         .contains("combined into: " + owner + "/both@1")
         .doesNotContain("ensemble:");
     Run json = cli("show", owner + "/both@1", "--json");
-    assertThat(json(json.out()).at("/ensemble/members/1/learnware").asText())
+    assertThat(Cli.json(json.out()).at("/ensemble/members/1/learnware").asText())
         .isEqualTo(owner + "/digits-high@1");
     Run wrong =
         cli(
@@ -604,12 +541,32 @@ class CliJobsAgainstServerTest {
     throw new AssertionError(learnware + " was never validated");
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return SpecDocuments.mapper().readTree(text);
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + text, e);
-    }
+  /** {@code dataset upload DATASET --data FILE} as {@code token}'s user. */
+  private static Run uploadDataset(String token, String dataset, Path data) {
+    return cli(
+        "dataset", "upload", dataset, "--token", token, "--quiet", "--data", data.toString());
+  }
+
+  /** The spec stored for {@code owner/name@1}. */
+  private static JsonNode storedSpec(String owner, String name) {
+    return Cli.json(
+        given()
+            .get("/api/v1/learnwares/{owner}/{name}/versions/1/spec", owner, name)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString());
+  }
+
+  /**
+   * The lines a {@code --wait} job command printed, once its exit code and first line say the job
+   * SUCCEEDED on {@code source}.
+   */
+  private static List<String> succeeded(Run run, String type, String source) {
+    assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.getFirst()).matches("job \\S+: " + type + " SUCCEEDED on " + source + ", .*");
+    return lines;
   }
 
   private static Run cli(String... args) {

@@ -8,16 +8,17 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.client.Sha256;
 import io.learnware.djl.LearnwareModel;
 import io.learnware.djl.examples.DigitsExample;
 import io.learnware.djl.examples.ReuseExample;
-import io.learnware.it.support.Ensembles;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
+import io.learnware.testing.Ensembles;
+import io.learnware.testing.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class DjlAgainstServerTest {
     String owner = market.usernameOf(token);
     market.uploadDigits(token, owner, "digits").then().statusCode(201);
     market.validateAll();
-    String modelSha = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
+    String modelSha = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
 
     double accuracy = DigitsExample.accuracy(url(owner + "/digits@latest"), TEST_ROWS);
 
@@ -122,13 +123,7 @@ class DjlAgainstServerTest {
     // DJL asks the repository for its resources while building the criteria, where it cannot
     // throw IOException: the pull's failure comes out unchecked, with the market's problem.
     assertThatExceptionOfType(UncheckedIOException.class)
-        .isThrownBy(
-            () ->
-                Criteria.builder()
-                    .setTypes(NDList.class, NDList.class)
-                    .optModelUrls(url(owner + "/nothing@1"))
-                    .build()
-                    .loadModel())
+        .isThrownBy(() -> loadWithCriteria(url(owner + "/nothing@1")))
         .withMessageContaining("Not found (HTTP 404): No learnware " + owner + "/nothing.")
         .withCauseInstanceOf(IOException.class);
   }
@@ -155,13 +150,7 @@ class DjlAgainstServerTest {
           .withMessage(url + ": Not found (HTTP 404): No learnware " + owner + "/digits.");
       System.setProperty("learnware.token", outsider);
       assertThatExceptionOfType(UncheckedIOException.class)
-          .isThrownBy(
-              () ->
-                  Criteria.builder()
-                      .setTypes(NDList.class, NDList.class)
-                      .optModelUrls(url)
-                      .build()
-                      .loadModel())
+          .isThrownBy(() -> loadWithCriteria(url))
           .withMessageContaining("Not found (HTTP 404): No learnware " + owner + "/digits.");
       assertThat(cache.resolve("djl")).doesNotExist();
 
@@ -183,8 +172,7 @@ class DjlAgainstServerTest {
   void aUserWhoseDataSpanTwoLearnwaresDoesBetterWithTheSelectorOrEnsemble() throws Exception {
     String token = market.newUser("reuse");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
 
     ReuseExample.Measurement m =
@@ -204,8 +192,7 @@ class DjlAgainstServerTest {
   void aPublishedEnsembleLoadsItsPinnedMembersAndAnswersTheirMean() throws Exception {
     String token = market.newUser("ensemble");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
     Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
@@ -235,13 +222,7 @@ class DjlAgainstServerTest {
     }
     // DJL's own criteria cannot load an ensemble as one model, and say what can.
     assertThatExceptionOfType(UncheckedIOException.class)
-        .isThrownBy(
-            () ->
-                Criteria.builder()
-                    .setTypes(NDList.class, NDList.class)
-                    .optModelUrls(url(owner + "/both"))
-                    .build()
-                    .loadModel())
+        .isThrownBy(() -> loadWithCriteria(url(owner + "/both")))
         .withMessageContaining(
             "is a published ensemble, not one model: load it with" + " LearnwareModel.load");
   }
@@ -250,15 +231,14 @@ class DjlAgainstServerTest {
   void anEnsembleWhoseMemberIsNotThePinnedVersionIsRefused() throws Exception {
     String token = market.newUser("tampered");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.uploadDigits(token, owner, "digits").then().statusCode(201);
     market.validateAll();
     Ensembles.upload(token, owner, "both", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
     String pinned = Ensembles.halves(owner).get(1).sha256();
-    String other = Fixtures.sha256(Fixtures.bytes(Fixtures.DIGITS_MODEL));
+    String other = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     // A market that serves other bytes for a pinned version than those pinned (the API never
     // lets this happen: it is simulated by rewriting the version's row).
     serveAsDigitsHigh(owner, other);
@@ -284,6 +264,11 @@ class DjlAgainstServerTest {
       update.setString(2, owner);
       assertThat(update.executeUpdate()).isEqualTo(1);
     }
+  }
+
+  /** Loads the model at {@code url} through DJL's own criteria, as any DJL program may. */
+  private static void loadWithCriteria(String url) throws Exception {
+    Criteria.builder().setTypes(NDList.class, NDList.class).optModelUrls(url).build().loadModel();
   }
 
   private static String url(String ref) {

@@ -3,10 +3,10 @@ package io.learnware.it.security;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.it.support.RealWorker;
 import io.learnware.it.support.RealWorker.Running;
+import io.learnware.testing.Fixtures;
 import io.learnware.worker.runtime.Worker;
 import io.learnware.worker.sandbox.SandboxLimits;
 import io.restassured.path.json.JsonPath;

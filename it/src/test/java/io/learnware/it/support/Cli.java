@@ -1,6 +1,10 @@
 package io.learnware.it.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.cli.LearnwareCli;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.testing.Fixtures;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -48,5 +52,36 @@ public final class Cli {
             .setErr(new PrintWriter(err, true))
             .execute(all.toArray(String[]::new));
     return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  /** Parses what a command printed as JSON; a test fails with the text when it is not JSON. */
+  public static JsonNode json(String text) {
+    try {
+      return SpecDocuments.mapper().readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  /**
+   * {@code learnware upload LEARNWARE --quiet} with the digits fixture's spec, model and feature
+   * extractor, and {@code options}.
+   */
+  public static Run uploadDigits(
+      MarketFixture market, String token, String learnware, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "upload",
+                learnware,
+                "--quiet",
+                "--spec",
+                Fixtures.path(Fixtures.DIGITS_SPEC).toString(),
+                "--model",
+                Fixtures.path(Fixtures.DIGITS_MODEL).toString(),
+                "--file",
+                Fixtures.path(Fixtures.DIGITS_FEATURES).toString()));
+    args.addAll(List.of(options));
+    return run(market, token, args.toArray(String[]::new));
   }
 }

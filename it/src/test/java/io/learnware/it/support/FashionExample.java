@@ -6,30 +6,13 @@ import io.learnware.spec.rkme.RealData;
 import java.util.stream.IntStream;
 
 /**
- * The transfer example (docs/transfer.md): the committed Fashion-MNIST CNN, trained on classes 0–4,
- * and a labelled data set of classes 5–9 it never saw.
+ * The transfer example (docs/transfer.md): the committed Fashion-MNIST CNN, trained on classes 0–4
+ * ({@code fixtures/fashion-cnn}, with its feature extractor: {@code Market.uploadFixture}), and a
+ * labelled data set of classes 5–9 it never saw.
  */
 public final class FashionExample {
 
   private FashionExample() {}
-
-  /** Uploads the CNN with its feature extractor as {@code owner/name} version 1. */
-  public static void uploadSource(String token, String owner, String name) {
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes("fashion-cnn/spec.json"), "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes("fashion-cnn/model.pt"), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes("fashion-cnn/features.pt"),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
-        .then()
-        .statusCode(201);
-  }
 
   /**
    * Uploads the first {@code perClass} test images of each of classes 5–9, with their labels, as

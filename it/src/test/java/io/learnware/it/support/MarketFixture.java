@@ -2,33 +2,22 @@ package io.learnware.it.support;
 
 import static io.restassured.RestAssured.given;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.learnware.spec.SpecDocuments;
-import io.learnware.spec.rkme.RealData;
-import io.learnware.spec.rkme.Rkme;
+import io.learnware.testing.Market;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -43,14 +32,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final MarketFixture market = new MarketFixture();}</pre>
  *
  * <p>It starts before the class's {@code @BeforeAll} methods and stops after its {@code @AfterAll}
- * ones; meanwhile REST Assured's {@code given()} talks to it. It has the tokens of the admin and of
- * the local worker (both generated at its first start), a connection to its database for what the
- * API never lets happen, and helpers that drive the API as a client would: users, uploads of the
- * fixtures, job requests, and a stand-in worker that claims jobs without running any model. Real
- * workers: {@link RealWorker}. Failsafe sets {@code market.app.jar}; each market's log is kept in
- * {@code market.logs} (it/target/market-logs/CLASS.log).
+ * ones; meanwhile REST Assured's {@code given()} talks to it, so the {@link Market} helpers it
+ * inherits (users, uploads of the fixtures, job requests, a stand-in worker that claims jobs
+ * without running any model) drive it. It has the tokens of the admin and of the local worker (both
+ * generated at its first start), a connection to its database for what the API never lets happen,
+ * and waits for versions and jobs. Real workers: {@link RealWorker}. Failsafe sets {@code
+ * market.app.jar}; each market's log is kept in {@code market.logs}
+ * (it/target/market-logs/CLASS.log).
  */
-public final class MarketFixture implements BeforeAllCallback, AfterAllCallback {
+public final class MarketFixture implements Market, BeforeAllCallback, AfterAllCallback {
 
   /** A claimed job's lease: short, so that a killed worker's job is claimable again in seconds. */
   public static final Duration LEASE = Duration.ofSeconds(2);
@@ -145,11 +135,6 @@ public final class MarketFixture implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  /** {@code http://localhost:PORT}, as clients and workers reach the market. */
-  public URI uri() {
-    return URI.create("http://localhost:" + port);
-  }
-
   public int port() {
     return port;
   }
@@ -159,12 +144,12 @@ public final class MarketFixture implements BeforeAllCallback, AfterAllCallback 
     return "learnware://localhost:" + port + "/" + ref;
   }
 
-  /** The token of the site admin {@code admin}. */
+  @Override
   public String adminToken() {
     return adminToken;
   }
 
-  /** The token workers claim jobs with (the one {@code bin/market} gives its local worker). */
+  @Override
   public String workerToken() {
     return workerToken;
   }
@@ -177,163 +162,6 @@ public final class MarketFixture implements BeforeAllCallback, AfterAllCallback 
         "jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/postgres", "postgres", password);
   }
 
-  /** Creates a fresh user {@code prefix-XXXXXXXX} through the admin and returns its token. */
-  public String newUser(String prefix) {
-    String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    return request()
-        .auth()
-        .oauth2(adminToken)
-        .contentType("application/json")
-        .body(Map.of("username", username))
-        .post("/api/v1/users")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("token");
-  }
-
-  public String usernameOf(String token) {
-    return request()
-        .auth()
-        .oauth2(token)
-        .get("/api/v1/me")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("username");
-  }
-
-  /** A multipart upload request with the digits fixture's spec, model and feature extractor. */
-  public RequestSpecification digitsUpload(String token) {
-    return request()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC), "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
-            "application/octet-stream");
-  }
-
-  public Response uploadDigits(String token, String owner, String name) {
-    return digitsUpload(token).post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
-  }
-
-  /**
-   * Uploads {@code owner/name} with the given spec text and model fixture, and the digits feature
-   * extractor as {@code features.pt} (the digits spec names it).
-   */
-  public Response upload(
-      String token, String owner, String name, String spec, String modelFixture) {
-    return request()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(modelFixture), "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
-  }
-
-  /**
-   * Uploads {@code fixtures/<name>} (digits-low or digits-high: an MLP trained on part of the
-   * digits) with the RKME of the training rows it was trained on, those whose label passes {@code
-   * part}.
-   */
-  public void uploadDigitsHalf(String token, String owner, String name, IntPredicate part) {
-    ObjectNode spec = Fixtures.json(Fixtures.text(name + "/spec.json"));
-    int[] training = IntStream.range(0, 1437).toArray();
-    spec.set(
-        "statistical",
-        SpecDocuments.mapper()
-            .valueToTree(
-                Rkme.builder()
-                    .setData(RealData.digits().rows(training).where(part).x())
-                    .build()
-                    .toSpec()));
-    request()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "spec",
-            "spec.json",
-            spec.toString().getBytes(StandardCharsets.UTF_8),
-            "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes(name + "/model.pt"), "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
-        .then()
-        .statusCode(201);
-  }
-
-  /** Uploads a gzipped CSV of {@code fixtures/} as the data set {@code owner/name}. */
-  public void uploadDataset(String token, String owner, String name, String fixture) {
-    request()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "data",
-            Path.of(fixture).getFileName().toString(),
-            Fixtures.bytes(fixture),
-            "application/gzip")
-        .post("/api/v1/datasets/{owner}/{name}", owner, name)
-        .then()
-        .statusCode(201);
-  }
-
-  /** {@code POST /jobs}: the id of the job queued (202). */
-  public String requestJob(String token, Map<String, ?> request) {
-    return request()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(request)
-        .post("/api/v1/jobs")
-        .then()
-        .statusCode(202)
-        .extract()
-        .path("id");
-  }
-
-  /**
-   * Plays a worker that runs no model: claims every queued validation and reports it usable, for
-   * tests that need USABLE versions without DJL. Returns the job ids.
-   */
-  public List<String> validateAll() {
-    List<String> done = new ArrayList<>();
-    for (Response claim = claim("validate"); claim.statusCode() == 200; claim = claim("validate")) {
-      String id = claim.path("id");
-      request()
-          .auth()
-          .oauth2(workerToken)
-          .header("Lease-Id", claim.<String>path("leaseId"))
-          .multiPart(
-              "report",
-              "{\"usable\": true, \"loads\": true, \"log\": [\"accepted by the test worker\"]}")
-          .post("/api/v1/worker/jobs/{id}/complete", id)
-          .then()
-          .statusCode(200);
-      done.add(id);
-    }
-    return done;
-  }
-
-  /** One claim of the given job types, as a stand-in worker named {@code test-worker}. */
-  public Response claim(String... types) {
-    return request()
-        .auth()
-        .oauth2(workerToken)
-        .contentType("application/json")
-        .body(Map.of("workerId", "test-worker", "types", List.of(types), "device", "cpu"))
-        .post("/api/v1/worker/claim");
-  }
-
   /**
    * Reads version {@code owner/name@version} anonymously every 200 ms, for up to 2 minutes, until
    * {@code done} holds of it; returns it.
@@ -342,7 +170,7 @@ public final class MarketFixture implements BeforeAllCallback, AfterAllCallback 
       throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       JsonPath v =
-          request()
+          given()
               .get("/api/v1/learnwares/{owner}/{name}/versions/{v}", owner, name, version)
               .then()
               .statusCode(200)
@@ -375,17 +203,13 @@ public final class MarketFixture implements BeforeAllCallback, AfterAllCallback 
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       JsonPath v =
-          request().auth().oauth2(token).get("/api/v1/jobs/{id}", job).then().extract().jsonPath();
+          given().auth().oauth2(token).get("/api/v1/jobs/{id}", job).then().extract().jsonPath();
       if (done.test(v)) {
         return v;
       }
       Thread.sleep(200);
     }
     throw new AssertionError("job " + job + " did not get there in " + timeout);
-  }
-
-  private RequestSpecification request() {
-    return given().baseUri("http://localhost").port(port);
   }
 
   private static void signal(String signal, long pid) throws IOException, InterruptedException {

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.djl.LearnwareModel;
 import io.learnware.it.support.FashionExample;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.it.support.RealWorker;
 import io.learnware.it.support.RealWorker.Running;
@@ -19,6 +18,7 @@ import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.testing.Fixtures;
 import io.learnware.worker.runtime.Worker;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
@@ -89,26 +89,12 @@ class RealWorkersTest {
     String token = market.newUser("kill");
     String owner = market.usernameOf(token);
     usableTeacher(token, owner);
-    String job =
-        distill(
-            token,
-            owner,
-            "teacher",
-            Map.of(
-                "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
-                "epochs", 400,
-                "transferSize", 2000,
-                "seed", 1),
-            null);
+    String job = longDistillation(token, owner, Map.of("seed", 1));
 
     Process doomed = RealWorker.process(market, "doomed", List.of("distill"));
     try {
-      market.awaitJob(
-          token,
-          job,
-          // Only the doomed process runs distill jobs now; progress means it is training.
-          v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0,
-          Duration.ofMinutes(3));
+      // Only the doomed process runs distill jobs now.
+      awaitTraining(token, job);
       doomed.destroyForcibly().waitFor(); // SIGKILL: no goodbye, the lease just stops being renewed
     } finally {
       doomed.destroyForcibly();
@@ -184,13 +170,7 @@ class RealWorkersTest {
     String token = market.newUser("evaluated");
     String owner = market.usernameOf(token);
     upload(token, owner, "digits", Fixtures.text(Fixtures.DIGITS_SPEC), Fixtures.DIGITS_MODEL);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("data", "train.csv.gz", Fixtures.bytes("data/digits-train.csv.gz"))
-        .post("/api/v1/datasets/{owner}/train", owner)
-        .then()
-        .statusCode(201);
+    market.uploadDataset(token, owner, "train", "data/digits-train.csv.gz");
     try (Running worker =
         RealWorker.start(market, "evaluator", List.of("validate", "robustness"))) {
       market.awaitVersion(owner, "digits", 1, v -> "USABLE".equals(v.getString("state")));
@@ -269,27 +249,14 @@ class RealWorkersTest {
     String token = market.newUser("handback");
     String owner = market.usernameOf(token);
     usableTeacher(token, owner);
-    String job =
-        distill(
-            token,
-            owner,
-            "teacher",
-            Map.of(
-                "student", Map.of("type", "mlp", "hidden", List.of(64, 64)),
-                "epochs", 400,
-                "transferSize", 2000),
-            null);
+    String job = longDistillation(token, owner, Map.of());
     Running leaving =
         RealWorker.start(
             "leaving",
             RealWorker.builder(market, "leaving", List.of("distill"))
                 .optShutdownGrace(Duration.ofMillis(500))
                 .build());
-    market.awaitJob(
-        token,
-        job,
-        v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0,
-        Duration.ofMinutes(3));
+    awaitTraining(token, job);
 
     leaving.close(); // SIGTERM's path: the grace period ends, the job is released
 
@@ -360,6 +327,27 @@ class RealWorkersTest {
   }
 
   /**
+   * Queues a distillation of {@code owner/teacher} long enough to be interrupted (a 64-64 student,
+   * 400 epochs on 2,000 transfer rows), with {@code more} parameters.
+   */
+  private static String longDistillation(String token, String owner, Map<String, Object> more) {
+    Map<String, Object> params = new java.util.HashMap<>(more);
+    params.put("student", Map.of("type", "mlp", "hidden", List.of(64, 64)));
+    params.put("epochs", 400);
+    params.put("transferSize", 2000);
+    return distill(token, owner, "teacher", params, null);
+  }
+
+  /** Waits until the job runs and has reported progress: its worker is training. */
+  private static void awaitTraining(String token, String job) throws InterruptedException {
+    market.awaitJob(
+        token,
+        job,
+        v -> "RUNNING".equals(v.getString("state")) && v.getDouble("progress") > 0,
+        Duration.ofMinutes(3));
+  }
+
+  /**
    * Uploads {@code owner/teacher}, the digits MLP with {@link #teacherSpec()}, and has a real
    * worker validate it; the worker is gone when this returns.
    */
@@ -386,7 +374,7 @@ class RealWorkersTest {
   void aFashionCnnIsTransferredToClassesItNeverSawByARealWorker() throws Exception {
     String token = market.newUser("transfer");
     String owner = market.usernameOf(token);
-    FashionExample.uploadSource(token, owner, "fashion");
+    market.uploadFixture(token, owner, "fashion", "fashion-cnn");
     // 200 test images of each class the CNN never saw (5–9). A linear head on the frozen trunk is
     // solved, its penalty cross-validated on all 1,000 rows (the validation split is for trained
     // heads and for 2,000 rows or more).
@@ -394,15 +382,10 @@ class RealWorkersTest {
     try (Running worker = RealWorker.start(market, "transfer", List.of("validate", "transfer"))) {
       market.awaitVersion(owner, "fashion", 1, v -> "USABLE".equals(v.getString("state")));
       String job =
-          market.requestJob(
+          transferFashion(
               token,
+              owner,
               Map.of(
-                  "type",
-                  "transfer",
-                  "source",
-                  owner + "/fashion@1",
-                  "dataset",
-                  owner + "/shoes-and-more",
                   "params",
                   Map.of(
                       "validationSplit",
@@ -440,15 +423,10 @@ class RealWorkersTest {
             .build();
     try (Running worker = RealWorker.start("limited", limited)) {
       String job =
-          market.requestJob(
+          transferFashion(
               token,
+              owner,
               Map.of(
-                  "type",
-                  "transfer",
-                  "source",
-                  owner + "/fashion@1",
-                  "dataset",
-                  owner + "/shoes-and-more",
                   "target",
                   owner + "/never",
                   "params",
@@ -461,61 +439,38 @@ class RealWorkersTest {
     }
   }
 
+  /**
+   * Requests a transfer of {@code owner/fashion@1} to the data set {@code owner/shoes-and-more}.
+   */
+  private static String transferFashion(String token, String owner, Map<String, Object> more) {
+    Map<String, Object> request = new java.util.HashMap<>(more);
+    request.put("type", "transfer");
+    request.put("source", owner + "/fashion@1");
+    request.put("dataset", owner + "/shoes-and-more");
+    return market.requestJob(token, request);
+  }
+
   @Test
   void aRegressorIsDistilledAndTransferredByARealWorker() throws Exception {
     String token = market.newUser("regression");
     String owner = market.usernameOf(token);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "spec", "spec.json", Fixtures.bytes("diabetes-mlp/spec.json"), "application/json")
-        .multiPart(
-            "model",
-            "model.pt",
-            Fixtures.bytes("diabetes-mlp/model.pt"),
-            "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes("diabetes-mlp/features.pt"),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/diabetes/versions", owner)
-        .then()
-        .statusCode(201);
+    market.uploadFixture(token, owner, "diabetes", "diabetes-mlp");
     // The 353 training rows, their target in the "label" column, as the fixture ships them.
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "data",
-            "diabetes-train.csv.gz",
-            Fixtures.bytes("data/diabetes-train.csv.gz"),
-            "application/octet-stream")
-        .post("/api/v1/datasets/{owner}/diabetes-train", owner)
-        .then()
-        .statusCode(201);
+    market.uploadDataset(token, owner, "diabetes-train", "data/diabetes-train.csv.gz");
     try (Running worker =
         RealWorker.start(market, "regression", List.of("validate", "distill", "transfer"))) {
       market.awaitVersion(owner, "diabetes", 1, v -> "USABLE".equals(v.getString("state")));
       String distill =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
-                  Map.of(
-                      "dataset",
-                      owner + "/diabetes-train",
-                      "student",
-                      Map.of("type", "gbdt", "trees", 100, "maxDepth", 2),
-                      "learningRate",
-                      0.1))
-              .post("/api/v1/learnwares/{owner}/diabetes/versions/1/distillations", owner)
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+          distill(
+              token,
+              owner,
+              "diabetes",
+              Map.of(
+                  "student",
+                  Map.of("type", "gbdt", "trees", 100, "maxDepth", 2),
+                  "learningRate",
+                  0.1),
+              owner + "/diabetes-train");
       JsonPath distilled = market.awaitJob(token, distill, Duration.ofMinutes(3));
       assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
       assertThat(distilled.getString("result.report.task")).isEqualTo("regression");
@@ -565,8 +520,7 @@ class RealWorkersTest {
       throws Exception {
     String token = market.newUser("published");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
     try (Running worker =
         RealWorker.start(
@@ -646,20 +600,13 @@ class RealWorkersTest {
 
       // Distilled into one small student from the ensemble's RKME ("distil the ensemble").
       String distillation =
-          given()
-              .auth()
-              .oauth2(token)
-              .contentType("application/json")
-              .body(
-                  Map.of(
-                      "student", Map.of("type", "mlp", "hidden", List.of(32)),
-                      "epochs", 30,
-                      "seed", 1))
-              .post("/api/v1/learnwares/{owner}/both/versions/1/distillations", owner)
-              .then()
-              .statusCode(202)
-              .extract()
-              .path("id");
+          distill(
+              token,
+              owner,
+              "both",
+              Map.of(
+                  "student", Map.of("type", "mlp", "hidden", List.of(32)), "epochs", 30, "seed", 1),
+              null);
       JsonPath distilled = market.awaitJob(token, distillation, Duration.ofMinutes(5));
       assertThat(distilled.getString("state")).as(distilled.prettify()).isEqualTo("SUCCEEDED");
       assertThat(distilled.getString("result.learnware")).isEqualTo(owner + "/both-distilled@1");

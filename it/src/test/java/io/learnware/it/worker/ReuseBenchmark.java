@@ -11,13 +11,13 @@ import io.learnware.client.LearnwareRef;
 import io.learnware.client.TransferListener;
 import io.learnware.djl.LearnwareModel;
 import io.learnware.djl.Reuse;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.it.support.RealWorker;
 import io.learnware.spec.data.CsvTables;
 import io.learnware.spec.data.ProgressListener;
 import io.learnware.spec.reuse.JobSelector;
 import io.learnware.spec.reuse.ProbabilisticClassifier;
+import io.learnware.testing.Fixtures;
 import io.learnware.worker.runtime.Worker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +53,7 @@ class ReuseBenchmark {
   void run() throws Exception {
     String token = market.newUser("bench");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
     List<String> lines = testRows();
     SplittableRandom random = new SplittableRandom(7);

@@ -14,11 +14,11 @@ import io.learnware.client.LearnwareRef;
 import io.learnware.client.TransferListener;
 import io.learnware.it.support.Cli;
 import io.learnware.it.support.Cli.Run;
-import io.learnware.it.support.Fixtures;
 import io.learnware.it.support.MarketFixture;
 import io.learnware.it.support.RealWorker;
 import io.learnware.it.support.RealWorker.Running;
 import io.learnware.spec.SpecDocuments;
+import io.learnware.testing.Fixtures;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -43,20 +43,21 @@ class ReuseJobTest {
   void requestsAreCheckedAndPinnedToExactVersions() {
     String token = market.newUser("reuse-check");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.uploadDigits(token, owner, "pending").then().statusCode(201);
     market.validateAll();
     market.uploadDigits(token, owner, "pending").then().statusCode(201);
     uploadTestRows(token, owner);
 
-    request(
+    market
+        .postJob(
             token,
             Map.of("type", "reuse", "source", owner + "/digits-low", "dataset", owner + "/user"))
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/params/sources"));
-    request(
+    market
+        .postJob(
             token,
             Map.of(
                 "type",
@@ -68,21 +69,25 @@ class ReuseJobTest {
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/dataset"));
-    request(token, reuse(owner, List.of(owner + "/nothing")))
+    market
+        .postJob(token, reuse(owner, List.of(owner + "/nothing")))
         .then()
         .statusCode(404)
         .body("detail", equalTo("No learnware " + owner + "/nothing."));
-    request(token, reuse(owner, List.of(owner + "/pending@2")))
+    market
+        .postJob(token, reuse(owner, List.of(owner + "/pending@2")))
         .then()
         .statusCode(409)
         .body("detail", containsString("a reuse job needs USABLE versions"));
-    request(token, reuse(owner, List.of(owner + "/digits-low@1")))
+    market
+        .postJob(token, reuse(owner, List.of(owner + "/digits-low@1")))
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/params/sources/0"));
 
     String id =
-        request(token, reuse(owner, List.of(owner + "/digits-high@latest")))
+        market
+            .postJob(token, reuse(owner, List.of(owner + "/digits-high@latest")))
             .then()
             .statusCode(202)
             .body("source", equalTo(owner + "/digits-low@1"))
@@ -97,8 +102,7 @@ class ReuseJobTest {
   void aRealWorkerCombinesTwoHalvesBetterThanEitherAlone() throws Exception {
     String token = market.newUser("reuse");
     String owner = market.usernameOf(token);
-    market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    market.uploadDigitsHalves(token, owner);
     market.validateAll();
     uploadTestRows(token, owner);
 
@@ -169,15 +173,6 @@ class ReuseJobTest {
         owner + "/user",
         "params",
         Map.of("sources", sources));
-  }
-
-  private static io.restassured.response.Response request(String token, Map<String, Object> body) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/jobs");
   }
 
   private static void uploadTestRows(String token, String owner) {

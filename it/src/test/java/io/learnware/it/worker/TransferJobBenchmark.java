@@ -27,7 +27,7 @@ class TransferJobBenchmark {
   void run() throws Exception {
     String token = market.newUser("transferbench");
     String owner = market.usernameOf(token);
-    FashionExample.uploadSource(token, owner, "fashion");
+    market.uploadFixture(token, owner, "fashion", "fashion-cnn");
     FashionExample.uploadDataset(token, owner, "new-classes", 200);
     market.validateAll();
     Worker worker = RealWorker.builder(market, "bench", List.of("transfer")).build();

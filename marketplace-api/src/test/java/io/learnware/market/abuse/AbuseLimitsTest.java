@@ -1,5 +1,6 @@
 package io.learnware.market.abuse;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -7,8 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -66,7 +65,7 @@ class AbuseLimitsTest {
     assertThat(Long.parseLong(refused.extract().header("Retry-After"))).isBetween(1L, 60L);
 
     // Even a good token is not looked at from that address until the bucket refills...
-    String token = Market.newUser("locked");
+    String token = MARKET.newUser("locked");
     assertRateLimited(
         from("203.0.113.1").auth().oauth2(token).get("/api/v1/me").then(), "failed authentication");
     // ...the upload route included, and anonymous reads still work.
@@ -86,8 +85,8 @@ class AbuseLimitsTest {
 
   @Test
   void uploadsAndDataSetUploadsShareOneBucketPerToken() {
-    String token = Market.newUser("uploader");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("uploader");
+    String owner = MARKET.usernameOf(token);
     for (int i = 0; i < 3; i++) {
       // Refused uploads count too: the limit is taken before the body is read.
       given()
@@ -98,7 +97,7 @@ class AbuseLimitsTest {
           .then()
           .statusCode(400);
     }
-    assertRateLimited(Market.uploadDigits(token, owner, "digits").then(), "uploads");
+    assertRateLimited(MARKET.uploadDigits(token, owner, "digits").then(), "uploads");
     assertRateLimited(
         given()
             .auth()
@@ -108,13 +107,13 @@ class AbuseLimitsTest {
             .then(),
         "uploads");
     // Another user's token has a bucket of its own.
-    String other = Market.newUser("uploader");
-    Market.uploadDigits(other, Market.usernameOf(other), "digits").then().statusCode(201);
+    String other = MARKET.newUser("uploader");
+    MARKET.uploadDigits(other, MARKET.usernameOf(other), "digits").then().statusCode(201);
   }
 
   @Test
   void jobRequestsAreLimitedPerToken() {
-    String token = Market.newUser("requester");
+    String token = MARKET.newUser("requester");
     for (int i = 0; i < 3; i++) {
       given()
           .auth()
@@ -152,7 +151,7 @@ class AbuseLimitsTest {
     // Browsing without a query is no search; a token and another address have buckets of their
     // own.
     from("198.51.100.1").get("/api/v1/learnwares").then().statusCode(200);
-    String token = Market.newUser("searcher");
+    String token = MARKET.newUser("searcher");
     from("198.51.100.1")
         .auth()
         .oauth2(token)
@@ -218,7 +217,7 @@ class AbuseLimitsTest {
 
   @Test
   void otherJsonBodiesHaveASmallCap() {
-    String token = Market.newUser("verbose");
+    String token = MARKET.newUser("verbose");
     given()
         .auth()
         .oauth2(token)
@@ -235,11 +234,11 @@ class AbuseLimitsTest {
 
   @Test
   void storageQuotaCountsSharedBytesOnceAndNamesLimitAndUse() {
-    String token = Market.newUser("hoarder");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("hoarder");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     // The same bytes again take no more room.
-    Market.uploadDigits(token, owner, "digits-again").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "digits-again").then().statusCode(201);
     given()
         .auth()
         .oauth2(token)
@@ -273,15 +272,16 @@ class AbuseLimitsTest {
 
   @Test
   void queuedAndRunningJobQuotas() {
-    String token = Market.newUser("busy");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("busy");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
+    MARKET.validateAll();
     Map<String, String> distill = Map.of("type", "distill", "source", owner + "/digits@1");
     for (int i = 0; i < 2; i++) {
-      requestJob(token, distill).then().statusCode(202);
+      MARKET.postJob(token, distill).then().statusCode(202);
     }
-    requestJob(token, distill)
+    MARKET
+        .postJob(token, distill)
         .then()
         .statusCode(403)
         .contentType("application/problem+json")
@@ -292,18 +292,8 @@ class AbuseLimitsTest {
                 "queued jobs quota: 2 allowed, 2 queued; wait for one to start or cancel one."));
 
     // One of the user's jobs runs; the other waits although a worker asks for work.
-    TestWorker.claim("distill").then().statusCode(200);
-    TestWorker.claim("distill").then().statusCode(204);
-  }
-
-  private static io.restassured.response.Response requestJob(
-      String token, Map<String, String> body) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/jobs");
+    MARKET.claim("distill").then().statusCode(200);
+    MARKET.claim("distill").then().statusCode(204);
   }
 
   /** Sends a raw request and reads the answer to the end (the server closes the connection). */

@@ -1,14 +1,13 @@
 package io.learnware.market.abuse;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -89,8 +88,8 @@ class RequestEdgesTest {
 
   @Test
   void aDataSetOverTheCapIsA413ProblemAndIsNotStored() {
-    String token = Market.newUser("big");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("big");
+    String owner = MARKET.usernameOf(token);
     // RestAssured streams a multipart body chunked: the REST layer's parser counts it.
     given()
         .auth()
@@ -109,8 +108,8 @@ class RequestEdgesTest {
 
   @Test
   void aDataSetDeclaredOverTheCapIsRefusedBeforeItsBodyIsSent() throws Exception {
-    String token = Market.newUser("declared");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("declared");
+    String owner = MARKET.usernameOf(token);
     try (Socket socket = connect()) {
       send(
           socket,
@@ -128,9 +127,9 @@ class RequestEdgesTest {
 
   @Test
   void aJobResultOverTheCapIsA413ProblemAndTheLeaseHolds() {
-    String token = Market.newUser("result");
-    Market.uploadDigits(token, Market.usernameOf(token), "digits").then().statusCode(201);
-    Response claim = TestWorker.claim("validate");
+    String token = MARKET.newUser("result");
+    MARKET.uploadDigits(token, MARKET.usernameOf(token), "digits").then().statusCode(201);
+    Response claim = MARKET.claim("validate");
     claim.then().statusCode(200);
     String job = claim.path("id");
     String lease = claim.path("leaseId");
@@ -158,8 +157,8 @@ class RequestEdgesTest {
 
   @Test
   void twoThousandFormPartsOnADataSetAreA400Problem() {
-    String token = Market.newUser("parts");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("parts");
+    String owner = MARKET.usernameOf(token);
     RequestSpecification upload =
         given()
             .auth()
@@ -185,10 +184,10 @@ class RequestEdgesTest {
 
   @Test
   void aStalledLearnwareUploadIsCutOffWithA408() throws Exception {
-    String token = Market.newUser("stall");
-    String owner = Market.usernameOf(token);
-    byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
-    String spec = Fixtures.text(Market.DIGITS_SPEC);
+    String token = MARKET.newUser("stall");
+    String owner = MARKET.usernameOf(token);
+    byte[] model = Fixtures.bytes(Fixtures.DIGITS_MODEL);
+    String spec = Fixtures.text(Fixtures.DIGITS_SPEC);
     String head =
         part("spec", "spec.json", "application/json")
             + spec
@@ -206,8 +205,8 @@ class RequestEdgesTest {
 
   @Test
   void aStalledDataSetUploadIsCutOffWithA408() throws Exception {
-    String token = Market.newUser("stall");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("stall");
+    String owner = MARKET.usernameOf(token);
     byte[] data = "a,label\n1,0\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
     String head = part("data", "train.csv", "text/csv");
     assertCutOff(

@@ -1,5 +1,6 @@
 package io.learnware.market.account;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +10,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
@@ -96,7 +96,7 @@ class AccountsTest {
 
   @Test
   void onlyAdminsCreateUsersAndNamesAreValidatedAndUnique() {
-    String user = Market.newUser("dave");
+    String user = MARKET.newUser("dave");
     given()
         .auth()
         .oauth2(user)

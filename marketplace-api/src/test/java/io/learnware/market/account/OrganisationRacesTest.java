@@ -1,10 +1,10 @@
 package io.learnware.market.account;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -34,10 +34,10 @@ class OrganisationRacesTest {
 
   private static void race(ExecutorService pool) {
     for (int round = 0; round < 10; round++) {
-      String first = Market.newUser("first");
-      String firstName = Market.usernameOf(first);
-      String second = Market.newUser("second");
-      String secondName = Market.usernameOf(second);
+      String first = MARKET.newUser("first");
+      String firstName = MARKET.usernameOf(first);
+      String second = MARKET.newUser("second");
+      String secondName = MARKET.usernameOf(second);
       String org = "race-" + firstName.substring(firstName.length() - 8);
       PrivateLearnwaresTest.createOrganisation(first, org);
       PrivateLearnwaresTest.addMember(first, org, secondName, "admin");

@@ -1,5 +1,6 @@
 package io.learnware.market.account;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -8,9 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.Method;
@@ -177,17 +176,17 @@ class PermissionMatrixTest {
                       s.multiPart(
                               "spec",
                               "spec.json",
-                              Fixtures.bytes(Market.DIGITS_SPEC),
+                              Fixtures.bytes(Fixtures.DIGITS_SPEC),
                               "application/json")
                           .multiPart(
                               "model",
                               "model.pt",
-                              Fixtures.bytes(Market.DIGITS_MODEL),
+                              Fixtures.bytes(Fixtures.DIGITS_MODEL),
                               "application/octet-stream")
                           .multiPart(
                               "file",
                               "features.pt",
-                              Fixtures.bytes(Market.DIGITS_FEATURES),
+                              Fixtures.bytes(Fixtures.DIGITS_FEATURES),
                               "application/octet-stream"))
               .expect("401 403 403 201 201 201")
               .hidden(Vis.PRIVATE),
@@ -759,14 +758,14 @@ class PermissionMatrixTest {
 
     World() {
       for (Who who : List.of(Who.OUTSIDER, Who.READ, Who.WRITE, Who.ADMIN)) {
-        String token = Market.newUser("pm-" + who.name().toLowerCase().replace('_', '-'));
+        String token = MARKET.newUser("pm-" + who.name().toLowerCase().replace('_', '-'));
         tokens.put(who, token);
-        usernames.put(who, Market.usernameOf(token));
+        usernames.put(who, MARKET.usernameOf(token));
       }
       tokens.put(Who.SITE_ADMIN, EmbeddedPostgresResource.ADMIN_TOKEN);
       usernames.put(Who.SITE_ADMIN, "admin");
-      joiner = Market.usernameOf(Market.newUser("pm-joiner"));
-      leaver = Market.usernameOf(Market.newUser("pm-leaver"));
+      joiner = MARKET.usernameOf(MARKET.newUser("pm-joiner"));
+      leaver = MARKET.usernameOf(MARKET.newUser("pm-leaver"));
       given()
           .auth()
           .oauth2(tokens.get(Who.ADMIN))
@@ -781,7 +780,7 @@ class PermissionMatrixTest {
 
       upload(fixtures, org, PUBLIC).then().statusCode(201);
       upload(fixtures, org, PRIVATE, "private").then().statusCode(201);
-      TestWorker.validateAll();
+      MARKET.validateAll();
       for (String name : List.of(PUBLIC, PRIVATE)) {
         given()
             .auth()
@@ -846,7 +845,7 @@ class PermissionMatrixTest {
 
     /** A queued robustness job of the write member on the column's learnware. */
     String queueJob(Vis vis) {
-      return Market.requestJob(
+      return MARKET.requestJob(
           tokens.get(Who.WRITE),
           Map.of(
               "type",
@@ -995,7 +994,7 @@ class PermissionMatrixTest {
   }
 
   private static Response upload(String token, String owner, String name, String visibility) {
-    RequestSpecification spec = Market.digitsUpload(token);
+    RequestSpecification spec = MARKET.digitsUpload(token);
     if (visibility != null) {
       spec = spec.queryParam("visibility", visibility);
     }

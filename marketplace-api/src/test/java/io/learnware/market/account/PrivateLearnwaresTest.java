@@ -1,5 +1,6 @@
 package io.learnware.market.account;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -10,14 +11,12 @@ import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.RealData.Labelled;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,9 +41,9 @@ class PrivateLearnwaresTest {
 
   @Test
   void aPrivateBestMatchLeavesOutsidersResultsExactlyAsWithoutIt() {
-    String owner = Market.newUser("searcher");
-    String ownerName = Market.usernameOf(owner);
-    String outsider = Market.newUser("outsider");
+    String owner = MARKET.newUser("searcher");
+    String ownerName = MARKET.usernameOf(owner);
+    String outsider = MARKET.newUser("outsider");
     Labelled[] digits = RealData.digits().split(0.5, 20261206);
     upload(owner, ownerName, "digits-low", tableSpec("Digits 0-4", digits[0].where(LOW).x()), null);
     upload(
@@ -56,7 +55,7 @@ class PrivateLearnwaresTest {
         "secret-low",
         tableSpec("Secret 0-4", digits[1].where(LOW).x()),
         "private");
-    TestWorker.validateAll();
+    MARKET.validateAll();
     ObjectNode query = rkme(digits[1].where(LOW).x());
     // Once narrowed to the owner's learnwares (the filtered path) and once over the whole market.
     List<Map<String, Object>> requests =
@@ -65,12 +64,12 @@ class PrivateLearnwaresTest {
             Map.of("statistical", query, "limit", 100));
 
     String member = search(owner, requests.getFirst());
-    assertThat(Market.json(member).at("/single/0/learnware").asText())
+    assertThat(Fixtures.json(member).at("/single/0/learnware").asText())
         .isEqualTo(ownerName + "/secret-low@1");
-    assertThat(Market.json(member).at("/single/0/visibility").asText()).isEqualTo("private");
+    assertThat(Fixtures.json(member).at("/single/0/visibility").asText()).isEqualTo("private");
     List<String> outsiders = requests.stream().map(r -> search(outsider, r)).toList();
     List<String> anonymous = requests.stream().map(r -> search(null, r)).toList();
-    assertThat(Market.json(outsiders.getFirst()).at("/single/0/learnware").asText())
+    assertThat(Fixtures.json(outsiders.getFirst()).at("/single/0/learnware").asText())
         .isEqualTo(ownerName + "/digits-low@1");
     assertThat(outsiders.toString()).doesNotContain("secret-low");
     String browse = browse(outsider, ownerName);
@@ -90,24 +89,25 @@ class PrivateLearnwaresTest {
 
   @Test
   void lineageNamesPrivateRelativesOnlyToThoseWhoMayReadThem() {
-    String admin = Market.newUser("team-admin");
-    String adminName = Market.usernameOf(admin);
+    String admin = MARKET.newUser("team-admin");
+    String adminName = MARKET.usernameOf(admin);
     String org = "lab-" + adminName.substring(adminName.length() - 8);
     createOrganisation(admin, org);
-    String reader = Market.newUser("reader");
-    String readerName = Market.usernameOf(reader);
+    String reader = MARKET.newUser("reader");
+    String readerName = MARKET.usernameOf(reader);
     addMember(admin, org, readerName, "read");
-    String outsider = Market.newUser("outsider");
-    Market.digitsUpload(admin)
+    String outsider = MARKET.newUser("outsider");
+    MARKET
+        .digitsUpload(admin)
         .queryParam("visibility", "private")
         .post("/api/v1/learnwares/{owner}/teacher/versions", org)
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
 
     // A reader distils the private teacher into a public student of their own.
     String publicJob =
-        Market.requestJob(
+        MARKET.requestJob(
             reader,
             Map.of(
                 "type",
@@ -121,7 +121,7 @@ class PrivateLearnwaresTest {
     complete(publicJob);
     // Without a choice, a result of a private source is private.
     String defaultJob =
-        Market.requestJob(
+        MARKET.requestJob(
             reader,
             Map.of(
                 "type", "distill", "source", org + "/teacher", "target", readerName + "/student"));
@@ -198,11 +198,11 @@ class PrivateLearnwaresTest {
 
   @Test
   void organisationsHaveRolesAnAuditLogAndALastAdmin() {
-    String admin = Market.newUser("org-admin");
-    String adminName = Market.usernameOf(admin);
+    String admin = MARKET.newUser("org-admin");
+    String adminName = MARKET.usernameOf(admin);
     String org = "org-" + adminName.substring(adminName.length() - 8);
-    String writer = Market.newUser("writer");
-    String writerName = Market.usernameOf(writer);
+    String writer = MARKET.newUser("writer");
+    String writerName = MARKET.usernameOf(writer);
 
     createOrganisation(admin, org);
     // Users and organisations share one set of names.
@@ -226,7 +226,7 @@ class PrivateLearnwaresTest {
         .then()
         .statusCode(403)
         .body("detail", equalTo("Your role in '" + org + "' is write; this needs the role admin."));
-    Market.uploadDigits(writer, org, "shared").then().statusCode(201);
+    MARKET.uploadDigits(writer, org, "shared").then().statusCode(201);
     given()
         .auth()
         .oauth2(writer)
@@ -252,7 +252,7 @@ class PrivateLearnwaresTest {
         .put("/api/v1/learnwares/{org}/shared/aliases/prod", org)
         .then()
         .statusCode(200);
-    Market.uploadDataset(writer, org, "digits-test", "data/digits-test.csv.gz");
+    MARKET.uploadDataset(writer, org, "digits-test", "data/digits-test.csv.gz");
     // A member's data set is the namespace's: its readers read it, strangers do not see it.
     given()
         .auth()
@@ -262,7 +262,7 @@ class PrivateLearnwaresTest {
         .statusCode(200);
     given()
         .auth()
-        .oauth2(Market.newUser("stranger"))
+        .oauth2(MARKET.newUser("stranger"))
         .get("/api/v1/datasets/{org}/digits-test", org)
         .then()
         .statusCode(404);
@@ -350,8 +350,8 @@ class PrivateLearnwaresTest {
 
   @Test
   void tokensCarryScopesNamespacesAndExpiryAndNeverGrantMoreThanTheirCreator() {
-    String user = Market.newUser("scoped");
-    String username = Market.usernameOf(user);
+    String user = MARKET.newUser("scoped");
+    String username = MARKET.usernameOf(user);
     String org = "ns-" + username.substring(username.length() - 8);
     createOrganisation(user, org);
     String readOnly = createToken(user, Map.of("name", "ci", "scopes", List.of("read")));
@@ -365,7 +365,8 @@ class PrivateLearnwaresTest {
         .body("scopes", equalTo(List.of("read")))
         .body("tokenNamespaces", nullValue())
         .body("namespaces.namespace", hasItems(username, org));
-    Market.digitsUpload(readOnly)
+    MARKET
+        .digitsUpload(readOnly)
         .post("/api/v1/learnwares/{owner}/blocked/versions", username)
         .then()
         .statusCode(403)
@@ -382,8 +383,9 @@ class PrivateLearnwaresTest {
         .statusCode(403)
         .body("type", equalTo("urn:learnware:problem:missing-scope"));
     String inOrg = createToken(user, Map.of("name", "org only", "namespaces", List.of(org)));
-    Market.uploadDigits(inOrg, org, "allowed").then().statusCode(201);
-    Market.digitsUpload(inOrg)
+    MARKET.uploadDigits(inOrg, org, "allowed").then().statusCode(201);
+    MARKET
+        .digitsUpload(inOrg)
         .post("/api/v1/learnwares/{owner}/elsewhere/versions", username)
         .then()
         .statusCode(403)
@@ -474,20 +476,20 @@ class PrivateLearnwaresTest {
 
   /** Completes the distill job {@code id} as a worker would, with the digits model as result. */
   private static void complete(String id) {
-    Response claim = TestWorker.claim("distill");
+    Response claim = MARKET.claim("distill");
     assertThat(claim.<String>path("id")).isEqualTo(id);
     given()
         .auth()
         .oauth2(WORKER)
         .header("Lease-Id", claim.<String>path("leaseId"))
         .multiPart("report", "{\"fidelity\": 0.97, \"accuracy\": 0.95}")
-        .multiPart("spec", Fixtures.text(Market.DIGITS_SPEC))
+        .multiPart("spec", Fixtures.text(Fixtures.DIGITS_SPEC))
         .multiPart(
-            "model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL), "application/octet-stream")
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file",
             "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
             "application/octet-stream")
         .post("/api/v1/worker/jobs/{id}/complete", id)
         .then()
@@ -517,11 +519,14 @@ class PrivateLearnwaresTest {
 
   private static void upload(
       String token, String owner, String name, String spec, String visibility) {
-    Market.upload(token, owner, name, spec, Market.DIGITS_MODEL, visibility).then().statusCode(201);
+    MARKET
+        .upload(token, owner, name, spec, Fixtures.DIGITS_MODEL, visibility)
+        .then()
+        .statusCode(201);
   }
 
   private static String tableSpec(String title, Matrix x) {
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("name", title);
     spec.set("statistical", rkme(x));
     return spec.toString();

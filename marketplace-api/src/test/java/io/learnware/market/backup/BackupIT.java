@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.storage.FilesystemBlobStore;
 import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.MarketProcess;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -52,7 +51,7 @@ class BackupIT {
     MarketProcess first = start(original);
     String admin = first.adminToken();
     String worker = first.workerToken();
-    Content content = createContent(admin, worker);
+    Content content = createContent(first);
     Map<String, String> before = views(content);
     Map<String, byte[]> bytesBefore = downloads(content);
 
@@ -116,7 +115,7 @@ class BackupIT {
         .statusCode(204);
     upload(content.ann(), content.annName(), "alpha", randomBytes(100)).then().statusCode(201);
     upload(content.ann(), content.annName(), "gamma", randomBytes(101)).then().statusCode(201);
-    Market.newUser("carol", admin);
+    current().newUser("carol");
     requestDistill(content.ann(), content.annName() + "/alpha@2");
   }
 
@@ -125,9 +124,8 @@ class BackupIT {
     Path work = Files.createTempDirectory("market-backup-refused-");
     Path original = work.resolve("original");
     MarketProcess market = start(original);
-    String admin = market.adminToken();
-    String ann = Market.newUser("ann", admin);
-    String annName = Market.usernameOf(ann);
+    String ann = market.newUser("ann");
+    String annName = market.usernameOf(ann);
     byte[] notes = randomBytes(7);
     upload(ann, annName, "alpha", notes).then().statusCode(201);
     Path backup = work.resolve("backup");
@@ -181,11 +179,12 @@ class BackupIT {
       List<String> jobs,
       String deletedSha256) {}
 
-  private Content createContent(String admin, String worker) {
-    String ann = Market.newUser("ann", admin);
-    String annName = Market.usernameOf(ann);
-    String bob = Market.newUser("bob", admin);
-    String bobName = Market.usernameOf(bob);
+  private Content createContent(MarketProcess market) {
+    String worker = market.workerToken();
+    String ann = market.newUser("ann");
+    String annName = market.usernameOf(ann);
+    String bob = market.newUser("bob");
+    String bobName = market.usernameOf(bob);
     given()
         .auth()
         .oauth2(ann)
@@ -242,7 +241,13 @@ class BackupIT {
     given().auth().oauth2(ann).post("/api/v1/jobs/{id}/cancel", cancelled).then().statusCode(200);
     delete(ann, annName, "alpha", 3);
     return new Content(
-        ann, annName, bob, bobName, admin, List.of(queued, cancelled), Sha256.of(deleted));
+        ann,
+        annName,
+        bob,
+        bobName,
+        market.adminToken(),
+        List.of(queued, cancelled),
+        Sha256.of(deleted));
   }
 
   /** The JSON the API answers about everything created, by request. */
@@ -321,8 +326,14 @@ class BackupIT {
     return market;
   }
 
-  private static Response upload(String token, String owner, String name, byte[] notes) {
-    return Market.digitsUpload(token)
+  /** The market REST Assured points at: the one started last. */
+  private MarketProcess current() {
+    return markets.getLast();
+  }
+
+  private Response upload(String token, String owner, String name, byte[] notes) {
+    return current()
+        .digitsUpload(token)
         .multiPart("file", "notes.bin", notes, "application/octet-stream")
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
   }
@@ -336,16 +347,17 @@ class BackupIT {
         .statusCode(204);
   }
 
-  private static String requestDistill(String token, String source) {
-    return Market.requestJob(
-        token,
-        Map.of(
-            "type",
-            "distill",
-            "source",
-            source,
-            "dataset",
-            source.substring(0, source.indexOf('/')) + "/train"));
+  private String requestDistill(String token, String source) {
+    return current()
+        .requestJob(
+            token,
+            Map.of(
+                "type",
+                "distill",
+                "source",
+                source,
+                "dataset",
+                source.substring(0, source.indexOf('/')) + "/train"));
   }
 
   private static Path blobFile(Path dataDir, String sha256) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.MarketProcess;
 import io.learnware.market.support.StoreInvariants;
+import io.learnware.testing.Fixtures;
+import io.learnware.testing.Market;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.io.IOException;
@@ -57,8 +57,8 @@ class FaultInjectionIT {
   void theMarketKilledDuringUploadsAndCommitsKeepsExactlyWhatItAcknowledged() throws Exception {
     market = MarketProcess.start("kill-api");
     RestAssured.port = market.port();
-    String token = Market.newUser("killed", market.adminToken());
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("killed");
+    String owner = market.usernameOf(token);
     Random random = new Random(SEED);
 
     // One upload is mid-body when the market dies: its staged part is on disk.
@@ -66,7 +66,7 @@ class FaultInjectionIT {
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> !StoreInvariants.noTemporaryFiles(market.dataDir()).isEmpty());
-      Traffic traffic = Traffic.start(token, owner, SEED);
+      Traffic traffic = Traffic.start(market, token, owner, SEED);
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged() >= 8);
       Thread.sleep(random.nextInt(1500)); // somewhere among uploads, commits and blob writes
       market.kill();
@@ -84,10 +84,10 @@ class FaultInjectionIT {
   void theDatabaseKilledDuringWritesLosesNothingAcknowledged() throws Exception {
     market = MarketProcess.start("kill-db");
     RestAssured.port = market.port();
-    String token = Market.newUser("dbkilled", market.adminToken());
-    String owner = Market.usernameOf(token);
+    String token = market.newUser("dbkilled");
+    String owner = market.usernameOf(token);
 
-    Traffic traffic = Traffic.start(token, owner, SEED + 1);
+    Traffic traffic = Traffic.start(market, token, owner, SEED + 1);
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> traffic.acknowledged() >= 8);
     long postmaster = market.killDatabase();
     Awaitility.await()
@@ -115,15 +115,15 @@ class FaultInjectionIT {
             "kill-worker", Map.of("LEARNWARE_JOBS_LEASE", "3S", "LEARNWARE_JOBS_CLAIM_WAIT", "1S"));
     RestAssured.port = market.port();
     workerToken = market.workerToken();
-    String token = Market.newUser("teacher", market.adminToken());
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "teacher").then().statusCode(201);
+    String token = market.newUser("teacher");
+    String owner = market.usernameOf(token);
+    market.uploadDigits(token, owner, "teacher").then().statusCode(201);
     Response validation = claim("validate");
     complete(validation, "{\"usable\": true, \"loads\": true, \"log\": []}", false)
         .then()
         .statusCode(200);
     String job =
-        Market.requestJob(token, Map.of("type", "distill", "source", owner + "/teacher@1"));
+        market.requestJob(token, Map.of("type", "distill", "source", owner + "/teacher@1"));
     Response first = claim("distill");
     assertThat(first.<String>path("id")).isEqualTo(job);
 
@@ -201,9 +201,9 @@ class FaultInjectionIT {
     if (withModel) {
       request =
           request
-              .multiPart("spec", Fixtures.text(Market.DIGITS_SPEC))
-              .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
-              .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES));
+              .multiPart("spec", Fixtures.text(Fixtures.DIGITS_SPEC))
+              .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
+              .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES));
     }
     return request.post("/api/v1/worker/jobs/{id}/complete", claim.<String>path("id"));
   }
@@ -211,7 +211,7 @@ class FaultInjectionIT {
   /** curl posting a job result with a large extra part, slowly enough to be killed mid-body. */
   private Process curlComplete(Response claim, Path big) throws IOException {
     Path spec = market.dataDir().resolve("result-spec.json");
-    Files.writeString(spec, Fixtures.text(Market.DIGITS_SPEC));
+    Files.writeString(spec, Fixtures.text(Fixtures.DIGITS_SPEC));
     return new ProcessBuilder(
             "curl",
             "-sS",
@@ -244,13 +244,13 @@ class FaultInjectionIT {
   private Socket startSlowUpload(String token, String owner) throws IOException {
     String boundary = "slow-" + SEED;
     byte[] head =
-        (part(boundary, "spec", "spec.json", Fixtures.text(Market.DIGITS_SPEC))
+        (part(boundary, "spec", "spec.json", Fixtures.text(Fixtures.DIGITS_SPEC))
                 + "--"
                 + boundary
                 + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.pt\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1);
-    byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
+    byte[] model = Fixtures.bytes(Fixtures.DIGITS_MODEL);
     byte[] fileHead =
         ("\r\n--"
                 + boundary
@@ -296,6 +296,7 @@ class FaultInjectionIT {
    * file so that every upload writes a new blob. Remembers what was acknowledged (201).
    */
   private static final class Traffic {
+    private final Market market;
     private final String token;
     private final String owner;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -304,13 +305,14 @@ class FaultInjectionIT {
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private Traffic(String token, String owner) {
+    private Traffic(Market market, String token, String owner) {
+      this.market = market;
       this.token = token;
       this.owner = owner;
     }
 
-    static Traffic start(String token, String owner, long seed) {
-      Traffic traffic = new Traffic(token, owner);
+    static Traffic start(Market market, String token, String owner, long seed) {
+      Traffic traffic = new Traffic(market, token, owner);
       traffic.learnwares.add("shared");
       for (int i = 0; i < UPLOADERS; i++) {
         Random random = new Random(seed * 31 + i);
@@ -330,7 +332,8 @@ class FaultInjectionIT {
         Response response;
         try {
           response =
-              Market.digitsUpload(token)
+              market
+                  .digitsUpload(token)
                   .multiPart("file", "noise.bin", noise, "application/octet-stream")
                   .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name);
         } catch (Exception e) {
@@ -390,7 +393,7 @@ class FaultInjectionIT {
                         nameAndVersion[0],
                         nameAndVersion[1])
                     .asByteArray();
-            assertThat(model).as(ref).isEqualTo(Fixtures.bytes(Market.DIGITS_MODEL));
+            assertThat(model).as(ref).isEqualTo(Fixtures.bytes(Fixtures.DIGITS_MODEL));
           });
     }
 
@@ -402,7 +405,8 @@ class FaultInjectionIT {
         long acknowledgedHere =
             acknowledged.keySet().stream().filter(ref -> ref.startsWith(name + "@")).count();
         assertThat(latest).as(name).isGreaterThanOrEqualTo((int) acknowledgedHere);
-        Market.uploadDigits(token, owner, name)
+        market
+            .uploadDigits(token, owner, name)
             .then()
             .statusCode(201)
             .body("version", equalTo(latest + 1));

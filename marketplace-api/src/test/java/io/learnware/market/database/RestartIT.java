@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.storage.Sha256;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.MarketProcess;
+import io.learnware.testing.Fixtures;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +33,7 @@ class RestartIT {
   @Test
   void dataSurvivesARestartCtrlCStopsTheDatabaseAndStagingLeftoversGo() throws Exception {
     String token = startAndUpload("restart", "kept");
-    String owner = Market.usernameOf(token);
+    String owner = market.usernameOf(token);
     Path dataDir = market.dataDir();
     market.interrupt();
     assertThat(dataDir.resolve("postgres/postmaster.pid"))
@@ -51,7 +50,7 @@ class RestartIT {
     market.start();
     assertThat(leftover).doesNotExist();
     assertThat(nested).doesNotExist();
-    byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
+    byte[] model = Fixtures.bytes(Fixtures.DIGITS_MODEL);
     given()
         .get("/api/v1/learnwares/{owner}/kept", owner)
         .then()
@@ -77,7 +76,7 @@ class RestartIT {
   void aMarketKilledWithSigkillLeavesItsDatabaseRunningAndTheNextStartTakesItOver()
       throws Exception {
     String token = startAndUpload("killed", "acknowledged");
-    String owner = Market.usernameOf(token);
+    String owner = market.usernameOf(token);
     market.kill(); // kill -9: no shutdown hook runs
     long orphan = market.postmasterPid();
     assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive))
@@ -90,7 +89,7 @@ class RestartIT {
         .get("/api/v1/learnwares/{owner}/acknowledged", owner)
         .then()
         .statusCode(200)
-        .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL))));
+        .body("versions[0].sha256", equalTo(Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL))));
     market.interrupt();
   }
 
@@ -98,8 +97,8 @@ class RestartIT {
   private String startAndUpload(String user, String learnware) throws IOException {
     market = MarketProcess.start(user);
     RestAssured.port = market.port();
-    String token = Market.newUser(user, market.adminToken());
-    Market.uploadDigits(token, Market.usernameOf(token), learnware).then().statusCode(201);
+    String token = market.newUser(user);
+    market.uploadDigits(token, market.usernameOf(token), learnware).then().statusCode(201);
     return token;
   }
 }

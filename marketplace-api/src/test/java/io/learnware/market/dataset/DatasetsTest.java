@@ -1,12 +1,12 @@
 package io.learnware.market.dataset;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +23,8 @@ class DatasetsTest {
 
   @Test
   void ownersUploadWorkersReadOthersDoNot() {
-    String token = Market.newUser("data");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("data");
+    String owner = MARKET.usernameOf(token);
 
     given()
         .auth()
@@ -57,7 +57,7 @@ class DatasetsTest {
             .asByteArray();
     org.assertj.core.api.Assertions.assertThat(read).isEqualTo(CSV);
     // Private: others, workers included (they read inputs under a job's lease), learn nothing.
-    for (String other : List.of(Market.newUser("nosy"), EmbeddedPostgresResource.WORKER_TOKEN)) {
+    for (String other : List.of(MARKET.newUser("nosy"), EmbeddedPostgresResource.WORKER_TOKEN)) {
       given()
           .auth()
           .oauth2(other)
@@ -83,8 +83,8 @@ class DatasetsTest {
 
   @Test
   void idxImagesWithLabelsAndBadCombinations() {
-    String token = Market.newUser("idx");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("idx");
+    String owner = MARKET.usernameOf(token);
     byte[] images = Fixtures.bytes("data/fashion-mnist/t10k-images-idx3-ubyte.gz");
     byte[] labels = Fixtures.bytes("data/fashion-mnist/t10k-labels-idx1-ubyte.gz");
 

@@ -1,10 +1,9 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,7 +42,7 @@ class AbandonedClaimTest {
                 () -> {
                   try (HttpClient http = HttpClient.newHttpClient()) {
                     http.send(
-                        HttpRequest.newBuilder(Market.server().resolve("/api/v1/worker/claim"))
+                        HttpRequest.newBuilder(MARKET.uri().resolve("/api/v1/worker/claim"))
                             .header(
                                 "Authorization", "Bearer " + EmbeddedPostgresResource.WORKER_TOKEN)
                             .header("Content-Type", "application/json")
@@ -64,11 +63,11 @@ class AbandonedClaimTest {
     claimant.join();
     assertThat(ended.get()).isInstanceOf(InterruptedException.class);
 
-    String token = Market.newUser("abandoned");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("abandoned");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
 
-    Response claim = TestWorker.claim("validate");
+    Response claim = MARKET.claim("validate");
     assertThat(claim.statusCode()).as("the upload's validation is still claimable").isEqualTo(200);
     assertThat(claim.<String>path("source.learnware")).isEqualTo(owner + "/digits@1");
     assertThat(claim.<Integer>path("attempt")).isEqualTo(1);

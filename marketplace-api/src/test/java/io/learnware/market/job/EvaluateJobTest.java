@@ -1,14 +1,13 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,9 +41,9 @@ class EvaluateJobTest {
 
   @Test
   void reportsAreKeptOnTheVersionPerDataSet() {
-    String token = Market.newUser("evaluator");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "scored").then().statusCode(201);
+    String token = MARKET.newUser("evaluator");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "scored").then().statusCode(201);
     given()
         .auth()
         .oauth2(token)
@@ -52,15 +51,17 @@ class EvaluateJobTest {
         .post("/api/v1/datasets/{owner}/digits-test", owner)
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
 
     // What the job needs is checked when it is requested.
-    request(token, Map.of("type", "evaluate", "source", owner + "/scored@1"))
+    MARKET
+        .postJob(token, Map.of("type", "evaluate", "source", owner + "/scored@1"))
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/dataset"))
         .body("detail", containsString("labelled data set"));
-    request(
+    MARKET
+        .postJob(
             token,
             Map.of(
                 "type",
@@ -146,17 +147,9 @@ class EvaluateJobTest {
         .body("reports[2].report.reliability[0].count", equalTo(360));
   }
 
-  private static Response request(String token, Map<String, Object> body) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/jobs");
-  }
-
   private static String queued(String token, Map<String, Object> body) {
-    return request(token, body)
+    return MARKET
+        .postJob(token, body)
         .then()
         .statusCode(202)
         .body("type", equalTo("evaluate"))
@@ -177,7 +170,7 @@ class EvaluateJobTest {
   private static Response claimJob(String job) {
     Response claim;
     do {
-      claim = TestWorker.claim("evaluate");
+      claim = MARKET.claim("evaluate");
     } while (claim.statusCode() == 200 && !job.equals(claim.path("id")));
     claim.then().statusCode(200);
     return claim;

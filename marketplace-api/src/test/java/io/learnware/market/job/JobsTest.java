@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -8,9 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -45,15 +44,15 @@ class JobsTest {
 
   @Test
   void everyUploadIsValidatedAndTheVerdictDecidesTheState() {
-    String token = Market.newUser("valid");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "good").then().statusCode(201);
-    Market.uploadDigits(token, owner, "bad").then().statusCode(201);
+    String token = MARKET.newUser("valid");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "good").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "bad").then().statusCode(201);
 
     Map<String, Response> claimed = claimAll("validate");
     Response good = claimed.get(owner + "/good@1");
     Response bad = claimed.get(owner + "/bad@1");
-    String modelSha = io.learnware.market.storage.Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String modelSha = io.learnware.market.storage.Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     // Inputs are downloaded under the job's lease, public learnwares' too.
     assertThat(good.<String>path("source.model.url"))
         .isEqualTo("/api/v1/worker/jobs/" + good.path("id") + "/inputs/" + modelSha);
@@ -95,8 +94,8 @@ class JobsTest {
 
   @Test
   void aLostLeaseIsRefusedAndChangesNothing() {
-    String token = Market.newUser("lease");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("lease");
+    String owner = MARKET.usernameOf(token);
     String job = requestValidation(token, owner);
     Response claim = claimJob(job);
     String lease = claim.path("leaseId");
@@ -130,9 +129,9 @@ class JobsTest {
 
   @Test
   void leasesThatKeepExpiringFailTheJobAndTheVersion() {
-    String token = Market.newUser("expire");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "crashes").then().statusCode(201);
+    String token = MARKET.newUser("expire");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "crashes").then().statusCode(201);
     String job =
         given()
             .auth()
@@ -146,7 +145,7 @@ class JobsTest {
       assertThat(claimJob(job).<Integer>path("attempt")).isEqualTo(attempt);
       sleep(EmbeddedPostgresResource.LEASE.toMillis() + 500);
     }
-    TestWorker.claim("validate"); // any claim sweeps expired leases
+    MARKET.claim("validate"); // any claim sweeps expired leases
 
     view(token, job)
         .body("state", equalTo("FAILED"))
@@ -161,8 +160,8 @@ class JobsTest {
 
   @Test
   void failuresAreRetriedOnlyWhenRetryable() {
-    String token = Market.newUser("fails");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("fails");
+    String owner = MARKET.usernameOf(token);
     String job = requestValidation(token, owner);
 
     fail(claimJob(job), "worker ran out of memory", true)
@@ -177,8 +176,8 @@ class JobsTest {
 
   @Test
   void cancelStopsQueuedAndRunningJobs() {
-    String token = Market.newUser("cancel");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("cancel");
+    String owner = MARKET.usernameOf(token);
     String queued = requestValidation(token, owner);
     given()
         .auth()
@@ -197,18 +196,18 @@ class JobsTest {
     complete(claim, "{\"usable\": true}").statusCode(409);
     view(token, running).body("state", equalTo("CANCELLED"));
 
-    String other = Market.newUser("stranger");
+    String other = MARKET.newUser("stranger");
     given().auth().oauth2(other).post("/api/v1/jobs/{id}/cancel", queued).then().statusCode(404);
   }
 
   @Test
   void distillationResultsBecomeVersionsWithLineage() {
-    String token = Market.newUser("teacher");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
-    String student = Market.newUser("student");
-    String studentOwner = Market.usernameOf(student);
+    String token = MARKET.newUser("teacher");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
+    MARKET.validateAll();
+    String student = MARKET.newUser("student");
+    String studentOwner = MARKET.usernameOf(student);
 
     Response requested =
         given()
@@ -226,11 +225,11 @@ class JobsTest {
     assertThat(requested.<String>path("target")).isEqualTo(studentOwner + "/digits-distilled");
     assertThat(requested.<Integer>path("params.temperature")).isEqualTo(4);
 
-    Response claim = TestWorker.claim("distill");
+    Response claim = MARKET.claim("distill");
     assertThat(claim.<String>path("id")).isEqualTo(job);
     assertThat(claim.<String>path("params.student.type")).isEqualTo("mlp");
     String spec =
-        Fixtures.text(Market.DIGITS_SPEC).replace("Handwritten digits MLP", "Distilled digits");
+        Fixtures.text(Fixtures.DIGITS_SPEC).replace("Handwritten digits MLP", "Distilled digits");
     given()
         .auth()
         .oauth2(WORKER)
@@ -238,11 +237,11 @@ class JobsTest {
         .multiPart("report", "{\"fidelity\": 0.97, \"accuracy\": 0.95}")
         .multiPart("spec", spec)
         .multiPart(
-            "model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL), "application/octet-stream")
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file",
             "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
             "application/octet-stream")
         .post("/api/v1/worker/jobs/{id}/complete", job)
         .then()
@@ -270,20 +269,12 @@ class JobsTest {
 
   @Test
   void transfersNeedADataSetAndASourceWithABackbone() {
-    String token = Market.newUser("transfers");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes("digits-cnn/spec.json"), "application/json")
-        .multiPart(
-            "model", "model.pt", Fixtures.bytes("digits-cnn/model.pt"), "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/cnn/versions", owner)
-        .then()
-        .statusCode(201);
-    Market.uploadDataset(token, owner, "train", "data/digits-train.csv.gz");
-    TestWorker.validateAll();
+    String token = MARKET.newUser("transfers");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
+    MARKET.uploadFixture(token, owner, "cnn", "digits-cnn");
+    MARKET.uploadDataset(token, owner, "train", "data/digits-train.csv.gz");
+    MARKET.validateAll();
 
     given()
         .auth()
@@ -332,9 +323,9 @@ class JobsTest {
 
   @Test
   void badRequestsAndWrongTokensAreRefused() {
-    String token = Market.newUser("badjobs");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("badjobs");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
 
     given()
         .auth()
@@ -380,17 +371,17 @@ class JobsTest {
         .then()
         .statusCode(400)
         .body("violations.pointer", equalTo(List.of("/workerId", "/types")));
-    TestWorker.validateAll();
+    MARKET.validateAll();
   }
 
   @Test
   void eventsStreamTheJobUntilItFinishes() throws Exception {
-    String token = Market.newUser("events");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("events");
+    String owner = MARKET.usernameOf(token);
     String job = requestValidation(token, owner);
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest request =
-        HttpRequest.newBuilder(Market.server().resolve("/api/v1/jobs/" + job + "/events"))
+        HttpRequest.newBuilder(MARKET.uri().resolve("/api/v1/jobs/" + job + "/events"))
             .header("Authorization", "Bearer " + token)
             .header("Accept", "text/event-stream")
             .build();
@@ -435,9 +426,9 @@ class JobsTest {
 
   @Test
   void eightWorkersRacingFor500JobsRunEachExactlyOnce() throws Exception {
-    String token = Market.newUser("race");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("race");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     Set<String> ours = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 500; i++) {
       ours.add(requestValidation(token, owner, "digits"));
@@ -487,9 +478,9 @@ class JobsTest {
   }
 
   private static String requestValidation(String token, String owner) {
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     // The upload queued one validation already; this test drives its own.
-    TestWorker.validateAll();
+    MARKET.validateAll();
     return requestValidation(token, owner, "digits");
   }
 
@@ -510,7 +501,7 @@ class JobsTest {
   /** Claims until the given job comes up, completing any other queued validation first. */
   private static Response claimJob(String job) {
     for (int i = 0; i < 10_000; i++) {
-      Response claim = TestWorker.claim("validate");
+      Response claim = MARKET.claim("validate");
       if (claim.statusCode() != 200) {
         throw new AssertionError("job " + job + " never came up");
       }
@@ -525,12 +516,12 @@ class JobsTest {
   /** Claims every queued validation, by source. */
   @Test
   void jobsWhoseSourceWasDeletedFailOnTheWayAndTheClaimTakesTheNext() {
-    String token = Market.newUser("deleted");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("deleted");
+    String owner = MARKET.usernameOf(token);
     for (int v = 1; v <= 5; v++) {
-      Market.uploadDigits(token, owner, "gone").then().statusCode(201);
+      MARKET.uploadDigits(token, owner, "gone").then().statusCode(201);
     }
-    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "kept").then().statusCode(201);
     for (int v = 1; v <= 5; v++) {
       given()
           .auth()
@@ -547,9 +538,9 @@ class JobsTest {
 
   private static Map<String, Response> claimAll(String type) {
     Map<String, Response> out = new HashMap<>();
-    for (Response claim = TestWorker.claim(type);
+    for (Response claim = MARKET.claim(type);
         claim.statusCode() == 200;
-        claim = TestWorker.claim(type)) {
+        claim = MARKET.claim(type)) {
       out.put(claim.path("source.learnware"), claim);
     }
     return out;

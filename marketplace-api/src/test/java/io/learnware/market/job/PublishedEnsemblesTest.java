@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -9,12 +10,10 @@ import static org.hamcrest.Matchers.nullValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Ensembles;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.reuse.EnsembleManifest.Member;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
+import io.learnware.testing.Ensembles;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -40,11 +39,12 @@ class PublishedEnsemblesTest {
 
   @Test
   void publishingRequestsAreDefaultedAndChecked() {
-    String token = Market.newUser("publish-req");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
-    Market.uploadDigits(token, owner, "no-rkme").then().statusCode(201);
-    Market.upload(
+    String token = MARKET.newUser("publish-req");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.uploadDigits(token, owner, "no-rkme").then().statusCode(201);
+    MARKET
+        .upload(
             token,
             owner,
             "diabetes-a",
@@ -52,7 +52,8 @@ class PublishedEnsemblesTest {
             "diabetes-mlp/model.pt")
         .then()
         .statusCode(201);
-    Market.upload(
+    MARKET
+        .upload(
             token,
             owner,
             "diabetes-b",
@@ -61,7 +62,7 @@ class PublishedEnsemblesTest {
         .then()
         .statusCode(201);
     uploadData(token, owner);
-    TestWorker.validateAll();
+    MARKET.validateAll();
 
     // A target alone publishes the mean.
     Response targeted =
@@ -107,19 +108,20 @@ class PublishedEnsemblesTest {
         "/params/sources/1",
         "publishes no RKME");
     // Members share their licence: a specification names one.
-    ObjectNode apache = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode apache = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     apache.put("license", "Apache-2.0");
-    Market.upload(token, owner, "apache", apache.toString(), Market.DIGITS_MODEL)
+    MARKET
+        .upload(token, owner, "apache", apache.toString(), Fixtures.DIGITS_MODEL)
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     refused(
         reuse(token, owner + "/digits-low", List.of(owner + "/apache"), "mean", null),
         400,
         "/params/sources/0",
         owner + "/apache@1 is licensed Apache-2.0, " + owner + "/digits-low@1 MIT");
     // Only in one's own namespace.
-    String stranger = Market.usernameOf(Market.newUser("publish-other"));
+    String stranger = MARKET.usernameOf(MARKET.newUser("publish-other"));
     reuse(
             token,
             owner + "/digits-low",
@@ -133,7 +135,7 @@ class PublishedEnsemblesTest {
     Ensembles.upload(token, owner, "ens", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     refused(
         reuse(token, owner + "/digits-low", List.of(owner + "/ens"), "mean", null),
         400,
@@ -147,12 +149,12 @@ class PublishedEnsemblesTest {
 
   @Test
   void aClaimOnAnEnsembleListsItsMembersWithArtifactsTheWorkerMayFetch() {
-    String token = Market.newUser("claim-members");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("claim-members");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     uploadData(token, owner);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     Ensembles.upload(token, owner, "ens", Ensembles.manifest(Method.VOTE, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
@@ -176,7 +178,7 @@ class PublishedEnsemblesTest {
     assertThat(input(id, lease, highSha).asByteArray()).isEqualTo(Fixtures.bytes(HIGH_MODEL));
     assertThat(input(id, lease, validation.<String>path("source.model.sha256")).statusCode())
         .isEqualTo(200);
-    String other = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String other = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     assertThat(input(id, lease, other).statusCode()).isEqualTo(404);
     complete(validation, "{\"usable\": true, \"log\": [\"members load\"]}").statusCode(200);
 
@@ -197,11 +199,11 @@ class PublishedEnsemblesTest {
 
   @Test
   void aPublishingReuseResultBecomesAPendingEnsembleWithLineageAndItsValidation() {
-    String token = Market.newUser("publish");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
+    String token = MARKET.newUser("publish");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
     uploadData(token, owner);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     String job =
         reuse(token, owner + "/digits-low", List.of(owner + "/digits-high"), "mean", null)
             .then()
@@ -265,11 +267,11 @@ class PublishedEnsemblesTest {
 
   @Test
   void aResultWhoseMemberWasDeletedSinceTheClaimFailsTheJob() {
-    String token = Market.newUser("publish-gone");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
+    String token = MARKET.newUser("publish-gone");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
     uploadData(token, owner);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     String job =
         reuse(token, owner + "/digits-low", List.of(owner + "/digits-high"), null, owner + "/ens")
             .then()
@@ -293,12 +295,12 @@ class PublishedEnsemblesTest {
 
   @Test
   void onlyAPublishingReuseJobRecordsAnEnsemble() {
-    String token = Market.newUser("not-distilled");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("not-distilled");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.validateAll();
     String job =
-        Market.requestJob(token, Map.of("type", "distill", "source", owner + "/digits-low"));
+        MARKET.requestJob(token, Map.of("type", "distill", "source", owner + "/digits-low"));
     Response claim = claimJob("distill", job);
 
     // A distillation's result bypassing the pin checks as an ensemble is refused.
@@ -311,12 +313,12 @@ class PublishedEnsemblesTest {
 
   @Test
   void uploadedEnsemblesHaveTheirPinsChecked() {
-    String token = Market.newUser("upload-ens");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
-    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
-    TestWorker.validateAll();
-    Market.uploadDigits(token, owner, "pending").then().statusCode(201);
+    String token = MARKET.newUser("upload-ens");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.uploadDigits(token, owner, "pending").then().statusCode(201);
+    MARKET.validateAll();
+    MARKET.uploadDigits(token, owner, "pending").then().statusCode(201);
     List<Member> halves = Ensembles.halves(owner);
 
     Ensembles.upload(token, owner, "good", Ensembles.manifest(Method.MEAN, halves))
@@ -353,7 +355,7 @@ class PublishedEnsemblesTest {
         "/model/members/0",
         owner + "/digits-low@9 does not exist");
     Member notUsable =
-        new Member(owner + "/pending", 2, Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL)));
+        new Member(owner + "/pending", 2, Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL)));
     refused(
         Ensembles.upload(
             token,
@@ -363,7 +365,7 @@ class PublishedEnsemblesTest {
         409,
         "/model/members/1",
         owner + "/pending@2 is PENDING");
-    TestWorker.validateAll();
+    MARKET.validateAll();
     Member nested =
         new Member(owner + "/good", 1, Sha256.of(Ensembles.manifest(Method.MEAN, halves)));
     refused(
@@ -373,7 +375,7 @@ class PublishedEnsemblesTest {
         "/model/members/1",
         "is itself a published ensemble");
     // The ensemble's spec must declare what its members are.
-    ObjectNode wide = Market.json(Ensembles.spec("Too wide"));
+    ObjectNode wide = Fixtures.json(Ensembles.spec("Too wide"));
     ((ObjectNode) wide.get("output")).put("dimension", 12).remove("labels");
     refused(
         Ensembles.upload(
@@ -381,7 +383,7 @@ class PublishedEnsemblesTest {
         422,
         "/spec/output/dimension",
         "the ensemble.json says output dimension 10, the specification 12");
-    ObjectNode relicensed = Market.json(Ensembles.spec("Relicensed"));
+    ObjectNode relicensed = Fixtures.json(Ensembles.spec("Relicensed"));
     relicensed.put("license", "Apache-2.0");
     refused(
         Ensembles.upload(
@@ -400,10 +402,10 @@ class PublishedEnsemblesTest {
 
   @Test
   void pinnedVersionsAndLearnwaresCannotBeDeletedUntilTheirEnsemblesAre() {
-    String token = Market.newUser("pinned");
-    String owner = Market.usernameOf(token);
-    halves(token, owner);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("pinned");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.validateAll();
     Ensembles.upload(token, owner, "ens", Ensembles.manifest(Method.MEAN, Ensembles.halves(owner)))
         .then()
         .statusCode(201);
@@ -451,14 +453,14 @@ class PublishedEnsemblesTest {
         .statusCode(204);
     given().get("/api/v1/learnwares/{o}/digits-high", owner).then().statusCode(404);
     // A name deleted whole can be taken again.
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
+    MARKET.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
     given()
         .get("/api/v1/learnwares/{o}/digits-high", owner)
         .then()
         .statusCode(200)
         .body("versions.version", equalTo(List.of(1)));
     // Only owners delete.
-    String stranger = Market.newUser("not-owner");
+    String stranger = MARKET.newUser("not-owner");
     given()
         .auth()
         .oauth2(stranger)
@@ -469,13 +471,8 @@ class PublishedEnsemblesTest {
 
   // --- helpers ---
 
-  private static void halves(String token, String owner) {
-    Market.uploadDigitsHalf(token, owner, "digits-low", label -> label < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", label -> label >= 5);
-  }
-
   private static void uploadData(String token, String owner) {
-    Market.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
+    MARKET.uploadDataset(token, owner, "digits-test", "data/digits-test.csv.gz");
   }
 
   private static Response reuse(
@@ -493,12 +490,7 @@ class PublishedEnsemblesTest {
     if (target != null) {
       body.put("target", target);
     }
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/jobs");
+    return MARKET.postJob(token, body);
   }
 
   private static void refused(Response response, int status, String pointer, String message) {
@@ -523,7 +515,7 @@ class PublishedEnsemblesTest {
   /** Claims jobs of {@code type} until {@code id} comes up; others are failed on the way. */
   static Response claimJob(String type, String id) {
     for (int i = 0; i < 1000; i++) {
-      Response claim = TestWorker.claim(type);
+      Response claim = MARKET.claim(type);
       if (claim.statusCode() != 200) {
         throw new AssertionError("job " + id + " never came up");
       }
@@ -538,7 +530,7 @@ class PublishedEnsemblesTest {
   /** Claims jobs of {@code type} until one on {@code source} comes up; others are completed. */
   static Response claimOf(String type, String source) {
     for (int i = 0; i < 1000; i++) {
-      Response claim = TestWorker.claim(type);
+      Response claim = MARKET.claim(type);
       if (claim.statusCode() != 200) {
         throw new AssertionError("no " + type + " job on " + source);
       }

@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -7,9 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -32,12 +31,12 @@ class ScopedWorkerCredentialsTest {
 
   @Test
   void aWorkerReadsExactlyTheInputsOfTheJobItHolds() {
-    String token = Market.newUser("scoped");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("scoped");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     uploadDataset(token, owner, "train");
-    String other = Market.newUser("other");
-    String otherOwner = Market.usernameOf(other);
+    String other = MARKET.newUser("other");
+    String otherOwner = MARKET.usernameOf(other);
     byte[] otherCsv = Fixtures.bytes("data/digits-test.csv.gz");
     given()
         .auth()
@@ -46,7 +45,7 @@ class ScopedWorkerCredentialsTest {
         .post("/api/v1/datasets/{owner}/private", otherOwner)
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     String dataSha = Sha256.of(CSV);
     String job = requestDistillation(token, owner);
 
@@ -110,11 +109,11 @@ class ScopedWorkerCredentialsTest {
 
   @Test
   void anotherWorkersLeaseOpensNothingOfThisJob() {
-    String token = Market.newUser("twoworkers");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
+    String token = MARKET.newUser("twoworkers");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
     uploadDataset(token, owner, "train");
-    TestWorker.validateAll();
+    MARKET.validateAll();
     String first = requestDistillation(token, owner);
     Response firstClaim = claim(WORKER, "distill", first);
     String firstLease = firstClaim.path("leaseId");
@@ -204,7 +203,7 @@ class ScopedWorkerCredentialsTest {
   }
 
   private static String requestDistillation(String token, String owner) {
-    return Market.requestJob(
+    return MARKET.requestJob(
         token,
         Map.of("type", "distill", "source", owner + "/digits@1", "dataset", owner + "/train"));
   }

@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,8 +8,6 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,9 +34,9 @@ class UntrustedWorkerTextTest {
 
   @Test
   void theModelsErrorIsShownToItsOwnerOnly() {
-    String token = Market.newUser("leaky");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "leaky").then().statusCode(201);
+    String token = MARKET.newUser("leaky");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "leaky").then().statusCode(201);
     Response claim = claimValidationOf(owner + "/leaky@1");
     complete(
             claim,
@@ -75,7 +74,7 @@ class UntrustedWorkerTextTest {
             .extract()
             .asString();
     assertNoLeak(anonymous);
-    String stranger = Market.newUser("stranger");
+    String stranger = MARKET.newUser("stranger");
     assertNoLeak(
         given()
             .auth()
@@ -113,9 +112,9 @@ class UntrustedWorkerTextTest {
 
   @Test
   void aWorkersFailureIsCappedAndKeptFromTheVersionsPublicLog() {
-    String token = Market.newUser("longfail");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "long").then().statusCode(201);
+    String token = MARKET.newUser("longfail");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "long").then().statusCode(201);
     Response claim = claimValidationOf(owner + "/long@1");
     // Long, but under the 64 KiB body cap of the worker protocol.
     String error = LEAK + "x".repeat(50_000);
@@ -164,9 +163,9 @@ class UntrustedWorkerTextTest {
 
   @Test
   void progressMessagesAreSanitisedToo() {
-    String token = Market.newUser("heartbeat");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "beats").then().statusCode(201);
+    String token = MARKET.newUser("heartbeat");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "beats").then().statusCode(201);
     Response claim = claimValidationOf(owner + "/beats@1");
     given()
         .auth()
@@ -211,7 +210,7 @@ class UntrustedWorkerTextTest {
   /** Claims validations until the one of {@code source} comes up, approving the others. */
   private static Response claimValidationOf(String source) {
     while (true) {
-      Response claim = TestWorker.claim("validate");
+      Response claim = MARKET.claim("validate");
       assertThat(claim.statusCode()).as("validation of " + source + " queued").isEqualTo(200);
       if (source.equals(claim.path("source.learnware"))) {
         return claim;

@@ -1,13 +1,13 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.StoredBlobs;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -30,8 +30,8 @@ class ConcurrentUploadTest {
 
   @Test
   void concurrentUploadsGetVersionsOneToNOnceEachAndIdenticalBytesAreStoredOnce() throws Exception {
-    String token = Market.newUser("race");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("race");
+    String owner = MARKET.usernameOf(token);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Integer>> results = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(UPLOADS)) {
@@ -39,7 +39,8 @@ class ConcurrentUploadTest {
         Callable<Integer> upload =
             () -> {
               start.await();
-              return Market.uploadDigits(token, owner, "raced")
+              return MARKET
+                  .uploadDigits(token, owner, "raced")
                   .then()
                   .statusCode(201)
                   .extract()
@@ -55,9 +56,9 @@ class ConcurrentUploadTest {
     }
     assertThat(versions).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
 
-    String modelSha = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String modelSha = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     assertThat(blobs.refs(modelSha)).isGreaterThanOrEqualTo(UPLOADS);
-    assertThat(blobs.size(modelSha)).isEqualTo(Fixtures.bytes(Market.DIGITS_MODEL).length);
+    assertThat(blobs.size(modelSha)).isEqualTo(Fixtures.bytes(Fixtures.DIGITS_MODEL).length);
     assertThat(blobs.files(modelSha)).isEqualTo(1);
     given()
         .get("/api/v1/learnwares/{owner}/raced", owner)

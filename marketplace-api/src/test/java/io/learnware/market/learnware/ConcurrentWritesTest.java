@@ -1,12 +1,11 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -37,9 +36,9 @@ class ConcurrentWritesTest {
 
   @Test
   void aMixOfWritesKeepsVersionsContiguousAndTheLearnwareWritable() throws Exception {
-    String token = Market.newUser("mix");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "mixed").then().statusCode(201);
+    String token = MARKET.newUser("mix");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "mixed").then().statusCode(201);
     // Several tokens of one user, so that the per-token upload rate limit leaves room for the race.
     List<String> tokens = new ArrayList<>(List.of(token));
     for (int i = 0; i < 5; i++) {
@@ -72,7 +71,7 @@ class ConcurrentWritesTest {
                   int some = 1 + random.nextInt(Math.max(1, given.size()));
                   if (pick < 50) {
                     Response upload =
-                        Market.uploadDigits(
+                        MARKET.uploadDigits(
                             tokens.get(random.nextInt(tokens.size())), owner, "mixed");
                     if (upload.statusCode() == 201) {
                       given.add(upload.path("version"));
@@ -147,7 +146,7 @@ class ConcurrentWritesTest {
     }
     assertThat(new TreeSet<>(given)).isEqualTo(expected);
     int next = given.size() + 1;
-    Market.uploadDigits(token, owner, "mixed").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "mixed").then().statusCode(201);
     assertThat(
             given()
                 .get("/api/v1/learnwares/{o}/mixed/versions/{v}", owner, next)
@@ -160,7 +159,7 @@ class ConcurrentWritesTest {
 
   /** Claims one validation (of any test's upload) and reports it usable, as a worker would. */
   private static void validateOne(List<String> unexpected) {
-    Response claim = TestWorker.claim("validate");
+    Response claim = MARKET.claim("validate");
     if (claim.statusCode() == 204) {
       return;
     }
@@ -184,7 +183,7 @@ class ConcurrentWritesTest {
   /** Claims one distillation (of any test) and reports a result, as a worker would. */
   private static void completeOne(
       Set<Integer> versions, Set<Integer> derived, List<String> unexpected) {
-    Response claim = TestWorker.claim("distill");
+    Response claim = MARKET.claim("distill");
     if (claim.statusCode() == 204) {
       return;
     }
@@ -198,9 +197,9 @@ class ConcurrentWritesTest {
             .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
             .header("Lease-Id", claim.<String>path("leaseId"))
             .multiPart("report", "{\"fidelity\": 0.9}")
-            .multiPart("spec", Fixtures.text(Market.DIGITS_SPEC))
-            .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
-            .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+            .multiPart("spec", Fixtures.text(Fixtures.DIGITS_SPEC))
+            .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
+            .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
             .post("/api/v1/worker/jobs/{id}/complete", claim.<String>path("id"));
     expect(done, "complete", unexpected, 200, 409);
     String result = done.statusCode() == 200 ? done.path("result.learnware") : null;

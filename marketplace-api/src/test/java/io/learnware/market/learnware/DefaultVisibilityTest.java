@@ -1,10 +1,10 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,11 +27,12 @@ class DefaultVisibilityTest {
 
   @Test
   void newLearnwaresTakeTheConfiguredVisibilityUnlessTheUploaderChooses() {
-    String token = Market.newUser("private-default");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("private-default");
+    String owner = MARKET.usernameOf(token);
 
-    Market.uploadDigits(token, owner, "quiet").then().statusCode(201);
-    Market.digitsUpload(token)
+    MARKET.uploadDigits(token, owner, "quiet").then().statusCode(201);
+    MARKET
+        .digitsUpload(token)
         .queryParam("visibility", "public")
         .post("/api/v1/learnwares/{owner}/open/versions", owner)
         .then()
@@ -51,12 +52,14 @@ class DefaultVisibilityTest {
         .statusCode(200)
         .body("visibility", equalTo("public"));
     // A later upload cannot flip it; that is the admins' PUT …/visibility.
-    Market.digitsUpload(token)
+    MARKET
+        .digitsUpload(token)
         .queryParam("visibility", "public")
         .post("/api/v1/learnwares/{owner}/quiet/versions", owner)
         .then()
         .statusCode(409);
-    Market.digitsUpload(token)
+    MARKET
+        .digitsUpload(token)
         .queryParam("visibility", "secret")
         .post("/api/v1/learnwares/{owner}/other/versions", owner)
         .then()

@@ -1,14 +1,13 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Ensembles;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
+import io.learnware.testing.Ensembles;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,11 +41,11 @@ class EnsemblePinRaceTest {
     Random random = new Random(14);
     try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
       for (int round = 0; round < ROUNDS; round++) {
-        String token = Market.newUser("race");
-        String owner = Market.usernameOf(token);
+        String token = MARKET.newUser("race");
+        String owner = MARKET.usernameOf(token);
         half(token, owner, "digits-low");
         half(token, owner, "digits-high");
-        TestWorker.validateAll();
+        MARKET.validateAll();
         boolean byJob = round % 2 == 1;
         String member = random.nextBoolean() ? "digits-low" : "digits-high";
         Callable<Response> publish;
@@ -156,8 +155,8 @@ class EnsemblePinRaceTest {
   }
 
   private static String requestPublishing(String token, String owner) {
-    Market.uploadDataset(token, owner, "rows", "data/digits-test.csv.gz");
-    return Market.requestJob(
+    MARKET.uploadDataset(token, owner, "rows", "data/digits-test.csv.gz");
+    return MARKET.requestJob(
         token,
         Map.of(
             "type",
@@ -172,9 +171,9 @@ class EnsemblePinRaceTest {
 
   private static Response claim(String job) {
     List<String> others = new ArrayList<>();
-    for (Response claim = TestWorker.claim("reuse");
+    for (Response claim = MARKET.claim("reuse");
         claim.statusCode() == 200;
-        claim = TestWorker.claim("reuse")) {
+        claim = MARKET.claim("reuse")) {
       if (job.equals(claim.path("id"))) {
         return claim;
       }

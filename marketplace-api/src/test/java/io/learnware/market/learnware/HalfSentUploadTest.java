@@ -1,10 +1,10 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
@@ -30,8 +30,8 @@ class HalfSentUploadTest {
 
   @Test
   void aMultipartBodyWithoutItsClosingBoundaryIsA400AndLeavesNothingStaged() throws Exception {
-    String token = Market.newUser("half");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("half");
+    String owner = MARKET.usernameOf(token);
     String boundary = "half-sent-boundary";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(
@@ -40,14 +40,14 @@ class HalfSentUploadTest {
                 + "\r\nContent-Disposition: form-data; name=\"spec\"; filename=\"spec.json\""
                 + "\r\nContent-Type: application/json\r\n\r\n")
             .getBytes(StandardCharsets.UTF_8));
-    body.write(Fixtures.bytes(Market.DIGITS_SPEC));
+    body.write(Fixtures.bytes(Fixtures.DIGITS_SPEC));
     body.write(
         ("\r\n--"
                 + boundary
                 + "\r\nContent-Disposition: form-data; name=\"model\";"
                 + " filename=\"model.pt\"\r\nContent-Type: application/octet-stream\r\n\r\n")
             .getBytes(StandardCharsets.UTF_8));
-    body.write(Fixtures.bytes(Market.DIGITS_MODEL)); // ... and no "\r\n--boundary--"
+    body.write(Fixtures.bytes(Fixtures.DIGITS_MODEL)); // ... and no "\r\n--boundary--"
     int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
 
     String answer;

@@ -1,5 +1,6 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -7,11 +8,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.HostileFiles;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.StoredBlobs;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileArtifactsTest {
 
   private static final String ONNX_SPEC =
-      Fixtures.text(Market.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
+      Fixtures.text(Fixtures.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
 
   @Inject StoredBlobs blobs;
 
@@ -43,13 +42,13 @@ class HostileArtifactsTest {
 
   @Test
   void aZipBombIsRefusedFromItsDirectory() throws IOException {
-    String token = Market.newUser("bomb");
+    String token = MARKET.newUser("bomb");
     long blobsBefore = blobs.count();
     // 1.1 GiB of zeros, a few MB on the wire.
     Path bomb = HostileFiles.zipBomb(dir, 1100L << 20);
     assertThat(Files.size(bomb)).isLessThan(20L << 20);
 
-    refused(upload(token, Fixtures.bytes(Market.DIGITS_SPEC), Files.readAllBytes(bomb)), "/model")
+    refused(upload(token, Fixtures.bytes(Fixtures.DIGITS_SPEC), Files.readAllBytes(bomb)), "/model")
         .body(
             "violations[0].message",
             allOf(
@@ -61,8 +60,8 @@ class HostileArtifactsTest {
 
   @Test
   void entryNamesOutsideTheArchiveAreRefused() throws IOException {
-    String token = Market.newUser("slip");
-    byte[] spec = Fixtures.bytes(Market.DIGITS_SPEC);
+    String token = MARKET.newUser("slip");
+    byte[] spec = Fixtures.bytes(Fixtures.DIGITS_SPEC);
     refused(
             upload(token, spec, bytes(HostileFiles.withEntry(dir, "archive/../../../etc/x"))),
             "/model")
@@ -77,11 +76,11 @@ class HostileArtifactsTest {
 
   @Test
   void tooManyEntriesAreRefused() throws IOException {
-    String token = Market.newUser("many");
+    String token = MARKET.newUser("many");
     refused(
             upload(
                 token,
-                Fixtures.bytes(Market.DIGITS_SPEC),
+                Fixtures.bytes(Fixtures.DIGITS_SPEC),
                 bytes(HostileFiles.manyEntries(dir, 10_000))),
             "/model")
         .body(
@@ -91,13 +90,13 @@ class HostileArtifactsTest {
 
   @Test
   void extraFilesAreCheckedToo() throws IOException {
-    String token = Market.newUser("extra");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("extra");
+    String owner = MARKET.usernameOf(token);
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC), "application/json")
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
         .multiPart("file", "features.pt", bytes(HostileFiles.withEntry(dir, "../features.pt")))
         .post("/api/v1/learnwares/{owner}/extra/versions", owner)
         .then()
@@ -109,8 +108,8 @@ class HostileArtifactsTest {
 
   @Test
   void onnxExternalDataMustBeAnUploadedFile() {
-    String token = Market.newUser("onnxext");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("onnxext");
+    String owner = MARKET.usernameOf(token);
     byte[] model = Fixtures.bytes("digits-mlp/model.onnx");
     byte[] spec = ONNX_SPEC.getBytes(StandardCharsets.UTF_8);
     for (String location : List.of("../../etc/passwd", "/etc/passwd", "features.pt/../x")) {
@@ -132,7 +131,7 @@ class HostileArtifactsTest {
         .oauth2(token)
         .multiPart("spec", "spec.json", spec, "application/json")
         .multiPart("model", "model.onnx", HostileFiles.onnxWithExternalData(model, "weights.bin"))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .multiPart("file", "weights.bin", new byte[16])
         .post("/api/v1/learnwares/{owner}/external/versions", owner)
         .then()
@@ -141,21 +140,21 @@ class HostileArtifactsTest {
 
   @Test
   void jobResultsAreCheckedLikeUploads() throws IOException {
-    String token = Market.newUser("resultbomb");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits").then().statusCode(201);
-    TestWorker.validateAll();
-    String job = Market.requestJob(token, Map.of("type", "distill", "source", owner + "/digits@1"));
-    Response claim = TestWorker.claim("distill");
+    String token = MARKET.newUser("resultbomb");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits").then().statusCode(201);
+    MARKET.validateAll();
+    String job = MARKET.requestJob(token, Map.of("type", "distill", "source", owner + "/digits@1"));
+    Response claim = MARKET.claim("distill");
     assertThat(claim.<String>path("id")).isEqualTo(job);
     given()
         .auth()
         .oauth2(EmbeddedPostgresResource.WORKER_TOKEN)
         .header("Lease-Id", claim.<String>path("leaseId"))
         .multiPart("report", "{\"fidelity\": 0.9}")
-        .multiPart("spec", Fixtures.text(Market.DIGITS_SPEC))
+        .multiPart("spec", Fixtures.text(Fixtures.DIGITS_SPEC))
         .multiPart("model", "model.pt", bytes(HostileFiles.zipBomb(dir, 64L << 20)))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/worker/jobs/{id}/complete", job)
         .then()
         .statusCode(422)
@@ -170,8 +169,8 @@ class HostileArtifactsTest {
         .oauth2(token)
         .multiPart("spec", "spec.json", spec, "application/json")
         .multiPart("model", "model.bin", model, "application/octet-stream")
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
-        .post("/api/v1/learnwares/{owner}/hostile/versions", Market.usernameOf(token));
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
+        .post("/api/v1/learnwares/{owner}/hostile/versions", MARKET.usernameOf(token));
   }
 
   private static ValidatableResponse refused(Response response, String pointer) {

@@ -1,14 +1,13 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Ensembles;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.reuse.EnsembleManifest.Method;
+import io.learnware.testing.Ensembles;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -26,11 +25,10 @@ class PrivateEnsemblesTest {
 
   @Test
   void ensemblesPinOnlyWhatTheirReadersMayRead() {
-    String token = Market.newUser("ensembler");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, owner, "digits-low", l -> l < 5);
-    Market.uploadDigitsHalf(token, owner, "digits-high", l -> l >= 5);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("ensembler");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalves(token, owner);
+    MARKET.validateAll();
     visibility(token, owner, "digits-high", "private").statusCode(200);
     byte[] both = Ensembles.manifest(Method.MEAN, Ensembles.halves(owner));
 
@@ -53,8 +51,8 @@ class PrivateEnsemblesTest {
         .body("detail", containsString("pins the private " + owner + "/digits-high"));
 
     // A stranger's ensemble cannot pin the private half, nor learn that it exists.
-    String stranger = Market.newUser("stranger");
-    String strangerName = Market.usernameOf(stranger);
+    String stranger = MARKET.newUser("stranger");
+    String strangerName = MARKET.usernameOf(stranger);
     Ensembles.upload(stranger, strangerName, "copy", both)
         .then()
         .statusCode(404)
@@ -76,10 +74,10 @@ class PrivateEnsemblesTest {
 
   /** An ensemble of the public digits-low and a public copy of digits-high in {@code owner}'s. */
   private static byte[] lowAndOther(String owner) {
-    String token = Market.newUser("copier");
-    String copier = Market.usernameOf(token);
-    Market.uploadDigitsHalf(token, copier, "digits-high", l -> l >= 5);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("copier");
+    String copier = MARKET.usernameOf(token);
+    MARKET.uploadDigitsHalf(token, copier, "digits-high", l -> l >= 5);
+    MARKET.validateAll();
     return Ensembles.manifest(
         Method.MEAN,
         List.of(

@@ -1,5 +1,6 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -9,9 +10,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.learnware.market.storage.Sha256;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,13 @@ class RegistryFlowTest {
 
   @Test
   void uploadListGetAndDownloadReturnTheSameBytes() {
-    String token = Market.newUser("flow");
-    String owner = Market.usernameOf(token);
-    byte[] model = Fixtures.bytes(Market.DIGITS_MODEL);
+    String token = MARKET.newUser("flow");
+    String owner = MARKET.usernameOf(token);
+    byte[] model = Fixtures.bytes(Fixtures.DIGITS_MODEL);
     String sha = Sha256.of(model);
 
-    Market.uploadDigits(token, owner, "digits")
+    MARKET
+        .uploadDigits(token, owner, "digits")
         .then()
         .statusCode(201)
         .header("Location", endsWith("/api/v1/learnwares/" + owner + "/digits/versions/1"))
@@ -55,7 +55,7 @@ class RegistryFlowTest {
         .get("/api/v1/learnwares")
         .then()
         .statusCode(401);
-    TestWorker.validateAll();
+    MARKET.validateAll();
 
     given()
         .queryParam("owner", owner)
@@ -124,15 +124,15 @@ class RegistryFlowTest {
             .statusCode(200)
             .extract()
             .asByteArray();
-    assertThat(features).isEqualTo(Fixtures.bytes(Market.DIGITS_FEATURES));
+    assertThat(features).isEqualTo(Fixtures.bytes(Fixtures.DIGITS_FEATURES));
   }
 
   @Test
   void fullTextSearchFindsByDescriptionAndTagsRankedByRelevance() {
-    String token = Market.newUser("fts");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "digits-text").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("fts");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "digits-text").then().statusCode(201);
+    MARKET.validateAll();
 
     given()
         .queryParam("owner", owner)
@@ -166,15 +166,15 @@ class RegistryFlowTest {
 
   @Test
   void browsePagesReflectUploadsAndDeletionsImmediately() {
-    String token = Market.newUser("fresh");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "first").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("fresh");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "first").then().statusCode(201);
+    MARKET.validateAll();
     given().queryParam("owner", owner).get("/api/v1/learnwares").then().body("total", equalTo(1));
 
     // The same query again after a write: a cached page must not hide the new learnware.
-    Market.uploadDigits(token, owner, "second").then().statusCode(201);
-    TestWorker.validateAll();
+    MARKET.uploadDigits(token, owner, "second").then().statusCode(201);
+    MARKET.validateAll();
     given()
         .queryParam("owner", owner)
         .get("/api/v1/learnwares")
@@ -198,10 +198,10 @@ class RegistryFlowTest {
 
   @Test
   void aliasesAndVersionNumbersFollowTheContract() {
-    String token = Market.newUser("alias");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(1));
-    Market.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(2));
+    String token = MARKET.newUser("alias");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(1));
+    MARKET.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(2));
 
     given()
         .auth()
@@ -242,7 +242,7 @@ class RegistryFlowTest {
         .delete("/api/v1/learnwares/{owner}/aliased/versions/2", owner)
         .then()
         .statusCode(204);
-    Market.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(3));
+    MARKET.uploadDigits(token, owner, "aliased").then().statusCode(201).body("version", equalTo(3));
     given()
         .get("/api/v1/learnwares/{owner}/aliased", owner)
         .then()

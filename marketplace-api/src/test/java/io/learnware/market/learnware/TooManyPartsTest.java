@@ -1,12 +1,12 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -19,13 +19,14 @@ class TooManyPartsTest {
 
   @Test
   void twoThousandFormPartsAreA400Problem() {
-    String token = Market.newUser("parts");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("parts");
+    String owner = MARKET.usernameOf(token);
     RequestSpecification upload =
         given()
             .auth()
             .oauth2(token)
-            .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json");
+            .multiPart(
+                "spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC), "application/json");
     for (int i = 0; i < 2000; i++) {
       upload.multiPart("note" + i, "x");
     }

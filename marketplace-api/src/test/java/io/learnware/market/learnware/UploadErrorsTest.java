@@ -1,5 +1,6 @@
 package io.learnware.market.learnware;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -8,9 +9,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.StoredBlobs;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,10 +36,10 @@ class UploadErrorsTest {
 
   @Test
   void invalidSpecGives400WithEveryViolationAndStoresNothing() {
-    String token = Market.newUser("badspec");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("badspec");
+    String owner = MARKET.usernameOf(token);
     String spec =
-        Fixtures.text(Market.DIGITS_SPEC)
+        Fixtures.text(Fixtures.DIGITS_SPEC)
             .replace("\"dataType\": \"table\"", "\"dataType\": \"audio\"")
             .replace("\"license\": \"MIT\"", "\"license\": 7");
     long blobsBefore = blobs.count();
@@ -48,8 +48,8 @@ class UploadErrorsTest {
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.getBytes(StandardCharsets.UTF_8), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/learnwares/{owner}/broken/versions", owner)
         .then()
         .statusCode(400)
@@ -64,13 +64,13 @@ class UploadErrorsTest {
 
   @Test
   void specThatIsNotJsonAndMissingPartsGive400() {
-    String token = Market.newUser("parts");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("parts");
+    String owner = MARKET.usernameOf(token);
     given()
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", "{not json".getBytes(StandardCharsets.UTF_8))
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
         .post("/api/v1/learnwares/{owner}/x1/versions", owner)
         .then()
         .statusCode(400)
@@ -79,7 +79,7 @@ class UploadErrorsTest {
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC))
         .post("/api/v1/learnwares/{owner}/x1/versions", owner)
         .then()
         .statusCode(400)
@@ -88,8 +88,8 @@ class UploadErrorsTest {
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC))
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
         .post("/api/v1/learnwares/{owner}/x1/versions", owner)
         .then()
         .statusCode(400)
@@ -97,8 +97,8 @@ class UploadErrorsTest {
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC))
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
         .post("/api/v1/learnwares/{owner}/Bad_Name/versions", owner)
         .then()
         .statusCode(400)
@@ -107,15 +107,15 @@ class UploadErrorsTest {
 
   @Test
   void renamedTextFileClaimingTorchScriptGives422() {
-    String token = Market.newUser("fake");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("fake");
+    String owner = MARKET.usernameOf(token);
     long blobsBefore = blobs.count();
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC), "application/json")
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC), "application/json")
         .multiPart("model", "model.pt", Fixtures.bytes("not-torchscript.pt"))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/learnwares/{owner}/fake/versions", owner)
         .then()
         .statusCode(422)
@@ -128,24 +128,24 @@ class UploadErrorsTest {
 
   @Test
   void onnxModelDeclaredAsTorchScriptGives422AndAsOnnxIsAccepted() {
-    String token = Market.newUser("onnx");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("onnx");
+    String owner = MARKET.usernameOf(token);
     given()
         .auth()
         .oauth2(token)
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC))
         .multiPart("model", "model.onnx", Fixtures.bytes("digits-mlp/model.onnx"))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/learnwares/{owner}/onnx/versions", owner)
         .then()
         .statusCode(422);
-    String onnxSpec = Fixtures.text(Market.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
+    String onnxSpec = Fixtures.text(Fixtures.DIGITS_SPEC).replace("\"torchscript\"", "\"onnx\"");
     given()
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", onnxSpec.getBytes(StandardCharsets.UTF_8))
         .multiPart("model", "model.onnx", Fixtures.bytes("digits-mlp/model.onnx"))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/learnwares/{owner}/onnx/versions", owner)
         .then()
         .statusCode(201)
@@ -154,13 +154,13 @@ class UploadErrorsTest {
 
   @Test
   void writesNeedATokenAndTheirOwnNamespace() {
-    String alice = Market.newUser("alice");
-    String bob = Market.newUser("bob");
-    String aliceName = Market.usernameOf(alice);
+    String alice = MARKET.newUser("alice");
+    String bob = MARKET.newUser("bob");
+    String aliceName = MARKET.usernameOf(alice);
 
     given()
-        .multiPart("spec", "spec.json", Fixtures.bytes(Market.DIGITS_SPEC))
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
+        .multiPart("spec", "spec.json", Fixtures.bytes(Fixtures.DIGITS_SPEC))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
         .post("/api/v1/learnwares/{owner}/digits/versions", aliceName)
         .then()
         .statusCode(401)
@@ -174,7 +174,8 @@ class UploadErrorsTest {
         .then()
         .statusCode(401)
         .contentType("application/problem+json");
-    Market.uploadDigits(bob, aliceName, "digits")
+    MARKET
+        .uploadDigits(bob, aliceName, "digits")
         .then()
         .statusCode(403)
         .contentType("application/problem+json")
@@ -182,7 +183,8 @@ class UploadErrorsTest {
             "detail",
             equalTo("You are not a member of '" + aliceName + "'; this needs the role write."));
     // Admins may write anywhere.
-    Market.uploadDigits(EmbeddedPostgresResource.ADMIN_TOKEN, aliceName, "by-admin")
+    MARKET
+        .uploadDigits(EmbeddedPostgresResource.ADMIN_TOKEN, aliceName, "by-admin")
         .then()
         .statusCode(201);
   }
@@ -195,9 +197,9 @@ class UploadErrorsTest {
         .statusCode(404)
         .contentType("application/problem+json")
         .body("detail", equalTo("No learnware nobody/nothing."));
-    String token = Market.newUser("nf");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "known").then().statusCode(201);
+    String token = MARKET.newUser("nf");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "known").then().statusCode(201);
     given()
         .get("/api/v1/learnwares/{owner}/known/versions/9", owner)
         .then()
@@ -212,13 +214,13 @@ class UploadErrorsTest {
 
   @Test
   void wrongMediaTypeGives415() {
-    String token = Market.newUser("media");
+    String token = MARKET.newUser("media");
     given()
         .auth()
         .oauth2(token)
         .contentType("application/json")
         .body("{}")
-        .post("/api/v1/learnwares/{owner}/digits/versions", Market.usernameOf(token))
+        .post("/api/v1/learnwares/{owner}/digits/versions", MARKET.usernameOf(token))
         .then()
         .statusCode(415)
         .contentType("application/problem+json")
@@ -248,9 +250,9 @@ class UploadErrorsTest {
 
   @Test
   void badSpecSentFirstIsRefusedBeforeTheModelIsRead() throws IOException {
-    String token = Market.newUser("early");
-    String owner = Market.usernameOf(token);
-    String badSpec = Fixtures.text(Market.DIGITS_SPEC).replace("\"table\"", "\"audio\"");
+    String token = MARKET.newUser("early");
+    String owner = MARKET.usernameOf(token);
+    String badSpec = Fixtures.text(Fixtures.DIGITS_SPEC).replace("\"table\"", "\"audio\"");
     try (Socket socket = new Socket("localhost", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
@@ -282,14 +284,14 @@ class UploadErrorsTest {
 
   @Test
   void abortedUploadLeavesNoLearnwareBlobOrTemporaryFile() throws IOException {
-    String token = Market.newUser("abort");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("abort");
+    String owner = MARKET.usernameOf(token);
     long blobsBefore = blobs.count();
     try (Socket socket = new Socket("localhost", port)) {
       OutputStream out = socket.getOutputStream();
       String head =
           "--x\r\nContent-Disposition: form-data; name=\"spec\"; filename=\"spec.json\"\r\n\r\n"
-              + Fixtures.text(Market.DIGITS_SPEC)
+              + Fixtures.text(Fixtures.DIGITS_SPEC)
               + "\r\n--x\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.pt\"\r\n\r\n";
       out.write(
           ("POST /api/v1/learnwares/"

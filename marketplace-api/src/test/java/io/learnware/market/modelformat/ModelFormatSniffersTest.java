@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
-import io.learnware.market.support.Fixtures;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.Task;
 import io.learnware.spec.reuse.EnsembleManifest;
+import io.learnware.testing.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package io.learnware.market.modelformat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.market.support.Fixtures;
 import io.learnware.market.support.HostileFiles;
+import io.learnware.testing.Fixtures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

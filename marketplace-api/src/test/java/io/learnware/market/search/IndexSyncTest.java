@@ -1,16 +1,15 @@
 package io.learnware.market.search;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,21 +30,21 @@ class IndexSyncTest {
 
   @Test
   void anotherInstancesVerdictReachesTheIndexAtTheNextSync() throws Exception {
-    String token = Market.newUser("sync");
-    String owner = Market.usernameOf(token);
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    String token = MARKET.newUser("sync");
+    String owner = MARKET.usernameOf(token);
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     Rkme rkme = Rkme.builder().setData(RealData.digits().x()).build();
     spec.set("statistical", SpecDocuments.mapper().valueToTree(rkme.toSpec()));
     given()
         .auth()
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
-        .multiPart("model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL))
-        .multiPart("file", "features.pt", Fixtures.bytes(Market.DIGITS_FEATURES))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
         .post("/api/v1/learnwares/{owner}/synced/versions", owner)
         .then()
         .statusCode(201);
-    TestWorker.validateAll();
+    MARKET.validateAll();
     index.sync(); // whatever other tests left
     // No filters: filters are applied in SQL, which is always current; the state kept in the
     // index is what an unfiltered statistical search relies on.

@@ -1,13 +1,11 @@
 package io.learnware.market.search;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -25,11 +23,11 @@ class RobustnessFilterTest {
 
   @Test
   void searchFiltersOnAccuracyUnderAttackAndNoise() {
-    String token = Market.newUser("robust");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "sturdy").then().statusCode(201);
-    Market.uploadDigits(token, owner, "fragile").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("robust");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "sturdy").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "fragile").then().statusCode(201);
+    MARKET.validateAll();
     evaluate(token, owner, "sturdy", 0.91, 0.62);
     evaluate(token, owner, "fragile", 0.93, 0.08);
 
@@ -87,27 +85,10 @@ class RobustnessFilterTest {
 
   @Test
   void aRegressorsReportIsKeptAndAccuracyFiltersPassItBy() {
-    String token = Market.newUser("regress");
-    String owner = Market.usernameOf(token);
-    given()
-        .auth()
-        .oauth2(token)
-        .multiPart(
-            "spec", "spec.json", Fixtures.bytes("diabetes-mlp/spec.json"), "application/json")
-        .multiPart(
-            "model",
-            "model.pt",
-            Fixtures.bytes("diabetes-mlp/model.pt"),
-            "application/octet-stream")
-        .multiPart(
-            "file",
-            "features.pt",
-            Fixtures.bytes("diabetes-mlp/features.pt"),
-            "application/octet-stream")
-        .post("/api/v1/learnwares/{owner}/diabetes/versions", owner)
-        .then()
-        .statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("regress");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadFixture(token, owner, "diabetes", "diabetes-mlp");
+    MARKET.validateAll();
     String job = request(token, owner, "diabetes");
     Response claim = claimJob(job);
     // An accuracy has no place in a regressor's report (search filters read accuracies).
@@ -184,7 +165,7 @@ class RobustnessFilterTest {
   }
 
   private static String request(String token, String owner, String name) {
-    return Market.requestJob(
+    return MARKET.requestJob(
         token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
   }
 
@@ -201,7 +182,7 @@ class RobustnessFilterTest {
   private static void evaluate(
       String token, String owner, String name, double clean, double pgdAt01) {
     String job =
-        Market.requestJob(token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
+        MARKET.requestJob(token, Map.of("type", "robustness", "source", owner + "/" + name + "@1"));
     Response claim = claimJob(job);
     String report =
         """
@@ -225,7 +206,7 @@ class RobustnessFilterTest {
   private static Response claimJob(String job) {
     Response claim;
     do {
-      claim = TestWorker.claim("robustness");
+      claim = MARKET.claim("robustness");
     } while (claim.statusCode() == 200 && !job.equals(claim.path("id")));
     return claim;
   }

@@ -1,10 +1,11 @@
 package io.learnware.market.search;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
+
 import io.learnware.market.search.SearchDtos.Filters;
 import io.learnware.market.search.SearchDtos.SearchRequest;
 import io.learnware.market.search.SearchDtos.SearchResult;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Market;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Matrix;
@@ -69,9 +70,9 @@ class SearchBenchmark {
     // With a fraction of the learnwares private, anonymous searches leave them out first.
     double privateFraction = Double.parseDouble(System.getProperty("bench.privateFraction", "0"));
     List<String> privateRows = new ArrayList<>();
-    String token = Market.newUser("bench");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "model-holder").then().statusCode(201);
+    String token = MARKET.newUser("bench");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "model-holder").then().statusCode(201);
 
     List<Rkme> queryRkmes = new ArrayList<>();
     List<String> bodies = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.learnware.market.search;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -10,9 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
-import io.learnware.market.support.TestWorker;
 import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.data.CsvTables;
@@ -21,6 +19,7 @@ import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.RealData.Labelled;
 import io.learnware.spec.rkme.Rkme;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -54,8 +53,8 @@ class SearchTest {
   private static Catalogue catalogue() {
     synchronized (LOCK) {
       if (catalogue == null) {
-        String token = Market.newUser("search");
-        String owner = Market.usernameOf(token);
+        String token = MARKET.newUser("search");
+        String owner = MARKET.usernameOf(token);
         Labelled[] digits = RealData.digits().split(0.5, 20261128);
         Labelled[] fashion = RealData.fashionFeatures().split(0.5, 20261128);
         upload(token, owner, "digits-low", tableSpec("Digits 0-4", "low", digits[0].where(LOW)));
@@ -72,8 +71,8 @@ class SearchTest {
             "fashion-footwear",
             imageSpec("Footwear", fashion[0].where(FOOTWEAR).x()));
         // Same spec without an RKME: found by text, never by statistics.
-        upload(token, owner, "digits-plain", Fixtures.text(Market.DIGITS_SPEC));
-        TestWorker.validateAll();
+        upload(token, owner, "digits-plain", Fixtures.text(Fixtures.DIGITS_SPEC));
+        MARKET.validateAll();
         catalogue = new Catalogue(owner, digits, fashion);
       }
       return catalogue;
@@ -106,7 +105,7 @@ class SearchTest {
     Catalogue c = catalogue();
     ObjectNode canonical = rkme(c.digits[1].where(HIGH).x());
     ObjectNode packageFormat =
-        Market.json("{\"type\": \"RKMETableSpecification\", \"cuda_idx\": -1}");
+        Fixtures.json("{\"type\": \"RKMETableSpecification\", \"cuda_idx\": -1}");
     packageFormat.set("gamma", canonical.get("gamma"));
     packageFormat.set("num_points", canonical.get("numPoints"));
     packageFormat.set("z", canonical.get("z"));
@@ -272,7 +271,7 @@ class SearchTest {
     infinite.put("gamma", Double.POSITIVE_INFINITY);
     badRequest(infinite).body("violations.pointer", hasItem("/statistical/gamma"));
 
-    ObjectNode tooLarge = Market.json(rkmeDocument(1001, 2));
+    ObjectNode tooLarge = Fixtures.json(rkmeDocument(1001, 2));
     badRequest(tooLarge)
         .body("violations.message", hasItem(containsString("at most 1000 reduced-set points")));
 
@@ -319,8 +318,8 @@ class SearchTest {
 
   @Test
   void regressorsAreFoundByMeaningAndByTheirDataAsClassifiersAre() throws Exception {
-    String token = Market.newUser("search-reg");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("search-reg");
+    String owner = MARKET.usernameOf(token);
     // diabetes-sex1 and diabetes-sex2: each trained on the patients of one sex (the standardised
     // sex column is negative for sex 1), published with the RKME of those training rows.
     Matrix train =
@@ -331,9 +330,10 @@ class SearchTest {
         CsvTables.read(Fixtures.path("data/diabetes-test.csv.gz"), "label", ProgressListener.none())
             .features();
     for (int sex = 1; sex <= 2; sex++) {
-      ObjectNode spec = Market.json(Fixtures.text("diabetes-sex" + sex + "/spec.json"));
+      ObjectNode spec = Fixtures.json(Fixtures.text("diabetes-sex" + sex + "/spec.json"));
       spec.set("statistical", rkme(ofSex(train, sex)));
-      Market.upload(
+      MARKET
+          .upload(
               token,
               owner,
               "diabetes-sex" + sex,
@@ -342,7 +342,7 @@ class SearchTest {
           .then()
           .statusCode(201);
     }
-    TestWorker.validateAll();
+    MARKET.validateAll();
 
     JsonPath byMeaning = search(Map.of("filters", Map.of("owner", owner, "task", "regression")));
     assertThat(byMeaning.getList("single.learnware"))
@@ -399,11 +399,11 @@ class SearchTest {
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.getBytes(), "application/json")
         .multiPart(
-            "model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL), "application/octet-stream")
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file",
             "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
             "application/octet-stream")
         .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
         .then()
@@ -415,7 +415,7 @@ class SearchTest {
   }
 
   private static String tableSpec(String title, String tag, Matrix x) {
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("name", title);
     spec.putArray("tags").add(tag);
     spec.set("statistical", rkme(x));
@@ -423,13 +423,13 @@ class SearchTest {
   }
 
   private static String imageSpec(String title, Matrix features) {
-    ObjectNode spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    ObjectNode spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("name", title);
     spec.put("description", title + " from Fashion-MNIST, 28x28 grey images.");
     spec.put("dataType", "image");
     spec.set(
         "input",
-        Market.json("{\"channels\": 1, \"height\": 28, \"width\": 28, \"range\": [0, 1]}"));
+        Fixtures.json("{\"channels\": 1, \"height\": 28, \"width\": 28, \"range\": [0, 1]}"));
     spec.putArray("tags").add(title.toLowerCase());
     spec.set("statistical", imageRkme(features));
     return spec.toString();

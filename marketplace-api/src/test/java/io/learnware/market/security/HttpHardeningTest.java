@@ -1,5 +1,6 @@
 package io.learnware.market.security;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -7,8 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -94,9 +94,9 @@ class HttpHardeningTest {
 
   @Test
   void aLearnwareNameWithABidiOverrideIsRefusedWithItsPointer() {
-    String token = Market.newUser("bidi");
-    String owner = Market.usernameOf(token);
-    var spec = Market.json(Fixtures.text(Market.DIGITS_SPEC));
+    String token = MARKET.newUser("bidi");
+    String owner = MARKET.usernameOf(token);
+    var spec = Fixtures.json(Fixtures.text(Fixtures.DIGITS_SPEC));
     spec.put("name", "Digits \u202Egnp.exe");
     spec.with("output").withArray("labels").set(0, spec.textNode("0\u200B"));
     given()
@@ -104,11 +104,11 @@ class HttpHardeningTest {
         .oauth2(token)
         .multiPart("spec", "spec.json", spec.toString().getBytes(), "application/json")
         .multiPart(
-            "model", "model.pt", Fixtures.bytes(Market.DIGITS_MODEL), "application/octet-stream")
+            "model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL), "application/octet-stream")
         .multiPart(
             "file",
             "features.pt",
-            Fixtures.bytes(Market.DIGITS_FEATURES),
+            Fixtures.bytes(Fixtures.DIGITS_FEATURES),
             "application/octet-stream")
         .post("/api/v1/learnwares/{owner}/bidi/versions", owner)
         .then()
@@ -121,7 +121,7 @@ class HttpHardeningTest {
 
   @Test
   void aTokenNameWithInvisibleCharactersIsRefusedWithItsPointer() {
-    String token = Market.newUser("bidi");
+    String token = MARKET.newUser("bidi");
     given()
         .auth()
         .oauth2(token)

@@ -1,12 +1,12 @@
 package io.learnware.market.storage;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.StoredBlobs;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -22,15 +22,16 @@ class BlobLifecycleTest {
 
   @Test
   void deletingTheLastVersionThatUsesABlobRemovesItsRowAndFile() {
-    String token = Market.newUser("blobs");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("blobs");
+    String owner = MARKET.usernameOf(token);
     byte[] unique = new byte[4096];
     new Random(7).nextBytes(unique);
     String uniqueSha = Sha256.of(unique);
 
-    Market.uploadDigits(token, owner, "keeper").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "keeper").then().statusCode(201);
     for (String name : new String[] {"one", "two"}) {
-      Market.digitsUpload(token)
+      MARKET
+          .digitsUpload(token)
           .multiPart("file", "notes.bin", unique)
           .post("/api/v1/learnwares/{owner}/{name}/versions", owner, name)
           .then()
@@ -57,6 +58,6 @@ class BlobLifecycleTest {
     assertThat(blobs.refs(uniqueSha)).isZero();
     assertThat(blobs.files(uniqueSha)).as("file swept after the deleting transaction").isZero();
     // The model's bytes are still used by "keeper" and stay.
-    assertThat(blobs.files(Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL)))).isEqualTo(1);
+    assertThat(blobs.files(Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL)))).isEqualTo(1);
   }
 }

@@ -1,12 +1,12 @@
 package io.learnware.market.storage;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,10 +30,11 @@ class DiskReserveTest {
 
   @Test
   void uploadsAndDataSetsAreRefusedWith507WhileTheDiskIsBelowTheReserve() {
-    String token = Market.newUser("full");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("full");
+    String owner = MARKET.usernameOf(token);
 
-    Market.uploadDigits(token, owner, "nowhere")
+    MARKET
+        .uploadDigits(token, owner, "nowhere")
         .then()
         .statusCode(507)
         .contentType("application/problem+json")

@@ -1,13 +1,13 @@
 package io.learnware.market.storage;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.database.JdbcTarget;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
 import io.learnware.market.support.StoredBlobs;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,11 +41,12 @@ class OrphanSweepTest {
 
   @Test
   void theSweepDeletesOnlyFilesWithoutRowsAndNoneWhileABackupHoldsItsLock() throws Exception {
-    String token = Market.newUser("orphans");
-    String owner = Market.usernameOf(token);
-    String model = Sha256.of(Fixtures.bytes(Market.DIGITS_MODEL));
+    String token = MARKET.newUser("orphans");
+    String owner = MARKET.usernameOf(token);
+    String model = Sha256.of(Fixtures.bytes(Fixtures.DIGITS_MODEL));
     byte[] notes = bytes(11);
-    Market.digitsUpload(token)
+    MARKET
+        .digitsUpload(token)
         .multiPart("file", "notes.bin", notes)
         .post("/api/v1/learnwares/{owner}/swept/versions", owner)
         .then()
@@ -77,7 +78,7 @@ class OrphanSweepTest {
     storage.sweepOrphans();
     assertThat(blobs.files(orphanSha)).isZero();
     assertThat(blobs.files(Sha256.of(notes))).isZero();
-    Market.uploadDigits(token, owner, "kept").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "kept").then().statusCode(201);
     storage.sweepOrphans();
     assertThat(blobs.refs(model)).isPositive();
     assertThat(blobs.files(model)).as("a file with a row stays").isEqualTo(1);

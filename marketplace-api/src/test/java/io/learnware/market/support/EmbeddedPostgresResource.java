@@ -1,6 +1,7 @@
 package io.learnware.market.support;
 
 import io.learnware.market.database.EmbeddedDatabase;
+import io.learnware.testing.Market;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
 
   /** The token of the worker token {@code local}, which tests use to act as a worker. */
   public static final String WORKER_TOKEN = "lww_test-worker-token";
+
+  /** The market these settings make, as tests drive it over HTTP (REST Assured points at it). */
+  public static final Market MARKET = Market.withTokens(ADMIN_TOKEN, WORKER_TOKEN);
 
   /** Lease of a claimed job in tests. */
   public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(2);

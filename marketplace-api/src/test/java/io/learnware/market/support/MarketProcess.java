@@ -3,7 +3,9 @@ package io.learnware.market.support;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.learnware.testing.Market;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,10 @@ import org.awaitility.Awaitility;
 /**
  * The packaged market (API and embedded PostgreSQL) as a user runs it, in its own process on a data
  * directory, for tests that stop, kill and restart it, or run its commands ({@code backup DIR}).
- * Integration tests only: failsafe sets {@code market.app.jar}.
+ * Its {@link Market} helpers go to it once REST Assured points at it ({@code RestAssured.port =
+ * market.port()}). Integration tests only: failsafe sets {@code market.app.jar}.
  */
-public final class MarketProcess implements AutoCloseable {
+public final class MarketProcess implements Market, AutoCloseable {
 
   private final Path dataDir;
   private final int port;
@@ -141,13 +144,23 @@ public final class MarketProcess implements AutoCloseable {
   }
 
   /** The admin's token, generated on the first start as bin/market's is. */
-  public String adminToken() throws IOException {
-    return Files.readString(dataDir.resolve("admin-token")).strip();
+  @Override
+  public String adminToken() {
+    return token("admin-token");
   }
 
   /** The local worker's token, generated on the first start. */
-  public String workerToken() throws IOException {
-    return Files.readString(dataDir.resolve("worker-token")).strip();
+  @Override
+  public String workerToken() {
+    return token("worker-token");
+  }
+
+  private String token(String file) {
+    try {
+      return Files.readString(dataDir.resolve(file)).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public boolean alive() {

@@ -1,8 +1,9 @@
-package io.learnware.it.support;
+package io.learnware.testing;
 
 import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.learnware.client.Sha256;
 import io.learnware.spec.Task;
 import io.learnware.spec.reuse.EnsembleManifest;
 import io.learnware.spec.reuse.EnsembleManifest.Member;
@@ -12,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Published ensembles of the digits halves (64 inputs, 10 classes), as tests upload them (through
- * REST Assured's {@code given()}, which {@link MarketFixture} points at its market).
+ * Published ensembles of the digits halves (64 inputs, 10 classes), as tests upload them (to the
+ * market REST Assured's {@code given()} points at).
  */
 public final class Ensembles {
 
@@ -27,12 +28,12 @@ public final class Ensembles {
     return new Member(
         ref.substring(0, at),
         Integer.parseInt(ref.substring(at + 1)),
-        Fixtures.sha256(Fixtures.bytes(modelFixture)));
+        Sha256.of(Fixtures.bytes(modelFixture)));
   }
 
   /**
    * The pins of {@code owner}'s digits-low@1 and digits-high@1 (as {@link
-   * MarketFixture#uploadDigitsHalf}).
+   * Market#uploadDigitsHalves}).
    */
   public static List<Member> halves(String owner) {
     return List.of(
