@@ -1,5 +1,6 @@
 package io.learnware.market.job;
 
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.job.JobQueue.CompleteCommand;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.market.support.Fixtures;
-import io.learnware.market.support.Market;
+import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -61,8 +61,8 @@ class JobTypesTest {
 
   @Test
   void unknownTypesAreRefusedInRequestsAndClaims() {
-    String token = Market.newUser("typeless");
-    String owner = Market.usernameOf(token);
+    String token = MARKET.newUser("typeless");
+    String owner = MARKET.usernameOf(token);
     given()
         .auth()
         .oauth2(token)

@@ -132,10 +132,10 @@ class RobustnessFilterTest {
 
   @Test
   void aReportOnALearnwareDeletedWhileItWasMeasuredStaysOnTheJob() {
-    String token = Market.newUser("vanishing");
-    String owner = Market.usernameOf(token);
-    Market.uploadDigits(token, owner, "gone").then().statusCode(201);
-    TestWorker.validateAll();
+    String token = MARKET.newUser("vanishing");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "gone").then().statusCode(201);
+    MARKET.validateAll();
     String job = request(token, owner, "gone");
     Response claim = claimJob(job);
     given()
