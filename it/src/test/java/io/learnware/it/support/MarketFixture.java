@@ -139,6 +139,11 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
     return port;
   }
 
+  /** The market's {@code LEARNWARE_DATA_DIR}, for tests that damage what the API never would. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** The DJL model URL of a learnware on this market, e.g. {@code owner/name@1}. */
   public String learnwareUrl(String ref) {
     return "learnware://localhost:" + port + "/" + ref;
