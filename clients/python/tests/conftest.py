@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -69,18 +68,6 @@ def digits_spec(statistical) -> dict:
     return spec
 
 
-def await_usable(client: lm.Client, ref: str, timeout: float = 120) -> dict:
-    """The version once the (stand-in) worker has validated it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        version = client.show(ref)
-        if version["state"] == "USABLE":
-            return version
-        if version["state"] == "INVALID" or time.monotonic() > deadline:
-            raise AssertionError(f"{ref} is {version['state']}: {version.get('validationLog')}")
-        time.sleep(0.2)
-
-
 PARTS = {
     "digits-all": lambda label: True,
     "digits-low": lambda label: label < 5,
@@ -107,5 +94,5 @@ def digits_market(server, token, owner, digits_train) -> dict[str, str]:
         )
         refs[name] = f"{owner}/{name}@{answer['version']}"
     for ref in refs.values():
-        await_usable(market, ref)
+        market.wait_usable(ref, timeout=120)
     return refs

@@ -15,7 +15,7 @@ import pytest
 import learnware_market as lm
 from learnware_market import rkme
 
-from conftest import FIXTURES, await_usable, digits_spec
+from conftest import FIXTURES, digits_spec
 
 
 def test_java_and_python_rkmes_of_the_same_data_agree(java_rkmes):
@@ -58,6 +58,16 @@ def test_search_ranks_java_and_python_rkmes_alike(client, owner, digits_market, 
         ]
 
 
+def test_search_takes_the_beimingwu_format(client, owner, digits_market):
+    x, _ = rkme.read_csv(FIXTURES / "data/digits-test.csv.gz", label="label")
+    query = rkme.build(x)
+    canonical = client.search(statistical=query, owner=owner)
+    beimingwu = client.search(statistical=query.to_beimingwu(), owner=owner)
+    assert [(m["learnware"], m["mmd"]) for m in beimingwu["single"]] == [
+        (m["learnware"], m["mmd"]) for m in canonical["single"]
+    ]
+
+
 def test_text_and_filter_search(client, owner, digits_market):
     found = client.search("handwritten digits", owner=owner, data_type="table", input={"dimension": 64}, output={"dimension": 10})
     assert set(digits_market.values()) <= {m["learnware"] for m in found["single"]}
@@ -81,7 +91,7 @@ def test_upload_search_and_pull_round_trip(client, owner, digits_train, tmp_path
     assert answer["sha256"] == model_sha
     assert heard[-1][0] == f"{owner}/{name}" and heard[-1][1] == heard[-1][2]
     assert heard[-1][2] > (FIXTURES / "digits-mlp/model.pt").stat().st_size
-    await_usable(client, f"{owner}/{name}@1")
+    client.wait_usable(f"{owner}/{name}@1", timeout=120)
 
     first = client.pull(f"{owner}/{name}", tmp_path / "first")
     assert str(first.ref) == f"{owner}/{name}@1"

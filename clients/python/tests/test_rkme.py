@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -90,3 +91,17 @@ def test_herded_points_track_the_rkme(digits_train):
     assert herded.shape == (300, 64)
     assert summary.fit_error(herded) < 0.1
     assert np.array_equal(herded, summary.herd(300, seed=3))
+
+
+def test_beimingwu_format_both_ways(digits_train, tmp_path):
+    x, _ = digits_train
+    summary = rkme.build(x[:300])
+    document = summary.to_beimingwu()
+    assert list(document) == ["z", "beta", "gamma", "num_points", "type"]
+    assert document["type"] == "RKMETableSpecification" and document["num_points"] == 300
+    summary.save(tmp_path / "b.json", format="beimingwu")
+    back = rkme.Rkme.load(tmp_path / "b.json")
+    assert back.mmd(summary) == 0 and back.num_points == 300
+    # Beimingwu's solver leaves dropped weights at values like −1e−12: they read as 0
+    document["beta"][0] = -1e-12
+    assert rkme.from_beimingwu(json.dumps(document)).beta[0] == 0

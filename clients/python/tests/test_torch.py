@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch", reason="PyTorch is not installed (learnware
 from learnware_market import rkme  # noqa: E402
 from learnware_market.torch import export  # noqa: E402
 
-from conftest import FIXTURES, await_usable, digits_spec  # noqa: E402
+from conftest import FIXTURES, digits_spec  # noqa: E402
 
 
 def test_export_writes_torchscript_and_describes_rows_and_images(tmp_path):
@@ -47,7 +47,7 @@ def test_an_exported_model_uploads_and_pulls_back(client, owner, digits_train, t
     del spec["model"]["featureExtractor"]
     spec.update(export(mlp, inputs[:16], tmp_path / "model.pt", labels=[str(i) for i in range(10)]))
     answer = client.upload(f"{owner}/exported", spec=spec, model=tmp_path / "model.pt")
-    await_usable(client, f"{owner}/exported@{answer['version']}")
+    client.wait_usable(f"{owner}/exported@{answer['version']}", timeout=120)
     client.pull(f"{owner}/exported", tmp_path / "pulled")
     pulled = torch.jit.load(str(tmp_path / "pulled/model.pt"))
     assert np.array_equal(pulled(inputs).argmax(1).numpy(), mlp(inputs).argmax(1).numpy())

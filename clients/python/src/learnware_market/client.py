@@ -201,6 +201,21 @@ class Client:
         """``GET …/versions/{ref}``: state, artifacts (with their SHA-256), spec, lineage, reports."""
         return self._json("GET", _version_path(Ref.parse(ref)))
 
+    def wait_usable(self, ref: str | Ref, timeout: float = 300, poll: float = 0.5) -> dict:
+        """Reads the version until the market has checked it: returns it once USABLE; raises
+        :class:`errors.LearnwareError` with the validation log if it is INVALID, ``TimeoutError`` after
+        ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self.show(ref)
+            if version.get("state") == "USABLE":
+                return version
+            if version.get("state") == "INVALID":
+                raise errors.LearnwareError(f"{version.get('learnware', ref)} is INVALID: {version.get('validationLog')}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{ref} is still {version.get('state')} after {timeout:g} s")
+            time.sleep(poll)
+
     def learnware(self, ref: str | Ref) -> dict:
         """``GET /learnwares/{owner}/{name}``: the learnware and its versions."""
         return self._json("GET", f"{API}/learnwares/{Ref.parse(ref).key}")

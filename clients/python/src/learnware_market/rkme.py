@@ -33,6 +33,8 @@ MAX_VALUES = 2_000_000
 TYPE = "rkme-table"
 GAUSSIAN = "gaussian"
 IMAGE_SIGN_PROJECTION_V1 = "image-sign-projection-v1"
+BEIMINGWU_TYPE = "RKMETableSpecification"
+BEIMINGWU_TYPES = (BEIMINGWU_TYPE, "RKMEStatSpecification")
 
 _KMEANS_ITERATIONS = 10
 _KMEANS_SAMPLE_PER_CENTRE = 50
@@ -78,14 +80,33 @@ class Rkme:
             document["featureMap"] = dict(self.feature_map)
         return document
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict())
+    def to_beimingwu(self) -> dict:
+        """The learnware package's (Beimingwu's) ``RKMETableSpecification`` JSON, as its ``save()`` writes it:
+        ``z``, ``beta``, ``gamma``, ``num_points``, ``type``. An image RKME keeps ``featureMap``, which
+        Beimingwu's ``load()`` ignores (to it, a table RKME over the map's 64 features) and the market reads."""
+        document = {
+            "z": self.z.tolist(),
+            "beta": self.beta.tolist(),
+            "gamma": float(self.gamma),
+            "num_points": int(self.num_points),
+            "type": BEIMINGWU_TYPE,
+        }
+        if self.feature_map is not None:
+            document["featureMap"] = dict(self.feature_map)
+        return document
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Writes the canonical document (atomically, as the CLI's ``--out``)."""
+    def to_json(self, format: str = "canonical") -> str:
+        """The document as JSON text; ``format`` is ``canonical`` (the market's) or ``beimingwu``."""
+        if format not in ("canonical", "beimingwu"):
+            raise ValueError(f"format must be canonical or beimingwu, got {format!r}")
+        return json.dumps(self.to_beimingwu() if format == "beimingwu" else self.to_dict())
+
+    def save(self, path: str | os.PathLike, format: str = "canonical") -> None:
+        """Writes the document (atomically, as the CLI's ``--out``) in ``format``, canonical or beimingwu."""
+        text = self.to_json(format)
         temporary = f"{os.fspath(path)}.partial"
         with open(temporary, "w", encoding="utf-8") as out:
-            out.write(self.to_json())
+            out.write(text)
         os.replace(temporary, path)
 
     @staticmethod
@@ -94,6 +115,9 @@ class Rkme:
         ``RKMETableSpecification`` JSON (``z``, ``beta``, ``gamma``, ``num_points``)."""
         z = np.asarray(document["z"], dtype=np.float64)
         beta = np.asarray(document["beta"], dtype=np.float64).reshape(-1)
+        if document.get("type") in BEIMINGWU_TYPES:
+            # its solver's rounding of dropped weights (down to −1e−9) reads as 0, as the market reads it
+            beta = np.where((beta < 0) & (beta >= -1e-9), 0.0, beta)
         if z.ndim != 2 or z.shape[0] != beta.shape[0] or z.shape[0] == 0:
             raise ValueError(f"need one weight per point: z has shape {z.shape}, beta {beta.shape}")
         num_points = document.get("numPoints", document.get("num_points", 0))
