@@ -124,7 +124,7 @@ class PythonClientTest {
    * Rkme's defaults) of the digits' training and test rows and of the test rows of digits 0–4 (also
    * written as a CSV for the Python side).
    */
-  private static void writeJavaRkmes(Path directory) throws IOException {
+  private static void writeJavaRkmes(Path directory) throws Exception {
     Path test = Fixtures.path("data/digits-test.csv.gz");
     List<String> lines = gunzipLines(test);
     List<String> low = new ArrayList<>(List.of(lines.getFirst()));
