@@ -37,6 +37,26 @@ def test_java_and_python_rkmes_of_the_same_data_agree(java_rkmes):
         assert np.abs(java.z - python.z).max() < 1e-9
 
 
+def test_java_and_python_image_rkmes_and_herding_agree(java_rkmes):
+    images = rkme.read_idx(FIXTURES / "data/fashion-mnist/new-classes-train-images-idx3-ubyte.gz")
+    python = rkme.build_images(images)
+    java = rkme.Rkme.load(java_rkmes / "fashion-new-classes.json")
+    fit_error = python.fit_error(images.reshape(len(images), -1))
+    mmd = python.mmd(java)
+    print(f"fashion new classes: {len(images)} images, MMD(Java, Python) = {mmd:.3g}, fit error {fit_error:.4f}")
+    assert java.feature_map == python.feature_map == {
+        "type": "image-sign-projection-v1",
+        "channels": 1,
+        "height": 28,
+        "width": 28,
+    }
+    assert mmd < fit_error and mmd < 1e-6
+
+    herded = rkme.Rkme.load(java_rkmes / "digits-test.json").herd(50, seed=3)
+    with open(java_rkmes / "digits-test-herd-50-seed-3.json") as f:
+        assert np.abs(herded - np.array(json.load(f))).max() < 1e-9
+
+
 def test_search_ranks_java_and_python_rkmes_alike(client, owner, digits_market, java_rkmes):
     for name, source in (
         ("digits-test", FIXTURES / "data/digits-test.csv.gz"),

@@ -3,8 +3,11 @@ package io.learnware.it.python;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.it.support.MarketFixture;
+import io.learnware.spec.FeatureMapSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.data.CsvTables;
+import io.learnware.spec.data.IdxFiles;
+import io.learnware.spec.rkme.ImageFeatureMap;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.testing.Fixtures;
 import java.io.IOException;
@@ -122,7 +125,8 @@ class PythonClientTest {
   /**
    * The RKMEs {@code learnware spec rkme --csv … --label label} writes (its code: CsvTables, then
    * Rkme's defaults) of the digits' training and test rows and of the test rows of digits 0–4 (also
-   * written as a CSV for the Python side).
+   * written as a CSV for the Python side), 50 points herded from the test rows' RKME, and the RKME
+   * {@code spec rkme --idx} writes of the Fashion-MNIST fixture's new-classes images.
    */
   private static void writeJavaRkmes(Path directory) throws Exception {
     Path test = Fixtures.path("data/digits-test.csv.gz");
@@ -146,7 +150,32 @@ class PythonClientTest {
       Files.write(
           directory.resolve(entry.getKey() + ".json"),
           SpecDocuments.mapper().writeValueAsBytes(rkme.toSpec()));
+      if (entry.getKey().equals("digits-test")) {
+        Files.write(
+            directory.resolve("digits-test-herd-50-seed-3.json"),
+            SpecDocuments.mapper().writeValueAsBytes(rkme.herd(50, 3).toArrays()));
+      }
     }
+    // As `spec rkme --idx`: pixels / 255, the image feature map, then the table construction.
+    IdxFiles.Images images =
+        IdxFiles.readImages(
+            Fixtures.path("data/fashion-mnist/new-classes-train-images-idx3-ubyte.gz"),
+            (done, total) -> {});
+    Rkme fashion =
+        Rkme.builder()
+            .setData(
+                new ImageFeatureMap(images.channels(), images.height(), images.width())
+                    .apply(images.pixels()))
+            .build();
+    Files.write(
+        directory.resolve("fashion-new-classes.json"),
+        SpecDocuments.mapper()
+            .writeValueAsBytes(
+                fashion
+                    .toSpec()
+                    .withFeatureMap(
+                        FeatureMapSpec.imageSignProjection(
+                            images.channels(), images.height(), images.width()))));
   }
 
   private static List<String> gunzipLines(Path file) throws IOException {
