@@ -53,7 +53,8 @@ class PythonClientTest {
     assertThat(run(tmp, PYTHON, "-c", "import numpy, pytest").exitCode())
         .as(
             PYTHON
-                + " needs NumPy and pytest: apt-get install python3-numpy python3-pytest python3-venv (bin/test does)")
+                + " needs NumPy and pytest: apt-get install python3-numpy python3-pytest python3-venv"
+                + " python3-setuptools python3-wheel (bin/test does)")
         .isZero();
 
     // pip builds in place: install from a copy, so the worktree stays clean.
