@@ -59,7 +59,8 @@ describe("SplittableRandom", () => {
   });
 });
 
-describe("the browser's RKME equals the Java library's", () => {
+// Seconds of arithmetic each; generous limits for a machine busy with other builds.
+describe("the browser's RKME equals the Java library's", { timeout: 120_000 }, () => {
   it("on the digits CSV: same points and weights, MMD far below the fit error", () => {
     const text = gunzipSync(readFileSync(resolve(root, "fixtures/data/digits-train.csv.gz"))).toString("utf8");
     const table = parseCsv(text, "digits-train.csv", "label");
@@ -131,6 +132,19 @@ describe("the CLI's CSV rules", () => {
     );
     expect(() => read("a,a\n1,2")).toThrow('data.csv line 1, column 2 ("a"): the name repeats column 1');
     expect(() => read("a\n")).toThrow("data.csv: no data rows after the header (line 1)");
+  });
+
+  it("reads plain decimals on its fast path to the same doubles as on the general one", () => {
+    const random = new SplittableRandom(7);
+    const cells: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const value = (random.nextDouble() - 0.5) * 10 ** random.nextIntBounded(12);
+      cells.push(value.toFixed(random.nextIntBounded(20)));
+    }
+    cells.push("-0", "0.1000000000000000055511151231257827", "123456789012345678", "5.", "-.25");
+    const rows = cells.map((cell, i) => `${cell},${i % 2 ? "cat" : "7"}`);
+    const table = read(`x,label\n${rows.join("\n")}\n`, "label");
+    expect(Array.from(table.features.data)).toEqual(cells.map((cell) => Number(cell)));
   });
 
   it("parses numbers as Java's Double.parseDouble does", () => {
