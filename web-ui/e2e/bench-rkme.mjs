@@ -29,8 +29,8 @@ const rows = Number(args.rows);
 const dir = mkdtempSync(join(tmpdir(), "rkme-bench-"));
 const csv = join(dir, `bench-${rows}x64.csv`);
 
-// The digits (1,797 × 64, pixel counts 0–16) resampled with Gaussian noise of σ = 1: realistic, seeded data.
-const digits = gunzipSync(readFileSync("fixtures/data/digits.csv.gz")).toString("utf8").trim().split("\n");
+// The digits (1,437 training rows × 64, pixel counts 0–16) resampled with Gaussian noise of σ = 1: realistic, seeded data.
+const digits = gunzipSync(readFileSync("fixtures/data/digits-train.csv.gz")).toString("utf8").trim().split("\n");
 const header = digits[0].split(",");
 const labelAt = header.indexOf("label");
 const source = digits.slice(1).map((line) =>
@@ -120,7 +120,9 @@ try {
     const started = Date.now();
     await page.locator("#rkme-file").setInputFiles(csv);
     const summary = page.getByText(/Summarised in this browser in [0-9.]+ s/);
-    await summary.waitFor();
+    await summary.waitFor().catch(async (e) => {
+      throw new Error(`no summary; the drop zone says: ${await page.locator(".dropzone").textContent()}`, { cause: e });
+    });
     const wall = (Date.now() - started) / 1000;
     const own = Number((await summary.textContent()).match(/in ([0-9.]+) s/)[1]);
     times.push(own);
