@@ -16,26 +16,39 @@ export function summariseInWorker(
 ): RunningSummary {
   // A module worker from its own bundled file: the page's CSP (script-src 'self') allows it, no blob: URL needed.
   const worker = new Worker(new URL("./rkme.worker.ts", import.meta.url), { type: "module", name: "rkme" });
+  // With a second core, a helper worker computes half of every pass over the data; the two talk over their own
+  // channel.
+  const helper =
+    (navigator.hardwareConcurrency ?? 1) > 1
+      ? new Worker(new URL("./rkme-pass.worker.ts", import.meta.url), { type: "module", name: "rkme-pass" })
+      : null;
+  const channel = helper ? new MessageChannel() : null;
+  if (helper && channel) helper.postMessage({ port: channel.port2 }, [channel.port2]);
+  const stop = () => {
+    worker.terminate();
+    helper?.terminate();
+  };
   let reject: (e: Error) => void = () => {};
   const result = new Promise<Summary>((resolve, fail) => {
     reject = fail;
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if (message.type === "progress") return onProgress(message.stage, message.fraction);
-      worker.terminate();
+      stop();
       if (message.type === "done") resolve(message.summary);
       else fail(new Error(message.message));
     };
     worker.onerror = (event) => {
-      worker.terminate();
+      stop();
       fail(new Error(`the summary could not be computed: ${event.message || "the worker failed to start"}`));
     };
   });
-  worker.postMessage({ file, ...options });
+  if (channel) worker.postMessage({ file, helper: channel.port1, ...options }, [channel.port1]);
+  else worker.postMessage({ file, ...options });
   return {
     result,
     cancel: () => {
-      worker.terminate();
+      stop();
       reject(new Error("cancelled"));
     },
   };

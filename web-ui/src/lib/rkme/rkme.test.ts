@@ -6,7 +6,9 @@ import { DataError, parseCsv, parseNumber } from "./csv";
 import { featureMapWeights, mapImages, readIdxImages } from "./images";
 import { SplittableRandom } from "./random";
 import {
+  PASS_CHUNK_ROWS,
   buildRkme,
+  chunkSums,
   fromDocument,
   innerProduct,
   kernelMatrix,
@@ -61,12 +63,12 @@ describe("SplittableRandom", () => {
 
 // Seconds of arithmetic each; generous limits for a machine busy with other builds.
 describe("the browser's RKME equals the Java library's", { timeout: 120_000 }, () => {
-  it("on the digits CSV: same points and weights, MMD far below the fit error", () => {
+  it("on the digits CSV: same points and weights, MMD far below the fit error", async () => {
     const text = gunzipSync(readFileSync(resolve(root, "fixtures/data/digits-train.csv.gz"))).toString("utf8");
     const table = parseCsv(text, "digits-train.csv", "label");
     expect(table.features.rows).toBe(1437);
     expect(table.features.columns).toBe(64);
-    const js = buildRkme(table.features);
+    const js = await buildRkme(table.features);
     const java = javaRkme("digits-train.rkme.json");
 
     expect(js.numPoints).toBe(java.numPoints);
@@ -95,6 +97,25 @@ describe("the browser's RKME equals the Java library's", { timeout: 120_000 }, (
     const images = readIdxImages(new Uint8Array(gunzipSync(bytes)), "new-classes");
     const fit = fitError(java, mapImages(images));
     expect(mmd(js.gamma, js.z, js.beta, java.z, java.beta)).toBeLessThan(fit / 1000);
+  });
+
+  it("gives the same RKME when the passes are shared out by chunks of rows, as between two workers", async () => {
+    const random = new SplittableRandom(3);
+    const data = new Float64Array(5000 * 8).map(() => random.nextDouble() * 4);
+    const x = { rows: 5000, columns: 8, data };
+    const alone = await buildRkme(x, { points: 20 });
+    const shared = await buildRkme(x, {
+      points: 20,
+      passes: (imputed, gamma) => async (z) => {
+        // The helper's share (the first two chunks of 2048 rows), then this worker's.
+        const split = 2 * PASS_CHUNK_ROWS;
+        const head = { rows: split, columns: 8, data: imputed.data.slice(0, split * 8) };
+        const tail = { rows: 5000 - split, columns: 8, data: imputed.data.subarray(split * 8) };
+        return [...chunkSums(gamma, head, z), ...chunkSums(gamma, tail, z)];
+      },
+    });
+    expect(shared.z.data).toEqual(alone.z.data);
+    expect(shared.beta).toEqual(alone.beta);
   });
 
   it("takes the feature map's signs from the seeded stream, bit p mod 64 of the words", () => {

@@ -52,7 +52,15 @@ export interface BuildOptions {
   seed?: number | bigint;
   /** Hears the stage ("k-means", "weights", "step i/n", "done") and the overall fraction in [0, 1]. */
   onProgress?: (stage: string, fraction: number) => void;
+  /**
+   * Computes the passes over the (imputed) data elsewhere, for example split between Web Workers; by
+   * default they run here. Whatever runs them must return the per-chunk sums of {@link chunkSums}.
+   */
+  passes?: (x: Matrix, gamma: number) => PassRunner;
 }
+
+/** The per-chunk sums of one pass over all rows, in row order. */
+export type PassRunner = (z: Matrix) => Promise<Float64Array[]>;
 
 /** The number of reduced points a data set of rows × columns gets (RkmeBuilder.reducedPoints). */
 export function reducedPoints(requested: number, rows: number, columns: number): number {
@@ -61,7 +69,7 @@ export function reducedPoints(requested: number, rows: number, columns: number):
   return Math.max(1, Math.min(k, Math.trunc(MAX_VALUES / columns)));
 }
 
-export function buildRkme(data: Matrix, options: BuildOptions = {}): Rkme {
+export async function buildRkme(data: Matrix, options: BuildOptions = {}): Promise<Rkme> {
   const points = options.points ?? DEFAULT_POINTS;
   const gamma = options.gamma ?? DEFAULT_GAMMA;
   const steps = options.steps ?? DEFAULT_STEPS;
@@ -72,9 +80,11 @@ export function buildRkme(data: Matrix, options: BuildOptions = {}): Rkme {
   const random = new SplittableRandom(options.seed ?? 0);
   progress("k-means", 0);
   let z = kMeansCentres(x, k, KMEANS_ITERATIONS, sampleSize(x.rows, k), random);
+  const runner = options.passes?.(x, gamma) ?? (async (centres: Matrix) => chunkSums(gamma, x, centres));
+  const kernelPass = async (centres: Matrix) => combineChunks(await runner(centres), centres.rows, x.columns, x.rows);
   const total = steps + 2;
   progress("weights", 1 / total);
-  let pass = kernelPass(gamma, x, z);
+  let pass = await kernelPass(z);
   let kzz = kernelMatrix(gamma, z, z);
   let beta = solveSimplexQp(kzz, pass.meanKernel);
   let objective = qpObjective(kzz, pass.meanKernel, beta);
@@ -82,7 +92,7 @@ export function buildRkme(data: Matrix, options: BuildOptions = {}): Rkme {
   for (let step = 1; step <= steps; step++) {
     progress(`step ${step}/${steps}`, (step + 1) / total);
     const moved = move(z, beta, kzz, pass, eta);
-    const movedPass = kernelPass(gamma, x, moved);
+    const movedPass = await kernelPass(moved);
     const movedKzz = kernelMatrix(gamma, moved, moved);
     const movedBeta = solveSimplexQp(movedKzz, movedPass.meanKernel);
     const movedObjective = qpObjective(movedKzz, movedPass.meanKernel, movedBeta);
@@ -342,19 +352,23 @@ interface Pass {
   weightedSum: Float64Array;
 }
 
-function kernelPass(gamma: number, x: Matrix, z: Matrix): Pass {
+/**
+ * The sums of one pass over x, one array per chunk of 2048 rows: Σ_i k(x_i, z_j) for every j, then
+ * Σ_i k(x_i, z_j)·x_i for every j. The Java builder computes the same chunks in parallel and adds them in
+ * order ({@link combineChunks}), so a share of the chunks can be computed anywhere.
+ */
+export function chunkSums(gamma: number, x: Matrix, z: Matrix): Float64Array[] {
   const k = z.rows;
   const d = x.columns;
   const zv = z.data;
   const zNorms = rowSquaredNorms(z);
   const xv = x.data;
-  const total = new Float64Array(k + k * d);
-  const sums = new Float64Array(k + k * d);
+  const chunks: Float64Array[] = [];
   // The kernel values of (up to) four rows with every reduced point.
   const w = new Float64Array(4 * k);
   for (let start = 0; start < x.rows; start += CHUNK_ROWS) {
-    // Partial sums per chunk of rows, added in order: the Java builder's parallel reduction.
-    sums.fill(0);
+    const sums = new Float64Array(k + k * d);
+    chunks.push(sums);
     const end = Math.min(x.rows, start + CHUNK_ROWS);
     // Four rows at a time, and in the kernel four reduced points at a time, so that every loaded number
     // feeds several multiply-adds. Each sum still adds its terms in the Java builder's order (over c for a
@@ -399,12 +413,20 @@ function kernelPass(gamma: number, x: Matrix, z: Matrix): Pass {
         }
       }
     }
-    for (let i = 0; i < total.length; i++) total[i] += sums[i];
   }
-  const n = x.rows;
+  return chunks;
+}
+
+/** Adds the chunks' sums in order and divides by n: meanKernel and weightedSum of the pass. */
+function combineChunks(chunks: Float64Array[], k: number, d: number, n: number): Pass {
+  const total = new Float64Array(k + k * d);
+  for (const sums of chunks) for (let i = 0; i < total.length; i++) total[i] += sums[i];
   for (let i = 0; i < total.length; i++) total[i] /= n;
   return { meanKernel: total.slice(0, k), weightedSum: total.slice(k) };
 }
+
+/** Rows per chunk of a pass; a share of a pass given to another worker starts at a multiple of it. */
+export const PASS_CHUNK_ROWS = CHUNK_ROWS;
 
 function squaredNorm(v: Float64Array, o: number, d: number): number {
   let sum = 0;

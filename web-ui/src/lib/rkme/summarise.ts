@@ -2,7 +2,7 @@
 // what the CLI's `spec rkme` does, for the Web Worker (rkme.worker.ts) and the tests.
 import { DataError, csvHeader, parseCsv } from "./csv";
 import { FEATURES, isIdxImages, mapImages, readIdxImages } from "./images";
-import { buildRkme, toDocument, type Matrix, type RkmeDocument } from "./rkme";
+import { buildRkme, toDocument, type Matrix, type PassRunner, type RkmeDocument } from "./rkme";
 
 export interface SummaryRequest {
   /** The file's name, for messages. */
@@ -37,7 +37,14 @@ export async function decompressed(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export async function summarise(request: SummaryRequest, progress: Progress = () => {}): Promise<Summary> {
+/**
+ * @param passes runs the RKME's passes over the data elsewhere (rkme.worker.ts shares them with a helper worker)
+ */
+export async function summarise(
+  request: SummaryRequest,
+  progress: Progress = () => {},
+  passes?: (x: Matrix, gamma: number) => PassRunner,
+): Promise<Summary> {
   const started = performance.now();
   progress("reading", 0);
   let bytes: Uint8Array;
@@ -79,7 +86,11 @@ export async function summarise(request: SummaryRequest, progress: Progress = ()
     description = `${features.rows.toLocaleString("en")} rows × ${features.columns} features`;
   }
   const read = performance.now();
-  const rkme = buildRkme(features, { seed: request.seed ?? 0, onProgress: (stage, f) => progress(`RKME ${stage}`, f) });
+  const rkme = await buildRkme(features, {
+    seed: request.seed ?? 0,
+    onProgress: (stage, f) => progress(`RKME ${stage}`, f),
+    passes,
+  });
   const doc = toDocument(rkme);
   if (featureMap) doc.featureMap = featureMap;
   return {
