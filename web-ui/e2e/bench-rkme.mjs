@@ -5,7 +5,7 @@
 // summary; the RKME the page then sends to /api/v1/search is caught here. With --cli it also times
 // `learnware spec rkme` on the same file and prints the MMD between the two RKMEs.
 //
-//   node web-ui/e2e/bench-rkme.mjs [--rows 100000] [--runs 3] [--cli]
+//   node web-ui/e2e/bench-rkme.mjs [--rows 100000] [--runs 3] [--cli] [--keep]
 // Run from the repository root after `bin/mvn -B -o -DskipTests package -pl web-ui,cli -am`.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     rows: { type: "string", default: "100000" },
     runs: { type: "string", default: "3" },
     cli: { type: "boolean", default: false },
+    // Keep the CSV and both RKMEs (the directory is printed first).
+    keep: { type: "boolean", default: false },
     java: { type: "string", default: process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java" },
     chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
   },
@@ -139,7 +141,7 @@ try {
   server.close();
 }
 const sorted = [...times].sort((a, b) => a - b);
-console.log(`bench: browser median ${sorted[Math.floor(sorted.length / 2)]} s over ${times.length} runs`);
+console.log(`bench: browser ${sorted.join(", ")} s over ${times.length} runs`);
 
 if (args.cli) {
   const started = Date.now();
@@ -163,4 +165,4 @@ if (args.cli) {
   );
   console.log(`bench: largest |z_browser − z_java| ${maxDifference.toExponential(2)}`);
 }
-rmSync(dir, { recursive: true, force: true });
+if (!args.keep) rmSync(dir, { recursive: true, force: true });
