@@ -38,10 +38,13 @@ export function summariseInWorker(
       if (message.type === "done") resolve(message.summary);
       else fail(new Error(message.message));
     };
-    worker.onerror = (event) => {
-      stop();
-      fail(new Error(`the summary could not be computed: ${event.message || "the worker failed to start"}`));
-    };
+    // The RKME worker waits for its helper's share of a pass: a failing helper ends the summary too.
+    for (const failing of helper ? [worker, helper] : [worker]) {
+      failing.onerror = (event) => {
+        stop();
+        fail(new Error(`the summary could not be computed: ${event.message || "a worker failed to start"}`));
+      };
+    }
   });
   if (channel) worker.postMessage({ file, helper: channel.port1, ...options }, [channel.port1]);
   else worker.postMessage({ file, ...options });
