@@ -132,6 +132,10 @@ try {
       `bench: run ${run}: ${own} s in the worker (read, parse, RKME), ${wall.toFixed(2)} s from choosing the file to the summary on the page`,
     );
   }
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(
+    `bench: navigator.hardwareConcurrency ${cores}: ${cores > 1 ? "a helper worker shares the passes" : "one worker"}`,
+  );
   if (problems.length) throw new Error(`errors in the page:\n${problems.join("\n")}`);
   for (let tries = 0; !searched && tries < 100; tries++) await new Promise((r) => setTimeout(r, 100));
   if (!searched?.statistical) throw new Error("the page sent no RKME");
