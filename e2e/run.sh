@@ -55,7 +55,7 @@ worker_pid=$!
 
 set +e
 node web-ui/e2e/flow.mjs --base "http://localhost:$port" --admin-token "$(cat "$data/admin-token")" \
-  --rkme "$data/my-data-rkme.json" --screenshots "${SCREENSHOTS:-e2e/target/screenshots}"
+  --rkme "$data/my-data-rkme.json" --java "$java" --cli-classpath "cli/target/cli.jar:cli/target/lib/*" --screenshots "${SCREENSHOTS:-e2e/target/screenshots}"
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then

@@ -10,6 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 800,
   },
+  // The RKME Web Worker is its own module file under /assets/ (the CSP allows scripts from self only).
+  worker: { format: "es" },
   server: {
     port: Number(process.env.UI_DEV_PORT ?? 5173),
     proxy: { "/api": process.env.MARKET_URL ?? "http://localhost:8080" },

@@ -9,6 +9,7 @@
 //
 //   node web-ui/e2e/flow.mjs --base URL --admin-token TOKEN --rkme my-rkme.json --screenshots docs/screenshots
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +19,9 @@ const { values: args } = parseArgs({
     base: { type: "string" },
     "admin-token": { type: "string" },
     rkme: { type: "string" },
+    // How to run the CLI (java and its class path), for the search the browser's must agree with.
+    java: { type: "string", default: "java" },
+    "cli-classpath": { type: "string", default: "cli/target/cli.jar:cli/target/lib/*" },
     screenshots: { type: "string", default: "docs/screenshots" },
     chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
   },
@@ -355,6 +359,83 @@ try {
     .first()
     .waitFor();
   await shoot("ensemble");
+
+  step(
+    "drop a CSV on the search page: its RKME is built in the browser, only the RKME is sent, same top result as the CLI",
+  );
+  await page.goto(`${base}/#/`);
+  await page.locator(".dropzone").waitFor();
+  const csvPath = `${fixtures}/data/digits-train.csv.gz`;
+  const sent = [];
+  const record = (request) =>
+    request.postData() !== null && sent.push({ url: request.url(), body: request.postData() });
+  page.on("request", record);
+  // A real drop: a DataTransfer holding the file, dispatched on the drop zone.
+  const dataTransfer = await page.evaluateHandle(
+    (bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], "digits-train.csv.gz"));
+      return transfer;
+    },
+    [...readFileSync(csvPath)],
+  );
+  await page.dispatchEvent(".dropzone", "drop", { dataTransfer });
+  await page
+    .getByText(/Summarised in this browser in [0-9.]+ s: 1,437 rows × 64 features, 100 reduced points/)
+    .waitFor();
+  await page.getByText("ranked by fit to digits-train.csv.gz").waitFor();
+  const browserTop = page.locator(".cards .card.match").first();
+  await browserTop.waitFor();
+  page.off("request", record);
+  check(
+    (await page.getByLabel("Label column (left out of the features)").inputValue()) === "label",
+    "the column named label is left out",
+  );
+  const searches = sent.filter((request) => request.url.endsWith("/api/v1/search"));
+  check(searches.length > 0, "the page searched with the RKME");
+  for (const request of sent) {
+    const body = JSON.parse(request.body);
+    check(
+      request.url.endsWith("/api/v1/search") && Object.keys(body.statistical ?? {}).includes("z"),
+      `only RKME searches were sent while the file was summarised, not ${request.url}`,
+    );
+    check(body.statistical.numPoints === 1437 && body.statistical.z.length === 100, "the RKME of the 1,437 rows");
+  }
+  const cli = JSON.parse(
+    execFileSync(
+      args.java,
+      [
+        "-cp",
+        args["cli-classpath"],
+        "io.learnware.cli.LearnwareCli",
+        "search",
+        "--server",
+        base,
+        "--token",
+        token,
+      ].concat(["--stat", args.rkme, "--limit", "5", "--json"]),
+      { encoding: "utf8" },
+    ),
+  );
+  const cliTop = cli.single[0];
+  const browserTopRef = await browserTop.locator(".ref").textContent();
+  check(
+    browserTopRef === cliTop.learnware,
+    `the browser's top match (${browserTopRef}) is the CLI's (${cliTop.learnware})`,
+  );
+  const browserScore = Number(await browserTop.locator(".score-value").textContent());
+  check(Math.abs(browserScore - cliTop.score) < 0.01, `same fit score (${browserScore} vs ${cliTop.score})`);
+  step(`top match ${cliTop.learnware}, score ${cliTop.score} (CLI) and ${browserScore} (browser)`);
+  await shoot("search-by-csv");
+
+  // A CSV that does not fit is explained, not sent.
+  await page.getByRole("button", { name: "Remove" }).click();
+  await page.locator("#rkme-file").setInputFiles({
+    name: "ragged.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("a,b,label\n1,2,x\n3,4\n"),
+  });
+  await page.getByText('ragged.csv line 3, column 3 ("label"): missing; the row has 2 cells, the header 3').waitFor();
 
   step("create an organisation and upload a private learnware into it with the form");
   const org = `${username}-lab`;

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { LearnwareSummary, Match, SearchFilters, SearchResult } from "../lib/api";
 import { api, useSession } from "../lib/session";
 import { href, navigate } from "../lib/router";
-import { ErrorBox, Loading, PrivateBadge, StateBadge, Tag } from "../components/common";
+import { ErrorBox, Loading, PrivateBadge, ProgressBar, StateBadge, Tag } from "../components/common";
+import { summariseInWorker, type RunningSummary } from "../lib/rkme";
 
 const DATA_TYPES = ["table", "image", "text"];
 const TASKS = [
@@ -37,13 +38,35 @@ function activeFilters(params: URLSearchParams): number {
   return [...new Set([...params.keys()])].filter((key) => key !== "q" && key !== "page").length;
 }
 
+/** The statistical query: an RKME file, or the RKME of a data file built in this browser. */
+interface QueryRkme {
+  name: string;
+  doc: Record<string, unknown>;
+  /** Set when the RKME was built here from a data file. */
+  local?: { file: File; description: string; columns?: string[]; label?: string | null; seconds: number };
+}
+
+/** A data file being summarised in the Web Worker. */
+interface Summarising {
+  name: string;
+  stage: string;
+  fraction: number;
+  run: RunningSummary;
+}
+
+/** RKME documents are JSON; everything else is data to summarise here (CSV or IDX images, gzip or not). */
+function isJson(file: File): boolean {
+  return /\.json$/i.test(file.name) || file.type === "application/json";
+}
+
 type Results =
   | { kind: "browse"; items: LearnwareSummary[]; total: number }
   | { kind: "search"; result: SearchResult; statistical: boolean };
 
 export function Browse({ params }: { params: URLSearchParams }) {
   const { user } = useSession();
-  const [rkme, setRkme] = useState<{ name: string; doc: Record<string, unknown> } | null>(null);
+  const [rkme, setRkme] = useState<QueryRkme | null>(null);
+  const [summarising, setSummarising] = useState<Summarising | null>(null);
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
@@ -146,6 +169,7 @@ export function Browse({ params }: { params: URLSearchParams }) {
 
   const readRkme = async (file: File) => {
     setDropError(null);
+    if (!isJson(file)) return summarise(file, undefined);
     try {
       const doc = JSON.parse(await file.text());
       // A whole learnware spec works too: its statistical member is the RKME.
@@ -154,6 +178,38 @@ export function Browse({ params }: { params: URLSearchParams }) {
       setRkme({ name: file.name, doc: statistical });
     } catch (e) {
       setDropError(`${file.name}: ${(e as Error).message}. Make one with bin/learnware spec rkme.`);
+    }
+  };
+
+  // The data file is read and summarised in a Web Worker; only the RKME it returns is sent with the search.
+  const summarise = async (file: File, label: string | null | undefined) => {
+    summarising?.run.cancel();
+    setDropError(null);
+    const features = params.get("features");
+    const run = summariseInWorker(
+      file,
+      { label, dimension: features ? Number(features) : undefined },
+      (stage, fraction) =>
+        setSummarising((current) => (current && current.run === run ? { ...current, stage, fraction } : current)),
+    );
+    setSummarising({ name: file.name, stage: "reading", fraction: 0, run });
+    try {
+      const summary = await run.result;
+      setRkme({
+        name: file.name,
+        doc: summary.doc as unknown as Record<string, unknown>,
+        local: {
+          file,
+          description: summary.description,
+          columns: summary.columns,
+          label: summary.label,
+          seconds: (summary.readMillis + summary.buildMillis) / 1000,
+        },
+      });
+    } catch (e) {
+      if ((e as Error).message !== "cancelled") setDropError((e as Error).message);
+    } finally {
+      setSummarising((current) => (current?.run === run ? null : current));
     }
   };
 
@@ -319,7 +375,18 @@ export function Browse({ params }: { params: URLSearchParams }) {
         </aside>
 
         <section class="results" aria-labelledby="results-heading">
-          <RkmeDrop rkme={rkme} onFile={readRkme} onClear={() => setRkme(null)} error={dropError} />
+          <RkmeDrop
+            rkme={rkme}
+            summarising={summarising}
+            onFile={readRkme}
+            onLabel={(label) => rkme?.local && summarise(rkme.local.file, label)}
+            onCancel={() => {
+              summarising?.run.cancel();
+              setSummarising(null);
+            }}
+            onClear={() => setRkme(null)}
+            error={dropError}
+          />
           <div class="results-head">
             <h2 id="results-heading">
               {results ? `${total} learnware${total === 1 ? "" : "s"}` : "Learnwares"}
@@ -449,19 +516,31 @@ function NumberFilter({
   );
 }
 
+/** Overall progress: reading the file is about a fifth of the work, the RKME the rest. */
+function overall(stage: string, fraction: number): number {
+  return stage.startsWith("RKME") ? 0.2 + 0.8 * fraction : 0.2 * fraction;
+}
+
 function RkmeDrop({
   rkme,
+  summarising,
   onFile,
+  onLabel,
+  onCancel,
   onClear,
   error,
 }: {
-  rkme: { name: string; doc: Record<string, unknown> } | null;
+  rkme: QueryRkme | null;
+  summarising: Summarising | null;
   onFile: (f: File) => void;
+  onLabel: (label: string | null) => void;
+  onCancel: () => void;
   onClear: () => void;
   error: string | null;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const local = rkme?.local;
   return (
     <div
       class={`dropzone ${over ? "over" : ""} ${rkme ? "loaded" : ""}`}
@@ -477,31 +556,69 @@ function RkmeDrop({
         if (file) onFile(file);
       }}
     >
-      {rkme ? (
-        <p>
-          <strong>Searching with my data:</strong> {rkme.name} ({String(rkme.doc.numPoints ?? "?")} rows summarised,{" "}
-          {String(rkme.doc.dimension ?? "?")} features){" "}
-          <button type="button" class="button small ghost" onClick={onClear}>
-            Remove
-          </button>
-        </p>
+      {summarising ? (
+        <div class="summarising">
+          <p>
+            <strong>Summarising {summarising.name} in this browser:</strong> {summarising.stage}{" "}
+            <button type="button" class="button small ghost" onClick={onCancel}>
+              Cancel
+            </button>
+          </p>
+          <ProgressBar
+            value={overall(summarising.stage, summarising.fraction)}
+            label={`Summarising ${summarising.name}`}
+          />
+        </div>
+      ) : rkme ? (
+        <div>
+          <p>
+            <strong>Searching with my data:</strong> {rkme.name} ({String(rkme.doc.numPoints ?? "?")} rows summarised,{" "}
+            {String(rkme.doc.dimension ?? "?")} features){" "}
+            <button type="button" class="button small ghost" onClick={onClear}>
+              Remove
+            </button>
+          </p>
+          {local && (
+            <p class="muted local-summary">
+              Summarised in this browser in {local.seconds.toFixed(1)} s: {local.description},{" "}
+              {(rkme.doc.z as unknown[]).length} reduced points. Only this summary was sent.
+            </p>
+          )}
+          {local?.columns && (
+            <p class="label-column">
+              <label for="rkme-label">Label column (left out of the features)</label>{" "}
+              <select
+                id="rkme-label"
+                value={local.label ?? ""}
+                onChange={(e) => onLabel(e.currentTarget.value === "" ? null : e.currentTarget.value)}
+              >
+                <option value="">none: every column is a feature</option>
+                {local.columns.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </p>
+          )}
+        </div>
       ) : (
         <p>
-          <strong>Search with my data:</strong> drop a statistical spec here or{" "}
+          <strong>Search with my data:</strong> drop a CSV file, IDX images or a statistical spec (JSON) here or{" "}
           <button type="button" class="linkish" onClick={() => input.current?.click()}>
             choose a file
           </button>
-          . Make one locally with <code>bin/learnware spec rkme --csv data.csv --out rkme.json</code>.
+          . A data file is summarised in this browser: <strong>your data never leaves this browser</strong>; only its
+          RKME summary is sent. A column named <code>label</code> is left out of the features.
         </p>
       )}
       <label class="visually-hidden" for="rkme-file">
-        Statistical specification file
+        Data file or statistical specification
       </label>
       <input
         id="rkme-file"
         ref={input}
         type="file"
-        accept=".json,application/json"
         class="visually-hidden"
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
