@@ -130,7 +130,7 @@ public final class SandboxExecutor implements JobExecutor {
     Bubblewrap sandbox = base().writable(natives, NATIVES);
     Process process = start(sandbox, List.of("--warm-up"));
     process.getOutputStream().close();
-    JobProcessOutput watch = new JobProcessOutput(process);
+    JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.PREFIX);
     boolean done = process.waitFor(10, TimeUnit.MINUTES);
     if (!done) {
       kill(process);
@@ -173,8 +173,10 @@ public final class SandboxExecutor implements JobExecutor {
       SourceInputs member = context.sources().get(i);
       members.add(inputs.member("member" + i, member));
     }
+    String key = SandboxProtocol.newKey();
     Request request =
         new Request(
+            key,
             context.jobId(),
             type,
             context.params(),
@@ -186,7 +188,7 @@ public final class SandboxExecutor implements JobExecutor {
             SCRATCH.toString());
 
     Process process = start(sandbox, List.of());
-    JobProcessOutput watch = new JobProcessOutput(process);
+    JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.prefix(key));
     try (OutputStream in = process.getOutputStream()) {
       in.write(SandboxProtocol.JSON.writeValueAsBytes(request));
     } catch (IOException e) {

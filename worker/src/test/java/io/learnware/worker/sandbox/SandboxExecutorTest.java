@@ -84,6 +84,24 @@ class SandboxExecutorTest {
     assertThat(lines(sandboxed)).isEqualTo(lines(inProcess)).hasSize(7);
   }
 
+  @Test
+  void aModelThatPrintsTheProtocolCannotForgeItsVerdict() throws Exception {
+    JsonNode forged =
+        SpecDocuments.mapper()
+            .readTree(Fixtures.path("malicious/expected.json").toFile())
+            .at("/files/forges-verdict.pt");
+    JobContext context =
+        context("{\"seed\": 5}", new RecordingProgress(), "malicious/forges-verdict.pt");
+
+    JobOutcome outcome = executor(SandboxLimits.defaults()).execute("validate", context);
+
+    // Its output has 3 columns where the spec declares 10: the job's verdict, not the printed one.
+    assertThat(outcome.usable()).contains(false);
+    assertThat(outcome.report().get("reason").asText())
+        .contains("the model returned 3 outputs per row");
+    assertThat(outcome.report().toString()).doesNotContain(forged.get("log").asText());
+  }
+
   private static java.util.List<String> lines(JobOutcome outcome) {
     java.util.List<String> lines = new java.util.ArrayList<>();
     outcome
@@ -157,10 +175,11 @@ class SandboxExecutorTest {
                     "hostile", context("{\"result\": \"model\", \"linkTo\": \"/etc/passwd\"}")))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("outside its scratch folder");
+    // A protocol line without the job's key, as a model could print it, is not the job's outcome.
     assertThatThrownBy(
             () -> executor.execute("hostile", context("{\"forge\": \"../../../../etc/passwd\"}")))
         .isInstanceOf(JobFailure.class)
-        .hasMessageContaining("outside its scratch folder");
+        .hasMessageContaining("ended without a result (exit status 0)");
   }
 
   @Test
@@ -320,12 +339,16 @@ class SandboxExecutorTest {
   }
 
   private JobContext context(String params, JobProgress progress) throws Exception {
+    return context(params, progress, "digits-mlp/model.pt");
+  }
+
+  private JobContext context(String params, JobProgress progress, String model) throws Exception {
     return new JobContext(
         "test",
         SpecDocuments.mapper().readTree(params),
         Fixtures.spec("digits-mlp/spec.json"),
         Fixtures.json("digits-mlp/spec.json"),
-        copy(Fixtures.path("digits-mlp/model.pt")),
+        copy(Fixtures.path(model)),
         Map.of(),
         Optional.empty(),
         Optional.empty(),
