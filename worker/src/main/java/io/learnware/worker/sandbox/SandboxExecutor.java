@@ -128,7 +128,14 @@ public final class SandboxExecutor implements JobExecutor {
     Files.setPosixFilePermissions(natives, PosixFilePermissions.fromString("rwxr-xr-x"));
     owner(natives, uid);
     Bubblewrap sandbox = base().writable(natives, NATIVES);
-    Process process = start(sandbox, List.of("--warm-up"));
+    // It runs no model, and unpacks libtorch_cpu.so (446 MB): no smaller output limit holds it.
+    SandboxLimits unpacking =
+        new SandboxLimits(
+            limits.memoryBytes(),
+            limits.cpuTime(),
+            limits.processes(),
+            Math.max(limits.outputBytes(), SandboxLimits.DEFAULT_OUTPUT));
+    Process process = start(sandbox, List.of("--warm-up"), unpacking);
     process.getOutputStream().close();
     JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.PREFIX);
     boolean done = process.waitFor(10, TimeUnit.MINUTES);
@@ -187,7 +194,7 @@ public final class SandboxExecutor implements JobExecutor {
             context.device(),
             SCRATCH.toString());
 
-    Process process = start(sandbox, List.of());
+    Process process = start(sandbox, List.of(), limits);
     JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.prefix(key));
     try (OutputStream in = process.getOutputStream()) {
       in.write(SandboxProtocol.JSON.writeValueAsBytes(request));
@@ -313,7 +320,8 @@ public final class SandboxExecutor implements JobExecutor {
         .env("MALLOC_ARENA_MAX", "2");
   }
 
-  private Process start(Bubblewrap sandbox, List<String> args) throws IOException {
+  private Process start(Bubblewrap sandbox, List<String> args, SandboxLimits limits)
+      throws IOException {
     List<String> program = new ArrayList<>();
     program.add(
         Path.of(System.getProperty("java.home")).toRealPath().resolve("bin/java").toString());

@@ -71,6 +71,23 @@ class SandboxExecutorTest {
   }
 
   @Test
+  void theEnginesAreUnpackedEvenUnderAnOutputLimitSmallerThanThey(@TempDir Path natives)
+      throws Exception {
+    // libtorch_cpu.so alone is 446 MB: the job's output limit must not bind the warm-up.
+    SandboxExecutor.builder()
+        .setNatives(natives)
+        .optLimits(limits(4L << 30, Duration.ofMinutes(2), 256, 256L << 20))
+        .build()
+        .warmUp();
+
+    try (var files = Files.walk(natives)) {
+      assertThat(files.filter(f -> f.getFileName().toString().equals("libtorch_cpu.so")))
+          .singleElement()
+          .satisfies(f -> assertThat(Files.size(f)).isGreaterThan(256L << 20));
+    }
+  }
+
+  @Test
   void aValidationInTheSandboxGivesTheVerdictItGivesInProcess() throws Exception {
     JobContext context = context("{\"seed\": 5}", new RecordingProgress());
     JobOutcome sandboxed = executor(SandboxLimits.defaults()).execute("validate", context);
