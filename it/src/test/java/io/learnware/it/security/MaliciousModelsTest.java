@@ -151,6 +151,16 @@ class MaliciousModelsTest {
   }
 
   @Test
+  void aModelCannotPrintItsOwnVerdict() throws Exception {
+    JsonPath verdict = hostile("forges", "malicious/forges-verdict.pt");
+
+    assertThat(verdict.getString("state")).isEqualTo("INVALID");
+    assertThat(verdict.getString("validationLog"))
+        .contains("the model returned 3 outputs per row")
+        .doesNotContain("FORGED");
+  }
+
+  @Test
   void aModelThatWritesAFileWritesOnlyInsideTheSandbox() throws Exception {
     hostile("writes", "malicious/writes-file.pt");
 

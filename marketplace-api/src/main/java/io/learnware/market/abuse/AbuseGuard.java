@@ -63,21 +63,32 @@ public class AbuseGuard {
     HttpServerRequest request = context.request();
     String address = clientAddress(request);
     String token = BearerToken.of(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
+    String tokenKey = token == null ? null : tokenKey(token);
     try {
       if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
-        // Once an address has spent its failed attempts, no token from it is even looked up.
-        limiter.requireAvailable(Limit.FAILED_AUTH, address);
+        // Once an address has spent its failed attempts, no token from it is even looked up,
+        // except tokens that authenticated lately: many clients share one address (loopback, where
+        // bin/market's worker and every local client connect from, or a proxy), and wrong tokens
+        // from one of them must not lock out the others.
+        if (tokenKey == null || !limiter.authenticatedLately(tokenKey)) {
+          limiter.requireAvailable(Limit.FAILED_AUTH, address);
+        }
         context.addHeadersEndHandler(
             v -> {
               if (context.response().getStatusCode() == 401) {
                 limiter.record(Limit.FAILED_AUTH, address);
+                if (tokenKey != null) {
+                  limiter.forget(tokenKey);
+                }
+              } else if (tokenKey != null && context.get(BearerToken.AUTHENTICATED) != null) {
+                limiter.authenticated(tokenKey);
               }
             });
       }
       Limit limit = limitOf(request.method(), context.normalizedPath(), request);
       if (limit != null) {
         boolean anonymous = token == null;
-        limiter.acquire(limit, anonymous ? "a:" + address : "t:" + tokenKey(token), anonymous);
+        limiter.acquire(limit, anonymous ? "a:" + address : "t:" + tokenKey, anonymous);
       }
     } catch (MarketException.TooManyRequests e) {
       refuse(context, e);

@@ -28,7 +28,8 @@ public interface LimitsConfig {
 
     /**
      * Bearer tokens refused (401) per client address; once spent, every request from the address
-     * that carries a token gets 429 until the bucket refills.
+     * that carries a token gets 429 until the bucket refills, except tokens that authenticated
+     * within {@link #idle()}.
      */
     @WithDefault("20")
     int failedAuthCapacity();

@@ -38,6 +38,9 @@ public class RateLimiter {
   private final Map<Limit, Rule> rules = new EnumMap<>(Limit.class);
   private final Map<Limit, Cache<String, TokenBucket>> buckets = new EnumMap<>(Limit.class);
 
+  /** Hashes of tokens that authenticated lately, bounded and expired like the buckets. */
+  private final Cache<String, Boolean> authenticated;
+
   public RateLimiter(LimitsConfig config) {
     LimitsConfig.Rate rate = config.rate();
     rules.put(Limit.FAILED_AUTH, new Rule(rate.failedAuthCapacity(), rate.failedAuthPerMinute()));
@@ -52,6 +55,11 @@ public class RateLimiter {
               .expireAfterAccess(rate.idle().toNanos(), TimeUnit.NANOSECONDS)
               .build());
     }
+    authenticated =
+        Caffeine.newBuilder()
+            .maximumSize(rate.maxKeys())
+            .expireAfterAccess(rate.idle().toNanos(), TimeUnit.NANOSECONDS)
+            .build();
   }
 
   /** Takes one request from {@code key}'s bucket; 429 when it is empty. */
@@ -67,6 +75,24 @@ public class RateLimiter {
   /** Counts a request against {@code key} after the fact (e.g. a refused token). */
   public void record(Limit limit, String key) {
     bucket(limit, key).drain(System.nanoTime());
+  }
+
+  /** Remembers a token (by its hash) that authenticated. */
+  public void authenticated(String tokenKey) {
+    authenticated.put(tokenKey, Boolean.TRUE);
+  }
+
+  /**
+   * Whether the token authenticated within the idle time: such a token is let through an address's
+   * spent failed-authentication bucket (it is still refused with 401 if revoked since).
+   */
+  public boolean authenticatedLately(String tokenKey) {
+    return authenticated.getIfPresent(tokenKey) != null;
+  }
+
+  /** Forgets a token that was refused (revoked or expired). */
+  public void forget(String tokenKey) {
+    authenticated.invalidate(tokenKey);
   }
 
   private TokenBucket bucket(Limit limit, String key) {

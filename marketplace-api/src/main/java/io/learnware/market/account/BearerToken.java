@@ -12,6 +12,12 @@ public final class BearerToken {
   /** The scheme, as a 401's {@code WWW-Authenticate} names it. */
   public static final String SCHEME = "Bearer";
 
+  /**
+   * Set in a request's routing context once its token has authenticated. The rate limits remember
+   * such tokens, so that a flood of wrong tokens from a shared address does not lock them out.
+   */
+  public static final String AUTHENTICATED = "learnware.bearer-token-authenticated";
+
   private static final String PREFIX = SCHEME + " ";
 
   private BearerToken() {}

@@ -32,8 +32,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     if (token.isEmpty()) {
       return Uni.createFrom().failure(new AuthenticationFailedException("not a bearer token"));
     }
-    return identityProviderManager.authenticate(
-        new TokenAuthenticationRequest(new TokenCredential(token.get(), "bearer")));
+    return identityProviderManager
+        .authenticate(new TokenAuthenticationRequest(new TokenCredential(token.get(), "bearer")))
+        .invoke(identity -> context.put(BearerToken.AUTHENTICATED, Boolean.TRUE));
   }
 
   @Override

@@ -122,7 +122,11 @@ public class UploadRoute {
               return principal;
             },
             false)
-        .onSuccess(principal -> new Receipt(context, principal, owner, name, visibility).start())
+        .onSuccess(
+            principal -> {
+              context.put(BearerToken.AUTHENTICATED, Boolean.TRUE);
+              new Receipt(context, principal, owner, name, visibility).start();
+            })
         .onFailure(e -> fail(context, e));
   }
 

@@ -84,6 +84,55 @@ class AbuseLimitsTest {
   }
 
   @Test
+  void tokensThatAuthenticatedKeepWorkingFromAnAddressOutOfFailedAttempts() {
+    // Many clients share one address (loopback under bin/market, where the local worker connects
+    // from too, or a proxy): wrong tokens from one of them must not lock the others out.
+    String user = MARKET.newUser("shared");
+    from("203.0.113.9").auth().oauth2(user).get("/api/v1/me").then().statusCode(200);
+    // Known from another address, and through the streaming upload route (400: no spec part).
+    String other = MARKET.newUser("uploader");
+    from("203.0.113.10")
+        .auth()
+        .oauth2(other)
+        .multiPart("model", "m.pt", new byte[] {1})
+        .post("/api/v1/learnwares/{owner}/x/versions", MARKET.usernameOf(other))
+        .then()
+        .statusCode(400);
+    String worker = MARKET.workerToken();
+    String unknownJob = "/api/v1/worker/jobs/00000000-0000-0000-0000-000000000000/inputs/00";
+    from("203.0.113.11").auth().oauth2(worker).get(unknownJob).then().statusCode(404);
+    for (int i = 0; i < 3; i++) {
+      from("203.0.113.9").auth().oauth2("lw_flood-" + i).get("/api/v1/me").then().statusCode(401);
+    }
+    assertRateLimited(
+        from("203.0.113.9").auth().oauth2("lw_flood-3").get("/api/v1/me").then(),
+        "failed authentication");
+
+    from("203.0.113.9").auth().oauth2(user).get("/api/v1/me").then().statusCode(200);
+    from("203.0.113.9").auth().oauth2(other).get("/api/v1/me").then().statusCode(200);
+    from("203.0.113.9").auth().oauth2(worker).get(unknownJob).then().statusCode(404);
+    // A token never seen to authenticate is still not looked up.
+    assertRateLimited(
+        from("203.0.113.9").auth().oauth2(MARKET.newUser("unseen")).get("/api/v1/me").then(),
+        "failed authentication");
+
+    // Revoked, a remembered token is refused once (401) and then forgotten.
+    String id =
+        given()
+            .auth()
+            .oauth2(user)
+            .get("/api/v1/tokens")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("[0].id");
+    given().auth().oauth2(user).delete("/api/v1/tokens/{id}", id).then().statusCode(204);
+    from("203.0.113.9").auth().oauth2(user).get("/api/v1/me").then().statusCode(401);
+    assertRateLimited(
+        from("203.0.113.9").auth().oauth2(user).get("/api/v1/me").then(), "failed authentication");
+  }
+
+  @Test
   void uploadsAndDataSetUploadsShareOneBucketPerToken() {
     String token = MARKET.newUser("uploader");
     String owner = MARKET.usernameOf(token);

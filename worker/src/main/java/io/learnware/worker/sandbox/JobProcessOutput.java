@@ -25,8 +25,13 @@ final class JobProcessOutput {
   private long tailLength;
   private final Thread out;
   private final Thread err;
+  private final String prefix;
 
-  JobProcessOutput(Process process) {
+  /**
+   * @param prefix what the job's protocol lines start with ({@link SandboxProtocol#prefix})
+   */
+  JobProcessOutput(Process process, String prefix) {
+    this.prefix = prefix;
     this.out =
         Thread.ofPlatform()
             .daemon()
@@ -59,7 +64,7 @@ final class JobProcessOutput {
         } else if (!skipping) {
           line.write(b);
           if (line.size() > MAX_LINE) {
-            oversized = line.toString(StandardCharsets.UTF_8).startsWith(SandboxProtocol.PREFIX);
+            oversized = line.toString(StandardCharsets.UTF_8).startsWith(prefix);
             skipping = true;
             line.reset();
           }
@@ -71,14 +76,14 @@ final class JobProcessOutput {
   }
 
   private void accept(String line) {
-    if (!line.startsWith(SandboxProtocol.PREFIX)) {
+    if (!line.startsWith(prefix)) {
+      // The model's printing, protocol lines without the job's key included.
       append((line + "\n").getBytes(StandardCharsets.UTF_8), -1);
       return;
     }
     try {
       Message message =
-          SandboxProtocol.JSON.readValue(
-              line.substring(SandboxProtocol.PREFIX.length()), Message.class);
+          SandboxProtocol.JSON.readValue(line.substring(prefix.length()), Message.class);
       if (Boolean.TRUE.equals(message.started())) {
         started.set(message);
       } else if (message.progress() != null) {

@@ -39,6 +39,9 @@ public final class SandboxChild {
 
   private final PrintStream protocol;
 
+  /** The warm-up's until the job's request, with its key, has been read. */
+  private String prefix = SandboxProtocol.PREFIX;
+
   private SandboxChild(PrintStream protocol) {
     this.protocol = protocol;
   }
@@ -64,6 +67,7 @@ public final class SandboxChild {
   private int run() {
     try {
       Request request = SandboxProtocol.JSON.readValue(System.in.readAllBytes(), Request.class);
+      prefix = SandboxProtocol.prefix(request.key());
       JobHandler handler =
           ServiceLoader.load(JobHandler.class).stream()
               .map(ServiceLoader.Provider::get)
@@ -158,8 +162,7 @@ public final class SandboxChild {
 
   private synchronized void send(Message message) {
     try {
-      protocol.print(
-          SandboxProtocol.PREFIX + SandboxProtocol.JSON.writeValueAsString(message) + "\n");
+      protocol.print(prefix + SandboxProtocol.JSON.writeValueAsString(message) + "\n");
       protocol.flush();
     } catch (IOException e) {
       throw new IllegalStateException("cannot write to the worker", e);

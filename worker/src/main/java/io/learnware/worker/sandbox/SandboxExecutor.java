@@ -128,9 +128,16 @@ public final class SandboxExecutor implements JobExecutor {
     Files.setPosixFilePermissions(natives, PosixFilePermissions.fromString("rwxr-xr-x"));
     owner(natives, uid);
     Bubblewrap sandbox = base().writable(natives, NATIVES);
-    Process process = start(sandbox, List.of("--warm-up"));
+    // It runs no model, and unpacks libtorch_cpu.so (446 MB): no smaller output limit holds it.
+    SandboxLimits unpacking =
+        new SandboxLimits(
+            limits.memoryBytes(),
+            limits.cpuTime(),
+            limits.processes(),
+            Math.max(limits.outputBytes(), SandboxLimits.DEFAULT_OUTPUT));
+    Process process = start(sandbox, List.of("--warm-up"), unpacking);
     process.getOutputStream().close();
-    JobProcessOutput watch = new JobProcessOutput(process);
+    JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.PREFIX);
     boolean done = process.waitFor(10, TimeUnit.MINUTES);
     if (!done) {
       kill(process);
@@ -173,8 +180,10 @@ public final class SandboxExecutor implements JobExecutor {
       SourceInputs member = context.sources().get(i);
       members.add(inputs.member("member" + i, member));
     }
+    String key = SandboxProtocol.newKey();
     Request request =
         new Request(
+            key,
             context.jobId(),
             type,
             context.params(),
@@ -185,8 +194,8 @@ public final class SandboxExecutor implements JobExecutor {
             context.device(),
             SCRATCH.toString());
 
-    Process process = start(sandbox, List.of());
-    JobProcessOutput watch = new JobProcessOutput(process);
+    Process process = start(sandbox, List.of(), limits);
+    JobProcessOutput watch = new JobProcessOutput(process, SandboxProtocol.prefix(key));
     try (OutputStream in = process.getOutputStream()) {
       in.write(SandboxProtocol.JSON.writeValueAsBytes(request));
     } catch (IOException e) {
@@ -311,7 +320,8 @@ public final class SandboxExecutor implements JobExecutor {
         .env("MALLOC_ARENA_MAX", "2");
   }
 
-  private Process start(Bubblewrap sandbox, List<String> args) throws IOException {
+  private Process start(Bubblewrap sandbox, List<String> args, SandboxLimits limits)
+      throws IOException {
     List<String> program = new ArrayList<>();
     program.add(
         Path.of(System.getProperty("java.home")).toRealPath().resolve("bin/java").toString());

@@ -91,7 +91,8 @@ public final class HostileHandler implements JobHandler {
       }
     }
     if (params.has("forge")) {
-      // What a model could write itself: a protocol line naming any path, then an abrupt end.
+      // What a model could print itself: a protocol line (without the job's key) naming any
+      // path, then an abrupt end.
       var out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
       out.write(
           (SandboxProtocol.PREFIX

@@ -71,6 +71,23 @@ class SandboxExecutorTest {
   }
 
   @Test
+  void theEnginesAreUnpackedEvenUnderAnOutputLimitSmallerThanThey(@TempDir Path natives)
+      throws Exception {
+    // libtorch_cpu.so alone is 446 MB: the job's output limit must not bind the warm-up.
+    SandboxExecutor.builder()
+        .setNatives(natives)
+        .optLimits(limits(4L << 30, Duration.ofMinutes(2), 256, 256L << 20))
+        .build()
+        .warmUp();
+
+    try (var files = Files.walk(natives)) {
+      assertThat(files.filter(f -> f.getFileName().toString().equals("libtorch_cpu.so")))
+          .singleElement()
+          .satisfies(f -> assertThat(Files.size(f)).isGreaterThan(256L << 20));
+    }
+  }
+
+  @Test
   void aValidationInTheSandboxGivesTheVerdictItGivesInProcess() throws Exception {
     JobContext context = context("{\"seed\": 5}", new RecordingProgress());
     JobOutcome sandboxed = executor(SandboxLimits.defaults()).execute("validate", context);
@@ -82,6 +99,24 @@ class SandboxExecutorTest {
     assertThat(sandboxed.report().get("outputShape").toString()).isEqualTo("[64,10]");
     // Every line but the measured latency is the same.
     assertThat(lines(sandboxed)).isEqualTo(lines(inProcess)).hasSize(7);
+  }
+
+  @Test
+  void aModelThatPrintsTheProtocolCannotForgeItsVerdict() throws Exception {
+    JsonNode forged =
+        SpecDocuments.mapper()
+            .readTree(Fixtures.path("malicious/expected.json").toFile())
+            .at("/files/forges-verdict.pt");
+    JobContext context =
+        context("{\"seed\": 5}", new RecordingProgress(), "malicious/forges-verdict.pt");
+
+    JobOutcome outcome = executor(SandboxLimits.defaults()).execute("validate", context);
+
+    // Its output has 3 columns where the spec declares 10: the job's verdict, not the printed one.
+    assertThat(outcome.usable()).contains(false);
+    assertThat(outcome.report().get("reason").asText())
+        .contains("the model returned 3 outputs per row");
+    assertThat(outcome.report().toString()).doesNotContain(forged.get("log").asText());
   }
 
   private static java.util.List<String> lines(JobOutcome outcome) {
@@ -157,10 +192,11 @@ class SandboxExecutorTest {
                     "hostile", context("{\"result\": \"model\", \"linkTo\": \"/etc/passwd\"}")))
         .isInstanceOf(JobFailure.class)
         .hasMessageContaining("outside its scratch folder");
+    // A protocol line without the job's key, as a model could print it, is not the job's outcome.
     assertThatThrownBy(
             () -> executor.execute("hostile", context("{\"forge\": \"../../../../etc/passwd\"}")))
         .isInstanceOf(JobFailure.class)
-        .hasMessageContaining("outside its scratch folder");
+        .hasMessageContaining("ended without a result (exit status 0)");
   }
 
   @Test
@@ -320,12 +356,16 @@ class SandboxExecutorTest {
   }
 
   private JobContext context(String params, JobProgress progress) throws Exception {
+    return context(params, progress, "digits-mlp/model.pt");
+  }
+
+  private JobContext context(String params, JobProgress progress, String model) throws Exception {
     return new JobContext(
         "test",
         SpecDocuments.mapper().readTree(params),
         Fixtures.spec("digits-mlp/spec.json"),
         Fixtures.json("digits-mlp/spec.json"),
-        copy(Fixtures.path("digits-mlp/model.pt")),
+        copy(Fixtures.path(model)),
         Map.of(),
         Optional.empty(),
         Optional.empty(),
