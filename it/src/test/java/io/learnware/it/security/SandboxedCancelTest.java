@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A model that spins for ever, on a worker whose validation time limit (10 minutes) is far away:
+ * A model that spins for ever, on a worker whose validation time limit (2 minutes) is far away:
  * cancelling its validation kills the sandboxed process, the version becomes INVALID instead of
  * PENDING for good, and the worker validates the next upload.
  */
@@ -50,7 +50,7 @@ class SandboxedCancelTest {
       given().auth().oauth2(token).post("/api/v1/jobs/{id}/cancel", job).then().statusCode(200);
       market.uploadDigits(token, owner, "after").then().statusCode(201);
 
-      // Without the kill the worker would spin for ten minutes and never reach this upload.
+      // Without the kill the worker would spin for two minutes and never reach this upload in time.
       JsonPath after =
           await(
               () -> given().get("/api/v1/learnwares/{o}/after/versions/1", owner).jsonPath(),

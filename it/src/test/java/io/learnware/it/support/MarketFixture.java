@@ -52,7 +52,9 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
           "LEARNWARE_JOBS_LEASE", LEASE.toMillis() + "MS",
           "LEARNWARE_JOBS_MAX_ATTEMPTS", "2",
           // RealWorkersTest queues 500 validations with one token to race workers for them.
-          "LEARNWARE_LIMITS_RATE_JOBS_CAPACITY", "1000");
+          "LEARNWARE_LIMITS_RATE_JOBS_CAPACITY", "1000",
+          // ... and as many uploads, which wait for their validation meanwhile.
+          "LEARNWARE_LIMITS_QUOTA_PENDING_VALIDATIONS", "100000");
 
   private Path dataDir;
   private int port;

@@ -135,5 +135,16 @@ public interface LimitsConfig {
      */
     @WithDefault("4")
     int runningJobs();
+
+    /**
+     * Uploads of one user waiting for their validation at once (their validation jobs queued or
+     * running); more are refused until one is validated, so that no user fills the workers' queue.
+     */
+    @WithDefault("20")
+    int pendingValidations();
+
+    /** API tokens a user may hold at once (expired ones do not count; revoke unused ones). */
+    @WithDefault("100")
+    int tokens();
   }
 }

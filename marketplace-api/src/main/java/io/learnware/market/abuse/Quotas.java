@@ -1,5 +1,6 @@
 package io.learnware.market.abuse;
 
+import io.learnware.market.account.ApiToken;
 import io.learnware.market.account.Principal;
 import io.learnware.market.job.Job;
 import io.learnware.market.problem.MarketException;
@@ -12,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-user quotas on stored bytes and queued jobs, checked before a write commits; admins are
- * exempt. Two writes of one user racing each other may both pass, so a user can end up one upload
- * past the storage quota.
+ * Per-user quotas on stored bytes, queued jobs, uploads waiting for validation and API tokens,
+ * checked before a write commits; admins are exempt. Two writes of one user racing each other may
+ * both pass, so a user can end up one upload past the storage quota.
  */
 @ApplicationScoped
 public class Quotas {
@@ -84,6 +85,33 @@ public class Quotas {
       throw new MarketException.QuotaExceeded(
           "queued jobs quota: %d allowed, %d queued; wait for one to start or cancel one."
               .formatted(quota.queuedJobs(), queued));
+    }
+  }
+
+  /** 403 when {@code uploader}'s uploads already waiting for validation reach the quota. */
+  public void requireValidationSlot(Principal uploader) {
+    if (uploader.admin()) {
+      return;
+    }
+    long pending = Job.countPendingValidations(uploader.username());
+    if (pending >= quota.pendingValidations()) {
+      throw new MarketException.QuotaExceeded(
+          ("pending validations quota: %d uploads allowed to wait for validation, %d waiting;"
+                  + " upload again once they are validated.")
+              .formatted(quota.pendingValidations(), pending));
+    }
+  }
+
+  /** 403 when {@code owner} already holds as many unexpired API tokens as the quota allows. */
+  public void requireTokenSlot(Principal owner) {
+    if (owner.admin()) {
+      return;
+    }
+    long held = ApiToken.countActive(owner.username());
+    if (held >= quota.tokens()) {
+      throw new MarketException.QuotaExceeded(
+          "tokens quota: %d allowed, %d held; revoke one you no longer use."
+              .formatted(quota.tokens(), held));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.learnware.market.account;
 
+import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.AccountDtos.CreatedUser;
 import io.learnware.market.account.AccountDtos.TokenView;
 import io.learnware.market.account.AccountDtos.WorkerTokenView;
@@ -18,9 +19,11 @@ import java.util.UUID;
 public class AccountService {
 
   private final AuditLog audit;
+  private final Quotas quotas;
 
-  public AccountService(AuditLog audit) {
+  public AccountService(AuditLog audit, Quotas quotas) {
     this.audit = audit;
+    this.quotas = quotas;
   }
 
   /**
@@ -114,6 +117,7 @@ public class AccountService {
     if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
       throw new MarketException.InvalidInput("/expiresAt", "must be in the future");
     }
+    quotas.requireTokenSlot(creator);
     TokenView token =
         issueToken(
             creator.username(),

@@ -56,6 +56,12 @@ public class ApiToken extends PanacheEntityBase {
   @Column(name = "expires_at")
   public Instant expiresAt;
 
+  /** The user's tokens that have not expired. */
+  public static long countActive(String username) {
+    return count(
+        "username = ?1 and (expiresAt is null or expiresAt > ?2)", username, Instant.now());
+  }
+
   public static Optional<ApiToken> findByHash(byte[] tokenHash) {
     return find("tokenHash", tokenHash).firstResultOptional();
   }

@@ -118,6 +118,15 @@ public class Job extends PanacheEntityBase {
         ValidateJobType.NAME);
   }
 
+  /** The user's uploads waiting for their validation: validations queued or running. */
+  public static long countPendingValidations(String username) {
+    return count(
+        "requestedBy = ?1 and type = ?2 and state in ?3",
+        username,
+        ValidateJobType.NAME,
+        java.util.List.of(JobState.QUEUED, JobState.RUNNING));
+  }
+
   /** Whether {@code leaseId} is the current lease of a running job. */
   boolean holds(UUID lease) {
     return state == JobState.RUNNING && lease != null && lease.equals(leaseId);

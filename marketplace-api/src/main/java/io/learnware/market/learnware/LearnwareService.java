@@ -116,7 +116,11 @@ public class LearnwareService {
     List<StagedFile> stored = new ArrayList<>(command.files());
     stored.add(command.model());
     QuarkusTransaction.requiringNew()
-        .run(() -> quotas.requireStorage(command.uploader(), command.owner(), stored));
+        .run(
+            () -> {
+              quotas.requireStorage(command.uploader(), command.owner(), stored);
+              quotas.requireValidationSlot(command.uploader());
+            });
 
     EnsembleManifest manifest =
         format.equals(EnsemblePins.FORMAT) ? pins.read(command.model().path()) : null;

@@ -345,6 +345,55 @@ class AbuseLimitsTest {
     MARKET.claim("distill").then().statusCode(204);
   }
 
+  @Test
+  void uploadsWaitingForTheirValidationAreCappedPerUser() {
+    String token = MARKET.newUser("eager");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "one").then().statusCode(201);
+    MARKET.uploadDigits(token, owner, "two").then().statusCode(201);
+    MARKET
+        .uploadDigits(token, owner, "three")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:learnware:problem:quota-exceeded"))
+        .body(
+            "detail",
+            equalTo(
+                "pending validations quota: 2 uploads allowed to wait for validation, 2 waiting;"
+                    + " upload again once they are validated."));
+    given().get("/api/v1/learnwares/{owner}/three", owner).then().statusCode(404);
+
+    MARKET.validateAll();
+    // A token of its own: the first one's upload bucket is empty by now.
+    String second = newToken(token).then().statusCode(201).extract().path("token");
+    MARKET.uploadDigits(second, owner, "three").then().statusCode(201);
+  }
+
+  @Test
+  void aUserHoldsAtMostTheTokensQuota() {
+    String token = MARKET.newUser("minter");
+    newToken(token).then().statusCode(201);
+    String id = newToken(token).then().statusCode(201).extract().path("id");
+    newToken(token)
+        .then()
+        .statusCode(403)
+        .body("type", equalTo("urn:learnware:problem:quota-exceeded"))
+        .body("detail", equalTo("tokens quota: 3 allowed, 3 held; revoke one you no longer use."));
+
+    given().auth().oauth2(token).delete("/api/v1/tokens/{id}", id).then().statusCode(204);
+    newToken(token).then().statusCode(201);
+  }
+
+  private static io.restassured.response.Response newToken(String token) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(Map.of("name", "script"))
+        .post("/api/v1/tokens");
+  }
+
   /** Sends a raw request and reads the answer to the end (the server closes the connection). */
   private String exchange(String head, byte[] body) throws IOException {
     try (Socket socket = new Socket("localhost", port)) {

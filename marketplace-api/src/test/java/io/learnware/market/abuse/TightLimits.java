@@ -26,6 +26,8 @@ public class TightLimits implements QuarkusTestProfile {
         Map.entry("learnware.limits.quota.storage", Long.toString(STORAGE)),
         Map.entry("learnware.limits.quota.queued-jobs", "2"),
         Map.entry("learnware.limits.quota.running-jobs", "1"),
+        Map.entry("learnware.limits.quota.pending-validations", "2"),
+        Map.entry("learnware.limits.quota.tokens", "3"),
         // Each test speaks for client addresses of its own through X-Forwarded-For, which the
         // market honours only from a trusted proxy (the test client, here).
         Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),

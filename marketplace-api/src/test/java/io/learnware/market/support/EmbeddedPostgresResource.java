@@ -47,7 +47,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
           Map.entry("learnware.jobs.lease", LEASE.toMillis() + "MS"),
           Map.entry("learnware.jobs.max-attempts", "2"),
           // JobsTest queues 500 validations with one token to race workers for them.
-          Map.entry("learnware.limits.rate.jobs-capacity", "1000"));
+          Map.entry("learnware.limits.rate.jobs-capacity", "1000"),
+          // Tests upload many versions before a stand-in worker validates them.
+          Map.entry("learnware.limits.quota.pending-validations", "100000"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

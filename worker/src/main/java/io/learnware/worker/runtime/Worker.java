@@ -72,7 +72,7 @@ public final class Worker {
   public static final String NATIVES_PROPERTY = "learnware-worker.natives";
 
   /** A validation's default time limit: probing a model takes seconds, a hostile one forever. */
-  public static final Duration DEFAULT_MAX_VALIDATION_TIME = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_MAX_VALIDATION_TIME = Duration.ofMinutes(2);
 
   private final ProtocolClient client;
   private final Map<String, JobHandler> handlers;

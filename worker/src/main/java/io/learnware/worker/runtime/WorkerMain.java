@@ -63,7 +63,7 @@ public final class WorkerMain implements Callable<Integer> {
 
   @Option(
       names = "--max-validation-time",
-      defaultValue = "PT10M",
+      defaultValue = "PT2M",
       description = "Longest a validation may run, ISO-8601. Default ${DEFAULT-VALUE}.")
   Duration maxValidationTime;
 
