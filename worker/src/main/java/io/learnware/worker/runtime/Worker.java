@@ -123,7 +123,10 @@ public final class Worker {
       handlers.put(type, handler);
     }
     // Checked here, so that a GPU that is not there is an error at start, not in the first job.
-    this.slots = Devices.slots(builder.device, builder.gpus);
+    this.slots =
+        builder.gpuCount >= 0
+            ? Devices.slots(builder.device, builder.gpus, builder.gpuCount)
+            : Devices.slots(builder.device, builder.gpus);
     this.workerId = builder.workerId;
     this.grace = builder.grace;
     this.maxJobTime = builder.maxJobTime;
@@ -519,6 +522,7 @@ public final class Worker {
     private List<String> types;
     private String device = "auto";
     private String gpus = "all";
+    private int gpuCount = -1;
     private Path cache = Path.of(System.getProperty("java.io.tmpdir"), "learnware-worker");
     private String workerId = defaultId();
     private Duration grace = Duration.ofSeconds(30);
@@ -563,6 +567,12 @@ public final class Worker {
      */
     public Builder optDevice(String device) {
       this.device = device;
+      return this;
+    }
+
+    /** Pretends this machine has {@code count} GPUs: tests of several devices on a CPU. */
+    Builder optGpuCount(int count) {
+      this.gpuCount = count;
       return this;
     }
 
