@@ -44,6 +44,7 @@ def load_rows():
 def train_once(x, soft, y, xh, soft_h, hidden, epochs, batch, seed, out_dir):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(x.shape[1], hidden), nn.ReLU(), nn.Linear(hidden, soft.shape[1]))
+    model = model.to(x.device)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     gen = torch.Generator().manual_seed(seed)
     n = x.shape[0]
@@ -52,7 +53,7 @@ def train_once(x, soft, y, xh, soft_h, hidden, epochs, batch, seed, out_dir):
         order = torch.randperm(n, generator=gen)
         total = 0.0
         for start in range(0, n, batch):
-            idx = order[start:start + batch]
+            idx = order[start:start + batch].to(x.device)
             rows = idx.shape[0]
             z = model(x[idx])
             loss = (-(ALPHA * T * T / rows) * (soft[idx] * torch.log_softmax(z / T, 1)).sum()
@@ -76,6 +77,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--batches", default="32,256")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (bench/gpu-check.sh)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -88,6 +90,7 @@ def main():
     held = round(0.2 * x.shape[0])
     h, t = order[:held], order[held:]
     soft = torch.softmax(logits / T, 1)
+    x, y, soft = x.to(args.device), y.to(args.device), soft.to(args.device)
     print("pytorch-threads %d, interop %d, torch %s" % (
         torch.get_num_threads(), torch.get_num_interop_threads(), torch.__version__))
     with tempfile.TemporaryDirectory() as out_dir:
@@ -96,6 +99,8 @@ def main():
             for run in range(args.runs + 1):
                 start = time.perf_counter()
                 train_once(x[t], soft[t], y[t], x[h], soft[h], args.hidden, args.epochs, batch, 0, out_dir)
+                if args.device != "cpu":
+                    torch.cuda.synchronize()
                 rates.append(args.epochs * t.shape[0] / (time.perf_counter() - start))
             print("pytorch %d %.0f %.0f" % (batch, rates[0], statistics.median(rates[1:])))
 

@@ -40,12 +40,14 @@ bench_start_market() {
 # bench_start_worker [ARGS...]: starts one worker node (all job types; ARGS go to bin/worker's options)
 # against the market bench_start_market started; sets WORKER_PID. Uploads stay PENDING, and out of browse and
 # search, until a worker validates them.
+# BENCH_WORKER_BUILD picks the build: worker/target (default, CPU) or worker/target/worker-cuda (bin/worker --gpu).
 bench_start_worker() {
-  if [ ! -f "$LW_ROOT/worker/target/worker.jar" ]; then
+  local build="${BENCH_WORKER_BUILD:-$LW_ROOT/worker/target}"
+  if [ ! -f "$build/worker.jar" ]; then
     (cd "$LW_ROOT" && lw_maven -q -B -DskipTests -Dspotless.check.skip=true package -pl worker -am)
   fi
   for _ in $(seq 1 100); do [ -s "$BENCH_DIR/data/worker-token" ] && break; sleep 0.2; done
-  "$JAVA_HOME/bin/java" -Xmx1g -Dai.djl.offline=true -cp "$LW_ROOT/worker/target/worker.jar:$LW_ROOT/worker/target/lib/*" \
+  "$JAVA_HOME/bin/java" -Xmx1g -Dai.djl.offline=true -cp "$build/worker.jar:$build/lib/*" \
     io.learnware.worker.runtime.WorkerMain --server "$MARKET_URL" --token-file "$BENCH_DIR/data/worker-token" \
     --id bench --cache "$BENCH_DIR/worker-cache" "$@" >>"$BENCH_DIR/worker.log" 2>&1 &
   WORKER_PID=$!

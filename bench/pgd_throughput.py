@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--batches", default="64,360")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (bench/gpu-check.sh)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -68,7 +69,8 @@ def main():
     x, y = load_test()
     reps = -(-args.rows // 360)
     x, y = x.repeat(reps, 1)[:args.rows], y.repeat(reps)[:args.rows]
-    model = torch.jit.load(os.path.join(FIXTURES, "digits-mlp", "model.pt"), map_location="cpu")
+    x, y = x.to(args.device), y.to(args.device)
+    model = torch.jit.load(os.path.join(FIXTURES, "digits-mlp", "model.pt"), map_location=args.device)
     model.eval()
     print("pytorch-threads %d, interop %d, torch %s" % (
         torch.get_num_threads(), torch.get_num_interop_threads(), torch.__version__))
@@ -77,6 +79,8 @@ def main():
         for run in range(args.runs + 1):
             start = time.perf_counter()
             adv = pgd(model, x, y, EPS, args.steps, EPS / 4, batch)
+            if args.device != "cpu":
+                torch.cuda.synchronize()
             rates.append(args.rows / (time.perf_counter() - start))
             if run == 0:
                 with torch.no_grad():

@@ -53,6 +53,12 @@ final class JobOptions {
   String params;
 
   @Option(
+      names = "--device",
+      paramLabel = "cpu|gpu",
+      description = "run only on a worker with this kind of device (default: any worker)")
+  String device;
+
+  @Option(
       names = "--wait",
       description = "follow the job until it finishes (progress on standard error)")
   boolean wait;
@@ -94,6 +100,12 @@ final class JobOptions {
     }
     if (visibility != null) {
       Arguments.visibility(spec, visibility, "--visibility");
+    }
+    if (device != null) {
+      if (!device.equals("cpu") && !device.equals("gpu")) {
+        throw new ParameterException(spec.commandLine(), "--device: must be cpu or gpu");
+      }
+      jobParams.put("device", device);
     }
     JobInfo job =
         client.submit(
@@ -144,6 +156,9 @@ final class JobOptions {
         job.message() == null ? "" : job.message(),
         100 * job.progress(),
         job.attempts() > 1 ? ", attempt " + job.attempts() : "");
+    if (job.workerDevice() != null && job.finished()) {
+      out.printf("ran on %s%n", job.workerDevice());
+    }
     if (job.result() != null && job.result().learnware() != null) {
       out.printf("created %s%n", job.result().learnware());
     }

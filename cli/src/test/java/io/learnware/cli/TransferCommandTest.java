@@ -76,6 +76,20 @@ class TransferCommandTest {
   }
 
   @Test
+  void aJobCanAskForAGpuWorker() throws IOException {
+    assertThat(
+            submit("distill", "demo/diabetes", "--token", "t", "--epochs", "10", "--device", "gpu"))
+        .isEqualTo(
+            "{\"type\":\"distill\",\"source\":\"demo/diabetes@latest\","
+                + "\"params\":{\"epochs\":10,\"device\":\"gpu\"}}");
+    List<String> all =
+        List.of("distill", "--server=" + market.url(), "demo/diabetes", "--device", "tpu");
+    CliRun run = CliRun.run(all.toArray(String[]::new));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--device: must be cpu or gpu");
+  }
+
+  @Test
   void distilARegressorIntoTrees() throws IOException {
     assertThat(
             submit(

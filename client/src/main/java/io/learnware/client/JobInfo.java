@@ -14,6 +14,8 @@ import java.util.Set;
  * @param source {@code owner/name@version} the job runs on
  * @param result what a succeeded job produced; null before
  * @param error why a failed job failed; null otherwise
+ * @param device {@code cpu} or {@code gpu} when the job asked for one (params.device), else null
+ * @param workerDevice the device of the worker that took it: {@code cpu} or {@code gpu:N}
  * @param createdAt ISO-8601 instants, as the market wrote them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,6 +34,8 @@ public record JobInfo(
     Result result,
     String error,
     String requestedBy,
+    String device,
+    String workerDevice,
     String createdAt,
     String startedAt,
     String finishedAt) {

@@ -78,6 +78,14 @@ public class Job extends PanacheEntityBase {
   @Column(name = "worker_id")
   public String workerId;
 
+  /** {@code cpu} or {@code gpu} when the requester asked for one (params.device), else null. */
+  @Column(name = "requested_device", updatable = false)
+  public String requestedDevice;
+
+  /** The claiming worker's device: {@code cpu} or {@code gpu:N}. */
+  @Column(name = "worker_device")
+  public String workerDevice;
+
   @Column(name = "lease_expires_at")
   public Instant leaseExpiresAt;
 
@@ -149,16 +157,17 @@ public class Job extends PanacheEntityBase {
   /**
    * Leases a queued job to {@code worker} for {@code lease}: a fresh lease id, one more attempt.
    */
-  void claim(String worker, Duration lease) {
+  void claim(String worker, String device, Duration lease) {
     require(JobState.QUEUED, "claim");
     Instant now = Instant.now();
     state = JobState.RUNNING;
     attempts++;
     leaseId = UUID.randomUUID();
     workerId = worker;
+    workerDevice = device;
     leaseExpiresAt = now.plus(lease);
     startedAt = startedAt == null ? now : startedAt;
-    message = "running on " + worker + " (attempt " + attempts + ")";
+    message = "running on " + worker + " (" + device + ", attempt " + attempts + ")";
     updatedAt = now;
   }
 

@@ -46,6 +46,8 @@ public final class JobDtos {
       JobResult result,
       String error,
       String requestedBy,
+      String device,
+      String workerDevice,
       Instant createdAt,
       Instant startedAt,
       Instant finishedAt) {}
@@ -54,7 +56,10 @@ public final class JobDtos {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record JobResult(String learnware, @JsonRawValue String report) {}
 
-  /** {@code POST /worker/claim}: who asks, for which job types, on what device. */
+  /**
+   * {@code POST /worker/claim}: who asks, for which job types, on what device ({@code cpu} or
+   * {@code gpu:N}; a worker with several GPUs claims once for each).
+   */
   public record ClaimRequest(String workerId, List<String> types, String device) {}
 
   /**

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 /**
  * The workers' side of jobs: claim under a lease, heartbeat, complete, fail. A lease is identified
@@ -65,9 +66,15 @@ public class JobQueue {
    * upload validations are exempt), so that one user's burst of jobs cannot take every worker.
    * Concurrent claims may each start one more of a user's jobs.
    */
+  /**
+   * A claiming worker's device: {@code cpu} or {@code gpu:N} (bare {@code gpu}, {@code auto} too).
+   */
+  private static final Pattern WORKER_DEVICE = Pattern.compile("cpu|auto|gpu(:[0-9]{1,3})?");
+
   private static final String CLAIMABLE =
       """
-      SELECT * FROM job j WHERE j.state = 'QUEUED' AND j.type = ANY(:types) AND (
+      SELECT * FROM job j WHERE j.state = 'QUEUED' AND j.type = ANY(:types)
+      AND (j.requested_device IS NULL OR j.requested_device = :kind) AND (
           j.type = '%1$s'
           OR EXISTS (SELECT 1 FROM account a WHERE a.username = j.requested_by AND a.admin)
           OR (SELECT count(*) FROM job r WHERE r.requested_by = j.requested_by
@@ -119,6 +126,11 @@ public class JobQueue {
         || !types.names().containsAll(request.types())) {
       violations.add(new Problem.Violation("/types", "must list job types among " + types.names()));
     }
+    if (request != null
+        && request.device() != null
+        && !WORKER_DEVICE.matcher(request.device()).matches()) {
+      violations.add(new Problem.Violation("/device", "must be cpu or gpu:N"));
+    }
     if (!violations.isEmpty()) {
       throw new MarketException.InvalidInput(
           "The claim is invalid: " + violations.getFirst().message(), violations);
@@ -160,6 +172,7 @@ public class JobQueue {
                   CLAIMABLE + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", Job.class)
               .setParameter("types", request.types().toArray(String[]::new))
               .setParameter("running", limits.quota().runningJobs())
+              .setParameter("kind", kind(request.device()))
               .getResultList();
       if (rows.isEmpty()) {
         return Optional.empty();
@@ -172,9 +185,17 @@ public class JobQueue {
     }
   }
 
+  /** Which jobs a device may take: those that asked for its kind, or for none. */
+  private static String kind(String device) {
+    return device != null && device.startsWith("gpu") ? "gpu" : "cpu";
+  }
+
   /** Leases {@code job}, or fails it when what it needs was deleted. */
   private Optional<ClaimedJob> lease(Job job, ClaimRequest request) {
-    job.claim(request.workerId(), config.jobs().lease());
+    job.claim(
+        request.workerId(),
+        request.device() == null ? "cpu" : request.device(),
+        config.jobs().lease());
     changed.fire(new JobChanged(job.id, job.state));
     LearnwareVersion source =
         job.sourceVersionId == null ? null : LearnwareVersion.findById(job.sourceVersionId);

@@ -1,6 +1,7 @@
 package io.learnware.market.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Access;
@@ -39,6 +40,9 @@ public class JobService {
   private static final Pattern LEARNWARE_KEY =
       Pattern.compile("^([a-z0-9][a-z0-9-]{1,62})/([a-z0-9][a-z0-9-]{1,62})$");
   private static final int LIST_LIMIT = 100;
+
+  /** What a job may ask to run on (params.device): a CPU or a GPU worker. */
+  private static final List<String> DEVICES = List.of("cpu", "gpu");
 
   private final Caller caller;
   private final MarketConfig config;
@@ -83,6 +87,25 @@ public class JobService {
     }
     if (request.params() != null && !request.params().isObject()) {
       violations.add(new Problem.Violation("/params", "must be a JSON object"));
+    }
+    String device = null;
+    if (request.params() != null && request.params().has("device")) {
+      device = request.params().get("device").asText();
+      if (!request.params().get("device").isTextual() || !DEVICES.contains(device)) {
+        violations.add(
+            new Problem.Violation("/params/device", "must be cpu or gpu (omit it for any worker)"));
+      }
+      // Where a job runs is the market's business, not the handler's: it is kept apart.
+      ObjectNode rest = ((ObjectNode) request.params()).deepCopy();
+      rest.remove("device");
+      request =
+          new JobRequest(
+              request.type(),
+              request.source(),
+              request.dataset(),
+              rest,
+              request.target(),
+              request.visibility());
     }
     var target = request.target() == null ? null : LEARNWARE_KEY.matcher(request.target());
     if (target != null && !target.matches()) {
@@ -136,7 +159,8 @@ public class JobService {
             request.dataset(),
             targetOwner,
             targetName,
-            targetOwner == null ? null : targetVisibility(request.visibility(), version, params));
+            targetOwner == null ? null : targetVisibility(request.visibility(), version, params),
+            device);
     return viewOf(job);
   }
 
@@ -164,6 +188,7 @@ public class JobService {
         LearnwareVersion.findById(uploaded.versionId()),
         uploaded.uploader(),
         "{}",
+        null,
         null,
         null,
         null,
@@ -221,7 +246,8 @@ public class JobService {
       String dataset,
       String targetOwner,
       String targetName,
-      String targetVisibility) {
+      String targetVisibility,
+      String requestedDevice) {
     Job job = new Job();
     job.id = UUID.randomUUID();
     job.type = type;
@@ -232,6 +258,7 @@ public class JobService {
     job.targetOwner = targetOwner;
     job.targetName = targetName;
     job.targetVisibility = targetVisibility;
+    job.requestedDevice = requestedDevice;
     job.params = params;
     job.maxAttempts = config.jobs().maxAttempts();
     job.queue();
@@ -269,6 +296,8 @@ public class JobService {
         result,
         job.error,
         job.requestedBy,
+        job.requestedDevice,
+        job.workerDevice,
         job.createdAt,
         job.startedAt,
         job.finishedAt);

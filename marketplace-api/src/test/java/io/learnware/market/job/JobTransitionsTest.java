@@ -18,21 +18,21 @@ class JobTransitionsTest {
   void aClaimLeasesTheJobAndCountsAnAttempt() {
     Job job = queued(3);
     Instant before = Instant.now();
-    job.claim("w1", LEASE);
+    job.claim("w1", "cpu", LEASE);
     assertThat(job.state).isEqualTo(JobState.RUNNING);
     assertThat(job.attempts).isEqualTo(1);
     assertThat(job.workerId).isEqualTo("w1");
     assertThat(job.leaseId).isNotNull();
     assertThat(job.leaseExpiresAt).isAfterOrEqualTo(before.plus(LEASE));
     assertThat(job.startedAt).isAfterOrEqualTo(before);
-    assertThat(job.message).isEqualTo("running on w1 (attempt 1)");
+    assertThat(job.message).isEqualTo("running on w1 (cpu, attempt 1)");
     assertThat(job.holds(job.leaseId)).isTrue();
     assertThat(job.holds(UUID.randomUUID())).isFalse();
 
     UUID first = job.leaseId;
     Instant started = job.startedAt;
     job.requeue("again");
-    job.claim("w2", LEASE);
+    job.claim("w2", "cpu", LEASE);
     assertThat(job.leaseId).isNotEqualTo(first);
     assertThat(job.holds(first)).isFalse();
     assertThat(job.attempts).isEqualTo(2);
@@ -42,7 +42,7 @@ class JobTransitionsTest {
   @Test
   void anUnreceivedClaimGivesItsAttemptBack() {
     Job job = queued(3);
-    job.claim("gone", LEASE);
+    job.claim("gone", "cpu", LEASE);
     job.unclaim();
     assertThat(job.state).isEqualTo(JobState.QUEUED);
     assertThat(job.attempts).isZero();
@@ -56,7 +56,7 @@ class JobTransitionsTest {
   @Test
   void aHeartbeatRenewsTheLeaseWithClampedProgress() {
     Job job = queued(3);
-    job.claim("w", LEASE);
+    job.claim("w", "cpu", LEASE);
     job.heartbeat(1.7, "epoch 3", Duration.ofMinutes(5));
     assertThat(job.progress).isEqualTo(1f);
     assertThat(job.message).isEqualTo("epoch 3");
@@ -69,7 +69,7 @@ class JobTransitionsTest {
   @Test
   void anExpiredLeaseRequeuesUntilTheLastAttemptThenFails() {
     Job job = queued(2);
-    job.claim("w1", LEASE);
+    job.claim("w1", "cpu", LEASE);
     job.expire();
     assertThat(job.state).isEqualTo(JobState.QUEUED);
     assertThat(job.message).isEqualTo("the lease of w1 expired (attempt 1); queued again");
@@ -77,7 +77,7 @@ class JobTransitionsTest {
     assertThat(job.workerId).isNull();
     assertThat(job.attemptsLeft()).isTrue();
 
-    job.claim("w2", LEASE);
+    job.claim("w2", "cpu", LEASE);
     assertThat(job.attemptsLeft()).isFalse();
     job.expire();
     assertThat(job.state).isEqualTo(JobState.FAILED);
@@ -91,7 +91,7 @@ class JobTransitionsTest {
   @Test
   void successAndFailureEndTheLease() {
     Job done = queued(3);
-    done.claim("w", LEASE);
+    done.claim("w", "cpu", LEASE);
     done.succeed("{\"usable\": true}", 42L);
     assertThat(done.state).isEqualTo(JobState.SUCCEEDED);
     assertThat(done.report).isEqualTo("{\"usable\": true}");
@@ -103,7 +103,7 @@ class JobTransitionsTest {
     assertThat(done.finishedAt).isEqualTo(done.updatedAt);
 
     Job failed = queued(3);
-    failed.claim("w", LEASE);
+    failed.claim("w", "cpu", LEASE);
     failed.fail("the model does not load");
     assertThat(failed.state).isEqualTo(JobState.FAILED);
     assertThat(failed.error).isEqualTo("the model does not load");
@@ -121,7 +121,7 @@ class JobTransitionsTest {
     assertThat(queued.finishedAt).isNotNull();
 
     Job running = queued(3);
-    running.claim("w", LEASE);
+    running.claim("w", "cpu", LEASE);
     UUID lease = running.leaseId;
     assertThat(running.cancel("admin")).isTrue();
     assertThat(running.holds(lease)).isFalse();
@@ -152,15 +152,15 @@ class JobTransitionsTest {
     assertThat(queued.state).isEqualTo(JobState.QUEUED);
 
     Job running = queued(3);
-    running.claim("w", LEASE);
-    assertThatThrownBy(() -> running.claim("w2", LEASE))
+    running.claim("w", "cpu", LEASE);
+    assertThatThrownBy(() -> running.claim("w2", "cpu", LEASE))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("it is RUNNING");
     assertThat(running.workerId).isEqualTo("w");
 
     for (Job finished : List.of(succeeded(), failedJob())) {
       JobState state = finished.state;
-      assertThatThrownBy(() -> finished.claim("w", LEASE))
+      assertThatThrownBy(() -> finished.claim("w", "cpu", LEASE))
           .isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> finished.succeed("{}", null))
           .isInstanceOf(IllegalStateException.class);
@@ -182,14 +182,14 @@ class JobTransitionsTest {
 
   private static Job succeeded() {
     Job job = queued(3);
-    job.claim("w", LEASE);
+    job.claim("w", "cpu", LEASE);
     job.succeed("{}", null);
     return job;
   }
 
   private static Job failedJob() {
     Job job = queued(3);
-    job.claim("w", LEASE);
+    job.claim("w", "cpu", LEASE);
     job.fail("broken");
     return job;
   }

@@ -1,6 +1,7 @@
 package io.learnware.worker.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.client.worker.Claim;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.worker.job.JobCancelledException;
@@ -12,6 +13,7 @@ import io.learnware.worker.job.JobHandler;
 import io.learnware.worker.job.JobOutcome;
 import io.learnware.worker.job.JobProgress;
 import io.learnware.worker.job.SourceInputs;
+import io.learnware.worker.model.Devices;
 import io.learnware.worker.sandbox.SandboxExecutor;
 import io.learnware.worker.sandbox.SandboxLimits;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,16 +47,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Required: {@link Builder#setServer}, {@link Builder#setToken}. Optional: {@link
  * Builder#optTypes} (default: every installed handler), {@link Builder#optDevice} ({@code auto}),
- * {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link Builder#optShutdownGrace}, {@link
- * Builder#optMaxJobTime}, {@link Builder#optMaxValidationTime}, {@link Builder#optSandbox}, {@link
- * Builder#optInsecureNoSandbox}.
+ * {@link Builder#optGpus} (all), {@link Builder#optCache}, {@link Builder#optWorkerId}, {@link
+ * Builder#optShutdownGrace}, {@link Builder#optMaxJobTime}, {@link Builder#optMaxValidationTime},
+ * {@link Builder#optSandbox}, {@link Builder#optInsecureNoSandbox}.
  *
  * <p>Every job runs in a sandboxed process of its own ({@link SandboxExecutor}): a model is code
  * from a stranger. A worker refuses to start where no sandbox can be made, unless told to run
  * models in its own process with {@link Builder#optInsecureNoSandbox}.
  *
- * <p>{@link #stop()} lets a running job finish within the grace period, then releases it to the
- * queue (a retryable failure), so that another worker takes it over at once.
+ * <p>The worker runs one job at a time on each of its devices ({@link Devices#slots}): on the CPU,
+ * or on each GPU it uses, each job pinned to its GPU.
+ *
+ * <p>{@link #stop()} lets running jobs finish within the grace period, then releases them to the
+ * queue (a retryable failure), so that other workers take them over at once.
  */
 public final class Worker {
 
@@ -76,7 +82,7 @@ public final class Worker {
 
   private final ProtocolClient client;
   private final Map<String, JobHandler> handlers;
-  private final String device;
+  private final List<String> slots;
   private final String workerId;
   private final Path scratch;
   private final Duration grace;
@@ -88,9 +94,8 @@ public final class Worker {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("heartbeat").factory());
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Slot> active = new CopyOnWriteArrayList<>();
   private volatile boolean stopping;
-  private volatile Thread loop;
-  private volatile Running running;
 
   /** The job in progress, so that a shutdown can release it. */
   private record Running(String id, String lease) {}
@@ -117,7 +122,11 @@ public final class Worker {
       }
       handlers.put(type, handler);
     }
-    this.device = builder.device;
+    // Checked here, so that a GPU that is not there is an error at start, not in the first job.
+    this.slots =
+        builder.gpuCount >= 0
+            ? Devices.slots(builder.device, builder.gpus, builder.gpuCount)
+            : Devices.slots(builder.device, builder.gpus);
     this.workerId = builder.workerId;
     this.grace = builder.grace;
     this.maxJobTime = builder.maxJobTime;
@@ -161,15 +170,20 @@ public final class Worker {
     return handlers.keySet().stream().sorted().toList();
   }
 
-  /** Claims and runs jobs until {@link #stop()}. */
+  /** The devices this worker runs jobs on, one job at a time each: {@code cpu} or {@code gpu:N}. */
+  public List<String> slots() {
+    return slots;
+  }
+
+  /** Claims and runs jobs, one at a time on each device, until {@link #stop()}. */
   public void run() {
-    loop = Thread.currentThread();
     LOG.info(
         "worker {} claims {} on {} ({})",
         workerId,
         types(),
-        device,
+        slots,
         sandbox != null ? "sandboxed: " + sandbox.limits() : "NOT sandboxed");
+    List<Thread> others = new ArrayList<>();
     try {
       if (sandbox != null) {
         try {
@@ -178,22 +192,16 @@ public final class Worker {
           return;
         }
       }
-      while (!stopping) {
-        try {
-          Optional<Claim> job = client.claim(workerId, types(), device);
-          if (job.isPresent()) {
-            runJob(job.get());
-          }
-        } catch (InterruptedException e) {
-          if (!stopping) {
-            Thread.currentThread().interrupt();
-          }
-          return;
-        } catch (IOException e) {
-          LOG.warn("cannot reach the market ({}); retrying", e.getMessage());
-          sleepQuietly(RETRY_PAUSE);
-        }
+      for (String device : slots.subList(1, slots.size())) {
+        Slot slot = new Slot(device);
+        others.add(Thread.ofPlatform().name("worker-" + device).start(slot::loop));
       }
+      new Slot(slots.getFirst()).loop();
+      for (Thread other : others) {
+        other.join();
+      }
+    } catch (InterruptedException e) {
+      others.forEach(Thread::interrupt);
     } finally {
       heartbeats.shutdownNow();
       stopped.countDown();
@@ -201,32 +209,73 @@ public final class Worker {
   }
 
   /**
-   * Stops claiming; waits up to the grace period for a running job, then releases it. Returns when
-   * the loop has ended.
+   * Stops claiming; waits up to the grace period for running jobs, then releases them. Returns when
+   * every device's loop has ended.
    */
   public void stop() {
     stopping = true;
-    Thread thread = loop;
-    Running job = running;
-    if (thread != null && job == null) {
-      thread.interrupt(); // only a claim is waiting
+    for (Slot slot : active) {
+      if (slot.running == null) {
+        slot.thread.interrupt(); // only a claim is waiting
+      }
     }
     try {
       if (!stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        Running still = running;
-        if (still != null) {
-          LOG.info("releasing job {} on shutdown", still.id());
-          client.fail(still.id(), still.lease(), "the worker shut down; released", true);
-        }
-        if (thread != null) {
-          thread.interrupt();
+        for (Slot slot : active) {
+          Running still = slot.running;
+          if (still != null) {
+            LOG.info("releasing job {} on shutdown", still.id());
+            try {
+              client.fail(still.id(), still.lease(), "the worker shut down; released", true);
+            } catch (IOException e) {
+              LOG.warn("could not release job {}: {}", still.id(), e.getMessage());
+            }
+          }
+          slot.thread.interrupt();
         }
         stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS);
       }
-    } catch (IOException e) {
-      LOG.warn("could not release the running job: {}", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One device's claim loop: claims jobs for its device and runs them one after another. */
+  private final class Slot {
+    private final String device;
+    private final String claimant;
+    private volatile Thread thread;
+    private volatile Running running;
+
+    Slot(String device) {
+      this.device = device;
+      // A worker with several GPUs claims once per GPU; each job names the GPU it ran on.
+      this.claimant = slots.size() == 1 ? workerId : workerId + "/" + device;
+    }
+
+    void loop() {
+      thread = Thread.currentThread();
+      active.add(this);
+      try {
+        while (!stopping) {
+          try {
+            Optional<Claim> job = client.claim(claimant, types(), device);
+            if (job.isPresent()) {
+              runJob(job.get(), this);
+            }
+          } catch (InterruptedException e) {
+            if (!stopping) {
+              Thread.currentThread().interrupt();
+            }
+            return;
+          } catch (IOException e) {
+            LOG.warn("cannot reach the market ({}); retrying", e.getMessage());
+            sleepQuietly(RETRY_PAUSE);
+          }
+        }
+      } finally {
+        active.remove(this);
+      }
     }
   }
 
@@ -243,11 +292,11 @@ public final class Worker {
     }
   }
 
-  private void runJob(Claim claim) throws InterruptedException {
+  private void runJob(Claim claim, Slot slot) throws InterruptedException {
     String id = claim.id();
     String lease = claim.leaseId();
     String type = claim.type();
-    running = new Running(id, lease);
+    slot.running = new Running(id, lease);
     Duration timeLimit = timeLimit(type);
     Progress progress = new Progress(id, lease, Instant.now().plus(timeLimit));
     Duration leaseLeft = Duration.between(Instant.now(), Instant.parse(claim.leaseExpiresAt()));
@@ -259,8 +308,12 @@ public final class Worker {
     try {
       workDir = Files.createDirectories(scratch).resolve(id);
       Files.createDirectories(workDir);
-      LOG.info("job {} ({}) on {}: started", id, type, claim.source().learnware());
-      JobOutcome outcome = executor.execute(type, context(claim, workDir, progress));
+      LOG.info(
+          "job {} ({}) on {}: started on {}", id, type, claim.source().learnware(), slot.device);
+      JobOutcome outcome = executor.execute(type, context(claim, workDir, progress, slot.device));
+      if (outcome.report() instanceof ObjectNode report) {
+        report.put("device", slot.device); // the host's GPU index, not the sandbox's
+      }
       beat.cancel(false);
       if (progress.lost) {
         LOG.info("job {}: lease lost; result dropped", id);
@@ -314,7 +367,7 @@ public final class Worker {
       report(() -> client.fail(id, lease, "worker error: " + e, true));
     } finally {
       beat.cancel(false);
-      running = null;
+      slot.running = null;
       deleteQuietly(workDir);
     }
   }
@@ -323,7 +376,7 @@ public final class Worker {
     return type.equals("validate") ? maxValidationTime : maxJobTime;
   }
 
-  private JobContext context(Claim claim, Path workDir, JobProgress progress)
+  private JobContext context(Claim claim, Path workDir, JobProgress progress, String device)
       throws IOException, InterruptedException {
     String lease = claim.leaseId();
     SourceInputs source = download(claim.source(), lease);
@@ -468,6 +521,8 @@ public final class Worker {
     private String token;
     private List<String> types;
     private String device = "auto";
+    private String gpus = "all";
+    private int gpuCount = -1;
     private Path cache = Path.of(System.getProperty("java.io.tmpdir"), "learnware-worker");
     private String workerId = defaultId();
     private Duration grace = Duration.ofSeconds(30);
@@ -506,9 +561,27 @@ public final class Worker {
       return this;
     }
 
-    /** {@code auto}, {@code cpu} or {@code gpu}, passed to the handlers. */
+    /**
+     * {@code auto} (every GPU, or the CPU without one), {@code cpu}, {@code gpu} (every GPU) or
+     * {@code gpu:N}; see {@link Devices#slots}.
+     */
     public Builder optDevice(String device) {
       this.device = device;
+      return this;
+    }
+
+    /** Pretends this machine has {@code count} GPUs: tests of several devices on a CPU. */
+    Builder optGpuCount(int count) {
+      this.gpuCount = count;
+      return this;
+    }
+
+    /**
+     * The GPUs {@code auto} and {@code gpu} use: {@code all} (default) or indices, e.g. {@code
+     * 0,1}.
+     */
+    public Builder optGpus(String gpus) {
+      this.gpus = gpus;
       return this;
     }
 

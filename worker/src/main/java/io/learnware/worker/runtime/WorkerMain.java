@@ -42,8 +42,18 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(
       names = "--device",
       defaultValue = "auto",
-      description = "auto (GPU when present), cpu or gpu; default ${DEFAULT-VALUE}.")
+      description =
+          "auto (every GPU when there are any, else the CPU), cpu, gpu (every GPU; an error"
+              + " without one) or gpu:N (that GPU alone); one job at a time runs on each."
+              + " Default ${DEFAULT-VALUE}.")
   String device;
+
+  @Option(
+      names = "--gpus",
+      defaultValue = "all",
+      description =
+          "The GPUs auto and gpu use: all, or indices such as 0,1. Default ${DEFAULT-VALUE}.")
+  String gpus;
 
   @Option(
       names = "--cache",
@@ -120,10 +130,6 @@ public final class WorkerMain implements Callable<Integer> {
           "error: a worker token is required (--token, --token-file or LEARNWARE_WORKER_TOKEN)");
       return 2;
     }
-    if (!List.of("auto", "cpu", "gpu").contains(device)) {
-      System.err.println("error: --device must be auto, cpu or gpu");
-      return 2;
-    }
     SandboxLimits limits;
     try {
       limits =
@@ -138,6 +144,7 @@ public final class WorkerMain implements Callable<Integer> {
             .setServer(server)
             .setToken(token)
             .optDevice(device)
+            .optGpus(gpus)
             .optMaxJobTime(maxJobTime)
             .optMaxValidationTime(maxValidationTime)
             .optSandbox(limits)
@@ -153,7 +160,7 @@ public final class WorkerMain implements Callable<Integer> {
     Worker worker;
     try {
       worker = builder.build();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
     }

@@ -26,6 +26,7 @@ final class Bubblewrap {
   private final List<String> environment = new ArrayList<>();
   private String chdir = "/";
   private long tmpBytes = 64L << 20;
+  private boolean addressSpaceLimit = true;
 
   /** Binds a host file or folder read-only at {@code inside}. */
   Bubblewrap readOnly(Path host, Path inside) {
@@ -49,6 +50,15 @@ final class Bubblewrap {
 
   Bubblewrap env(String name, String value) {
     environment.addAll(List.of("--setenv", name, value));
+    return this;
+  }
+
+  /**
+   * Leaves the address space unlimited: CUDA reserves far more virtual memory than it uses, so a
+   * GPU job's memory is watched by its resident size instead ({@link SandboxExecutor}).
+   */
+  Bubblewrap withoutAddressSpaceLimit() {
+    this.addressSpaceLimit = false;
     return this;
   }
 
@@ -103,10 +113,12 @@ final class Bubblewrap {
               "--"));
     }
     long cpu = limits.cpuTime().toSeconds();
+    command.add(PRLIMIT.toString());
+    if (addressSpaceLimit) {
+      command.add("--as=" + limits.memoryBytes());
+    }
     command.addAll(
         List.of(
-            PRLIMIT.toString(),
-            "--as=" + limits.memoryBytes(),
             // SIGXCPU at the soft limit names the limit; SIGKILL a few seconds later ends it.
             "--cpu=" + cpu + ":" + (cpu + 5),
             "--nproc=" + limits.processes(),

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * runs as an unprivileged user under the {@link SandboxLimits}, and is killed at once when the job
  * is cancelled, its lease is lost or its time is up.
  *
+ * <p>A job on {@code gpu:N} sees that GPU alone ({@code CUDA_VISIBLE_DEVICES}); its memory limit is
+ * on resident size, watched by the worker, since CUDA reserves far more address space than it uses.
+ *
  * <p>Required: {@link Builder#setNatives}. Optional: {@link Builder#optLimits}, {@link
  * Builder#optUser}.
  */
@@ -67,11 +70,13 @@ public final class SandboxExecutor implements JobExecutor {
   private final Path natives;
   private final int uid;
   private final boolean root = isRoot();
+  private final boolean residentMemoryWatch;
 
   private SandboxExecutor(Builder builder) {
     this.limits = builder.limits;
     this.natives = builder.natives;
     this.uid = builder.uid;
+    this.residentMemoryWatch = builder.residentMemoryWatch;
   }
 
   public static Builder builder() {
@@ -165,13 +170,14 @@ public final class SandboxExecutor implements JobExecutor {
     owner(scratch, uid);
     Bubblewrap sandbox =
         base().readOnly(natives, NATIVES).writable(scratch, SCRATCH).chdir(SCRATCH);
-    if (!context.device().equals("cpu")) {
-      // CUDA needs the GPU's device files; nothing else of /dev is the host's.
-      try (Stream<Path> devices = Files.list(Path.of("/dev"))) {
-        devices
-            .filter(d -> d.getFileName().toString().startsWith("nvidia"))
-            .forEach(sandbox::device);
-      }
+    String device = context.device();
+    boolean watchResident = residentMemoryWatch;
+    if (device.startsWith("gpu:")) {
+      device = pinGpu(sandbox, Integer.parseInt(device.substring(4)));
+      watchResident = true;
+    }
+    if (watchResident) {
+      sandbox.withoutAddressSpaceLimit();
     }
     Inputs inputs = new Inputs(sandbox);
     Input source = inputs.of("source", context.sourceModel(), context.sourceFiles(), context);
@@ -191,7 +197,7 @@ public final class SandboxExecutor implements JobExecutor {
             members,
             context.dataset().map(p -> inputs.file(p, "dataset")).orElse(null),
             context.datasetLabels().map(p -> inputs.file(p, "labels")).orElse(null),
-            context.device(),
+            device,
             SCRATCH.toString());
 
     Process process = start(sandbox, List.of(), limits);
@@ -210,6 +216,9 @@ public final class SandboxExecutor implements JobExecutor {
         }
         if (context.progress().cancelled()) {
           throw new JobCancelledException();
+        }
+        if (watchResident && resident(process) > limits.memoryBytes()) {
+          throw new JobFailure(SandboxFailures.residentMemory(limits));
         }
         if (System.currentTimeMillis() >= nextSizeCheck) {
           nextSizeCheck = System.currentTimeMillis() + SIZE_CHECK_MILLIS;
@@ -343,6 +352,47 @@ public final class SandboxExecutor implements JobExecutor {
     return new ProcessBuilder(sandbox.command(root, uid, limits, program)).start();
   }
 
+  /**
+   * Gives the sandbox one GPU: its device file and the driver's control files, nothing else of
+   * {@code /dev}; CUDA inside sees it as its only GPU. Returns the job's device inside.
+   */
+  private static String pinGpu(Bubblewrap sandbox, int index) throws JobFault {
+    Path gpu = Path.of("/dev/nvidia" + index);
+    if (!Files.exists(gpu)) {
+      throw new JobFault("GPU " + index + " has no device file " + gpu);
+    }
+    sandbox.device(gpu);
+    for (String control :
+        List.of("nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset")) {
+      Path file = Path.of("/dev", control);
+      if (Files.exists(file)) {
+        sandbox.device(file);
+      }
+    }
+    sandbox.env("CUDA_VISIBLE_DEVICES", Integer.toString(index));
+    return "gpu:0";
+  }
+
+  /** The resident memory of the job process and everything it started, in bytes. */
+  private static long resident(Process process) {
+    return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+        .mapToLong(p -> residentBytes(p.pid()))
+        .sum();
+  }
+
+  private static long residentBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).replace("kB", "").strip()) << 10;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // The process ended meanwhile.
+    }
+    return 0;
+  }
+
   /** Kills the job process and everything it started; bubblewrap's PID namespace ends with it. */
   private static void kill(Process process) throws InterruptedException {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -469,6 +519,7 @@ public final class SandboxExecutor implements JobExecutor {
     private SandboxLimits limits = SandboxLimits.defaults();
     private Path natives;
     private int uid = DEFAULT_USER;
+    private boolean residentMemoryWatch;
 
     private Builder() {}
 
@@ -489,6 +540,15 @@ public final class SandboxExecutor implements JobExecutor {
         throw new IllegalArgumentException("the sandbox user must not be root, got uid " + uid);
       }
       this.uid = uid;
+      return this;
+    }
+
+    /**
+     * Limits CPU jobs' memory as GPU jobs' is limited, by resident size instead of address space
+     * (default off; GPU jobs always are): tests check the GPU path with it on a CPU.
+     */
+    Builder optResidentMemoryWatch(boolean watch) {
+      this.residentMemoryWatch = watch;
       return this;
     }
 

@@ -37,6 +37,13 @@ final class SandboxFailures {
         + " use a smaller model, data set or batch size, or a worker with a higher limit";
   }
 
+  /** A GPU job's limit: its processes' resident memory, since CUDA needs the address space. */
+  static String residentMemory(SandboxLimits limits) {
+    return ("the job went past the sandbox's memory limit (%s resident, %s of it Java heap); use a"
+            + " smaller data set or batch size, or a worker with a higher --sandbox-memory")
+        .formatted(bytes(limits.memoryBytes()), bytes(limits.heapBytes()));
+  }
+
   static String processes(SandboxLimits limits) {
     return ("the job went past the sandbox's limit of %d processes and threads; a model may not"
             + " start threads of its own")

@@ -1,9 +1,9 @@
 package io.learnware.worker.distill;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.Task;
+import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
 import io.learnware.worker.network.StudentSpec;
 import java.nio.file.Files;
@@ -63,7 +63,16 @@ class DistillThroughput {
         Engine.getEngine("PyTorch").getVersion());
     for (int batch : batches) {
       Hyperparameters hp =
-          new Hyperparameters(Task.CLASSIFICATION, 4, 0.9, epochs, batch, 0.01, 0, Device.cpu());
+          new Hyperparameters(
+              Task.CLASSIFICATION,
+              4,
+              0.9,
+              epochs,
+              batch,
+              0.01,
+              0,
+              // bench/gpu-check.sh runs it on a GPU.
+              Devices.select(System.getProperty("bench.device", "cpu")));
       double[] samplesPerSecond = new double[runs + 1];
       for (int run = 0; run <= runs; run++) {
         long start = System.nanoTime();

@@ -5,8 +5,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.learnware.spec.ModelFormat;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.worker.Fixtures;
-import io.learnware.worker.Models;
+import io.learnware.worker.model.Devices;
 import io.learnware.worker.model.InputShape;
+import io.learnware.worker.model.ModelRuntime;
+import io.learnware.worker.model.ModelSource;
 import io.learnware.worker.model.RunnableModel;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,14 @@ class PgdThroughput {
     double eps = 0.1;
     for (int batch : batches) {
       try (RunnableModel model =
-          Models.load(
-              Fixtures.path("digits-mlp/model.pt"), ModelFormat.TORCHSCRIPT, InputShape.table(d))) {
+          ModelRuntime.load(
+              ModelSource.builder()
+                  .setArtifact(Fixtures.path("digits-mlp/model.pt"))
+                  .setFormat(ModelFormat.TORCHSCRIPT)
+                  .setInputShape(InputShape.table(d))
+                  // bench/gpu-check.sh runs it on a GPU.
+                  .optDevice(Devices.select(System.getProperty("bench.device", "cpu")))
+                  .build())) {
         Attacks attacks = Attacks.of(model, batch);
         if (batch == batches[0]) {
           // The engine's setting, which the command line's ai.djl.pytorch.num_threads decides.

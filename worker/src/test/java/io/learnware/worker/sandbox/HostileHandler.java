@@ -32,6 +32,15 @@ public final class HostileHandler implements JobHandler {
     JsonNode params = context.params();
     ObjectNode report = SpecDocuments.mapper().createObjectNode();
     report.put("uid", uid());
+    report.put("contextDevice", context.device());
+    if (params.has("awaitFile")) {
+      // Holds the job until the test lets it go, e.g. to see two jobs run at once.
+      Path go = Path.of(params.get("awaitFile").asText());
+      for (int i = 0; i < 1200 && !Files.exists(go); i++) {
+        Thread.sleep(50);
+      }
+      report.put("released", Files.exists(go));
+    }
     for (JsonNode path : params.path("read")) {
       report
           .with("read")

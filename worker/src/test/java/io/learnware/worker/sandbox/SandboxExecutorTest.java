@@ -280,6 +280,39 @@ class SandboxExecutorTest {
   }
 
   @Test
+  void aJobWatchedByResidentSizeAsOnAGpuIsKilledPastTheLimitNamingIt() throws Exception {
+    // GPU jobs have no address-space limit (CUDA reserves far more than it uses); the worker
+    // watches their resident memory instead. This model fills 1 GiB tensors until it has 64 GiB.
+    SandboxExecutor watched =
+        SandboxExecutor.builder()
+            .setNatives(NATIVES)
+            .optLimits(
+                limits(2L << 30, SandboxLimits.DEFAULT_CPU_TIME, 512, SandboxLimits.DEFAULT_OUTPUT))
+            .optResidentMemoryWatch(true)
+            .build();
+    JobContext context =
+        new JobContext(
+            "test",
+            SpecDocuments.mapper().readTree("{}"),
+            Fixtures.spec("digits-mlp/spec.json"),
+            Fixtures.json("digits-mlp/spec.json"),
+            copy(Fixtures.path("malicious/huge-allocation.pt")),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            workDir,
+            "cpu",
+            new RecordingProgress());
+
+    assertThatThrownBy(() -> watched.execute("validate", context))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith(
+            "the job went past the sandbox's memory limit (2 GiB resident, 512 MiB of it Java"
+                + " heap)");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
   void threadsPastTheLimitFailNamingIt() {
     SandboxLimits limits =
         limits(
