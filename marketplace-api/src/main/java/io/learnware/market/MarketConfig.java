@@ -136,11 +136,31 @@ public interface MarketConfig {
   interface Search {
 
     /**
-     * How often the in-memory sketch index compares itself with the database, to pick up writes
-     * made through other API instances (its own are applied at once).
+     * How often the in-memory sketch index compares itself with the database: a safety net only,
+     * since other API instances' writes reach it at once through their notices ({@link Cluster}).
      */
-    @WithDefault("30S")
+    @WithDefault("5M")
     Duration syncInterval();
+  }
+
+  Cluster cluster();
+
+  /**
+   * How API instances sharing one database tell each other of their writes: PostgreSQL {@code
+   * NOTIFY} in the writing transaction, {@code LISTEN} on a connection of each instance's own.
+   */
+  interface Cluster {
+
+    /**
+     * With no notice for this long, the listening connection is probed ({@code SELECT 1}), so that
+     * a connection that died silently is noticed and replaced.
+     */
+    @WithDefault("10S")
+    Duration probeInterval();
+
+    /** Wait before connecting again after the listening connection failed. */
+    @WithDefault("1S")
+    Duration reconnectDelay();
   }
 
   /** The job queue and its leases. */

@@ -26,7 +26,6 @@ import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.reuse.EnsembleManifest;
-import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -100,7 +99,6 @@ public class LearnwareService {
    * the files' formats and archives), then records the version and moves the staged bytes into the
    * store in one transaction. Anything that fails leaves no learnware, version or blob behind.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
     access.require(command.uploader(), command.owner(), Role.WRITE, Scope.WRITE);
     requireName(command.owner(), "/owner");
@@ -152,7 +150,6 @@ public class LearnwareService {
    * caller's transaction, so that the job's result and the version commit together. The worker
    * measured the model while making it, so the version is {@code USABLE} at once.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public LearnwareVersion recordDerived(DerivedCommand command) {
     requireName(command.owner(), "/target");
@@ -196,7 +193,6 @@ public class LearnwareService {
    * @throws MarketException.EnsembleRefused when a pin does not hold; the transaction is not marked
    *     for rollback (nothing was written yet), so that the caller can fail the job instead
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(
       value = Transactional.TxType.MANDATORY,
       dontRollbackOn = MarketException.EnsembleRefused.class)
@@ -259,7 +255,6 @@ public class LearnwareService {
    * the model's own error text (owner only), both already sanitised. False when the version was
    * deleted meanwhile, and nothing was recorded.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public boolean recordValidation(long versionId, boolean usable, String log, String modelError) {
     Optional<LearnwareVersion> locked = lockedVersion(versionId);
@@ -280,7 +275,6 @@ public class LearnwareService {
    * rather than PENDING for good (a later validate job can still make it USABLE); a version that
    * already has a verdict keeps it.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public void recordCancelledValidation(long versionId, String by) {
     lockedVersion(versionId)
@@ -463,7 +457,6 @@ public class LearnwareService {
    * and while a published ensemble pins it (the lock on its learnware, held from before the check,
    * keeps a new ensemble from pinning it meanwhile: see {@link EnsemblePins}).
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteVersion(String owner, String name, String ref) {
     Learnware visible = VersionRefs.visible(caller, owner, name);
@@ -501,7 +494,6 @@ public class LearnwareService {
    * the name starts again at version 1). Refused while a published ensemble of another learnware
    * pins one of its versions.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteLearnware(String owner, String name) {
     Learnware learnware = VersionRefs.visible(caller, owner, name);
@@ -610,7 +602,6 @@ public class LearnwareService {
    * break an ensemble's rule: a public ensemble pins public learnwares only, and an ensemble pins
    * private learnwares of its own namespace only.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public LearnwareDtos.VisibilityView setVisibility(String owner, String name, String visibility) {
     Learnware learnware = VersionRefs.visible(caller, owner, name);
