@@ -1,0 +1,96 @@
+package io.learnware.it.support;
+
+import io.restassured.RestAssured;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Several packaged markets sharing one PostgreSQL and one blob store, as API instances behind a
+ * load balancer: one cluster per test class that registers it,
+ *
+ * <pre>{@code @RegisterExtension static final MarketCluster cluster = new MarketCluster(2);}</pre>
+ *
+ * <p>The PostgreSQL is an embedded one in this JVM, which every market reaches through {@code
+ * LEARNWARE_DB_URL}. The blob store is one directory that each market's {@code blobs/} links to.
+ * The markets have the same admin and worker tokens. REST Assured points at the first; {@link
+ * #instance} gives each (its {@code uri()}, {@code port()}), so a test addresses the others
+ * explicitly.
+ */
+public final class MarketCluster implements BeforeAllCallback, AfterAllCallback {
+
+  private static final String ADMIN_TOKEN = "lw_cluster-admin-token";
+  private static final String WORKER_TOKEN = "lww_cluster-worker-token";
+
+  private final int size;
+  private final List<MarketFixture> instances = new ArrayList<>();
+  private EmbeddedPostgres postgres;
+  private Path blobs;
+
+  public MarketCluster(int size) {
+    this.size = size;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    postgres = EmbeddedPostgres.builder().setPort(0).start();
+    blobs = Files.createTempDirectory("market-cluster-blobs-");
+    Map<String, String> shared =
+        Map.of(
+            "LEARNWARE_DB_URL",
+            postgres.getJdbcUrl("postgres", "postgres"),
+            "LEARNWARE_DB_USER",
+            "postgres",
+            "LEARNWARE_ADMIN_TOKEN",
+            ADMIN_TOKEN,
+            "LEARNWARE_WORKER_TOKEN",
+            WORKER_TOKEN);
+    String name = context.getRequiredTestClass().getSimpleName();
+    for (int i = 0; i < size; i++) {
+      MarketFixture market = new MarketFixture(shared);
+      instances.add(market);
+      Path dataDir = Files.createTempDirectory("market-it-");
+      Files.createSymbolicLink(dataDir.resolve("blobs"), blobs);
+      market.start(name + "-" + (char) ('A' + i), dataDir);
+    }
+    RestAssured.port = instances.getFirst().port();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    RestAssured.reset();
+    for (MarketFixture market : instances) {
+      market.stop();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (blobs != null) {
+      try (Stream<Path> files = Files.walk(blobs)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  /** The {@code i}th market (0 is the one REST Assured points at). */
+  public MarketFixture instance(int i) {
+    return instances.get(i);
+  }
+
+  /** A superuser connection to the shared PostgreSQL. */
+  public Connection database() throws SQLException {
+    return postgres.getPostgresDatabase().getConnection();
+  }
+}
