@@ -33,12 +33,19 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
   private static final String WORKER_TOKEN = "lww_cluster-worker-token";
 
   private final int size;
+  private final Map<String, String> settings;
   private final List<MarketFixture> instances = new ArrayList<>();
   private EmbeddedPostgres postgres;
   private Path blobs;
 
   public MarketCluster(int size) {
+    this(size, Map.of());
+  }
+
+  /** {@code size} markets with these environment settings besides the cluster's. */
+  public MarketCluster(int size, Map<String, String> settings) {
     this.size = size;
+    this.settings = Map.copyOf(settings);
   }
 
   @Override

@@ -5,9 +5,11 @@ import io.learnware.market.cluster.Topic;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.interceptor.Interceptor;
 
 /**
  * Keeps every API instance's browse pages ({@link LearnwareQueries#BROWSE_CACHE}) current: a
@@ -34,7 +36,8 @@ public class LearnwareNotices {
     emptyBrowsePages();
   }
 
-  void received(@Observes Notices.Received received) {
+  // Before the index re-reads anything (default priority): emptying the pages takes no query.
+  void received(@Observes @Priority(Interceptor.Priority.APPLICATION) Notices.Received received) {
     if (received.topic() == Topic.LEARNWARE) {
       emptyBrowsePages();
     }
