@@ -53,11 +53,11 @@ class CoherenceBenchmark {
       String name = "lw-" + i;
       String ref = owner + "/" + name + "@1";
       long uploaded = upload(a, token, owner, name);
-      ms[0][i] = millisUntil(uploaded, () -> found(b, "PENDING").contains(ref));
-      ms[1][i] = millisUntil(uploaded, () -> listed(b, owner, name, "PENDING"));
+      ms[0][i] = millisUntil(uploaded, () -> found(b, token, "PENDING").contains(ref));
+      ms[1][i] = millisUntil(uploaded, () -> listed(b, token, owner, name, "PENDING"));
       long validated = validateOne(a);
-      ms[2][i] = millisUntil(validated, () -> found(b, null).contains(ref));
-      ms[3][i] = millisUntil(validated, () -> listed(b, owner, name, null));
+      ms[2][i] = millisUntil(validated, () -> found(b, token, null).contains(ref));
+      ms[3][i] = millisUntil(validated, () -> listed(b, token, owner, name, null));
     }
     System.out.println();
     System.out.println(
@@ -129,13 +129,15 @@ class CoherenceBenchmark {
     return (System.nanoTime() - since) / 1e6;
   }
 
-  private static List<String> found(MarketFixture market, String state) {
+  private static List<String> found(MarketFixture market, String token, String state) {
     Map<String, Object> query =
         state == null
             ? Map.of("statistical", DIGITS_RKME, "limit", 100)
             : Map.of("statistical", DIGITS_RKME, "limit", 100, "filters", Map.of("state", state));
     return given()
         .port(market.port())
+        .auth()
+        .oauth2(token)
         .contentType("application/json")
         .body(query)
         .post("/api/v1/search")
@@ -145,8 +147,9 @@ class CoherenceBenchmark {
         .path("single.learnware");
   }
 
-  private static boolean listed(MarketFixture market, String owner, String name, String state) {
-    var request = given().port(market.port()).queryParam("owner", owner);
+  private static boolean listed(
+      MarketFixture market, String token, String owner, String name, String state) {
+    var request = given().port(market.port()).auth().oauth2(token).queryParam("owner", owner);
     if (state != null) {
       request = request.queryParam("state", state);
     }

@@ -76,8 +76,8 @@ class TwoInstancesTest {
     assertWithin(
         VISIBLE_WITHIN,
         () ->
-            listed(b, owner, "PENDING").contains("seen")
-                && found(b, "PENDING").contains(owner + "/seen@1"));
+            listed(b, token, owner, "PENDING").contains("seen")
+                && found(b, token, "PENDING").contains(owner + "/seen@1"));
 
     String job = validationOf(a, token, owner + "/seen@1");
     ExecutorService reader = Executors.newSingleThreadExecutor();
@@ -95,9 +95,9 @@ class TwoInstancesTest {
     assertWithin(
         VISIBLE_WITHIN,
         () ->
-            listed(a, owner, null).contains("seen")
-                && found(a, null).contains(owner + "/seen@1")
-                && listed(b, owner, null).contains("seen"));
+            listed(a, token, owner, null).contains("seen")
+                && found(a, token, null).contains(owner + "/seen@1")
+                && listed(b, token, owner, null).contains("seen"));
   }
 
   @Test
@@ -141,8 +141,8 @@ class TwoInstancesTest {
     upload(a, token, owner, "gone");
     a.awaitVersion(owner, "gone", 1, v -> "USABLE".equals(v.getString("state")));
     // A has the listing cached and the learnware in its index.
-    assertThat(listed(a, owner, null)).containsExactly("gone");
-    assertThat(found(a, null)).contains(owner + "/gone@1");
+    assertThat(listed(a, token, owner, null)).containsExactly("gone");
+    assertThat(found(a, token, null)).contains(owner + "/gone@1");
 
     given()
         .port(b.port())
@@ -152,8 +152,8 @@ class TwoInstancesTest {
         .then()
         .statusCode(204);
 
-    assertThat(listed(a, owner, null)).isEmpty();
-    assertThat(found(a, null)).doesNotContain(owner + "/gone@1");
+    assertThat(listed(a, token, owner, null)).isEmpty();
+    assertThat(found(a, token, null)).doesNotContain(owner + "/gone@1");
     given().port(a.port()).get("/api/v1/learnwares/{owner}/gone", owner).then().statusCode(404);
   }
 
@@ -198,9 +198,13 @@ class TwoInstancesTest {
     return (String) jobs.getFirst().get("id");
   }
 
-  /** Names of {@code owner}'s learnwares that {@code market} lists (by default the USABLE ones). */
-  private static List<String> listed(MarketFixture market, String owner, String state) {
-    var request = given().port(market.port()).queryParam("owner", owner);
+  /**
+   * Names of {@code owner}'s learnwares that {@code market} lists to {@code token}'s user (by
+   * default the USABLE ones).
+   */
+  private static List<String> listed(
+      MarketFixture market, String token, String owner, String state) {
+    var request = given().port(market.port()).auth().oauth2(token).queryParam("owner", owner);
     if (state != null) {
       request = request.queryParam("state", state);
     }
@@ -208,13 +212,15 @@ class TwoInstancesTest {
   }
 
   /** What a statistical search with the digits' RKME finds through {@code market}. */
-  private static List<String> found(MarketFixture market, String state) {
+  private static List<String> found(MarketFixture market, String token, String state) {
     Map<String, Object> query =
         state == null
             ? Map.of("statistical", DIGITS_RKME, "limit", 100)
             : Map.of("statistical", DIGITS_RKME, "limit", 100, "filters", Map.of("state", state));
     return given()
         .port(market.port())
+        .auth()
+        .oauth2(token)
         .contentType("application/json")
         .body(query)
         .post("/api/v1/search")
