@@ -13,6 +13,7 @@ import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.testing.Fixtures;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -66,7 +67,7 @@ class TwoInstancesTest {
 
   @Test
   @Order(1)
-  void anUploadThroughAIsSeenThroughBAndItsValidationThroughBStreamsToA() throws Exception {
+  void anUploadThroughAIsSeenThroughBAndAJobClaimedThroughBStreamsToA() throws Exception {
     MarketFixture a = cluster.instance(0);
     MarketFixture b = cluster.instance(1);
     String token = a.newUser("cluster");
@@ -77,16 +78,43 @@ class TwoInstancesTest {
         VISIBLE_WITHIN,
         () ->
             listed(b, token, owner, "PENDING").contains("seen")
-                && found(b, token, "PENDING").contains(owner + "/seen@1"));
+                && found(b, token, owner, "PENDING").contains(owner + "/seen@1"));
 
     String job = validationOf(a, token, owner + "/seen@1");
     ExecutorService reader = Executors.newSingleThreadExecutor();
-    CountDownLatch connected = new CountDownLatch(1);
-    Future<List<String>> events = reader.submit(() -> events(a, token, job, connected));
-    assertThat(connected.await(60, TimeUnit.SECONDS)).isTrue();
-    // Only B's worker runs yet, so the job is claimed, heartbeated and completed through B.
-    workers.add(worker(b, "worker-b"));
-    List<String> states = events.get(3, TimeUnit.MINUTES);
+    Map<String, CountDownLatch> seen =
+        Map.of(
+            "QUEUED", new CountDownLatch(1),
+            "RUNNING", new CountDownLatch(1),
+            "probing", new CountDownLatch(1));
+    Future<List<String>> events = reader.submit(() -> events(a, token, job, seen));
+    assertThat(seen.get("QUEUED").await(60, TimeUnit.SECONDS)).isTrue();
+    // The worker protocol through B, step by step (no real worker runs yet, so B's claim gets the
+    // job): each step must reach the stream of A before the next is taken.
+    Response claim = claimThrough(b);
+    assertThat(claim.<String>path("id")).isEqualTo(job);
+    assertThat(seen.get("RUNNING").await(60, TimeUnit.SECONDS)).isTrue();
+    given()
+        .port(b.port())
+        .auth()
+        .oauth2(b.workerToken())
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .contentType("application/json")
+        .body(Map.of("progress", 0.5, "message", "probing"))
+        .post("/api/v1/worker/jobs/{id}/heartbeat", job)
+        .then()
+        .statusCode(200);
+    assertThat(seen.get("probing").await(60, TimeUnit.SECONDS)).isTrue();
+    given()
+        .port(b.port())
+        .auth()
+        .oauth2(b.workerToken())
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .multiPart("report", "{\"usable\": true, \"loads\": true, \"log\": [\"through B\"]}")
+        .post("/api/v1/worker/jobs/{id}/complete", job)
+        .then()
+        .statusCode(200);
+    List<String> states = events.get(60, TimeUnit.SECONDS);
     reader.shutdown();
     assertThat(states.getFirst()).isEqualTo("QUEUED");
     assertThat(states).contains("RUNNING");
@@ -96,7 +124,7 @@ class TwoInstancesTest {
         VISIBLE_WITHIN,
         () ->
             listed(a, token, owner, null).contains("seen")
-                && found(a, token, null).contains(owner + "/seen@1")
+                && found(a, token, owner, null).contains(owner + "/seen@1")
                 && listed(b, token, owner, null).contains("seen"));
   }
 
@@ -104,6 +132,7 @@ class TwoInstancesTest {
   @Order(2)
   void everyJobRunsExactlyOnceWhateverInstanceItWasRequestedAndClaimedThrough() throws Exception {
     workers.add(worker(cluster.instance(0), "worker-a"));
+    workers.add(worker(cluster.instance(1), "worker-b"));
     String token = cluster.instance(0).newUser("once");
     String owner = cluster.instance(0).usernameOf(token);
     List<String> jobs = new ArrayList<>();
@@ -142,7 +171,7 @@ class TwoInstancesTest {
     a.awaitVersion(owner, "gone", 1, v -> "USABLE".equals(v.getString("state")));
     // A has the listing cached and the learnware in its index.
     assertThat(listed(a, token, owner, null)).containsExactly("gone");
-    assertThat(found(a, token, null)).contains(owner + "/gone@1");
+    assertThat(found(a, token, owner, null)).contains(owner + "/gone@1");
 
     given()
         .port(b.port())
@@ -153,7 +182,7 @@ class TwoInstancesTest {
         .statusCode(204);
 
     assertThat(listed(a, token, owner, null)).isEmpty();
-    assertThat(found(a, token, null)).doesNotContain(owner + "/gone@1");
+    assertThat(found(a, token, owner, null)).doesNotContain(owner + "/gone@1");
     given().port(a.port()).get("/api/v1/learnwares/{owner}/gone", owner).then().statusCode(404);
   }
 
@@ -212,11 +241,18 @@ class TwoInstancesTest {
   }
 
   /** What a statistical search with the digits' RKME finds through {@code market}. */
-  private static List<String> found(MarketFixture market, String token, String state) {
+  private static List<String> found(
+      MarketFixture market, String token, String owner, String state) {
     Map<String, Object> query =
         state == null
             ? Map.of("statistical", DIGITS_RKME, "limit", 100)
-            : Map.of("statistical", DIGITS_RKME, "limit", 100, "filters", Map.of("state", state));
+            : Map.of(
+                "statistical",
+                DIGITS_RKME,
+                "limit",
+                100,
+                "filters",
+                Map.of("state", state, "owner", owner));
     return given()
         .port(market.port())
         .auth()
@@ -230,9 +266,13 @@ class TwoInstancesTest {
         .path("single.learnware");
   }
 
-  /** The states of the job's event stream through {@code market}, until it ends. */
+  /**
+   * The states of the job's event stream through {@code market}, until it ends; counts down the
+   * latch of each state, and of each progress message, as it arrives.
+   */
   private static List<String> events(
-      MarketFixture market, String token, String job, CountDownLatch connected) throws Exception {
+      MarketFixture market, String token, String job, Map<String, CountDownLatch> seen)
+      throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(market.uri().resolve("/api/v1/jobs/" + job + "/events"))
             .header("Authorization", "Bearer " + token)
@@ -245,12 +285,31 @@ class TwoInstancesTest {
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("data:")) {
-          states.add(JsonPath.from(line.substring(5)).getString("state"));
-          connected.countDown();
+          JsonPath view = JsonPath.from(line.substring(5));
+          states.add(view.getString("state"));
+          for (String key : List.of(view.getString("state"), String.valueOf(view.get("message")))) {
+            if (seen.containsKey(key)) {
+              seen.get(key).countDown();
+            }
+          }
         }
       }
     }
     return states;
+  }
+
+  /** A claim of a validation through {@code market}, as a worker that runs no model. */
+  private static Response claimThrough(MarketFixture market) {
+    Response claim =
+        given()
+            .port(market.port())
+            .auth()
+            .oauth2(market.workerToken())
+            .contentType("application/json")
+            .body(Map.of("workerId", "stand-in", "types", List.of("validate"), "device", "cpu"))
+            .post("/api/v1/worker/claim");
+    claim.then().statusCode(200);
+    return claim;
   }
 
   /** Asks until {@code seen} holds, for at most {@code limit}; fails if it never did. */
