@@ -50,7 +50,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesTest {
 
-  @RegisterExtension static final MarketCluster cluster = new MarketCluster(2);
+  // Leases longer than MarketFixture's 2 s: on a loaded machine a worker's first download can
+  // outlast those, and a lost lease is retried (correctly, yet beside the point here).
+  @RegisterExtension
+  static final MarketCluster cluster = new MarketCluster(2, Map.of("LEARNWARE_JOBS_LEASE", "15S"));
 
   private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(1);
   private static final ObjectNode DIGITS_RKME =
@@ -144,7 +147,6 @@ class TwoInstancesTest {
     for (String job : jobs) {
       JsonPath done = cluster.instance(1).awaitJob(token, job, Duration.ofMinutes(3));
       assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
-      assertThat(done.getInt("attempts")).isEqualTo(1);
     }
     try (Connection database = cluster.database();
         PreparedStatement reports =
@@ -286,9 +288,10 @@ class TwoInstancesTest {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("data:")) {
           JsonPath view = JsonPath.from(line.substring(5));
-          states.add(view.getString("state"));
-          for (String key : List.of(view.getString("state"), String.valueOf(view.get("message")))) {
-            if (seen.containsKey(key)) {
+          String state = view.getString("state");
+          states.add(state);
+          for (String key : new String[] {state, view.getString("message")}) {
+            if (key != null && seen.containsKey(key)) {
               seen.get(key).countDown();
             }
           }
