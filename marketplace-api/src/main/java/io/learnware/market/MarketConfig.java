@@ -104,8 +104,8 @@ public interface MarketConfig {
 
     /**
      * Size of the parts an upload is sent in while it streams (S3 allows 5 MiB to 5 GiB and at most
-     * 10,000 parts, so 8 MiB parts carry up to 78 GiB). Each upload holds about two parts in
-     * memory.
+     * 10,000 parts, so 8 MiB parts carry up to 78 GiB). Each file part in flight holds up to one
+     * part in memory.
      */
     @WithDefault("8M")
     MemorySize partSize();

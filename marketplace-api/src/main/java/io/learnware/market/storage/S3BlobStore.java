@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -377,7 +378,10 @@ public class S3BlobStore implements BlobStore {
   private final class Upload implements Incoming {
     private final String key;
     private final List<CompletedPart> parts = new ArrayList<>();
-    private byte[] buffer = new byte[partSize];
+
+    /** Grows to one part: most files (specs, small models) are far smaller. */
+    private byte[] buffer = new byte[Math.min(partSize, 64 << 10)];
+
     private int filled;
     private String uploadId;
     private boolean finished;
@@ -395,6 +399,10 @@ public class S3BlobStore implements BlobStore {
     public synchronized void write(ByteBuffer bytes) throws IOException {
       while (bytes.hasRemaining() && !gone) {
         int n = Math.min(bytes.remaining(), partSize - filled);
+        if (filled + n > buffer.length) {
+          buffer =
+              Arrays.copyOf(buffer, Math.min(partSize, Math.max(filled + n, 2 * buffer.length)));
+        }
         bytes.get(buffer, filled, n);
         filled += n;
         if (filled == partSize) {

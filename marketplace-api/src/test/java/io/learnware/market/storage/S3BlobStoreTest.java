@@ -31,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -221,6 +222,8 @@ class S3BlobStoreTest {
   private static S3Client client(MarketConfig.S3 settings, String accessKey) {
     return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
+        // As the store: S3Proxy does not read the SDK's default CRC trailers.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .region(Region.US_EAST_1)
         .endpointOverride(settings.endpoint().orElseThrow())
         .forcePathStyle(true)
