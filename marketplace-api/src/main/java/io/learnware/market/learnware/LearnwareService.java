@@ -396,9 +396,9 @@ public class LearnwareService {
     }
     learnware.lastVersion++;
     // Blob rows first: the version's rows reference them.
-    storage.acquire(modelSha, draft.model().size(), draft.model().path());
+    storage.acquire(draft.model());
     for (StagedFile staged : draft.files()) {
-      storage.acquire(staged.sha256(), staged.size(), staged.path());
+      storage.acquire(staged);
     }
 
     LearnwareVersion version = new LearnwareVersion();

@@ -11,6 +11,7 @@ import io.learnware.market.learnware.LearnwareDtos.UploadResult;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.ProblemMapper;
 import io.learnware.market.problem.ProblemResponse;
+import io.learnware.market.storage.BlobStore;
 import io.learnware.market.storage.DiskReserve;
 import io.learnware.market.storage.StagedFile;
 import io.learnware.market.storage.StagingFile;
@@ -62,6 +63,7 @@ public class UploadRoute {
   private final long maxSpecBytes;
   private final Path staging;
   private final DiskReserve disk;
+  private final BlobStore blobs;
 
   public UploadRoute(
       LearnwareService service,
@@ -70,8 +72,10 @@ public class UploadRoute {
       Vertx vertx,
       MarketConfig config,
       DiskReserve disk,
-      TemporaryFiles temporaryFiles) {
+      TemporaryFiles temporaryFiles,
+      BlobStore blobs) {
     this.disk = disk;
+    this.blobs = blobs;
     this.service = service;
     this.accounts = accounts;
     this.access = access;
@@ -137,6 +141,10 @@ public class UploadRoute {
     private final String name;
     private final List<Future<StagedFile>> files = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
+
+    /** What the blob store received while parts streamed in: dropped unless the upload commits. */
+    private final List<BlobStore.Incoming> sent = new ArrayList<>();
+
     private Future<StagedFile> model;
     private String spec;
 
@@ -232,7 +240,11 @@ public class UploadRoute {
       Context loop = vertx.getOrCreateContext();
       StagingFile file;
       try {
-        file = StagingFile.create(path, () -> loop.runOnContext(v -> upload.resume()));
+        BlobStore.Incoming incoming = blobs.receive().orElse(null);
+        if (incoming != null) {
+          sent.add(incoming);
+        }
+        file = StagingFile.create(path, () -> loop.runOnContext(v -> upload.resume()), incoming);
       } catch (IOException e) {
         abort(e);
         upload.handler(buffer -> {});
@@ -271,7 +283,8 @@ public class UploadRoute {
                 .onSuccess(
                     size ->
                         staged.complete(
-                            new StagedFile(upload.filename(), path, size, file.sha256())));
+                            new StagedFile(
+                                upload.filename(), path, size, file.sha256(), file.sent())));
           });
       return staged.future();
     }
@@ -341,6 +354,8 @@ public class UploadRoute {
     }
 
     private void deleteStaged() {
+      // Stored blobs no longer need what was sent of them: discarding it does nothing then.
+      sent.forEach(BlobStore.Incoming::discard);
       for (Path path : written) {
         vertx.fileSystem().delete(path.toString()).onFailure(e -> {});
       }
