@@ -1,5 +1,6 @@
 package io.learnware.it.support;
 
+import io.learnware.testing.S3Server;
 import io.restassured.RestAssured;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final MarketCluster cluster = new MarketCluster(2);}</pre>
  *
  * <p>The PostgreSQL is an embedded one in this JVM, which every market reaches through {@code
- * LEARNWARE_DB_URL}. The blob store is one directory that each market's {@code blobs/} links to.
- * The markets have the same admin and worker tokens. REST Assured points at the first; {@link
+ * LEARNWARE_DB_URL}. The blob store is one bucket of one S3Proxy ({@link S3Server}, also in this
+ * JVM). The markets have the same admin and worker tokens. REST Assured points at the first; {@link
  * #instance} gives each (its {@code uri()}, {@code port()}), so a test addresses the others
  * explicitly.
  */
@@ -31,12 +32,13 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
 
   private static final String ADMIN_TOKEN = "lw_cluster-admin-token";
   private static final String WORKER_TOKEN = "lww_cluster-worker-token";
+  private static final String BUCKET = "market";
 
   private final int size;
   private final Map<String, String> settings;
   private final List<MarketFixture> instances = new ArrayList<>();
   private EmbeddedPostgres postgres;
-  private Path blobs;
+  private S3Server s3;
 
   public MarketCluster(int size) {
     this(size, Map.of());
@@ -51,7 +53,8 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     postgres = EmbeddedPostgres.builder().setPort(0).start();
-    blobs = Files.createTempDirectory("market-cluster-blobs-");
+    s3 = S3Server.start();
+    s3.createBucket(BUCKET);
     Map<String, String> shared =
         Map.of(
             "LEARNWARE_DB_URL",
@@ -66,9 +69,7 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
     for (int i = 0; i < size; i++) {
       MarketFixture market = new MarketFixture(shared);
       instances.add(market);
-      Path dataDir = Files.createTempDirectory("market-it-");
-      Files.createSymbolicLink(dataDir.resolve("blobs"), blobs);
-      market.start(name + "-" + (char) ('A' + i), dataDir);
+      market.start(name + "-" + (char) ('A' + i), Files.createTempDirectory("market-it-"));
     }
     RestAssured.port = instances.getFirst().port();
   }
@@ -82,8 +83,10 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
     if (postgres != null) {
       postgres.close();
     }
-    if (blobs != null) {
-      try (Stream<Path> files = Files.walk(blobs)) {
+    if (s3 != null) {
+      Path directory = s3.directory();
+      s3.close();
+      try (Stream<Path> files = Files.walk(directory)) {
         for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(file);
         }
