@@ -76,10 +76,9 @@ one_round() {
       LEARNWARE_STORAGE_S3_KEY_PREFIX="round-$RANDOM/" \
       LEARNWARE_STORAGE_S3_ACCESS_KEY_ID=market-test-access LEARNWARE_STORAGE_S3_SECRET_ACCESS_KEY=market-test-secret
   else
-    unset LEARNWARE_STORAGE_TYPE LEARNWARE_STORAGE_S3_ENDPOINT LEARNWARE_STORAGE_S3_BUCKET \
-      LEARNWARE_STORAGE_S3_PATH_STYLE_ACCESS LEARNWARE_STORAGE_S3_KEY_PREFIX \
-      LEARNWARE_STORAGE_S3_ACCESS_KEY_ID LEARNWARE_STORAGE_S3_SECRET_ACCESS_KEY
+    export LEARNWARE_STORAGE_TYPE=filesystem # the S3 settings left set are not read then
   fi
+  trap cleanup EXIT
   bench_start_market "$heap"
   trap cleanup EXIT # bench_start_market set its own
   local token up up_code up_time down down_code down_time got rss

@@ -257,7 +257,7 @@ class S3BlobStoreTest {
       }
 
       @Override
-      public String keyPrefix() {
+      public Optional<String> keyPrefix() {
         return settings.keyPrefix();
       }
 
