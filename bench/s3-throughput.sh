@@ -32,37 +32,11 @@ S3_PID=$!
 for _ in $(seq 1 240); do [ -s "$WORK/endpoint" ] && break; sleep 0.5; done
 [ -s "$WORK/endpoint" ] || { echo "S3Proxy did not start; log: $WORK/s3proxy.log" >&2; exit 1; }
 
-artifact="$WORK/big.onnx"
-python3 - "$artifact" "$size_mib" <<'PY'
-import os, sys
-path, mib = sys.argv[1], int(sys.argv[2])
-total = mib * 1024 * 1024
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-head = b"\x08\x07" + b"\x3a"
-body = total - len(head) - len(varint(total))
-head += varint(body)
-with open(path, "wb") as f:
-    f.write(head)
-    chunk = os.urandom(1 << 20)
-    left = body
-    while left:
-        n = min(left, len(chunk))
-        f.write(chunk[:n])
-        left -= n
-PY
-spec="$WORK/spec.json"
-cat >"$spec" <<'JSON'
-{"specVersion": 1, "name": "Throughput probe", "description": "A large artifact for the throughput benchmark.",
- "dataType": "table", "task": "classification", "input": {"dimension": 4}, "output": {"dimension": 2},
- "license": "MIT", "tags": ["bench"], "model": {"format": "onnx"}}
-JSON
+# The large file is an extra artifact ('file' part, not checked as a model) beside the digits fixture, and
+# is sent before the model: what is measured is the large part's way into the store.
+artifact="$WORK/big.bin"
+head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$artifact"
+fixture="$LW_ROOT/fixtures/digits-mlp"
 expected=$(sha256sum "$artifact" | cut -d' ' -f1)
 bytes=$(stat -c %s "$artifact")
 : >"$WORK/results"
@@ -76,25 +50,24 @@ one_round() {
       LEARNWARE_STORAGE_S3_KEY_PREFIX="round-$RANDOM/" \
       LEARNWARE_STORAGE_S3_ACCESS_KEY_ID=market-test-access LEARNWARE_STORAGE_S3_SECRET_ACCESS_KEY=market-test-secret
   else
-    unset LEARNWARE_STORAGE_TYPE LEARNWARE_STORAGE_S3_ENDPOINT LEARNWARE_STORAGE_S3_BUCKET \
-      LEARNWARE_STORAGE_S3_PATH_STYLE_ACCESS LEARNWARE_STORAGE_S3_KEY_PREFIX \
-      LEARNWARE_STORAGE_S3_ACCESS_KEY_ID LEARNWARE_STORAGE_S3_SECRET_ACCESS_KEY
+    export LEARNWARE_STORAGE_TYPE=filesystem # the S3 settings left set are not read then
   fi
+  trap cleanup EXIT
   bench_start_market "$heap"
   trap cleanup EXIT # bench_start_market set its own
   local token up up_code up_time down down_code down_time got rss
   token=$(bench_new_user bench)
   cat "$artifact" >/dev/null
   up=$(curl -sS -o "$WORK/upload.json" -w '%{http_code} %{time_total}' \
-    -H "Authorization: Bearer $token" -F "spec=@$spec;type=application/json" -F "model=@$artifact" \
+    -H "Authorization: Bearer $token" -F "spec=@$fixture/spec.json;type=application/json" \
+    -F "file=@$artifact;filename=big.bin" -F "model=@$fixture/model.pt" -F "file=@$fixture/features.pt" \
     "$MARKET_URL/api/v1/learnwares/bench/big/versions")
   read -r up_code up_time <<<"$up"
   [ "$up_code" = 201 ] || { echo "$store upload failed: HTTP $up_code $(cat "$WORK/upload.json")" >&2; exit 1; }
-  python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["sha256"] == sys.argv[2]' "$WORK/upload.json" "$expected"
-  down=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$MARKET_URL/api/v1/learnwares/bench/big/versions/1/artifact")
+  down=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$MARKET_URL/api/v1/learnwares/bench/big/versions/1/files/big.bin")
   read -r down_code down_time <<<"$down"
   [ "$down_code" = 200 ] || { echo "$store download failed: HTTP $down_code" >&2; exit 1; }
-  got=$(curl -fsS "$MARKET_URL/api/v1/learnwares/bench/big/versions/1/artifact" | sha256sum | cut -d' ' -f1)
+  got=$(curl -fsS "$MARKET_URL/api/v1/learnwares/bench/big/versions/1/files/big.bin" | sha256sum | cut -d' ' -f1)
   [ "$got" = "$expected" ] || { echo "$store: downloaded bytes differ" >&2; exit 1; }
   rss=$(( $(awk '/VmHWM/ {print $2}' "/proc/$MARKET_PID/status") / 1024 ))
   echo "$store $up_time $down_time $rss" >>"$WORK/results"

@@ -92,9 +92,9 @@ public interface MarketConfig {
 
     /**
      * Prefix of every key the market writes, e.g. {@code market/}; blobs go under {@code blobs/}.
+     * Unset: none.
      */
-    @WithDefault("")
-    String keyPrefix();
+    Optional<String> keyPrefix();
 
     /** Access key id; with the secret below it replaces the default credentials chain. */
     Optional<String> accessKeyId();

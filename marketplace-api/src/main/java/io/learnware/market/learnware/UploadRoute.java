@@ -37,8 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -151,6 +153,9 @@ public class UploadRoute {
     /** Parts begun but not ended: left over when a body ends without its closing boundary. */
     private final Map<Path, StagingFile> open = new HashMap<>();
 
+    /** Parts paused until their staging file has written (or sent) earlier bytes. */
+    private final Set<Path> paused = new HashSet<>();
+
     private boolean specOpen;
     private long received;
     private boolean failed;
@@ -244,7 +249,16 @@ public class UploadRoute {
         if (incoming != null) {
           sent.add(incoming);
         }
-        file = StagingFile.create(path, () -> loop.runOnContext(v -> upload.resume()), incoming);
+        file =
+            StagingFile.create(
+                path,
+                () ->
+                    loop.runOnContext(
+                        v -> {
+                          paused.remove(path);
+                          upload.resume();
+                        }),
+                incoming);
       } catch (IOException e) {
         abort(e);
         upload.handler(buffer -> {});
@@ -260,6 +274,7 @@ public class UploadRoute {
             ByteBuffer bytes = chunk.getByteBuf().nioBuffer();
             try {
               if (!file.write(bytes)) {
+                paused.add(path);
                 upload.pause();
               }
             } catch (IOException e) {
@@ -304,15 +319,41 @@ public class UploadRoute {
         return;
       }
       if (specOpen || !open.isEmpty()) {
-        // The whole body arrived, but a part never ended: its closing boundary is missing.
-        open.values().forEach(StagingFile::abort);
-        abort(
-            new MarketException.InvalidInput(
-                "/",
-                "the multipart body ended inside a part: its closing boundary is missing (a"
-                    + " half-sent upload); send the whole form again"));
+        // A part paused for its store gets the rest of its bytes, and its end, after the request's
+        // end: wait while parts move; a part that stays open without moving was never closed.
+        awaitOpenParts(received, 0);
         return;
       }
+      complete();
+    }
+
+    private void awaitOpenParts(long seen, int quietTicks) {
+      vertx.setTimer(
+          20,
+          t -> {
+            if (failed) {
+              return;
+            }
+            if (!specOpen && open.isEmpty()) {
+              complete();
+              return;
+            }
+            boolean moving = received != seen || !paused.isEmpty();
+            if (moving || quietTicks < 5) {
+              awaitOpenParts(received, moving ? 0 : quietTicks + 1);
+              return;
+            }
+            // The whole body arrived, but a part never ended: its closing boundary is missing.
+            open.values().forEach(StagingFile::abort);
+            abort(
+                new MarketException.InvalidInput(
+                    "/",
+                    "the multipart body ended inside a part: its closing boundary is missing (a"
+                        + " half-sent upload); send the whole form again"));
+          });
+    }
+
+    private void complete() {
       List<Future<StagedFile>> parts = new ArrayList<>(files);
       if (model != null) {
         parts.add(model);

@@ -97,7 +97,7 @@ public class S3BlobStore implements BlobStore {
                 () ->
                     new IllegalStateException(
                         "learnware.storage.type=s3 needs a bucket: set LEARNWARE_STORAGE_S3_BUCKET"));
-    this.prefix = settings.keyPrefix();
+    this.prefix = settings.keyPrefix().orElse("");
     long part = settings.partSize().asLongValue();
     if (part < (5 << 20) || part > (1 << 30)) {
       throw new IllegalStateException(
