@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,16 +56,17 @@ public final class MarketCluster implements BeforeAllCallback, AfterAllCallback 
     postgres = EmbeddedPostgres.builder().setPort(0).start();
     s3 = S3Server.start();
     s3.createBucket(BUCKET);
-    Map<String, String> shared =
-        Map.of(
-            "LEARNWARE_DB_URL",
-            postgres.getJdbcUrl("postgres", "postgres"),
-            "LEARNWARE_DB_USER",
-            "postgres",
-            "LEARNWARE_ADMIN_TOKEN",
-            ADMIN_TOKEN,
-            "LEARNWARE_WORKER_TOKEN",
-            WORKER_TOKEN);
+    Map<String, String> shared = new HashMap<>(settings);
+    shared.put("LEARNWARE_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    shared.put("LEARNWARE_DB_USER", "postgres");
+    shared.put("LEARNWARE_ADMIN_TOKEN", ADMIN_TOKEN);
+    shared.put("LEARNWARE_WORKER_TOKEN", WORKER_TOKEN);
+    shared.put("LEARNWARE_STORAGE_TYPE", "s3");
+    shared.put("LEARNWARE_STORAGE_S3_ENDPOINT", s3.endpoint().toString());
+    shared.put("LEARNWARE_STORAGE_S3_BUCKET", BUCKET);
+    shared.put("LEARNWARE_STORAGE_S3_PATH_STYLE_ACCESS", "true");
+    shared.put("LEARNWARE_STORAGE_S3_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+    shared.put("LEARNWARE_STORAGE_S3_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
     String name = context.getRequiredTestClass().getSimpleName();
     for (int i = 0; i < size; i++) {
       MarketFixture market = new MarketFixture(shared);
