@@ -65,6 +65,66 @@ public interface MarketConfig {
      */
     @WithDefault("1H")
     Duration orphanSweepInterval();
+
+    /** The S3 blob store ({@code type=s3}). */
+    S3 s3();
+  }
+
+  /**
+   * An S3-compatible object store (AWS S3, MinIO, Ceph RGW, Cloudflare R2, ...). Credentials are
+   * the two keys below when both are set, else the SDK's default chain (environment, profile, web
+   * identity, instance role).
+   */
+  interface S3 {
+    /** The service's URL; unset for AWS S3 itself (then the region decides). */
+    Optional<java.net.URI> endpoint();
+
+    /** The region requests are signed for; S3-compatible servers mostly accept any. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** The bucket (must exist); required when the store is S3. */
+    Optional<String> bucket();
+
+    /** Address the bucket in the path ({@code host/bucket/key}), as MinIO and S3Proxy need. */
+    @WithDefault("false")
+    boolean pathStyleAccess();
+
+    /**
+     * Prefix of every key the market writes, e.g. {@code market/}; blobs go under {@code blobs/}.
+     * Unset: none.
+     */
+    Optional<String> keyPrefix();
+
+    /** Access key id; with the secret below it replaces the default credentials chain. */
+    Optional<String> accessKeyId();
+
+    /** Secret access key. */
+    Optional<String> secretAccessKey();
+
+    /**
+     * Size of the parts an upload is sent in while it streams (S3 allows 5 MiB to 5 GiB and at most
+     * 10,000 parts, so 8 MiB parts carry up to 78 GiB). Each file part in flight holds up to one
+     * part in memory.
+     */
+    @WithDefault("8M")
+    MemorySize partSize();
+
+    /** Answer downloads with a 307 redirect to a presigned URL, so bytes bypass the API. */
+    @WithDefault("false")
+    boolean presignedDownloads();
+
+    /** How long a presigned download URL stays valid. */
+    @WithDefault("15M")
+    Duration presignedExpiry();
+
+    /**
+     * Multipart uploads and staging objects older than this are taken for leftovers of a crash and
+     * removed by the orphan sweep (at start and then every orphan-sweep-interval). Longer than the
+     * slowest upload: several API instances may share the bucket.
+     */
+    @WithDefault("6H")
+    Duration abandonedUploadAge();
   }
 
   /** Limits on uploads. */
@@ -136,11 +196,31 @@ public interface MarketConfig {
   interface Search {
 
     /**
-     * How often the in-memory sketch index compares itself with the database, to pick up writes
-     * made through other API instances (its own are applied at once).
+     * How often the in-memory sketch index compares itself with the database: a safety net only,
+     * since other API instances' writes reach it at once through their notices ({@link Cluster}).
      */
-    @WithDefault("30S")
+    @WithDefault("5M")
     Duration syncInterval();
+  }
+
+  Cluster cluster();
+
+  /**
+   * How API instances sharing one database tell each other of their writes: PostgreSQL {@code
+   * NOTIFY} in the writing transaction, {@code LISTEN} on a connection of each instance's own.
+   */
+  interface Cluster {
+
+    /**
+     * With no notice for this long, the listening connection is probed ({@code SELECT 1}), so that
+     * a connection that died silently is noticed and replaced.
+     */
+    @WithDefault("10S")
+    Duration probeInterval();
+
+    /** Wait before connecting again after the listening connection failed. */
+    @WithDefault("1S")
+    Duration reconnectDelay();
   }
 
   /** The job queue and its leases. */

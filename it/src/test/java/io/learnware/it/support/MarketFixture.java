@@ -7,6 +7,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,14 +57,39 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
           // ... and as many uploads, which wait for their validation meanwhile.
           "LEARNWARE_LIMITS_QUOTA_PENDING_VALIDATIONS", "100000");
 
+  private final Map<String, String> settings;
   private Path dataDir;
   private int port;
   private Process process;
   private String adminToken;
   private String workerToken;
 
+  /** A market with its own embedded PostgreSQL and blob directory. */
+  public MarketFixture() {
+    this(Map.of());
+  }
+
+  /**
+   * A market with these environment settings besides the tests' own: an external database, a shared
+   * blob store, tokens ({@code LEARNWARE_ADMIN_TOKEN}, {@code LEARNWARE_WORKER_TOKEN} are then
+   * taken from here instead of the files the first start writes). {@link MarketCluster} starts
+   * several such markets on one database.
+   */
+  public MarketFixture(Map<String, String> settings) {
+    this.settings = Map.copyOf(settings);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    start(context.getRequiredTestClass().getSimpleName(), Files.createTempDirectory("market-it-"));
+  }
+
+  /**
+   * Starts the market on {@code dataDir} (prepared by the caller, deleted by {@link #stop}), its
+   * log in {@code market.logs/NAME.log}, and points REST Assured at it.
+   */
+  void start(String name, Path dataDir) throws Exception {
+    this.dataDir = dataDir;
     Path jar = Path.of(System.getProperty("market.app.jar", "market.app.jar is not set"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -72,12 +98,11 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
               + ": `bin/mvn verify -pl it -am` packages it first (or `package -pl marketplace-api"
               + " -am`)");
     }
-    dataDir = Files.createTempDirectory("market-it-");
     port = freePort();
     int managementPort = freePort();
     Path logs = Path.of(System.getProperty("market.logs", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(logs);
-    Path log = logs.resolve(context.getRequiredTestClass().getSimpleName() + ".log");
+    Path log = logs.resolve(name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -87,8 +112,9 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("LEARNWARE_") || name.startsWith("QUARKUS_"));
+    env.keySet().removeIf(key -> key.startsWith("LEARNWARE_") || key.startsWith("QUARKUS_"));
     env.putAll(SETTINGS);
+    env.putAll(settings);
     env.put("LEARNWARE_DATA_DIR", dataDir.toString());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
@@ -99,8 +125,14 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
         .ignoreExceptions()
         .failFast("the market exited; see " + log, () -> !process.isAlive())
         .until(() -> given().port(managementPort).get("/q/health/ready").statusCode() == 200);
-    adminToken = Files.readString(dataDir.resolve("admin-token")).strip();
-    workerToken = Files.readString(dataDir.resolve("worker-token")).strip();
+    adminToken =
+        settings.containsKey("LEARNWARE_ADMIN_TOKEN")
+            ? settings.get("LEARNWARE_ADMIN_TOKEN")
+            : Files.readString(dataDir.resolve("admin-token")).strip();
+    workerToken =
+        settings.containsKey("LEARNWARE_WORKER_TOKEN")
+            ? settings.get("LEARNWARE_WORKER_TOKEN")
+            : Files.readString(dataDir.resolve("worker-token")).strip();
     RestAssured.baseURI = "http://localhost";
     RestAssured.port = port;
   }
@@ -109,6 +141,11 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     RestAssured.reset();
+    stop();
+  }
+
+  /** Stops the market as {@link #afterAll} does, without resetting REST Assured. */
+  void stop() throws Exception {
     if (process == null) {
       return;
     }
@@ -144,6 +181,12 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
   /** The market's {@code LEARNWARE_DATA_DIR}, for tests that damage what the API never would. */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** This market's address (whichever market REST Assured points at). */
+  @Override
+  public URI uri() {
+    return URI.create("http://localhost:" + port);
   }
 
   /** The DJL model URL of a learnware on this market, e.g. {@code owner/name@1}. */

@@ -106,20 +106,23 @@ final class Backup {
     }
   }
 
+  /** Copies from the blob store in use: the data directory's files, or the S3 bucket. */
   private void copyBlobs(List<Manifest.Blob> blobs, Path partial) throws IOException {
-    Path store = FilesystemBlobStore.rootIn(settings.dataDir());
     Path copies = FilesystemBlobStore.rootIn(partial);
     Progress.Counter counter =
         progress.counter(
             "blobs", blobs.size(), blobs.stream().mapToLong(Manifest.Blob::size).sum());
-    for (Manifest.Blob blob : blobs) {
-      counter.add(
-          VerifiedCopy.copy(
-              FilesystemBlobStore.pathIn(store, blob.sha256()),
-              FilesystemBlobStore.pathIn(copies, blob.sha256()),
-              blob.sha256(),
-              blob.size(),
-              "blob " + blob.sha256() + " in the blob store"));
+    try (BlobSource store = BlobSource.of(BlobSource.storageSettings(), settings.dataDir())) {
+      for (Manifest.Blob blob : blobs) {
+        counter.add(
+            VerifiedCopy.copy(
+                () -> store.open(blob.sha256()),
+                store.describe(blob.sha256()),
+                FilesystemBlobStore.pathIn(copies, blob.sha256()),
+                blob.sha256(),
+                blob.size(),
+                "blob " + blob.sha256() + " in the blob store"));
+      }
     }
   }
 

@@ -30,6 +30,14 @@ final class Restore {
   }
 
   void from(Path backup) throws IOException, SQLException {
+    if (!BlobSource.storageSettings().type().equals("filesystem")) {
+      throw new BackupException(
+          "restore writes blobs to the data directory only, and this market's blob store is"
+              + " learnware.storage.type="
+              + BlobSource.storageSettings().type()
+              + ": restore with LEARNWARE_STORAGE_TYPE=filesystem, then copy DATA_DIR/blobs/*/*/<sha256>"
+              + " to the bucket as <key prefix>blobs/<sha256> (docs/durability.md)");
+    }
     Manifest manifest = Manifest.read(backup);
     verifyTableFiles(manifest, backup);
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();

@@ -24,11 +24,25 @@ final class VerifiedCopy {
    */
   static long copy(Path source, Path target, String sha256, long size, String label)
       throws IOException {
+    return copy(() -> Files.newInputStream(source), source.toString(), target, sha256, size, label);
+  }
+
+  /** Opens a source of bytes (a file, an S3 object). */
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * @param where the source, for messages
+   * @return the number of bytes copied
+   */
+  static long copy(Source source, String where, Path target, String sha256, long size, String label)
+      throws IOException {
     Files.createDirectories(target.getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     MessageDigest digest = Sha256.newDigest();
     long copied = 0;
-    try (InputStream in = Files.newInputStream(source);
+    try (InputStream in = source.open();
         OutputStream out = Files.newOutputStream(partial)) {
       byte[] buffer = new byte[1 << 16];
       for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
@@ -38,7 +52,7 @@ final class VerifiedCopy {
       }
     } catch (NoSuchFileException e) {
       Files.deleteIfExists(partial);
-      throw new BackupException(label + " is missing (" + source + ")");
+      throw new BackupException(label + " is missing (" + where + ")");
     }
     String actual = Sha256.hex(digest.digest());
     if (copied != size || !actual.equals(sha256)) {
@@ -46,7 +60,7 @@ final class VerifiedCopy {
       throw new BackupException(
           String.format(
               "%s is damaged: expected %d bytes with SHA-256 %s, found %d bytes with SHA-256 %s (%s)",
-              label, size, sha256, copied, actual, source));
+              label, size, sha256, copied, actual, where));
     }
     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     return copied;

@@ -72,7 +72,7 @@ public class DatasetService {
       stored.add(labels);
     }
     quotas.requireStorage(caller.principal(), owner, stored);
-    storage.acquire(data.sha256(), data.size(), data.path());
+    storage.acquire(data);
     Dataset dataset = new Dataset();
     dataset.owner = owner;
     dataset.name = name;
@@ -80,7 +80,7 @@ public class DatasetService {
     dataset.dataSha256 = data.sha256();
     dataset.dataSize = data.size();
     if (labels != null) {
-      storage.acquire(labels.sha256(), labels.size(), labels.path());
+      storage.acquire(labels);
       dataset.labelsSha256 = labels.sha256();
       dataset.labelsSize = labels.size();
     }

@@ -47,7 +47,10 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class JobQueue {
 
-  /** How often a waiting claim looks for jobs queued by other API instances. */
+  /**
+   * How often a waiting claim looks again without being woken by a queued job (in any instance):
+   * leases expire, and a job that ends may free its user's share of running jobs.
+   */
   private static final long POLL_MILLIS = 1000;
 
   private final EntityManager em;

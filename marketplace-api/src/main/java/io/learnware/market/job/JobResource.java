@@ -29,8 +29,11 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Tag(name = "jobs")
 public class JobResource {
 
-  /** Event streams re-read the job this often, for changes made by other API instances. */
-  private static final Duration STREAM_POLL = Duration.ofSeconds(2);
+  /**
+   * Event streams also re-read the job this often: a safety net, since changes made through any API
+   * instance reach them at once ({@link JobEvents}).
+   */
+  private static final Duration STREAM_POLL = Duration.ofSeconds(15);
 
   private final JobService jobs;
   private final JobEvents events;
@@ -92,7 +95,7 @@ public class JobResource {
         Multi.createBy()
             .merging()
             .streams(
-                events.changes().filter(id::equals),
+                events.changesOf(id),
                 Multi.createFrom().ticks().every(STREAM_POLL).map(tick -> id));
     Multi<JobView> updates =
         triggers

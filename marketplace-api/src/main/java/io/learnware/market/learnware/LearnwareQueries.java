@@ -50,9 +50,9 @@ public class LearnwareQueries {
   }
 
   /**
-   * Browse pages are cached briefly: listings are read far more often than learnwares change.
-   * Writes in this instance invalidate the cache; the time limit bounds how long other instances'
-   * writes take to show.
+   * Browse pages are cached: listings are read far more often than learnwares change. Every
+   * instance empties the cache when a learnware changes, in it or in another one ({@link
+   * LearnwareNotices}); the time limit ({@code learnware.browse.cache-ttl}) is a safety net.
    */
   public static final String BROWSE_CACHE = "learnware-browse";
 

@@ -26,7 +26,6 @@ import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.SpecValidator;
 import io.learnware.spec.reuse.EnsembleManifest;
-import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -100,7 +99,6 @@ public class LearnwareService {
    * the files' formats and archives), then records the version and moves the staged bytes into the
    * store in one transaction. Anything that fails leaves no learnware, version or blob behind.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   public UploadResult upload(UploadCommand command) {
     access.require(command.uploader(), command.owner(), Role.WRITE, Scope.WRITE);
     requireName(command.owner(), "/owner");
@@ -156,7 +154,6 @@ public class LearnwareService {
    * caller's transaction, so that the job's result and the version commit together. The worker
    * measured the model while making it, so the version is {@code USABLE} at once.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public LearnwareVersion recordDerived(DerivedCommand command) {
     requireName(command.owner(), "/target");
@@ -200,7 +197,6 @@ public class LearnwareService {
    * @throws MarketException.EnsembleRefused when a pin does not hold; the transaction is not marked
    *     for rollback (nothing was written yet), so that the caller can fail the job instead
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(
       value = Transactional.TxType.MANDATORY,
       dontRollbackOn = MarketException.EnsembleRefused.class)
@@ -263,7 +259,6 @@ public class LearnwareService {
    * the model's own error text (owner only), both already sanitised. False when the version was
    * deleted meanwhile, and nothing was recorded.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public boolean recordValidation(long versionId, boolean usable, String log, String modelError) {
     Optional<LearnwareVersion> locked = lockedVersion(versionId);
@@ -284,7 +279,6 @@ public class LearnwareService {
    * rather than PENDING for good (a later validate job can still make it USABLE); a version that
    * already has a verdict keeps it.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional(Transactional.TxType.MANDATORY)
   public void recordCancelledValidation(long versionId, String by) {
     lockedVersion(versionId)
@@ -406,9 +400,9 @@ public class LearnwareService {
     }
     learnware.lastVersion++;
     // Blob rows first: the version's rows reference them.
-    storage.acquire(modelSha, draft.model().size(), draft.model().path());
+    storage.acquire(draft.model());
     for (StagedFile staged : draft.files()) {
-      storage.acquire(staged.sha256(), staged.size(), staged.path());
+      storage.acquire(staged);
     }
 
     LearnwareVersion version = new LearnwareVersion();
@@ -467,7 +461,6 @@ public class LearnwareService {
    * and while a published ensemble pins it (the lock on its learnware, held from before the check,
    * keeps a new ensemble from pinning it meanwhile: see {@link EnsemblePins}).
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteVersion(String owner, String name, String ref) {
     Learnware visible = VersionRefs.visible(caller, owner, name);
@@ -505,7 +498,6 @@ public class LearnwareService {
    * the name starts again at version 1). Refused while a published ensemble of another learnware
    * pins one of its versions.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public void deleteLearnware(String owner, String name) {
     Learnware learnware = VersionRefs.visible(caller, owner, name);
@@ -614,7 +606,6 @@ public class LearnwareService {
    * break an ensemble's rule: a public ensemble pins public learnwares only, and an ensemble pins
    * private learnwares of its own namespace only.
    */
-  @CacheInvalidateAll(cacheName = LearnwareQueries.BROWSE_CACHE)
   @Transactional
   public LearnwareDtos.VisibilityView setVisibility(String owner, String name, String visibility) {
     Learnware learnware = VersionRefs.visible(caller, owner, name);

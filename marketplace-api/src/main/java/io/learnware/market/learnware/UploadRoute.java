@@ -11,6 +11,7 @@ import io.learnware.market.learnware.LearnwareDtos.UploadResult;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.ProblemMapper;
 import io.learnware.market.problem.ProblemResponse;
+import io.learnware.market.storage.BlobStore;
 import io.learnware.market.storage.DiskReserve;
 import io.learnware.market.storage.StagedFile;
 import io.learnware.market.storage.StagingFile;
@@ -36,8 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -62,6 +65,7 @@ public class UploadRoute {
   private final long maxSpecBytes;
   private final Path staging;
   private final DiskReserve disk;
+  private final BlobStore blobs;
 
   public UploadRoute(
       LearnwareService service,
@@ -70,8 +74,10 @@ public class UploadRoute {
       Vertx vertx,
       MarketConfig config,
       DiskReserve disk,
-      TemporaryFiles temporaryFiles) {
+      TemporaryFiles temporaryFiles,
+      BlobStore blobs) {
     this.disk = disk;
+    this.blobs = blobs;
     this.service = service;
     this.accounts = accounts;
     this.access = access;
@@ -141,11 +147,18 @@ public class UploadRoute {
     private final String name;
     private final List<Future<StagedFile>> files = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
+
+    /** What the blob store received while parts streamed in: dropped unless the upload commits. */
+    private final List<BlobStore.Incoming> sent = new ArrayList<>();
+
     private Future<StagedFile> model;
     private String spec;
 
     /** Parts begun but not ended: left over when a body ends without its closing boundary. */
     private final Map<Path, StagingFile> open = new HashMap<>();
+
+    /** Parts paused until their staging file has written (or sent) earlier bytes. */
+    private final Set<Path> paused = new HashSet<>();
 
     private boolean specOpen;
     private long received;
@@ -236,7 +249,20 @@ public class UploadRoute {
       Context loop = vertx.getOrCreateContext();
       StagingFile file;
       try {
-        file = StagingFile.create(path, () -> loop.runOnContext(v -> upload.resume()));
+        BlobStore.Incoming incoming = blobs.receive().orElse(null);
+        if (incoming != null) {
+          sent.add(incoming);
+        }
+        file =
+            StagingFile.create(
+                path,
+                () ->
+                    loop.runOnContext(
+                        v -> {
+                          paused.remove(path);
+                          upload.resume();
+                        }),
+                incoming);
       } catch (IOException e) {
         abort(e);
         upload.handler(buffer -> {});
@@ -252,6 +278,7 @@ public class UploadRoute {
             ByteBuffer bytes = chunk.getByteBuf().nioBuffer();
             try {
               if (!file.write(bytes)) {
+                paused.add(path);
                 upload.pause();
               }
             } catch (IOException e) {
@@ -275,7 +302,8 @@ public class UploadRoute {
                 .onSuccess(
                     size ->
                         staged.complete(
-                            new StagedFile(upload.filename(), path, size, file.sha256())));
+                            new StagedFile(
+                                upload.filename(), path, size, file.sha256(), file.sent())));
           });
       return staged.future();
     }
@@ -295,15 +323,41 @@ public class UploadRoute {
         return;
       }
       if (specOpen || !open.isEmpty()) {
-        // The whole body arrived, but a part never ended: its closing boundary is missing.
-        open.values().forEach(StagingFile::abort);
-        abort(
-            new MarketException.InvalidInput(
-                "/",
-                "the multipart body ended inside a part: its closing boundary is missing (a"
-                    + " half-sent upload); send the whole form again"));
+        // A part paused for its store gets the rest of its bytes, and its end, after the request's
+        // end: wait while parts move; a part that stays open without moving was never closed.
+        awaitOpenParts(received, 0);
         return;
       }
+      complete();
+    }
+
+    private void awaitOpenParts(long seen, int quietTicks) {
+      vertx.setTimer(
+          20,
+          t -> {
+            if (failed) {
+              return;
+            }
+            if (!specOpen && open.isEmpty()) {
+              complete();
+              return;
+            }
+            boolean moving = received != seen || !paused.isEmpty();
+            if (moving || quietTicks < 5) {
+              awaitOpenParts(received, moving ? 0 : quietTicks + 1);
+              return;
+            }
+            // The whole body arrived, but a part never ended: its closing boundary is missing.
+            open.values().forEach(StagingFile::abort);
+            abort(
+                new MarketException.InvalidInput(
+                    "/",
+                    "the multipart body ended inside a part: its closing boundary is missing (a"
+                        + " half-sent upload); send the whole form again"));
+          });
+    }
+
+    private void complete() {
       List<Future<StagedFile>> parts = new ArrayList<>(files);
       if (model != null) {
         parts.add(model);
@@ -345,6 +399,8 @@ public class UploadRoute {
     }
 
     private void deleteStaged() {
+      // Stored blobs no longer need what was sent of them: discarding it does nothing then.
+      sent.forEach(BlobStore.Incoming::discard);
       for (Path path : written) {
         vertx.fileSystem().delete(path.toString()).onFailure(e -> {});
       }

@@ -1,6 +1,8 @@
 package io.learnware.market.search;
 
 import io.learnware.market.MarketConfig;
+import io.learnware.market.cluster.Notices;
+import io.learnware.market.cluster.Topic;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
 import io.learnware.market.learnware.LearnwareEvents.StatisticalSpecRecorded;
 import io.learnware.market.learnware.VersionState;
@@ -13,6 +15,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +35,9 @@ import org.jboss.logging.Logger;
  * floats per learnware instead of reading its points.
  *
  * <p>Loaded from {@code version_rkme} at start, kept current by this instance's writes (after they
- * commit) and, for writes made through other API instances, by a periodic comparison with the
- * database ({@code learnware.search.sync-interval}). Learnwares are indexed by their current
- * version (the contract's {@code latest}).
+ * commit) and by other API instances' notices ({@link Notices}); compared with the database when
+ * the notice connection is re-established, and every {@code learnware.search.sync-interval} as a
+ * safety net. Learnwares are indexed by their current version (the contract's {@code latest}).
  */
 @ApplicationScoped
 public class StatisticalIndex {
@@ -203,17 +206,37 @@ public class StatisticalIndex {
 
   /** Re-reads a learnware's current version once its change has committed. */
   void refresh(@Observes(during = TransactionPhase.AFTER_SUCCESS) LearnwareChanged changed) {
+    refresh(List.of(changed.learnwareId()));
+  }
+
+  /** Re-reads the learnwares other instances changed. */
+  void refresh(@Observes Notices.Received notices) {
+    if (notices.topic() == Topic.LEARNWARE) {
+      refresh(notices.keys().stream().map(Long::valueOf).distinct().toList());
+    }
+  }
+
+  /** Notices may have been lost: compares the whole index with the database. */
+  void resync(@Observes Notices.Resync resync) {
+    int changed = sync();
+    if (changed > 0) {
+      LOG.infof(
+          "Statistical index: %d learnwares changed while notices were not received", changed);
+    }
+  }
+
+  private void refresh(Collection<Long> learnwareIds) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               @SuppressWarnings("unchecked")
               List<Object[]> rows =
-                  em.createNativeQuery(CURRENT_ROWS + " WHERE l.id = :id")
-                      .setParameter("id", changed.learnwareId())
+                  em.createNativeQuery(CURRENT_ROWS + " WHERE l.id = ANY(:ids)")
+                      .setParameter("ids", learnwareIds.toArray(Long[]::new))
                       .getResultList();
               lock.writeLock().lock();
               try {
-                remove(changed.learnwareId());
+                learnwareIds.forEach(this::remove);
                 rows.forEach(this::put);
               } finally {
                 lock.writeLock().unlock();

@@ -7,8 +7,13 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Optional;
 
-/** Downloads of stored blobs: ETag = quoted SHA-256, 304 when it matches, local files zero-copy. */
+/**
+ * Downloads of stored blobs: ETag = quoted SHA-256, 304 when it matches, a 307 redirect when the
+ * store hands out download links (presigned S3 URLs), local files zero-copy.
+ */
 public final class BlobResponses {
 
   private BlobResponses() {}
@@ -19,6 +24,10 @@ public final class BlobResponses {
     Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
     if (notModified != null) {
       return notModified.tag(etag).build();
+    }
+    Optional<URI> link = blobs.downloadLink(sha256, filename);
+    if (link.isPresent()) {
+      return Response.temporaryRedirect(link.get()).tag(etag).build();
     }
     Object body =
         blobs

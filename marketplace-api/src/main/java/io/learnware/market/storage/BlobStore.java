@@ -2,6 +2,8 @@ package io.learnware.market.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -14,11 +16,11 @@ import java.util.stream.Stream;
 public interface BlobStore {
 
   /**
-   * Takes ownership of a fully written local file whose content hashes to {@code sha256}. The file
-   * is moved, not copied, where the store allows it; if the blob is already stored the file is
-   * simply deleted.
+   * Takes ownership of a staged file whose content hashes to {@code staged.sha256()}: the file is
+   * moved (or sent, and then deleted), and so is what {@link #receive} already sent of it. If the
+   * blob is already stored the staged bytes are simply dropped.
    */
-  void put(String sha256, Path file) throws IOException;
+  void put(StagedFile staged) throws IOException;
 
   /** Opens the blob for reading. */
   InputStream open(String sha256) throws IOException;
@@ -28,9 +30,56 @@ public interface BlobStore {
    */
   Optional<Path> localFile(String sha256);
 
+  /**
+   * Where a client may fetch the blob itself, when the store is configured to hand out such links.
+   */
+  default Optional<URI> downloadLink(String sha256, String filename) {
+    return Optional.empty();
+  }
+
   /** Removes the blob if present; returns whether something was removed. */
   boolean delete(String sha256) throws IOException;
 
   /** The hash of every stored blob, in no particular order; close the stream. */
   Stream<String> hashes() throws IOException;
+
+  /**
+   * Starts sending a file's bytes to the store while it is being staged, before its hash is known,
+   * or empty when {@link #put} copies the staged file itself (as a local store moves it).
+   */
+  default Optional<Incoming> receive() {
+    return Optional.empty();
+  }
+
+  /**
+   * Removes what interrupted uploads left in the store (not blobs), as the orphan sweep runs;
+   * returns how many were removed.
+   */
+  default int removeAbandonedUploads() throws IOException {
+    return 0;
+  }
+
+  /** What keeps the store from serving, in words; empty when it is reachable. */
+  default Optional<String> unreachable() {
+    return Optional.empty();
+  }
+
+  /**
+   * Bytes on their way to the store while a file is staged. Called by one thread at a time, in
+   * order; {@link #discard} may come from any thread.
+   */
+  interface Incoming {
+
+    /** Sends the next bytes; may block while earlier ones are sent (the caller's back-pressure). */
+    void write(ByteBuffer bytes) throws IOException;
+
+    /** All bytes were written. */
+    void finish() throws IOException;
+
+    /**
+     * Drops what was sent, in the background; does nothing once {@link #put} has taken it. A failed
+     * or abandoned upload must call this.
+     */
+    void discard();
+  }
 }

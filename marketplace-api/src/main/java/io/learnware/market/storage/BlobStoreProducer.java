@@ -18,7 +18,7 @@ public class BlobStoreProducer {
     Instance<BlobStore> chosen = stores.select(Identifier.Literal.of(type));
     if (!chosen.isResolvable()) {
       throw new IllegalStateException(
-          "learnware.storage.type=" + type + " names no blob store (available: filesystem)");
+          "learnware.storage.type=" + type + " names no blob store (available: filesystem, s3)");
     }
     return chosen.get();
   }

@@ -55,7 +55,9 @@ public class FilesystemBlobStore implements BlobStore {
   }
 
   @Override
-  public void put(String sha256, Path file) throws IOException {
+  public void put(StagedFile staged) throws IOException {
+    String sha256 = staged.sha256();
+    Path file = staged.path();
     Path target = pathOf(sha256);
     if (Files.exists(target)) {
       Files.deleteIfExists(file);

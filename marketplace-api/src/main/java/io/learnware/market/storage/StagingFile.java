@@ -26,6 +26,10 @@ import java.util.concurrent.Executors;
  * pauses its source until the {@code resume} callback runs. {@link #finish} writes the rest, trims
  * the padding, forces the data to the device and closes the file; {@link #sha256} is known from
  * then on.
+ *
+ * <p>When the blob store takes bytes as they arrive ({@link BlobStore#receive}), the writer thread
+ * hands it each block after writing it: a store that is slower than the disk holds blocks back and
+ * so pauses the source, as a slow disk does.
  */
 public final class StagingFile {
 
@@ -42,6 +46,7 @@ public final class StagingFile {
   private final ExecutorService writer;
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private final Runnable resume;
+  private final BlobStore.Incoming sent;
   private final MessageDigest digest = Sha256.newDigest();
   private String sha256;
   private ByteBuffer current;
@@ -51,8 +56,14 @@ public final class StagingFile {
   private volatile IOException failure;
 
   private StagingFile(
-      Path path, FileChannel channel, boolean direct, int alignment, Runnable resume) {
+      Path path,
+      FileChannel channel,
+      boolean direct,
+      int alignment,
+      Runnable resume,
+      BlobStore.Incoming sent) {
     this.path = path;
+    this.sent = sent;
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
@@ -86,22 +97,31 @@ public final class StagingFile {
    *     returned {@code false}
    */
   public static StagingFile create(Path path, Runnable resume) throws IOException {
-    return create(path, resume, true);
+    return create(path, resume, true, null);
+  }
+
+  /**
+   * Like {@link #create(Path, Runnable)}, also sending every byte to {@code sent} (null for none).
+   */
+  public static StagingFile create(Path path, Runnable resume, BlobStore.Incoming sent)
+      throws IOException {
+    return create(path, resume, true, sent);
   }
 
   /** Like {@link #create(Path, Runnable)}; {@code tryDirect} false goes to the page cache. */
-  static StagingFile create(Path path, Runnable resume, boolean tryDirect) throws IOException {
+  static StagingFile create(Path path, Runnable resume, boolean tryDirect, BlobStore.Incoming sent)
+      throws IOException {
     int alignment = Math.toIntExact(Files.getFileStore(path.getParent()).getBlockSize());
     if (tryDirect) {
       try {
         return new StagingFile(
-            path, open(path, ExtendedOpenOption.DIRECT), true, alignment, resume);
+            path, open(path, ExtendedOpenOption.DIRECT), true, alignment, resume, sent);
       } catch (UnsupportedOperationException | IOException e) {
         // Some file systems refuse O_DIRECT: the page cache it is.
         Files.deleteIfExists(path);
       }
     }
-    return new StagingFile(path, open(path), false, alignment, resume);
+    return new StagingFile(path, open(path), false, alignment, resume, sent);
   }
 
   private static FileChannel open(Path path, OpenOption... extra) throws IOException {
@@ -165,6 +185,7 @@ public final class StagingFile {
           try {
             rethrow();
             if (last != null && last.position() > 0) {
+              send(last.duplicate().flip());
               // A direct write must cover whole blocks: pad, then cut the file back.
               int length = last.position();
               int padded = (length + alignment - 1) / alignment * alignment;
@@ -177,6 +198,9 @@ public final class StagingFile {
             channel.truncate(total);
             channel.force(false);
             channel.close();
+            if (sent != null) {
+              sent.finish();
+            }
             return total;
           } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -185,6 +209,11 @@ public final class StagingFile {
           }
         },
         writer);
+  }
+
+  /** What the blob store received of the file; null when it takes the file only at the end. */
+  public BlobStore.Incoming sent() {
+    return sent;
   }
 
   /** The SHA-256 of the bytes written, in hex; null before {@link #finish}. */
@@ -201,6 +230,9 @@ public final class StagingFile {
             Files.deleteIfExists(path);
           } catch (IOException e) {
             failure = e;
+          }
+          if (sent != null) {
+            sent.discard();
           }
         });
     writer.shutdown();
@@ -222,7 +254,9 @@ public final class StagingFile {
         () -> {
           try {
             if (failure == null) {
+              ByteBuffer bytes = block.duplicate();
               writeFully(block, at);
+              send(bytes);
             }
           } catch (IOException e) {
             failure = e;
@@ -237,6 +271,12 @@ public final class StagingFile {
             resume.run();
           }
         });
+  }
+
+  private void send(ByteBuffer bytes) throws IOException {
+    if (sent != null) {
+      sent.write(bytes);
+    }
   }
 
   private void writeFully(ByteBuffer block, long at) throws IOException {

@@ -13,7 +13,6 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -81,9 +80,11 @@ public class StorageService {
     orphanSweeper.shutdownNow();
   }
 
-  /** Stores {@code file} (moved into the store) and counts one more reference to it. */
+  /** Stores the staged file (moved into the store) and counts one more reference to it. */
   @Transactional(Transactional.TxType.MANDATORY)
-  public void acquire(String sha256, long size, Path file) {
+  public void acquire(StagedFile staged) {
+    String sha256 = staged.sha256();
+    long size = staged.size();
     lock(sha256);
     em.createNativeQuery(
             "INSERT INTO blob (sha256, size, refs) VALUES (?1, ?2, 1)"
@@ -93,7 +94,7 @@ public class StorageService {
         .executeUpdate();
     sweeps().onRollback.add(sha256);
     try {
-      store.put(sha256, file);
+      store.put(staged);
     } catch (IOException e) {
       throw new UncheckedIOException("could not store blob " + sha256, e);
     }
@@ -150,6 +151,7 @@ public class StorageService {
    * @return how many files were deleted
    */
   int sweepOrphans() throws IOException {
+    store.removeAbandonedUploads();
     int deleted = 0;
     try (Stream<String> hashes = store.hashes()) {
       Iterator<String> stored = hashes.iterator();

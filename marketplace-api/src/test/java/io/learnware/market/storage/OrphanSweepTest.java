@@ -11,24 +11,22 @@ import io.learnware.testing.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** Files without a row go, files with one stay, and nothing goes while a backup runs. */
+/**
+ * Files without a row go, files with one stay, and nothing goes while a backup runs. Also run on S3
+ * ({@link OrphanSweepS3Test}).
+ */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class OrphanSweepTest {
 
   @Inject StorageService storage;
   @Inject StoredBlobs blobs;
-
-  @ConfigProperty(name = "learnware.data-dir")
-  Path dataDir;
 
   @ConfigProperty(name = "quarkus.datasource.jdbc.url")
   String url;
@@ -54,9 +52,8 @@ class OrphanSweepTest {
     byte[] orphan = bytes(12);
     String orphanSha = Sha256.of(orphan);
     // What a crash between a commit and its sweep leaves: bytes without a row.
-    Path file = FilesystemBlobStore.pathIn(FilesystemBlobStore.rootIn(dataDir), orphanSha);
-    Files.createDirectories(file.getParent());
-    Files.write(file, orphan);
+    blobs.plantOrphan(orphanSha, orphan);
+    assertThat(blobs.files(orphanSha)).isEqualTo(1);
 
     try (Connection backup = new JdbcTarget(url, username, password).connect();
         Statement statement = backup.createStatement()) {

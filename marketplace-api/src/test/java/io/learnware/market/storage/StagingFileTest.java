@@ -79,7 +79,7 @@ class StagingFileTest {
     // The path taken where the file system refuses O_DIRECT (this machine's ext4 and tmpfs take
     // it).
     Path path = dir.resolve("cached.part");
-    StagingFile file = StagingFile.create(path, () -> {}, false);
+    StagingFile file = StagingFile.create(path, () -> {}, false, null);
     assertThat(file.direct()).isFalse();
     byte[] data = new byte[StagingFile.BLOCK + 7];
     new SplittableRandom(9).nextBytes(data);

@@ -1,26 +1,48 @@
 package io.learnware.market.support;
 
+import io.learnware.market.storage.BlobStore;
+import io.learnware.market.storage.S3BlobStore;
+import io.learnware.market.storage.StagedFile;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Predicate;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** What the market has stored, read straight from the {@code blob} table and the data directory. */
+/**
+ * What the market has stored, read straight from the {@code blob} table and the blob store in use
+ * (file system or S3), and the data directory's staging.
+ */
 @ApplicationScoped
 public class StoredBlobs {
 
   private final EntityManager em;
   private final Path dataDir;
+  private final BlobStore store;
+  private final S3BlobStore s3;
 
-  public StoredBlobs(EntityManager em, @ConfigProperty(name = "learnware.data-dir") Path dataDir) {
+  public StoredBlobs(
+      EntityManager em,
+      @ConfigProperty(name = "learnware.data-dir") Path dataDir,
+      @ConfigProperty(name = "learnware.storage.type") String type,
+      BlobStore store,
+      @Identifier("s3") Instance<S3BlobStore> s3) {
     this.em = em;
     this.dataDir = dataDir;
+    this.store = store;
+    this.s3 = type.equals("s3") ? s3.get() : null;
+  }
+
+  /** The S3 store when the market uses one. */
+  public Optional<S3BlobStore> s3() {
+    return Optional.ofNullable(s3);
   }
 
   public long count() {
@@ -39,14 +61,40 @@ public class StoredBlobs {
     return ((Number) size).longValue();
   }
 
-  /** How many files in the blob store hold these bytes (content addressing: 0 or 1). */
+  /** How many stored objects hold these bytes (content addressing: 0 or 1). */
   public long files(String sha256) {
-    return count(dataDir.resolve("blobs"), p -> p.getFileName().toString().equals(sha256), true);
+    try (Stream<String> hashes = store.hashes()) {
+      return hashes.filter(sha256::equals).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  /** Files waiting in the upload staging directory. */
+  /**
+   * Stores bytes without a row, as a crash between a commit and its sweep leaves them: an orphan.
+   */
+  public void plantOrphan(String sha256, byte[] bytes) {
+    try {
+      Path staging = dataDir.resolve("tmp/uploads");
+      Files.createDirectories(staging);
+      Path file = Files.createTempFile(staging, "orphan-", ".part");
+      Files.write(file, bytes);
+      store.put(new StagedFile("orphan", file, bytes.length, sha256));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Files waiting in the upload staging directory, and on S3 multipart uploads and staging objects
+   * that no upload will finish.
+   */
   public long stagingFiles() {
-    return count(dataDir.resolve("tmp/uploads"), p -> true, false);
+    long local = count(dataDir.resolve("tmp/uploads"));
+    if (s3 != null) {
+      return local + s3.multipartUploads().size() + s3.stagingObjects().size();
+    }
+    return local;
   }
 
   private Object query(String sql, String parameter) {
@@ -61,12 +109,12 @@ public class StoredBlobs {
             });
   }
 
-  private static long count(Path dir, Predicate<Path> filter, boolean recursive) {
+  private static long count(Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
-    try (Stream<Path> paths = recursive ? Files.walk(dir) : Files.list(dir)) {
-      return paths.filter(Files::isRegularFile).filter(filter).count();
+    try (Stream<Path> paths = Files.list(dir)) {
+      return paths.filter(Files::isRegularFile).count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,10 @@
+package io.learnware.market.storage;
+
+import io.learnware.market.support.S3Store;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link OrphanSweepTest} on the S3 blob store (S3Proxy). */
+@QuarkusTest
+@TestProfile(S3Store.class)
+class OrphanSweepS3Test extends OrphanSweepTest {}
