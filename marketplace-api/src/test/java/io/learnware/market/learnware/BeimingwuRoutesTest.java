@@ -214,6 +214,19 @@ class BeimingwuRoutesTest {
         .contentType("application/problem+json")
         .body("violations[0].pointer", equalTo(""))
         .body("violations[0].message", containsString("is not valid JSON (line 1, column"));
+    // Other JSON routes, whose bodies the REST layer reads, say what its parser said (it wraps
+    // parse errors in a bare 400).
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body("{\"version\": NaN}")
+        .put("/api/v1/learnwares/{owner}/refused/aliases/prod", owner)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("The request body is not valid JSON"))
+        .body("detail", containsString("NaN"));
     // A member of the wrong type is named too.
     given()
         .contentType("application/json")
