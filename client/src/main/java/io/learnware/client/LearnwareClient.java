@@ -16,7 +16,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -269,21 +268,6 @@ public final class LearnwareClient implements AutoCloseable {
               progress));
     }
     return new PullResult(exact, directory, pulled);
-  }
-
-  /**
-   * {@code GET …/versions/{ref}/spec/statistical?format=}: the version's RKME, {@code canonical} or
-   * in Beimingwu's {@code RKMETableSpecification} JSON ({@code beimingwu}).
-   */
-  public JsonNode statistical(LearnwareRef ref, String format)
-      throws IOException, LearnwareApiException {
-    return json(
-        send(
-            get(
-                versionPath(ref)
-                    + "/spec/statistical?format="
-                    + URLEncoder.encode(format, StandardCharsets.UTF_8))),
-        JsonNode.class);
   }
 
   /**
