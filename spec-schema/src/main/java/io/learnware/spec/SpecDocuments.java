@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 
 /** Reading, normalising and mapping specification documents. */
 public final class SpecDocuments {
@@ -39,11 +38,6 @@ public final class SpecDocuments {
    * infinities as numbers for validation to report (it refuses every non-finite number).
    */
   public static JsonNode readTree(String json) throws JsonProcessingException {
-    return LENIENT_NUMBERS.readTree(json);
-  }
-
-  /** As {@link #readTree(String)}, from bytes (UTF-8, or another encoding JSON allows). */
-  public static JsonNode readTree(byte[] json) throws IOException {
     return LENIENT_NUMBERS.readTree(json);
   }
 
