@@ -1,6 +1,9 @@
 package io.learnware.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -167,6 +170,52 @@ public final class SpecValidator {
     return sorted(violations);
   }
 
+  /**
+   * {@code document}, or a copy with each NaN or infinity (read from Python's bare tokens) replaced
+   * by 1: the schema library turns numbers into BigDecimal, which has neither, and the structural
+   * checks report them, by pointer, as "must be a finite number".
+   */
+  private static JsonNode finite(JsonNode document) {
+    if (!hasNonFinite(document)) {
+      return document;
+    }
+    JsonNode copy = document.deepCopy();
+    replaceNonFinite(copy);
+    return copy;
+  }
+
+  private static boolean hasNonFinite(JsonNode node) {
+    if (node.isNumber()) {
+      return !Double.isFinite(node.doubleValue());
+    }
+    for (JsonNode child : node) {
+      if (hasNonFinite(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void replaceNonFinite(JsonNode node) {
+    if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i).isNumber() && !Double.isFinite(array.get(i).doubleValue())) {
+          array.set(i, IntNode.valueOf(1));
+        } else {
+          replaceNonFinite(array.get(i));
+        }
+      }
+    } else if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> member : object.properties()) {
+        if (member.getValue().isNumber() && !Double.isFinite(member.getValue().doubleValue())) {
+          member.setValue(IntNode.valueOf(1));
+        } else {
+          replaceNonFinite(member.getValue());
+        }
+      }
+    }
+  }
+
   private String versionList() {
     return schemasByVersion.keySet().stream().sorted().map(String::valueOf).toList().toString();
   }
@@ -181,7 +230,7 @@ public final class SpecValidator {
    */
   private static void addSchemaViolations(
       JsonSchema schema, JsonNode document, boolean isSpec, List<Violation> out) {
-    for (ValidationMessage message : schema.validate(document)) {
+    for (ValidationMessage message : schema.validate(finite(document))) {
       String at = message.getInstanceLocation().toString();
       switch (message.getType()) {
         case "required" ->

@@ -91,6 +91,16 @@ class BeimingwuFormatTest {
         .contains(
             new Violation("/z/0/0", "must be a finite number"),
             new Violation("/gamma", "must be a finite number"));
+
+    // Where the schema has bounds (gamma > 0, weights ≥ 0) a NaN must not break the validator.
+    String bounded =
+        Files.readString(SAMPLE)
+            .replace("\"gamma\":0.1", "\"gamma\":NaN")
+            .replaceFirst("\"beta\":\\[0\\.0057890111588779,", "\"beta\":[-Infinity,");
+    assertThat(VALIDATOR.validateStatistical(SpecDocuments.readTree(bounded)))
+        .contains(
+            new Violation("/gamma", "must be a finite number"),
+            new Violation("/beta/0", "must be a finite number"));
   }
 
   @Test

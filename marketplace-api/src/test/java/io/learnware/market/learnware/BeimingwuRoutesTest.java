@@ -178,6 +178,9 @@ class BeimingwuRoutesTest {
     Map<String, String[]> cases = new LinkedHashMap<>();
     cases.put(nan, new String[] {"/z/0/0", "must be a finite number"});
     cases.put(infinite, new String[] {"/gamma", "must be a finite number"});
+    cases.put(
+        SAMPLE.replace("\"gamma\":0.1", "\"gamma\":NaN"),
+        new String[] {"/gamma", "must be a finite number"});
     cases.put(shortRow.toString(), new String[] {"/z/3", "has 63 values"});
     cases.put(negative.toString(), new String[] {"/beta/1", null});
     cases.put(offSimplex.toString(), new String[] {"/beta", null});
