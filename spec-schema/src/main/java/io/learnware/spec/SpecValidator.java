@@ -171,46 +171,46 @@ public final class SpecValidator {
   }
 
   /**
-   * {@code document}, or a copy with each NaN or infinity (read from Python's bare tokens) replaced
-   * by 1: the schema library turns numbers into BigDecimal, which has neither, and the structural
-   * checks report them, by pointer, as "must be a finite number".
+   * {@code document}, or a copy with each NaN (read from Python's bare token) replaced by 1: the
+   * schema library turns bounded numbers into BigDecimal, which has no NaN, and the structural
+   * checks report it, by pointer, as "must be a finite number". (Infinities it handles.)
    */
   private static JsonNode finite(JsonNode document) {
-    if (!hasNonFinite(document)) {
+    if (!hasNaN(document)) {
       return document;
     }
     JsonNode copy = document.deepCopy();
-    replaceNonFinite(copy);
+    replaceNaN(copy);
     return copy;
   }
 
-  private static boolean hasNonFinite(JsonNode node) {
+  private static boolean hasNaN(JsonNode node) {
     if (node.isNumber()) {
-      return !Double.isFinite(node.doubleValue());
+      return Double.isNaN(node.doubleValue());
     }
     for (JsonNode child : node) {
-      if (hasNonFinite(child)) {
+      if (hasNaN(child)) {
         return true;
       }
     }
     return false;
   }
 
-  private static void replaceNonFinite(JsonNode node) {
+  private static void replaceNaN(JsonNode node) {
     if (node instanceof ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
-        if (array.get(i).isNumber() && !Double.isFinite(array.get(i).doubleValue())) {
+        if (array.get(i).isNumber() && Double.isNaN(array.get(i).doubleValue())) {
           array.set(i, IntNode.valueOf(1));
         } else {
-          replaceNonFinite(array.get(i));
+          replaceNaN(array.get(i));
         }
       }
     } else if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> member : object.properties()) {
-        if (member.getValue().isNumber() && !Double.isFinite(member.getValue().doubleValue())) {
+        if (member.getValue().isNumber() && Double.isNaN(member.getValue().doubleValue())) {
           member.setValue(IntNode.valueOf(1));
         } else {
-          replaceNonFinite(member.getValue());
+          replaceNaN(member.getValue());
         }
       }
     }
