@@ -403,6 +403,21 @@ function Reuse({ version }: { version: VersionView }) {
               Specification (JSON)
             </a>
           </li>
+          {(version.model.format === "torchscript" || version.model.format === "onnx") && (
+            <li>
+              <a class="button" href={`${base}/download?format=beimingwu`} download>
+                Beimingwu learnware (zip)
+              </a>
+              <span class="muted">for Beimingwu's learnware package: model class, RKME, semantic spec</span>
+            </li>
+          )}
+          {version.spec.statistical && (
+            <li>
+              <a class="button" href={`${base}/spec/statistical?format=beimingwu`} download="stat.json">
+                RKME, Beimingwu format (JSON)
+              </a>
+            </li>
+          )}
           {version.files.map((file) => (
             <li key={file.filename}>
               <a class="button" href={`${base}/files/${file.filename}`} download>

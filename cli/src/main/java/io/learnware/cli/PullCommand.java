@@ -4,6 +4,7 @@ import io.learnware.client.LearnwareApiException;
 import io.learnware.client.LearnwareClient;
 import io.learnware.client.LearnwareRef;
 import io.learnware.client.PullResult;
+import io.learnware.client.TransferListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,17 +13,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code learnware pull owner/name[@ref] [--out DIR]}. */
+/** {@code learnware pull owner/name[@ref] [--out DIR] [--format market|beimingwu]}. */
 @Command(
     name = "pull",
     description = {
       "Download a version of a learnware into a directory: spec.json, the model (model.pt,"
           + " model.onnx or model.params, by format) and its extra files under their names.",
       "Every artifact's SHA-256 is checked. Artifacts are kept in a local cache by SHA-256 and"
-          + " copied from there when pulled again."
+          + " copied from there when pulled again.",
+      "With --format beimingwu: one zip for Beimingwu's learnware package instead"
+          + " (OWNER-NAME-vN-beimingwu.zip: learnware.yaml, __init__.py with the model class,"
+          + " the model, stat.json, semantic_specification.json); TorchScript and ONNX models"
+          + " only."
     },
     sortOptions = false)
 final class PullCommand implements Callable<Integer> {
@@ -50,6 +56,14 @@ final class PullCommand implements Callable<Integer> {
               + " ~/.cache/learnware)")
   Path cache;
 
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "market",
+      description =
+          "market (default: the files as uploaded) or beimingwu (a Beimingwu learnware zip)")
+  String format;
+
   @Option(names = "--json", description = "print what was written as JSON")
   boolean json;
 
@@ -59,15 +73,21 @@ final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, LearnwareApiException {
     LearnwareRef ref = Arguments.learnware(spec, learnware, true);
-    Path directory = out != null ? out : Path.of(ref.name());
+    boolean beimingwu = "beimingwu".equals(format);
+    if (!beimingwu && !"market".equals(format)) {
+      throw new ParameterException(spec.commandLine(), "--format must be market or beimingwu");
+    }
+    // A zip is one file: by default it goes into the current directory.
+    Path directory = out != null ? out : Path.of(beimingwu ? "." : ref.name());
     PullResult result;
     try (LearnwareClient client = server.client(cache);
         ProgressBar progress = ProgressBar.on(spec.commandLine().getErr(), quiet)) {
+      TransferListener listener =
+          (name, bytes, total) -> progress.bytes("downloading " + name, bytes, total);
       result =
-          client.pull(
-              ref,
-              directory,
-              (name, bytes, total) -> progress.bytes("downloading " + name, bytes, total));
+          beimingwu
+              ? client.pullBeimingwu(ref, directory, listener)
+              : client.pull(ref, directory, listener);
     }
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {

@@ -20,14 +20,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code learnware search}: by words and filters, and by closeness of training data (RKME). */
 @Command(
     name = "search",
     description = {
-      "Find learnwares by words, filters and, with --stat, by how close their training data are to"
-          + " yours (compute that file with 'learnware spec rkme'; your data stay here).",
+      "Find learnwares by words (learnware search digits, or --q), filters and, with --stat, by how"
+          + " close their training data are to yours (compute that file with 'learnware spec rkme',"
+          + " or use one Beimingwu's learnware package saved; your data stay here).",
       "Prints the matches best first (private learnwares, which only members of their namespace"
           + " find, marked '(private)') and, for a statistical search, the mixture of learnwares"
           + " that fits your data best when the market finds one."
@@ -38,6 +40,12 @@ final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ServerOptions server;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "WORDS",
+      description = "words to look for (as with --q; quote several: 'handwritten digits')")
+  String words;
 
   @Option(names = "--q", paramLabel = "TEXT", description = "words to look for")
   String q;
@@ -82,9 +90,13 @@ final class SearchCommand implements Callable<Integer> {
     if (offset != null && offset < 0) {
       throw new ParameterException(spec.commandLine(), "--offset must not be negative");
     }
+    if (words != null && q != null && !words.equals(q)) {
+      throw new ParameterException(
+          spec.commandLine(), "give the words once: as an argument or with --q, not both");
+    }
     SearchRequest request =
         new SearchRequest(
-            q,
+            words != null ? words : q,
             new SearchRequest.Filters(dataType, task, license, tags, owner, null, null),
             stat == null ? null : statistical(stat),
             limit,
@@ -106,7 +118,8 @@ final class SearchCommand implements Callable<Integer> {
   static JsonNode statistical(Path file) throws CliFailure {
     JsonNode document;
     try {
-      document = SpecDocuments.mapper().readTree(Files.readString(file));
+      // NaN as Python writes it is read, for the market to say where it is.
+      document = SpecDocuments.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
       throw new CliFailure(
           ExitCodes.INVALID_INPUT,

@@ -2,6 +2,7 @@ package io.learnware.cli;
 
 import io.learnware.client.AtomicFiles;
 import io.learnware.spec.FeatureMapSpec;
+import io.learnware.spec.RkmeDocuments;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.data.CsvTables;
@@ -30,10 +31,14 @@ import picocli.CommandLine.Spec;
           + " set on this machine: the data never leave it, only the summary is written.",
       "The output is the canonical document {\"type\": \"rkme-table\", \"kernel\": \"gaussian\","
           + " \"gamma\", \"dimension\", \"numPoints\", \"z\", \"beta\"}; for images it also names"
-          + " the feature map the RKME was computed under."
+          + " the feature map the RKME was computed under. With --format beimingwu it is the JSON"
+          + " of Beimingwu's learnware package instead."
     },
     sortOptions = false)
 final class SpecRkmeCommand implements Callable<Integer> {
+
+  private static final String CANONICAL = "canonical";
+  private static final String BEIMINGWU = "beimingwu";
 
   /** Images mapped between progress reports. */
   private static final int MAP_BATCH = 1000;
@@ -99,6 +104,16 @@ final class SpecRkmeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "the JSON to write")
   Path out;
 
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "canonical",
+      description =
+          "canonical (default: the market's rkme-table document) or beimingwu (the JSON of"
+              + " Beimingwu's learnware package, RKMETableSpecification: its load() reads it; the"
+              + " market accepts both)")
+  String format;
+
   @Option(names = "--quiet", description = "no progress on standard error")
   boolean quiet;
 
@@ -155,7 +170,11 @@ final class SpecRkmeCommand implements Callable<Integer> {
     }
     RkmeSpec document = rkme.toSpec().withFeatureMap(featureMap);
     try {
-      AtomicFiles.write(out, SpecDocuments.mapper().writeValueAsBytes(document));
+      AtomicFiles.write(
+          out,
+          SpecDocuments.mapper()
+              .writeValueAsBytes(
+                  BEIMINGWU.equals(format) ? RkmeDocuments.toBeimingwu(document) : document));
     } catch (IOException e) {
       throw new CliFailure(ExitCodes.IO_FAILURE, out + ": cannot write: " + Describe.io(e));
     }
@@ -164,6 +183,9 @@ final class SpecRkmeCommand implements Callable<Integer> {
   }
 
   private void checkOptions() {
+    if (!CANONICAL.equals(format) && !BEIMINGWU.equals(format)) {
+      throw new ParameterException(spec.commandLine(), "--format must be canonical or beimingwu");
+    }
     if (label != null && source.csv == null) {
       throw new ParameterException(spec.commandLine(), "--label applies to --csv only");
     }

@@ -270,6 +270,51 @@ public final class LearnwareClient implements AutoCloseable {
     return new PullResult(exact, directory, pulled);
   }
 
+  /**
+   * Downloads a version as a Beimingwu learnware zip ({@code …/download?format=beimingwu}) into
+   * {@code directory}, named {@code <owner>-<name>-v<N>-beimingwu.zip}. The market builds the zip
+   * when asked, so there is no listed SHA-256 to check it against (the model inside is the stored
+   * artifact); the result gives the SHA-256 of what arrived.
+   */
+  public PullResult pullBeimingwu(LearnwareRef ref, Path directory, TransferListener progress)
+      throws IOException, LearnwareApiException {
+    LearnwareRef exact = ref.at(Integer.toString(version(ref).version()));
+    String name = "%s-%s-v%s-beimingwu.zip".formatted(exact.owner(), exact.name(), exact.version());
+    HttpResponse<InputStream> response =
+        send(
+            request(
+                    versionPath(exact) + "/download?format=beimingwu",
+                    "application/zip, application/problem+json")
+                .timeout(CALL_TIMEOUT)
+                .GET()
+                .build());
+    if (response.statusCode() != 200) {
+      throw problem(response);
+    }
+    Files.createDirectories(directory);
+    Path target = directory.resolve(name);
+    MessageDigest digest = Sha256.newDigest();
+    long[] received = {0};
+    try (InputStream in = response.body()) {
+      AtomicFiles.write(
+          target,
+          out -> {
+            byte[] buffer = new byte[COPY_BUFFER];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+              digest.update(buffer, 0, n);
+              out.write(buffer, 0, n);
+              received[0] += n;
+              progress.transferred(name, received[0], -1);
+            }
+          });
+    }
+    return new PullResult(
+        exact,
+        directory,
+        List.of(
+            new PulledFile("beimingwu", target, Sha256.hex(digest.digest()), received[0], false)));
+  }
+
   /** {@code GET /me}: the token's user and roles. */
   public Me me() throws IOException, LearnwareApiException {
     return json(send(get(API + "/me")), Me.class);

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
 /**
- * Converts statistical specifications to the canonical {@code rkme-table} form.
+ * Converts statistical specifications between the canonical {@code rkme-table} form and the JSON of
+ * Beimingwu's learnware Python package.
  *
- * <p>Besides the canonical form, uploads and searches accept the JSON that the learnware Python
- * package writes ({@code RKMETableSpecification.save}): {@code {"type": "RKMETableSpecification",
- * "gamma", "num_points", "z", "beta", "cuda_idx", "device"}}. There {@code z} keeps the shape of
- * the data (a row may be nested deeper, e.g. {@code [K][h][w]}) and {@code beta} may be a column
- * {@code [[b₁], [b₂], …]}; both are flattened, {@code dimension} is taken from the first row, the
- * kernel is Gaussian (the package's only one), and the device members are dropped.
+ * <p>Besides the canonical form, uploads and searches accept the JSON that the package writes
+ * ({@code RKMETableSpecification.save}): {@code {"z", "beta", "gamma", "num_points", "type":
+ * "RKMETableSpecification"}}, from older versions also {@code "cuda_idx", "device"}. There {@code
+ * z} keeps the shape of the data (a row may be nested deeper, e.g. {@code [K][h][w]}) and {@code
+ * beta} may be a column {@code [[b₁], [b₂], …]}; both are flattened, {@code dimension} is taken
+ * from the first row, the kernel is Gaussian (the package's only one), and the device members are
+ * dropped. {@link #toBeimingwu} writes the way back.
  */
 public final class RkmeDocuments {
 
@@ -56,6 +58,9 @@ public final class RkmeDocuments {
       z = rows;
     }
     copyIfPresent(statistical, "num_points", canonical, "numPoints");
+    // Only the market's own export writes it: an image RKME keeps its feature map on the round
+    // trip.
+    copyIfPresent(statistical, "featureMap", canonical, "featureMap");
     if (z != null) {
       canonical.set("z", z);
     }
@@ -66,6 +71,43 @@ public final class RkmeDocuments {
           beta.isArray() ? clampRounding(flatten(beta, nodes.arrayNode(beta.size()))) : beta);
     }
     return canonical;
+  }
+
+  /** The {@code type} that Beimingwu's {@code load()} of a table RKME accepts. */
+  public static final String BEIMINGWU_TYPE = "RKMETableSpecification";
+
+  /**
+   * {@code rkme} as Beimingwu's {@code RKMETableSpecification.save()} writes it: members {@code z},
+   * {@code beta}, {@code gamma}, {@code num_points} and {@code type}, in that order. An image RKME
+   * also gets {@code featureMap}, which Beimingwu's {@code load()} ignores (it reads only its own
+   * members) and {@link #normalize} restores; to Beimingwu it is a table RKME over the 64 features
+   * of that map.
+   */
+  public static ObjectNode toBeimingwu(RkmeSpec rkme) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    ArrayNode z = out.putArray("z");
+    for (double[] row : rkme.z()) {
+      ArrayNode values = z.addArray();
+      for (double value : row) {
+        values.add(value);
+      }
+    }
+    ArrayNode beta = out.putArray("beta");
+    for (double weight : rkme.beta()) {
+      beta.add(weight);
+    }
+    out.put("gamma", rkme.gamma());
+    // Python writes an int; so do we (an int node, like the one read back from its file).
+    if (rkme.numPoints() == (int) rkme.numPoints()) {
+      out.put("num_points", (int) rkme.numPoints());
+    } else {
+      out.put("num_points", rkme.numPoints());
+    }
+    out.put("type", BEIMINGWU_TYPE);
+    if (rkme.featureMap() != null) {
+      out.set("featureMap", SpecDocuments.mapper().valueToTree(rkme.featureMap()));
+    }
+    return out;
   }
 
   private static void copyIfPresent(JsonNode from, String name, ObjectNode to, String as) {

@@ -2,6 +2,7 @@ package io.learnware.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,13 +17,29 @@ public final class SpecDocuments {
    * different readers (Jackson keeps the last one, others the first); trailing garbage after the
    * document is rejected for the same reason.
    */
-  private static final ObjectMapper MAPPER =
+  private static final JsonMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
+  /**
+   * Also reads the bare tokens {@code NaN}, {@code Infinity} and {@code -Infinity} that Python's
+   * json module writes, so that validation can say where they are (a JSON Pointer) instead of the
+   * parser refusing the whole document.
+   */
+  private static final ObjectMapper LENIENT_NUMBERS =
+      MAPPER.rebuild().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
   private SpecDocuments() {}
+
+  /**
+   * Parses a specification or RKME document as {@link #mapper()} does, but reads {@code NaN} and
+   * infinities as numbers for validation to report (it refuses every non-finite number).
+   */
+  public static JsonNode readTree(String json) throws JsonProcessingException {
+    return LENIENT_NUMBERS.readTree(json);
+  }
 
   /**
    * The mapper for specification documents. Shared: do not reconfigure it ({@code copy()} it

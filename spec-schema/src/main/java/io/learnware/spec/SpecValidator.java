@@ -1,6 +1,9 @@
 package io.learnware.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -167,6 +170,52 @@ public final class SpecValidator {
     return sorted(violations);
   }
 
+  /**
+   * {@code document}, or a copy with each NaN (read from Python's bare token) replaced by 1: the
+   * schema library turns bounded numbers into BigDecimal, which has no NaN, and the structural
+   * checks report it, by pointer, as "must be a finite number". (Infinities it handles.)
+   */
+  private static JsonNode finite(JsonNode document) {
+    if (!hasNaN(document)) {
+      return document;
+    }
+    JsonNode copy = document.deepCopy();
+    replaceNaN(copy);
+    return copy;
+  }
+
+  private static boolean hasNaN(JsonNode node) {
+    if (node.isNumber()) {
+      return Double.isNaN(node.doubleValue());
+    }
+    for (JsonNode child : node) {
+      if (hasNaN(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void replaceNaN(JsonNode node) {
+    if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i).isNumber() && Double.isNaN(array.get(i).doubleValue())) {
+          array.set(i, IntNode.valueOf(1));
+        } else {
+          replaceNaN(array.get(i));
+        }
+      }
+    } else if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> member : object.properties()) {
+        if (member.getValue().isNumber() && Double.isNaN(member.getValue().doubleValue())) {
+          member.setValue(IntNode.valueOf(1));
+        } else {
+          replaceNaN(member.getValue());
+        }
+      }
+    }
+  }
+
   private String versionList() {
     return schemasByVersion.keySet().stream().sorted().map(String::valueOf).toList().toString();
   }
@@ -181,7 +230,7 @@ public final class SpecValidator {
    */
   private static void addSchemaViolations(
       JsonSchema schema, JsonNode document, boolean isSpec, List<Violation> out) {
-    for (ValidationMessage message : schema.validate(document)) {
+    for (ValidationMessage message : schema.validate(finite(document))) {
       String at = message.getInstanceLocation().toString();
       switch (message.getType()) {
         case "required" ->

@@ -25,12 +25,12 @@ public record Violation(String pointer, String message) implements Comparable<Vi
   }
 
   /** The pointer to member {@code name} of the value at {@code pointer}, escaped per RFC 6901. */
-  static String child(String pointer, String name) {
+  public static String child(String pointer, String name) {
     return pointer + "/" + name.replace("~", "~0").replace("/", "~1");
   }
 
   /** The pointer to element {@code index} of the array at {@code pointer}. */
-  static String child(String pointer, int index) {
+  public static String child(String pointer, int index) {
     return pointer + "/" + index;
   }
 

@@ -171,6 +171,15 @@ public class LearnwareQueries {
     return VersionRefs.resolveReadable(caller, owner, name, ref).spec;
   }
 
+  /** A version's reference {@code owner/name@version}, spec and model, for packaged downloads. */
+  public record Packaged(String ref, String spec, String modelSha256) {}
+
+  @Transactional
+  public Packaged packaged(String owner, String name, String ref) {
+    LearnwareVersion v = VersionRefs.resolveReadable(caller, owner, name, ref);
+    return new Packaged(v.learnware.key() + "@" + v.version, v.spec, v.modelSha256);
+  }
+
   @Transactional
   public Artifact model(String owner, String name, String ref) {
     LearnwareVersion v = VersionRefs.resolveReadable(caller, owner, name, ref);

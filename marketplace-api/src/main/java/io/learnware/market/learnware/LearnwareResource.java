@@ -1,5 +1,7 @@
 package io.learnware.market.learnware;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.learnware.market.account.Access;
 import io.learnware.market.account.Caller;
 import io.learnware.market.account.Role;
@@ -16,6 +18,10 @@ import io.learnware.market.learnware.LearnwareDtos.VisibilityView;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.storage.BlobResponses;
 import io.learnware.market.storage.BlobStore;
+import io.learnware.spec.LearnwareSpec;
+import io.learnware.spec.RkmeDocuments;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.beimingwu.BeimingwuPackage;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -25,9 +31,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -41,6 +50,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class LearnwareResource {
 
   static final int MAX_PAGE_SIZE = 100;
+
+  private static final String CANONICAL = "canonical";
+  private static final String BEIMINGWU = "beimingwu";
 
   /** Far past any real listing, small enough that page × size stays a valid offset. */
   private static final int MAX_PAGE = 1_000_000;
@@ -140,6 +152,86 @@ public class LearnwareResource {
   @Operation(summary = "The specification document of a version")
   public String spec(@RestPath String owner, @RestPath String name, @RestPath String ref) {
     return queries.spec(owner, name, ref);
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}/spec/statistical")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary =
+          "The statistical specification (RKME) of a version, canonical or in Beimingwu's format",
+      description =
+          "`format=canonical` (default) gives the market's `rkme-table` document;"
+              + " `format=beimingwu` the JSON that Beimingwu's learnware package writes and reads"
+              + " (`RKMETableSpecification`: `z`, `beta`, `gamma`, `num_points`, `type`; an image"
+              + " RKME also keeps `featureMap`). 404 when the version has no RKME.")
+  public JsonNode statistical(
+      @RestPath String owner,
+      @RestPath String name,
+      @RestPath String ref,
+      @RestQuery @DefaultValue(CANONICAL) String format) {
+    if (!CANONICAL.equals(format) && !BEIMINGWU.equals(format)) {
+      throw new MarketException.InvalidInput("/format", "must be canonical or beimingwu");
+    }
+    LearnwareQueries.Packaged version = queries.packaged(owner, name, ref);
+    LearnwareSpec spec = SpecDocuments.parse(stored(version.spec()));
+    if (spec.statistical() == null) {
+      throw new MarketException.NotFound(
+          version.ref() + " has no statistical specification (RKME).");
+    }
+    return BEIMINGWU.equals(format)
+        ? RkmeDocuments.toBeimingwu(spec.statistical())
+        : SpecDocuments.mapper().valueToTree(spec.statistical());
+  }
+
+  @GET
+  @Path("/{owner}/{name}/versions/{ref}/download")
+  @Produces("application/zip")
+  @Operation(
+      summary =
+          "A version packaged for another tool: format=beimingwu gives a Beimingwu learnware zip",
+      description =
+          "The zip holds learnware.yaml, __init__.py (class MarketModel: predict, fit, finetune),"
+              + " market.json, the model (model.pt or model.onnx, unchanged), stat.json (the RKME in"
+              + " Beimingwu's format, when the version has one), semantic_specification.json"
+              + " (Beimingwu's keys Data, Task, Library, License, Scenario, Name, Description,"
+              + " Input, Output) and requirements.txt. 409 for models that are not TorchScript or"
+              + " ONNX.")
+  public Response download(
+      @RestPath String owner,
+      @RestPath String name,
+      @RestPath String ref,
+      @RestQuery String format) {
+    if (!BEIMINGWU.equals(format)) {
+      throw new MarketException.InvalidInput(
+          "/format",
+          "must be beimingwu (the only packaged download; the model itself is at …/artifact)");
+    }
+    LearnwareQueries.Packaged version = queries.packaged(owner, name, ref);
+    LearnwareSpec spec = SpecDocuments.parse(stored(version.spec()));
+    if (!BeimingwuPackage.supports(spec.model().format())) {
+      throw new MarketException.Conflict(
+          "%s is a %s model; Beimingwu zips hold TorchScript or ONNX models only."
+              .formatted(version.ref(), spec.model().format().jsonName()));
+    }
+    StreamingOutput zip =
+        out -> {
+          try (InputStream model = blobs.open(version.modelSha256())) {
+            BeimingwuPackage.write(spec, version.ref(), model, out);
+          }
+        };
+    String filename = version.ref().replace('/', '-').replace("@", "-v") + "-beimingwu.zip";
+    return Response.ok(zip, "application/zip")
+        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"")
+        .build();
+  }
+
+  private static JsonNode stored(String spec) {
+    try {
+      return SpecDocuments.mapper().readTree(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored specification is not JSON", e);
+    }
   }
 
   @GET

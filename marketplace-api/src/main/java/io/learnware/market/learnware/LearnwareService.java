@@ -2,7 +2,6 @@ package io.learnware.market.learnware;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.abuse.Quotas;
 import io.learnware.market.account.Access;
@@ -54,7 +53,6 @@ public class LearnwareService {
   private final Caller caller;
   private final ArtifactChecks artifacts;
   private final StorageService storage;
-  private final ObjectMapper mapper;
   private final SpecValidator validator;
   private final Quotas quotas;
   private final Event<StatisticalSpecRecorded> statisticalRecorded;
@@ -69,7 +67,6 @@ public class LearnwareService {
       Caller caller,
       ArtifactChecks artifacts,
       StorageService storage,
-      ObjectMapper mapper,
       SpecValidator validator,
       Quotas quotas,
       Event<StatisticalSpecRecorded> statisticalRecorded,
@@ -86,7 +83,6 @@ public class LearnwareService {
     this.pins = pins;
     this.artifacts = artifacts;
     this.storage = storage;
-    this.mapper = mapper;
     this.validator = validator;
     this.quotas = quotas;
     this.statisticalRecorded = statisticalRecorded;
@@ -755,7 +751,8 @@ public class LearnwareService {
     }
     JsonNode spec;
     try {
-      spec = mapper.readTree(text);
+      // NaN and infinities (Python's json writes them) parse, for validation to name by pointer.
+      spec = SpecDocuments.readTree(text);
     } catch (JsonProcessingException e) {
       throw new MarketException.InvalidInput(
           "/spec", "the spec is not valid JSON: " + e.getOriginalMessage());

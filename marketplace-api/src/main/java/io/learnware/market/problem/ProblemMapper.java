@@ -81,6 +81,10 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response http(WebApplicationException e) {
     int status = e.getResponse().getStatus();
+    if (status == 400 && e.getCause() instanceof JsonProcessingException unreadable) {
+      // The REST layer's JSON reader wraps its parse errors; say what the parser said.
+      return unreadableJson(unreadable);
+    }
     if (status == 413) {
       // Only the REST layer's multipart parser throws this (MultipartLimits).
       return respond(

@@ -164,6 +164,10 @@ class PermissionMatrixTest {
           readRow(VERSION, c -> Map.of("ref", World.ALIAS)).as(" ref=alias"),
           readRow(VERSION + "/spec", c -> Map.of("ref", "1")),
           readRow(VERSION + "/artifact", c -> Map.of("ref", World.ALIAS)),
+          readRow(VERSION + "/spec/statistical", c -> Map.of("ref", "1"))
+              .with((c, s) -> s.queryParam("format", "beimingwu")),
+          readRow(VERSION + "/download", c -> Map.of("ref", "latest"))
+              .with((c, s) -> s.queryParam("format", "beimingwu")),
           readRow(
               VERSION + "/files/{filename}", c -> Map.of("ref", "1", "filename", "features.pt")),
 
@@ -993,12 +997,15 @@ class PermissionMatrixTest {
     return upload(token, owner, name, null);
   }
 
+  /** The digits fixture, with an RKME (Beimingwu's sample) so that every read route answers. */
   private static Response upload(String token, String owner, String name, String visibility) {
-    RequestSpecification spec = MARKET.digitsUpload(token);
-    if (visibility != null) {
-      spec = spec.queryParam("visibility", visibility);
-    }
-    return spec.post(LW + "/versions", owner, name);
+    String spec = Fixtures.text(Fixtures.DIGITS_SPEC).strip();
+    spec =
+        spec.substring(0, spec.length() - 1)
+            + ", \"statistical\": "
+            + Fixtures.text("beimingwu/digits-rkme.json")
+            + "}";
+    return MARKET.upload(token, owner, name, spec, Fixtures.DIGITS_MODEL, visibility);
   }
 
   private static Response tokenRequest(String token, Map<String, ?> body) {
