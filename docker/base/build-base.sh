@@ -17,9 +17,10 @@ case "$kind" in
   api) packages=(libc6 libgcc-s1 zlib1g libstdc++6 dash busybox-static) ;;
   # libstdc++6, libgomp1: PyTorch, ONNX Runtime and XGBoost natives (unpacked from their Maven jars at run
   # time). bubblewrap (+ libcap2, libselinux1, libpcre2-8-0): the job sandbox; util-linux gives only
-  # setpriv and prlimit (+ libcap-ng0, libsmartcols1), which the sandbox runs (docs/security.md).
+  # setpriv and prlimit (+ libcap-ng0, libsmartcols1), which the sandbox runs (docs/security.md), and
+  # coreutils only `true`, the program of the worker's start-up probe of the sandbox.
   worker) packages=(libc6 libgcc-s1 zlib1g libstdc++6 libgomp1 bubblewrap libcap2 libselinux1 libpcre2-8-0
-                    util-linux libcap-ng0 libsmartcols1) ;;
+                    util-linux libcap-ng0 libsmartcols1 coreutils) ;;
   *) echo "usage: $0 api|worker OUTPUT_DIR" >&2; exit 2 ;;
 esac
 : "${JAVA_HOME:?JAVA_HOME must point at the JDK whose runtime goes into the image}"
@@ -43,8 +44,9 @@ for dir in bin lib lib64 sbin; do ln -s "usr/$dir" "$rootfs/$dir"; done
 chmod 1777 "$rootfs/tmp"
 for deb in "$work"/debs/*.deb; do
   members=()
-  # Only the two programs the sandbox needs; the rest of util-linux (su, mount helpers) stays out.
+  # Only the programs the sandbox needs; the rest of util-linux (su, mount helpers) stays out.
   [[ "$(basename "$deb")" == util-linux_* ]] && members=(./usr/bin/setpriv ./usr/bin/prlimit)
+  [[ "$(basename "$deb")" == coreutils_* ]] && members=(./bin/true)
   dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink --no-same-owner -C "$rootfs" \
     --exclude='./usr/share/doc/*' --exclude='./usr/share/man/*' --exclude='./usr/share/locale/*' \
     --exclude='./usr/share/lintian/*' --exclude='./usr/share/bug/*' --exclude='./usr/share/gdb/*' \
