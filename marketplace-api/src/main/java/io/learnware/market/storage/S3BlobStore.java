@@ -320,17 +320,19 @@ public class S3BlobStore implements BlobStore {
 
   @Override
   public int removeAbandonedUploads() throws IOException {
-    Instant before = Instant.now().minus(abandonedUploadAge);
     int removed = 0;
     try {
-      for (MultipartUpload upload : multipartUploads()) {
-        if (upload.initiated().isBefore(before)) {
+      List<MultipartUpload> uploads = multipartUploads();
+      // After listing: S3Proxy's file-system backend reports the listing's time as "initiated".
+      Instant before = Instant.now().minus(abandonedUploadAge);
+      for (MultipartUpload upload : uploads) {
+        if (!upload.initiated().isAfter(before)) {
           abort(upload.key(), upload.uploadId());
           removed++;
         }
       }
       for (S3Object staged : stagingObjects()) {
-        if (staged.lastModified().isBefore(before)) {
+        if (!staged.lastModified().isAfter(before)) {
           s3.deleteObject(b -> b.bucket(bucket).key(staged.key()));
           removed++;
         }
