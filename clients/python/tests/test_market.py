@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import uuid
+import zipfile
 
 import numpy as np
 import pytest
@@ -86,6 +87,28 @@ def test_search_takes_the_beimingwu_format(client, owner, digits_market):
     assert [(m["learnware"], m["mmd"]) for m in beimingwu["single"]] == [
         (m["learnware"], m["mmd"]) for m in canonical["single"]
     ]
+
+
+def test_a_version_in_beimingwus_formats(client, digits_market, tmp_path):
+    ref = digits_market["digits-low"]
+    ours = client.statistical(ref)
+    theirs = client.statistical_beimingwu(ref)
+    assert theirs["type"] == "RKMETableSpecification"
+    assert theirs["num_points"] > 0
+    assert theirs["gamma"] == ours.gamma
+    assert np.array(theirs["z"]).tolist() == ours.z.tolist()
+    assert np.array(theirs["beta"]).tolist() == ours.beta.tolist()
+
+    package = client.pull_beimingwu(ref, tmp_path / "digits-low.zip")
+    with zipfile.ZipFile(package) as archive:
+        assert {"learnware.yaml", "__init__.py", "model.pt", "stat.json", "semantic_specification.json"} <= set(
+            archive.namelist()
+        )
+        assert json.loads(archive.read("stat.json")) == theirs
+        assert json.loads(archive.read("semantic_specification.json"))["Task"]["Values"] == ["Classification"]
+    with pytest.raises(lm.errors.NotFound):
+        client.pull_beimingwu(ref.split("@")[0] + "-missing@1", tmp_path / "missing.zip")
+    assert not (tmp_path / "missing.zip").exists()
 
 
 def test_text_and_filter_search(client, owner, digits_market):

@@ -228,6 +228,11 @@ class Client:
         """A version's statistical specification (its RKME)."""
         return Rkme.from_dict(self.spec(ref)["statistical"])
 
+    def statistical_beimingwu(self, ref: str | Ref) -> dict:
+        """A version's RKME in the learnware package's RKMETableSpecification JSON, as the market writes it
+        (``GET …/spec/statistical?format=beimingwu``): save it to a file and ``load()`` it there."""
+        return self._json("GET", _version_path(Ref.parse(ref)) + "/spec/statistical?format=beimingwu")
+
     def search(
         self,
         q: str | None = None,
@@ -313,6 +318,29 @@ class Client:
                 self._fetch(f"{path}/files/{_quote(file['filename'])}", file, directory / file["filename"], "file", progress)
             )
         return PullResult(exact, directory, pulled)
+
+    def pull_beimingwu(self, ref: str | Ref, target: str | os.PathLike) -> Path:
+        """Downloads a version as a Beimingwu learnware zip (``GET …/download?format=beimingwu``:
+        ``learnware.yaml``, a model class with fit/predict/finetune, the RKME and the semantic spec under
+        Beimingwu's keys; docs/rkme.md) to ``target``, atomically. TorchScript and ONNX models only (else
+        :class:`errors.Conflict`)."""
+        path = _version_path(Ref.parse(ref)) + "/download?format=beimingwu"
+        response = self._send("GET", path, accept="application/zip, application/problem+json")
+        try:
+            if response.status != 200:
+                raise self._problem(response)
+            target = Path(target)
+            temporary = _temporary_for(target)
+            try:
+                with open(temporary, "wb") as out:
+                    for chunk in iter(lambda: response.read(_BUFFER), b""):
+                        out.write(chunk)
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
+            return target
+        finally:
+            response.close()
 
     def delete(self, ref: str | Ref) -> None:
         """Deletes a version (``owner/name@N``) or, without a version, the learnware."""
