@@ -46,6 +46,13 @@ interface DerivingJobType extends JobType {
       throw new MarketException.InvalidInput(
           "/model", "a " + job.type + " result needs the parts spec and model");
     }
+    if (job.sourceVersionId == null) {
+      // Deleted while the job ran: a version derived from it would have no lineage to show.
+      return new Completion.Refused(
+          "the source version "
+              + job.sourceRef
+              + " was deleted while the job ran; its result is not recorded");
+    }
     LearnwareVersion version =
         learnwares.recordDerived(
             new DerivedCommand(

@@ -536,6 +536,45 @@ class JobsTest {
     claimed.values().forEach(c -> complete(c, "{\"usable\": true}"));
   }
 
+  @Test
+  void aDistillationWhoseSourceIsDeletedWhileItRunsEndsWithItsReasonAndRecordsNothing() {
+    String token = MARKET.newUser("vanished");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "teacher").then().statusCode(201);
+    MARKET.validateAll();
+    String job =
+        MARKET.requestJob(token, Map.of("type", "distill", "source", owner + "/teacher@1"));
+    Response claim = claimAll("distill").get(owner + "/teacher@1");
+    assertThat(claim).isNotNull();
+    given()
+        .auth()
+        .oauth2(token)
+        .delete("/api/v1/learnwares/{owner}/teacher/versions/1", owner)
+        .then()
+        .statusCode(204);
+
+    // Was a 500: the result's lineage named a version that no longer exists.
+    given()
+        .auth()
+        .oauth2(WORKER)
+        .header("Lease-Id", claim.<String>path("leaseId"))
+        .multiPart("report", "{\"fidelity\": 0.9}")
+        .multiPart("spec", Fixtures.text(Fixtures.DIGITS_SPEC))
+        .multiPart("model", "model.pt", Fixtures.bytes(Fixtures.DIGITS_MODEL))
+        .multiPart("file", "features.pt", Fixtures.bytes(Fixtures.DIGITS_FEATURES))
+        .post("/api/v1/worker/jobs/{id}/complete", job)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("FAILED"))
+        .body(
+            "error",
+            equalTo(
+                "the source version "
+                    + owner
+                    + "/teacher@1 was deleted while the job ran; its result is not recorded"));
+    given().get("/api/v1/learnwares/{owner}/teacher-distilled", owner).then().statusCode(404);
+  }
+
   private static Map<String, Response> claimAll(String type) {
     Map<String, Response> out = new HashMap<>();
     for (Response claim = MARKET.claim(type);
