@@ -3,11 +3,15 @@ package io.learnware.market.backup;
 import io.learnware.market.MarketConfig;
 import io.learnware.market.storage.FilesystemBlobStore;
 import io.learnware.market.storage.S3BlobStore;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where a backup reads the market's blobs: the data directory's files, or the S3 bucket when {@code
@@ -28,6 +32,9 @@ interface BlobSource extends AutoCloseable {
   static MarketConfig.Storage storageSettings() {
     return new SmallRyeConfigBuilder()
         .addDefaultSources()
+        // Quarkus' own forms ("30S", "8M"), which plain SmallRye Config does not read.
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withConverter(MemorySize.class, 200, new MemorySizeConverter())
         .withMapping(MarketConfig.class)
         .withValidateUnknown(false)
         .build()

@@ -102,6 +102,8 @@ public final class MarketProcess implements Market, AutoCloseable {
     env.put("LEARNWARE_DATA_DIR", dataDir.toString());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+    // The process tests upload far more than a user may leave waiting for validation.
+    env.put("LEARNWARE_LIMITS_QUOTA_PENDING_VALIDATIONS", "100000");
     env.putAll(environment);
     process = builder.start();
     Awaitility.await()
