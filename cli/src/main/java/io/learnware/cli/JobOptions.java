@@ -156,9 +156,6 @@ final class JobOptions {
         job.message() == null ? "" : job.message(),
         100 * job.progress(),
         job.attempts() > 1 ? ", attempt " + job.attempts() : "");
-    if (job.workerDevice() != null && job.finished()) {
-      out.printf("ran on %s%n", job.workerDevice());
-    }
     if (job.result() != null && job.result().learnware() != null) {
       out.printf("created %s%n", job.result().learnware());
     }
