@@ -32,15 +32,14 @@ class JobDevicesTest {
   }
 
   private String robustness(Object device) {
-    return MARKET.requestJob(
-        token,
-        Map.of(
-            "type",
-            "robustness",
-            "source",
-            owner + "/net",
-            "params",
-            Map.of("benchmark", "digits-test", "device", device)));
+    return MARKET.requestJob(token, robustnessRequest(Map.of("device", device)));
+  }
+
+  /** A robustness job on the digits test set, with {@code more} params. */
+  private Map<String, Object> robustnessRequest(Map<String, Object> more) {
+    Map<String, Object> params = new java.util.HashMap<>(more);
+    params.put("benchmark", "digits-test");
+    return Map.of("type", "robustness", "source", owner + "/net", "params", params);
   }
 
   private static Response claim(String device) {
@@ -102,16 +101,7 @@ class JobDevicesTest {
     Response claimed = claim("cpu");
     assertThat(claimed.<String>path("id")).isEqualTo(cpuJob);
 
-    String anyJob =
-        MARKET.requestJob(
-            token,
-            Map.of(
-                "type",
-                "robustness",
-                "source",
-                owner + "/net",
-                "params",
-                Map.of("benchmark", "digits-test")));
+    String anyJob = MARKET.requestJob(token, robustnessRequest(Map.of()));
     Response onGpu = claim("gpu:0");
     assertThat(onGpu.<String>path("id")).isEqualTo(anyJob);
     given()
@@ -126,29 +116,13 @@ class JobDevicesTest {
   @Test
   void anUnknownDeviceIsRefusedWithItsPointer() {
     MARKET
-        .postJob(
-            token,
-            Map.of(
-                "type",
-                "robustness",
-                "source",
-                owner + "/net",
-                "params",
-                Map.of("benchmark", "digits-test", "device", "tpu")))
+        .postJob(token, robustnessRequest(Map.of("device", "tpu")))
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/params/device"))
         .body("violations[0].message", equalTo("must be cpu or gpu (omit it for any worker)"));
     MARKET
-        .postJob(
-            token,
-            Map.of(
-                "type",
-                "robustness",
-                "source",
-                owner + "/net",
-                "params",
-                Map.of("benchmark", "digits-test", "device", 1)))
+        .postJob(token, robustnessRequest(Map.of("device", 1)))
         .then()
         .statusCode(400)
         .body("violations[0].pointer", equalTo("/params/device"));
