@@ -25,7 +25,7 @@ bench_start_market() {
   LEARNWARE_LIMITS_RATE_UPLOADS_CAPACITY=1000000000 LEARNWARE_LIMITS_RATE_UPLOADS_PER_MINUTE=1000000000 \
   LEARNWARE_LIMITS_RATE_JOBS_CAPACITY=1000000000 LEARNWARE_LIMITS_RATE_JOBS_PER_MINUTE=1000000000 \
   LEARNWARE_LIMITS_QUOTA_PENDING_VALIDATIONS=1000000000 \
-    "$JAVA_HOME/bin/java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError -jar "$app" >"$BENCH_DIR/market.log" 2>&1 &
+    "$JAVA_HOME/bin/java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError --add-modules jdk.incubator.vector -jar "$app" >"$BENCH_DIR/market.log" 2>&1 &
   MARKET_PID=$!
   trap bench_stop_market EXIT
   for _ in $(seq 1 240); do

@@ -71,7 +71,7 @@ printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
 
 # The Java runtime: only the modules the API and the worker use (java.se covers JDBC, JNDI, HTTP client,
 # management; jdk.unsupported: Netty, DJL; jdk.zipfs: zip artifacts; jdk.crypto.ec: TLS to S3).
-"$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.localedata \
+"$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.localedata,jdk.incubator.vector \
   --include-locales en --strip-debug --no-header-files --no-man-pages --output "$rootfs/opt/java"
 
 # One layer, reproducible: sorted, every file owned by root, timestamps zero. The API's data directory

@@ -36,7 +36,12 @@ class ImagesIT {
     JsonNode config = image.config().path("config");
     assertThat(strings(config.path("Entrypoint")))
         .containsExactly(
-            "/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/market/quarkus-run.jar");
+            "/opt/java/bin/java",
+            "-XX:MaxRAMPercentage=75",
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-jar",
+            "/opt/market/quarkus-run.jar");
     assertThat(config.path("User").asText()).isEqualTo("1000:1000");
     assertThat(strings(config.path("Env")))
         .contains("LEARNWARE_DATA_DIR=/data", "QUARKUS_HTTP_HOST=0.0.0.0");

@@ -201,6 +201,21 @@ public interface MarketConfig {
      */
     @WithDefault("5M")
     Duration syncInterval();
+
+    /**
+     * Memory for the points of recently compared learnwares (about 29 KB each at K = 100, d = 64),
+     * so that a search does not read them from the database again.
+     */
+    @WithDefault("256M")
+    MemorySize pointsCache();
+
+    /**
+     * Spaces with at most this many learnwares are compared exhaustively: every candidate exactly,
+     * so the top results are those of a full scan by construction. Larger spaces shortlist by
+     * sketch first.
+     */
+    @WithDefault("2000")
+    int exhaustiveUpTo();
   }
 
   Cluster cluster();

@@ -107,6 +107,8 @@ public final class MarketFixture implements Market, BeforeAllCallback, AfterAllC
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
+                "--add-modules",
+                "jdk.incubator.vector",
                 "-jar",
                 jar.toString())
             .redirectErrorStream(true)

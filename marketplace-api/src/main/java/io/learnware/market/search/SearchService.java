@@ -2,12 +2,14 @@ package io.learnware.market.search;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.learnware.market.MarketConfig;
 import io.learnware.market.account.Access;
 import io.learnware.market.account.Caller;
 import io.learnware.market.account.Role;
 import io.learnware.market.account.Scope;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.problem.Problem;
+import io.learnware.market.search.ExactScorer.Scored;
 import io.learnware.market.search.SearchDtos.Filters;
 import io.learnware.market.search.SearchDtos.Match;
 import io.learnware.market.search.SearchDtos.MixtureItem;
@@ -45,9 +47,13 @@ import java.util.function.LongPredicate;
  * Finds learnwares by meaning (filters, full text, compatible shapes) and by statistics (MMD
  * between RKMEs), and recommends mixtures.
  *
- * <p>A statistical search shortlists candidates by their sketches (see {@link StatisticalIndex}),
- * then compares the shortlist exactly from the stored points: results and scores are exact MMDs;
- * only membership in the shortlist is estimated (its recall is measured in {@code bench/}).
+ * <p>A statistical search compares candidates with the query from their stored points ({@link
+ * PointsCache}), fast in float32 and then in double where the order is still open ({@link
+ * ExactScorer}): results and scores are those of a full double-precision comparison of the same
+ * candidates. In a space of at most {@code learnware.search.exhaustive-up-to} learnwares every one
+ * is a candidate, so the results are exact. Larger spaces shortlist by sketch first (see {@link
+ * StatisticalIndex}); only membership in that shortlist is estimated (its recall is measured in
+ * {@code bench/}).
  */
 @ApplicationScoped
 public class SearchService {
@@ -76,13 +82,22 @@ public class SearchService {
   private final StatisticalIndex index;
   private final SpecValidator validator;
   private final Caller caller;
+  private final PointsCache pointsCache;
+  private final int exhaustiveUpTo;
 
   public SearchService(
-      EntityManager em, StatisticalIndex index, SpecValidator validator, Caller caller) {
+      EntityManager em,
+      StatisticalIndex index,
+      SpecValidator validator,
+      Caller caller,
+      PointsCache pointsCache,
+      MarketConfig config) {
     this.em = em;
     this.index = index;
     this.validator = validator;
     this.caller = caller;
+    this.pointsCache = pointsCache;
+    this.exhaustiveUpTo = config.search().exhaustiveUpTo();
   }
 
   @Transactional
@@ -169,32 +184,41 @@ public class SearchService {
     LongPredicate accept = learnwareFilter(sql, readable);
     int total = index.count(space, accept, states);
     int wanted = offset + limit;
+    boolean exhaustive = total <= exhaustiveUpTo;
     List<Candidate> candidates =
-        index.nearest(
-            space,
-            RandomFeatureSketch.of(query),
-            accept,
-            states,
-            Math.max(MAX_SHORTLIST, 2 * wanted));
-    List<Exact> exact = new ArrayList<>();
+        exhaustive
+            ? index.members(space, accept, states)
+            : index.nearest(
+                space,
+                RandomFeatureSketch.of(query),
+                accept,
+                states,
+                Math.max(MAX_SHORTLIST, 2 * wanted));
+    List<Scored> scored = new ArrayList<>();
     int compared = 0;
-    for (int shortlist = Math.max(SHORTLIST, 2 * wanted);
+    for (int shortlist = exhaustive ? total : Math.max(SHORTLIST, 2 * wanted);
         compared < candidates.size();
         shortlist *= 2) {
       List<Candidate> next = candidates.subList(compared, Math.min(shortlist, candidates.size()));
-      exact.addAll(compare(query, next));
+      scored.addAll(approximate(query, next));
       compared += next.size();
-      if (enough(exact, next.getLast(), wanted)) {
+      if (exhaustive || enough(scored, next.getLast(), wanted)) {
         break;
       }
     }
-    Map<Long, Match> described = describe(exact.stream().map(Exact::versionId).toList());
-    List<Exact> ranked =
-        exact.stream()
-            .sorted(
-                Comparator.comparingDouble(Exact::mmdSquared)
-                    .thenComparing(e -> described.get(e.versionId()).learnware()))
-            .toList();
+    // The results are exact; the mixture's pool beyond them may rest on the float comparison.
+    int exactCount = Math.min(wanted, scored.size());
+    List<Scored> settled = ExactScorer.settle(query, scored, exactCount);
+    List<Scored> pooled =
+        settled.subList(0, Math.min(Math.max(wanted, MIXTURE_POOL), settled.size()));
+    Map<Long, Match> described =
+        describe(pooled.stream().map(e -> e.candidate().versionId()).toList());
+    List<Scored> ranked = new ArrayList<>(pooled);
+    ranked
+        .subList(0, exactCount)
+        .sort(
+            Comparator.comparingDouble(Scored::mmdSquared)
+                .thenComparing(e -> described.get(e.candidate().versionId()).learnware()));
     List<Match> single =
         ranked.stream()
             .skip(offset)
@@ -202,23 +226,24 @@ public class SearchService {
             .map(
                 e ->
                     withScore(
-                        described.get(e.versionId()),
-                        Rkme.similarity(e.mmdSquared(), query.squaredNorm(), e.rkme.squaredNorm()),
+                        described.get(e.candidate().versionId()),
+                        Rkme.similarity(
+                            e.mmdSquared(), query.squaredNorm(), e.points().squaredNorm()),
                         Math.sqrt(e.mmdSquared())))
             .toList();
     return new SearchResult(single, mixture(query, ranked, described), total, offset, limit);
   }
 
-  private static MixtureView mixture(Rkme query, List<Exact> ranked, Map<Long, Match> described) {
-    List<Exact> pool = ranked.subList(0, Math.min(MIXTURE_POOL, ranked.size()));
+  private static MixtureView mixture(Rkme query, List<Scored> ranked, Map<Long, Match> described) {
+    List<Scored> pool = ranked.subList(0, Math.min(MIXTURE_POOL, ranked.size()));
     if (pool.size() < 2) {
       return null;
     }
     Mixture mixture =
         Mixtures.greedy(
-            query,
-            pool.stream().map(Exact::rkme).toList(),
-            pool.stream().mapToDouble(Exact::innerProduct).toArray(),
+            query.squaredNorm(),
+            pool.stream().mapToDouble(Scored::innerProduct).toArray(),
+            ExactScorer.gram(pool),
             MIXTURE_MAX_COMPONENTS,
             MIXTURE_MIN_GAIN);
     if (mixture.components().length < 2) {
@@ -230,7 +255,8 @@ public class SearchService {
     for (int i = 0; i < components.length; i++) {
       items.add(
           new MixtureItem(
-              described.get(pool.get(components[i]).versionId()).learnware(), weights[i]));
+              described.get(pool.get(components[i]).candidate().versionId()).learnware(),
+              weights[i]));
     }
     items.sort(Comparator.comparingDouble(MixtureItem::weight).reversed());
     return new MixtureView(
@@ -239,48 +265,40 @@ public class SearchService {
         Rkme.similarity(mixture.mmdSquared(), query.squaredNorm(), mixture.squaredNorm()));
   }
 
-  /** An exactly compared candidate, with the sketch's estimate of its MMD². */
-  private record Exact(
-      long versionId, Rkme rkme, double innerProduct, double mmdSquared, double estimate) {
-    static Exact of(Candidate candidate, Rkme query, Rkme rkme) {
-      double inner = query.innerProduct(rkme);
-      return new Exact(
-          candidate.versionId(),
-          rkme,
-          inner,
-          query.mmdSquared(rkme, inner),
-          candidate.estimatedMmdSquared());
+  /** Reads the candidates' points (from the cache when it has them) and compares them fast. */
+  private List<Scored> approximate(Rkme query, List<Candidate> candidates) {
+    Map<Long, PackedPoints> points =
+        pointsCache.get(candidates.stream().map(Candidate::versionId).toList());
+    List<ExactScorer.Input> inputs = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      PackedPoints p = points.get(c.versionId());
+      if (p != null) {
+        inputs.add(new ExactScorer.Input(c, p));
+      }
     }
-  }
-
-  /** Reads the candidates' points and computes their exact MMD² to the query, in parallel. */
-  private static List<Exact> compare(Rkme query, List<Candidate> candidates) {
-    Map<Long, VersionRkme> stored = new HashMap<>();
-    VersionRkme.listByVersions(candidates.stream().map(Candidate::versionId).toList())
-        .forEach(row -> stored.put(row.versionId, row));
-    return candidates.parallelStream()
-        .filter(c -> stored.containsKey(c.versionId()))
-        .map(c -> Exact.of(c, query, stored.get(c.versionId()).rkme()))
-        .toList();
+    return ExactScorer.approximate(query, inputs);
   }
 
   /**
    * The stopping rule of the shortlist: every candidate not compared yet has an estimate at least
-   * {@code frontier}'s, so it could beat the {@code wanted}-th exact result only if the sketch
+   * {@code frontier}'s, so it could beat the {@code wanted}-th compared result only if the sketch
    * under-estimated it by more than the gap. The errors measured on the compared candidates, with a
    * margin of 1.5, stand in for that bound: a calibrated rule, not a proof; bench/search.sh
-   * measures the recall it gives.
+   * measures the recall it gives. (Spaces of at most {@code exhaustive-up-to} learnwares skip it.)
    */
-  private static boolean enough(List<Exact> exact, Candidate frontier, int wanted) {
-    if (exact.size() < wanted) {
+  private static boolean enough(List<Scored> scored, Candidate frontier, int wanted) {
+    if (scored.size() < wanted) {
       return false;
     }
     double largestError = 0;
-    double[] distances = new double[exact.size()];
+    double[] distances = new double[scored.size()];
     for (int i = 0; i < distances.length; i++) {
-      Exact e = exact.get(i);
-      largestError = Math.max(largestError, Math.abs(e.estimate() - e.mmdSquared()));
-      distances[i] = e.mmdSquared();
+      Scored s = scored.get(i);
+      largestError =
+          Math.max(
+              largestError,
+              Math.abs(s.candidate().estimatedMmdSquared() - s.mmdSquared()) + s.error());
+      distances[i] = s.upper();
     }
     Arrays.sort(distances);
     return distances[wanted - 1] <= frontier.estimatedMmdSquared() - 1.5 * largestError;

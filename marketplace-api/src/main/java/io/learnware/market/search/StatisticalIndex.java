@@ -276,6 +276,18 @@ public class StatisticalIndex {
     }
   }
 
+  /** Every learnware of {@code space} that passes {@code accept}, unordered, without estimates. */
+  public List<Candidate> members(
+      RkmeSpace space, LongPredicate acceptLearnware, StateFilter states) {
+    lock.readLock().lock();
+    try {
+      SpaceIndex index = spaces.get(space.key());
+      return index == null ? List.of() : index.members(acceptLearnware, states);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Which version states a search accepts. */
   public enum StateFilter {
     /** The default: validated learnwares. */
@@ -393,7 +405,20 @@ public class StatisticalIndex {
       return count;
     }
 
+    List<Candidate> members(LongPredicate accept, StateFilter filter) {
+      List<Candidate> out = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        if (filter.accepts(states[i]) && accept.test(learnwareIds[i])) {
+          out.add(new Candidate(learnwareIds[i], versionIds[i], Double.NaN));
+        }
+      }
+      return out;
+    }
+
     List<Candidate> nearest(float[] query, LongPredicate accept, StateFilter filter, int limit) {
+      if (limit <= 0) {
+        return List.of();
+      }
       double queryNorm = 0;
       for (float value : query) {
         queryNorm += value * value;

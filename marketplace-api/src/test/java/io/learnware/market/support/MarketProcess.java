@@ -94,7 +94,8 @@ public final class MarketProcess implements Market, AutoCloseable {
     assertThat(process == null || !process.isAlive()).as("the market is stopped").isTrue();
     Files.createDirectories(dataDir);
     ProcessBuilder builder =
-        new ProcessBuilder(java(), "-Xmx512m", "-jar", appJar())
+        new ProcessBuilder(
+                java(), "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-jar", appJar())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
     Map<String, String> env = builder.environment();

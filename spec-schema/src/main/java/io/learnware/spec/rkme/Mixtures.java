@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Fits mixtures of candidate embeddings to a target embedding: the weights minimise {@code MMD²(μ,
@@ -20,7 +22,7 @@ public final class Mixtures {
     for (int i = 0; i < inner.length; i++) {
       inner[i] = candidates.get(i).innerProduct(target);
     }
-    Gram gram = new Gram(candidates);
+    Gram gram = new ExactGram(candidates);
     int[] all = new int[candidates.size()];
     for (int i = 0; i < all.length; i++) {
       all[i] = i;
@@ -45,11 +47,34 @@ public final class Mixtures {
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("no candidates");
     }
-    double targetNorm = target.squaredNorm();
-    Gram gram = new Gram(candidates);
+    return greedy(
+        target.squaredNorm(),
+        innerProducts,
+        new ExactGram(candidates),
+        maxComponents,
+        minRelativeGain);
+  }
+
+  /**
+   * {@link #greedy(Rkme, List, double[], int, double)} with the inner products between candidates
+   * supplied by the caller (a search computes them faster than {@link Rkme#innerProduct}).
+   *
+   * @param targetNorm {@code ‖μ_target‖²}
+   * @param innerProducts {@code ⟨μ_i, μ_target⟩}, one per candidate
+   */
+  public static Mixture greedy(
+      double targetNorm,
+      double[] innerProducts,
+      Gram gram,
+      int maxComponents,
+      double minRelativeGain) {
+    int count = innerProducts.length;
+    if (count == 0) {
+      throw new IllegalArgumentException("no candidates");
+    }
     int first = 0;
     double firstMmd = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < candidates.size(); i++) {
+    for (int i = 0; i < count; i++) {
       double mmd = targetNorm + gram.get(i, i) - 2 * innerProducts[i];
       if (mmd < firstMmd) {
         firstMmd = mmd;
@@ -60,9 +85,10 @@ public final class Mixtures {
         new Mixture(
             new int[] {first}, new double[] {1}, Math.max(0, firstMmd), gram.get(first, first));
     List<Integer> chosen = new ArrayList<>(List.of(first));
+    gram.prepareRow(first);
     while (chosen.size() < maxComponents) {
       Mixture round = null;
-      for (int c = 0; c < candidates.size(); c++) {
+      for (int c = 0; c < count; c++) {
         if (chosen.contains(c)) {
           continue;
         }
@@ -81,6 +107,7 @@ public final class Mixtures {
       }
       best = round;
       chosen.add(round.components()[round.components().length - 1]);
+      gram.prepareRow(chosen.getLast());
     }
     return withoutZeroWeights(best);
   }
@@ -125,22 +152,51 @@ public final class Mixtures {
     return new Mixture(keptComponents, keptWeights, mixture.mmdSquared(), mixture.squaredNorm());
   }
 
-  /** Inner products between candidates, computed on first use. */
-  private static final class Gram {
+  /** Inner products {@code ⟨μ_i, μ_j⟩} between candidates; {@code get(i, i)} is {@code ‖μ_i‖²}. */
+  public interface Gram {
+    double get(int i, int j);
+
+    /** Called before a greedy round reads row {@code i}: a chance to compute it all at once. */
+    default void prepareRow(int i) {}
+  }
+
+  /** Inner products by {@link Rkme#innerProduct}, computed on first use. */
+  private static final class ExactGram implements Gram {
     private final List<Rkme> candidates;
     private final Map<Long, Double> values = new HashMap<>();
 
-    Gram(List<Rkme> candidates) {
+    ExactGram(List<Rkme> candidates) {
       this.candidates = candidates;
     }
 
-    double get(int i, int j) {
+    @Override
+    public double get(int i, int j) {
       if (i == j) {
         return candidates.get(i).squaredNorm();
       }
-      long key = (long) Math.min(i, j) << 32 | Math.max(i, j);
       return values.computeIfAbsent(
-          key, unused -> candidates.get(i).innerProduct(candidates.get(j)));
+          key(i, j), unused -> candidates.get(i).innerProduct(candidates.get(j)));
+    }
+
+    /**
+     * Computes row {@code i} in parallel: a greedy round needs the newest component's inner product
+     * with every candidate, each as costly as a search's comparison.
+     */
+    @Override
+    public void prepareRow(int i) {
+      Map<Long, Double> row =
+          IntStream.range(0, candidates.size())
+              .filter(j -> j != i && !values.containsKey(key(i, j)))
+              .boxed()
+              .parallel()
+              .collect(
+                  Collectors.toMap(
+                      j -> key(i, j), j -> candidates.get(i).innerProduct(candidates.get(j))));
+      values.putAll(row);
+    }
+
+    private static long key(int i, int j) {
+      return (long) Math.min(i, j) << 32 | Math.max(i, j);
     }
   }
 }

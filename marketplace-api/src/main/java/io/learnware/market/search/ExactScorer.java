@@ -1,0 +1,164 @@
+package io.learnware.market.search;
+
+import io.learnware.spec.rkme.Mixtures;
+import io.learnware.spec.rkme.Rkme;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * Compares candidates with the query: first fast, in float32 with a bound on the error ({@link
+ * VectorKernel}), then in double, with a full scan's own arithmetic, every candidate whose bound
+ * leaves its place among the best {@code need} open. The best {@code need} of the result are
+ * therefore exactly those a full double-precision comparison of the same candidates gives, with the
+ * same MMDs to the last bit; only fewer of them are computed in double.
+ *
+ * <p>Without the {@code jdk.incubator.vector} module (the JVM was started without {@code
+ * --add-modules jdk.incubator.vector}) every candidate is compared in double: same results, slower.
+ */
+final class ExactScorer {
+
+  private static final boolean VECTOR =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+          && !Boolean.getBoolean("learnware.search.scalar");
+
+  private ExactScorer() {}
+
+  /** Whether the float32 pass is used. */
+  static boolean vectorised() {
+    return VECTOR;
+  }
+
+  /** What stored points are padded to a multiple of. */
+  static int padding() {
+    return VECTOR ? VectorKernel.padding() : 1;
+  }
+
+  /** A candidate with its packed points. */
+  record Input(StatisticalIndex.Candidate candidate, PackedPoints points) {}
+
+  /**
+   * A compared candidate: {@code mmdSquared} and {@code innerProduct} within {@code error} (resp.
+   * half of it) of the exact values; {@code error} is 0 once computed in double, when {@code rkme}
+   * is set.
+   */
+  record Scored(
+      StatisticalIndex.Candidate candidate,
+      PackedPoints points,
+      double mmdSquared,
+      double error,
+      Rkme rkme,
+      double innerProduct) {
+
+    double lower() {
+      return mmdSquared - error;
+    }
+
+    double upper() {
+      return mmdSquared + error;
+    }
+
+    boolean exact() {
+      return rkme != null;
+    }
+  }
+
+  /** The fast pass over {@code inputs}, in parallel. */
+  static List<Scored> approximate(Rkme query, List<Input> inputs) {
+    if (!VECTOR) {
+      return inputs.parallelStream().map(input -> exactly(query, input)).toList();
+    }
+    VectorKernel.Query prepared = VectorKernel.Query.of(query);
+    double queryNorm = query.squaredNorm();
+    return inputs.parallelStream()
+        .map(
+            input -> {
+              VectorKernel.Approximation inner =
+                  VectorKernel.innerProduct(prepared, input.points());
+              double mmd = queryNorm + input.points().squaredNorm() - 2 * inner.value();
+              // The double scan's own rounding (far below 1e−12 here) is covered by the margin.
+              return new Scored(
+                  input.candidate(),
+                  input.points(),
+                  mmd,
+                  2 * inner.error() + 1e-12,
+                  null,
+                  inner.value());
+            })
+        .toList();
+  }
+
+  /**
+   * Recomputes in double every candidate that could be among the best {@code need}: those whose
+   * lower bound is at most the {@code need}-th smallest upper bound. The others are certainly worse
+   * than {@code need} candidates.
+   *
+   * @return all candidates, the best {@code need} of them (and possibly a few more) exact
+   */
+  static List<Scored> settle(Rkme query, List<Scored> scored, int need) {
+    if (scored.isEmpty() || need <= 0) {
+      return scored;
+    }
+    double[] uppers = scored.stream().mapToDouble(Scored::upper).sorted().toArray();
+    double threshold = uppers[Math.min(need, uppers.length) - 1];
+    List<Scored> out = new ArrayList<>(scored.size());
+    List<Scored> open = new ArrayList<>();
+    for (Scored s : scored) {
+      if (!s.exact() && s.lower() <= threshold) {
+        open.add(s);
+      } else {
+        out.add(s);
+      }
+    }
+    out.addAll(
+        open.parallelStream()
+            .map(s -> exactly(query, new Input(s.candidate(), s.points())))
+            .toList());
+    out.sort(Comparator.comparingDouble(Scored::mmdSquared));
+    return out;
+  }
+
+  /**
+   * Inner products between the candidates for a mixture's fit: in float32 where the vector module
+   * is present (off by about 1e−8, far below what changes a fit), computed row by row in parallel.
+   */
+  static Mixtures.Gram gram(List<Scored> pool) {
+    return new Mixtures.Gram() {
+      private final Map<Long, Double> values = new ConcurrentHashMap<>();
+
+      @Override
+      public double get(int i, int j) {
+        if (i == j) {
+          return pool.get(i).points().squaredNorm();
+        }
+        return values.computeIfAbsent(key(i, j), unused -> innerProduct(i, j));
+      }
+
+      @Override
+      public void prepareRow(int i) {
+        IntStream.range(0, pool.size()).parallel().filter(j -> j != i).forEach(j -> get(i, j));
+      }
+
+      private double innerProduct(int i, int j) {
+        Rkme a = pool.get(i).points().rkme();
+        return VECTOR
+            ? VectorKernel.innerProduct(VectorKernel.Query.of(a), pool.get(j).points()).value()
+            : a.innerProduct(pool.get(j).points().rkme());
+      }
+
+      private static long key(int i, int j) {
+        return (long) Math.min(i, j) << 32 | Math.max(i, j);
+      }
+    };
+  }
+
+  private static Scored exactly(Rkme query, Input input) {
+    Rkme rkme = input.points().rkme();
+    double inner = query.innerProduct(rkme);
+    return new Scored(
+        input.candidate(), input.points(), query.mmdSquared(rkme, inner), 0, rkme, inner);
+  }
+}

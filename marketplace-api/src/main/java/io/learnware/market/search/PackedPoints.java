@@ -1,0 +1,82 @@
+package io.learnware.market.search;
+
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
+
+/**
+ * A stored RKME laid out for {@link VectorKernel}: coordinates column-major and padded to a whole
+ * number of vector lanes ({@code c·stride + j}), so that one load gives the same coordinate of
+ * consecutive points. Padding points have weight 0 and add nothing.
+ *
+ * <p>The stored points are float32 already ({@link VersionRkme}), so this layout loses nothing:
+ * {@link #rkme()} gives back exactly the embedding a full scan reads.
+ *
+ * @param columns coordinates, {@code dimension × stride}
+ * @param norms squared norms of the points (rounded from double)
+ * @param floatWeights the weights rounded to float
+ * @param weights the weights as stored
+ * @param maxNorm the largest squared norm, for the error bound
+ */
+record PackedPoints(
+    double gamma,
+    int points,
+    int dimension,
+    int stride,
+    float[] columns,
+    float[] norms,
+    float[] floatWeights,
+    double[] weights,
+    double squaredNorm,
+    double maxNorm) {
+
+  /** Packs an embedding whose points are float32 values, padding to a multiple of {@code pad}. */
+  static PackedPoints of(Rkme rkme, int pad) {
+    int k = rkme.size();
+    int d = rkme.dimension();
+    int stride = (k + pad - 1) / pad * pad;
+    double[] z = rkme.points().data();
+    float[] columns = new float[d * stride];
+    float[] norms = new float[stride];
+    float[] floatWeights = new float[stride];
+    double[] weights = rkme.weights();
+    double maxNorm = 0;
+    for (int j = 0; j < k; j++) {
+      double norm = 0;
+      for (int c = 0; c < d; c++) {
+        double value = z[j * d + c];
+        columns[c * stride + j] = (float) value;
+        norm += value * value;
+      }
+      norms[j] = (float) norm;
+      floatWeights[j] = (float) weights[j];
+      maxNorm = Math.max(maxNorm, norm);
+    }
+    return new PackedPoints(
+        rkme.gamma(),
+        k,
+        d,
+        stride,
+        columns,
+        norms,
+        floatWeights,
+        weights,
+        rkme.squaredNorm(),
+        maxNorm);
+  }
+
+  /** The embedding as a full scan reads it: same points, weights and stored squared norm. */
+  Rkme rkme() {
+    double[] z = new double[points * dimension];
+    for (int j = 0; j < points; j++) {
+      for (int c = 0; c < dimension; c++) {
+        z[j * dimension + c] = columns[c * stride + j];
+      }
+    }
+    return Rkme.stored(gamma, 0, new Matrix(points, dimension, z), weights, squaredNorm);
+  }
+
+  /** Bytes held, roughly, for the cache's budget. */
+  long bytes() {
+    return 64L + 4L * columns.length + 8L * stride + 8L * weights.length;
+  }
+}
