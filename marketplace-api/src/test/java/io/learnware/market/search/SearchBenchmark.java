@@ -9,6 +9,7 @@ import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.spec.RkmeSpec;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.RealData;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.spec.rkme.StrictGaussian;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,11 +39,23 @@ import org.junit.jupiter.api.Test;
  * brute-force exact-MMD scan of every stored RKME in the same process. Not a test (its name keeps
  * surefire from running it by default): {@code bench/search.sh} runs it and prints the table.
  *
- * <p>Stored learnwares are synthetic but not trivial: each RKME mixes three of 2,000 Gaussian
- * "topics" with random weights; a query is the RKME, built by {@link Rkme#builder()}, of 2,000
- * fresh points from another random mixture. Rows are inserted with SQL (uploading 100,000 models
- * over HTTP is a different benchmark); their spec documents leave out the RKME, which search never
- * reads from there.
+ * <p>Three markets ({@code bench.market}):
+ *
+ * <ul>
+ *   <li>{@code topics} (the default): each RKME mixes three of 2,000 Gaussian "topics" with random
+ *       weights; a query is the RKME, built by {@link Rkme#builder()}, of 2,000 fresh points from
+ *       another random mixture.
+ *   <li>{@code duplicates}: the topics market in groups of ten near-duplicates (every point of a
+ *       group's RKME moved by about 1e−4, weights jittered by 1e−4), and each query drawn from one
+ *       group's topics, so that its best ten tie to a few parts in a million.
+ *   <li>{@code real}: specialists built from real data, alternately scikit-learn's digits and
+ *       Fashion-MNIST's 64 image features (70% of each, by a seeded split): one learnware per pair
+ *       or triple of classes at 100, 200 or 400 rows; a query is the RKME of 300 held-out rows of a
+ *       random pair or triple.
+ * </ul>
+ *
+ * <p>Rows are inserted with SQL (uploading 100,000 models over HTTP is a different benchmark);
+ * their spec documents leave out the RKME, which search never reads from there.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -58,6 +71,7 @@ class SearchBenchmark {
   @Inject SearchService search;
 
   private final double[] topics = topics();
+  private final String market = System.getProperty("bench.market", "topics");
 
   @Test
   void run() throws Exception {
@@ -77,8 +91,7 @@ class SearchBenchmark {
     List<Rkme> queryRkmes = new ArrayList<>();
     List<String> bodies = new ArrayList<>();
     for (int q = 0; q < queries; q++) {
-      Rkme rkme =
-          Rkme.builder().setData(sample(mixture(new SplittableRandom(-1 - q)), 2000, q)).build();
+      Rkme rkme = queryRkme(q);
       queryRkmes.add(rkme);
       bodies.add(
           "{\"limit\": 10, \"statistical\": "
@@ -87,13 +100,14 @@ class SearchBenchmark {
     }
     System.out.println();
     System.out.println(
-        "| stored | index MB | heap used MB | search p50 ms | p99 ms | HTTP p50 ms | p99 ms |"
-            + " brute force p50 ms | speed-up | recall@10 |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        "| market | stored | index MB | heap used MB | search p50 ms | p99 ms | HTTP p50 ms | p99 ms |"
+            + " with filters and text HTTP p50 ms | brute force p50 ms | speed-up | recall@10 |");
+    System.out.println(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     int stored = 0;
     for (int size : sizes) {
       long seedStart = System.nanoTime();
-      seed(owner, stored, size);
+      SeededLearnwares.seed(dataSource, owner, stored, size, this::storedRkme);
       stored = size;
       index.reload();
       System.err.printf(
@@ -115,6 +129,7 @@ class SearchBenchmark {
       }
       http(bodies.subList(0, Math.min(10, queries)));
       double[] httpMs = http(bodies);
+      double[] filteredMs = http(bodies.stream().map(SearchBenchmark::withFiltersAndText).toList());
       double[] bruteMs = new double[bruteQueries];
       double recall = 0;
       int worstRank = 0;
@@ -129,7 +144,8 @@ class SearchBenchmark {
         recall += found.size() / 10.0;
       }
       System.out.printf(
-          "| %,d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0fx | %.3f |%n",
+          "| %s | %,d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0fx | %.3f |%n",
+          market,
           size,
           StatisticalIndex.sketchBytes(index.size()) / 1e6,
           heap / 1e6,
@@ -137,6 +153,7 @@ class SearchBenchmark {
           percentile(serviceMs, 99),
           percentile(httpMs, 50),
           percentile(httpMs, 99),
+          percentile(filteredMs, 50),
           percentile(bruteMs, 50),
           percentile(bruteMs, 50) / percentile(serviceMs, 50),
           recall / bruteQueries);
@@ -201,6 +218,16 @@ class SearchBenchmark {
         percentile(admin, 50),
         percentile(admin, 99),
         percentile(anonymous, 50) / percentile(admin, 50));
+  }
+
+  /**
+   * The same search restricted by a filter every bench learnware passes and a full-text query all
+   * their descriptions match: the cost of combining statistics with meaning.
+   */
+  private static String withFiltersAndText(String body) {
+    return "{\"q\": \"synthetic learnware\", \"filters\": {\"task\": \"classification\","
+        + " \"dataType\": \"table\"}, "
+        + body.substring(1);
   }
 
   private static SearchRequest request(Rkme query) {
@@ -298,101 +325,102 @@ class SearchBenchmark {
     return out;
   }
 
-  /** Adds learnwares {@code from..to-1} (named bench-i, RKME seeded by i). */
-  private void seed(String owner, int from, int to) throws Exception {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      String sha;
-      long size;
-      try (PreparedStatement holder =
-          connection.prepareStatement(
-              "SELECT model_sha256, model_size FROM learnware_version v JOIN learnware l ON"
-                  + " l.id = v.learnware_id WHERE l.owner = ? AND l.name = 'model-holder'")) {
-        holder.setString(1, owner);
-        try (ResultSet rows = holder.executeQuery()) {
-          rows.next();
-          sha = rows.getString(1);
-          size = rows.getLong(2);
-        }
-      }
-      try (PreparedStatement learnwares =
-          connection.prepareStatement(
-              "INSERT INTO learnware (owner, name, last_version) SELECT ?, 'bench-' || g, 1"
-                  + " FROM generate_series(?, ?) g")) {
-        learnwares.setString(1, owner);
-        learnwares.setInt(2, from);
-        learnwares.setInt(3, to - 1);
-        learnwares.executeUpdate();
-      }
-      try (PreparedStatement versions =
-          connection.prepareStatement(
-              "INSERT INTO learnware_version (learnware_id, version, state, spec, spec_version,"
-                  + " title, description, data_type, task, license, tags, model_format,"
-                  + " model_sha256, model_size, created_by, input_dimension, output_dimension)"
-                  + " SELECT l.id, 1, 'USABLE', CAST(? AS jsonb), 1, 'Bench ' || l.name,"
-                  + " 'Synthetic learnware for the search benchmark.', 'table', 'classification',"
-                  + " 'MIT', '{bench}', 'torchscript', ?, ?, ?, 64, 10 FROM learnware l"
-                  + " WHERE l.owner = ? AND l.name LIKE 'bench-%' AND l.current_version_id IS NULL")) {
-        versions.setString(1, "{\"specVersion\": 1, \"name\": \"bench\"}");
-        versions.setString(2, sha);
-        versions.setLong(3, size);
-        versions.setString(4, owner);
-        versions.setString(5, owner);
-        versions.executeUpdate();
-      }
-      List<long[]> pending = new ArrayList<>();
-      try (PreparedStatement current =
-          connection.prepareStatement(
-              "UPDATE learnware l SET current_version_id = v.id FROM learnware_version v"
-                  + " WHERE v.learnware_id = l.id AND l.current_version_id IS NULL"
-                  + " AND l.owner = ? AND l.name LIKE 'bench-%'"
-                  + " RETURNING v.id, substr(l.name, 7)::int")) {
-        current.setString(1, owner);
-        try (ResultSet rows = current.executeQuery()) {
-          while (rows.next()) {
-            pending.add(new long[] {rows.getLong(1), rows.getLong(2)});
-          }
-        }
-      }
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO version_rkme (version_id, space, gamma, dimension, points,"
-                  + " squared_norm, sketch, z, beta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (int start = 0; start < pending.size(); start += 1000) {
-          List<VersionRkme> rows =
-              pending.subList(start, Math.min(pending.size(), start + 1000)).parallelStream()
-                  .map(p -> VersionRkme.of(p[0], storedRkme(p[1])))
-                  .toList();
-          for (VersionRkme row : rows) {
-            insert.setLong(1, row.versionId);
-            insert.setString(2, row.space);
-            insert.setDouble(3, row.gamma);
-            insert.setInt(4, row.dimension);
-            insert.setInt(5, row.points);
-            insert.setDouble(6, row.squaredNorm);
-            insert.setBytes(7, row.sketch);
-            insert.setBytes(8, row.z);
-            insert.setBytes(9, row.beta);
-            insert.addBatch();
-          }
-          insert.executeBatch();
-        }
-      }
-      connection.commit();
-    }
+  /** A stored learnware's RKME in the chosen market. */
+  private RkmeSpec storedRkme(long index) {
+    return switch (market) {
+      case "topics" -> topicsRkme(index, 0);
+      case "duplicates" -> topicsRkme(index / 10, index % 10 + 1);
+      case "real" -> Real.stored(index);
+      default -> throw new IllegalArgumentException("bench.market " + market);
+    };
   }
 
-  /** A stored learnware's RKME: K points drawn from its topic mixture, jittered weights. */
-  private RkmeSpec storedRkme(long index) {
+  private Rkme queryRkme(int q) {
+    return switch (market) {
+      // A group's topics, fresh points: its ten near-duplicates are the best, nearly tied.
+      case "duplicates" ->
+          Rkme.builder()
+              .setData(sample(mixture(new SplittableRandom(q * 7919L % 100)), 2000, q))
+              .build();
+      case "real" -> Real.query(q);
+      default ->
+          Rkme.builder().setData(sample(mixture(new SplittableRandom(-1 - q)), 2000, q)).build();
+    };
+  }
+
+  /**
+   * K points drawn from the topic mixture seeded by {@code index}, jittered weights; copy {@code c
+   * > 0} of it has every coordinate and weight moved by about 1e−4 (a near-duplicate).
+   */
+  private RkmeSpec topicsRkme(long index, long copy) {
     SplittableRandom random = new SplittableRandom(index);
     double[][] mixture = mixture(random);
     Matrix z = sample(mixture, K, index + 7_000_000);
     double[] beta = random.doubles(K, 0.5, 1.5).toArray();
+    if (copy > 0) {
+      SplittableRandom jitter = new SplittableRandom(index * 31 + copy);
+      double[] moved = z.data().clone();
+      for (int i = 0; i < moved.length; i++) {
+        moved[i] += 1e-4 * StrictGaussian.next(jitter);
+      }
+      z = new Matrix(K, D, moved);
+      for (int j = 0; j < K; j++) {
+        beta[j] *= 1 + 1e-4 * StrictGaussian.next(jitter);
+      }
+    }
     double sum = Arrays.stream(beta).sum();
     for (int j = 0; j < K; j++) {
       beta[j] /= sum;
     }
     return new Rkme(0.1, 10_000, z, beta).toSpec();
+  }
+
+  /** The real-data market: digits and Fashion-MNIST specialists (see the class comment). */
+  private static final class Real {
+    private static final RealData.Labelled[][] SPLITS = {
+      RealData.digits().split(0.7, 18), RealData.fashionFeatures().split(0.7, 18)
+    };
+    private static final int[][] SUBSETS = subsets();
+    private static final int[] ROWS = {100, 200, 400};
+
+    static RkmeSpec stored(long index) {
+      RealData.Labelled train = SPLITS[(int) (index % 2)][0];
+      int[] classes = SUBSETS[(int) (index / 2 % SUBSETS.length)];
+      int rows = ROWS[(int) (index / 2 / SUBSETS.length % ROWS.length)];
+      return rkme(train, classes, rows, index).toSpec();
+    }
+
+    static Rkme query(int q) {
+      SplittableRandom random = new SplittableRandom(-1 - q);
+      RealData.Labelled test = SPLITS[q % 2][1];
+      return rkme(test, SUBSETS[random.nextInt(SUBSETS.length)], 300, -1 - q);
+    }
+
+    private static Rkme rkme(RealData.Labelled data, int[] classes, int rows, long seed) {
+      RealData.Labelled chosen =
+          data.where(label -> Arrays.stream(classes).anyMatch(c -> c == label));
+      int[] order =
+          new SplittableRandom(seed)
+              .ints(0, chosen.labels().length)
+              .distinct()
+              .limit(Math.min(rows, chosen.labels().length))
+              .toArray();
+      return Rkme.builder().setData(chosen.rows(order).x()).optSeed(seed).build();
+    }
+
+    /** Every pair and triple of the ten classes: 45 + 120. */
+    private static int[][] subsets() {
+      List<int[]> out = new ArrayList<>();
+      for (int a = 0; a < 10; a++) {
+        for (int b = a + 1; b < 10; b++) {
+          out.add(new int[] {a, b});
+          for (int c = b + 1; c < 10; c++) {
+            out.add(new int[] {a, b, c});
+          }
+        }
+      }
+      return out.toArray(int[][]::new);
+    }
   }
 
   /** Three topics and their weights: {@code {{t1, t2, t3}, {w1, w2, w3}}}. */

@@ -1,0 +1,175 @@
+package io.learnware.market.search;
+
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
+import io.learnware.spec.rkme.StrictGaussian;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A statistical search's results are those of a full double-precision comparison of every stored
+ * RKME of the space, order and MMDs to the last bit, even where scores tie to a few parts in a
+ * billion: 300 learnwares in groups of 15 near-duplicates (points moved by about 1e−7), in a space
+ * of their own (d = 16, γ = 0.25), so that other tests' learnwares are not in it. This class runs
+ * the exhaustive comparison of small spaces; {@link ShortlistedExactSearchTest} the same checks
+ * through the sketch's shortlist.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class ExactSearchTest {
+
+  private static final int D = 16;
+  private static final int K = 20;
+  private static final double GAMMA = 0.25;
+  private static final int GROUP = 15;
+  private static final int COUNT = 300;
+
+  @Inject DataSource dataSource;
+  @Inject StatisticalIndex index;
+
+  private String owner;
+
+  /** Seeds the space once per database: the subclass's application finds it seeded. */
+  @BeforeEach
+  void seed() throws Exception {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement seeded =
+            connection.prepareStatement(
+                "SELECT DISTINCT l.owner FROM version_rkme r JOIN learnware l"
+                    + " ON l.current_version_id = r.version_id WHERE r.space = ?")) {
+      seeded.setString(1, "table/d=" + D + "/gamma=" + GAMMA);
+      try (ResultSet rows = seeded.executeQuery()) {
+        owner = rows.next() ? rows.getString(1) : null;
+      }
+    }
+    if (owner == null) {
+      String token = MARKET.newUser("exact");
+      owner = MARKET.usernameOf(token);
+      MARKET.uploadDigits(token, owner, "model-holder").then().statusCode(201);
+      SeededLearnwares.seed(dataSource, owner, 0, COUNT, ExactSearchTest::stored);
+    }
+    index.reload();
+  }
+
+  @Test
+  void theBestTenAreThoseOfAFullComparisonAmongNearDuplicates() {
+    for (int group : new int[] {0, 7, 19}) {
+      Rkme query = query(group, 1000 + group);
+      List<Map.Entry<String, Double>> expected = fullComparison(query);
+      // The group's own 15 come first, within a few parts in a billion of each other.
+      double spread = expected.get(GROUP - 1).getValue() - expected.getFirst().getValue();
+      assertThat(spread).isLessThan(1e-6 * expected.getFirst().getValue() + 1e-9);
+
+      JsonPath found = search(query, 10, 0);
+      for (int rank = 0; rank < 10; rank++) {
+        assertThat(found.getString("single[" + rank + "].learnware"))
+            .as("rank %d for group %d", rank, group)
+            .isEqualTo(expected.get(rank).getKey());
+        assertThat(found.getDouble("single[" + rank + "].mmd"))
+            .as("MMD at rank %d", rank)
+            .isEqualTo(Math.sqrt(expected.get(rank).getValue()));
+      }
+      assertThat(found.getInt("total")).isEqualTo(COUNT);
+    }
+  }
+
+  @Test
+  void aPageFurtherOnIsExactToo() {
+    Rkme query = query(4, 77);
+    List<Map.Entry<String, Double>> expected = fullComparison(query);
+    JsonPath found = search(query, 5, 12);
+    for (int i = 0; i < 5; i++) {
+      assertThat(found.getString("single[" + i + "].learnware"))
+          .isEqualTo(expected.get(12 + i).getKey());
+    }
+  }
+
+  private JsonPath search(Rkme query, int limit, int offset) {
+    return given()
+        .contentType("application/json")
+        .body(
+            Map.of(
+                "limit",
+                limit,
+                "offset",
+                offset,
+                "statistical",
+                SpecDocuments.mapper().valueToTree(query.toSpec())))
+        .post("/api/v1/search")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        // Doubles, not RestAssured's default floats: the MMDs are compared to the last bit.
+        .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+  }
+
+  /** Every seeded learnware as stored, compared in double, ordered as the market orders ties. */
+  private List<Map.Entry<String, Double>> fullComparison(Rkme query) {
+    List<Map.Entry<String, Double>> all = new ArrayList<>();
+    for (int i = 0; i < COUNT; i++) {
+      Rkme asStored = VersionRkme.of(0, stored(i)).rkme();
+      all.add(Map.entry(owner + "/bench-" + i + "@1", query.mmdSquared(asStored)));
+    }
+    all.sort(
+        Comparator.comparingDouble(Map.Entry<String, Double>::getValue)
+            .thenComparing(Map.Entry::getKey));
+    return all;
+  }
+
+  /** Learnware i: copy {@code i % 15} of group {@code i / 15}'s RKME, moved by about 1e−7. */
+  private static RkmeSpec stored(long i) {
+    long group = i / GROUP;
+    SplittableRandom random = new SplittableRandom(group);
+    double[] center = random.doubles(D, 0, 2).toArray();
+    double[] z = new double[K * D];
+    for (int j = 0; j < K * D; j++) {
+      z[j] = center[j % D] + 0.5 * StrictGaussian.next(random);
+    }
+    double[] beta = random.doubles(K, 0.5, 1.5).toArray();
+    SplittableRandom jitter = new SplittableRandom(1_000_000 + i);
+    for (int j = 0; j < z.length; j++) {
+      z[j] += 1e-7 * StrictGaussian.next(jitter);
+    }
+    double sum = 0;
+    for (double b : beta) {
+      sum += b;
+    }
+    for (int j = 0; j < K; j++) {
+      beta[j] /= sum;
+    }
+    return new Rkme(GAMMA, 1000, new Matrix(K, D, z), beta).toSpec();
+  }
+
+  /** A user's RKME of 400 fresh rows around group {@code group}'s center. */
+  private static Rkme query(int group, long seed) {
+    double[] center = new SplittableRandom(group).doubles(D, 0, 2).toArray();
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] x = new double[400 * D];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = center[j % D] + 0.5 * StrictGaussian.next(random);
+    }
+    return Rkme.builder().setData(new Matrix(400, D, x)).optGamma(GAMMA).optPoints(K).build();
+  }
+}
