@@ -37,6 +37,19 @@ final class ExactScorer {
     return VECTOR ? VectorKernel.padding() : 1;
   }
 
+  /** {@code ‖a − b‖²} in float. */
+  static double squaredDistance(float[] a, float[] b) {
+    if (VECTOR) {
+      return VectorKernel.squaredDistance(a, b);
+    }
+    float sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      float difference = a[i] - b[i];
+      sum += difference * difference;
+    }
+    return sum;
+  }
+
   /** A candidate with its packed points. */
   record Input(StatisticalIndex.Candidate candidate, PackedPoints points) {}
 

@@ -50,10 +50,10 @@ import java.util.function.LongPredicate;
  * <p>A statistical search compares candidates with the query from their stored points ({@link
  * PointsCache}), fast in float32 and then in double where the order is still open ({@link
  * ExactScorer}): results and scores are those of a full double-precision comparison of the same
- * candidates. In a space of at most {@code learnware.search.exhaustive-up-to} learnwares every one
- * is a candidate, so the results are exact. Larger spaces shortlist by sketch first (see {@link
- * StatisticalIndex}); only membership in that shortlist is estimated (its recall is measured in
- * {@code bench/}).
+ * candidates. In a space of at most {@code learnware.search.certified-up-to} learnwares every one
+ * is a candidate, and lower bounds ({@link CertifiedRanking}) prove which need no comparison, so
+ * the results are exact. Larger spaces shortlist by sketch first (see {@link StatisticalIndex});
+ * only membership in that shortlist is estimated (its recall is measured in {@code bench/}).
  */
 @ApplicationScoped
 public class SearchService {
@@ -83,7 +83,8 @@ public class SearchService {
   private final SpecValidator validator;
   private final Caller caller;
   private final PointsCache pointsCache;
-  private final int exhaustiveUpTo;
+  private final FeatureIndex featureIndex;
+  private final int certifiedUpTo;
 
   public SearchService(
       EntityManager em,
@@ -91,13 +92,15 @@ public class SearchService {
       SpecValidator validator,
       Caller caller,
       PointsCache pointsCache,
+      FeatureIndex featureIndex,
       MarketConfig config) {
     this.em = em;
     this.index = index;
     this.validator = validator;
     this.caller = caller;
     this.pointsCache = pointsCache;
-    this.exhaustiveUpTo = config.search().exhaustiveUpTo();
+    this.featureIndex = featureIndex;
+    this.certifiedUpTo = config.search().certifiedUpTo();
   }
 
   @Transactional
@@ -184,28 +187,10 @@ public class SearchService {
     LongPredicate accept = learnwareFilter(sql, readable);
     int total = index.count(space, accept, states);
     int wanted = offset + limit;
-    boolean exhaustive = total <= exhaustiveUpTo;
-    List<Candidate> candidates =
-        exhaustive
-            ? index.members(space, accept, states)
-            : index.nearest(
-                space,
-                RandomFeatureSketch.of(query),
-                accept,
-                states,
-                Math.max(MAX_SHORTLIST, 2 * wanted));
-    List<Scored> scored = new ArrayList<>();
-    int compared = 0;
-    for (int shortlist = exhaustive ? total : Math.max(SHORTLIST, 2 * wanted);
-        compared < candidates.size();
-        shortlist *= 2) {
-      List<Candidate> next = candidates.subList(compared, Math.min(shortlist, candidates.size()));
-      scored.addAll(approximate(query, next));
-      compared += next.size();
-      if (exhaustive || enough(scored, next.getLast(), wanted)) {
-        break;
-      }
-    }
+    List<Scored> scored =
+        total <= certifiedUpTo
+            ? certified(query, index.members(space, accept, states), space, wanted)
+            : shortlisted(query, space, accept, states, wanted);
     // The results are exact; the mixture's pool beyond them may rest on the float comparison.
     int exactCount = Math.min(wanted, scored.size());
     List<Scored> settled = ExactScorer.settle(query, scored, exactCount);
@@ -265,6 +250,49 @@ public class SearchService {
         Rkme.similarity(mixture.mmdSquared(), query.squaredNorm(), mixture.squaredNorm()));
   }
 
+  /** Compares every candidate that could be among the best {@code wanted} (a proof). */
+  private List<Scored> certified(Rkme query, List<Candidate> members, RkmeSpace space, int wanted) {
+    FeatureIndex.SpaceFeatures features = featureIndex.of(space, members);
+    if (features == null) {
+      return List.of();
+    }
+    return CertifiedRanking.rank(
+            query,
+            members,
+            features,
+            Math.min(wanted, members.size()),
+            batch -> approximate(query, batch))
+        .scored();
+  }
+
+  /**
+   * Compares the candidates whose sketches are nearest the query's, more of them while the sketch's
+   * measured error leaves room for a better one outside ({@link #enough}).
+   */
+  private List<Scored> shortlisted(
+      Rkme query, RkmeSpace space, LongPredicate accept, StateFilter states, int wanted) {
+    List<Candidate> candidates =
+        index.nearest(
+            space,
+            RandomFeatureSketch.of(query),
+            accept,
+            states,
+            Math.max(MAX_SHORTLIST, 2 * wanted));
+    List<Scored> scored = new ArrayList<>();
+    int compared = 0;
+    for (int shortlist = Math.max(SHORTLIST, 2 * wanted);
+        compared < candidates.size();
+        shortlist *= 2) {
+      List<Candidate> next = candidates.subList(compared, Math.min(shortlist, candidates.size()));
+      scored.addAll(approximate(query, next));
+      compared += next.size();
+      if (enough(scored, next.getLast(), wanted)) {
+        break;
+      }
+    }
+    return scored;
+  }
+
   /** Reads the candidates' points (from the cache when it has them) and compares them fast. */
   private List<Scored> approximate(Rkme query, List<Candidate> candidates) {
     Map<Long, PackedPoints> points =
@@ -284,7 +312,7 @@ public class SearchService {
    * {@code frontier}'s, so it could beat the {@code wanted}-th compared result only if the sketch
    * under-estimated it by more than the gap. The errors measured on the compared candidates, with a
    * margin of 1.5, stand in for that bound: a calibrated rule, not a proof; bench/search.sh
-   * measures the recall it gives. (Spaces of at most {@code exhaustive-up-to} learnwares skip it.)
+   * measures the recall it gives. (Spaces of at most {@code certified-up-to} learnwares skip it.)
    */
   private static boolean enough(List<Scored> scored, Candidate frontier, int wanted) {
     if (scored.size() < wanted) {

@@ -57,6 +57,29 @@ final class VectorKernel {
     return 2 * SPECIES.length();
   }
 
+  /** {@code ‖a − b‖²} in float, for {@link CertifiedRanking}'s bounds. */
+  static float squaredDistance(float[] a, float[] b) {
+    int lanes = SPECIES.length();
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    int i = 0;
+    for (; i + 2 * lanes <= a.length; i += 2 * lanes) {
+      FloatVector d0 =
+          FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
+      FloatVector d1 =
+          FloatVector.fromArray(SPECIES, a, i + lanes)
+              .sub(FloatVector.fromArray(SPECIES, b, i + lanes));
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < a.length; i++) {
+      float difference = a[i] - b[i];
+      sum += difference * difference;
+    }
+    return sum;
+  }
+
   /** A query prepared once per search: points row-major in float, weights as given. */
   record Query(
       int points,

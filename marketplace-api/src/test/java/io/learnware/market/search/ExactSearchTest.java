@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * RKME of the space, order and MMDs to the last bit, even where scores tie to a few parts in a
  * billion: 300 learnwares in groups of 15 near-duplicates (points moved by about 1e−7), in a space
  * of their own (d = 16, γ = 0.25), so that other tests' learnwares are not in it. This class runs
- * the exhaustive comparison of small spaces; {@link ShortlistedExactSearchTest} the same checks
- * through the sketch's shortlist.
+ * the certified search of small spaces; {@link ShortlistedExactSearchTest} the same checks through
+ * the sketch's shortlist.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)

@@ -5,7 +5,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 
-/** {@link ExactSearchTest} through the sketch's shortlist: no space is compared exhaustively. */
+/**
+ * {@link ExactSearchTest} through the sketch's shortlist: no space is searched with certified
+ * bounds.
+ */
 @QuarkusTest
 @TestProfile(ShortlistedExactSearchTest.Shortlisted.class)
 class ShortlistedExactSearchTest extends ExactSearchTest {
@@ -13,7 +16,7 @@ class ShortlistedExactSearchTest extends ExactSearchTest {
   public static class Shortlisted implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("learnware.search.exhaustive-up-to", "0");
+      return Map.of("learnware.search.certified-up-to", "0");
     }
   }
 }

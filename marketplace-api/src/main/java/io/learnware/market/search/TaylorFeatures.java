@@ -1,0 +1,95 @@
+package io.learnware.market.search;
+
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
+
+/**
+ * The low-degree part of the Gaussian kernel's feature map, written out, and what it bounds.
+ *
+ * <p>Around a center {@code c}, with {@code x = z − c}, {@code k(x, y) = a(x)·a(y)·exp(2γ x·y)}
+ * where {@code a(x) = exp(−γ‖x‖²)}, and {@code exp(2γ s) = Σ_p (2γ s)^p / p!}. So {@code φ(x) =
+ * a(x)·(1, √(2γ)·x, γ√2·x⊗x, …)}: one block per degree, the blocks orthogonal. An embedding {@code
+ * μ = Σ β_j φ(z_j)} splits into its blocks of degree ≤ 2, written out here as {@link #size()}
+ * numbers, and the rest, of which only the norm is known: {@code ‖rest‖² = ‖μ‖² − ‖f‖²}. For two
+ * embeddings, {@code MMD² = ‖f_a − f_b‖² + ‖rest_a − rest_b‖² ≥ ‖f_a − f_b‖² + (‖rest_a‖ −
+ * ‖rest_b‖)²}: a lower bound that costs {@link #size()} multiply-adds instead of {@code K_a·K_b·d}.
+ *
+ * <p>The bound holds for any center; it is tightest when the center is near the data (the
+ * higher-degree rest shrinks with {@code ‖x‖}), so each space uses the mean of its stored points.
+ * Above {@link #QUADRATIC_UP_TO} dimensions the quadratic block would be too large and only degrees
+ * 0 and 1 are written out.
+ */
+final class TaylorFeatures {
+
+  /** Dimensions up to which the quadratic block ({@code d(d+1)/2} numbers) is written out. */
+  static final int QUADRATIC_UP_TO = 96;
+
+  private final int dimension;
+  private final double gamma;
+  private final double[] center;
+  private final boolean quadratic;
+  private final int size;
+
+  TaylorFeatures(double gamma, double[] center) {
+    this.dimension = center.length;
+    this.gamma = gamma;
+    this.center = center.clone();
+    this.quadratic = dimension <= QUADRATIC_UP_TO;
+    this.size = 1 + dimension + (quadratic ? dimension * (dimension + 1) / 2 : 0);
+  }
+
+  /** How many numbers an embedding's written-out part has. */
+  int size() {
+    return size;
+  }
+
+  /**
+   * An embedding's written-out part, rounded to float; {@code rest} is the norm of the part not
+   * written out, and {@code rounding} the norm of what rounding to float moved.
+   */
+  record Features(float[] values, double rest, double rounding) {}
+
+  /** The features of an embedding whose squared norm is {@code squaredNorm}. */
+  Features of(Rkme rkme, double squaredNorm) {
+    Matrix z = rkme.points();
+    double[] beta = rkme.weights();
+    double[] f = new double[size];
+    double[] x = new double[dimension];
+    double linear = Math.sqrt(2 * gamma);
+    double diagonal = gamma * Math.sqrt(2);
+    double offDiagonal = 2 * gamma;
+    double[] data = z.data();
+    for (int j = 0; j < z.rows(); j++) {
+      double norm = 0;
+      for (int c = 0; c < dimension; c++) {
+        x[c] = data[j * dimension + c] - center[c];
+        norm += x[c] * x[c];
+      }
+      double a = beta[j] * Math.exp(-gamma * norm);
+      f[0] += a;
+      for (int c = 0; c < dimension; c++) {
+        f[1 + c] += a * linear * x[c];
+      }
+      if (quadratic) {
+        int at = 1 + dimension;
+        for (int p = 0; p < dimension; p++) {
+          double ax = a * x[p];
+          f[at++] += ax * x[p] * diagonal;
+          for (int q = p + 1; q < dimension; q++) {
+            f[at++] += ax * x[q] * offDiagonal;
+          }
+        }
+      }
+    }
+    float[] values = new float[size];
+    double written = 0;
+    double rounding = 0;
+    for (int i = 0; i < size; i++) {
+      values[i] = (float) f[i];
+      written += f[i] * f[i];
+      double moved = values[i] - f[i];
+      rounding += moved * moved;
+    }
+    return new Features(values, Math.sqrt(Math.max(0, squaredNorm - written)), Math.sqrt(rounding));
+  }
+}
