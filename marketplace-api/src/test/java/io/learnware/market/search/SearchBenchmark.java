@@ -69,6 +69,8 @@ class SearchBenchmark {
   @Inject DataSource dataSource;
   @Inject StatisticalIndex index;
   @Inject SearchService search;
+  @Inject FeatureIndex features;
+  @Inject PointsCache points;
 
   private final double[] topics = topics();
   private final String market = System.getProperty("bench.market", "topics");
@@ -158,6 +160,12 @@ class SearchBenchmark {
           percentile(bruteMs, 50) / percentile(serviceMs, 50),
           recall / bruteQueries);
       System.err.printf("worst sketch rank of a true top-10 member: %d%n", worstRank);
+      if (size
+          <= ConfigProvider.getConfig()
+              .getOptionalValue("learnware.search.certified-up-to", Integer.class)
+              .orElse(20_000)) {
+        System.err.println(certifiedWork(queryRkmes));
+      }
       if (privateFraction > 0) {
         privateRows.add(hiddenCost(owner, size, privateFraction, bodies));
       }
@@ -261,6 +269,50 @@ class SearchBenchmark {
       }
     }
     return ms;
+  }
+
+  /** How many learnwares the certified search compared per query (of how many it bounded). */
+  private String certifiedWork(List<Rkme> queries) {
+    RkmeSpace space = new RkmeSpace("table/d=64/gamma=0.1");
+    double[] compared = new double[queries.size()];
+    int bounded =
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  List<StatisticalIndex.Candidate> members =
+                      index.members(space, id -> true, StatisticalIndex.StateFilter.USABLE);
+                  FeatureIndex.SpaceFeatures spaceFeatures = features.of(space, members);
+                  for (int q = 0; q < queries.size(); q++) {
+                    Rkme query = queries.get(q);
+                    compared[q] =
+                        CertifiedRanking.rank(
+                                query,
+                                members,
+                                spaceFeatures,
+                                10,
+                                batch -> {
+                                  var packed =
+                                      points.get(
+                                          batch.stream()
+                                              .map(StatisticalIndex.Candidate::versionId)
+                                              .toList());
+                                  return ExactScorer.approximate(
+                                      query,
+                                      batch.stream()
+                                          .map(
+                                              c ->
+                                                  new ExactScorer.Input(
+                                                      c, packed.get(c.versionId())))
+                                          .toList());
+                                })
+                            .scored()
+                            .size();
+                  }
+                  return members.size();
+                });
+    return String.format(
+        "T certified search: compared p50 %.0f, max %.0f of %d bounded",
+        percentile(compared, 50), percentile(compared, 100), bounded);
   }
 
   /** The largest position, in the sketch's order, of a true top-10 member: the shortlist needed. */
