@@ -198,7 +198,15 @@ public class SearchService {
         settled.subList(0, Math.min(Math.max(wanted, MIXTURE_POOL), settled.size()));
     Map<Long, Match> described =
         describe(pooled.stream().map(e -> e.candidate().versionId()).toList());
+    // A version deleted since the index listed it (its points may still be cached) is left out.
     List<Scored> ranked = new ArrayList<>(pooled);
+    exactCount -=
+        (int)
+            ranked.stream()
+                .limit(exactCount)
+                .filter(e -> !described.containsKey(e.candidate().versionId()))
+                .count();
+    ranked.removeIf(e -> !described.containsKey(e.candidate().versionId()));
     ranked
         .subList(0, exactCount)
         .sort(
