@@ -44,11 +44,13 @@ final class CertifiedRanking {
       int need,
       Function<List<Candidate>, List<Scored>> compare) {
     int n = candidates.size();
-    double[] lower = lowerBounds(query, candidates, features);
-    // Ordered by bound: the bound (never negative) as float bits above the index.
+    Bounds bounds = new Bounds(query, features);
+    // The cheap bound (degrees 0 and 1) for all, in order; the full one only for those it leaves.
     long[] order = new long[n];
+    double[] coarse = new double[n];
+    IntStream.range(0, n).parallel().forEach(i -> coarse[i] = bounds.coarse(candidates.get(i)));
     for (int i = 0; i < n; i++) {
-      order[i] = (long) Float.floatToIntBits((float) Math.max(0, lower[i])) << 32 | i;
+      order[i] = (long) Float.floatToIntBits((float) Math.max(0, coarse[i])) << 32 | i;
     }
     Arrays.sort(order);
     List<Scored> scored = new ArrayList<>();
@@ -56,16 +58,22 @@ final class CertifiedRanking {
     int batch = Math.max(FIRST_BATCH, need);
     int at = 0;
     while (at < n) {
-      if (scored.size() >= need && lower[(int) order[at]] > threshold) {
+      if (scored.size() >= need && coarse[(int) order[at]] > threshold) {
         break;
       }
-      int end = Math.min(n, at + batch);
-      List<Candidate> next = new ArrayList<>(end - at);
-      for (int k = at; k < end; k++) {
-        next.add(candidates.get((int) order[k]));
+      // The next candidates whose full bound does not already exclude them.
+      List<Candidate> next = new ArrayList<>(batch);
+      while (at < n && next.size() < batch) {
+        int i = (int) order[at];
+        if (scored.size() >= need && coarse[i] > threshold) {
+          break;
+        }
+        at++;
+        if (scored.size() < need || bounds.full(candidates.get(i)) <= threshold) {
+          next.add(candidates.get(i));
+        }
       }
       scored.addAll(compare.apply(next));
-      at = end;
       batch = Math.min(2 * batch, LARGEST_BATCH);
       threshold = needthUpper(scored, need);
     }
@@ -82,29 +90,49 @@ final class CertifiedRanking {
   }
 
   /**
-   * {@code ‖f_q − f_i‖² + (‖rest_q‖ − ‖rest_i‖)²} per candidate, less the float scan's relative
-   * error, the features' rounding and {@link #MARGIN}: never above the exact MMD². Candidates
-   * without features get 0, so they are compared.
+   * Lower bounds on a candidate's MMD² to the query, never above it: {@code ‖f_q − f_i‖² +
+   * (‖rest_q‖ − ‖rest_i‖)²} over all written-out features ({@link #full}) or over degrees 0 and 1
+   * with everything above as one rest ({@link #coarse}, 30 times cheaper at d = 64); each less the
+   * float scan's relative error, the features' rounding and {@link #MARGIN}. Candidates without
+   * features get 0, so they are compared.
    */
-  static double[] lowerBounds(Rkme query, List<Candidate> candidates, SpaceFeatures features) {
-    Features q = features.taylor.of(query, query.squaredNorm());
-    // A sum of n squares of float differences is within (n + 2)·u of the exact sum, relatively.
-    double shrink = 1 - 2.0 * (features.taylor.size() + 2) * 0x1p-24;
-    double[] lower = new double[candidates.size()];
-    IntStream.range(0, candidates.size())
-        .parallel()
-        .forEach(
-            i -> {
-              Features f = features.byVersion.get(candidates.get(i).versionId());
-              if (f == null) {
-                return;
-              }
-              double squared = ExactScorer.squaredDistance(q.values(), f.values());
-              double written =
-                  Math.max(0, Math.sqrt(squared * shrink) - q.rounding() - f.rounding());
-              double rest = q.rest() - f.rest();
-              lower[i] = written * written + rest * rest - MARGIN;
-            });
-    return lower;
+  static final class Bounds {
+    private final SpaceFeatures features;
+    private final Features q;
+    private final int linear;
+    private final double coarseShrink;
+    private final double fullShrink;
+
+    Bounds(Rkme query, SpaceFeatures features) {
+      this.features = features;
+      this.q = features.taylor.of(query, query.squaredNorm());
+      this.linear = features.taylor.linearSize();
+      // A sum of n squares of float differences is within (n + 2)·u of the exact sum, relatively.
+      this.coarseShrink = 1 - 2.0 * (linear + 2) * 0x1p-24;
+      this.fullShrink = 1 - 2.0 * (features.taylor.size() + 2) * 0x1p-24;
+    }
+
+    double coarse(Candidate candidate) {
+      Features f = features.byVersion.get(candidate.versionId());
+      if (f == null) {
+        return 0;
+      }
+      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, linear);
+      return bound(squared * coarseShrink, f, q.beyondLinear() - f.beyondLinear());
+    }
+
+    double full(Candidate candidate) {
+      Features f = features.byVersion.get(candidate.versionId());
+      if (f == null) {
+        return 0;
+      }
+      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, q.values().length);
+      return bound(squared * fullShrink, f, q.rest() - f.rest());
+    }
+
+    private double bound(double squared, Features f, double restDifference) {
+      double written = Math.max(0, Math.sqrt(squared) - q.rounding() - f.rounding());
+      return written * written + restDifference * restDifference - MARGIN;
+    }
   }
 }

@@ -37,13 +37,13 @@ final class ExactScorer {
     return VECTOR ? VectorKernel.padding() : 1;
   }
 
-  /** {@code ‖a − b‖²} in float. */
-  static double squaredDistance(float[] a, float[] b) {
+  /** {@code ‖a − b‖²} over {@code [from, to)}, in float. */
+  static double squaredDistance(float[] a, float[] b, int from, int to) {
     if (VECTOR) {
-      return VectorKernel.squaredDistance(a, b);
+      return VectorKernel.squaredDistance(a, b, from, to);
     }
     float sum = 0;
-    for (int i = 0; i < a.length; i++) {
+    for (int i = from; i < to; i++) {
       float difference = a[i] - b[i];
       sum += difference * difference;
     }
@@ -142,6 +142,9 @@ final class ExactScorer {
     return new Mixtures.Gram() {
       private final Map<Long, Double> values = new ConcurrentHashMap<>();
 
+      /** Each row's embedding prepared once as the query side (only with the vector module). */
+      private final Map<Integer, VectorKernel.Query> rows = new ConcurrentHashMap<>();
+
       @Override
       public double get(int i, int j) {
         if (i == j) {
@@ -156,10 +159,12 @@ final class ExactScorer {
       }
 
       private double innerProduct(int i, int j) {
-        Rkme a = pool.get(i).points().rkme();
-        return VECTOR
-            ? VectorKernel.innerProduct(VectorKernel.Query.of(a), pool.get(j).points()).value()
-            : a.innerProduct(pool.get(j).points().rkme());
+        if (!VECTOR) {
+          return pool.get(i).points().rkme().innerProduct(pool.get(j).points().rkme());
+        }
+        VectorKernel.Query row =
+            rows.computeIfAbsent(i, unused -> VectorKernel.Query.of(pool.get(i).points()));
+        return VectorKernel.innerProduct(row, pool.get(j).points()).value();
       }
 
       private static long key(int i, int j) {

@@ -43,11 +43,17 @@ final class TaylorFeatures {
     return size;
   }
 
+  /** How many of them are of degree 0 and 1 (they come first). */
+  int linearSize() {
+    return 1 + dimension;
+  }
+
   /**
    * An embedding's written-out part, rounded to float; {@code rest} is the norm of the part not
-   * written out, and {@code rounding} the norm of what rounding to float moved.
+   * written out, {@code beyondLinear} that of everything above degree 1 (the quadratic block and
+   * the rest), and {@code rounding} the norm of what rounding to float moved.
    */
-  record Features(float[] values, double rest, double rounding) {}
+  record Features(float[] values, double rest, double beyondLinear, double rounding) {}
 
   /** The features of an embedding whose squared norm is {@code squaredNorm}. */
   Features of(Rkme rkme, double squaredNorm) {
@@ -55,7 +61,7 @@ final class TaylorFeatures {
     double[] beta = rkme.weights();
     double[] f = new double[size];
     double[] x = new double[dimension];
-    double linear = Math.sqrt(2 * gamma);
+    double linearScale = Math.sqrt(2 * gamma);
     double diagonal = gamma * Math.sqrt(2);
     double offDiagonal = 2 * gamma;
     double[] data = z.data();
@@ -68,7 +74,7 @@ final class TaylorFeatures {
       double a = beta[j] * Math.exp(-gamma * norm);
       f[0] += a;
       for (int c = 0; c < dimension; c++) {
-        f[1 + c] += a * linear * x[c];
+        f[1 + c] += a * linearScale * x[c];
       }
       if (quadratic) {
         int at = 1 + dimension;
@@ -83,13 +89,21 @@ final class TaylorFeatures {
     }
     float[] values = new float[size];
     double written = 0;
+    double linear = 0;
     double rounding = 0;
     for (int i = 0; i < size; i++) {
       values[i] = (float) f[i];
       written += f[i] * f[i];
+      if (i < linearSize()) {
+        linear += f[i] * f[i];
+      }
       double moved = values[i] - f[i];
       rounding += moved * moved;
     }
-    return new Features(values, Math.sqrt(Math.max(0, squaredNorm - written)), Math.sqrt(rounding));
+    return new Features(
+        values,
+        Math.sqrt(Math.max(0, squaredNorm - written)),
+        Math.sqrt(Math.max(0, squaredNorm - linear)),
+        Math.sqrt(rounding));
   }
 }

@@ -58,12 +58,12 @@ final class VectorKernel {
   }
 
   /** {@code ‖a − b‖²} in float, for {@link CertifiedRanking}'s bounds. */
-  static float squaredDistance(float[] a, float[] b) {
+  static float squaredDistance(float[] a, float[] b, int from, int to) {
     int lanes = SPECIES.length();
     FloatVector acc0 = FloatVector.zero(SPECIES);
     FloatVector acc1 = acc0;
-    int i = 0;
-    for (; i + 2 * lanes <= a.length; i += 2 * lanes) {
+    int i = from;
+    for (; i + 2 * lanes <= to; i += 2 * lanes) {
       FloatVector d0 =
           FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
       FloatVector d1 =
@@ -73,7 +73,7 @@ final class VectorKernel {
       acc1 = d1.fma(d1, acc1);
     }
     float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    for (; i < a.length; i++) {
+    for (; i < to; i++) {
       float difference = a[i] - b[i];
       sum += difference * difference;
     }
@@ -113,6 +113,30 @@ final class VectorKernel {
         nonNegative &= weight >= 0;
       }
       return new Query(k, d, coordinates, norms, weights, maxNorm, nonNegative);
+    }
+
+    /** A stored embedding as the query side, for inner products between candidates. */
+    static Query of(PackedPoints stored) {
+      int k = stored.points();
+      int d = stored.dimension();
+      float[] coordinates = new float[k * d];
+      for (int j = 0; j < k; j++) {
+        for (int c = 0; c < d; c++) {
+          coordinates[j * d + c] = stored.columns()[c * stored.stride() + j];
+        }
+      }
+      boolean nonNegative = true;
+      for (double weight : stored.weights()) {
+        nonNegative &= weight >= 0;
+      }
+      return new Query(
+          k,
+          d,
+          coordinates,
+          java.util.Arrays.copyOf(stored.norms(), k),
+          stored.weights(),
+          stored.maxNorm(),
+          nonNegative);
     }
   }
 

@@ -34,11 +34,15 @@ class TaylorFeaturesTest {
         }
         for (int q = 0; q < 5; q++) {
           Rkme query = rkme(random, d, gamma, random.nextDouble(0, 1.5));
-          double[] lower = CertifiedRanking.lowerBounds(query, candidates, space);
+          CertifiedRanking.Bounds bounds = new CertifiedRanking.Bounds(query, space);
           for (int i = 0; i < stored.size(); i++) {
-            assertThat(lower[i])
+            double exact = query.mmdSquared(stored.get(i));
+            assertThat(bounds.full(candidates.get(i)))
                 .as("d %d, gamma %s, candidate %d", d, gamma, i)
-                .isLessThanOrEqualTo(query.mmdSquared(stored.get(i)));
+                .isLessThanOrEqualTo(exact);
+            assertThat(bounds.coarse(candidates.get(i)))
+                .as("coarse: d %d, gamma %s, candidate %d", d, gamma, i)
+                .isLessThanOrEqualTo(exact);
           }
         }
       }
@@ -56,7 +60,7 @@ class TaylorFeaturesTest {
     Rkme a = rkme(random, 16, 0.1, 0.1);
     Rkme b = rkme(random, 16, 0.1, 0.1);
     space.byVersion.put(1L, space.taylor.of(b, b.squaredNorm()));
-    double bound = CertifiedRanking.lowerBounds(a, List.of(new Candidate(1, 1, 0)), space)[0];
+    double bound = new CertifiedRanking.Bounds(a, space).full(new Candidate(1, 1, 0));
     double exact = a.mmdSquared(b);
     assertThat(bound).isLessThanOrEqualTo(exact).isGreaterThan(0.95 * exact);
   }
