@@ -75,18 +75,9 @@ final class CertifiedRanking {
       }
       scored.addAll(compare.apply(next));
       batch = Math.min(2 * batch, LARGEST_BATCH);
-      threshold = needthUpper(scored, need);
+      threshold = ExactScorer.needthUpper(scored, need);
     }
     return new Ranked(scored, n);
-  }
-
-  private static double needthUpper(List<Scored> scored, int need) {
-    if (scored.size() < need || need == 0) {
-      return Double.POSITIVE_INFINITY;
-    }
-    double[] uppers = scored.stream().mapToDouble(Scored::upper).toArray();
-    Arrays.sort(uppers);
-    return uppers[need - 1];
   }
 
   /**

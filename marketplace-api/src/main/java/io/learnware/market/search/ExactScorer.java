@@ -115,8 +115,7 @@ final class ExactScorer {
     if (scored.isEmpty() || need <= 0) {
       return scored;
     }
-    double[] uppers = scored.stream().mapToDouble(Scored::upper).sorted().toArray();
-    double threshold = uppers[Math.min(need, uppers.length) - 1];
+    double threshold = needthUpper(scored, Math.min(need, scored.size()));
     List<Scored> out = new ArrayList<>(scored.size());
     List<Scored> open = new ArrayList<>();
     for (Scored s : scored) {
@@ -171,6 +170,19 @@ final class ExactScorer {
         return (long) Math.min(i, j) << 32 | Math.max(i, j);
       }
     };
+  }
+
+  /**
+   * The {@code need}-th smallest upper bound among {@code scored}: no candidate whose lower bound
+   * exceeds it can be among the best {@code need}. Infinite while fewer have been compared.
+   */
+  static double needthUpper(List<Scored> scored, int need) {
+    if (need <= 0 || scored.size() < need) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double[] uppers = scored.stream().mapToDouble(Scored::upper).toArray();
+    java.util.Arrays.sort(uppers);
+    return uppers[need - 1];
   }
 
   private static Scored exactly(Rkme query, Input input) {
