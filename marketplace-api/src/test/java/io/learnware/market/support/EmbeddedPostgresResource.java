@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real, throw-away PostgreSQL and data directory for {@code @QuarkusTest}s, with a known admin
@@ -27,11 +29,12 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
   public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(2);
 
   private EmbeddedDatabase database;
+  private Path dataDir;
 
   @Override
   public Map<String, String> start() {
     try {
-      Path dataDir = Files.createTempDirectory("market-test-");
+      dataDir = Files.createTempDirectory("market-test-");
       // Thrown away after the run: no fsync, for speed.
       database = EmbeddedDatabase.start(dataDir.resolve("postgres"), false);
       return Map.ofEntries(
@@ -55,11 +58,19 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     }
   }
 
+  /** Stops the database and deletes its data directory (a search benchmark's holds gigabytes). */
   @Override
   public void stop() {
     try {
       if (database != null) {
         database.close();
+      }
+      if (dataDir != null) {
+        try (Stream<Path> tree = Files.walk(dataDir)) {
+          for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
