@@ -122,7 +122,7 @@ public final class Mixtures {
         g[i * m + j] = gram.get(components[i], components[j]);
       }
     }
-    double[] w = SimplexQp.solve(g, h);
+    double[] w = m <= SimplexQp.MAX_EXACT ? SimplexQp.solveBySupports(g, h) : SimplexQp.solve(g, h);
     double[] gw = new double[m];
     SimplexQp.multiply(g, w, gw);
     double norm = 0;

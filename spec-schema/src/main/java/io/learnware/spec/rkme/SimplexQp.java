@@ -65,6 +65,103 @@ final class SimplexQp {
     return w;
   }
 
+  /** The largest problem {@link #solveBySupports} takes: it tries all {@code 2ⁿ − 1} supports. */
+  static final int MAX_EXACT = 10;
+
+  /**
+   * The exact minimiser of a problem of at most {@link #MAX_EXACT} weights: on each support {@code
+   * S} the minimiser over the simplex's face solves the KKT system {@code A_S w − λ1 = b_S, Σw =
+   * 1}; the best feasible one ({@code w ≥ 0}) over all supports is the optimum.
+   *
+   * <p>A mixture's candidates can be near-duplicates, whose Gram matrix is nearly singular; there
+   * {@link #solve} runs all its iterations (most of a search's mixture time), while this takes
+   * microseconds. An ill-conditioned face can only give a feasible point whose objective is
+   * evaluated directly, so the answer is never worse than the best vertex or well-posed face.
+   */
+  static double[] solveBySupports(double[] a, double[] b) {
+    int n = b.length;
+    if (n > MAX_EXACT) {
+      throw new IllegalArgumentException(n + " weights: at most " + MAX_EXACT);
+    }
+    double[] best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    for (int mask = 1; mask < 1 << n; mask++) {
+      double[] w = faceMinimiser(a, b, mask);
+      if (w == null) {
+        continue;
+      }
+      double value = objective(a, b, w);
+      if (value < bestValue) {
+        bestValue = value;
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The stationary point of the face {@code mask} by Gaussian elimination with partial pivoting, or
+   * null when it is singular or leaves the simplex.
+   */
+  private static double[] faceMinimiser(double[] a, double[] b, int mask) {
+    int n = b.length;
+    int k = Integer.bitCount(mask);
+    int[] support = new int[k];
+    for (int i = 0, o = 0; i < n; i++) {
+      if ((mask & 1 << i) != 0) {
+        support[o++] = i;
+      }
+    }
+    // Unknowns w_S and λ; rows: A_S w − λ = b_S, then Σ w = 1.
+    int size = k + 1;
+    double[][] m = new double[size][size + 1];
+    double scale = 0;
+    for (int r = 0; r < k; r++) {
+      for (int c = 0; c < k; c++) {
+        m[r][c] = a[support[r] * n + support[c]];
+        scale = Math.max(scale, Math.abs(m[r][c]));
+      }
+      m[r][k] = -1;
+      m[r][size] = b[support[r]];
+    }
+    for (int c = 0; c < k; c++) {
+      m[k][c] = 1;
+    }
+    m[k][size] = 1;
+    double tiny = 1e-13 * Math.max(1, scale);
+    for (int col = 0; col < size; col++) {
+      int pivot = col;
+      for (int r = col + 1; r < size; r++) {
+        if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) {
+          pivot = r;
+        }
+      }
+      if (Math.abs(m[pivot][col]) <= tiny) {
+        return null;
+      }
+      double[] swap = m[col];
+      m[col] = m[pivot];
+      m[pivot] = swap;
+      for (int r = 0; r < size; r++) {
+        if (r != col) {
+          double factor = m[r][col] / m[col][col];
+          for (int c = col; c <= size; c++) {
+            m[r][c] -= factor * m[col][c];
+          }
+        }
+      }
+    }
+    double[] w = new double[n];
+    for (int r = 0; r < k; r++) {
+      double value = m[r][size] / m[r][r];
+      if (!(value >= 0)) {
+        return null;
+      }
+      w[support[r]] = value;
+    }
+    return w;
+  }
+
   /** {@code ½·wᵀAw − wᵀb}. */
   static double objective(double[] a, double[] b, double[] w) {
     double[] aw = new double[w.length];
