@@ -21,6 +21,9 @@ public final class SpecDocuments {
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // Correctly rounded like Double.parseDouble, and several times faster: an RKME is
+          // thousands of numbers, most of a search request's parsing time.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .build();
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.learnware.market.problem.MarketException;
 import io.learnware.market.search.SearchDtos.SearchRequest;
 import io.learnware.market.search.SearchDtos.SearchResult;
@@ -77,8 +78,14 @@ public class SearchResource {
                   e.getLocation().getColumnNr(),
                   e.getOriginalMessage()));
     }
+    // The RKME is taken as parsed: converting the request would copy its thousands of numbers.
+    JsonNode statistical = tree instanceof ObjectNode object ? object.remove("statistical") : null;
     try {
-      return mapper.treeToValue(tree, SearchRequest.class);
+      SearchRequest request = mapper.treeToValue(tree, SearchRequest.class);
+      return statistical == null
+          ? request
+          : new SearchRequest(
+              request.q(), request.filters(), statistical, request.limit(), request.offset());
     } catch (JsonMappingException e) {
       throw new MarketException.InvalidInput(pointer(e), "has the wrong type");
     } catch (JsonProcessingException e) {
