@@ -170,7 +170,7 @@ public class SearchService {
         scores.put(id, ((Number) row[2]).doubleValue());
       }
     }
-    Map<Long, Match> described = describe(ids);
+    Map<Long, Match> described = describe(ids, Access.Readable.ALL);
     List<Match> single =
         ids.stream().map(id -> withScore(described.get(id), scores.get(id), null)).toList();
     return new SearchResult(single, null, total, offset, limit);
@@ -197,8 +197,9 @@ public class SearchService {
     List<Scored> pooled =
         settled.subList(0, Math.min(Math.max(wanted, MIXTURE_POOL), settled.size()));
     Map<Long, Match> described =
-        describe(pooled.stream().map(e -> e.candidate().versionId()).toList());
-    // A version deleted since the index listed it (its points may still be cached) is left out.
+        describe(pooled.stream().map(e -> e.candidate().versionId()).toList(), readable);
+    // A version deleted since the index listed it (its points may still be cached), or a learnware
+    // made private since, is left out.
     List<Scored> ranked = new ArrayList<>(pooled);
     exactCount -=
         (int)
@@ -341,26 +342,14 @@ public class SearchService {
   }
 
   /**
-   * Learnwares passing the semantic filters and visible to the caller. Without filters, the private
-   * learnwares the caller may not read are looked up instead (a partial index holds them), so that
-   * they are left out before anything is compared: counts, scores and mixtures are those of a
-   * market without them.
+   * Learnwares passing the semantic filters and visible to the caller. Without filters, the index's
+   * record of private learnwares leaves out those the caller may not read, before anything is
+   * compared: counts, scores and mixtures are those of a market without them. (The results are
+   * checked against the database when they are described.)
    */
   private LongPredicate learnwareFilter(CurrentVersionSql sql, Access.Readable readable) {
     if (!sql.filtersBeyondState()) {
-      if (readable.all()) {
-        return id -> true;
-      }
-      Set<Long> hidden = new HashSet<>();
-      for (Object id :
-          em.createNativeQuery(
-                  "SELECT id FROM learnware WHERE visibility = 'private'"
-                      + " AND NOT owner = ANY(CAST(:readable AS text[]))")
-              .setParameter("readable", readable.asArray())
-              .getResultList()) {
-        hidden.add(((Number) id).longValue());
-      }
-      return id -> !hidden.contains(id);
+      return index.readableBy(readable);
     }
     Query query =
         sql.bind(
@@ -375,8 +364,11 @@ public class SearchService {
     return ids::contains;
   }
 
-  /** Display fields of versions, by id. */
-  private Map<Long, Match> describe(List<Long> versionIds) {
+  /**
+   * Display fields of versions, by id; a private learnware's only when {@code readable} reaches its
+   * owner (semantic searches have checked that in their query already).
+   */
+  private Map<Long, Match> describe(List<Long> versionIds, Access.Readable readable) {
     if (versionIds.isEmpty()) {
       return Map.of();
     }
@@ -394,6 +386,9 @@ public class SearchService {
     Map<Long, Match> out = new LinkedHashMap<>();
     for (Object[] row : rows) {
       String owner = (String) row[1];
+      if ("private".equals(row[8]) && !readable.contains(owner)) {
+        continue;
+      }
       String name = (String) row[2];
       int version = ((Number) row[3]).intValue();
       out.put(

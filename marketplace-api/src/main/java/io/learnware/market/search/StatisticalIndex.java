@@ -1,6 +1,7 @@
 package io.learnware.market.search;
 
 import io.learnware.market.MarketConfig;
+import io.learnware.market.account.Access;
 import io.learnware.market.cluster.Notices;
 import io.learnware.market.cluster.Topic;
 import io.learnware.market.learnware.LearnwareEvents.LearnwareChanged;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,7 @@ public class StatisticalIndex {
   private static final Logger LOG = Logger.getLogger(StatisticalIndex.class);
   private static final String CURRENT_ROWS =
       """
-      SELECT l.id, v.id, v.state, r.space, r.sketch
+      SELECT l.id, v.id, v.state, r.space, r.sketch, l.visibility, l.owner
       FROM learnware l
       JOIN learnware_version v ON v.id = l.current_version_id
       JOIN version_rkme r ON r.version_id = v.id
@@ -75,8 +77,14 @@ public class StatisticalIndex {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("statistical-index-sync").factory());
 
-  /** learnware id → {current version id, state ordinal}: what the index holds, to compare. */
+  /**
+   * learnware id → {current version id, state ordinal, 1 if private}: what the index holds, to
+   * compare.
+   */
   private final Map<Long, long[]> indexed = new HashMap<>();
+
+  /** learnware id → owner, of the private learnwares only: searches leave out the unreadable. */
+  private final Map<Long, String> privateOwners = new ConcurrentHashMap<>();
 
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, SpaceIndex> spaces = new HashMap<>();
@@ -123,17 +131,13 @@ public class StatisticalIndex {
               @SuppressWarnings("unchecked")
               List<Object[]> rows =
                   em.createNativeQuery(
-                          "SELECT l.id, v.id, v.state FROM learnware l"
+                          "SELECT l.id, v.id, v.state, l.visibility FROM learnware l"
                               + " JOIN learnware_version v ON v.id = l.current_version_id"
                               + " JOIN version_rkme r ON r.version_id = v.id")
                       .getResultList();
               Map<Long, long[]> latest = new HashMap<>();
               for (Object[] row : rows) {
-                latest.put(
-                    ((Number) row[0]).longValue(),
-                    new long[] {
-                      ((Number) row[1]).longValue(), VersionState.valueOf((String) row[2]).ordinal()
-                    });
+                latest.put(((Number) row[0]).longValue(), indexedKey(row[1], row[2], row[3]));
               }
               List<Long> changed = new ArrayList<>();
               List<Long> gone = new ArrayList<>();
@@ -188,6 +192,7 @@ public class StatisticalIndex {
                     spaces.clear();
                     spaceOf.clear();
                     indexed.clear();
+                    privateOwners.clear();
                     rows.forEach(this::put);
                   } finally {
                     lock.writeLock().unlock();
@@ -302,11 +307,37 @@ public class StatisticalIndex {
     }
   }
 
+  /**
+   * Whether the caller may read each learnware, from the visibility the index holds: private ones
+   * of owners outside {@code readable} are left out before anything is compared, without a query
+   * per search. (Results are checked against the database again when they are described.)
+   */
+  public LongPredicate readableBy(Access.Readable readable) {
+    if (readable.all()) {
+      return id -> true;
+    }
+    return id -> {
+      String owner = privateOwners.get(id);
+      return owner == null || readable.contains(owner);
+    };
+  }
+
+  private static long[] indexedKey(Object versionId, Object state, Object visibility) {
+    return new long[] {
+      ((Number) versionId).longValue(),
+      VersionState.valueOf((String) state).ordinal(),
+      "private".equals(visibility) ? 1 : 0
+    };
+  }
+
   private void put(Object[] row) {
     long learnwareId = ((Number) row[0]).longValue();
     String space = (String) row[3];
     VersionState state = VersionState.valueOf((String) row[2]);
-    indexed.put(learnwareId, new long[] {((Number) row[1]).longValue(), state.ordinal()});
+    indexed.put(learnwareId, indexedKey(row[1], row[2], row[5]));
+    if ("private".equals(row[5])) {
+      privateOwners.put(learnwareId, (String) row[6]);
+    }
     spaces
         .computeIfAbsent(space, unused -> new SpaceIndex())
         .put(learnwareId, ((Number) row[1]).longValue(), (byte) state.ordinal(), (byte[]) row[4]);
@@ -315,6 +346,7 @@ public class StatisticalIndex {
 
   private void remove(long learnwareId) {
     indexed.remove(learnwareId);
+    privateOwners.remove(learnwareId);
     String space = spaceOf.remove(learnwareId);
     if (space != null) {
       spaces.get(space).remove(learnwareId);
