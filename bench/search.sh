@@ -9,6 +9,9 @@
 #
 #   bench/search.sh [SIZES] [QUERIES] [BRUTE_QUERIES] [PRIVATE_FRACTION]    e.g. bench/search.sh 1000,10000 40 5 0.1
 #   MARKET=duplicates bench/search.sh 1000,10000
+# BENCH_OPTS passes settings to the market under test, e.g.
+#   BENCH_OPTS=-Dlearnware.search.points-cache=512M bench/search.sh 10000
+# HTTP times are curl's (one process, one kept-alive connection), as a script would see them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${1:-1000,10000,100000}
@@ -19,7 +22,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(
 bin/mvn -B -q -pl marketplace-api -am test -DskipITs \
   -Dtest=SearchBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.sizes="$sizes" -Dbench.queries="$queries" -Dbench.bruteQueries="$brute" -Dbench.privateFraction="$private" \
-  -Dbench.market="${MARKET:-topics}" \
+  -Dbench.market="${MARKET:-topics}" ${BENCH_OPTS:-} \
   -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||^\(|^seeded|^worst|^T |ERROR|FAIL'
 # The outside reference: a NumPy scan of a market of the same shape, after the Java run has exited.
 /usr/bin/python3 bench/search_numpy.py "$sizes" "${NUMPY_QUERIES:-5}"
