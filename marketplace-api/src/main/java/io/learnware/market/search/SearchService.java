@@ -187,9 +187,17 @@ public class SearchService {
     LongPredicate accept = learnwareFilter(sql, readable);
     int total = index.count(space, accept, states);
     int wanted = offset + limit;
+    FeatureIndex.SpaceFeatures features = null;
+    List<Candidate> members = null;
+    if (total <= certifiedUpTo) {
+      members = index.members(space, accept, states);
+      features = featureIndex.of(space, members);
+    }
+    // Without features (a large space, or one the start's warming has not reached) the sketch
+    // shortlists.
     List<Scored> scored =
-        total <= certifiedUpTo
-            ? certified(query, index.members(space, accept, states), space, wanted)
+        features != null
+            ? certified(query, members, features, wanted)
             : shortlisted(query, space, accept, states, wanted);
     // The results are exact; the mixture's pool beyond them may rest on the float comparison.
     int exactCount = Math.min(wanted, scored.size());
@@ -260,11 +268,8 @@ public class SearchService {
   }
 
   /** Compares every candidate that could be among the best {@code wanted} (a proof). */
-  private List<Scored> certified(Rkme query, List<Candidate> members, RkmeSpace space, int wanted) {
-    FeatureIndex.SpaceFeatures features = featureIndex.of(space, members);
-    if (features == null) {
-      return List.of();
-    }
+  private List<Scored> certified(
+      Rkme query, List<Candidate> members, FeatureIndex.SpaceFeatures features, int wanted) {
     return CertifiedRanking.rank(
             query,
             members,

@@ -73,6 +73,7 @@ public class StatisticalIndex {
 
   private final EntityManager em;
   private final MarketConfig config;
+  private final FeatureIndex features;
   private final ScheduledExecutorService syncer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("statistical-index-sync").factory());
@@ -92,13 +93,15 @@ public class StatisticalIndex {
   /** learnware id → space it is indexed in, to move or drop it. */
   private final Map<Long, String> spaceOf = new HashMap<>();
 
-  public StatisticalIndex(EntityManager em, MarketConfig config) {
+  public StatisticalIndex(EntityManager em, MarketConfig config, FeatureIndex features) {
     this.em = em;
     this.config = config;
+    this.features = features;
   }
 
   void load(@Observes StartupEvent startup) {
     reload();
+    warmFeatures();
     long every = config.search().syncInterval().toMillis();
     syncer.scheduleWithFixedDelay(
         () -> {
@@ -111,6 +114,32 @@ public class StatisticalIndex {
         every,
         every,
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Computes the search features of every space small enough for certified search, in the
+   * background, so that the first searches after a start do not.
+   */
+  void warmFeatures() {
+    smallSpaces().forEach(space -> features.warmLater(space.getKey(), space.getValue()));
+  }
+
+  /** The spaces searched with certified bounds, with their usable members. */
+  List<Map.Entry<RkmeSpace, List<Candidate>>> smallSpaces() {
+    List<Map.Entry<RkmeSpace, List<Candidate>>> small = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      spaces.forEach(
+          (key, index) -> {
+            if (index.count(id -> true, StateFilter.USABLE) <= config.search().certifiedUpTo()) {
+              small.add(
+                  Map.entry(new RkmeSpace(key), index.members(id -> true, StateFilter.USABLE)));
+            }
+          });
+    } finally {
+      lock.readLock().unlock();
+    }
+    return small;
   }
 
   @PreDestroy

@@ -52,8 +52,9 @@ final class VectorKernel {
   static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
 
   /**
-   * Bound on {@link #exp(DoubleVector)}'s relative error for arguments in [−708, 0]; measured below
-   * 5e−16 ({@code VectorKernelTest}).
+   * Bound on {@link #exp(DoubleVector)}'s relative error for arguments in [−708, 0]; at most
+   * 2.3e−16 from {@code Math.exp} over 16 million arguments ({@code VectorKernelTest} checks 1.4
+   * million).
    */
   static final double EXP_DOUBLE_RELATIVE_ERROR = 4e-15;
 
@@ -67,20 +68,7 @@ final class VectorKernel {
   private static final double ROUNDER_D = 0x1.8p52;
   private static final long ROUNDER_D_BITS = Double.doubleToRawLongBits(ROUNDER_D);
 
-  /** {@code 1/k!} for k = 13 down to 0: {@link #exp(DoubleVector)}'s Horner coefficients. */
-  private static final double[] INVERSE_FACTORIALS = inverseFactorials(13);
-
   private VectorKernel() {}
-
-  private static double[] inverseFactorials(int degree) {
-    double[] out = new double[degree + 1];
-    double factorial = 1;
-    for (int k = 0; k <= degree; k++) {
-      factorial *= Math.max(1, k);
-      out[degree - k] = 1 / factorial;
-    }
-    return out;
-  }
 
   static int lanes() {
     return SPECIES.length();
@@ -262,7 +250,7 @@ final class VectorKernel {
   }
 
   /**
-   * {@code ⟨μ_query, μ_stored⟩} in double with four-lane vectors, about four times faster than the
+   * {@code ⟨μ_query, μ_stored⟩} in double with four-lane vectors, about 1.7 times faster than the
    * scalar scan, and a bound on its distance to the scalar scan's own result ({@code
    * Rkme.innerProduct}, which search treats as the exact value): the sum of both computations'
    * error bounds against the true value, each by the analysis in the class comment with {@code u =
@@ -424,10 +412,23 @@ final class VectorKernel {
     DoubleVector shifted = clamped.mul(LOG2E_D).add(ROUNDER_D);
     DoubleVector n = shifted.sub(ROUNDER_D);
     DoubleVector r = clamped.sub(n.mul(LN2_HI_D)).sub(n.mul(LN2_LO_D));
-    DoubleVector p = DoubleVector.broadcast(DOUBLES, INVERSE_FACTORIALS[0]);
-    for (int k = 1; k < INVERSE_FACTORIALS.length; k++) {
-      p = p.fma(r, DoubleVector.broadcast(DOUBLES, INVERSE_FACTORIALS[k]));
-    }
+    // Written out (not a loop over an array) so that the JIT keeps the coefficients as constants.
+    DoubleVector p =
+        r.fma(
+            DoubleVector.broadcast(DOUBLES, 1.0 / 6227020800.0),
+            DoubleVector.broadcast(DOUBLES, 1.0 / 479001600.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 39916800.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 3628800.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 362880.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 40320.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 5040.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 720.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 120.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 24.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0 / 6.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 0.5));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0));
+    p = p.fma(r, DoubleVector.broadcast(DOUBLES, 1.0));
     LongVector exponent =
         ((LongVector) shifted.reinterpretAsLongs())
             .sub(ROUNDER_D_BITS - 1023)

@@ -1,0 +1,93 @@
+package io.learnware.market.search;
+
+import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learnware.market.search.StatisticalIndex.Candidate;
+import io.learnware.market.search.StatisticalIndex.StateFilter;
+import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.spec.SpecDocuments;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A space that grew by more learnwares than a search computes features for (a bulk import, or a
+ * start before the background warming reached it) is still searched, by sketch shortlist, while its
+ * features are computed in the background; then by certified bounds, with the same results.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class FeatureWarmingTest {
+
+  /** More than a search computes itself. */
+  private static final int COUNT = FeatureIndex.INLINE_LIMIT + 200;
+
+  private static final RkmeSpace SPACE = new RkmeSpace("table/d=2/gamma=2.0");
+
+  @Inject DataSource dataSource;
+  @Inject StatisticalIndex index;
+  @Inject FeatureIndex features;
+
+  @Test
+  void aSpaceWithManyMissingFeaturesIsSearchedWhileTheyAreComputed() throws Exception {
+    String token = MARKET.newUser("warming");
+    String owner = MARKET.usernameOf(token);
+    MARKET.uploadDigits(token, owner, "model-holder").then().statusCode(201);
+    // Learnware i sits at (i / 100, 0): the query at (7.302, 0) is nearest to bench-730, then 731.
+    SeededLearnwares.seed(
+        dataSource,
+        owner,
+        0,
+        COUNT,
+        i ->
+            new Rkme(2.0, 100, new Matrix(1, 2, new double[] {i / 100.0, 0}), new double[] {1})
+                .toSpec());
+    index.reload();
+    Rkme query = new Rkme(2.0, 100, new Matrix(1, 2, new double[] {7.302, 0}), new double[] {1});
+
+    JsonPath during = search(query);
+    assertThat(during.getInt("total")).isEqualTo(COUNT);
+    assertThat(during.getList("single.learnware"))
+        .startsWith(owner + "/bench-730@1", owner + "/bench-731@1", owner + "/bench-729@1");
+
+    // The search asked for the space's features; they arrive in the background.
+    List<Candidate> members = index.members(SPACE, id -> true, StateFilter.USABLE);
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    FeatureIndex.SpaceFeatures warm = null;
+    while (warm == null && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      warm = QuarkusTransaction.requiringNew().call(() -> features.of(SPACE, members));
+    }
+    assertThat(warm).as("features computed in the background").isNotNull();
+    assertThat(warm.byVersion).hasSize(COUNT);
+
+    JsonPath after = search(query);
+    assertThat(after.getList("single.learnware")).isEqualTo(during.getList("single.learnware"));
+    assertThat(after.getList("single.mmd", Double.class))
+        .isEqualTo(during.getList("single.mmd", Double.class));
+  }
+
+  private static JsonPath search(Rkme query) {
+    return given()
+        .contentType("application/json")
+        .body(
+            Map.of("limit", 10, "statistical", SpecDocuments.mapper().valueToTree(query.toSpec())))
+        .post("/api/v1/search")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+}
