@@ -10,17 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
- * Compares candidates with the query in up to three passes: first fast, in float32 with a bound on
- * the error ({@link VectorKernel}); then, for every candidate whose bound leaves its place among
- * the best {@code need} open, in double with vectors, again with a bound (about 1e−12 relative);
- * and last, where even that leaves two of them in doubt, with a full scan's own arithmetic ({@link
- * Rkme#innerProduct}). The best {@code need} of the result are therefore exactly those, in the same
- * order, that a full double-precision comparison of the same candidates gives, and each MMD² is
- * within its stated error of that comparison's.
+ * Compares candidates with the query: first fast, in float32 with a bound on the error ({@link
+ * VectorKernel}), then in double, with a full scan's own arithmetic, every candidate whose bound
+ * leaves its place among the best {@code need} open. The best {@code need} of the result are
+ * therefore exactly those a full double-precision comparison of the same candidates gives, with the
+ * same MMDs to the last bit; only fewer of them are computed in double.
  *
  * <p>Without the {@code jdk.incubator.vector} module (the JVM was started without {@code
- * --add-modules jdk.incubator.vector}) every candidate is compared by the full scan's arithmetic:
- * same results, slower.
+ * --add-modules jdk.incubator.vector}) every candidate is compared in double: same results, slower.
  */
 final class ExactScorer {
 
@@ -58,14 +55,15 @@ final class ExactScorer {
 
   /**
    * A compared candidate: {@code mmdSquared} and {@code innerProduct} within {@code error} (resp.
-   * half of it) of a full double-precision scan's values; {@code error} is 0 once computed by that
-   * scan's arithmetic.
+   * half of it) of the exact values; {@code error} is 0 once computed in double, when {@code rkme}
+   * is set.
    */
   record Scored(
       StatisticalIndex.Candidate candidate,
       PackedPoints points,
       double mmdSquared,
       double error,
+      Rkme rkme,
       double innerProduct) {
 
     double lower() {
@@ -77,7 +75,7 @@ final class ExactScorer {
     }
 
     boolean exact() {
-      return error == 0;
+      return rkme != null;
     }
   }
 
@@ -96,25 +94,28 @@ final class ExactScorer {
               double mmd = queryNorm + input.points().squaredNorm() - 2 * inner.value();
               // The double scan's own rounding (far below 1e−12 here) is covered by the margin.
               return new Scored(
-                  input.candidate(), input.points(), mmd, 2 * inner.error() + 1e-12, inner.value());
+                  input.candidate(),
+                  input.points(),
+                  mmd,
+                  2 * inner.error() + 1e-12,
+                  null,
+                  inner.value());
             })
         .toList();
   }
 
   /**
-   * Settles the best {@code need}: every candidate whose lower bound is at most the {@code need}-th
-   * smallest upper bound (the others are certainly worse than {@code need} candidates) is compared
-   * again in double with vectors; those whose intervals still overlap are compared by the full
-   * scan's arithmetic, until the order among them is certain.
+   * Recomputes in double every candidate that could be among the best {@code need}: those whose
+   * lower bound is at most the {@code need}-th smallest upper bound. The others are certainly worse
+   * than {@code need} candidates.
    *
-   * @return all candidates by MMD², the best {@code need} of them in their exact order
+   * @return all candidates, the best {@code need} of them (and possibly a few more) exact
    */
   static List<Scored> settle(Rkme query, List<Scored> scored, int need) {
     if (scored.isEmpty() || need <= 0) {
       return scored;
     }
-    int needed = Math.min(need, scored.size());
-    double threshold = needthUpper(scored, needed);
+    double threshold = needthUpper(scored, Math.min(need, scored.size()));
     List<Scored> out = new ArrayList<>(scored.size());
     List<Scored> open = new ArrayList<>();
     for (Scored s : scored) {
@@ -124,61 +125,12 @@ final class ExactScorer {
         out.add(s);
       }
     }
-    if (!open.isEmpty()) {
-      VectorKernel.DoubleQuery prepared = VectorKernel.DoubleQuery.of(query);
-      out.addAll(open.parallelStream().map(s -> inDouble(query, prepared, s)).toList());
-    }
-    while (true) {
-      out.sort(Comparator.comparingDouble(Scored::mmdSquared));
-      List<Scored> doubtful = overlapping(out, needthUpper(out, needed));
-      if (doubtful.isEmpty()) {
-        return out;
-      }
-      out.removeAll(doubtful);
-      out.addAll(
-          doubtful.parallelStream()
-              .map(s -> exactly(query, new Input(s.candidate(), s.points())))
-              .toList());
-    }
-  }
-
-  /**
-   * Of the candidates that may be among the best (lower bound at most {@code threshold}), the
-   * inexact ones whose interval overlaps another's: their order is not certain yet.
-   */
-  private static List<Scored> overlapping(List<Scored> sorted, double threshold) {
-    List<Scored> contenders = sorted.stream().filter(s -> s.lower() <= threshold).toList();
-    List<Scored> doubtful = new ArrayList<>();
-    for (int a = 0; a < contenders.size(); a++) {
-      Scored first = contenders.get(a);
-      for (int b = a + 1; b < contenders.size(); b++) {
-        Scored second = contenders.get(b);
-        if ((!first.exact() || !second.exact())
-            && second.lower() <= first.upper()
-            && first.lower() <= second.upper()) {
-          if (!first.exact() && !doubtful.contains(first)) {
-            doubtful.add(first);
-          }
-          if (!second.exact() && !doubtful.contains(second)) {
-            doubtful.add(second);
-          }
-        }
-      }
-    }
-    return doubtful;
-  }
-
-  private static Scored inDouble(Rkme query, VectorKernel.DoubleQuery prepared, Scored s) {
-    VectorKernel.Approximation inner = VectorKernel.innerProductDouble(prepared, s.points());
-    if (!Double.isFinite(inner.error())) {
-      return s;
-    }
-    double mmd = Math.max(0, query.squaredNorm() + s.points().squaredNorm() - 2 * inner.value());
-    // This sum's own rounding and the scan's.
-    double rounding =
-        1e-15 * (query.squaredNorm() + s.points().squaredNorm() + 2 * Math.abs(inner.value()));
-    return new Scored(
-        s.candidate(), s.points(), mmd, 2 * inner.error() + rounding + 1e-300, inner.value());
+    out.addAll(
+        open.parallelStream()
+            .map(s -> exactly(query, new Input(s.candidate(), s.points())))
+            .toList());
+    out.sort(Comparator.comparingDouble(Scored::mmdSquared));
+    return out;
   }
 
   /**
@@ -236,6 +188,7 @@ final class ExactScorer {
   private static Scored exactly(Rkme query, Input input) {
     Rkme rkme = input.points().rkme();
     double inner = query.innerProduct(rkme);
-    return new Scored(input.candidate(), input.points(), query.mmdSquared(rkme, inner), 0, inner);
+    return new Scored(
+        input.candidate(), input.points(), query.mmdSquared(rkme, inner), 0, rkme, inner);
   }
 }

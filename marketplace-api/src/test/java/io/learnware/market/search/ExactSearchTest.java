@@ -3,7 +3,6 @@ package io.learnware.market.search;
 import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.spec.RkmeSpec;
@@ -30,11 +29,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A statistical search's results are those of a full double-precision comparison of every stored
- * RKME of the space, in the same order and with MMDs within 1e−9, even where scores tie to a few
- * parts in a billion: 300 learnwares in groups of 15 near-duplicates (points moved by about 1e−7),
- * in a space of their own (d = 16, γ = 0.25), so that other tests' learnwares are not in it. This
- * class runs the certified search of small spaces; {@link ShortlistedExactSearchTest} the same
- * checks through the sketch's shortlist.
+ * RKME of the space, order and MMDs to the last bit, even where scores tie to a few parts in a
+ * billion: 300 learnwares in groups of 15 near-duplicates (points moved by about 1e−7), in a space
+ * of their own (d = 16, γ = 0.25), so that other tests' learnwares are not in it. This class runs
+ * the certified search of small spaces; {@link ShortlistedExactSearchTest} the same checks through
+ * the sketch's shortlist.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -89,7 +88,7 @@ class ExactSearchTest {
             .isEqualTo(expected.get(rank).getKey());
         assertThat(found.getDouble("single[" + rank + "].mmd"))
             .as("MMD at rank %d", rank)
-            .isCloseTo(Math.sqrt(expected.get(rank).getValue()), offset(1e-9));
+            .isEqualTo(Math.sqrt(expected.get(rank).getValue()));
       }
       assertThat(found.getInt("total")).isEqualTo(COUNT);
     }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
@@ -84,64 +83,10 @@ class VectorKernelTest {
     assertEquals(query.mmdSquared(stored), query.mmdSquared(back));
   }
 
-  @Test
-  void doubleExpIsWithinItsStatedRelativeErrorOverItsWholeRange() {
-    int lanes = VectorKernel.DOUBLES.length();
-    double[] xs = new double[lanes];
-    double[] ys = new double[lanes];
-    double worst = 0;
-    // Every 2^-10 from −708 to 0, plus random arguments between.
-    SplittableRandom random = new SplittableRandom(13);
-    int steps = 708 * 1024;
-    for (int start = 0; start <= 2 * steps; start += lanes) {
-      for (int l = 0; l < lanes; l++) {
-        int at = start + l;
-        xs[l] = at <= steps ? -Math.min(708.0, at / 1024.0) : -random.nextDouble(0, 708);
-      }
-      VectorKernel.exp(DoubleVector.fromArray(VectorKernel.DOUBLES, xs, 0)).intoArray(ys, 0);
-      for (int l = 0; l < lanes; l++) {
-        double exact = Math.exp(xs[l]);
-        worst = Math.max(worst, Math.abs(ys[l] - exact) / exact);
-      }
-    }
-    // Math.exp is itself within an ulp (2.2e−16) of e^x.
-    assertTrue(
-        worst + 0x1p-52 < VectorKernel.EXP_DOUBLE_RELATIVE_ERROR, "worst relative error " + worst);
-  }
-
-  @Test
-  void theDoubleInnerProductIsWithinItsBoundOfTheScalarScan() {
-    SplittableRandom random = new SplittableRandom(17);
-    Rkme query = rkme(random, 100, 64, 0.0, 1.0, 0.1);
-    VectorKernel.DoubleQuery prepared = VectorKernel.DoubleQuery.of(query);
-    double worstRatio = 0;
-    for (int i = 0; i < 200; i++) {
-      double offset = random.nextDouble(-3, 3);
-      double scale = random.nextDouble(0.1, 2);
-      int points = 1 + random.nextInt(150);
-      Rkme stored = stored(rkme(random, points, 64, offset, scale, 0.1));
-      double scan = query.innerProduct(stored);
-      VectorKernel.Approximation approximation =
-          VectorKernel.innerProductDouble(
-              prepared, PackedPoints.of(stored, VectorKernel.padding()));
-      double off = Math.abs(approximation.value() - scan);
-      assertTrue(off <= approximation.error(), off + " > bound " + approximation.error());
-      // Squared norms reach about 1,300 here; the market's scaled tables stay near 64.
-      assertTrue(
-          approximation.error() <= 1e-10 * Math.abs(scan) + 1e-290,
-          "bound " + approximation.error() + " for " + scan);
-      if (off > 0) {
-        worstRatio = Math.max(worstRatio, off / approximation.error());
-      }
-    }
-    assertTrue(worstRatio > 0, "the vector sum differs from the scan somewhere");
-  }
-
   /**
-   * Near-duplicates: 300 copies of two embeddings, each point moved by about 1e−6, so that MMDs tie
-   * to about 1e−10, below the float pass's error; and exact copies, whose MMDs tie completely. The
-   * best 20 are still exactly those of a double-precision comparison of every candidate, in its
-   * order, each MMD² within its stated error of the comparison's (below 1e−11).
+   * Near-duplicates: 300 copies of three embeddings, each point moved by about 1e−6, so that MMDs
+   * tie to about 1e−10, below the float pass's error. The best 20 are still exactly those of a
+   * double-precision comparison of every candidate, with the same values to the last bit.
    */
   @Test
   void theBestAreThoseOfAFullDoubleComparisonEvenAmongNearTies() {
@@ -157,31 +102,19 @@ class VectorKernelTest {
       for (int k = 0; k < z.length; k++) {
         z[k] += 1e-6 * StrictGaussian.next(random);
       }
-      // Every tenth is an exact copy of the one two before it (made from the same base).
-      Rkme copy =
-          i % 10 == 9
-              ? inputs.get(i - 2).points().rkme()
-              : stored(new Rkme(0.1, 1000, new Matrix(base.size(), 64, z), base.weights()));
+      Rkme copy = stored(new Rkme(0.1, 1000, new Matrix(base.size(), 64, z), base.weights()));
       inputs.add(new Input(new Candidate(i, i, 0), PackedPoints.of(copy, VectorKernel.padding())));
       full.add(new double[] {i, query.mmdSquared(copy)});
     }
-    // Ties in value (the exact copies) in candidate order, as the sort below keeps them.
     full.sort(Comparator.comparingDouble(e -> e[1]));
     List<Scored> settled = ExactScorer.settle(query, ExactScorer.approximate(query, inputs), 20);
     for (int rank = 0; rank < 20; rank++) {
       Scored s = settled.get(rank);
-      double expected = full.get(rank)[1];
-      assertEquals(expected, s.mmdSquared(), s.error(), "rank " + rank);
-      assertTrue(s.error() < 1e-11, "rank " + rank + " error " + s.error());
-      if (s.candidate().versionId() != (long) full.get(rank)[0]) {
-        // Only an exact tie may come in the other order, and then with the same value.
-        assertEquals(expected, s.mmdSquared(), 0.0, "rank " + rank);
-        assertTrue(s.exact(), "a tie is settled by the scan's arithmetic");
-      }
+      assertTrue(s.exact(), "rank " + rank + " is exact");
+      assertEquals(full.get(rank)[1], s.mmdSquared(), 0.0, "rank " + rank);
     }
-    long scalar = settled.stream().filter(Scored::exact).count();
-    assertTrue(scalar > 0, "the exact copies' ties went to the scan's arithmetic");
-    assertTrue(scalar < 20, "most were settled by the vector pass: " + scalar + " were not");
+    long recomputed = settled.stream().filter(Scored::exact).count();
+    assertTrue(recomputed < 300, "not everything was recomputed: " + recomputed);
   }
 
   private static Rkme rkme(
