@@ -115,16 +115,9 @@ class ExactSearchTest {
     String token = MARKET.newUser("deleted");
     String other = MARKET.usernameOf(token);
     MARKET.uploadDigits(token, other, "model-holder").then().statusCode(201);
-    SeededLearnwares.seed(
-        dataSource,
-        other,
-        0,
-        3,
-        i ->
-            new Rkme(0.5, 100, new Matrix(1, 3, new double[] {i, 0, 0}), new double[] {1})
-                .toSpec());
+    SeededLearnwares.seedOnALine(dataSource, other, 3, 0.5, 3, 1);
     index.reload();
-    Rkme query = new Rkme(0.5, 100, new Matrix(1, 3, new double[] {0, 0, 0}), new double[] {1});
+    Rkme query = SeededLearnwares.point(0.5, 0, 0, 0);
     assertThat(search(query, 3, 0).getString("single[0].learnware"))
         .isEqualTo(other + "/bench-0@1");
     try (Connection connection = dataSource.getConnection();
@@ -154,15 +147,9 @@ class ExactSearchTest {
     MARKET.uploadDigits(token, other, "model-holder").then().statusCode(201);
     // A space of its own (d = 2), so that the subclass's run sees only its own seeds.
     double gamma = getClass() == ExactSearchTest.class ? 0.5 : 0.75;
-    SeededLearnwares.seed(
-        dataSource,
-        other,
-        0,
-        3,
-        i ->
-            new Rkme(gamma, 100, new Matrix(1, 2, new double[] {i, 0}), new double[] {1}).toSpec());
+    SeededLearnwares.seedOnALine(dataSource, other, 3, gamma, 2, 1);
     index.reload();
-    Rkme query = new Rkme(gamma, 100, new Matrix(1, 2, new double[] {0, 0}), new double[] {1});
+    Rkme query = SeededLearnwares.point(gamma, 0, 0);
     assertThat(search(query, 3, 0).getList("single.learnware"))
         .containsExactly(other + "/bench-0@1", other + "/bench-1@1", other + "/bench-2@1");
     try (Connection connection = dataSource.getConnection();
@@ -182,7 +169,8 @@ class ExactSearchTest {
         .containsExactly(other + "/bench-1@1", other + "/bench-2@1");
   }
 
-  private JsonPath search(Rkme query, int limit, int offset) {
+  /** A statistical search over HTTP, anonymously; MMDs read as doubles. */
+  static JsonPath search(Rkme query, int limit, int offset) {
     return given()
         .contentType("application/json")
         .body(

@@ -1,14 +1,11 @@
 package io.learnware.market.search;
 
 import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learnware.market.search.StatisticalIndex.Candidate;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
 import io.learnware.market.support.EmbeddedPostgresResource;
-import io.learnware.spec.SpecDocuments;
-import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -46,18 +42,11 @@ class FeatureWarmingTest {
     String owner = MARKET.usernameOf(token);
     MARKET.uploadDigits(token, owner, "model-holder").then().statusCode(201);
     // Learnware i sits at (i / 100, 0): the query at (7.302, 0) is nearest to bench-730, then 731.
-    SeededLearnwares.seed(
-        dataSource,
-        owner,
-        0,
-        COUNT,
-        i ->
-            new Rkme(2.0, 100, new Matrix(1, 2, new double[] {i / 100.0, 0}), new double[] {1})
-                .toSpec());
+    SeededLearnwares.seedOnALine(dataSource, owner, COUNT, 2.0, 2, 0.01);
     index.reload();
-    Rkme query = new Rkme(2.0, 100, new Matrix(1, 2, new double[] {7.302, 0}), new double[] {1});
+    Rkme query = SeededLearnwares.point(2.0, 7.302, 0);
 
-    JsonPath during = search(query);
+    JsonPath during = ExactSearchTest.search(query, 10, 0);
     assertThat(during.getInt("total")).isEqualTo(COUNT);
     assertThat(during.getList("single.learnware"))
         .startsWith(owner + "/bench-730@1", owner + "/bench-731@1", owner + "/bench-729@1");
@@ -73,21 +62,9 @@ class FeatureWarmingTest {
     assertThat(warm).as("features computed in the background").isNotNull();
     assertThat(warm.byVersion).hasSize(COUNT);
 
-    JsonPath after = search(query);
+    JsonPath after = ExactSearchTest.search(query, 10, 0);
     assertThat(after.getList("single.learnware")).isEqualTo(during.getList("single.learnware"));
     assertThat(after.getList("single.mmd", Double.class))
         .isEqualTo(during.getList("single.mmd", Double.class));
-  }
-
-  private static JsonPath search(Rkme query) {
-    return given()
-        .contentType("application/json")
-        .body(
-            Map.of("limit", 10, "statistical", SpecDocuments.mapper().valueToTree(query.toSpec())))
-        .post("/api/v1/search")
-        .then()
-        .statusCode(200)
-        .extract()
-        .jsonPath();
   }
 }

@@ -1,6 +1,8 @@
 package io.learnware.market.search;
 
 import io.learnware.spec.RkmeSpec;
+import io.learnware.spec.rkme.Matrix;
+import io.learnware.spec.rkme.Rkme;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +20,33 @@ import javax.sql.DataSource;
 final class SeededLearnwares {
 
   private SeededLearnwares() {}
+
+  /**
+   * A one-point RKME at {@code coordinates}: between two of them the MMD depends on the distance
+   * alone, so tests know the order of results in advance.
+   */
+  static Rkme point(double gamma, double... coordinates) {
+    return new Rkme(gamma, 100, new Matrix(1, coordinates.length, coordinates), new double[] {1});
+  }
+
+  /**
+   * Adds learnwares {@code 0..count-1}, {@code bench-i} a point at {@code (i·step, 0, …)} in {@code
+   * dimension} dimensions; call {@code StatisticalIndex.reload()} after.
+   */
+  static void seedOnALine(
+      DataSource dataSource, String owner, int count, double gamma, int dimension, double step)
+      throws Exception {
+    seed(
+        dataSource,
+        owner,
+        0,
+        count,
+        i -> {
+          double[] at = new double[dimension];
+          at[0] = i * step;
+          return point(gamma, at).toSpec();
+        });
+  }
 
   /** Adds learnwares {@code from..to-1}; call {@code StatisticalIndex.reload()} after. */
   static void seed(
