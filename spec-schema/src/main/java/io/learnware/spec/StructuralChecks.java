@@ -201,7 +201,15 @@ final class StructuralChecks {
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        checkFinite(node.get(i), Violation.child(pointer, i), out);
+        JsonNode element = node.get(i);
+        // An RKME holds thousands of numbers: their pointers are built only for a violation.
+        if (element.isNumber()) {
+          if (!Double.isFinite(element.doubleValue())) {
+            out.add(new Violation(Violation.child(pointer, i), "must be a finite number"));
+          }
+        } else {
+          checkFinite(element, Violation.child(pointer, i), out);
+        }
       }
     } else if (node.isObject()) {
       for (Entry<String, JsonNode> member : node.properties()) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -55,15 +56,14 @@ final class ExactScorer {
 
   /**
    * A compared candidate: {@code mmdSquared} and {@code innerProduct} within {@code error} (resp.
-   * half of it) of the exact values; {@code error} is 0 once computed in double, when {@code rkme}
-   * is set.
+   * half of it) of the exact values; {@code error} is 0 once computed in double ({@code exact}).
    */
   record Scored(
       StatisticalIndex.Candidate candidate,
       PackedPoints points,
       double mmdSquared,
       double error,
-      Rkme rkme,
+      boolean exact,
       double innerProduct) {
 
     double lower() {
@@ -73,16 +73,12 @@ final class ExactScorer {
     double upper() {
       return mmdSquared + error;
     }
-
-    boolean exact() {
-      return rkme != null;
-    }
   }
 
   /** The fast pass over {@code inputs}, in parallel. */
   static List<Scored> approximate(Rkme query, List<Input> inputs) {
     if (!VECTOR) {
-      return inputs.parallelStream().map(input -> exactly(query, input)).toList();
+      return inputs.parallelStream().map(exactly(query)).toList();
     }
     VectorKernel.Query prepared = VectorKernel.Query.of(query);
     double queryNorm = query.squaredNorm();
@@ -98,7 +94,7 @@ final class ExactScorer {
                   input.points(),
                   mmd,
                   2 * inner.error() + 1e-12,
-                  null,
+                  false,
                   inner.value());
             })
         .toList();
@@ -125,9 +121,10 @@ final class ExactScorer {
         out.add(s);
       }
     }
+    Function<Input, Scored> exactly = exactly(query);
     out.addAll(
         open.parallelStream()
-            .map(s -> exactly(query, new Input(s.candidate(), s.points())))
+            .map(s -> exactly.apply(new Input(s.candidate(), s.points())))
             .toList());
     out.sort(Comparator.comparingDouble(Scored::mmdSquared));
     return out;
@@ -185,10 +182,41 @@ final class ExactScorer {
     return uppers[need - 1];
   }
 
-  private static Scored exactly(Rkme query, Input input) {
-    Rkme rkme = input.points().rkme();
-    double inner = query.innerProduct(rkme);
-    return new Scored(
-        input.candidate(), input.points(), query.mmdSquared(rkme, inner), 0, rkme, inner);
+  /**
+   * {@code query}'s squared norm, as {@link Rkme#squaredNorm()} computes it (the vector module
+   * makes it twice as fast), kept in the embedding returned.
+   */
+  static Rkme withSquaredNorm(Rkme query) {
+    if (!VECTOR) {
+      return query;
+    }
+    return Rkme.stored(
+        query.gamma(),
+        query.numPoints(),
+        query.points(),
+        query.weights(),
+        DoubleKernel.squaredNorm(query));
+  }
+
+  /** Compares candidates with {@code query} in double: a full scan's values, bit for bit. */
+  private static Function<Input, Scored> exactly(Rkme query) {
+    double queryNorm = query.squaredNorm();
+    if (!VECTOR) {
+      return input -> {
+        double inner = query.innerProduct(input.points().rkme());
+        return exact(input, queryNorm, inner);
+      };
+    }
+    DoubleKernel.Left left = DoubleKernel.Left.of(query);
+    return input -> {
+      double inner = DoubleKernel.innerProduct(left, DoubleKernel.Right.of(input.points()));
+      return exact(input, queryNorm, inner);
+    };
+  }
+
+  /** As {@link Rkme#mmdSquared(Rkme, double)}. */
+  private static Scored exact(Input input, double queryNorm, double inner) {
+    double mmd = Math.max(0, queryNorm + input.points().squaredNorm() - 2 * inner);
+    return new Scored(input.candidate(), input.points(), mmd, 0, true, inner);
   }
 }

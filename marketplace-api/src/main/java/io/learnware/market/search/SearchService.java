@@ -122,7 +122,7 @@ public class SearchService {
     if (statistical != null && !statistical.isNull()) {
       querySpec = statisticalSpec(statistical, violations);
       if (querySpec != null) {
-        query = Rkme.fromSpec(querySpec);
+        query = ExactScorer.withSquaredNorm(Rkme.fromSpec(querySpec));
       }
     }
     if (!violations.isEmpty()) {

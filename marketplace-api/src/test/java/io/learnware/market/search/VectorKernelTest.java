@@ -84,6 +84,40 @@ class VectorKernelTest {
   }
 
   /**
+   * The double pass's vector lanes repeat the scalar scan's arithmetic: inner products and squared
+   * norms equal {@link Rkme}'s to the last bit, over shapes that exercise every leftover row and
+   * column, and with shared points, whose distance rounds below 0 and is clamped.
+   */
+  @Test
+  void theDoubleKernelEqualsAFullScanBitForBit() {
+    SplittableRandom random = new SplittableRandom(5);
+    for (int t = 0; t < 300; t++) {
+      int d = new int[] {1, 3, 17, 64}[t % 4];
+      double gamma = random.nextDouble(0.01, 2);
+      Rkme query = rkme(random, 1 + random.nextInt(130), d, -1, 2, gamma);
+      Rkme stored = stored(rkme(random, 1 + random.nextInt(130), d, -1, 2, gamma));
+      if (t % 3 == 0) {
+        // The stored points themselves in the query: distances of (almost) 0.
+        query = new Rkme(gamma, 10, stored.points(), stored.weights());
+      }
+      PackedPoints packed = PackedPoints.of(stored, VectorKernel.padding());
+      double expected = query.innerProduct(stored);
+      double actual =
+          DoubleKernel.innerProduct(DoubleKernel.Left.of(query), DoubleKernel.Right.of(packed));
+      assertEquals(
+          Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(actual),
+          "shape " + query.size() + "×" + stored.size() + "×" + d + ": " + expected + " " + actual);
+      Rkme fresh = new Rkme(gamma, 10, query.points(), query.weights());
+      assertEquals(
+          Double.doubleToRawLongBits(fresh.squaredNorm()),
+          Double.doubleToRawLongBits(DoubleKernel.squaredNorm(query)));
+      assertEquals(
+          fresh.squaredNorm(), ExactScorer.withSquaredNorm(query).squaredNorm(), 0.0, "kept");
+    }
+  }
+
+  /**
    * Near-duplicates: 300 copies of three embeddings, each point moved by about 1e−6, so that MMDs
    * tie to about 1e−10, below the float pass's error. The best 20 are still exactly those of a
    * double-precision comparison of every candidate, with the same values to the last bit.
