@@ -345,10 +345,13 @@ public class StatisticalIndex {
     if (readable.all()) {
       return id -> true;
     }
-    return id -> {
-      String owner = privateOwners.get(id);
-      return owner == null || readable.contains(owner);
-    };
+    // The few private learnwares hidden from the caller, rather than a lookup per learnware.
+    return LearnwareIds.of(
+            privateOwners.entrySet().stream()
+                .filter(e -> !readable.contains(e.getValue()))
+                .mapToLong(Map.Entry::getKey)
+                .toArray())
+        .complement();
   }
 
   private static long[] indexedKey(Object versionId, Object state, Object visibility) {

@@ -227,6 +227,13 @@ class SearchTest {
 
     assertThat(onlyHigh.getList("single.learnware")).containsExactly(c.owner + "/digits-high@1");
     assertThat(onlyHigh.getInt("total")).isEqualTo(1);
+
+    // Text that no description holds leaves nothing to compare.
+    JsonPath none =
+        search(Map.of("statistical", query, "q", "zeppelin", "filters", Map.of("owner", c.owner)));
+    assertThat(none.getList("single")).isEmpty();
+    assertThat(none.getInt("total")).isZero();
+    assertThat(none.getString("mixture")).isNull();
   }
 
   @Test
