@@ -12,6 +12,8 @@
 # BENCH_OPTS passes settings to the market under test, e.g.
 #   BENCH_OPTS=-Dlearnware.search.points-cache=512M bench/search.sh 10000
 # HTTP times are curl's (one process, one kept-alive connection), as a script would see them.
+# NUMPY_QUERIES (default 5) sets the NumPy scan's queries per size; 0 skips it, as at 1,000,000:
+#   NUMPY_QUERIES=0 BENCH_OPTS=-Dlearnware.search.points-cache=1G bench/search.sh 1000000 40 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${1:-1000,10000,100000}
@@ -25,4 +27,13 @@ bin/mvn -B -q -pl marketplace-api -am test -DskipITs \
   -Dbench.market="${MARKET:-topics}" ${BENCH_OPTS:-} \
   -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||^\(|^seeded|^worst|^T |ERROR|FAIL'
 # The outside reference: a NumPy scan of a market of the same shape, after the Java run has exited.
-/usr/bin/python3 bench/search_numpy.py "$sizes" "${NUMPY_QUERIES:-5}"
+# NUMPY_QUERIES=0 skips it (it holds the points in memory: 1,000,000 learnwares' are 26 GB).
+# Debian's NumPy with OpenBLAS, as the Beimingwu package would run (the reference BLAS is 5 times
+# slower here); installed when missing, as bin/test installs what it needs.
+if [ "${NUMPY_QUERIES:-5}" -gt 0 ]; then
+  if ! dpkg -s python3-numpy libopenblas0-pthread > /dev/null 2>&1; then
+    apt-get install -y -q python3-numpy libopenblas0-pthread > /dev/null
+  fi
+  echo "numpy $(/usr/bin/python3 -c 'import numpy; print(numpy.__version__)'), BLAS $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
+  /usr/bin/python3 bench/search_numpy.py "$sizes" "${NUMPY_QUERIES:-5}"
+fi

@@ -398,7 +398,7 @@ public class StatisticalIndex {
    * {@code max|s_f| / 254}, per feature) is part of the estimate's error, which the shortlist's
    * stopping rule measures on the compared candidates like the sketch's own.
    */
-  private static final class SpaceIndex {
+  static final class SpaceIndex {
     private static final int D = RandomFeatureSketch.DIMENSION;
     private static final int PARALLEL_THRESHOLD = 20_000;
     private static final int SCAN_PARTS = 4;
