@@ -11,7 +11,8 @@
 #   MARKET=duplicates bench/search.sh 1000,10000
 # BENCH_OPTS passes settings to the market under test, e.g.
 #   BENCH_OPTS=-Dlearnware.search.points-cache=512M bench/search.sh 10000
-# HTTP times are curl's (one process, one kept-alive connection), as a script would see them.
+# HTTP times are curl's (one process, one kept-alive connection), as a script would see them. The
+# search rate limit is lifted: its 600 searches a minute would answer later queries with 429.
 # NUMPY_QUERIES (default 5) sets the NumPy scan's queries per size; 0 skips it, as at 1,000,000:
 #   NUMPY_QUERIES=0 BENCH_OPTS=-Dlearnware.search.points-cache=1G bench/search.sh 1000000 40 1
 set -euo pipefail
@@ -24,7 +25,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(
 bin/mvn -B -q -pl marketplace-api -am test -DskipITs \
   -Dtest=SearchBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.sizes="$sizes" -Dbench.queries="$queries" -Dbench.bruteQueries="$brute" -Dbench.privateFraction="$private" \
-  -Dbench.market="${MARKET:-topics}" ${BENCH_OPTS:-} \
+  -Dbench.market="${MARKET:-topics}" \
+  -Dlearnware.limits.rate.searches-capacity=1000000 -Dlearnware.limits.rate.searches-per-minute=1000000 \
+  ${BENCH_OPTS:-} \
   -Dquarkus.log.level=WARN 2>&1 | grep -E '^\||^\(|^seeded|^worst|^T |ERROR|FAIL'
 # The outside reference: a NumPy scan of a market of the same shape, after the Java run has exited.
 # NUMPY_QUERIES=0 skips it (it holds the points in memory: 1,000,000 learnwares' are 26 GB).

@@ -29,10 +29,16 @@ final class CertifiedRanking {
   private static final int FIRST_BATCH = 32;
   private static final int LARGEST_BATCH = 512;
 
+  /** Full bounds computed at a time, in parallel, ahead of the candidates being picked. */
+  private static final int WINDOW = 256;
+
   private CertifiedRanking() {}
 
-  /** What {@link #rank} compared, and how many candidates it bounded. */
-  record Ranked(List<Scored> scored, int bounded) {}
+  /**
+   * What {@link #rank} compared, how many candidates it bounded, and for how many of them it needed
+   * the full bound.
+   */
+  record Ranked(List<Scored> scored, int bounded, int fullyBounded) {}
 
   /**
    * @param compare compares a batch of candidates fast ({@link ExactScorer#approximate})
@@ -45,14 +51,24 @@ final class CertifiedRanking {
       Function<List<Candidate>, List<Scored>> compare) {
     int n = candidates.size();
     Bounds bounds = new Bounds(query, features);
-    // The cheap bound (degrees 0 and 1) for all, in order; the full one only for those it leaves.
-    long[] order = new long[n];
+    // Each candidate's features looked up once; the cheap bound (degrees 0 and 1) for all, in
+    // order; the full one only for those it leaves.
+    Features[] known = new Features[n];
     double[] coarse = new double[n];
-    IntStream.range(0, n).parallel().forEach(i -> coarse[i] = bounds.coarse(candidates.get(i)));
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              known[i] = features.byVersion.get(candidates.get(i).versionId());
+              coarse[i] = bounds.coarse(known[i]);
+            });
+    long[] order = new long[n];
     for (int i = 0; i < n; i++) {
       order[i] = (long) Float.floatToIntBits((float) Math.max(0, coarse[i])) << 32 | i;
     }
     Arrays.sort(order);
+    double[] full = new double[n];
+    int fullUpTo = 0;
     List<Scored> scored = new ArrayList<>();
     double threshold = Double.POSITIVE_INFINITY;
     int batch = Math.max(FIRST_BATCH, need);
@@ -68,8 +84,11 @@ final class CertifiedRanking {
         if (scored.size() >= need && coarse[i] > threshold) {
           break;
         }
+        if (at == fullUpTo) {
+          fullUpTo = fullBounds(bounds, known, order, at, full);
+        }
         at++;
-        if (scored.size() < need || bounds.full(candidates.get(i)) <= threshold) {
+        if (scored.size() < need || full[i] <= threshold) {
           next.add(candidates.get(i));
         }
       }
@@ -77,7 +96,26 @@ final class CertifiedRanking {
       batch = Math.min(2 * batch, LARGEST_BATCH);
       threshold = ExactScorer.needthUpper(scored, need);
     }
-    return new Ranked(scored, n);
+    return new Ranked(scored, n, fullUpTo);
+  }
+
+  /**
+   * The full bounds of the {@link #WINDOW} candidates from {@code from} in {@code order}, in
+   * parallel: the same values the loop would compute one by one, on both cores.
+   *
+   * @return where the window ends
+   */
+  private static int fullBounds(
+      Bounds bounds, Features[] known, long[] order, int from, double[] full) {
+    int to = Math.min(order.length, from + WINDOW);
+    IntStream.range(from, to)
+        .parallel()
+        .forEach(
+            at -> {
+              int i = (int) order[at];
+              full[i] = bounds.full(known[i]);
+            });
+    return to;
   }
 
   /**
@@ -88,14 +126,12 @@ final class CertifiedRanking {
    * features get 0, so they are compared.
    */
   static final class Bounds {
-    private final SpaceFeatures features;
     private final Features q;
     private final int linear;
     private final double coarseShrink;
     private final double fullShrink;
 
     Bounds(Rkme query, SpaceFeatures features) {
-      this.features = features;
       this.q = features.taylor.of(query, query.squaredNorm());
       this.linear = features.taylor.linearSize();
       // A sum of n squares of float differences is within (n + 2)·u of the exact sum, relatively.
@@ -103,8 +139,7 @@ final class CertifiedRanking {
       this.fullShrink = 1 - 2.0 * (features.taylor.size() + 2) * 0x1p-24;
     }
 
-    double coarse(Candidate candidate) {
-      Features f = features.byVersion.get(candidate.versionId());
+    double coarse(Features f) {
       if (f == null) {
         return 0;
       }
@@ -112,8 +147,7 @@ final class CertifiedRanking {
       return bound(squared * coarseShrink, f, q.beyondLinear() - f.beyondLinear());
     }
 
-    double full(Candidate candidate) {
-      Features f = features.byVersion.get(candidate.versionId());
+    double full(Features f) {
       if (f == null) {
         return 0;
       }

@@ -2,7 +2,6 @@ package io.learnware.market.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learnware.market.search.StatisticalIndex.Candidate;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.spec.rkme.StrictGaussian;
@@ -24,12 +23,10 @@ class TaylorFeaturesTest {
         double[] center = random.doubles(d, -1, 2).toArray();
         FeatureIndex.SpaceFeatures space =
             new FeatureIndex.SpaceFeatures(new TaylorFeatures(gamma, center));
-        List<Candidate> candidates = new ArrayList<>();
         List<Rkme> stored = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           Rkme rkme = rkme(random, d, gamma, random.nextDouble(0, 1.5));
           stored.add(rkme);
-          candidates.add(new Candidate(i, i, 0));
           space.byVersion.put((long) i, space.taylor.of(rkme, rkme.squaredNorm()));
         }
         for (int q = 0; q < 5; q++) {
@@ -37,10 +34,10 @@ class TaylorFeaturesTest {
           CertifiedRanking.Bounds bounds = new CertifiedRanking.Bounds(query, space);
           for (int i = 0; i < stored.size(); i++) {
             double exact = query.mmdSquared(stored.get(i));
-            assertThat(bounds.full(candidates.get(i)))
+            assertThat(bounds.full(space.byVersion.get((long) i)))
                 .as("d %d, gamma %s, candidate %d", d, gamma, i)
                 .isLessThanOrEqualTo(exact);
-            assertThat(bounds.coarse(candidates.get(i)))
+            assertThat(bounds.coarse(space.byVersion.get((long) i)))
                 .as("coarse: d %d, gamma %s, candidate %d", d, gamma, i)
                 .isLessThanOrEqualTo(exact);
           }
@@ -60,7 +57,7 @@ class TaylorFeaturesTest {
     Rkme a = rkme(random, 16, 0.1, 0.1);
     Rkme b = rkme(random, 16, 0.1, 0.1);
     space.byVersion.put(1L, space.taylor.of(b, b.squaredNorm()));
-    double bound = new CertifiedRanking.Bounds(a, space).full(new Candidate(1, 1, 0));
+    double bound = new CertifiedRanking.Bounds(a, space).full(space.byVersion.get(1L));
     double exact = a.mmdSquared(b);
     assertThat(bound).isLessThanOrEqualTo(exact).isGreaterThan(0.95 * exact);
   }

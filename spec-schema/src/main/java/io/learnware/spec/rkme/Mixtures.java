@@ -33,7 +33,8 @@ public final class Mixtures {
   /**
    * Grows a mixture greedily: it starts from the single candidate nearest the target and adds, one
    * at a time, the candidate whose addition lowers the mixture's MMD² most, while that lowers it by
-   * at least {@code minRelativeGain} (a fraction of the current MMD²), up to {@code maxComponents}.
+   * more than {@code minRelativeGain} (a fraction of the current MMD²), up to {@code
+   * maxComponents}.
    *
    * @param innerProducts {@code ⟨μ_i, μ_target⟩} per candidate, usually known from ranking them
    * @return the mixture; a single component when no addition helps
@@ -102,7 +103,8 @@ public final class Mixtures {
           round = mixture;
         }
       }
-      if (round == null || round.mmdSquared() > best.mmdSquared() * (1 - minRelativeGain)) {
+      // Strictly lower: a fit of MMD² 0 (read from a rounded one below 0) cannot improve on 0.
+      if (round == null || !(round.mmdSquared() < best.mmdSquared() * (1 - minRelativeGain))) {
         break;
       }
       best = round;

@@ -51,6 +51,23 @@ class MixturesAndHerdingTest {
     assertThat(one.components()).containsExactly(2);
   }
 
+  /**
+   * A candidate equal to the target is a perfect fit: nothing can lower an MMD² of 0. A Gram entry
+   * rounded a little low (as a float32 Gram is) makes a second component look like it helps, with
+   * an MMD² below zero that is read as 0; it used to join with a weight of about 1e−6.
+   */
+  @Test
+  void anExactMatchStaysAlone() {
+    double[] inner = {1, 0.5};
+    Mixtures.Gram gram = (i, j) -> i == j ? 1 : 0.5 - 1e-6;
+
+    Mixture fitted = Mixtures.greedy(1, inner, gram, 5, 0.05);
+
+    assertThat(fitted.components()).containsExactly(0);
+    assertThat(fitted.weights()).containsExactly(1.0);
+    assertThat(fitted.mmdSquared()).isZero();
+  }
+
   @Test
   void herdedPointsAreAsCloseToTheEmbeddingAsRealHeldOutData() {
     Labelled[] halves = DIGITS.split(0.5, 11);
