@@ -69,6 +69,7 @@ final class CertifiedRanking {
     Arrays.sort(order);
     double[] full = new double[n];
     int fullUpTo = 0;
+    int fullyBounded = 0;
     List<Scored> scored = new ArrayList<>();
     double threshold = Double.POSITIVE_INFINITY;
     int batch = Math.max(FIRST_BATCH, need);
@@ -84,8 +85,9 @@ final class CertifiedRanking {
         if (scored.size() >= need && coarse[i] > threshold) {
           break;
         }
-        if (at == fullUpTo) {
-          fullUpTo = fullBounds(bounds, known, order, at, full);
+        if (scored.size() >= need && at >= fullUpTo) {
+          fullUpTo = fullBounds(bounds, known, order, at, full, threshold);
+          fullyBounded += fullUpTo - at;
         }
         at++;
         if (scored.size() < need || full[i] <= threshold) {
@@ -96,47 +98,59 @@ final class CertifiedRanking {
       batch = Math.min(2 * batch, LARGEST_BATCH);
       threshold = ExactScorer.needthUpper(scored, need);
     }
-    return new Ranked(scored, n, fullUpTo);
+    return new Ranked(scored, n, fullyBounded);
   }
 
   /**
    * The full bounds of the {@link #WINDOW} candidates from {@code from} in {@code order}, in
-   * parallel: the same values the loop would compute one by one, on both cores.
+   * parallel on both cores. Each stays a valid bound as the threshold falls: one that was only
+   * computed up to degree 2, because that already exceeded the threshold, exceeds any lower one.
    *
    * @return where the window ends
    */
   private static int fullBounds(
-      Bounds bounds, Features[] known, long[] order, int from, double[] full) {
+      Bounds bounds, Features[] known, long[] order, int from, double[] full, double threshold) {
     int to = Math.min(order.length, from + WINDOW);
     IntStream.range(from, to)
         .parallel()
         .forEach(
             at -> {
               int i = (int) order[at];
-              full[i] = bounds.full(known[i]);
+              full[i] = bounds.full(known[i], threshold);
             });
     return to;
   }
 
   /**
    * Lower bounds on a candidate's MMD² to the query, never above it: {@code ‖f_q − f_i‖² +
-   * (‖rest_q‖ − ‖rest_i‖)²} over all written-out features ({@link #full}) or over degrees 0 and 1
-   * with everything above as one rest ({@link #coarse}, 30 times cheaper at d = 64); each less the
-   * float scan's relative error, the features' rounding and {@link #MARGIN}. Candidates without
-   * features get 0, so they are compared.
+   * (‖rest_q‖ − ‖rest_i‖)²} over the written-out features of degree ≤ 1 with everything above as
+   * one rest ({@link #coarse}, 30 times cheaper at d = 64), of degree ≤ 2, and of degree ≤ 3 where
+   * the space writes the cubic block out ({@link #full}); each less the float scan's relative
+   * error, the features' rounding and {@link #MARGIN}. Candidates without features get 0, so they
+   * are compared.
    */
   static final class Bounds {
     private final Features q;
     private final int linear;
+    private final int quadratic;
+    private final int size;
     private final double coarseShrink;
+    private final double quadraticShrink;
     private final double fullShrink;
 
     Bounds(Rkme query, SpaceFeatures features) {
       this.q = features.taylor.of(query, query.squaredNorm());
       this.linear = features.taylor.linearSize();
+      this.quadratic = features.taylor.quadraticSize();
+      this.size = features.taylor.size();
       // A sum of n squares of float differences is within (n + 2)·u of the exact sum, relatively.
-      this.coarseShrink = 1 - 2.0 * (linear + 2) * 0x1p-24;
-      this.fullShrink = 1 - 2.0 * (features.taylor.size() + 2) * 0x1p-24;
+      this.coarseShrink = shrink(linear);
+      this.quadraticShrink = shrink(quadratic);
+      this.fullShrink = shrink(size);
+    }
+
+    private static double shrink(int terms) {
+      return 1 - 2.0 * (terms + 2) * 0x1p-24;
     }
 
     double coarse(Features f) {
@@ -147,12 +161,23 @@ final class CertifiedRanking {
       return bound(squared * coarseShrink, f, q.beyondLinear() - f.beyondLinear());
     }
 
-    double full(Features f) {
+    /**
+     * The bound of degree ≤ 2 and, unless that already exceeds {@code threshold}, the tighter of it
+     * and the bound of degree ≤ 3 (the cubic block, 21 times larger at d = 64, is read only then).
+     */
+    double full(Features f, double threshold) {
       if (f == null) {
         return 0;
       }
-      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, q.values().length);
-      return bound(squared * fullShrink, f, q.rest() - f.rest());
+      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, quadratic);
+      double upToQuadratic =
+          bound(squared * quadraticShrink, f, q.beyondQuadratic() - f.beyondQuadratic());
+      if (quadratic == size || upToQuadratic > threshold) {
+        return upToQuadratic;
+      }
+      // The two partial sums' errors add up to at most the whole sum's bound.
+      squared += ExactScorer.squaredDistance(q.values(), f.values(), quadratic, size);
+      return Math.max(upToQuadratic, bound(squared * fullShrink, f, q.rest() - f.rest()));
     }
 
     private double bound(double squared, Features f, double restDifference) {

@@ -9,15 +9,18 @@ import io.learnware.spec.rkme.Rkme;
  * <p>Around a center {@code c}, with {@code x = z − c}, {@code k(x, y) = a(x)·a(y)·exp(2γ x·y)}
  * where {@code a(x) = exp(−γ‖x‖²)}, and {@code exp(2γ s) = Σ_p (2γ s)^p / p!}. So {@code φ(x) =
  * a(x)·(1, √(2γ)·x, γ√2·x⊗x, …)}: one block per degree, the blocks orthogonal. An embedding {@code
- * μ = Σ β_j φ(z_j)} splits into its blocks of degree ≤ 2, written out here as {@link #size()}
- * numbers, and the rest, of which only the norm is known: {@code ‖rest‖² = ‖μ‖² − ‖f‖²}. For two
- * embeddings, {@code MMD² = ‖f_a − f_b‖² + ‖rest_a − rest_b‖² ≥ ‖f_a − f_b‖² + (‖rest_a‖ −
- * ‖rest_b‖)²}: a lower bound that costs {@link #size()} multiply-adds instead of {@code K_a·K_b·d}.
+ * μ = Σ β_j φ(z_j)} splits into its blocks of degree ≤ 2 (≤ 3 when {@code cubic}), written out here
+ * as {@link #size()} numbers, and the rest, of which only the norm is known: {@code ‖rest‖² = ‖μ‖²
+ * − ‖f‖²}. For two embeddings, {@code MMD² = ‖f_a − f_b‖² + ‖rest_a − rest_b‖² ≥ ‖f_a − f_b‖² +
+ * (‖rest_a‖ − ‖rest_b‖)²}: a lower bound that costs {@link #size()} multiply-adds instead of {@code
+ * K_a·K_b·d}. The same holds for any leading blocks, with everything above them as the rest.
  *
  * <p>The bound holds for any center; it is tightest when the center is near the data (the
  * higher-degree rest shrinks with {@code ‖x‖}), so each space uses the mean of its stored points.
  * Above {@link #QUADRATIC_UP_TO} dimensions the quadratic block would be too large and only degrees
- * 0 and 1 are written out.
+ * 0 and 1 are written out. The cubic block ({@code d(d+1)(d+2)/6} numbers: 183 KB at d = 64) is
+ * written out for spaces small enough ({@link FeatureIndex}); where the data spread over many
+ * directions, as the benchmark's topics do, it holds much of what the quadratic bound misses.
  */
 final class TaylorFeatures {
 
@@ -28,14 +31,31 @@ final class TaylorFeatures {
   private final double gamma;
   private final double[] center;
   private final boolean quadratic;
+  private final boolean cubic;
+  private final int quadraticSize;
   private final int size;
 
   TaylorFeatures(double gamma, double[] center) {
+    this(gamma, center, false);
+  }
+
+  /**
+   * @param cubic whether the cubic block is written out too (only up to {@link #QUADRATIC_UP_TO}
+   *     dimensions)
+   */
+  TaylorFeatures(double gamma, double[] center, boolean cubic) {
     this.dimension = center.length;
     this.gamma = gamma;
     this.center = center.clone();
     this.quadratic = dimension <= QUADRATIC_UP_TO;
-    this.size = 1 + dimension + (quadratic ? dimension * (dimension + 1) / 2 : 0);
+    this.cubic = cubic && quadratic;
+    this.quadraticSize = 1 + dimension + (quadratic ? dimension * (dimension + 1) / 2 : 0);
+    this.size = quadraticSize + (this.cubic ? cubicSize(dimension) : 0);
+  }
+
+  /** How many numbers the cubic block has at {@code dimension}. */
+  static int cubicSize(int dimension) {
+    return dimension * (dimension + 1) * (dimension + 2) / 6;
   }
 
   /** How many numbers an embedding's written-out part has. */
@@ -48,12 +68,24 @@ final class TaylorFeatures {
     return 1 + dimension;
   }
 
+  /** How many of them are of degree at most 2 (they come first). */
+  int quadraticSize() {
+    return quadraticSize;
+  }
+
+  /** Whether the cubic block is written out. */
+  boolean cubic() {
+    return cubic;
+  }
+
   /**
    * An embedding's written-out part, rounded to float; {@code rest} is the norm of the part not
-   * written out, {@code beyondLinear} that of everything above degree 1 (the quadratic block and
-   * the rest), and {@code rounding} the norm of what rounding to float moved.
+   * written out, {@code beyondLinear} that of everything above degree 1 and {@code beyondQuadratic}
+   * that of everything above degree 2 ({@code rest} without the cubic block), and {@code rounding}
+   * the norm of what rounding to float moved.
    */
-  record Features(float[] values, double rest, double beyondLinear, double rounding) {}
+  record Features(
+      float[] values, double rest, double beyondLinear, double beyondQuadratic, double rounding) {}
 
   /** The features of an embedding whose squared norm is {@code squaredNorm}. */
   Features of(Rkme rkme, double squaredNorm) {
@@ -64,6 +96,10 @@ final class TaylorFeatures {
     double linearScale = Math.sqrt(2 * gamma);
     double diagonal = gamma * Math.sqrt(2);
     double offDiagonal = 2 * gamma;
+    // (2γ)³/3! times the number of orderings of the monomial's three indices, square-rooted.
+    double cube = Math.pow(2 * gamma, 1.5);
+    double allEqual = cube / Math.sqrt(6);
+    double twoEqual = cube / Math.sqrt(2);
     double[] data = z.data();
     for (int j = 0; j < z.rows(); j++) {
       double norm = 0;
@@ -86,16 +122,35 @@ final class TaylorFeatures {
           }
         }
       }
+      if (cubic) {
+        int at = quadraticSize;
+        for (int p = 0; p < dimension; p++) {
+          for (int q = p; q < dimension; q++) {
+            double axx = a * x[p] * x[q];
+            // x_p x_q x_r for r ≥ q: the first term repeats q, the others repeat nothing more.
+            f[at++] += axx * x[q] * (p == q ? allEqual : twoEqual);
+            double scale = axx * (p == q ? twoEqual : cube);
+            for (int r = q + 1; r < dimension; r++) {
+              f[at++] += scale * x[r];
+            }
+          }
+        }
+      }
     }
     float[] values = new float[size];
     double written = 0;
     double linear = 0;
+    double upToQuadratic = 0;
     double rounding = 0;
     for (int i = 0; i < size; i++) {
       values[i] = (float) f[i];
-      written += f[i] * f[i];
+      double square = f[i] * f[i];
+      written += square;
       if (i < linearSize()) {
-        linear += f[i] * f[i];
+        linear += square;
+      }
+      if (i < quadraticSize) {
+        upToQuadratic += square;
       }
       double moved = values[i] - f[i];
       rounding += moved * moved;
@@ -104,6 +159,7 @@ final class TaylorFeatures {
         values,
         Math.sqrt(Math.max(0, squaredNorm - written)),
         Math.sqrt(Math.max(0, squaredNorm - linear)),
+        Math.sqrt(Math.max(0, squaredNorm - upToQuadratic)),
         Math.sqrt(rounding));
   }
 }
