@@ -29,16 +29,16 @@ final class CertifiedRanking {
   private static final int FIRST_BATCH = 32;
   private static final int LARGEST_BATCH = 512;
 
-  /** Full bounds computed at a time, in parallel, ahead of the candidates being picked. */
+  /** Cubic bounds computed at a time, in parallel, ahead of the candidates being picked. */
   private static final int WINDOW = 256;
 
   private CertifiedRanking() {}
 
   /**
-   * What {@link #rank} compared, how many candidates it bounded, and for how many of them it needed
-   * the full bound.
+   * What {@link #rank} compared, how many candidates it bounded, and for how many of them it read
+   * the cubic block.
    */
-  record Ranked(List<Scored> scored, int bounded, int fullyBounded) {}
+  record Ranked(List<Scored> scored, int bounded, int cubicBounded) {}
 
   /**
    * @param compare compares a batch of candidates fast ({@link ExactScorer#approximate})
@@ -51,43 +51,45 @@ final class CertifiedRanking {
       Function<List<Candidate>, List<Scored>> compare) {
     int n = candidates.size();
     Bounds bounds = new Bounds(query, features);
-    // Each candidate's features looked up once; the cheap bound (degrees 0 and 1) for all, in
-    // order; the full one only for those it leaves.
+    // The bound of degree ≤ 2 for all, in order: the first batch then holds the best ten nearly
+    // always, so that the threshold is tight before the cubic blocks (21 times larger) are read.
     Features[] known = new Features[n];
-    double[] coarse = new double[n];
+    double[] quadratic = new double[n];
     IntStream.range(0, n)
         .parallel()
         .forEach(
             i -> {
               known[i] = features.byVersion.get(candidates.get(i).versionId());
-              coarse[i] = bounds.coarse(known[i]);
+              quadratic[i] = bounds.quadratic(known[i]);
             });
     long[] order = new long[n];
     for (int i = 0; i < n; i++) {
-      order[i] = (long) Float.floatToIntBits((float) Math.max(0, coarse[i])) << 32 | i;
+      order[i] = (long) Float.floatToIntBits((float) Math.max(0, quadratic[i])) << 32 | i;
     }
     Arrays.sort(order);
-    double[] full = new double[n];
-    int fullUpTo = 0;
-    int fullyBounded = 0;
+    double[] full = bounds.cubic() ? new double[n] : quadratic;
+    int fullUpTo = bounds.cubic() ? 0 : n;
+    int cubicBounded = 0;
     List<Scored> scored = new ArrayList<>();
     double threshold = Double.POSITIVE_INFINITY;
     int batch = Math.max(FIRST_BATCH, need);
     int at = 0;
     while (at < n) {
-      if (scored.size() >= need && coarse[(int) order[at]] > threshold) {
+      if (scored.size() >= need && quadratic[(int) order[at]] > threshold) {
         break;
       }
       // The next candidates whose full bound does not already exclude them.
       List<Candidate> next = new ArrayList<>(batch);
       while (at < n && next.size() < batch) {
         int i = (int) order[at];
-        if (scored.size() >= need && coarse[i] > threshold) {
+        if (scored.size() >= need && quadratic[i] > threshold) {
           break;
         }
         if (scored.size() >= need && at >= fullUpTo) {
-          fullUpTo = fullBounds(bounds, known, order, at, full, threshold);
-          fullyBounded += fullUpTo - at;
+          int from = at;
+          fullUpTo = Math.min(n, at + WINDOW);
+          cubicBounded +=
+              cubicBounds(bounds, known, order, from, fullUpTo, quadratic, threshold, full);
         }
         at++;
         if (scored.size() < need || full[i] <= threshold) {
@@ -98,86 +100,86 @@ final class CertifiedRanking {
       batch = Math.min(2 * batch, LARGEST_BATCH);
       threshold = ExactScorer.needthUpper(scored, need);
     }
-    return new Ranked(scored, n, fullyBounded);
+    return new Ranked(scored, n, cubicBounded);
   }
 
   /**
-   * The full bounds of the {@link #WINDOW} candidates from {@code from} in {@code order}, in
-   * parallel on both cores. Each stays a valid bound as the threshold falls: one that was only
-   * computed up to degree 2, because that already exceeded the threshold, exceeds any lower one.
+   * The full bounds of the candidates {@code [from, to)} in {@code order}, in parallel on both
+   * cores: the tighter of the quadratic and the cubic bound, or the quadratic one where that
+   * already exceeds {@code threshold} (it then exceeds every later, lower threshold too).
    *
-   * @return where the window ends
+   * @return how many cubic blocks were read
    */
-  private static int fullBounds(
-      Bounds bounds, Features[] known, long[] order, int from, double[] full, double threshold) {
-    int to = Math.min(order.length, from + WINDOW);
-    IntStream.range(from, to)
-        .parallel()
-        .forEach(
-            at -> {
-              int i = (int) order[at];
-              full[i] = bounds.full(known[i], threshold);
-            });
-    return to;
+  private static int cubicBounds(
+      Bounds bounds,
+      Features[] known,
+      long[] order,
+      int from,
+      int to,
+      double[] quadratic,
+      double threshold,
+      double[] full) {
+    return (int)
+        IntStream.range(from, to)
+            .parallel()
+            .filter(
+                at -> {
+                  int i = (int) order[at];
+                  full[i] = quadratic[i];
+                  if (quadratic[i] > threshold) {
+                    return false;
+                  }
+                  full[i] = Math.max(quadratic[i], bounds.cubic(known[i]));
+                  return true;
+                })
+            .count();
   }
 
   /**
    * Lower bounds on a candidate's MMD² to the query, never above it: {@code ‖f_q − f_i‖² +
-   * (‖rest_q‖ − ‖rest_i‖)²} over the written-out features of degree ≤ 1 with everything above as
-   * one rest ({@link #coarse}, 30 times cheaper at d = 64), of degree ≤ 2, and of degree ≤ 3 where
-   * the space writes the cubic block out ({@link #full}); each less the float scan's relative
-   * error, the features' rounding and {@link #MARGIN}. Candidates without features get 0, so they
-   * are compared.
+   * (‖rest_q‖ − ‖rest_i‖)²} over the written-out features of degree ≤ 2 with everything above as
+   * one rest ({@link #quadratic}), and of degree ≤ 3 where the space writes the cubic block out
+   * ({@link #cubic}); each less the float scan's relative error, the features' rounding and {@link
+   * #MARGIN}. Candidates without features get 0, so they are compared.
    */
   static final class Bounds {
     private final Features q;
-    private final int linear;
-    private final int quadratic;
+    private final int quadraticSize;
     private final int size;
-    private final double coarseShrink;
     private final double quadraticShrink;
     private final double fullShrink;
 
     Bounds(Rkme query, SpaceFeatures features) {
       this.q = features.taylor.of(query, query.squaredNorm());
-      this.linear = features.taylor.linearSize();
-      this.quadratic = features.taylor.quadraticSize();
+      this.quadraticSize = features.taylor.quadraticSize();
       this.size = features.taylor.size();
       // A sum of n squares of float differences is within (n + 2)·u of the exact sum, relatively.
-      this.coarseShrink = shrink(linear);
-      this.quadraticShrink = shrink(quadratic);
-      this.fullShrink = shrink(size);
+      this.quadraticShrink = 1 - 2.0 * (quadraticSize + 2) * 0x1p-24;
+      this.fullShrink = 1 - 2.0 * (size + 2) * 0x1p-24;
     }
 
-    private static double shrink(int terms) {
-      return 1 - 2.0 * (terms + 2) * 0x1p-24;
+    /** Whether the space writes the cubic block out. */
+    boolean cubic() {
+      return size > quadraticSize;
     }
 
-    double coarse(Features f) {
+    double quadratic(Features f) {
       if (f == null) {
         return 0;
       }
-      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, linear);
-      return bound(squared * coarseShrink, f, q.beyondLinear() - f.beyondLinear());
+      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, quadraticSize);
+      return bound(squared * quadraticShrink, f, q.beyondQuadratic() - f.beyondQuadratic());
     }
 
     /**
-     * The bound of degree ≤ 2 and, unless that already exceeds {@code threshold}, the tighter of it
-     * and the bound of degree ≤ 3 (the cubic block, 21 times larger at d = 64, is read only then).
+     * The bound over every written-out feature: {@link #quadratic}'s where there is no cubic block.
      */
-    double full(Features f, double threshold) {
+    double cubic(Features f) {
       if (f == null) {
         return 0;
       }
-      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, quadratic);
-      double upToQuadratic =
-          bound(squared * quadraticShrink, f, q.beyondQuadratic() - f.beyondQuadratic());
-      if (quadratic == size || upToQuadratic > threshold) {
-        return upToQuadratic;
-      }
-      // The two partial sums' errors add up to at most the whole sum's bound.
-      squared += ExactScorer.squaredDistance(q.values(), f.values(), quadratic, size);
-      return Math.max(upToQuadratic, bound(squared * fullShrink, f, q.rest() - f.rest()));
+      double squared = ExactScorer.squaredDistance(q.values(), f.values(), 0, size);
+      return bound(squared * fullShrink, f, q.rest() - f.rest());
     }
 
     private double bound(double squared, Features f, double restDifference) {

@@ -7,6 +7,7 @@ import io.learnware.spec.rkme.Rkme;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +55,18 @@ public class FeatureIndex {
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().daemon().name("search-features").factory());
 
+  @Inject
   public FeatureIndex(MarketConfig config) {
-    this.cubicBudget = config.search().cubicFeatures().asLongValue();
+    this(config.search().cubicFeatures().asLongValue());
+  }
+
+  FeatureIndex(long cubicBudget) {
+    this.cubicBudget = cubicBudget;
+  }
+
+  /** Bytes of the cubic budget held by spaces. */
+  long cubicHeld() {
+    return cubicHeld.get();
   }
 
   /** One space's features and the expansion they were computed with. */

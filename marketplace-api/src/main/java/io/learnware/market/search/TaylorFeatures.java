@@ -1,6 +1,5 @@
 package io.learnware.market.search;
 
-import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 
 /**
@@ -26,6 +25,9 @@ final class TaylorFeatures {
 
   /** Dimensions up to which the quadratic block ({@code d(d+1)/2} numbers) is written out. */
   static final int QUADRATIC_UP_TO = 96;
+
+  /** Points whose cubic blocks are added in one pass. */
+  private static final int BLOCK = 4;
 
   private final int dimension;
   private final double gamma;
@@ -63,11 +65,6 @@ final class TaylorFeatures {
     return size;
   }
 
-  /** How many of them are of degree 0 and 1 (they come first). */
-  int linearSize() {
-    return 1 + dimension;
-  }
-
   /** How many of them are of degree at most 2 (they come first). */
   int quadraticSize() {
     return quadraticSize;
@@ -80,75 +77,108 @@ final class TaylorFeatures {
 
   /**
    * An embedding's written-out part, rounded to float; {@code rest} is the norm of the part not
-   * written out, {@code beyondLinear} that of everything above degree 1 and {@code beyondQuadratic}
-   * that of everything above degree 2 ({@code rest} without the cubic block), and {@code rounding}
-   * the norm of what rounding to float moved.
+   * written out, {@code beyondQuadratic} that of everything above degree 2 ({@code rest} and the
+   * cubic block), and {@code rounding} the norm of what rounding to float moved.
    */
-  record Features(
-      float[] values, double rest, double beyondLinear, double beyondQuadratic, double rounding) {}
+  record Features(float[] values, double rest, double beyondQuadratic, double rounding) {}
 
   /** The features of an embedding whose squared norm is {@code squaredNorm}. */
   Features of(Rkme rkme, double squaredNorm) {
-    Matrix z = rkme.points();
-    double[] beta = rkme.weights();
     double[] f = new double[size];
-    double[] x = new double[dimension];
+    accumulate(rkme, 0, rkme.size(), f);
+    return features(f, squaredNorm);
+  }
+
+  /** Adds the features of points {@code [from, to)} to {@code f}. */
+  private void accumulate(Rkme rkme, int from, int to, double[] f) {
+    double[] data = rkme.points().data();
+    double[] beta = rkme.weights();
     double linearScale = Math.sqrt(2 * gamma);
     double diagonal = gamma * Math.sqrt(2);
     double offDiagonal = 2 * gamma;
-    // (2γ)³/3! times the number of orderings of the monomial's three indices, square-rooted.
-    double cube = Math.pow(2 * gamma, 1.5);
-    double allEqual = cube / Math.sqrt(6);
-    double twoEqual = cube / Math.sqrt(2);
-    double[] data = z.data();
-    for (int j = 0; j < z.rows(); j++) {
-      double norm = 0;
-      for (int c = 0; c < dimension; c++) {
-        x[c] = data[j * dimension + c] - center[c];
-        norm += x[c] * x[c];
-      }
-      double a = beta[j] * Math.exp(-gamma * norm);
-      f[0] += a;
-      for (int c = 0; c < dimension; c++) {
-        f[1 + c] += a * linearScale * x[c];
-      }
-      if (quadratic) {
-        int at = 1 + dimension;
-        for (int p = 0; p < dimension; p++) {
-          double ax = a * x[p];
-          f[at++] += ax * x[p] * diagonal;
-          for (int q = p + 1; q < dimension; q++) {
-            f[at++] += ax * x[q] * offDiagonal;
-          }
+    // Points four at a time, so that the cubic block is read and written once per four; a
+    // missing fourth has weight 0.
+    double[][] x = new double[BLOCK][dimension];
+    double[] a = new double[BLOCK];
+    for (int first = from; first < to; first += BLOCK) {
+      for (int b = 0; b < BLOCK; b++) {
+        int j = first + b;
+        if (j >= to) {
+          a[b] = 0;
+          java.util.Arrays.fill(x[b], 0);
+          continue;
         }
-      }
-      if (cubic) {
-        int at = quadraticSize;
-        for (int p = 0; p < dimension; p++) {
-          for (int q = p; q < dimension; q++) {
-            double axx = a * x[p] * x[q];
-            // x_p x_q x_r for r ≥ q: the first term repeats q, the others repeat nothing more.
-            f[at++] += axx * x[q] * (p == q ? allEqual : twoEqual);
-            double scale = axx * (p == q ? twoEqual : cube);
-            for (int r = q + 1; r < dimension; r++) {
-              f[at++] += scale * x[r];
+        double norm = 0;
+        for (int c = 0; c < dimension; c++) {
+          x[b][c] = data[j * dimension + c] - center[c];
+          norm += x[b][c] * x[b][c];
+        }
+        a[b] = beta[j] * Math.exp(-gamma * norm);
+        f[0] += a[b];
+        for (int c = 0; c < dimension; c++) {
+          f[1 + c] += a[b] * linearScale * x[b][c];
+        }
+        if (quadratic) {
+          int at = 1 + dimension;
+          for (int p = 0; p < dimension; p++) {
+            double ax = a[b] * x[b][p];
+            f[at++] += ax * x[b][p] * diagonal;
+            for (int q = p + 1; q < dimension; q++) {
+              f[at++] += ax * x[b][q] * offDiagonal;
             }
           }
         }
       }
+      if (cubic) {
+        addCubic(x, a, f);
+      }
     }
+  }
+
+  /** Adds the cubic blocks of {@link #BLOCK} points (rows of {@code x}, weights {@code a}). */
+  private void addCubic(double[][] x, double[] a, double[] f) {
+    // (2γ)³/3! times the number of orderings of the monomial's three indices, square-rooted.
+    double cube = Math.pow(2 * gamma, 1.5);
+    double allEqual = cube / Math.sqrt(6);
+    double twoEqual = cube / Math.sqrt(2);
+    double[] x0 = x[0];
+    double[] x1 = x[1];
+    double[] x2 = x[2];
+    double[] x3 = x[3];
+    int at = quadraticSize;
+    for (int p = 0; p < dimension; p++) {
+      for (int q = p; q < dimension; q++) {
+        double s0 = a[0] * x0[p] * x0[q];
+        double s1 = a[1] * x1[p] * x1[q];
+        double s2 = a[2] * x2[p] * x2[q];
+        double s3 = a[3] * x3[p] * x3[q];
+        // x_p x_q x_r for r ≥ q: the first term repeats q, the others repeat nothing more.
+        f[at] +=
+            (s0 * x0[q] + s1 * x1[q] + s2 * x2[q] + s3 * x3[q]) * (p == q ? allEqual : twoEqual);
+        double scale = p == q ? twoEqual : cube;
+        s0 *= scale;
+        s1 *= scale;
+        s2 *= scale;
+        s3 *= scale;
+        // Indexed by r alone, so that the JIT vectorises it.
+        int shift = at - q;
+        for (int r = q + 1; r < dimension; r++) {
+          f[shift + r] += s0 * x0[r] + s1 * x1[r] + s2 * x2[r] + s3 * x3[r];
+        }
+        at += dimension - q;
+      }
+    }
+  }
+
+  private Features features(double[] f, double squaredNorm) {
     float[] values = new float[size];
     double written = 0;
-    double linear = 0;
     double upToQuadratic = 0;
     double rounding = 0;
     for (int i = 0; i < size; i++) {
       values[i] = (float) f[i];
       double square = f[i] * f[i];
       written += square;
-      if (i < linearSize()) {
-        linear += square;
-      }
       if (i < quadraticSize) {
         upToQuadratic += square;
       }
@@ -158,7 +188,6 @@ final class TaylorFeatures {
     return new Features(
         values,
         Math.sqrt(Math.max(0, squaredNorm - written)),
-        Math.sqrt(Math.max(0, squaredNorm - linear)),
         Math.sqrt(Math.max(0, squaredNorm - upToQuadratic)),
         Math.sqrt(rounding));
   }

@@ -17,9 +17,8 @@ class TaylorFeaturesTest {
   void theBoundNeverExceedsTheExactMmdInAnySpace() {
     SplittableRandom random = new SplittableRandom(5);
     // Dimensions with (3, 16, 64) and without (100) the quadratic block; bandwidths around the
-    // data's; centers near and far.
-    // The cubic block is written out in a second pass over the same shapes.
-    for (boolean cubic : new boolean[] {false, true})
+    // data's; centers near and far; without and with the cubic block.
+    for (boolean cubic : new boolean[] {false, true}) {
       for (int d : new int[] {3, 16, 64, 100}) {
         for (double gamma : new double[] {0.01, 0.1, 1.0}) {
           double[] center = random.doubles(d, -1, 2).toArray();
@@ -37,21 +36,17 @@ class TaylorFeaturesTest {
             for (int i = 0; i < stored.size(); i++) {
               double exact = query.mmdSquared(stored.get(i));
               TaylorFeatures.Features f = space.byVersion.get((long) i);
-              assertThat(bounds.full(f, Double.POSITIVE_INFINITY))
+              assertThat(bounds.cubic(f))
                   .as("d %d, gamma %s, cubic %s, candidate %d", d, gamma, cubic, i)
                   .isLessThanOrEqualTo(exact);
-              // Below the threshold only the quadratic part is read: still a bound.
-              assertThat(bounds.full(f, -1))
+              assertThat(bounds.quadratic(f))
                   .as("quadratic: d %d, gamma %s, cubic %s, candidate %d", d, gamma, cubic, i)
-                  .isLessThanOrEqualTo(exact)
-                  .isLessThanOrEqualTo(bounds.full(f, Double.POSITIVE_INFINITY));
-              assertThat(bounds.coarse(f))
-                  .as("coarse: d %d, gamma %s, candidate %d", d, gamma, i)
                   .isLessThanOrEqualTo(exact);
             }
           }
         }
       }
+    }
   }
 
   @Test
@@ -65,9 +60,7 @@ class TaylorFeaturesTest {
     Rkme a = rkme(random, 16, 0.1, 0.1);
     Rkme b = rkme(random, 16, 0.1, 0.1);
     space.byVersion.put(1L, space.taylor.of(b, b.squaredNorm()));
-    double bound =
-        new CertifiedRanking.Bounds(a, space)
-            .full(space.byVersion.get(1L), Double.POSITIVE_INFINITY);
+    double bound = new CertifiedRanking.Bounds(a, space).quadratic(space.byVersion.get(1L));
     double exact = a.mmdSquared(b);
     assertThat(bound).isLessThanOrEqualTo(exact).isGreaterThan(0.95 * exact);
   }
@@ -160,8 +153,7 @@ class TaylorFeaturesTest {
 
   private static double bound(TaylorFeatures taylor, Rkme query, Rkme stored) {
     FeatureIndex.SpaceFeatures space = new FeatureIndex.SpaceFeatures(taylor);
-    return new CertifiedRanking.Bounds(query, space)
-        .full(taylor.of(stored, stored.squaredNorm()), Double.POSITIVE_INFINITY);
+    return new CertifiedRanking.Bounds(query, space).cubic(taylor.of(stored, stored.squaredNorm()));
   }
 
   /** One point of weight 1. */
