@@ -39,6 +39,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongPredicate;
 
 /**
@@ -202,6 +204,11 @@ public class SearchService {
     List<Scored> settled = ExactScorer.settle(query, scored, exactCount);
     List<Scored> pooled =
         settled.subList(0, Math.min(Math.max(wanted, MIXTURE_POOL), settled.size()));
+    // The mixture is fitted while the database describes the pool (again, in the rare case that
+    // the description leaves one of its members out).
+    List<Scored> mixturePool = mixturePool(pooled);
+    CompletableFuture<Mixture> fitting =
+        CompletableFuture.supplyAsync(() -> fitMixture(query, mixturePool));
     Map<Long, Match> described =
         describe(pooled.stream().map(e -> e.candidate().versionId()).toList(), readable);
     // A version deleted since the index listed it (its points may still be cached), or a learnware
@@ -231,22 +238,52 @@ public class SearchService {
                             e.mmdSquared(), query.squaredNorm(), e.points().squaredNorm()),
                         Math.sqrt(e.mmdSquared())))
             .toList();
-    return new SearchResult(single, mixture(query, ranked, described), total, offset, limit);
+    List<Scored> visiblePool = mixturePool(ranked);
+    Mixture mixture =
+        visiblePool.equals(mixturePool) ? joined(fitting) : fitMixture(query, visiblePool);
+    return new SearchResult(
+        single, mixtureView(query, mixture, visiblePool, described), total, offset, limit);
   }
 
-  private static MixtureView mixture(Rkme query, List<Scored> ranked, Map<Long, Match> described) {
-    List<Scored> pool = ranked.subList(0, Math.min(MIXTURE_POOL, ranked.size()));
+  /**
+   * The best {@link #MIXTURE_POOL} of {@code ranked}, by MMD and then by version id: ties are
+   * ordered the same whichever other learnwares the caller may see.
+   */
+  private static List<Scored> mixturePool(List<Scored> ranked) {
+    List<Scored> pool = new ArrayList<>(ranked);
+    pool.sort(
+        Comparator.comparingDouble(Scored::mmdSquared)
+            .thenComparingLong(e -> e.candidate().versionId()));
+    return pool.subList(0, Math.min(MIXTURE_POOL, pool.size()));
+  }
+
+  /** The greedy mixture of {@code pool}; null with fewer than two candidates. */
+  private static Mixture fitMixture(Rkme query, List<Scored> pool) {
     if (pool.size() < 2) {
       return null;
     }
-    Mixture mixture =
-        Mixtures.greedy(
-            query.squaredNorm(),
-            pool.stream().mapToDouble(Scored::innerProduct).toArray(),
-            ExactScorer.gram(pool),
-            MIXTURE_MAX_COMPONENTS,
-            MIXTURE_MIN_GAIN);
-    if (mixture.components().length < 2) {
+    return Mixtures.greedy(
+        query.squaredNorm(),
+        pool.stream().mapToDouble(Scored::innerProduct).toArray(),
+        ExactScorer.gram(pool),
+        MIXTURE_MAX_COMPONENTS,
+        MIXTURE_MIN_GAIN);
+  }
+
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static MixtureView mixtureView(
+      Rkme query, Mixture mixture, List<Scored> pool, Map<Long, Match> described) {
+    if (mixture == null || mixture.components().length < 2) {
       return null;
     }
     int[] components = mixture.components();

@@ -65,6 +65,11 @@ final class TaylorFeatures {
     return size;
   }
 
+  /** How many of them are of degree 0 and 1 (they come first). */
+  int linearSize() {
+    return 1 + dimension;
+  }
+
   /** How many of them are of degree at most 2 (they come first). */
   int quadraticSize() {
     return quadraticSize;
@@ -77,10 +82,11 @@ final class TaylorFeatures {
 
   /**
    * An embedding's written-out part, rounded to float; {@code rest} is the norm of the part not
-   * written out, {@code beyondQuadratic} that of everything above degree 2 ({@code rest} and the
-   * cubic block), and {@code rounding} the norm of what rounding to float moved.
+   * written out, {@code beyondLinear} and {@code beyondQuadratic} that of everything above degree 1
+   * and 2, and {@code rounding} the norm of what rounding to float moved.
    */
-  record Features(float[] values, double rest, double beyondQuadratic, double rounding) {}
+  record Features(
+      float[] values, double rest, double beyondLinear, double beyondQuadratic, double rounding) {}
 
   /** The features of an embedding whose squared norm is {@code squaredNorm}. */
   Features of(Rkme rkme, double squaredNorm) {
@@ -173,12 +179,16 @@ final class TaylorFeatures {
   private Features features(double[] f, double squaredNorm) {
     float[] values = new float[size];
     double written = 0;
+    double linear = 0;
     double upToQuadratic = 0;
     double rounding = 0;
     for (int i = 0; i < size; i++) {
       values[i] = (float) f[i];
       double square = f[i] * f[i];
       written += square;
+      if (i < linearSize()) {
+        linear += square;
+      }
       if (i < quadraticSize) {
         upToQuadratic += square;
       }
@@ -188,6 +198,7 @@ final class TaylorFeatures {
     return new Features(
         values,
         Math.sqrt(Math.max(0, squaredNorm - written)),
+        Math.sqrt(Math.max(0, squaredNorm - linear)),
         Math.sqrt(Math.max(0, squaredNorm - upToQuadratic)),
         Math.sqrt(rounding));
   }

@@ -42,6 +42,9 @@ class TaylorFeaturesTest {
               assertThat(bounds.quadratic(f))
                   .as("quadratic: d %d, gamma %s, cubic %s, candidate %d", d, gamma, cubic, i)
                   .isLessThanOrEqualTo(exact);
+              assertThat(bounds.coarse(f))
+                  .as("coarse: d %d, gamma %s, cubic %s, candidate %d", d, gamma, cubic, i)
+                  .isLessThanOrEqualTo(exact);
             }
           }
         }
