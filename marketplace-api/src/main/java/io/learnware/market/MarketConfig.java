@@ -216,15 +216,6 @@ public interface MarketConfig {
      */
     @WithDefault("20000")
     int certifiedUpTo();
-
-    /**
-     * Memory for the cubic block of certified spaces' written-out features (183 KB per learnware at
-     * d = 64, on top of the 8.6 KB): a space gets it when its learnwares' blocks and a quarter more
-     * fit in what is left (about 1,170 learnwares at d = 64, 9,000 at d = 32), and loses it when it
-     * outgrows that. It tightens the bounds, so that fewer learnwares are compared. 0 turns it off.
-     */
-    @WithDefault("256M")
-    MemorySize cubicFeatures();
   }
 
   Cluster cluster();

@@ -1,13 +1,11 @@
 package io.learnware.market.search;
 
-import io.learnware.market.MarketConfig;
 import io.learnware.market.search.StatisticalIndex.Candidate;
 import io.learnware.market.search.TaylorFeatures.Features;
 import io.learnware.spec.rkme.Rkme;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,13 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * The written-out low-degree features ({@link TaylorFeatures}) of the learnwares of spaces that are
- * searched with certified bounds, by version id, in memory (8.6 KB each at d = 64, and 183 KB more
- * for the cubic block of spaces within {@code learnware.search.cubic-features}). A version's
+ * searched with certified bounds, by version id, in memory (8.6 KB each at d = 64). A version's
  * features are computed once from its stored points (a version's RKME never changes): at start, in
  * the background, for every space small enough ({@link StatisticalIndex} calls {@link #warm});
  * after that a search computes those of new uploads itself.
@@ -43,11 +39,6 @@ public class FeatureIndex {
 
   private final Map<String, SpaceFeatures> spaces = new ConcurrentHashMap<>();
 
-  /** The memory for cubic blocks ({@code learnware.search.cubic-features}) and how much is held. */
-  private final long cubicBudget;
-
-  private final AtomicLong cubicHeld = new AtomicLong();
-
   /** Spaces being warmed, and the thread that warms them one after another. */
   private final Set<String> warming = ConcurrentHashMap.newKeySet();
 
@@ -55,35 +46,13 @@ public class FeatureIndex {
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().daemon().name("search-features").factory());
 
-  @Inject
-  public FeatureIndex(MarketConfig config) {
-    this(config.search().cubicFeatures().asLongValue());
-  }
-
-  FeatureIndex(long cubicBudget) {
-    this.cubicBudget = cubicBudget;
-  }
-
-  /** Bytes of the cubic budget held by spaces. */
-  long cubicHeld() {
-    return cubicHeld.get();
-  }
-
   /** One space's features and the expansion they were computed with. */
   static final class SpaceFeatures {
     final TaylorFeatures taylor;
     final Map<Long, Features> byVersion = new ConcurrentHashMap<>();
 
-    /** Bytes of the cubic budget held for this space's cubic blocks. */
-    final long cubicBytes;
-
     SpaceFeatures(TaylorFeatures taylor) {
-      this(taylor, 0);
-    }
-
-    SpaceFeatures(TaylorFeatures taylor, long cubicBytes) {
       this.taylor = taylor;
-      this.cubicBytes = cubicBytes;
     }
   }
 
@@ -93,13 +62,12 @@ public class FeatureIndex {
    * space's expansion is centered on the mean of the points first read for it.
    */
   SpaceFeatures of(RkmeSpace space, List<Candidate> candidates) {
-    outgrown(space, candidates.size());
     List<Long> missing = missing(space, candidates);
     if (missing.size() > INLINE_LIMIT) {
       warmLater(space, candidates);
       return null;
     }
-    compute(space, missing, candidates.size());
+    compute(space, missing);
     SpaceFeatures known = spaces.get(space.key());
     if (known != null) {
       forgetOthers(known, candidates);
@@ -114,11 +82,10 @@ public class FeatureIndex {
    * @return how many were computed
    */
   int warm(RkmeSpace space, List<Candidate> candidates) {
-    outgrown(space, candidates.size());
     List<Long> missing = missing(space, candidates);
     for (int from = 0; from < missing.size(); from += BATCH) {
       List<Long> batch = missing.subList(from, Math.min(missing.size(), from + BATCH));
-      QuarkusTransaction.requiringNew().run(() -> compute(space, batch, candidates.size()));
+      QuarkusTransaction.requiringNew().run(() -> compute(space, batch));
     }
     if (!missing.isEmpty()) {
       LOG.infof("Search features: %d computed for space %s", missing.size(), space.key());
@@ -158,53 +125,7 @@ public class FeatureIndex {
     return missing;
   }
 
-  /**
-   * Drops a space's features when its cubic blocks no longer fit what it holds of the budget and no
-   * more can be had: they are computed again, without the cubic block.
-   */
-  private void outgrown(RkmeSpace space, int members) {
-    SpaceFeatures known = spaces.get(space.key());
-    if (known == null
-        || !known.taylor.cubic()
-        || (long) members * cubicBytesEach(known.taylor) <= known.cubicBytes) {
-      return;
-    }
-    if (spaces.remove(space.key(), known)) {
-      cubicHeld.addAndGet(-known.cubicBytes);
-      LOG.infof(
-          "Search features: space %s outgrew its cubic features (%d learnwares); they are"
-              + " computed again without them",
-          space.key(), members);
-    }
-  }
-
-  /**
-   * A new space's expansion: with the cubic block if the budget has room for its {@code members}'
-   * blocks and a quarter more (at least 64 more), for uploads to come.
-   */
-  private SpaceFeatures create(double gamma, double[] center, int members) {
-    long room = members + Math.max(64, members / 4);
-    long wanted = room * TaylorFeatures.cubicSize(center.length) * Float.BYTES;
-    boolean cubic = center.length <= TaylorFeatures.QUADRATIC_UP_TO && hold(wanted);
-    return new SpaceFeatures(new TaylorFeatures(gamma, center, cubic), cubic ? wanted : 0);
-  }
-
-  private boolean hold(long bytes) {
-    long held;
-    do {
-      held = cubicHeld.get();
-      if (held + bytes > cubicBudget) {
-        return false;
-      }
-    } while (!cubicHeld.compareAndSet(held, held + bytes));
-    return true;
-  }
-
-  private static long cubicBytesEach(TaylorFeatures taylor) {
-    return (long) (taylor.size() - taylor.quadraticSize()) * Float.BYTES;
-  }
-
-  private void compute(RkmeSpace space, List<Long> missing, int members) {
+  private void compute(RkmeSpace space, List<Long> missing) {
     for (int from = 0; from < missing.size(); from += BATCH) {
       List<Rkme> read = new ArrayList<>();
       List<Long> ids = new ArrayList<>();
@@ -221,7 +142,8 @@ public class FeatureIndex {
       }
       SpaceFeatures target =
           spaces.computeIfAbsent(
-              space.key(), unused -> create(read.getFirst().gamma(), mean(read), members));
+              space.key(),
+              unused -> new SpaceFeatures(new TaylorFeatures(read.getFirst().gamma(), mean(read))));
       java.util.stream.IntStream.range(0, read.size())
           .parallel()
           .forEach(

@@ -224,6 +224,33 @@ class RequestEdgesTest {
   }
 
   /**
+   * A search body up to 1 MB is read on the I/O thread before the endpoint runs ({@code
+   * quarkus.rest.input-buffer-size}); half of a 300 KB one, then nothing, is still cut off.
+   */
+  @Test
+  void aStalledSearchIsCutOffWithA408() throws Exception {
+    try (Socket socket = connect()) {
+      send(
+          socket,
+          ("POST /api/v1/search HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n")
+              .formatted(300_000));
+      OutputStream out = socket.getOutputStream();
+      out.write(("{\"q\": \"" + "a".repeat(150_000)).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Instant stalled = Instant.now();
+
+      String answer = readToEnd(socket.getInputStream());
+      Duration waited = Duration.between(stalled, Instant.now());
+
+      assertThat(answer)
+          .startsWith("HTTP/1.1 408")
+          .contains("urn:learnware:problem:request-timeout");
+      assertThat(waited).isBetween(IDLE.minusMillis(200), IDLE.plusSeconds(3));
+    }
+  }
+
+  /**
    * Sends the headers, {@code head} and half of {@code content}, then waits: the market stages what
    * it received, then must answer 408 and close the connection after about the idle timeout (and
    * {@link #nothingStaysStaged} finds the staged part deleted).

@@ -316,7 +316,7 @@ class SearchBenchmark {
   private String certifiedWork(List<Rkme> queries) {
     RkmeSpace space = new RkmeSpace("table/d=64/gamma=0.1");
     double[] compared = new double[queries.size()];
-    double[] cubicBounded = new double[queries.size()];
+    double[] fullyBounded = new double[queries.size()];
     int bounded =
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
             .call(
@@ -345,18 +345,18 @@ class SearchBenchmark {
                                       .toList());
                             });
                     compared[q] = ranked.scored().size();
-                    cubicBounded[q] = ranked.cubicBounded();
+                    fullyBounded[q] = ranked.fullyBounded();
                   }
                   return members.size();
                 });
     return String.format(
-        "T certified search: compared p50 %.0f, max %.0f of %d bounded (cubic blocks read p50 %.0f,"
+        "T certified search: compared p50 %.0f, max %.0f of %d bounded (fully bounded p50 %.0f,"
             + " max %.0f)",
         percentile(compared, 50),
         percentile(compared, 100),
         bounded,
-        percentile(cubicBounded, 50),
-        percentile(cubicBounded, 100));
+        percentile(fullyBounded, 50),
+        percentile(fullyBounded, 100));
   }
 
   /** The largest position, in the sketch's order, of a true top-10 member: the shortlist needed. */
