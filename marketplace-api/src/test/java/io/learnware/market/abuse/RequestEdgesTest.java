@@ -223,10 +223,7 @@ class RequestEdgesTest {
         .statusCode(404);
   }
 
-  /**
-   * A search body up to 1 MB is read on the I/O thread before the endpoint runs ({@code
-   * quarkus.rest.input-buffer-size}); half of a 300 KB one, then nothing, is still cut off.
-   */
+  /** A JSON body is watched like an upload: half of a 300 KB search, then nothing, is cut off. */
   @Test
   void aStalledSearchIsCutOffWithA408() throws Exception {
     try (Socket socket = connect()) {
