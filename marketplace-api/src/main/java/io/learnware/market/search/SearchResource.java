@@ -10,6 +10,8 @@ import io.learnware.market.search.SearchDtos.SearchRequest;
 import io.learnware.market.search.SearchDtos.SearchResult;
 import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.Violation;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,14 +50,18 @@ public class SearchResource {
               + " than any single one. Ties are ordered by owner/name. A refused RKME names each"
               + " cause by JSON Pointer (`/statistical/z/3/5` must be a finite number: the bare"
               + " `NaN` and `Infinity` that Python's json writes are read for this).")
-  public SearchResult search(
+  public Uni<SearchResult> search(
       @RequestBody(
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON,
                       schema = @Schema(implementation = SearchRequest.class)))
           String body) {
-    return search.search(request(body));
+    // A Uni, so that the body (130 KB with an RKME) is read on the I/O thread in one piece
+    // (quarkus.rest.input-buffer-size) and the search runs on a worker thread.
+    return Uni.createFrom()
+        .item(() -> search.search(request(body)))
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
   }
 
   /**
