@@ -152,6 +152,10 @@ class ExactSearchTest {
     Rkme query = SeededLearnwares.point(gamma, 0, 0);
     assertThat(search(query, 3, 0).getList("single.learnware"))
         .containsExactly(other + "/bench-0@1", other + "/bench-1@1", other + "/bench-2@1");
+    // Halfway between bench-0 and bench-1, the two make the recommended mixture.
+    Rkme between = SeededLearnwares.point(gamma, 0.5, 0);
+    assertThat(search(between, 3, 0).getList("mixture.items.learnware", String.class))
+        .containsExactlyInAnyOrder(other + "/bench-0@1", other + "/bench-1@1");
     try (Connection connection = dataSource.getConnection();
         PreparedStatement hide =
             connection.prepareStatement(
@@ -161,6 +165,9 @@ class ExactSearchTest {
     }
     assertThat(search(query, 3, 0).getList("single.learnware"))
         .containsExactly(other + "/bench-1@1", other + "/bench-2@1");
+    // The mixture, fitted while the results were described, is fitted again without it: bench-1
+    // alone is then the best fit (adding bench-2 does not help), so there is none.
+    assertThat(search(between, 3, 0).getMap("mixture")).isNull();
     // Once the index has caught up, the count leaves it out too.
     index.sync();
     JsonPath synced = search(query, 3, 0);
