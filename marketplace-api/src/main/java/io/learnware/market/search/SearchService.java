@@ -306,11 +306,7 @@ public class SearchService {
   private List<Scored> certified(
       Rkme query, List<Candidate> members, FeatureIndex.SpaceFeatures features, int wanted) {
     return CertifiedRanking.rank(
-            query,
-            members,
-            features,
-            Math.min(wanted, members.size()),
-            batch -> approximate(query, batch))
+            query, members, features, Math.min(wanted, members.size()), pointsCache::get)
         .scored();
   }
 

@@ -43,6 +43,46 @@ final class TaylorFeatures {
     return size;
   }
 
+  /**
+   * {@code k} points of {@code rows} (row-major) less the center, with {@code −γ‖x‖²} for each:
+   * what {@link Centered#restKernel} needs.
+   */
+  Centered centered(double[] rows, int k) {
+    double[] out = new double[k * dimension];
+    double[] logDamping = new double[k];
+    for (int i = 0; i < k; i++) {
+      double norm = 0;
+      for (int c = 0; c < dimension; c++) {
+        double x = rows[i * dimension + c] - center[c];
+        out[i * dimension + c] = x;
+        norm += x * x;
+      }
+      logDamping[i] = -gamma * norm;
+    }
+    return new Centered(out, logDamping, 2 * gamma, quadratic);
+  }
+
+  /** Centered points and their {@code −γ‖x‖²}. */
+  record Centered(double[] rows, double[] logDamping, double twoGamma, boolean quadratic) {
+
+    /**
+     * {@code ⟨rest(φ(a)), rest(φ(b))⟩ = k(a, b) − ⟨f(φ(a)), f(φ(b))⟩} for points {@code i} and
+     * {@code j} whose centered dot product is {@code dot}: {@code e^{−γ‖x‖²−γ‖y‖²}·(e^u − Σ_{p ≤
+     * degree} u^p/p!)} with {@code u = 2γ x·y}. Where {@code u} is small, {@code expm1} keeps it
+     * accurate; elsewhere {@code e^u} is taken together with the damping (that product is {@code
+     * k(a, b) ≤ 1}), so that points far from the center do not overflow.
+     */
+    double restKernel(int i, int j, double dot) {
+      double u = twoGamma * dot;
+      double logDampings = logDamping[i] + logDamping[j];
+      double beyondOne = u + (quadratic ? u * u / 2 : 0);
+      if (Math.abs(u) <= 1) {
+        return Math.exp(logDampings) * (Math.expm1(u) - beyondOne);
+      }
+      return Math.exp(logDampings + u) - Math.exp(logDampings) * (1 + beyondOne);
+    }
+  }
+
   /** How many of them are of degree 0 and 1 (they come first). */
   int linearSize() {
     return 1 + dimension;

@@ -80,6 +80,28 @@ final class VectorKernel {
     return sum;
   }
 
+  /**
+   * {@code a · b} over the first {@code n} numbers, in float; off by at most {@code (n + 2)·u·Σ|a_i
+   * b_i|}.
+   */
+  static float dot(float[] a, float[] b, int n) {
+    int lanes = SPECIES.length();
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    int i = 0;
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+      acc0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
+      acc1 =
+          FloatVector.fromArray(SPECIES, a, i + lanes)
+              .fma(FloatVector.fromArray(SPECIES, b, i + lanes), acc1);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
   /** A query prepared once per search: points row-major in float, weights as given. */
   record Query(
       int points,
@@ -91,23 +113,24 @@ final class VectorKernel {
       boolean nonNegative) {
 
     static Query of(Rkme rkme) {
-      int k = rkme.size();
-      int d = rkme.dimension();
-      double[] z = rkme.points().data();
+      return of(rkme.size(), rkme.dimension(), rkme.points().data(), rkme.weights());
+    }
+
+    /** {@code k} points of dimension {@code d}, row-major in {@code rows}, and their weights. */
+    static Query of(int k, int d, double[] rows, double[] weights) {
       float[] coordinates = new float[k * d];
       float[] norms = new float[k];
       double maxNorm = 0;
       for (int i = 0; i < k; i++) {
         double norm = 0;
         for (int c = 0; c < d; c++) {
-          double value = z[i * d + c];
+          double value = rows[i * d + c];
           coordinates[i * d + c] = (float) value;
           norm += value * value;
         }
         norms[i] = (float) norm;
         maxNorm = Math.max(maxNorm, norm);
       }
-      double[] weights = rkme.weights();
       boolean nonNegative = true;
       for (double weight : weights) {
         nonNegative &= weight >= 0;
@@ -146,7 +169,6 @@ final class VectorKernel {
   static Approximation innerProduct(Query query, PackedPoints stored) {
     int d = stored.dimension();
     int stride = stored.stride();
-    int lanes = SPECIES.length();
     float[] columns = stored.columns();
     float[] norms = stored.norms();
     float[] weights = stored.floatWeights();
@@ -175,12 +197,65 @@ final class VectorKernel {
           queryWeights[i]
               * weightedKernels(dots, 0, stride, norms, weights, queryNorms[i], negativeGamma);
     }
-    for (double weight : stored.weights()) {
-      nonNegative &= weight >= 0;
-    }
-    if (!nonNegative) {
+    double relative = nonNegative ? relativeError(query, stored) : Double.POSITIVE_INFINITY;
+    if (Double.isInfinite(relative)) {
       return new Approximation(sum, Double.POSITIVE_INFINITY);
     }
+    // Kernel values below e^−87 are read as e^−87: an absolute error below 1e−37 per unit weight.
+    double error = relative * Math.abs(sum) / (1 - relative) + 1e-30;
+    return new Approximation(sum, error);
+  }
+
+  /**
+   * {@code out[r] = Σ_j β_j·k(q_r, z_j)} for the query's points {@code r} in {@code [from, to)}
+   * ({@code from} a multiple of four), each within {@link #relativeError} of the exact value.
+   */
+  static void kernelSums(Query query, int from, int to, PackedPoints stored, double[] out) {
+    int d = stored.dimension();
+    int stride = stored.stride();
+    float[] q = query.coordinates();
+    float negativeGamma = (float) -stored.gamma();
+    float[] dots = new float[4 * stride];
+    int r = from;
+    for (; r + 4 <= to; r += 4) {
+      dots4(q, r * d, d, stored.columns(), stride, dots);
+      for (int s = 0; s < 4; s++) {
+        out[r + s] =
+            weightedKernels(
+                dots,
+                s * stride,
+                stride,
+                stored.norms(),
+                stored.floatWeights(),
+                query.norms()[r + s],
+                negativeGamma);
+      }
+    }
+    for (; r < to; r++) {
+      dots1(q, r * d, d, stored.columns(), stride, dots);
+      out[r] =
+          weightedKernels(
+              dots,
+              0,
+              stride,
+              stored.norms(),
+              stored.floatWeights(),
+              query.norms()[r],
+              negativeGamma);
+    }
+  }
+
+  /**
+   * The relative error of a weighted kernel sum over {@code stored}'s points, for any of {@code
+   * query}'s points; infinite when a stored weight is negative (the terms' errors could cancel).
+   */
+  static double relativeError(Query query, PackedPoints stored) {
+    for (double weight : stored.weights()) {
+      if (!(weight >= 0)) {
+        return Double.POSITIVE_INFINITY;
+      }
+    }
+    int d = stored.dimension();
     double normSum = query.maxNorm() + stored.maxNorm();
     double distanceError = (2.0 * d + 16) * U * 2 * normSum;
     // The largest distance, for the exponent's own rounding (and γ's, rounded to float).
@@ -188,11 +263,9 @@ final class VectorKernel {
     double exponentError =
         stored.gamma() * distanceError + 4 * U * stored.gamma() * largestDistance;
     double kernelError = Math.expm1(exponentError) + EXP_RELATIVE_ERROR + 2 * U;
-    double sumError = ((double) stride / lanes + lanes + 2) * U * 1.01;
-    double relative = (1 + kernelError) * (1 + sumError) - 1;
-    // Kernel values below e^−87 are read as e^−87: an absolute error below 1e−37 per unit weight.
-    double error = relative * Math.abs(sum) / (1 - relative) + 1e-30;
-    return new Approximation(sum, error);
+    double sumError =
+        ((double) stored.stride() / SPECIES.length() + SPECIES.length() + 2) * U * 1.01;
+    return (1 + kernelError) * (1 + sumError) - 1;
   }
 
   /**
