@@ -33,6 +33,13 @@ final class CertifiedRanking {
   private static final int LARGEST_BATCH = 512;
 
   /**
+   * Full bounds are computed for this many candidates at a time, ahead of need: four at a time they
+   * read memory 1.8 times faster ({@link VectorKernel#squaredDistances}). Those computed and never
+   * needed are at most this many per search.
+   */
+  private static final int AHEAD = 32;
+
+  /**
    * A batch with fewer candidates left than this is compared without first choosing the query's
    * landmarks ({@link LandmarkBound}), which costs about as much as 15–25 comparisons.
    */
@@ -97,8 +104,15 @@ final class CertifiedRanking {
         at++;
         boolean open = scored.size() < need;
         if (!open) {
-          fullyBounded++;
-          written[i] = bounds.writtenSquared(known[i]);
+          if (Double.isNaN(written[i])) {
+            // This candidate's and the next ones' (those the cheap bound leaves), together.
+            int end = at;
+            while (end < n && end < at + AHEAD && coarse[(int) order[end]] <= threshold) {
+              end++;
+            }
+            bounds.writtenSquared(known, order, at - 1, end, written);
+            fullyBounded += end - at + 1;
+          }
           open = bounds.full(known[i], written[i]) <= threshold;
         }
         if (open) {
@@ -190,6 +204,42 @@ final class CertifiedRanking {
         return 0;
       }
       return ExactScorer.squaredDistance(q.values(), f.values(), 0, q.values().length) * fullShrink;
+    }
+
+    /**
+     * {@link #writtenSquared} into {@code written[i]} for the candidates {@code i = (int)
+     * order[p]}, {@code from ≤ p < to}: four at a time where the vector module is present.
+     */
+    void writtenSquared(Features[] known, long[] order, int from, int to, double[] written) {
+      int[] four = new int[4];
+      double[] distances = new double[4];
+      int held = 0;
+      for (int p = from; p < to; p++) {
+        int i = (int) order[p];
+        if (known[i] == null || !ExactScorer.vectorised()) {
+          written[i] = writtenSquared(known[i]);
+          continue;
+        }
+        four[held++] = i;
+        if (held == 4) {
+          VectorKernel.squaredDistances(
+              q.values(),
+              known[four[0]].values(),
+              known[four[1]].values(),
+              known[four[2]].values(),
+              known[four[3]].values(),
+              q.values().length,
+              distances,
+              0);
+          for (int k = 0; k < 4; k++) {
+            written[four[k]] = distances[k] * fullShrink;
+          }
+          held = 0;
+        }
+      }
+      for (int k = 0; k < held; k++) {
+        written[four[k]] = writtenSquared(known[four[k]]);
+      }
     }
 
     /** {@link #full} from {@link #writtenSquared}. */

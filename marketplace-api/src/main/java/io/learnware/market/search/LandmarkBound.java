@@ -235,15 +235,16 @@ final class LandmarkBound {
     double[] kernels = new double[count];
     double[] inner = new double[count];
     double[] errors = new double[count];
+    double[] dots = new double[count];
     double bound = 0;
     int done = 0;
     for (int l = 0; l < levels.length; l++) {
       VectorKernel.kernelSums(landmarks, done, levels[l], stored, kernels);
+      featureDots(values, done, levels[l], dots);
       for (int k = done; k < levels[l]; k++) {
         float[] t = features[k].values();
-        double dot = VectorKernel.dot(t, values, values.length);
         double tNorm = featureNorms[k] + features[k].rounding();
-        inner[k] = kernels[k] - dot;
+        inner[k] = kernels[k] - dots[k];
         errors[k] =
             relative / (1 - relative) * kernels[k]
                 + (t.length + 2) * U * tNorm * featureNorm
@@ -260,6 +261,28 @@ final class LandmarkBound {
       }
     }
     return bound;
+  }
+
+  /**
+   * {@code ⟨f(φ(s_k)), values⟩} for the landmarks {@code k} in {@code [from, to)}, four at a time.
+   */
+  private void featureDots(float[] values, int from, int to, double[] out) {
+    int n = values.length;
+    int k = from;
+    for (; k + 4 <= to; k += 4) {
+      VectorKernel.dots(
+          values,
+          features[k].values(),
+          features[k + 1].values(),
+          features[k + 2].values(),
+          features[k + 3].values(),
+          n,
+          out,
+          k);
+    }
+    for (; k < to; k++) {
+      out[k] = VectorKernel.dot(features[k].values(), values, n);
+    }
   }
 
   /** The bound from the first {@code levels[level]} landmarks' inner products. */

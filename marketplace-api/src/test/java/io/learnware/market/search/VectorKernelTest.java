@@ -75,6 +75,49 @@ class VectorKernelTest {
   }
 
   @Test
+  void fourDistancesAndDotsAtOnceAreWithinTheSingleOnesBound() {
+    SplittableRandom random = new SplittableRandom(13);
+    // 2,144 numbers (d = 64's features) and lengths whose tail is not a whole vector.
+    for (int n : new int[] {2144, 2145, 7, 1}) {
+      float[] a = floats(random, n);
+      float[][] b = {floats(random, n), floats(random, n), floats(random, n), floats(random, n)};
+      double[] distances = new double[5];
+      double[] dots = new double[5];
+      VectorKernel.squaredDistances(a, b[0], b[1], b[2], b[3], n, distances, 1);
+      VectorKernel.dots(a, b[0], b[1], b[2], b[3], n, dots, 1);
+      for (int k = 0; k < 4; k++) {
+        double distance = 0;
+        double dot = 0;
+        double dotMagnitude = 0;
+        for (int i = 0; i < n; i++) {
+          double difference = (double) a[i] - b[k][i];
+          distance += difference * difference;
+          dot += (double) a[i] * b[k][i];
+          dotMagnitude += Math.abs((double) a[i] * b[k][i]);
+        }
+        // A difference's own rounding doubles the relative error of its square.
+        double bound = (n + 2) * 0x1p-24;
+        assertTrue(Math.abs(distances[k + 1] - distance) <= 2 * bound * distance, "n " + n);
+        assertTrue(Math.abs(dots[k + 1] - dot) <= bound * dotMagnitude, "n " + n);
+        // The same values the one-at-a-time kernels give, up to the order of summation.
+        assertEquals(
+            VectorKernel.squaredDistance(a, b[k], 0, n), distances[k + 1], 2 * bound * distance);
+        assertEquals(VectorKernel.dot(a, b[k], n), dots[k + 1], 2 * bound * dotMagnitude);
+      }
+      assertEquals(0, distances[0]);
+      assertEquals(0, dots[0]);
+    }
+  }
+
+  private static float[] floats(SplittableRandom random, int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) StrictGaussian.next(random);
+    }
+    return out;
+  }
+
+  @Test
   void packedPointsGiveBackTheStoredEmbeddingBitForBit() {
     Rkme stored = stored(rkme(new SplittableRandom(3), 37, 64, 0.5, 1, 0.1));
     Rkme back = PackedPoints.of(stored, VectorKernel.padding()).rkme();
