@@ -33,11 +33,17 @@ final class CertifiedRanking {
   private static final int LARGEST_BATCH = 512;
 
   /**
-   * Full bounds are computed for this many candidates at a time, ahead of need: four at a time they
-   * read memory 1.8 times faster ({@link VectorKernel#squaredDistances}). Those computed and never
-   * needed are at most this many per search.
+   * Full bounds are computed ahead of need, for 32 candidates at first and then twice as many each
+   * time up to 1,024: four at a time they read memory 1.8 times faster ({@link
+   * VectorKernel#squaredDistances}), and many at a time they are shared among the cores. Those
+   * computed and never needed are at most one window's.
    */
-  private static final int AHEAD = 32;
+  private static final int FIRST_AHEAD = 32;
+
+  private static final int MOST_AHEAD = 1024;
+
+  /** Full bounds computed by one task when a window is shared among the cores. */
+  private static final int AHEAD_TASK = 128;
 
   /**
    * A batch with fewer candidates left than this is compared without first choosing the query's
@@ -89,6 +95,7 @@ final class CertifiedRanking {
     int batch = Math.max(FIRST_BATCH, need);
     int at = 0;
     int fullyBounded = 0;
+    int ahead = FIRST_AHEAD;
     int landmarkBounded = 0;
     while (at < n) {
       if (scored.size() >= need && coarse[(int) order[at]] > threshold) {
@@ -107,11 +114,12 @@ final class CertifiedRanking {
           if (Double.isNaN(written[i])) {
             // This candidate's and the next ones' (those the cheap bound leaves), together.
             int end = at;
-            while (end < n && end < at + AHEAD && coarse[(int) order[end]] <= threshold) {
+            while (end < n && end < at + ahead && coarse[(int) order[end]] <= threshold) {
               end++;
             }
             bounds.writtenSquared(known, order, at - 1, end, written);
             fullyBounded += end - at + 1;
+            ahead = Math.min(2 * ahead, MOST_AHEAD);
           }
           open = bounds.full(known[i], written[i]) <= threshold;
         }
@@ -208,9 +216,30 @@ final class CertifiedRanking {
 
     /**
      * {@link #writtenSquared} into {@code written[i]} for the candidates {@code i = (int)
-     * order[p]}, {@code from ≤ p < to}: four at a time where the vector module is present.
+     * order[p]}, {@code from ≤ p < to}: in parallel tasks of {@link #AHEAD_TASK} when there are
+     * several.
      */
     void writtenSquared(Features[] known, long[] order, int from, int to, double[] written) {
+      int tasks = (to - from + AHEAD_TASK - 1) / AHEAD_TASK;
+      if (tasks < 2) {
+        writtenSquaredInOrder(known, order, from, to, written);
+        return;
+      }
+      IntStream.range(0, tasks)
+          .parallel()
+          .forEach(
+              t ->
+                  writtenSquaredInOrder(
+                      known,
+                      order,
+                      from + t * AHEAD_TASK,
+                      Math.min(to, from + (t + 1) * AHEAD_TASK),
+                      written));
+    }
+
+    /** {@link #writtenSquared} in one task: four at a time where the vector module is present. */
+    private void writtenSquaredInOrder(
+        Features[] known, long[] order, int from, int to, double[] written) {
       int[] four = new int[4];
       double[] distances = new double[4];
       int held = 0;
