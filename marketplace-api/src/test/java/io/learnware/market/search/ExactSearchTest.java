@@ -3,6 +3,7 @@ package io.learnware.market.search;
 import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.learnware.market.support.EmbeddedPostgresResource;
 import io.learnware.spec.RkmeSpec;
@@ -103,6 +104,30 @@ class ExactSearchTest {
       assertThat(found.getString("single[" + i + "].learnware"))
           .isEqualTo(expected.get(12 + i).getKey());
     }
+  }
+
+  /**
+   * A page of three asks for the best three, but the mixture is fitted from the best twenty: those
+   * beyond the page are described too (while the results are settled), so a user between two groups
+   * gets a mixture of both, whatever the page. (Which of a group's near-duplicates it takes may
+   * differ: beyond the page the pool's order rests on the float comparison.)
+   */
+  @Test
+  void theMixtureOfAShortPageDrawsOnTheWholePool() {
+    Rkme between = query(List.of(3, 11), 55);
+    JsonPath page = search(between, 3, 0);
+    JsonPath wide = search(between, 20, 0);
+    List<String> shown = page.getList("single.learnware", String.class);
+    assertThat(shown).isEqualTo(wide.getList("single.learnware", String.class).subList(0, 3));
+    List<String> mixture = page.getList("mixture.items.learnware", String.class);
+    // One of each group (bench-45..59 and bench-165..179), one of them beyond the page.
+    assertThat(mixture)
+        .hasSize(2)
+        .anyMatch(l -> l.matches(".*/bench-(4[5-9]|5[0-9])@1"))
+        .anyMatch(l -> l.matches(".*/bench-(16[5-9]|17[0-9])@1"))
+        .anyMatch(l -> !shown.contains(l));
+    double mmd = wide.getDouble("mixture.mmd");
+    assertThat(page.getDouble("mixture.mmd")).isCloseTo(mmd, within(1e-6 * mmd));
   }
 
   /**
@@ -236,11 +261,19 @@ class ExactSearchTest {
 
   /** A user's RKME of 400 fresh rows around group {@code group}'s center. */
   private static Rkme query(int group, long seed) {
-    double[] center = new SplittableRandom(group).doubles(D, 0, 2).toArray();
+    return query(List.of(group), seed);
+  }
+
+  /** A user's RKME of 400 fresh rows, in equal parts around each of the groups' centers. */
+  private static Rkme query(List<Integer> groups, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] x = new double[400 * D];
-    for (int j = 0; j < x.length; j++) {
-      x[j] = center[j % D] + 0.5 * StrictGaussian.next(random);
+    int rows = 400 / groups.size();
+    for (int g = 0; g < groups.size(); g++) {
+      double[] center = new SplittableRandom(groups.get(g)).doubles(D, 0, 2).toArray();
+      for (int j = g * rows * D; j < (g + 1) * rows * D; j++) {
+        x[j] = center[j % D] + 0.5 * StrictGaussian.next(random);
+      }
     }
     return Rkme.builder().setData(new Matrix(400, D, x)).optGamma(GAMMA).optPoints(K).build();
   }
