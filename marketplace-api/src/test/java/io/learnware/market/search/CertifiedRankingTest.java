@@ -1,9 +1,11 @@
 package io.learnware.market.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.learnware.market.search.ExactScorer.Scored;
 import io.learnware.market.search.StatisticalIndex.Candidate;
+import io.learnware.market.search.TaylorFeatures.Features;
 import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
 import io.learnware.spec.rkme.StrictGaussian;
@@ -93,6 +95,55 @@ class CertifiedRankingTest {
           .as("query %d: compared of %d bounded by landmarks", q, ranked.landmarkBounded())
           .isLessThan(32 + ranked.landmarkBounded() / 2);
     }
+  }
+
+  /**
+   * The full bounds computed ahead (four at a time, in parallel tasks) are each candidate's own,
+   * whatever its place in a group of four, with and without features, and only for the window.
+   */
+  @Test
+  void fullBoundsComputedAheadAreEachCandidatesOwn() {
+    SplittableRandom random = new SplittableRandom(22);
+    for (int d : new int[] {5, 64}) {
+      TaylorFeatures taylor = new TaylorFeatures(0.1, random.doubles(d, 0, 1).toArray());
+      Rkme query = rawRkme(random, d, 50);
+      CertifiedRanking.Bounds bounds =
+          new CertifiedRanking.Bounds(query, new FeatureIndex.SpaceFeatures(taylor));
+      int n = 700;
+      Features[] known = new Features[n];
+      long[] order = new long[n];
+      for (int i = 0; i < n; i++) {
+        Rkme stored = rawRkme(random, d, 1 + random.nextInt(30));
+        // Every seventh has no features (not yet computed): bound 0.
+        known[i] = i % 7 == 3 ? null : taylor.of(stored, stored.squaredNorm());
+        order[i] = n - 1 - i;
+      }
+      double[] written = new double[n];
+      Arrays.fill(written, Double.NaN);
+      // 600 candidates: five parallel tasks of 128, the last one short.
+      bounds.writtenSquared(known, order, 50, 650, written);
+      for (int p = 0; p < n; p++) {
+        int i = (int) order[p];
+        if (p < 50 || p >= 650) {
+          assertThat(written[i]).as("outside the window: %d", p).isNaN();
+        } else if (known[i] == null) {
+          assertThat(written[i]).isZero();
+        } else {
+          double own = bounds.writtenSquared(known[i]);
+          assertThat(written[i]).as("d %d, candidate %d", d, i).isCloseTo(own, within(1e-5 * own));
+        }
+      }
+    }
+  }
+
+  private static Rkme rawRkme(SplittableRandom random, int d, int rows) {
+    double[] x = new double[rows * d];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = random.nextDouble(-0.5, 1.5);
+    }
+    double[] beta = new double[rows];
+    Arrays.fill(beta, 1.0 / rows);
+    return new Rkme(0.1, rows, new Matrix(rows, d, x), beta);
   }
 
   private static Matrix sample(SplittableRandom random, double[] topics, int[] chosen, int rows) {
