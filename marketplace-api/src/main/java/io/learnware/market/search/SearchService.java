@@ -201,27 +201,16 @@ public class SearchService {
             : shortlisted(query, space, accept, states, wanted);
     // The results are exact; the mixture's pool beyond them may rest on the float comparison.
     int exactCount = Math.min(wanted, scored.size());
-    int need = exactCount;
-    int poolSize = Math.min(Math.max(wanted, MIXTURE_POOL), scored.size());
-    // Settling and then fitting the mixture (again, in the rare case that the description leaves
-    // one of the pool out) overlap the database's describing. Settling keeps each value within
-    // its float interval, so the pool is among the candidates whose interval starts at most at
-    // the pool's last upper end.
-    CompletableFuture<List<Scored>> settling =
-        CompletableFuture.supplyAsync(
-            () -> ExactScorer.settle(query, scored, need).subList(0, poolSize));
-    CompletableFuture<Mixture> fitting =
-        settling.thenApply(pool -> fitMixture(query, mixturePool(pool)));
-    double reach = ExactScorer.needthUpper(scored, poolSize);
-    Map<Long, Match> described =
-        describe(
-            scored.stream()
-                .filter(e -> e.lower() <= reach)
-                .map(e -> e.candidate().versionId())
-                .toList(),
-            readable);
-    List<Scored> pooled = joined(settling);
+    List<Scored> settled = ExactScorer.settle(query, scored, exactCount);
+    List<Scored> pooled =
+        settled.subList(0, Math.min(Math.max(wanted, MIXTURE_POOL), settled.size()));
+    // The mixture is fitted while the database describes the pool (again, in the rare case that
+    // the description leaves one of its members out).
     List<Scored> mixturePool = mixturePool(pooled);
+    CompletableFuture<Mixture> fitting =
+        CompletableFuture.supplyAsync(() -> fitMixture(query, mixturePool));
+    Map<Long, Match> described =
+        describe(pooled.stream().map(e -> e.candidate().versionId()).toList(), readable);
     // A version deleted since the index listed it (its points may still be cached), or a learnware
     // made private since, is left out.
     List<Scored> ranked = new ArrayList<>(pooled);

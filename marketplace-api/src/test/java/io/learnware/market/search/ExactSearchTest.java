@@ -108,9 +108,9 @@ class ExactSearchTest {
 
   /**
    * A page of three asks for the best three, but the mixture is fitted from the best twenty: those
-   * beyond the page are described too (while the results are settled), so a user between two groups
-   * gets a mixture of both, whatever the page. (Which of a group's near-duplicates it takes may
-   * differ: beyond the page the pool's order rests on the float comparison.)
+   * beyond the page are described too, so a user between two groups gets a mixture of both,
+   * whatever the page. (Which of a group's near-duplicates it takes may differ: beyond the page the
+   * pool's order rests on the float comparison.)
    */
   @Test
   void theMixtureOfAShortPageDrawsOnTheWholePool() {
