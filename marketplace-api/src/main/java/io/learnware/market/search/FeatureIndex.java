@@ -39,12 +39,19 @@ public class FeatureIndex {
 
   private final Map<String, SpaceFeatures> spaces = new ConcurrentHashMap<>();
 
+  /** Given the points read here, so that the first searches find them in memory. */
+  private final PointsCache points;
+
   /** Spaces being warmed, and the thread that warms them one after another. */
   private final Set<String> warming = ConcurrentHashMap.newKeySet();
 
   private final ExecutorService warmer =
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().daemon().name("search-features").factory());
+
+  public FeatureIndex(PointsCache points) {
+    this.points = points;
+  }
 
   /** One space's features and the expansion they were computed with. */
   static final class SpaceFeatures {
@@ -147,7 +154,10 @@ public class FeatureIndex {
       java.util.stream.IntStream.range(0, read.size())
           .parallel()
           .forEach(
-              i -> target.byVersion.put(ids.get(i), target.taylor.of(read.get(i), norms.get(i))));
+              i -> {
+                target.byVersion.put(ids.get(i), target.taylor.of(read.get(i), norms.get(i)));
+                points.offer(ids.get(i), read.get(i));
+              });
     }
   }
 

@@ -1,7 +1,9 @@
 package io.learnware.market.search;
 
 import io.learnware.market.MarketConfig;
+import io.learnware.spec.rkme.Rkme;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,8 +24,13 @@ public class PointsCache {
   private final LinkedHashMap<Long, PackedPoints> recent = new LinkedHashMap<>(256, 0.75f, true);
   private long bytes;
 
+  @Inject
   public PointsCache(MarketConfig config) {
-    this.budget = config.search().pointsCache().asLongValue();
+    this(config.search().pointsCache().asLongValue());
+  }
+
+  PointsCache(long budget) {
+    this.budget = budget;
   }
 
   /** The packed points of the versions that have an RKME, by version id. */
@@ -64,6 +71,21 @@ public class PointsCache {
       }
     }
     return found;
+  }
+
+  /**
+   * Keeps {@code rkme}, read for another purpose (the features' warming at start), while the budget
+   * has room: the first searches after a start then read no points from the database, and nothing a
+   * search used is pushed out for them.
+   */
+  void offer(long versionId, Rkme rkme) {
+    PackedPoints points = PackedPoints.of(rkme, ExactScorer.padding());
+    synchronized (this) {
+      if (bytes + points.bytes() <= budget && !recent.containsKey(versionId)) {
+        recent.put(versionId, points);
+        bytes += points.bytes();
+      }
+    }
   }
 
   /** Bytes held now. */

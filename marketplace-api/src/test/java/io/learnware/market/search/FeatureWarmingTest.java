@@ -15,13 +15,15 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * A space that grew by more learnwares than a search computes features for (a bulk import, or a
  * start before the background warming reached it) is still searched, by sketch shortlist, while its
- * features are computed in the background; then by certified bounds, with the same results.
+ * features are computed in the background (their points kept in memory on the way); then by
+ * certified bounds, with the same results.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -35,6 +37,7 @@ class FeatureWarmingTest {
   @Inject DataSource dataSource;
   @Inject StatisticalIndex index;
   @Inject FeatureIndex features;
+  @Inject PointsCache points;
 
   @Test
   void aSpaceWithManyMissingFeaturesIsSearchedWhileTheyAreComputed() throws Exception {
@@ -61,6 +64,24 @@ class FeatureWarmingTest {
     }
     assertThat(warm).as("features computed in the background").isNotNull();
     assertThat(warm.byVersion).hasSize(COUNT);
+
+    // The warming kept the points it read: with the stored copies gone (in a transaction rolled
+    // back), every member's are still found, as the database holds them.
+    List<Long> versions = members.stream().map(Candidate::versionId).toList();
+    Map<Long, PackedPoints> cached;
+    QuarkusTransaction.begin();
+    try {
+      assertThat(VersionRkme.delete("versionId in ?1", versions)).isEqualTo(COUNT);
+      cached = points.get(versions);
+    } finally {
+      QuarkusTransaction.rollback();
+    }
+    assertThat(cached).hasSize(COUNT);
+    Rkme stored =
+        QuarkusTransaction.requiringNew()
+            .call(() -> VersionRkme.listByVersions(List.of(versions.getFirst())).getFirst().rkme());
+    assertThat(cached.get(versions.getFirst()).rkme().points().data())
+        .containsExactly(stored.points().data());
 
     JsonPath after = ExactSearchTest.search(query, 10, 0);
     assertThat(after.getList("single.learnware")).isEqualTo(during.getList("single.learnware"));
