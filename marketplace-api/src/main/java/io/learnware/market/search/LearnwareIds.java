@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
- * A set of learnware ids as a sorted array: membership by binary search, without boxing, for
- * predicates a search tests against every learnware of a space (100,000 boxed lookups in a {@code
- * HashSet} cost milliseconds).
+ * A set of learnware ids as a sorted array, without boxing, for predicates a search tests against
+ * every learnware of a space (100,000 boxed lookups in a {@code HashSet} cost milliseconds).
+ * Membership is a bit test where the ids are dense enough for a bitmap no larger than the array
+ * (ids are sequence numbers, so a filter matching many learnwares is), else a binary search.
  */
 final class LearnwareIds implements LongPredicate {
 
@@ -14,8 +15,27 @@ final class LearnwareIds implements LongPredicate {
 
   private final long[] sorted;
 
+  /** Bit {@code id} set for each member, or null where the ids are too sparse for it. */
+  private final long[] bits;
+
   private LearnwareIds(long[] sorted) {
     this.sorted = sorted;
+    this.bits = bitmap(sorted);
+  }
+
+  private static long[] bitmap(long[] sorted) {
+    if (sorted.length == 0 || sorted[0] < 0) {
+      return null;
+    }
+    long max = sorted[sorted.length - 1];
+    if (max >= 64L * sorted.length + 4096 || max >= Integer.MAX_VALUE) {
+      return null;
+    }
+    long[] bits = new long[(int) (max >>> 6) + 1];
+    for (long id : sorted) {
+      bits[(int) (id >>> 6)] |= 1L << id;
+    }
+    return bits;
   }
 
   /** The set of {@code ids} (in any order, duplicates allowed); the array is sorted in place. */
@@ -57,6 +77,9 @@ final class LearnwareIds implements LongPredicate {
 
   @Override
   public boolean test(long id) {
+    if (bits != null) {
+      return id >= 0 && id >>> 6 < bits.length && (bits[(int) (id >>> 6)] & 1L << id) != 0;
+    }
     return Arrays.binarySearch(sorted, id) >= 0;
   }
 

@@ -6,6 +6,8 @@ import java.util.SplittableRandom;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LearnwareIdsTest {
 
@@ -26,19 +28,28 @@ class LearnwareIdsTest {
     assertThat(LongStream.of(0, 1, Long.MAX_VALUE).allMatch(all)).isTrue();
   }
 
-  @Test
-  void agreesWithASetOnRandomIds() {
+  /** Dense ids (held as a bitmap) and sparse ones (searched) answer alike. */
+  @ParameterizedTest
+  @CsvSource({"5000, 20000", "3, 9000", "5000, 1000000000000", "64, 64", "1, 1"})
+  void agreesWithASetOnRandomIds(int count, long bound) {
     SplittableRandom random = new SplittableRandom(3);
-    long[] members = random.longs(5_000, 1, 20_000).toArray();
+    long[] members = random.longs(count, 1, bound + 1).toArray();
     java.util.Set<Long> expected = new java.util.HashSet<>();
     for (long m : members) {
       expected.add(m);
     }
     LearnwareIds ids = LearnwareIds.of(members.clone());
     LongPredicate others = ids.complement();
-    for (long id = 0; id <= 20_001; id++) {
-      assertThat(ids.test(id)).as("id %d", id).isEqualTo(expected.contains(id));
-      assertThat(others.test(id)).isEqualTo(!expected.contains(id));
-    }
+    LongStream probes =
+        LongStream.concat(
+            LongStream.rangeClosed(-65, Math.min(bound, 20_000) + 65),
+            LongStream.concat(
+                LongStream.of(members),
+                LongStream.of(Long.MIN_VALUE, Long.MAX_VALUE, bound + 64, 1L << 40)));
+    probes.forEach(
+        id -> {
+          assertThat(ids.test(id)).as("id %d", id).isEqualTo(expected.contains(id));
+          assertThat(others.test(id)).isEqualTo(!expected.contains(id));
+        });
   }
 }
