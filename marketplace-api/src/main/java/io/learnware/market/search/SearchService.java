@@ -137,6 +137,9 @@ public class SearchService {
   }
 
   private SearchResult semantic(CurrentVersionSql sql, int limit, int offset) {
+    if (sql.filtersBeyondState()) {
+      customPlans();
+    }
     String rank =
         sql.hasText()
             ? "ts_rank_cd(c.search_vector, websearch_to_tsquery('english', :q), 32)"
@@ -387,6 +390,7 @@ public class SearchService {
     if (!sql.filtersBeyondState()) {
       return index.readableBy(readable);
     }
+    customPlans();
     // Every id in one row, held as a sorted array: no boxed set tested for each learnware.
     Query query =
         sql.bind(
@@ -395,6 +399,17 @@ public class SearchService {
                     + " learnware_version c ON c.id = l.current_version_id WHERE "
                     + sql.where()));
     return LearnwareIds.parse((String) query.getSingleResult());
+  }
+
+  /**
+   * Plans the rest of the transaction's queries for their values. After five executions PostgreSQL
+   * may keep a generic plan for a prepared statement, and a generic plan cannot tell how many
+   * learnwares a text query matches: for one matching all of 10,000 it joined by nested loop, in 15
+   * ms, where the plan for the values (a hash join) takes 7 ms (docs/benchmarks.md).
+   */
+  private void customPlans() {
+    em.createNativeQuery("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+        .getSingleResult();
   }
 
   /**
