@@ -84,7 +84,7 @@ final class Backup {
       SchemaCatalog catalog = new SchemaCatalog(connection);
       catalog.pinSessionSettings();
       // Before the snapshot: blob files deleted before it are gone from it too, and none the
-      // snapshot lists is deleted until the connection closes, after the copies.
+      // snapshot lists is deleted until the copies are done.
       try (Statement statement = connection.createStatement()) {
         statement.execute(BackupLock.HOLD);
       }
@@ -92,6 +92,9 @@ final class Backup {
           new SnapshotDump(connection, catalog, progress).writeTo(partial);
       connection.commit();
       copyBlobs(snapshot.blobs(), partial);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(BackupLock.RELEASE);
+      }
       Manifest manifest =
           new Manifest(
               Manifest.FORMAT,

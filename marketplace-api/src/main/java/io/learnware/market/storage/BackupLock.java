@@ -16,6 +16,12 @@ public final class BackupLock {
    */
   public static final String HOLD = "SELECT pg_advisory_lock(1819112813, 1)";
 
+  /**
+   * Ends {@link #HOLD} at once. Closing the connection ends it too, but its server process does so
+   * after the client has moved on.
+   */
+  public static final String RELEASE = "SELECT pg_advisory_unlock(1819112813, 1)";
+
   /** Transaction-scoped; false while a backup runs (or waits for its turn). */
   static final String TRY_DELETE = "SELECT pg_try_advisory_xact_lock_shared(1819112813, 1)";
 

@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -70,6 +71,11 @@ class OrphanSweepTest {
       assertThat(blobs.files(Sha256.of(notes)))
           .as("a release keeps the file while a backup runs")
           .isEqualTo(1);
+      // A closed connection's locks are released by its server process after the client has
+      // moved on: a sweep right after close() could still find the backup running.
+      try (ResultSet released = statement.executeQuery(BackupLock.RELEASE)) {
+        assertThat(released.next() && released.getBoolean(1)).as("backup lock released").isTrue();
+      }
     }
 
     storage.sweepOrphans();
