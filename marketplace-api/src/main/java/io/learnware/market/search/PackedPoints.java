@@ -33,7 +33,7 @@ record PackedPoints(
   static PackedPoints of(Rkme rkme, int pad) {
     int k = rkme.size();
     int d = rkme.dimension();
-    int stride = (k + pad - 1) / pad * pad;
+    int stride = stride(k, pad);
     double[] z = rkme.points().data();
     float[] columns = new float[d * stride];
     float[] norms = new float[stride];
@@ -77,6 +77,16 @@ record PackedPoints(
 
   /** Bytes held, roughly, for the cache's budget. */
   long bytes() {
-    return 64L + 4L * columns.length + 8L * stride + 8L * weights.length;
+    return bytes(points, dimension, stride);
+  }
+
+  /** What {@link #bytes()} will be for an embedding of that shape, before packing it. */
+  static long bytes(int points, int dimension, int stride) {
+    return 64L + 4L * dimension * stride + 8L * stride + 8L * points;
+  }
+
+  /** Points rounded up to a whole multiple of {@code pad}. */
+  static int stride(int points, int pad) {
+    return (points + pad - 1) / pad * pad;
   }
 }

@@ -79,13 +79,26 @@ public class PointsCache {
    * search used is pushed out for them.
    */
   void offer(long versionId, Rkme rkme) {
-    PackedPoints points = PackedPoints.of(rkme, ExactScorer.padding());
+    int padding = ExactScorer.padding();
+    long size =
+        PackedPoints.bytes(
+            rkme.size(), rkme.dimension(), PackedPoints.stride(rkme.size(), padding));
+    // Checked before packing too: past the budget the warming would pack every remaining RKME only
+    // to drop it.
+    if (!hasRoom(versionId, size)) {
+      return;
+    }
+    PackedPoints points = PackedPoints.of(rkme, padding);
     synchronized (this) {
-      if (bytes + points.bytes() <= budget && !recent.containsKey(versionId)) {
+      if (hasRoom(versionId, size)) {
         recent.put(versionId, points);
-        bytes += points.bytes();
+        bytes += size;
       }
     }
+  }
+
+  private synchronized boolean hasRoom(long versionId, long size) {
+    return bytes + size <= budget && !recent.containsKey(versionId);
   }
 
   /** Bytes held now. */

@@ -2,10 +2,14 @@ package io.learnware.market.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.learnware.spec.rkme.Matrix;
 import io.learnware.spec.rkme.Rkme;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Points offered by the features' warming fill the cache up to its budget, never past it. */
 class PointsCacheTest {
@@ -35,6 +39,18 @@ class PointsCacheTest {
     cache.offer(7, point(2));
     assertThat(cache.bytes()).isEqualTo(ENTRY);
     assertThat(cache.get(List.of(7L)).get(7L).rkme().points().data()).containsExactly(0.25, 0.5);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 2", "7, 3", "100, 64", "113, 64", "128, 16"})
+  void theSizeCheckedBeforePackingIsTheSizePacked(int points, int dimension) {
+    double[] z = new double[points * dimension];
+    double[] weights = new double[points];
+    Arrays.fill(weights, 1.0 / points);
+    Rkme rkme = Rkme.stored(1.0, 0, new Matrix(points, dimension, z), weights, 0);
+    int padding = ExactScorer.padding();
+    assertThat(PackedPoints.bytes(points, dimension, PackedPoints.stride(points, padding)))
+        .isEqualTo(PackedPoints.of(rkme, padding).bytes());
   }
 
   /** One point at {@code (i / 4, 1 / 2)}: both coordinates exact in float. */
