@@ -86,8 +86,9 @@ public final class Mixtures {
         new Mixture(
             new int[] {first}, new double[] {1}, Math.max(0, firstMmd), gram.get(first, first));
     List<Integer> chosen = new ArrayList<>(List.of(first));
-    gram.prepareRow(first);
     while (chosen.size() < maxComponents) {
+      // Only a round reads the newest component's row: none is computed for a mixture that is full.
+      gram.prepareRow(chosen.getLast());
       Mixture round = null;
       for (int c = 0; c < count; c++) {
         if (chosen.contains(c)) {
@@ -109,7 +110,6 @@ public final class Mixtures {
       }
       best = round;
       chosen.add(round.components()[round.components().length - 1]);
-      gram.prepareRow(chosen.getLast());
     }
     return withoutZeroWeights(best);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import io.learnware.spec.rkme.RealData.Labelled;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,40 @@ class MixturesAndHerdingTest {
     assertThat(fitted.components()).containsExactly(0);
     assertThat(fitted.weights()).containsExactly(1.0);
     assertThat(fitted.mmdSquared()).isZero();
+  }
+
+  /**
+   * A target that is the even mix of three orthonormal candidates, beside two unrelated ones: the
+   * greedy fit takes all three, and prepares the rows of the first two only, the third's being read
+   * by no round.
+   */
+  @Test
+  void aFullMixtureComputesNoRowForItsLastComponent() {
+    double[] inner = {1.0 / 3, 1.0 / 3, 1.0 / 3, 0, 0};
+    List<Integer> prepared = new ArrayList<>();
+    Mixtures.Gram gram =
+        new Mixtures.Gram() {
+          @Override
+          public double get(int i, int j) {
+            return i == j ? 1 : 0;
+          }
+
+          @Override
+          public void prepareRow(int i) {
+            prepared.add(i);
+          }
+        };
+
+    Mixture fitted = Mixtures.greedy(1.0 / 3, inner, gram, 3, 0.05);
+
+    assertThat(fitted.components()).containsExactly(0, 1, 2);
+    assertThat(fitted.weights())
+        .containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, offset(1e-12));
+    assertThat(fitted.mmdSquared()).isCloseTo(0, offset(1e-12));
+    assertThat(prepared).containsExactly(0, 1);
+    prepared.clear();
+    assertThat(Mixtures.greedy(1.0 / 3, inner, gram, 1, 0.05).components()).containsExactly(0);
+    assertThat(prepared).isEmpty();
   }
 
   @Test
