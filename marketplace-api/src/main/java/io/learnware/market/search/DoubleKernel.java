@@ -64,12 +64,17 @@ final class DoubleKernel {
       float[] packedColumns = packed.columns();
       double[] columns = new double[d * stride];
       double[] norms = new double[stride];
-      for (int c = 0; c < d; c++) {
-        int base = c * stride;
-        for (int j = 0; j < stride; j++) {
-          double v = packedColumns[base + j];
-          columns[base + j] = v;
-          norms[j] += v * v;
+      // The packed array in order, tile by tile (PackedPoints#offset).
+      int tile = packed.tile();
+      int at = 0;
+      for (int first = 0; first < stride; first += tile) {
+        for (int c = 0; c < d; c++) {
+          int base = c * stride + first;
+          for (int l = 0; l < tile; l++) {
+            double v = packedColumns[at++];
+            columns[base + l] = v;
+            norms[first + l] += v * v;
+          }
         }
       }
       return new Right(packed.points(), stride, columns, norms, packed.weights());
