@@ -203,33 +203,12 @@ final class VectorKernel {
       return new Query(k, d, coordinates, norms, weights, maxNorm, nonNegative);
     }
 
-    /** A stored embedding as the query side, for inner products between candidates. */
+    /**
+     * A stored embedding as the query side, for inner products between candidates: its points as
+     * {@link PackedPoints#rkme()} reads them back, whose norms are those packed.
+     */
     static Query of(PackedPoints stored) {
-      int k = stored.points();
-      int d = stored.dimension();
-      float[] coordinates = new float[k * d];
-      float[] columns = stored.columns();
-      int tile = stored.tile();
-      for (int first = 0; first < k; first += tile) {
-        for (int c = 0; c < d; c++) {
-          int at = first * d + c * tile;
-          for (int j = first; j < Math.min(k, first + tile); j++) {
-            coordinates[j * d + c] = columns[at + j - first];
-          }
-        }
-      }
-      boolean nonNegative = true;
-      for (double weight : stored.weights()) {
-        nonNegative &= weight >= 0;
-      }
-      return new Query(
-          k,
-          d,
-          coordinates,
-          java.util.Arrays.copyOf(stored.norms(), k),
-          stored.weights(),
-          stored.maxNorm(),
-          nonNegative);
+      return of(stored.rkme());
     }
   }
 
