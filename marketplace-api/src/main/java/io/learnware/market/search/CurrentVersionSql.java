@@ -3,6 +3,7 @@ package io.learnware.market.search;
 import io.learnware.market.account.Access;
 import io.learnware.market.search.SearchDtos.Filters;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +86,18 @@ record CurrentVersionSql(
             + " AS text)) e WHERE r.version_id = c.id AND r.type = 'robustness'"
             + " AND abs(CAST(e ->> CAST(:robustKey AS text) AS float8) - :robustAt) < 1e-9"
             + " AND CAST(e ->> 'accuracy' AS float8) >= :robustMin)");
+  }
+
+  /** The learnwares whose current version matches, read in one row. */
+  LearnwareIds matchingIds(EntityManager em) {
+    // Every id in one row, held as a sorted array: no boxed set tested for each learnware.
+    Query query =
+        bind(
+            em.createNativeQuery(
+                "SELECT string_agg(CAST(l.id AS text), ',') FROM learnware l JOIN"
+                    + " learnware_version c ON c.id = l.current_version_id WHERE "
+                    + where));
+    return LearnwareIds.parse((String) query.getSingleResult());
   }
 
   Query bind(Query query) {

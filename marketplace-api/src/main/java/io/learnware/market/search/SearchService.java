@@ -39,9 +39,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * Finds learnwares by meaning (filters, full text, compatible shapes) and by statistics (MMD
@@ -131,9 +133,11 @@ public class SearchService {
     }
     Access.Readable readable = caller.readable();
     CurrentVersionSql sql = CurrentVersionSql.of(request.q(), filters, states, readable);
-    return query == null
-        ? semantic(sql, limit, offset)
-        : statistical(query, RkmeSpace.of(querySpec), sql, readable, states, limit, offset);
+    if (query == null) {
+      return semantic(sql, limit, offset);
+    }
+    LongPredicate accept = learnwareFilter(request.q(), filters, sql, readable);
+    return statistical(query, RkmeSpace.of(querySpec), accept, readable, states, limit, offset);
   }
 
   private SearchResult semantic(CurrentVersionSql sql, int limit, int offset) {
@@ -182,12 +186,11 @@ public class SearchService {
   private SearchResult statistical(
       Rkme query,
       RkmeSpace space,
-      CurrentVersionSql sql,
+      LongPredicate accept,
       Access.Readable readable,
       StateFilter states,
       int limit,
       int offset) {
-    LongPredicate accept = learnwareFilter(sql, readable);
     int total = index.count(space, accept, states);
     int wanted = offset + limit;
     FeatureIndex.SpaceFeatures features = null;
@@ -384,21 +387,40 @@ public class SearchService {
    * Learnwares passing the semantic filters and visible to the caller. Without filters, the index's
    * record of private learnwares leaves out those the caller may not read, before anything is
    * compared: counts, scores and mixtures are those of a market without them. (The results are
-   * checked against the database when they are described.)
+   * checked against the database when they are described.) Filters are tested on the facets the
+   * index holds, unless they need what only the database has (robustness reports, phrases).
    */
-  private LongPredicate learnwareFilter(CurrentVersionSql sql, Access.Readable readable) {
+  private LongPredicate learnwareFilter(
+      String q, Filters filters, CurrentVersionSql sql, Access.Readable readable) {
+    LongPredicate readableHere = index.readableBy(readable);
     if (!sql.filtersBeyondState()) {
-      return index.readableBy(readable);
+      return readableHere;
+    }
+    Predicate<Facets> inMemory = facetFilter(q, filters);
+    if (inMemory != null) {
+      return index.matching(inMemory).and(readableHere);
     }
     customPlans();
-    // Every id in one row, held as a sorted array: no boxed set tested for each learnware.
-    Query query =
-        sql.bind(
-            em.createNativeQuery(
-                "SELECT string_agg(CAST(l.id AS text), ',') FROM learnware l JOIN"
-                    + " learnware_version c ON c.id = l.current_version_id WHERE "
-                    + sql.where()));
-    return LearnwareIds.parse((String) query.getSingleResult());
+    return sql.matchingIds(em);
+  }
+
+  /** The filters as a test of facets, or null where the database must test them. */
+  private Predicate<Facets> facetFilter(String q, Filters filters) {
+    TextQuery text = null;
+    if (q != null && !q.isBlank()) {
+      // PostgreSQL parses the text (stemming, stop words), so that both tests read it alike.
+      Optional<TextQuery> parsed =
+          TextQuery.parse(
+              (String)
+                  em.createNativeQuery("SELECT CAST(websearch_to_tsquery('english', :q) AS text)")
+                      .setParameter("q", q)
+                      .getSingleResult());
+      if (parsed.isEmpty()) {
+        return null;
+      }
+      text = parsed.get();
+    }
+    return Facets.filter(filters, text);
   }
 
   /**

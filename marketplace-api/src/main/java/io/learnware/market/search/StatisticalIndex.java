@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
@@ -47,11 +48,12 @@ public class StatisticalIndex {
   private static final Logger LOG = Logger.getLogger(StatisticalIndex.class);
   private static final String CURRENT_ROWS =
       """
-      SELECT l.id, v.id, v.state, r.space, r.sketch, l.visibility, l.owner
+      SELECT l.id, v.id, v.state, r.space, r.sketch, l.visibility, %s
       FROM learnware l
       JOIN learnware_version v ON v.id = l.current_version_id
       JOIN version_rkme r ON r.version_id = v.id
-      """;
+      """
+          .formatted(Facets.COLUMNS);
 
   /** A candidate from the scan: its estimated MMD² to the query. */
   public record Candidate(long learnwareId, long versionId, double estimatedMmdSquared) {}
@@ -83,6 +85,9 @@ public class StatisticalIndex {
    * compare.
    */
   private final Map<Long, long[]> indexed = new HashMap<>();
+
+  /** learnware id → the semantic fields of its indexed version, for filters tested in memory. */
+  private final Map<Long, Facets> facets = new HashMap<>();
 
   /** learnware id → owner, of the private learnwares only: searches leave out the unreadable. */
   private final Map<Long, String> privateOwners = new ConcurrentHashMap<>();
@@ -221,6 +226,7 @@ public class StatisticalIndex {
                     spaces.clear();
                     spaceOf.clear();
                     indexed.clear();
+                    facets.clear();
                     privateOwners.clear();
                     rows.forEach(this::put);
                   } finally {
@@ -355,6 +361,26 @@ public class StatisticalIndex {
         .complement();
   }
 
+  /**
+   * The indexed learnwares whose current version passes {@code filter}, in any state (searches test
+   * states themselves) and whoever may read them ({@link #readableBy}).
+   */
+  LearnwareIds matching(Predicate<Facets> filter) {
+    lock.readLock().lock();
+    try {
+      long[] ids = new long[facets.size()];
+      int count = 0;
+      for (Map.Entry<Long, Facets> entry : facets.entrySet()) {
+        if (filter.test(entry.getValue())) {
+          ids[count++] = entry.getKey();
+        }
+      }
+      return LearnwareIds.of(Arrays.copyOf(ids, count));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   private static long[] indexedKey(Object versionId, Object state, Object visibility) {
     return new long[] {
       ((Number) versionId).longValue(),
@@ -368,6 +394,7 @@ public class StatisticalIndex {
     String space = (String) row[3];
     VersionState state = VersionState.valueOf((String) row[2]);
     indexed.put(learnwareId, indexedKey(row[1], row[2], row[5]));
+    facets.put(learnwareId, Facets.of(row, 6));
     if ("private".equals(row[5])) {
       privateOwners.put(learnwareId, (String) row[6]);
     }
@@ -379,6 +406,7 @@ public class StatisticalIndex {
 
   private void remove(long learnwareId) {
     indexed.remove(learnwareId);
+    facets.remove(learnwareId);
     privateOwners.remove(learnwareId);
     String space = spaceOf.remove(learnwareId);
     if (space != null) {

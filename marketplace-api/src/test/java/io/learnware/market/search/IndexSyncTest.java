@@ -46,8 +46,7 @@ class IndexSyncTest {
         .statusCode(201);
     MARKET.validateAll();
     index.sync(); // whatever other tests left
-    // No filters: filters are applied in SQL, which is always current; the state kept in the
-    // index is what an unfiltered statistical search relies on.
+    // The state kept in the index is what a statistical search relies on.
     Map<String, Object> query = Map.of("statistical", spec.get("statistical"), "limit", 100);
     String synced = owner + "/synced@1";
     assertThat(found(query)).contains(synced);

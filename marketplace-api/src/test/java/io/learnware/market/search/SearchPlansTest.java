@@ -30,8 +30,10 @@ class SearchPlansTest {
     var rkme = SpecDocuments.mapper().valueToTree(SeededLearnwares.point(0.5, 1, 2, 3).toSpec());
     assertThat(planning(new SearchRequest("digits", Filters.NONE, null, 10, 0)))
         .isEqualTo("force_custom_plan");
-    assertThat(planning(new SearchRequest("digits", Filters.NONE, rkme, 10, 0)))
+    // A statistical search tests plain text in memory; a phrase needs the database.
+    assertThat(planning(new SearchRequest("\"hand written\"", Filters.NONE, rkme, 10, 0)))
         .isEqualTo("force_custom_plan");
+    assertThat(planning(new SearchRequest("digits", Filters.NONE, rkme, 10, 0))).isEqualTo("auto");
     // Without a filter nothing is left to chance: the default stays.
     assertThat(planning(new SearchRequest(null, Filters.NONE, rkme, 10, 0))).isEqualTo("auto");
     assertThat(planning(new SearchRequest(null, Filters.NONE, null, 10, 0))).isEqualTo("auto");

@@ -1,0 +1,159 @@
+package io.learnware.market.search;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A full-text query as PostgreSQL parsed it ({@code websearch_to_tsquery}, written out as text),
+ * tested against the lexemes of versions held in memory: a statistical search filtered by text then
+ * reads no row per matching learnware. Only lexemes joined by {@code &}, {@code |}, {@code !} and
+ * parentheses; phrases ({@code <->}), prefixes and weights need the positions PostgreSQL keeps, so
+ * queries with them are left to PostgreSQL.
+ */
+sealed interface TextQuery {
+
+  /** Whether a version with these lexemes (sorted, as {@link Facets} holds them) matches. */
+  boolean matches(String[] lexemes);
+
+  /** A query of stop words only: PostgreSQL matches no version with it. */
+  TextQuery NOTHING = new Nothing();
+
+  record Nothing() implements TextQuery {
+    @Override
+    public boolean matches(String[] lexemes) {
+      return false;
+    }
+  }
+
+  record Lexeme(String lexeme) implements TextQuery {
+    @Override
+    public boolean matches(String[] lexemes) {
+      return Arrays.binarySearch(lexemes, lexeme) >= 0;
+    }
+  }
+
+  record Not(TextQuery operand) implements TextQuery {
+    @Override
+    public boolean matches(String[] lexemes) {
+      return !operand.matches(lexemes);
+    }
+  }
+
+  record And(TextQuery left, TextQuery right) implements TextQuery {
+    @Override
+    public boolean matches(String[] lexemes) {
+      return left.matches(lexemes) && right.matches(lexemes);
+    }
+  }
+
+  record Or(TextQuery left, TextQuery right) implements TextQuery {
+    @Override
+    public boolean matches(String[] lexemes) {
+      return left.matches(lexemes) || right.matches(lexemes);
+    }
+  }
+
+  /**
+   * The query PostgreSQL wrote as {@code text} (a {@code tsquery} cast to text), or empty where it
+   * uses what only PostgreSQL can test (phrases, prefixes, weights).
+   */
+  static Optional<TextQuery> parse(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.of(NOTHING);
+    }
+    Parser parser = new Parser(text);
+    try {
+      TextQuery query = parser.or();
+      parser.skipSpaces();
+      return parser.at == text.length() ? Optional.of(query) : Optional.empty();
+    } catch (Unsupported e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Grammar of PostgreSQL's output, by precedence: {@code |} below {@code &} below {@code !}. */
+  final class Parser {
+    private final String text;
+    private int at;
+
+    private Parser(String text) {
+      this.text = text;
+    }
+
+    private TextQuery or() {
+      TextQuery left = and();
+      while (next('|')) {
+        left = new Or(left, and());
+      }
+      return left;
+    }
+
+    private TextQuery and() {
+      TextQuery left = unary();
+      while (next('&')) {
+        left = new And(left, unary());
+      }
+      return left;
+    }
+
+    private TextQuery unary() {
+      if (next('!')) {
+        return new Not(unary());
+      }
+      if (next('(')) {
+        TextQuery inner = or();
+        if (!next(')')) {
+          throw new Unsupported();
+        }
+        return inner;
+      }
+      skipSpaces();
+      if (at < text.length() && text.charAt(at) == '\'') {
+        return new Lexeme(quoted());
+      }
+      throw new Unsupported();
+    }
+
+    /** A quoted lexeme: a quote inside is doubled, and a backslash escapes the next character. */
+    private String quoted() {
+      StringBuilder lexeme = new StringBuilder();
+      at++;
+      while (at < text.length()) {
+        char c = text.charAt(at++);
+        if (c == '\\' && at < text.length()) {
+          lexeme.append(text.charAt(at++));
+        } else if (c != '\'') {
+          lexeme.append(c);
+        } else if (at < text.length() && text.charAt(at) == '\'') {
+          lexeme.append('\'');
+          at++;
+        } else {
+          return lexeme.toString();
+        }
+      }
+      throw new Unsupported();
+    }
+
+    private boolean next(char operator) {
+      skipSpaces();
+      if (at < text.length() && text.charAt(at) == operator) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    private void skipSpaces() {
+      while (at < text.length() && text.charAt(at) == ' ') {
+        at++;
+      }
+    }
+  }
+
+  /** The query uses an operator only PostgreSQL can test. */
+  final class Unsupported extends RuntimeException {
+    private Unsupported() {
+      super(null, null, false, false);
+    }
+  }
+}
