@@ -58,6 +58,9 @@ public class FeatureIndex {
     final TaylorFeatures taylor;
     final Map<Long, Features> byVersion = new ConcurrentHashMap<>();
 
+    /** Versions the last {@link #retain} found gone from the space; guarded by its lock. */
+    private Set<Long> leaving = Set.of();
+
     SpaceFeatures(TaylorFeatures taylor) {
       this.taylor = taylor;
     }
@@ -75,11 +78,36 @@ public class FeatureIndex {
       return null;
     }
     compute(space, missing);
+    return spaces.get(space.key());
+  }
+
+  /**
+   * Keeps memory bounded: drops the features of versions that are no longer among the space's
+   * {@code members} (replaced or deleted). Given every member, not a search's candidates, which a
+   * filter or a state may narrow to a few: a search dropping the others' features would leave the
+   * next searches to shortlist by sketch while they are computed again.
+   */
+  synchronized void retain(RkmeSpace space, List<Candidate> members) {
     SpaceFeatures known = spaces.get(space.key());
-    if (known != null) {
-      forgetOthers(known, candidates);
+    if (known == null) {
+      return;
     }
-    return known;
+    Set<Long> current = new HashSet<>();
+    members.forEach(c -> current.add(c.versionId()));
+    Set<Long> leaving = new HashSet<>();
+    for (Long id : known.byVersion.keySet()) {
+      if (!current.contains(id)) {
+        leaving.add(id);
+      }
+    }
+    // Dropped by the second call that finds them gone: a search that listed its members before
+    // the first may still be reading them.
+    for (Long id : known.leaving) {
+      if (leaving.remove(id)) {
+        known.byVersion.remove(id);
+      }
+    }
+    known.leaving = leaving;
   }
 
   /**
@@ -159,16 +187,6 @@ public class FeatureIndex {
                 points.offer(ids.get(i), read.get(i));
               });
     }
-  }
-
-  /** Keeps memory bounded: once twice as many are held as searched, drops the others. */
-  private static void forgetOthers(SpaceFeatures features, List<Candidate> candidates) {
-    if (features.byVersion.size() <= 2 * candidates.size() + 1000) {
-      return;
-    }
-    Set<Long> current = new HashSet<>();
-    candidates.forEach(c -> current.add(c.versionId()));
-    features.byVersion.keySet().removeIf(id -> !current.contains(id));
   }
 
   private static double[] mean(List<Rkme> rkmes) {

@@ -136,8 +136,9 @@ public class SearchService {
     if (query == null) {
       return semantic(sql, limit, offset);
     }
-    LongPredicate accept = learnwareFilter(request.q(), filters, sql, readable);
-    return statistical(query, RkmeSpace.of(querySpec), accept, readable, states, limit, offset);
+    RkmeSpace space = RkmeSpace.of(querySpec);
+    LongPredicate accept = learnwareFilter(space, request.q(), filters, sql, readable);
+    return statistical(query, space, accept, readable, states, limit, offset);
   }
 
   private SearchResult semantic(CurrentVersionSql sql, int limit, int offset) {
@@ -391,14 +392,14 @@ public class SearchService {
    * index holds, unless they need what only the database has (robustness reports, phrases).
    */
   private LongPredicate learnwareFilter(
-      String q, Filters filters, CurrentVersionSql sql, Access.Readable readable) {
+      RkmeSpace space, String q, Filters filters, CurrentVersionSql sql, Access.Readable readable) {
     LongPredicate readableHere = index.readableBy(readable);
     if (!sql.filtersBeyondState()) {
       return readableHere;
     }
     Predicate<Facets> inMemory = facetFilter(q, filters);
     if (inMemory != null) {
-      return index.matching(inMemory).and(readableHere);
+      return index.matching(space, inMemory).and(readableHere);
     }
     customPlans();
     return sql.matchingIds(em);

@@ -86,9 +86,6 @@ public class StatisticalIndex {
    */
   private final Map<Long, long[]> indexed = new HashMap<>();
 
-  /** learnware id → the semantic fields of its indexed version, for filters tested in memory. */
-  private final Map<Long, Facets> facets = new HashMap<>();
-
   /** learnware id → owner, of the private learnwares only: searches leave out the unreadable. */
   private final Map<Long, String> privateOwners = new ConcurrentHashMap<>();
 
@@ -112,6 +109,7 @@ public class StatisticalIndex {
         () -> {
           try {
             sync();
+            retainFeatures();
           } catch (RuntimeException e) {
             LOG.warn("Statistical index sync failed; retrying later", e);
           }
@@ -127,6 +125,11 @@ public class StatisticalIndex {
    */
   void warmFeatures() {
     smallSpaces().forEach(space -> features.warmLater(space.getKey(), space.getValue()));
+  }
+
+  /** Drops the features of versions that left the certified spaces, to bound their memory. */
+  void retainFeatures() {
+    smallSpaces().forEach(space -> features.retain(space.getKey(), space.getValue()));
   }
 
   /** The spaces searched with certified bounds, with their usable members. */
@@ -226,7 +229,6 @@ public class StatisticalIndex {
                     spaces.clear();
                     spaceOf.clear();
                     indexed.clear();
-                    facets.clear();
                     privateOwners.clear();
                     rows.forEach(this::put);
                   } finally {
@@ -362,20 +364,14 @@ public class StatisticalIndex {
   }
 
   /**
-   * The indexed learnwares whose current version passes {@code filter}, in any state (searches test
-   * states themselves) and whoever may read them ({@link #readableBy}).
+   * The learnwares of {@code space} whose current version passes {@code filter}, in any state
+   * (searches test states themselves) and whoever may read them ({@link #readableBy}).
    */
-  LearnwareIds matching(Predicate<Facets> filter) {
+  LearnwareIds matching(RkmeSpace space, Predicate<Facets> filter) {
     lock.readLock().lock();
     try {
-      long[] ids = new long[facets.size()];
-      int count = 0;
-      for (Map.Entry<Long, Facets> entry : facets.entrySet()) {
-        if (filter.test(entry.getValue())) {
-          ids[count++] = entry.getKey();
-        }
-      }
-      return LearnwareIds.of(Arrays.copyOf(ids, count));
+      SpaceIndex index = spaces.get(space.key());
+      return index == null ? LearnwareIds.NONE : index.matching(filter);
     } finally {
       lock.readLock().unlock();
     }
@@ -394,19 +390,22 @@ public class StatisticalIndex {
     String space = (String) row[3];
     VersionState state = VersionState.valueOf((String) row[2]);
     indexed.put(learnwareId, indexedKey(row[1], row[2], row[5]));
-    facets.put(learnwareId, Facets.of(row, 6));
     if ("private".equals(row[5])) {
       privateOwners.put(learnwareId, (String) row[6]);
     }
     spaces
         .computeIfAbsent(space, unused -> new SpaceIndex())
-        .put(learnwareId, ((Number) row[1]).longValue(), (byte) state.ordinal(), (byte[]) row[4]);
+        .put(
+            learnwareId,
+            ((Number) row[1]).longValue(),
+            (byte) state.ordinal(),
+            (byte[]) row[4],
+            Facets.of(row, 6));
     spaceOf.put(learnwareId, space);
   }
 
   private void remove(long learnwareId) {
     indexed.remove(learnwareId);
-    facets.remove(learnwareId);
     privateOwners.remove(learnwareId);
     String space = spaceOf.remove(learnwareId);
     if (space != null) {
@@ -439,6 +438,9 @@ public class StatisticalIndex {
     private long[] versionIds = new long[capacity];
     private byte[] states = new byte[capacity];
 
+    /** What filters read of each slot's version, beside it: a filter walks one array. */
+    private Facets[] facets = new Facets[capacity];
+
     /** Squared norms of the sketches as held (the codes times the scale). */
     private double[] norms = new double[capacity];
 
@@ -448,13 +450,14 @@ public class StatisticalIndex {
     private final Map<Long, Integer> slotOf = new HashMap<>();
     private int size;
 
-    void put(long learnwareId, long versionId, byte state, byte[] sketch) {
+    void put(long learnwareId, long versionId, byte state, byte[] sketch, Facets facet) {
       if (size == capacity) {
         grow();
       }
       learnwareIds[size] = learnwareId;
       versionIds[size] = versionId;
       states[size] = state;
+      facets[size] = facet;
       VersionRkme.decode(sketch, decoded, 0);
       float largest = 0;
       for (float value : decoded) {
@@ -485,6 +488,7 @@ public class StatisticalIndex {
       learnwareIds = Arrays.copyOf(learnwareIds, larger);
       versionIds = Arrays.copyOf(versionIds, larger);
       states = Arrays.copyOf(states, larger);
+      facets = Arrays.copyOf(facets, larger);
       norms = Arrays.copyOf(norms, larger);
       capacity = larger;
     }
@@ -499,6 +503,7 @@ public class StatisticalIndex {
         learnwareIds[slot] = learnwareIds[last];
         versionIds[slot] = versionIds[last];
         states[slot] = states[last];
+        facets[slot] = facets[last];
         norms[slot] = norms[last];
         scales[slot] = scales[last];
         for (int f = 0; f < D; f++) {
@@ -506,6 +511,18 @@ public class StatisticalIndex {
         }
         slotOf.put(learnwareIds[slot], slot);
       }
+      facets[last] = null;
+    }
+
+    LearnwareIds matching(Predicate<Facets> filter) {
+      long[] ids = new long[size];
+      int count = 0;
+      for (int i = 0; i < size; i++) {
+        if (filter.test(facets[i])) {
+          ids[count++] = learnwareIds[i];
+        }
+      }
+      return LearnwareIds.of(Arrays.copyOf(ids, count));
     }
 
     int count(LongPredicate accept, StateFilter filter) {

@@ -187,7 +187,7 @@ class FacetFilterTest {
               if (inMemory) {
                 TextQuery text =
                     c.q() == null ? null : TextQuery.parse(tsquery(c.q())).orElseThrow();
-                passes = index.matching(Facets.filter(c.filters(), text));
+                passes = index.matching(new RkmeSpace(SPACE), Facets.filter(c.filters(), text));
               } else {
                 passes =
                     CurrentVersionSql.of(

@@ -1,11 +1,14 @@
 package io.learnware.market.search;
 
 import static io.learnware.market.support.EmbeddedPostgresResource.MARKET;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.learnware.market.search.StatisticalIndex.Candidate;
 import io.learnware.market.search.StatisticalIndex.StateFilter;
 import io.learnware.market.support.EmbeddedPostgresResource;
+import io.learnware.spec.SpecDocuments;
 import io.learnware.spec.rkme.Rkme;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -87,5 +90,24 @@ class FeatureWarmingTest {
     assertThat(after.getList("single.learnware")).isEqualTo(during.getList("single.learnware"));
     assertThat(after.getList("single.mmd", Double.class))
         .isEqualTo(during.getList("single.mmd", Double.class));
+
+    // A search whose filter passes none of them keeps the others' features.
+    given()
+        .contentType("application/json")
+        .body(
+            Map.of("q", "zebra", "statistical", SpecDocuments.mapper().valueToTree(query.toSpec())))
+        .post("/api/v1/search")
+        .then()
+        .statusCode(200)
+        .body("total", equalTo(0));
+    assertThat(warm.byVersion).hasSize(COUNT);
+
+    // Versions that left the space are dropped by the second pass that finds them gone.
+    features.retain(SPACE, members.subList(0, 10));
+    assertThat(warm.byVersion).hasSize(COUNT);
+    features.retain(SPACE, members.subList(0, 10));
+    assertThat(warm.byVersion.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            members.subList(0, 10).stream().map(Candidate::versionId).toList());
   }
 }

@@ -34,7 +34,7 @@ class SketchIndexTest {
         sketch = new float[D]; // all zero: a scale of 0
       }
       sketches.put(id, sketch);
-      index.put(id, 1000 + id, USABLE, VersionRkme.encode(sketch));
+      index.put(id, 1000 + id, USABLE, VersionRkme.encode(sketch), ownedBy("owner-" + id));
     }
     for (long id = 2; id <= 30_000; id += 3) {
       index.remove(id);
@@ -82,5 +82,26 @@ class SketchIndexTest {
     }
     assertThat(index.count(id -> id % 2 == 0, StateFilter.USABLE))
         .isEqualTo((int) sketches.keySet().stream().filter(id -> id % 2 == 0).count());
+    // Each slot's facets moved with it.
+    LearnwareIds sevenths =
+        index.matching(f -> Long.parseLong(f.owner().substring("owner-".length())) % 7 == 0);
+    assertThat(sevenths.size())
+        .isEqualTo((int) sketches.keySet().stream().filter(id -> id % 7 == 0).count());
+    assertThat(sketches.keySet()).allMatch(id -> sevenths.test(id) == (id % 7 == 0));
+  }
+
+  private static Facets ownedBy(String owner) {
+    return new Facets(
+        owner,
+        "table",
+        "classification",
+        "MIT",
+        new String[0],
+        null,
+        null,
+        null,
+        null,
+        null,
+        new String[0]);
   }
 }
