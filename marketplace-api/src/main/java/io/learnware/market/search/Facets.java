@@ -4,15 +4,17 @@ import io.learnware.market.search.SearchDtos.Filters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * What the semantic filters of a search read of a learnware's current version, held by {@link
  * StatisticalIndex} beside its sketch: a filter matching most of a large market is then tested in
  * memory instead of reading every matching row from PostgreSQL (100 ms at 100,000 learnwares).
- * Strings are interned, since a market has few distinct values of each.
+ * Strings are interned: a market has few distinct values of each, and a text query compares lexemes
+ * by reference ({@link TextQuery}).
  *
- * @param lexemes of the version's {@code search_vector}, sorted
+ * @param lexemes of the version's {@code search_vector}
  */
 record Facets(
     String owner,
@@ -35,22 +37,29 @@ record Facets(
           + " v.input_height, v.input_width, v.output_dimension,"
           + " tsvector_to_array(v.search_vector)";
 
+  Facets {
+    owner = owner.intern();
+    dataType = dataType.intern();
+    task = task.intern();
+    license = license.intern();
+    tags = interned(tags);
+    lexemes = interned(lexemes);
+  }
+
   /** The facets from a row's {@link #COLUMNS}, starting at {@code from}. */
   static Facets of(Object[] row, int from) {
-    String[] lexemes = interned((String[]) row[from + 10]);
-    Arrays.sort(lexemes);
     return new Facets(
-        ((String) row[from]).intern(),
-        ((String) row[from + 1]).intern(),
-        ((String) row[from + 2]).intern(),
-        ((String) row[from + 3]).intern(),
-        interned((String[]) row[from + 4]),
+        (String) row[from],
+        (String) row[from + 1],
+        (String) row[from + 2],
+        (String) row[from + 3],
+        (String[]) row[from + 4],
         (Integer) row[from + 5],
         (Integer) row[from + 6],
         (Integer) row[from + 7],
         (Integer) row[from + 8],
         (Integer) row[from + 9],
-        lexemes);
+        (String[]) row[from + 10]);
   }
 
   private static String[] interned(String[] values) {
@@ -64,11 +73,11 @@ record Facets(
   /**
    * The test of {@code filters} and {@code text} on facets, as {@link CurrentVersionSql} writes it
    * in SQL (blank strings and empty lists filter nothing); state and visibility are the index's.
-   * Null where a filter needs the database: a robustness report.
+   * Empty where a filter needs the database: a robustness report.
    */
-  static Predicate<Facets> filter(Filters filters, TextQuery text) {
+  static Optional<Predicate<Facets>> filter(Filters filters, TextQuery text) {
     if (filters.robustness() != null) {
-      return null;
+      return Optional.empty();
     }
     String dataType = given(filters.dataType());
     String task = given(filters.task());
@@ -77,19 +86,20 @@ record Facets(
     List<String> tags = filters.tags() == null ? List.of() : filters.tags();
     SearchDtos.InputFilter input = filters.input();
     Integer outputDimension = filters.output() == null ? null : filters.output().dimension();
-    return f ->
-        (text == null || text.matches(f.lexemes))
-            && equal(dataType, f.dataType)
-            && equal(task, f.task)
-            && equal(license, f.license)
-            && equal(owner, f.owner)
-            && containsAll(f.tags, tags)
-            && (input == null
-                || equal(input.dimension(), f.inputDimension)
-                    && equal(input.channels(), f.inputChannels)
-                    && equal(input.height(), f.inputHeight)
-                    && equal(input.width(), f.inputWidth))
-            && equal(outputDimension, f.outputDimension);
+    return Optional.of(
+        f ->
+            (text == null || text.matches(f.lexemes))
+                && equal(dataType, f.dataType)
+                && equal(task, f.task)
+                && equal(license, f.license)
+                && equal(owner, f.owner)
+                && containsAll(f.tags, tags)
+                && (input == null
+                    || equal(input.dimension(), f.inputDimension)
+                        && equal(input.channels(), f.inputChannels)
+                        && equal(input.height(), f.inputHeight)
+                        && equal(input.width(), f.inputWidth))
+                && equal(outputDimension, f.outputDimension));
   }
 
   private static boolean containsAll(String[] held, List<String> wanted) {

@@ -397,16 +397,16 @@ public class SearchService {
     if (!sql.filtersBeyondState()) {
       return readableHere;
     }
-    Predicate<Facets> inMemory = facetFilter(q, filters);
-    if (inMemory != null) {
-      return index.matching(space, inMemory).and(readableHere);
+    Optional<Predicate<Facets>> inMemory = facetFilter(q, filters);
+    if (inMemory.isPresent()) {
+      return index.matching(space, inMemory.get()).and(readableHere);
     }
     customPlans();
     return sql.matchingIds(em);
   }
 
-  /** The filters as a test of facets, or null where the database must test them. */
-  private Predicate<Facets> facetFilter(String q, Filters filters) {
+  /** The filters as a test of facets; empty where the database must test them. */
+  private Optional<Predicate<Facets>> facetFilter(String q, Filters filters) {
     TextQuery text = null;
     if (q != null && !q.isBlank()) {
       // PostgreSQL parses the text (stemming, stop words), so that both tests read it alike.
@@ -417,7 +417,7 @@ public class SearchService {
                       .setParameter("q", q)
                       .getSingleResult());
       if (parsed.isEmpty()) {
-        return null;
+        return Optional.empty();
       }
       text = parsed.get();
     }

@@ -2,7 +2,6 @@ package io.learnware.market.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -10,10 +9,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Full-text queries as PostgreSQL writes them out, tested against a version's lexemes. */
 class TextQueryTest {
 
+  /** A version's lexemes as {@link Facets} holds them: interned, in no particular order. */
   private static boolean matches(String query, String... lexemes) {
-    String[] sorted = lexemes.clone();
-    Arrays.sort(sorted);
-    return TextQuery.parse(query).orElseThrow().matches(sorted);
+    String[] held = new String[lexemes.length];
+    for (int i = 0; i < lexemes.length; i++) {
+      held[i] = new String(lexemes[i]).intern();
+    }
+    return TextQuery.parse(query).orElseThrow().matches(held);
   }
 
   @Test
