@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
 /**
  * The sketches of every learnware's current version that has a statistical specification, in memory
  * and grouped by space, so that a statistical search scans {@link RandomFeatureSketch #DIMENSION}
- * bytes per learnware instead of reading its points.
+ * bytes per learnware instead of reading its points. Beside each sketch it holds the version's
+ * {@link Facets}, so that filters are tested without reading every matching row.
  *
  * <p>Loaded from {@code version_rkme} at start, kept current by this instance's writes (after they
  * commit) and by other API instances' notices ({@link Notices}); compared with the database when
