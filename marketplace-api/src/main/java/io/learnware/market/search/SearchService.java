@@ -409,13 +409,7 @@ public class SearchService {
   private Optional<Predicate<Facets>> facetFilter(String q, Filters filters) {
     TextQuery text = null;
     if (q != null && !q.isBlank()) {
-      // PostgreSQL parses the text (stemming, stop words), so that both tests read it alike.
-      Optional<TextQuery> parsed =
-          TextQuery.parse(
-              (String)
-                  em.createNativeQuery("SELECT CAST(websearch_to_tsquery('english', :q) AS text)")
-                      .setParameter("q", q)
-                      .getSingleResult());
+      Optional<TextQuery> parsed = TextQuery.of(em, q);
       if (parsed.isEmpty()) {
         return Optional.empty();
       }

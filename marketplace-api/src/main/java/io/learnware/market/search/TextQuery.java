@@ -1,5 +1,6 @@
 package io.learnware.market.search;
 
+import jakarta.persistence.EntityManager;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,18 @@ sealed interface TextQuery {
     public boolean matches(String[] lexemes) {
       return left.matches(lexemes) || right.matches(lexemes);
     }
+  }
+
+  /**
+   * The user's text {@code q} as PostgreSQL parses it for {@code search_vector} (stemming and stop
+   * words are its own), or empty where it uses what only PostgreSQL can test.
+   */
+  static Optional<TextQuery> of(EntityManager em, String q) {
+    return parse(
+        (String)
+            em.createNativeQuery("SELECT CAST(websearch_to_tsquery('english', :q) AS text)")
+                .setParameter("q", q)
+                .getSingleResult());
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongPredicate;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,7 +124,7 @@ class FacetFilterTest {
 
   @Test
   void phrasesAndRobustnessAreLeftToTheDatabase() {
-    assertThat(TextQuery.parse(tsquery("\"handwritten digits\""))).isEmpty();
+    assertThat(text("\"handwritten digits\"")).isEmpty();
     assertThat(
             Facets.filter(
                 new Filters(
@@ -185,8 +186,7 @@ class FacetFilterTest {
             () -> {
               LongPredicate passes;
               if (inMemory) {
-                TextQuery text =
-                    c.q() == null ? null : TextQuery.parse(tsquery(c.q())).orElseThrow();
+                TextQuery text = c.q() == null ? null : TextQuery.of(em, c.q()).orElseThrow();
                 passes =
                     index.matching(
                         new RkmeSpace(SPACE), Facets.filter(c.filters(), text).orElseThrow());
@@ -208,14 +208,8 @@ class FacetFilterTest {
             });
   }
 
-  private String tsquery(String q) {
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () ->
-                (String)
-                    em.createNativeQuery("SELECT CAST(websearch_to_tsquery('english', :q) AS text)")
-                        .setParameter("q", q)
-                        .getSingleResult());
+  private Optional<TextQuery> text(String q) {
+    return QuarkusTransaction.requiringNew().call(() -> TextQuery.of(em, q));
   }
 
   private static Filters filters(
