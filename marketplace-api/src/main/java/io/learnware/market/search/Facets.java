@@ -75,7 +75,7 @@ record Facets(
    * in SQL (blank strings and empty lists filter nothing); state and visibility are the index's.
    * Empty where a filter needs the database: a robustness report.
    */
-  static Optional<Predicate<Facets>> filter(Filters filters, TextQuery text) {
+  static Optional<Filter> filter(Filters filters, TextQuery text) {
     if (filters.robustness() != null) {
       return Optional.empty();
     }
@@ -86,7 +86,7 @@ record Facets(
     List<String> tags = filters.tags() == null ? List.of() : filters.tags();
     SearchDtos.InputFilter input = filters.input();
     Integer outputDimension = filters.output() == null ? null : filters.output().dimension();
-    return Optional.of(
+    Predicate<Facets> passes =
         f ->
             (text == null || text.matches(f.lexemes))
                 && equal(dataType, f.dataType)
@@ -99,8 +99,15 @@ record Facets(
                         && equal(input.channels(), f.inputChannels)
                         && equal(input.height(), f.inputHeight)
                         && equal(input.width(), f.inputWidth))
-                && equal(outputDimension, f.outputDimension));
+                && equal(outputDimension, f.outputDimension);
+    return Optional.of(new Filter(passes, owner, text));
   }
+
+  /**
+   * A test of facets, with what can narrow it to the few learnwares that may pass ({@link
+   * Postings}): the owner it requires, and its text query; either may be null.
+   */
+  record Filter(Predicate<Facets> passes, String owner, TextQuery text) {}
 
   private static boolean containsAll(String[] held, List<String> wanted) {
     for (String tag : wanted) {

@@ -43,7 +43,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongPredicate;
-import java.util.function.Predicate;
 
 /**
  * Finds learnwares by meaning (filters, full text, compatible shapes) and by statistics (MMD
@@ -397,7 +396,7 @@ public class SearchService {
     if (!sql.filtersBeyondState()) {
       return readableHere;
     }
-    Optional<Predicate<Facets>> inMemory = facetFilter(q, filters);
+    Optional<Facets.Filter> inMemory = facetFilter(q, filters);
     if (inMemory.isPresent()) {
       return index.matching(space, inMemory.get()).and(readableHere);
     }
@@ -406,7 +405,7 @@ public class SearchService {
   }
 
   /** The filters as a test of facets; empty where the database must test them. */
-  private Optional<Predicate<Facets>> facetFilter(String q, Filters filters) {
+  private Optional<Facets.Filter> facetFilter(String q, Filters filters) {
     TextQuery text = null;
     if (q != null && !q.isBlank()) {
       Optional<TextQuery> parsed = TextQuery.of(em, q);

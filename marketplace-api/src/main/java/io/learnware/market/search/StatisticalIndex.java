@@ -368,7 +368,7 @@ public class StatisticalIndex {
    * The learnwares of {@code space} whose current version passes {@code filter}, in any state
    * (searches test states themselves) and whoever may read them ({@link #readableBy}).
    */
-  LearnwareIds matching(RkmeSpace space, Predicate<Facets> filter) {
+  LearnwareIds matching(RkmeSpace space, Facets.Filter filter) {
     lock.readLock().lock();
     try {
       SpaceIndex index = spaces.get(space.key());
@@ -449,6 +449,12 @@ public class StatisticalIndex {
     private float[] scales = new float[capacity];
     private final float[] decoded = new float[D];
     private final Map<Long, Integer> slotOf = new HashMap<>();
+
+    /** The slots' learnwares by owner and by lexeme, so a rare one's filter skips the walk. */
+    private final Postings owners = new Postings();
+
+    private final Postings lexemes = new Postings();
+
     private int size;
 
     void put(long learnwareId, long versionId, byte state, byte[] sketch, Facets facet) {
@@ -476,6 +482,10 @@ public class StatisticalIndex {
       norms[size] = sketchNorm;
       slotOf.put(learnwareId, size);
       size++;
+      owners.add(facet.owner(), learnwareId);
+      for (String lexeme : facet.lexemes()) {
+        lexemes.add(lexeme, learnwareId);
+      }
     }
 
     private void grow() {
@@ -499,6 +509,7 @@ public class StatisticalIndex {
       if (slot == null) {
         return;
       }
+      Facets gone = facets[slot];
       int last = --size;
       if (slot != last) {
         learnwareIds[slot] = learnwareIds[last];
@@ -513,17 +524,47 @@ public class StatisticalIndex {
         slotOf.put(learnwareIds[slot], slot);
       }
       facets[last] = null;
+      if (owners.remove(gone.owner(), learnwareId)) {
+        owners.relist(gone.owner(), walk(f -> f.owner().equals(gone.owner())));
+      }
+      for (String lexeme : gone.lexemes()) {
+        if (lexemes.remove(lexeme, learnwareId)) {
+          TextQuery.Lexeme had = new TextQuery.Lexeme(lexeme);
+          lexemes.relist(lexeme, walk(f -> had.matches(f.lexemes())));
+        }
+      }
     }
 
-    LearnwareIds matching(Predicate<Facets> filter) {
+    /**
+     * The learnwares whose facets pass: the few its owner or text allows, where those are listed,
+     * else every slot's.
+     */
+    LearnwareIds matching(Facets.Filter filter) {
+      long[] byOwner = filter.owner() == null ? null : owners.of(filter.owner());
+      long[] byText = filter.text() == null ? null : filter.text().candidates(lexemes::of);
+      long[] few =
+          byOwner == null || byText != null && byText.length < byOwner.length ? byText : byOwner;
+      if (few == null) {
+        return LearnwareIds.of(walk(filter.passes()));
+      }
+      int count = 0;
+      for (long learnwareId : few) {
+        if (filter.passes().test(facets[slotOf.get(learnwareId)])) {
+          few[count++] = learnwareId;
+        }
+      }
+      return LearnwareIds.of(Arrays.copyOf(few, count));
+    }
+
+    private long[] walk(Predicate<Facets> passes) {
       long[] ids = new long[size];
       int count = 0;
       for (int i = 0; i < size; i++) {
-        if (filter.test(facets[i])) {
+        if (passes.test(facets[i])) {
           ids[count++] = learnwareIds[i];
         }
       }
-      return LearnwareIds.of(Arrays.copyOf(ids, count));
+      return Arrays.copyOf(ids, count);
     }
 
     int count(LongPredicate accept, StateFilter filter) {

@@ -1,7 +1,10 @@
 package io.learnware.market.search;
 
 import jakarta.persistence.EntityManager;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.LongStream;
 
 /**
  * A full-text query as PostgreSQL parsed it ({@code websearch_to_tsquery}, written out as text),
@@ -15,6 +18,13 @@ sealed interface TextQuery {
   /** Whether a version with these lexemes (interned, as {@link Facets} holds them) matches. */
   boolean matches(String[] lexemes);
 
+  /**
+   * The learnwares that may match, distinct, from those listed under each lexeme ({@link
+   * Postings}): a superset of the matches, or null where it is not bounded (a negation, a lexeme
+   * too common to list).
+   */
+  long[] candidates(Function<String, long[]> listed);
+
   /** A query of stop words only: PostgreSQL matches no version with it. */
   TextQuery NOTHING = new Nothing();
 
@@ -22,6 +32,11 @@ sealed interface TextQuery {
     @Override
     public boolean matches(String[] lexemes) {
       return false;
+    }
+
+    @Override
+    public long[] candidates(Function<String, long[]> listed) {
+      return new long[0];
     }
   }
 
@@ -40,12 +55,22 @@ sealed interface TextQuery {
       }
       return false;
     }
+
+    @Override
+    public long[] candidates(Function<String, long[]> listed) {
+      return listed.apply(lexeme);
+    }
   }
 
   record Not(TextQuery operand) implements TextQuery {
     @Override
     public boolean matches(String[] lexemes) {
       return !operand.matches(lexemes);
+    }
+
+    @Override
+    public long[] candidates(Function<String, long[]> listed) {
+      return null;
     }
   }
 
@@ -54,12 +79,36 @@ sealed interface TextQuery {
     public boolean matches(String[] lexemes) {
       return left.matches(lexemes) && right.matches(lexemes);
     }
+
+    /** The shorter side's: each side's candidates bound the conjunction. */
+    @Override
+    public long[] candidates(Function<String, long[]> listed) {
+      long[] fromLeft = left.candidates(listed);
+      long[] fromRight = right.candidates(listed);
+      if (fromLeft == null || fromRight != null && fromRight.length < fromLeft.length) {
+        return fromRight;
+      }
+      return fromLeft;
+    }
   }
 
   record Or(TextQuery left, TextQuery right) implements TextQuery {
     @Override
     public boolean matches(String[] lexemes) {
       return left.matches(lexemes) || right.matches(lexemes);
+    }
+
+    @Override
+    public long[] candidates(Function<String, long[]> listed) {
+      long[] fromLeft = left.candidates(listed);
+      long[] fromRight = fromLeft == null ? null : right.candidates(listed);
+      if (fromRight == null) {
+        return null;
+      }
+      return LongStream.concat(Arrays.stream(fromLeft), Arrays.stream(fromRight))
+          .sorted()
+          .distinct()
+          .toArray();
     }
   }
 

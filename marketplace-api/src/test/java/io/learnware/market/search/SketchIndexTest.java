@@ -84,7 +84,9 @@ class SketchIndexTest {
         .isEqualTo((int) sketches.keySet().stream().filter(id -> id % 2 == 0).count());
     // Each slot's facets moved with it.
     LearnwareIds sevenths =
-        index.matching(f -> Long.parseLong(f.owner().substring("owner-".length())) % 7 == 0);
+        index.matching(
+            new Facets.Filter(
+                f -> Long.parseLong(f.owner().substring("owner-".length())) % 7 == 0, null, null));
     assertThat(sevenths.size())
         .isEqualTo((int) sketches.keySet().stream().filter(id -> id % 7 == 0).count());
     assertThat(sketches.keySet()).allMatch(id -> sevenths.test(id) == (id % 7 == 0));
