@@ -138,19 +138,7 @@ class PostingsTest {
     if (id % 2 == 0) {
       lexemes.add("half");
     }
-    Facets facets =
-        new Facets(
-            owner,
-            "table",
-            "classification",
-            "MIT",
-            new String[0],
-            null,
-            null,
-            null,
-            null,
-            null,
-            lexemes.toArray(String[]::new));
+    Facets facets = SketchIndexTest.ownedBy(owner, lexemes.toArray(String[]::new));
     index.put(
         id,
         1000 + id,

@@ -92,7 +92,8 @@ class SketchIndexTest {
     assertThat(sketches.keySet()).allMatch(id -> sevenths.test(id) == (id % 7 == 0));
   }
 
-  private static Facets ownedBy(String owner) {
+  /** Facets of a table classifier: an owner and lexemes are all the index tests read here. */
+  static Facets ownedBy(String owner, String... lexemes) {
     return new Facets(
         owner,
         "table",
@@ -104,6 +105,6 @@ class SketchIndexTest {
         null,
         null,
         null,
-        new String[0]);
+        lexemes);
   }
 }
